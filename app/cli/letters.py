@@ -1,0 +1,201 @@
+"""Commands over the letter engine: render, batch, templates, sample."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from app.bootstrap import template_library
+from app.core.errors import ConversionError, LetterInvalid, Problem, TemplateProblem
+from app.core.text import Removal
+from app.services import letters as service
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_TEMPLATE, EXIT_PDF = 0, 1, 2, 3, 4
+
+
+def err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def report_removals(removals: list[Removal], prefix: str = "") -> None:
+    for removal in removals:
+        err(f"{prefix}note: {removal}")
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """The letter JSON in ``path``; ``LetterInvalid`` saying what is wrong with the file."""
+    def invalid(message: str) -> LetterInvalid:
+        return LetterInvalid([Problem("", f"{path}: {message}")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise invalid("no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise invalid(f"cannot be read ({exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise invalid(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise invalid("a letter must be a JSON object with named entries")
+    return data
+
+
+def explain(exc: LetterInvalid) -> str:
+    if len(exc.problems) == 1 and not exc.problems[0].path:
+        return exc.problems[0].message
+    return "The letter data is not valid:\n" + "\n".join(f"  {p}" for p in exc.problems)
+
+
+def run_guarded(action: Any) -> int:
+    try:
+        code: int = action()
+        return code
+    except LetterInvalid as exc:
+        err(explain(exc))
+        return EXIT_INVALID
+    except TemplateProblem as exc:
+        err(f"The template cannot be used:\n  {str(exc).replace(chr(10), chr(10) + '  ')}")
+        return EXIT_TEMPLATE
+    except ConversionError as exc:
+        err(str(exc))
+        return EXIT_PDF
+    except OSError as exc:
+        err(f"Could not write the file: {exc}")
+        return EXIT_FAILED
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    def action() -> int:
+        library = template_library()
+        library.get(args.template)  # a bad template is reported before the data
+        data = read_json(args.data)
+        report = service.render_file(library, args.template, data, args.out, args.pdf)
+        report_removals(report.removals)
+        print(f"Wrote {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))
+        return EXIT_OK
+    return run_guarded(action)
+
+
+class Progress:
+    """A progress bar on stderr that redraws in place (plain lines when not a terminal)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if not self.tty and percent // 10 == self.last // 10 and done != total:
+            return
+        self.last = percent
+        width = 30
+        filled = width * done // total if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        line = f"[{bar}] {done}/{total} letters ({percent}%) {time.monotonic() - self.started:.1f}s"
+        if self.tty:
+            sys.stderr.write("\r" + line + ("\n" if done == total else ""))
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    def action() -> int:
+        library = template_library()
+        library.get(args.template)
+        data = read_json(args.data)
+        report = service.batch(library, args.template, data, args.addressees, args.out,
+                               jobs=args.jobs, progress=Progress())
+        for result in report.written:
+            report_removals(result.removals, prefix=f"row {result.row}: ")
+        for result in report.failed:
+            err(f"row {result.row} (line {result.row + 1} of {args.addressees.name}): {result.error}")
+        print(f"Wrote {len(report.written)} letter(s) to {args.out}"
+              + (f"; {len(report.failed)} row(s) could not be rendered" if report.failed else ""))
+        return EXIT_OK if not report.failed else EXIT_INVALID
+    return run_guarded(action)
+
+
+def cmd_templates_list(args: argparse.Namespace) -> int:
+    for info in template_library().list():
+        status = f"  BROKEN: {info.problem}" if info.problem else ""
+        print(f"{info.id:24} {info.version:8} {info.name}{status}")
+        if info.description and not args.brief:
+            print(f"{'':24} {'':8} {info.description}")
+    return EXIT_OK
+
+
+def cmd_templates_check(args: argparse.Namespace) -> int:
+    library = template_library()
+    try:
+        folder = library.folder_of(str(args.path))
+    except TemplateProblem as exc:
+        err(str(exc))
+        return EXIT_TEMPLATE
+    findings = library.check(folder)
+    if findings:
+        for finding in findings:
+            err(finding)
+        return EXIT_TEMPLATE
+    print(f"{folder}: the template pack is sound")
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    return run_guarded(lambda: print(template_library().sample(args.template), end="") or EXIT_OK)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """What ``make run`` does until the window exists: render the flagship sample."""
+    def action() -> int:
+        library = template_library()
+        data = json.loads(library.sample(args.template))
+        parsed = service.parse_letter(data)
+        out = args.out or Path("out") / service.suggested_file_name(parsed.letter)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        report = service.render_file(library, args.template, data, out)
+        print(f"Rendered the sample letter of '{args.template}' to {report.docx.resolve()}")
+        return EXIT_OK
+    return run_guarded(action)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    render = commands.add_parser("render", help="render one letter to .docx (and PDF)")
+    render.add_argument("--template", required=True, help="pack id or pack folder")
+    render.add_argument("--data", required=True, type=Path, help="the letter as JSON")
+    render.add_argument("--out", required=True, type=Path, help="the .docx to write")
+    render.add_argument("--pdf", type=Path, help="also write a PDF (needs LibreOffice)")
+    render.set_defaults(handler=cmd_render)
+
+    merge = commands.add_parser("batch", help="mail merge: one letter per addressee in a CSV")
+    merge.add_argument("--template", required=True, help="pack id or pack folder")
+    merge.add_argument("--data", required=True, type=Path, help="the letter as JSON")
+    merge.add_argument("--addressees", required=True, type=Path,
+                       help="CSV: honorific,name,title,organization,address (lines split by |),salutation")
+    merge.add_argument("--out", required=True, type=Path, help="folder for the letters")
+    merge.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
+    merge.set_defaults(handler=cmd_batch)
+
+    templates = commands.add_parser("templates", help="list or check template packs")
+    sub = templates.add_subparsers(dest="templates_command", metavar="ACTION")
+    listing = sub.add_parser("list", help="the packs installed")
+    listing.add_argument("--brief", action="store_true", help="one line a pack")
+    listing.set_defaults(handler=cmd_templates_list)
+    check = sub.add_parser("check", help="check a pack folder for problems")
+    check.add_argument("path", type=Path)
+    check.set_defaults(handler=cmd_templates_check)
+
+    demo = commands.add_parser("demo", help="render the flagship sample letter to out/")
+    demo.add_argument("--template", default="officials-concern")
+    demo.add_argument("--out", type=Path, default=None)
+    demo.set_defaults(handler=cmd_demo)
+
+    sample = commands.add_parser("sample", help="print a pack's sample letter JSON")
+    sample.add_argument("template", help="pack id or pack folder")
+    sample.set_defaults(handler=cmd_sample)

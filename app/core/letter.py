@@ -1,0 +1,274 @@
+"""The letter: plain data, validated, stored as JSON and rendered by any template pack.
+
+The JSON shape is the product's data contract; it only grows by optional keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from app.core import address as forms
+from app.core.dates import date_line
+from app.core.errors import LetterInvalid, Problem
+from app.core.text import Removal, clean_text, is_clean
+
+MAX_ITEMS = 100  # paragraphs in one section, addressees, cc or enclosure lines
+MAX_ADDRESS_LINES = 8
+
+FieldValue = str | bool | int | float | None
+
+
+def _check_text(value: str) -> str:
+    if not is_clean(value):
+        raise ValueError("contains characters a Word document cannot hold; clean the text first")
+    return value
+
+
+CleanStr = Annotated[str, Field(max_length=20_000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return _check_text(value)
+        if isinstance(value, tuple | list):
+            for item in value:
+                if isinstance(item, str):
+                    _check_text(item)
+        return value
+
+
+def _required_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("required")
+    return value
+
+
+class Sender(_Model):
+    """The court that sends the letter: its name, address lines and contacts."""
+
+    court: CleanStr
+    address: list[CleanStr] = Field(default_factory=list, max_length=MAX_ADDRESS_LINES)
+    phone: CleanStr | None = None
+    email: CleanStr | None = None
+
+    _court = field_validator("court")(_required_text)
+
+
+class Signatory(_Model):
+    """The judge who signs the letter (not the clerk who drafts it)."""
+
+    name: CleanStr
+    title: CleanStr
+    signature_image: CleanStr | None = None
+
+    _name = field_validator("name", "title")(_required_text)
+
+
+class Addressee(_Model):
+    """One official the letter is addressed to."""
+
+    honorific: CleanStr | None = None
+    name: CleanStr
+    title: CleanStr
+    organization: CleanStr | None = None
+    address: list[CleanStr] = Field(default_factory=list, max_length=MAX_ADDRESS_LINES)
+    salutation: CleanStr | None = None
+
+    _name = field_validator("name", "title")(_required_text)
+
+    @property
+    def inside_address(self) -> list[str]:
+        return forms.inside_address(self)
+
+    @property
+    def salutation_name(self) -> str:
+        return forms.salutation_name(self)
+
+
+class Letter(_Model):
+    """A formal letter from a court to one or more officials."""
+
+    template: CleanStr = "officials-concern"
+    date: dt.date
+    reference: CleanStr | None = None
+    subject: CleanStr
+    sender: Sender
+    signatory: Signatory
+    addressees: list[Addressee] = Field(min_length=1, max_length=MAX_ITEMS)
+    opening: list[CleanStr] = Field(default_factory=list, max_length=MAX_ITEMS)
+    concerns: list[CleanStr] = Field(default_factory=list, max_length=MAX_ITEMS)
+    requested_policies: list[CleanStr] = Field(default_factory=list, max_length=MAX_ITEMS)
+    closing: list[CleanStr] = Field(default_factory=list, max_length=MAX_ITEMS)
+    complimentary_close: CleanStr = "Sincerely,"
+    cc: list[CleanStr] = Field(default_factory=list, max_length=MAX_ITEMS)
+    enclosures: list[CleanStr] = Field(default_factory=list, max_length=MAX_ITEMS)
+    fields: dict[str, FieldValue] = Field(default_factory=dict, max_length=MAX_ITEMS)
+
+    _subject = field_validator("subject")(_required_text)
+
+    @model_validator(mode="after")
+    def _has_body(self) -> Letter:
+        if not any(p.strip() for p in (*self.opening, *self.concerns, *self.closing)):
+            raise ValueError(
+                "the letter has no text: write at least one paragraph in opening, "
+                "concerns or closing"
+            )
+        return self
+
+    # Derived forms, computed by the rules in app.core.address.
+    @property
+    def date_line(self) -> str:
+        return date_line(self.date)
+
+    @property
+    def salutation(self) -> str:
+        return forms.joint_salutation(self.addressees)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)
+
+    def to_data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+@dataclass
+class ParsedLetter:
+    """A valid letter and what cleaning took out of its text on the way in."""
+
+    letter: Letter
+    removals: list[Removal] = field(default_factory=list)
+
+
+def _ordinal(n: int) -> str:
+    words = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth"]
+    return words[n] if n < len(words) else f"number {n + 1}"
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+_SECTION_NAMES = {
+    "addressees": "addressee", "opening": "opening paragraph", "concerns": "concern",
+    "requested_policies": "requested policy", "closing": "closing paragraph",
+    "cc": "cc line", "enclosures": "enclosure",
+}
+
+
+def _explain(loc: tuple[int | str, ...], error_type: str, message: str, ctx: Mapping[str, Any]) -> str:
+    """Turn a pydantic error into words a clerk understands."""
+    if error_type == "missing" or message == "Value error, required":
+        text = "required"
+    elif error_type == "extra_forbidden":
+        text = "is not part of a letter (check the spelling of this key)"
+    elif error_type in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        text = "is not a date; write it as YYYY-MM-DD, e.g. 2017-03-16"
+    elif error_type == "too_short" and loc and loc[-1] == "addressees":
+        text = "the letter needs at least one addressee"
+    elif error_type == "too_long":
+        text = f"has too many entries (at most {ctx.get('max_length', MAX_ITEMS)})"
+    elif error_type == "string_too_long":
+        text = f"is too long (at most {ctx.get('max_length'):,} characters)"
+    elif error_type in ("string_type",):
+        text = "must be text"
+    elif error_type in ("list_type",):
+        text = "must be a list"
+    elif error_type in ("model_type", "model_attributes_type", "dict_type"):
+        text = "must be an object with named entries"
+    elif message.startswith("Value error, "):
+        text = message.removeprefix("Value error, ")
+    else:
+        text = message[0].lower() + message[1:]
+    # "the second addressee" reads better than "addressees[1]" for a clerk.
+    for i, part in enumerate(loc[:-1]):
+        if isinstance(loc[i + 1], int) and part in _SECTION_NAMES:
+            index = loc[i + 1]
+            assert isinstance(index, int)
+            text += f" (the {_ordinal(index)} {_SECTION_NAMES[str(part)]})"
+            break
+    return text
+
+
+def problems_from(error: ValidationError) -> list[Problem]:
+    """The problems in a pydantic error, with JSON paths and plain words."""
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
+        problems.append(Problem(_path(loc), _explain(loc, item["type"], item["msg"], item.get("ctx") or {})))
+    return problems
+
+
+def _clean_tree(value: Any, path: str, removals: list[Removal]) -> Any:
+    if isinstance(value, str):
+        cleaned, found = clean_text(value, path)
+        removals.extend(found)
+        return cleaned
+    if isinstance(value, list):
+        return [_clean_tree(v, f"{path}[{i}]", removals) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _clean_tree(v, f"{path}.{k}" if path else str(k), removals)
+                for k, v in value.items()}
+    return value
+
+
+def parse_letter(data: Any) -> ParsedLetter:
+    """Clean and validate raw letter data (a dict from JSON); raise ``LetterInvalid``."""
+    if not isinstance(data, dict):
+        raise LetterInvalid([Problem("", "a letter must be a JSON object with named entries")])
+    removals: list[Removal] = []
+    cleaned = _clean_tree(data, "", removals)
+    try:
+        letter = Letter.model_validate(cleaned)
+    except ValidationError as exc:
+        raise LetterInvalid(problems_from(exc)) from None
+    return ParsedLetter(letter, removals)
+
+
+def load_letter(path: Path) -> ParsedLetter:
+    """Read a letter from a JSON file, with clear errors for unreadable or broken files."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LetterInvalid([Problem("", f"{path}: no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LetterInvalid([Problem("", f"{path}: cannot be read ({exc})")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LetterInvalid(
+            [Problem("", f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+        ) from None
+    return parse_letter(data)
+
+
+def iter_text(letter: Letter) -> Iterator[tuple[str, str]]:
+    """Every piece of text in a letter with its path, for spell checking and previews."""
+    def walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, f"{path}[{i}]")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, f"{path}.{k}" if path else k)
+    yield from walk(letter.to_data(), "")

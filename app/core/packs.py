@@ -1,0 +1,123 @@
+"""Template-pack manifests: what a pack is called, which sections it uses, what fields it adds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from app.core.errors import LetterInvalid, Problem, TemplateProblem
+from app.core.letter import Letter, problems_from
+
+CORE_SECTIONS = ("opening", "concerns", "requested_policies", "closing", "cc", "enclosures")
+FieldType = Literal["text", "multiline", "date", "choice", "bool", "number"]
+MAX_MANIFEST_BYTES = 256 * 1024
+
+
+class PackField(BaseModel):
+    """An extra field a pack adds to the letter form, kept in ``letter.fields``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")
+    type: FieldType = "text"
+    label: str
+    help: str = ""
+    required: bool = False
+    choices: list[str] = Field(default_factory=list)
+    default: str | bool | int | float | None = None
+
+    @model_validator(mode="after")
+    def _choices(self) -> PackField:
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"field {self.name!r} is a choice but lists no choices")
+        return self
+
+
+class Manifest(BaseModel):
+    """``manifest.yaml`` of a template pack."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,60}$")
+    name: str
+    description: str = ""
+    version: str = Field(pattern=r"^\d+(\.\d+){0,2}$")
+    sections: list[str] = Field(default_factory=lambda: list(CORE_SECTIONS))
+    fields: list[PackField] = Field(default_factory=list)
+
+    @field_validator("sections")
+    @classmethod
+    def _known_sections(cls, value: list[str]) -> list[str]:
+        unknown = [s for s in value if s not in CORE_SECTIONS]
+        if unknown:
+            raise ValueError(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(CORE_SECTIONS)}")
+        return value
+
+    def field(self, name: str) -> PackField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def check_letter(self, letter: Letter) -> list[Problem]:
+        """What the letter lacks or gets wrong for this pack's fields and sections."""
+        problems: list[Problem] = []
+        declared = {f.name: f for f in self.fields}
+        for key in letter.fields:
+            if key not in declared:
+                problems.append(Problem(f"fields.{key}", f"is not a field of template {self.id!r}"))
+        for spec in self.fields:
+            value = letter.fields.get(spec.name, spec.default)
+            path = f"fields.{spec.name}"
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if spec.required:
+                    problems.append(Problem(path, f"required ({spec.label})"))
+                continue
+            if spec.type == "choice" and value not in spec.choices:
+                problems.append(Problem(path, f"must be one of {', '.join(spec.choices)}, not {value!r}"))
+            elif spec.type == "bool" and not isinstance(value, bool):
+                problems.append(Problem(path, "must be true or false"))
+            elif spec.type == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+                problems.append(Problem(path, "must be a number"))
+            elif spec.type == "date" and not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+                problems.append(Problem(path, "must be a date written YYYY-MM-DD"))
+        for section in ("opening", "concerns", "requested_policies", "closing", "cc", "enclosures"):
+            if section not in self.sections and getattr(letter, section):
+                words = section.replace("_", " ")
+                problems.append(Problem(section, f"template {self.id!r} has no {words} section; "
+                                                 "this text would not be printed"))
+        return problems
+
+    def field_values(self, letter: Letter) -> dict[str, Any]:
+        """The pack's fields with defaults filled in, for rendering."""
+        values: dict[str, Any] = {f.name: f.default for f in self.fields}
+        values.update({k: v for k, v in letter.fields.items() if k in values})
+        return values
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and check a pack's ``manifest.yaml``; raise ``TemplateProblem`` in plain words."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise TemplateProblem(f"{path}: manifest is larger than {MAX_MANIFEST_BYTES // 1024} KB")
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise TemplateProblem(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise TemplateProblem(f"{path}: a manifest must be a mapping of names to values")
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as exc:
+        details = "; ".join(str(p) for p in problems_from(exc))
+        raise TemplateProblem(f"{path}: {details}") from None
+
+
+def check_letter_for_pack(manifest: Manifest, letter: Letter) -> None:
+    problems = manifest.check_letter(letter)
+    if problems:
+        raise LetterInvalid(problems)

@@ -1,0 +1,1 @@
+"""The only package that touches docxtpl, python-docx, lxml and LibreOffice."""

@@ -1,0 +1,117 @@
+"""The context a template sees: plain dicts, lists and strings, built from a valid letter.
+
+This is the contract between the letter and every template pack. A template may use:
+
+``date_line``            "March 16, 2017"
+``reference``            "" when absent
+``subject``
+``court``                {name, address: [lines], address_block, phone, email}
+``signatory``            {name, title}
+``signature_image``      the judge's signature (a picture) once approved, else ""
+``addressees``           [{name_line, honorific, name, title, organization, address: [lines],
+                           block (the inside address, lines joined by line breaks),
+                           salutation_name}]
+``addressee_names``      "The Honorable Jeff Sessions and The Honorable John F. Kelly"
+``salutation``           "Dear Attorney General Sessions and Secretary Kelly:"
+``opening`` ``concerns`` ``requested_policies`` ``closing`` ``cc`` ``enclosures``: [str]
+``complimentary_close``  "Sincerely,"
+``fields``               {name: value} for the fields the pack's manifest declares
+``draft``                true when the document is not an approved letter
+
+Every string is cleaned again here (idempotent), so a value that bypassed validation still
+cannot carry characters Word cannot read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from app.core import address as forms
+from app.core.letter import Letter
+from app.core.packs import Manifest
+from app.core.text import Removal, clean_text
+
+CONTEXT_KEYS = frozenset({
+    "date_line", "reference", "subject", "court", "signatory", "signature_image", "addressees",
+    "addressee_names", "salutation", "opening", "concerns", "requested_policies", "closing",
+    "cc", "enclosures", "complimentary_close", "fields", "draft",
+})
+
+
+def _plain(value: Any, path: str, removals: list[Removal]) -> Any:
+    """Copy ``value`` into plain str/int/float/bool/list/dict, cleaning every string."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        text, found = clean_text(str(value), path)
+        removals.extend(found)
+        return text
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v, f"{path}[{i}]", removals) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {str(k): _plain(v, f"{path}.{k}" if path else str(k), removals)
+                for k, v in value.items()}
+    raise TypeError(f"{path}: {type(value).__name__} cannot be given to a template")
+
+
+def build_context(
+    letter: Letter,
+    manifest: Manifest | None = None,
+    *,
+    draft: bool = True,
+    signature_image: Markup | None = None,
+) -> tuple[dict[str, Any], list[Removal]]:
+    """The template context for ``letter`` and what cleaning removed on the way."""
+    sections = set(manifest.sections) if manifest else None
+
+    def section(name: str, items: list[str]) -> list[str]:
+        return items if sections is None or name in sections else []
+
+    addressees = [
+        {
+            "name_line": forms.name_line(a),
+            "honorific": a.honorific,
+            "name": a.name,
+            "title": a.title,
+            "organization": a.organization,
+            "address": list(a.address),
+            "block": "\n".join(forms.inside_address(a)),
+            "salutation_name": forms.salutation_name(a),
+        }
+        for a in letter.addressees
+    ]
+    raw: dict[str, Any] = {
+        "date_line": letter.date_line,
+        "reference": letter.reference,
+        "subject": letter.subject,
+        "court": {
+            "name": letter.sender.court,
+            "address": list(letter.sender.address),
+            "address_block": "\n".join(letter.sender.address),
+            "phone": letter.sender.phone,
+            "email": letter.sender.email,
+        },
+        "signatory": {"name": letter.signatory.name, "title": letter.signatory.title},
+        "addressees": addressees,
+        "addressee_names": forms.join_names([forms.name_line(a) for a in letter.addressees]),
+        "salutation": letter.salutation,
+        "opening": section("opening", list(letter.opening)),
+        "concerns": section("concerns", list(letter.concerns)),
+        "requested_policies": section("requested_policies", list(letter.requested_policies)),
+        "closing": section("closing", list(letter.closing)),
+        "cc": section("cc", list(letter.cc)),
+        "enclosures": section("enclosures", list(letter.enclosures)),
+        "complimentary_close": letter.complimentary_close,
+        "fields": manifest.field_values(letter) if manifest else dict(letter.fields),
+        "draft": draft,
+    }
+    removals: list[Removal] = []
+    context = _plain(raw, "", removals)
+    context["signature_image"] = signature_image or ""
+    return context, removals

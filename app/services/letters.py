@@ -1,0 +1,234 @@
+"""Rendering letters to files: one letter, or a mail merge over a list of addressees."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.core import address as forms
+from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
+from app.core.files import atomic_write
+from app.core.letter import Letter, parse_letter
+
+__all__ = ["parse_letter"]
+from app.core.text import Removal
+from app.rendering.engine import CompiledPack
+from app.rendering.pdf import PdfConverter
+from app.rendering.verify import check_docx_file
+from app.services.templates import TemplateLibrary
+
+CSV_COLUMNS = ("honorific", "name", "title", "organization", "address", "salutation")
+MAX_CSV_BYTES = 20 * 1024 * 1024
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+@dataclass
+class RenderReport:
+    """What rendering one letter wrote, and what cleaning took out of its text."""
+
+    docx: Path
+    pdf: Path | None = None
+    removals: list[Removal] = field(default_factory=list)
+
+
+def suggested_file_name(letter: Letter, extension: str = ".docx") -> str:
+    """``2017-03-16 Letter to Attorney General Sessions and Secretary Kelly.docx``."""
+    names = forms.join_names([forms.salutation_name(a) for a in letter.addressees])
+    stem = _UNSAFE_NAME.sub(" ", f"{letter.date.isoformat()} Letter to {names}")
+    stem = re.sub(r"\s+", " ", stem).strip().rstrip(".")
+    if len(stem) > 150:
+        stem = stem[:150].rstrip()
+    return stem + extension
+
+
+def write_docx(path: Path, data: bytes) -> None:
+    """Write a .docx atomically, and check it reads back as a Word document."""
+    atomic_write(path, data, check=check_docx_file)
+
+
+def render_file(library: TemplateLibrary, template: str, data: dict[str, Any], out: Path,
+                pdf: Path | None = None) -> RenderReport:
+    """Render one letter to ``out`` (and ``pdf``); nothing is written unless all succeeds."""
+    pack = library.get(template)
+    parsed = parse_letter(data)
+    rendered = pack.render(parsed.letter)
+    pdf_bytes = None
+    if pdf is not None:
+        with PdfConverter() as converter:
+            pdf_bytes = converter.convert(rendered.data)
+    write_docx(out, rendered.data)
+    if pdf is not None and pdf_bytes is not None:
+        atomic_write(pdf, pdf_bytes)
+    return RenderReport(out, pdf, parsed.removals + rendered.removals)
+
+
+@dataclass
+class RowResult:
+    row: int                  # 1-based data row; the CSV line is row + 1
+    path: Path | None = None
+    error: str | None = None
+    removals: list[Removal] = field(default_factory=list)
+
+
+@dataclass
+class BatchReport:
+    written: list[RowResult] = field(default_factory=list)
+    failed: list[RowResult] = field(default_factory=list)
+
+
+def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | None]]:
+    """Rows of a mail-merge CSV as addressee dicts, or an error for the row, by row number."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LetterInvalid([Problem("", f"{path}: cannot be read ({exc.strerror or exc})")]) from None
+    if len(raw) > MAX_CSV_BYTES:
+        raise LetterInvalid([Problem("", f"{path}: larger than {MAX_CSV_BYTES >> 20} MB")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        message = f"{path}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8"
+        raise LetterInvalid([Problem("", message)]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "name" not in header or "title" not in header:
+        raise LetterInvalid([Problem("", f"{path}: the first line must name the columns; "
+                                         f"'name' and 'title' are required (known: {', '.join(CSV_COLUMNS)})")])
+    unknown = [h for h in header if h and h not in CSV_COLUMNS]
+    if unknown:
+        raise LetterInvalid([Problem("", f"{path}: unknown column(s) {', '.join(unknown)}; "
+                                         f"known: {', '.join(CSV_COLUMNS)}")])
+    reader.fieldnames = header
+    rows: list[tuple[int, dict[str, Any] | None, str | None]] = []
+    for number, row in enumerate(reader, start=1):
+        if None in row:
+            count = len(header) + len(row[None])  # DictReader puts extra values under None
+            rows.append((number, None, f"has {count} values but the header names {len(header)} columns"))
+            continue
+        values = {k: (v or "").strip() for k, v in row.items() if k}
+        if not any(values.values()):
+            continue
+        addressee: dict[str, Any] = {
+            "name": values.get("name", ""),
+            "title": values.get("title", ""),
+            "address": [line.strip() for line in values.get("address", "").split("|") if line.strip()],
+        }
+        for key in ("honorific", "organization", "salutation"):
+            if values.get(key):
+                addressee[key] = values[key]
+        rows.append((number, addressee, None))
+    return rows
+
+
+# --- batch workers: each process compiles the pack once ------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(folder: str) -> None:
+    _WORKER["pack"] = CompiledPack(Path(folder))
+
+
+def _unique(out: Path, name: str, taken: set[str]) -> Path:
+    stem, ext = os.path.splitext(name)
+    candidate, n = name, 1
+    while candidate.lower() in taken or (out / candidate).exists():
+        n += 1
+        candidate = f"{stem} ({n}){ext}"
+    taken.add(candidate.lower())
+    return out / candidate
+
+
+def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]],
+                 out: Path, names: dict[int, str]) -> list[RowResult]:
+    results = []
+    for number, addressee in rows:
+        try:
+            parsed = parse_letter({**base, "addressees": [addressee]})
+            rendered = pack.render(parsed.letter)
+            path = out / names[number]
+            write_docx(path, rendered.data)
+            results.append(RowResult(number, path, removals=parsed.removals + rendered.removals))
+        except LetterInvalid as exc:
+            problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
+            results.append(RowResult(number, error=problems))
+        except (ChambersError, OSError) as exc:
+            results.append(RowResult(number, error=str(exc)))
+    return results
+
+
+def _worker_rows(base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]], out: str,
+                 names: dict[int, str]) -> list[RowResult]:
+    return _render_rows(_WORKER["pack"], base, rows, Path(out), names)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_path: Path,
+          out: Path, jobs: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> BatchReport:
+    """One letter per CSV row into ``out``; bad rows are reported and the rest rendered."""
+    pack = library.get(template)
+    base = dict(data)
+    base.pop("addressees", None)
+    rows = read_addressees(csv_path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TemplateProblem(f"{out}: the output folder cannot be made ({exc.strerror or exc})") from None
+    report = BatchReport()
+    good: list[tuple[int, dict[str, Any]]] = []
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for number, addressee, error in rows:
+        if addressee is None:
+            report.failed.append(RowResult(number, error=error))
+            continue
+        try:
+            letter = parse_letter({**base, "addressees": [addressee]}).letter
+        except LetterInvalid as exc:
+            problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
+            report.failed.append(RowResult(number, error=problems))
+            continue
+        good.append((number, addressee))
+        names[number] = _unique(out, suggested_file_name(letter), taken).name
+    total = len(rows)
+    done = len(report.failed)
+    if progress:
+        progress(done, total)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1 or len(good) < 50:
+        for chunk in _chunks(good, 25):
+            results = _render_rows(pack, base, chunk, out, names)
+            done += len(results)
+            _collect(report, results)
+            if progress:
+                progress(done, total)
+    else:
+        size = max(10, min(200, len(good) // (jobs * 4) or 1))
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(str(pack.folder),)) as pool:
+            futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk})
+                       for chunk in _chunks(good, size)]
+            for future in as_completed(futures):
+                results = future.result()
+                done += len(results)
+                _collect(report, results)
+                if progress:
+                    progress(done, total)
+    report.written.sort(key=lambda r: r.row)
+    report.failed.sort(key=lambda r: r.row)
+    return report
+
+
+def _collect(report: BatchReport, results: list[RowResult]) -> None:
+    for result in results:
+        (report.written if result.error is None else report.failed).append(result)

@@ -1,0 +1,114 @@
+"""Finding, checking and caching template packs.
+
+Packs live in folders: the ones shipped in ``templates/``, a court's own in the user's
+templates folder, or any folder named on the command line. A compiled pack is cached per
+folder and rebuilt when its files change, so the GUI's preview never recompiles on a keystroke.
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.errors import TemplateProblem
+from app.core.packs import Manifest, load_manifest
+from app.rendering.engine import CompiledPack, check_pack
+
+SHIPPED = Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """What a template gallery shows about a pack."""
+
+    id: str
+    name: str
+    description: str
+    version: str
+    folder: Path
+    problem: str | None = None
+
+
+def _stamp(folder: Path) -> tuple[float, ...]:
+    stamps = []
+    for name in ("manifest.yaml", "letter.docx"):
+        try:
+            stamps.append((folder / name).stat().st_mtime_ns)
+        except OSError:
+            stamps.append(-1)
+    return tuple(stamps)
+
+
+class TemplateLibrary:
+    """The packs available to this installation, by id or by folder."""
+
+    def __init__(self, folders: list[Path] | None = None) -> None:
+        self.folders = folders if folders is not None else [SHIPPED]
+        self._cache: dict[Path, tuple[tuple[float, ...], CompiledPack]] = {}
+        self._lock = threading.Lock()
+
+    def _pack_folders(self) -> list[Path]:
+        found: list[Path] = []
+        for root in self.folders:
+            if not root.is_dir():
+                continue
+            for child in sorted(root.iterdir()):
+                if child.is_dir() and (child / "manifest.yaml").exists():
+                    found.append(child)
+        return found
+
+    def list(self) -> list[PackInfo]:
+        """Every pack found, the broken ones too (with their problem), first folder wins."""
+        seen: set[str] = set()
+        infos: list[PackInfo] = []
+        for folder in self._pack_folders():
+            try:
+                manifest: Manifest = load_manifest(folder / "manifest.yaml")
+            except TemplateProblem as exc:
+                infos.append(PackInfo(folder.name, folder.name, "", "?", folder, str(exc)))
+                continue
+            if manifest.id in seen:
+                continue
+            seen.add(manifest.id)
+            infos.append(PackInfo(manifest.id, manifest.name, manifest.description,
+                                  manifest.version, folder))
+        return infos
+
+    def folder_of(self, id_or_path: str) -> Path:
+        """The folder of a pack named by id, or given as a folder path."""
+        infos = self.list()
+        for info in infos:
+            if info.id == id_or_path:
+                return info.folder.resolve()
+        candidate = Path(id_or_path).expanduser()
+        if candidate.is_dir():
+            if not (candidate / "manifest.yaml").exists():
+                raise TemplateProblem(f"{candidate}: not a template pack (no manifest.yaml)")
+            return candidate.resolve()
+        known = ", ".join(p.id for p in infos) or "none"
+        raise TemplateProblem(f"no template pack called {id_or_path!r} (known: {known})")
+
+    def get(self, id_or_path: str) -> CompiledPack:
+        """The compiled pack, compiled once and again only when its files change."""
+        folder = self.folder_of(id_or_path)
+        stamp = _stamp(folder)
+        with self._lock:
+            cached = self._cache.get(folder)
+            if cached and cached[0] == stamp:
+                return cached[1]
+        pack = CompiledPack(folder)
+        with self._lock:
+            self._cache[folder] = (stamp, pack)
+        return pack
+
+    def check(self, folder: Path) -> builtins.list[str]:
+        return check_pack(folder)
+
+    def sample(self, id_or_path: str) -> str:
+        path = self.folder_of(id_or_path) / "sample.json"
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise TemplateProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None

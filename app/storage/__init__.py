@@ -1,0 +1,1 @@
+"""Storage: repositories over SQLite or PostgreSQL; the only package that imports SQLAlchemy."""

@@ -1,0 +1,875 @@
+"""Build the three shipped template packs: ``templates/<id>/{letter.docx,manifest.yaml,sample.json}``.
+
+Run from the project root::
+
+    .venv/bin/python templates/build_packs.py
+
+Each ``letter.docx`` is written part by part (no python-docx default template), so the
+styles stay lean and every byte is ours. The zip entries carry a fixed timestamp and a
+fixed order, so running the script again gives identical files. The seal comes from
+``resources/seal.png`` (drawn by ``resources/make_seal.py``).
+
+Template rules kept here (see ``app/rendering/context.py`` and ``app/rendering/sandbox.py``):
+only the context variables, pack values as ``fields.<name>``, each Jinja tag whole inside
+one run, paragraph loops and conditionals as ``{%p ... %}`` in a paragraph of their own,
+no macros, ``set``, includes or method calls. Dates in ``fields`` arrive as ``YYYY-MM-DD``
+and are spelled out with a month-name list and slices, which the sandbox allows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+SEAL = ROOT / "resources" / "seal.png"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+# --- namespaces and constants -----------------------------------------------------------
+
+NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+NS_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+NS_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+ROOT_NS = f'xmlns:w="{NS_W}" xmlns:r="{NS_R}" xmlns:wp="{NS_WP}" xmlns:a="{NS_A}" xmlns:pic="{NS_PIC}"'
+
+FONT = "Times New Roman"        # LibreOffice substitutes the metric-compatible Liberation Serif
+NAVY = "1B2A4A"                 # letterhead ink, matching the seal
+DRAFT_RED = "C00000"
+TEXT_WIDTH = 9360               # 6.5 inches between 1-inch margins on US Letter
+SEAL_EMU = 822960               # 0.9 inch
+DRAFT_MARK = "{% if draft %}DRAFT \u2014 not approved{% endif %}"
+MONTHS = ("['January','February','March','April','May','June','July','August',"
+          "'September','October','November','December']")
+
+
+def spelled_date(expr: str) -> str:
+    """Jinja for a ``YYYY-MM-DD`` string spelled as ``April 8, 2025`` (no calls needed)."""
+    return (f"{{{{ {MONTHS}[{expr}[5:7]|int - 1] }}}} {{{{ {expr}[8:10]|int }}}}, "
+            f"{{{{ {expr}[0:4] }}}}")
+
+
+# --- WordprocessingML helpers -----------------------------------------------------------
+
+def rpr(*, b: bool = False, i: bool = False, small_caps: bool = False, color: str | None = None,
+        size: float | None = None, spacing: int | None = None) -> str:
+    parts = []
+    if b:
+        parts.append("<w:b/><w:bCs/>")
+    if i:
+        parts.append("<w:i/><w:iCs/>")
+    if small_caps:
+        parts.append("<w:smallCaps/>")
+    if color:
+        parts.append(f'<w:color w:val="{color}"/>')
+    if spacing is not None:
+        parts.append(f'<w:spacing w:val="{spacing}"/>')
+    if size is not None:
+        half = round(size * 2)
+        parts.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def run(text: str, **fmt: object) -> str:
+    """One run holding ``text`` (a Jinja tag stays whole inside it)."""
+    return f'<w:r>{rpr(**fmt)}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'  # type: ignore[arg-type]
+
+
+def tab(**fmt: object) -> str:
+    return f"<w:r>{rpr(**fmt)}<w:tab/></w:r>"  # type: ignore[arg-type]
+
+
+def para(*runs: str, style: str | None = None, keep_next: bool = False,
+         keep_lines: bool = False, border_bottom: bool = False, tabs: Iterable[tuple[str, int]] = (),
+         before: int | None = None, after: int | None = None, line: int | None = None,
+         line_rule: str = "auto", left: int | None = None, hanging: int | None = None,
+         first_line: int | None = None, jc: str | None = None, mark: str = "") -> str:
+    """A paragraph; properties are written in the order the schema requires."""
+    ppr = []
+    if style:
+        ppr.append(f'<w:pStyle w:val="{style}"/>')
+    if keep_next:
+        ppr.append("<w:keepNext/>")
+    if keep_lines:
+        ppr.append("<w:keepLines/>")
+    if border_bottom:
+        ppr.append(f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="{NAVY}"/>'
+                   "</w:pBdr>")
+    tab_list = list(tabs)
+    if tab_list:
+        stops = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in tab_list)
+        ppr.append(f"<w:tabs>{stops}</w:tabs>")
+    if before is not None or after is not None or line is not None:
+        attrs = ""
+        if before is not None:
+            attrs += f' w:before="{before}"'
+        if after is not None:
+            attrs += f' w:after="{after}"'
+        if line is not None:
+            attrs += f' w:line="{line}" w:lineRule="{line_rule}"'
+        ppr.append(f"<w:spacing{attrs}/>")
+    if left is not None or hanging is not None or first_line is not None:
+        attrs = ""
+        if left is not None:
+            attrs += f' w:left="{left}"'
+        if hanging is not None:
+            attrs += f' w:hanging="{hanging}"'
+        if first_line is not None:
+            attrs += f' w:firstLine="{first_line}"'
+        ppr.append(f"<w:ind{attrs}/>")
+    if jc:
+        ppr.append(f'<w:jc w:val="{jc}"/>')
+    if mark:
+        ppr.append(mark)
+    props = f"<w:pPr>{''.join(ppr)}</w:pPr>" if ppr else ""
+    return f"<w:p>{props}{''.join(runs)}</w:p>"
+
+
+def ctrl(tag: str) -> str:
+    """A paragraph holding only a ``{%p ... %}`` tag; docxtpl removes it at render time."""
+    return para(run(tag))
+
+
+def field_run(instruction: str, shown: str) -> str:
+    """A complex field (PAGE and the like) with ``shown`` as its last computed result."""
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f"<w:r><w:t>{shown}</w:t></w:r>"
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def seal_run(rel_id: str) -> str:
+    e = SEAL_EMU
+    return (
+        '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+        f'<wp:extent cx="{e}" cy="{e}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        '<wp:docPr id="1" name="Court seal" descr="Seal of the court"/>'
+        '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+        f'<a:graphic><a:graphicData uri="{NS_PIC}"><pic:pic>'
+        '<pic:nvPicPr><pic:cNvPr id="0" name="seal.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch>'
+        '</pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{e}" cy="{e}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+        '</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+    )
+
+
+# --- shared pieces of every pack --------------------------------------------------------
+
+def draft_paragraph() -> list[str]:
+    """The draft mark, top right; the whole paragraph goes away once the letter is approved."""
+    return [
+        ctrl("{%p if draft %}"),
+        para(run(DRAFT_MARK, b=True, color=DRAFT_RED, size=10, spacing=20), jc="right",
+             after=60),
+        ctrl("{%p endif %}"),
+    ]
+
+
+def letterhead_header() -> str:
+    """First-page header: seal, court name, address and contacts, a rule."""
+    contacts = ("{% if court.phone %}Telephone {{ court.phone }}{% endif %}"
+                "{% if court.phone and court.email %}  \u00b7  {% endif %}"
+                "{% if court.email %}{{ court.email }}{% endif %}")
+    body = [
+        *draft_paragraph(),
+        para(seal_run("rIdSeal"), jc="center", after=80),
+        para(run("{{ court.name }}", b=True, small_caps=True, color=NAVY, size=16, spacing=10),
+             jc="center", after=20),
+        para(run("{{ court.address|join('  \u00b7  ') }}", color=NAVY, size=10),
+             jc="center"),
+        ctrl("{%p if court.phone or court.email %}"),
+        para(run(contacts, color=NAVY, size=10), jc="center"),
+        ctrl("{%p endif %}"),
+        para(border_bottom=True, after=0, line=120, line_rule="exact",
+             mark=rpr(size=4)),
+    ]
+    return header_xml(body)
+
+
+def continuation_header() -> str:
+    """Default header, pages 2 and on: to whom, the date, the page number."""
+    body = [
+        *draft_paragraph(),
+        para(run("{{ addressee_names }}")),
+        para(run("{{ date_line }}")),
+        para(run("Page "), field_run("PAGE", "2"), after=480),
+    ]
+    return header_xml(body)
+
+
+def header_xml(paragraphs: list[str]) -> str:
+    return f"{XML_DECL}<w:hdr {ROOT_NS}>{''.join(paragraphs)}</w:hdr>"
+
+
+def opening_block(re_lines: list[str]) -> list[str]:
+    """Date, inside addresses, the Re: block and the salutation."""
+    return [
+        para(run("{{ date_line }}"), before=360, after=480),
+        ctrl("{%p for a in addressees %}"),
+        para(run("{{ a.block }}"), keep_lines=True, after=240),
+        ctrl("{%p endfor %}"),
+        *re_lines,
+        ctrl("{%p if reference %}"),
+        para(run("Our reference: {{ reference }}"), left=720),
+        ctrl("{%p endif %}"),
+        para(run("{{ salutation }}"), before=240, after=240, keep_next=True),
+    ]
+
+
+def re_line(*runs: str) -> str:
+    return para(run("Re:"), tab(), *runs, left=720, hanging=720, keep_next=True)
+
+
+def loop(section: str, *, var: str = "item") -> list[str]:
+    """One body paragraph for each entry of ``section``."""
+    return [
+        ctrl(f"{{%p for {var} in {section} %}}"),
+        para(run(f"{{{{ {var} }}}}"), style="BodyText"),
+        ctrl("{%p endfor %}"),
+    ]
+
+
+def closing_loop() -> list[str]:
+    """Closing paragraphs; the last keeps with the signature, so a page never holds only that."""
+    return [
+        ctrl("{%p for item in closing[:-1] %}"),
+        para(run("{{ item }}"), style="BodyText"),
+        ctrl("{%p endfor %}"),
+        ctrl("{%p if closing %}"),
+        para(run("{{ closing[-1] }}"), style="BodyText", keep_next=True),
+        ctrl("{%p endif %}"),
+    ]
+
+
+def numbered_loop(section: str) -> list[str]:
+    """Entries of ``section`` as a numbered, indented list (numbers from ``loop.index``)."""
+    return [
+        ctrl(f"{{%p for item in {section} %}}"),
+        para(run("{{ loop.index }}."), tab(), run("{{ item }}"), left=1080, hanging=360,
+             after=240, jc="both"),
+        ctrl("{%p endfor %}"),
+    ]
+
+
+def signature_block() -> list[str]:
+    """Complimentary close, room for the signature, name, title, enclosures and copies."""
+    return [
+        para(run("{{ complimentary_close }}"), keep_next=True, keep_lines=True),
+        # At least 0.75 inch for ink; an inserted signature picture sits on the baseline.
+        para(run("{{ signature_image }}"), keep_next=True, line=1080, line_rule="atLeast"),
+        para(run("{{ signatory.name }}"), keep_next=True),
+        para(run("{{ signatory.title }}")),
+        ctrl("{%p if enclosures %}"),
+        para(),
+        ctrl("{%p for item in enclosures %}"),
+        para(run("{% if loop.first %}Enclosure{% if enclosures|length != 1 %}s{% endif %}:"
+                 "{% endif %}"), tab(), run("{{ item }}"), left=1440, hanging=1440),
+        ctrl("{%p endfor %}"),
+        ctrl("{%p endif %}"),
+        ctrl("{%p if cc %}"),
+        para(),
+        ctrl("{%p for item in cc %}"),
+        para(run("{% if loop.first %}cc:{% endif %}"), tab(), run("{{ item }}"), left=1440,
+             hanging=1440),
+        ctrl("{%p endfor %}"),
+        ctrl("{%p endif %}"),
+    ]
+
+
+def document_xml(body: list[str]) -> str:
+    sect = (
+        "<w:sectPr>"
+        '<w:headerReference w:type="default" r:id="rIdHeaderDefault"/>'
+        '<w:headerReference w:type="first" r:id="rIdHeaderFirst"/>'
+        '<w:pgSz w:w="12240" w:h="15840"/>'
+        '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="720"'
+        ' w:footer="720" w:gutter="0"/>'
+        '<w:cols w:space="720"/><w:titlePg/>'
+        "</w:sectPr>"
+    )
+    return f"{XML_DECL}<w:document {ROOT_NS}><w:body>{''.join(body)}{sect}</w:body></w:document>"
+
+
+# --- package parts ----------------------------------------------------------------------
+
+CONTENT_TYPES = (
+    XML_DECL
+    + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Default Extension="png" ContentType="image/png"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+    'package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+
+PACKAGE_RELS = (
+    XML_DECL
+    + f'<Relationships xmlns="{NS_PKG_RELS}">'
+    f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+    'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+
+DOCUMENT_RELS = (
+    XML_DECL
+    + f'<Relationships xmlns="{NS_PKG_RELS}">'
+    f'<Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rIdSettings" Type="{REL}/settings" Target="settings.xml"/>'
+    f'<Relationship Id="rIdHeaderFirst" Type="{REL}/header" Target="header1.xml"/>'
+    f'<Relationship Id="rIdHeaderDefault" Type="{REL}/header" Target="header2.xml"/>'
+    "</Relationships>"
+)
+
+HEADER1_RELS = (
+    XML_DECL
+    + f'<Relationships xmlns="{NS_PKG_RELS}">'
+    f'<Relationship Id="rIdSeal" Type="{REL}/image" Target="media/seal.png"/>'
+    "</Relationships>"
+)
+
+STYLES = (
+    XML_DECL
+    + f'<w:styles xmlns:w="{NS_W}">'
+    "<w:docDefaults><w:rPrDefault><w:rPr>"
+    f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+    '<w:sz w:val="24"/><w:szCs w:val="24"/>'
+    '<w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/>'
+    "</w:rPr></w:rPrDefault>"
+    '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+    "</w:pPrDefault></w:docDefaults>"
+    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
+    "<w:qFormat/><w:pPr><w:widowControl/></w:pPr></w:style>"
+    '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+    '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
+    "<w:unhideWhenUsed/></w:style>"
+    '<w:style w:type="paragraph" w:styleId="BodyText"><w:name w:val="Body Text"/>'
+    '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="240"/>'
+    '<w:ind w:firstLine="720"/><w:jc w:val="both"/></w:pPr></w:style>'
+    "</w:styles>"
+)
+
+SETTINGS = (
+    XML_DECL
+    + f'<w:settings xmlns:w="{NS_W}">'
+    '<w:zoom w:percent="100"/><w:defaultTabStop w:val="720"/>'
+    '<w:characterSpacingControl w:val="doNotCompress"/>'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" '
+    'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+    "</w:settings>"
+)
+
+
+def core_xml(title: str, description: str) -> str:
+    return (
+        XML_DECL
+        + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title>"
+        f"<dc:description>{escape(description)}</dc:description>"
+        "<dc:creator>Chambers</dc:creator>"
+        "</cp:coreProperties>"
+    )
+
+
+APP_XML = (
+    XML_DECL
+    + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>Chambers</Application></Properties>'
+)
+
+
+def write_docx(path: Path, document: str, title: str, description: str) -> None:
+    parts = [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", PACKAGE_RELS),
+        ("docProps/core.xml", core_xml(title, description)),
+        ("docProps/app.xml", APP_XML),
+        ("word/document.xml", document),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS),
+        ("word/styles.xml", STYLES),
+        ("word/settings.xml", SETTINGS),
+        ("word/header1.xml", letterhead_header()),
+        ("word/_rels/header1.xml.rels", HEADER1_RELS),
+        ("word/header2.xml", continuation_header()),
+        ("word/media/seal.png", SEAL.read_bytes()),
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            blob = data.encode("utf-8") if isinstance(data, str) else data
+            if name.endswith(".png"):
+                info.compress_type = zipfile.ZIP_STORED
+                archive.writestr(info, blob)
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, blob, compresslevel=9)
+    path.write_bytes(buffer.getvalue())
+
+
+# --- the three packs --------------------------------------------------------------------
+
+def officials_concern_body() -> list[str]:
+    return [
+        *opening_block([re_line(run("{{ subject }}", b=True))]),
+        *loop("opening"),
+        *loop("concerns"),
+        *numbered_loop("requested_policies"),
+        *closing_loop(),
+        *signature_block(),
+    ]
+
+
+POSITION_SENTENCE = (
+    "On behalf of the {{ court.name }}, I write "
+    "{% if fields.position == 'support' %}in support of {{ fields.bill_number }}."
+    "{% elif fields.position == 'oppose' %}to respectfully oppose {{ fields.bill_number }}."
+    "{% else %}regarding {{ fields.bill_number }}. The court takes no position on the bill "
+    "but offers the following observations.{% endif %}"
+)
+
+
+def legislative_position_body() -> list[str]:
+    hearing = ("Hearing: {{ fields.committee }}"
+               "{% if fields.committee and fields.hearing_date %}, {% endif %}"
+               "{% if fields.hearing_date %}" + spelled_date("fields.hearing_date")
+               + "{% endif %}")
+    re_lines = [
+        re_line(run("{{ fields.bill_number }} \u2014 {{ subject }}", b=True)),
+        para(run("Position: {{ fields.position|capitalize }}", b=True), left=720,
+             keep_next=True),
+        ctrl("{%p if fields.committee or fields.hearing_date %}"),
+        para(run(hearing), left=720, keep_next=True),
+        ctrl("{%p endif %}"),
+    ]
+    return [
+        *opening_block(re_lines),
+        para(run(POSITION_SENTENCE), style="BodyText"),
+        *loop("opening"),
+        *loop("concerns"),
+        *closing_loop(),
+        *signature_block(),
+    ]
+
+
+ACKNOWLEDGMENT = (
+    "Thank you for your {% if fields.inquiry_kind == 'press' %}inquiry{% else %}letter"
+    "{% endif %}{% if fields.inquiry_date %} of " + spelled_date("fields.inquiry_date")
+    + "{% endif %}. "
+    "{% if fields.inquiry_kind == 'press' %}The court\u2019s responses to your questions are "
+    "set out below, and you may attribute them to {{ signatory.name }}, "
+    "{{ signatory.title }}."
+    "{% elif fields.inquiry_kind == 'agency' %}The court is pleased to provide the "
+    "information your office requested."
+    "{% else %}I appreciate your taking the time to write to the court, and I am glad to "
+    "respond to the questions you raised.{% endif %}"
+)
+
+
+def response_to_inquiry_body() -> list[str]:
+    return [
+        *opening_block([re_line(run("{{ subject }}", b=True))]),
+        para(run(ACKNOWLEDGMENT), style="BodyText"),
+        *loop("opening"),
+        *loop("concerns"),
+        *closing_loop(),
+        *signature_block(),
+    ]
+
+
+# --- manifests --------------------------------------------------------------------------
+
+MANIFESTS = {
+    "officials-concern": """\
+# Template pack: the court's letter of concern to one or more officials.
+id: officials-concern
+name: Letter of concern to officials
+description: >-
+  A formal letter on the court's letterhead raising the court's concerns with one or more
+  officials and asking for specific policies: opening, concerns, numbered requested
+  policies, closing, enclosures and copies. Modelled on the Chief Justice of California's
+  2017 letter to the Attorney General and the Secretary of Homeland Security.
+version: "1.0.0"
+sections: [opening, concerns, requested_policies, closing, cc, enclosures]
+fields: []
+""",
+    "legislative-position": """\
+# Template pack: the court's position on a bill, to a legislator or committee.
+id: legislative-position
+name: Position on legislation
+description: >-
+  A letter to a legislator stating the court's position on a bill (support, oppose or
+  neutral). The Re: block names the bill, the position and the hearing; the first
+  paragraph states the position; the concerns section carries the court's reasons.
+version: "1.0.0"
+sections: [opening, concerns, closing, cc, enclosures]
+fields:
+  - name: bill_number
+    type: text
+    label: Bill number
+    help: >-
+      The bill as the legislature cites it, with its author, e.g. "Senate Bill 1187
+      (Okafor)" or "AB 2440 (Lee)". It appears in the Re: line and the first paragraph.
+    required: true
+  - name: position
+    type: choice
+    label: Court's position
+    help: >-
+      Support, oppose or neutral. The first paragraph of the letter is worded to match
+      ("in support of", "to respectfully oppose", or no position with observations).
+    required: true
+    choices: [support, oppose, neutral]
+  - name: committee
+    type: text
+    label: Committee hearing the bill
+    help: Optional, e.g. "Senate Judiciary Committee". Shown on the Hearing line.
+    required: false
+  - name: hearing_date
+    type: date
+    label: Hearing date
+    help: Optional. Shown on the Hearing line, spelled out (April 8, 2025).
+    required: false
+""",
+    "response-to-inquiry": """\
+# Template pack: the court's reply to an inquiry from the public, an agency or the press.
+id: response-to-inquiry
+name: Response to an inquiry
+description: >-
+  A reply to a member of the public, a government agency or a journalist. The first
+  paragraph thanks the writer (worded for the kind of inquiry); the concerns section holds
+  the points answered, one paragraph per question; no requested policies.
+version: "1.0.0"
+sections: [opening, concerns, closing, cc, enclosures]
+fields:
+  - name: inquiry_kind
+    type: choice
+    label: Inquiry from
+    help: >-
+      public (a letter from a member of the public), agency (a letter from a government
+      office) or press (a journalist's questions; the reply says it may be attributed to
+      the signatory).
+    required: true
+    choices: [public, agency, press]
+    default: public
+  - name: inquiry_date
+    type: date
+    label: Date of the inquiry
+    help: Optional. The date of the letter or message being answered.
+    required: false
+""",
+}
+
+
+# --- samples ----------------------------------------------------------------------------
+
+def paras(text: str) -> list[str]:
+    """Paragraphs separated by blank lines, each folded onto one line."""
+    return [" ".join(block.split()) for block in text.strip().split("\n\n")]
+
+
+SIERRA_VISTA = {
+    "court": "Superior Court of California, County of Sierra Vista",
+    "address": ["Hall of Justice", "400 Courthouse Square", "Sierra Vista, California 95999"],
+    "phone": "(916) 555-0142",
+    "email": "presiding.judge@sierravista-court.example",
+}
+WHITFIELD = {"name": "Eleanor M. Whitfield", "title": "Presiding Judge"}
+
+SAMPLES: dict[str, dict[str, object]] = {
+    "officials-concern": {
+        "template": "officials-concern",
+        "date": "2017-03-16",
+        "subject": "Immigration enforcement in California courthouses",
+        "sender": {
+            "court": "Supreme Court of California",
+            "address": ["350 McAllister Street", "San Francisco, California 94102-4797"],
+        },
+        "signatory": {"name": "Tani G. Cantil-Sakauye", "title": "Chief Justice of California"},
+        "addressees": [
+            {
+                "honorific": "The Honorable",
+                "name": "Jeff Sessions",
+                "title": "Attorney General of the United States",
+                "organization": "U.S. Department of Justice",
+                "address": ["950 Pennsylvania Avenue, NW", "Washington, DC 20530-0001"],
+            },
+            {
+                "honorific": "The Honorable",
+                "name": "John F. Kelly",
+                "title": "Secretary of Homeland Security",
+                "organization": "U.S. Department of Homeland Security",
+                "address": ["Washington, DC 20528"],
+            },
+        ],
+        "opening": paras("""
+            As Chief Justice of California and Chair of the Judicial Council of California, I
+            write to express my deep concern about reports from some of our trial courts that
+            immigration agents appear to be stalking undocumented immigrants in our courthouses
+            in order to make arrests.
+
+            Our courthouses serve as a vital forum for ensuring access to justice and
+            protecting public safety. Every day, thousands of Californians come to our courts
+            as victims of crime and domestic violence, as witnesses summoned to testify, as
+            parents seeking the protection of their children, and as litigants who have chosen
+            the rule of law to resolve their disputes. Courts cannot do their work if those
+            whose presence the law requires are afraid to walk through the courthouse door.
+        """),
+        "concerns": paras("""
+            Most people who enter a courthouse do not come by choice. They have been summoned,
+            subpoenaed or ordered to appear, or they come because they have nowhere else to
+            turn for protection. When they fear that appearing will expose them to arrest,
+            they stay away, and the cost of their absence falls on everyone: cases go
+            unresolved, protective orders go unsought, and witnesses decline to testify.
+
+            Enforcement policies that include stalking courthouses and arresting undocumented
+            immigrants, the vast majority of whom pose no risk to public safety, are neither
+            safe nor fair. They not only compromise our core value of fairness but they
+            undermine the judiciary\u2019s ability to provide equal access to justice.
+
+            I am also concerned for the safety of the public and of those who work in our
+            courts. Arrests made in crowded corridors, at security screening stations and
+            outside courtrooms invite confrontation in places designed to keep the peace, and
+            enforcement operations that are neither announced nor coordinated with the court
+            or its security personnel place bystanders, court staff and officers alike at
+            risk.
+
+            Finally, I am concerned about the impact on public trust and confidence in our
+            state court system if the public feels that our state institutions are being used
+            to facilitate other goals and objectives, no matter how expedient they may be.
+        """),
+        "requested_policies": paras("""
+            I respectfully request that you refrain from enforcing immigration laws by stalking
+            undocumented immigrants in California\u2019s courthouses, and that courthouses be
+            treated as sensitive locations, as schools, hospitals and places of worship already
+            are, at which enforcement actions are generally avoided.
+
+            Where federal officers believe that an enforcement action at or near a courthouse
+            cannot be avoided, I ask that they first coordinate with the presiding judge and
+            court security personnel, so that the action neither disrupts proceedings nor
+            endangers the public.
+
+            I further ask that the Department of Justice and the Department of Homeland
+            Security share with the Judicial Council any written guidance that governs
+            enforcement activity at state courthouses, so that our courts can inform the
+            public accurately and dispel unfounded fears.
+        """),
+        "closing": paras("""
+            Our state courts are the forum in which Californians of every background resolve
+            their disputes, seek protection and answer charges under the law. I ask that you
+            respect that role. I would welcome the opportunity to discuss these concerns with
+            you or your staff.
+
+            Thank you for your attention to this important matter.
+        """),
+        "complimentary_close": "Sincerely,",
+        "cc": [
+            "Martin Hoshino, Administrative Director, Judicial Council of California",
+            "Members of the Judicial Council of California",
+        ],
+        "enclosures": [
+            "Fact sheet: Access to justice in the California courts",
+        ],
+    },
+    "legislative-position": {
+        "template": "legislative-position",
+        "date": "2025-03-24",
+        "reference": "SV-LEG-2025-07",
+        "subject": "Extended weekday courthouse hours",
+        "sender": SIERRA_VISTA,
+        "signatory": WHITFIELD,
+        "addressees": [
+            {
+                "honorific": "The Honorable",
+                "name": "Daniel R. Okafor",
+                "title": "Senator, Fourteenth District",
+                "organization": "California State Senate",
+                "address": ["1021 O Street, Suite 5510", "Sacramento, California 95814"],
+            },
+        ],
+        "opening": paras("""
+            As introduced, SB 1187 would require every superior court to keep its clerk\u2019s
+            office and at least one courtroom in each courthouse open to the public until
+            7:00 p.m. on every court day, beginning January 1, 2026. The court shares your goal
+            of making the courts accessible to working Californians, who too often must take
+            unpaid leave to file papers or attend a hearing. We are concerned, however, that
+            the bill as drafted would divert resources from the services the public relies on
+            most, and it provides no funding to carry it out.
+        """),
+        "concerns": paras("""
+            The court operates eleven courtrooms in three courthouses with a clerk\u2019s office
+            staff that is already below the level the Judicial Council\u2019s workload model
+            recommends. Evening hours could be staffed only by shifting clerks away from daytime
+            counters and courtrooms, which would lengthen the lines and delays the bill is
+            meant to reduce.
+
+            Each courthouse that remains open requires weapons screening and a bailiff in every
+            courtroom in session. The Sheriff estimates that the additional security alone
+            would cost the court approximately $1.4 million each year, a sum that is not
+            available within the court\u2019s current allocation.
+
+            Much of what the bill seeks is already within reach. The court accepts electronic
+            filing around the clock, its self-help center offers evening appointments twice a
+            week, and litigants in traffic, small claims and many family law matters may
+            appear remotely. These services reach far more people, at far lower cost, than a
+            single courtroom open in the evening.
+
+            Finally, a uniform mandate does not fit the diversity of California\u2019s courts. A
+            pilot program in a few volunteer courts, with an evaluation of who uses evening
+            hours and at what cost, would give the Legislature the information it needs before
+            the requirement is extended statewide.
+        """),
+        "closing": paras("""
+            For these reasons, the court respectfully opposes SB 1187 unless it is amended to
+            provide dedicated funding or to establish a voluntary pilot program. The court
+            would welcome the opportunity to work with you and your staff on such amendments.
+
+            If you have any questions, please contact the court\u2019s Court Executive Officer,
+            Marcus Bell, at (916) 555-0147.
+        """),
+        "complimentary_close": "Respectfully,",
+        "cc": [
+            "Members, Senate Judiciary Committee",
+            "Counsel, Senate Judiciary Committee",
+            "Office of Governmental Affairs, Judicial Council of California",
+        ],
+        "enclosures": [
+            "Estimated staffing and security costs of SB 1187 for the County of Sierra Vista",
+        ],
+        "fields": {
+            "bill_number": "Senate Bill 1187 (Okafor)",
+            "position": "oppose",
+            "committee": "Senate Judiciary Committee",
+            "hearing_date": "2025-04-08",
+        },
+    },
+    "response-to-inquiry": {
+        "template": "response-to-inquiry",
+        "date": "2025-05-12",
+        "subject": "Your questions about remote appearances in traffic and small claims matters",
+        "sender": SIERRA_VISTA,
+        "signatory": WHITFIELD,
+        "addressees": [
+            {
+                "honorific": "Ms.",
+                "name": "Ana Rivera",
+                "title": "Courts Reporter",
+                "organization": "The Sierra Vista Ledger",
+                "address": ["210 Market Street", "Sierra Vista, California 95999"],
+                "salutation": "Ms. Rivera",
+            },
+        ],
+        "opening": paras("""
+            You asked four questions about the court\u2019s use of remote video appearances in
+            traffic and small claims matters, which the court expanded to every department
+            hearing those cases in January of this year. I answer each in turn.
+        """),
+        "concerns": paras("""
+            How many hearings have been held remotely? From January 6 through April 30, 2025,
+            3,412 of the 9,870 traffic and small claims hearings held by the court, or about 35
+            percent, included at least one party who appeared by video. In most of those
+            hearings the other party and any witnesses appeared in person.
+
+            Can people without a computer or internet access take part? Yes. Any party may
+            appear by telephone, and the court has installed two private video booths in the
+            self-help center at the Hall of Justice, available without an appointment during
+            business hours. No one is required to appear remotely; every party may choose to
+            come to the courthouse instead.
+
+            Are remote hearings open to the public? Yes. Each remote hearing takes place in a
+            courtroom that remains open to the public, and the remote participants are shown
+            on screens in the courtroom. As with any proceeding, recording or broadcasting a
+            hearing requires the judge\u2019s permission under rule 1.150 of the California
+            Rules of Court.
+
+            Will the program continue? The court will review the program this summer, including
+            the results of a survey of court users, and expects to publish its findings in the
+            fall. No decision has been made to reduce or expand remote appearances before that
+            review is complete.
+        """),
+        "closing": paras("""
+            I hope this information is helpful to you and to your readers. Please direct any
+            follow-up questions to the court\u2019s Public Information Office at
+            (916) 555-0150.
+        """),
+        "complimentary_close": "Sincerely,",
+        "cc": ["Public Information Office"],
+        "enclosures": ["Remote appearance statistics, January through April 2025"],
+        "fields": {"inquiry_kind": "press", "inquiry_date": "2025-05-02"},
+    },
+}
+
+PACKS = {
+    "officials-concern": officials_concern_body,
+    "legislative-position": legislative_position_body,
+    "response-to-inquiry": response_to_inquiry_body,
+}
+
+
+def build() -> list[Path]:
+    written = []
+    for pack_id, body in PACKS.items():
+        folder = TEMPLATES / pack_id
+        folder.mkdir(exist_ok=True)
+        manifest = MANIFESTS[pack_id]
+        name = next(line for line in manifest.splitlines() if line.startswith("name: "))[6:]
+        write_docx(folder / "letter.docx", document_xml(body()), name,
+                   f"Chambers template pack {pack_id}")
+        (folder / "manifest.yaml").write_text(manifest, encoding="utf-8")
+        sample = json.dumps(SAMPLES[pack_id], indent=2, ensure_ascii=False) + "\n"
+        (folder / "sample.json").write_text(sample, encoding="utf-8")
+        written += [folder / "letter.docx", folder / "manifest.yaml", folder / "sample.json"]
+    return written
+
+
+def validate() -> None:
+    """Every sample must be a valid letter that its own pack accepts."""
+    sys.path.insert(0, str(ROOT))
+    from app.core.letter import load_letter
+    from app.core.packs import load_manifest
+
+    for pack_id in PACKS:
+        folder = TEMPLATES / pack_id
+        manifest = load_manifest(folder / "manifest.yaml")
+        letter = load_letter(folder / "sample.json").letter
+        problems = manifest.check_letter(letter)
+        if manifest.id != pack_id or letter.template != pack_id or problems:
+            raise SystemExit(f"{pack_id}: sample does not fit its pack: {problems}")
+
+
+if __name__ == "__main__":
+    for path in build():
+        print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
+    validate()
+    print("samples valid")
