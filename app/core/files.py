@@ -10,13 +10,15 @@ from pathlib import Path
 
 
 def atomic_write(path: Path, data: bytes, check: Callable[[Path], None] | None = None,
-                 *, durable: bool = True) -> None:
+                 *, durable: bool = True, sync_folder: bool = True) -> None:
     """Write ``data`` to ``path`` atomically.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, read back and
     compared (and given to ``check``, which raises if the file is unfit), and only then
     replace ``path``. On any failure the temporary file is removed and ``path`` is untouched.
     ``durable=False`` skips the fsyncs; only for files that are cheap to make again.
+    ``sync_folder=False`` leaves the folder's fsync (which makes the rename itself durable) to
+    the caller, who writes many files into one folder and syncs it once with ``sync_folder``.
     """
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -39,13 +41,20 @@ def atomic_write(path: Path, data: bytes, check: Callable[[Path], None] | None =
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-        if durable and hasattr(os, "O_DIRECTORY"):
-            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        if durable and sync_folder:
+            fsync_folder(folder)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the renames and new names in ``folder`` durable (a no-op where unsupported)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

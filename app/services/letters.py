@@ -14,7 +14,7 @@ from typing import Any
 
 from app.core import address as forms
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import atomic_write
+from app.core.files import atomic_write, fsync_folder
 from app.core.letter import Letter, parse_letter
 
 __all__ = ["parse_letter"]
@@ -48,9 +48,9 @@ def suggested_file_name(letter: Letter, extension: str = ".docx") -> str:
     return stem + extension
 
 
-def write_docx(path: Path, data: bytes) -> None:
+def write_docx(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
     """Write a .docx atomically, and check it reads back as a Word document."""
-    atomic_write(path, data, check=check_docx_file)
+    atomic_write(path, data, check=check_docx_file, sync_folder=sync_folder)
 
 
 def render_file(library: TemplateLibrary, template: str, data: dict[str, Any], out: Path,
@@ -153,7 +153,7 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
             parsed = parse_letter({**base, "addressees": [addressee]})
             rendered = pack.render(parsed.letter)
             path = out / names[number]
-            write_docx(path, rendered.data)
+            write_docx(path, rendered.data, sync_folder=False)
             results.append(RowResult(number, path, removals=parsed.removals + rendered.removals))
         except LetterInvalid as exc:
             problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
@@ -224,6 +224,7 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
                 _collect(report, results)
                 if progress:
                     progress(done, total)
+    fsync_folder(out)  # one folder sync for the whole batch instead of one per letter
     report.written.sort(key=lambda r: r.row)
     report.failed.sort(key=lambda r: r.row)
     return report
