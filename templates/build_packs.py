@@ -46,17 +46,13 @@ ROOT_NS = f'xmlns:w="{NS_W}" xmlns:r="{NS_R}" xmlns:wp="{NS_WP}" xmlns:a="{NS_A}
 FONT = "Times New Roman"        # LibreOffice substitutes the metric-compatible Liberation Serif
 NAVY = "1B2A4A"                 # letterhead ink, matching the seal
 DRAFT_RED = "C00000"
-TEXT_WIDTH = 9360               # 6.5 inches between 1-inch margins on US Letter
 SEAL_EMU = 822960               # 0.9 inch
 DRAFT_MARK = "{% if draft %}DRAFT \u2014 not approved{% endif %}"
-MONTHS = ("['January','February','March','April','May','June','July','August',"
-          "'September','October','November','December']")
 
 
 def spelled_date(expr: str) -> str:
-    """Jinja for a ``YYYY-MM-DD`` string spelled as ``April 8, 2025`` (no calls needed)."""
-    return (f"{{{{ {MONTHS}[{expr}[5:7]|int - 1] }}}} {{{{ {expr}[8:10]|int }}}}, "
-            f"{{{{ {expr}[0:4] }}}}")
+    """A date field: the renderer gives date fields to templates already spelled out."""
+    return f"{{{{ {expr} }}}}"
 
 
 # --- WordprocessingML helpers -----------------------------------------------------------

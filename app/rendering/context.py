@@ -15,7 +15,8 @@ This is the contract between the letter and every template pack. A template may 
 ``salutation``           "Dear Attorney General Sessions and Secretary Kelly:"
 ``opening`` ``concerns`` ``requested_policies`` ``closing`` ``cc`` ``enclosures``: [str]
 ``complimentary_close``  "Sincerely,"
-``fields``               {name: value} for the fields the pack's manifest declares
+``fields``               {name: value} for the fields the pack's manifest declares; date
+                         fields come spelled out ("April 8, 2025")
 ``draft``                true when the document is not an approved letter
 
 Every string is cleaned again here (idempotent), so a value that bypassed validation still
@@ -24,11 +25,13 @@ cannot carry characters Word cannot read.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from markupsafe import Markup
 
 from app.core import address as forms
+from app.core.dates import date_line
 from app.core.letter import Letter
 from app.core.packs import Manifest
 from app.core.text import Removal, clean_text
@@ -58,6 +61,21 @@ def _plain(value: Any, path: str, removals: list[Removal]) -> Any:
         return {str(k): _plain(v, f"{path}.{k}" if path else str(k), removals)
                 for k, v in value.items()}
     raise TypeError(f"{path}: {type(value).__name__} cannot be given to a template")
+
+
+def _fields(letter: Letter, manifest: Manifest | None) -> dict[str, Any]:
+    """The pack's fields, date fields spelled as a letter writes dates ("April 8, 2025")."""
+    if manifest is None:
+        return dict(letter.fields)
+    values = manifest.field_values(letter)
+    for spec in manifest.fields:
+        value = values.get(spec.name)
+        if spec.type == "date" and isinstance(value, str) and value:
+            try:
+                values[spec.name] = date_line(dt.date.fromisoformat(value))
+            except ValueError:
+                pass  # Manifest.check_letter has already reported it
+    return values
 
 
 def build_context(
@@ -108,7 +126,7 @@ def build_context(
         "cc": section("cc", list(letter.cc)),
         "enclosures": section("enclosures", list(letter.enclosures)),
         "complimentary_close": letter.complimentary_close,
-        "fields": manifest.field_values(letter) if manifest else dict(letter.fields),
+        "fields": _fields(letter, manifest),
         "draft": draft,
     }
     removals: list[Removal] = []
