@@ -170,12 +170,12 @@ def salutation_name(addressee: Addressable) -> str:
     if override:
         return override
     office = office_of(addressee.title)
-    name = addressee.name.strip()
+    name = _strip_honorable(addressee.name)
     if office:
         surname = surname_of(name)
         if surname:
             return f"{office} {surname}"
-    return _strip_honorable(name)
+    return name
 
 
 def _strip_honorable(text: str) -> str:

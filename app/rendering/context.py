@@ -25,6 +25,7 @@ cannot carry characters Word cannot read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -71,10 +72,8 @@ def _fields(letter: Letter, manifest: Manifest | None) -> dict[str, Any]:
     for spec in manifest.fields:
         value = values.get(spec.name)
         if spec.type == "date" and isinstance(value, str) and value:
-            try:
+            with contextlib.suppress(ValueError):  # Manifest.check_letter reports bad dates
                 values[spec.name] = date_line(dt.date.fromisoformat(value))
-            except ValueError:
-                pass  # Manifest.check_letter has already reported it
     return values
 
 
