@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from app.core.dates import date_line
 from app.core.errors import LetterInvalid, Problem
 from app.core.text import Removal, clean_text, is_clean
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_ITEMS = 100  # paragraphs in one section, addressees, cc or enclosure lines
 MAX_ADDRESS_LINES = 8
 
@@ -118,6 +120,15 @@ class Letter(_Model):
 
     _subject = field_validator("subject")(_required_text)
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_written(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+            raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2017-03-16")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError("is not a date; write it as YYYY-MM-DD, e.g. 2017-03-16")
+        return value
+
     @model_validator(mode="after")
     def _has_body(self) -> Letter:
         if not any(p.strip() for p in (*self.opening, *self.concerns, *self.closing)):
@@ -154,7 +165,7 @@ class ParsedLetter:
 def _ordinal(n: int) -> str:
     words = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
              "ninth", "tenth"]
-    return words[n] if n < len(words) else f"number {n + 1}"
+    return words[n] if n < len(words) else f"{n + 1}th"
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -208,12 +219,24 @@ def _explain(loc: tuple[int | str, ...], error_type: str, message: str, ctx: Map
     return text
 
 
-def problems_from(error: ValidationError) -> list[Problem]:
-    """The problems in a pydantic error, with JSON paths and plain words."""
-    problems = []
+def problems_from(error: ValidationError, what: str = "a letter") -> list[Problem]:
+    """The problems in a pydantic error, with JSON paths and plain words.
+
+    A value in ``fields`` may be text, a number or yes/no; pydantic reports one error per
+    alternative, which a clerk should see as one problem.
+    """
+    problems: list[Problem] = []
+    seen: set[str] = set()
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
-        problems.append(Problem(_path(loc), _explain(loc, item["type"], item["msg"], item.get("ctx") or {})))
+        if len(loc) > 2 and loc[0] == "fields" and isinstance(loc[1], str):
+            path = _path(loc[:2])
+            if path not in seen:
+                seen.add(path)
+                problems.append(Problem(path, "must be text, a number, or true/false"))
+            continue
+        text = _explain(loc, item["type"], item["msg"], item.get("ctx") or {})
+        problems.append(Problem(_path(loc), text.replace("is not part of a letter", f"is not part of {what}")))
     return problems
 
 

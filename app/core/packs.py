@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -80,7 +81,7 @@ class Manifest(BaseModel):
                 problems.append(Problem(path, "must be true or false"))
             elif spec.type == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
                 problems.append(Problem(path, "must be a number"))
-            elif spec.type == "date" and not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+            elif spec.type == "date" and not _is_iso_date(value):
                 problems.append(Problem(path, "must be a date written YYYY-MM-DD"))
         for section in ("opening", "concerns", "requested_policies", "closing", "cc", "enclosures"):
             if section not in self.sections and getattr(letter, section):
@@ -94,6 +95,16 @@ class Manifest(BaseModel):
         values: dict[str, Any] = {f.name: f.default for f in self.fields}
         values.update({k: v for k, v in letter.fields.items() if k in values})
         return values
+
+
+def _is_iso_date(value: object) -> bool:
+    if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -113,7 +124,7 @@ def load_manifest(path: Path) -> Manifest:
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(str(p) for p in problems_from(exc))
+        details = "; ".join(str(p) for p in problems_from(exc, "a manifest"))
         raise TemplateProblem(f"{path}: {details}") from None
 
 
