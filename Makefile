@@ -38,7 +38,7 @@ $(HEADLESS)/.installed: pyproject.toml
 
 test-headless: $(HEADLESS)/.installed
 	$(HEADLESS)/bin/python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("PySide6") is not None)'
-	CHAMBERS_HEADLESS=1 $(HEADLESS)/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/ui -m 'not libreoffice and not postgres'
+	CHAMBERS_HEADLESS=1 $(HEADLESS)/bin/python -m pytest -q -p no:cacheprovider -W 'ignore:Unknown config option:pytest.PytestConfigWarning' --ignore=tests/ui -m 'not libreoffice and not postgres'
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests bench main.py
