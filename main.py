@@ -1,20 +1,30 @@
-"""Chambers: ``python main.py`` opens the window; ``python main.py <command>`` runs the CLI."""
+"""Chambers: ``python main.py`` opens the window; ``python main.py <command>`` runs the CLI.
+
+Window options start with a dash (``--screenshot FILE``, ``--role judge``, ``--user NAME``,
+``--size WxH``); a first word without one is a command (``render``, ``drafts``, ...).
+"""
 
 from __future__ import annotations
 
 import sys
 
 
+def wants_window(args: list[str]) -> bool:
+    return not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
+
+
 def run() -> int:
     args = sys.argv[1:]
-    if not args or args[0].startswith("--screenshot") or args[0] in ("--gui",):
+    if wants_window(args):
         try:
             from app.ui.app import run_gui
-        except ImportError:
-            from app.cli import main
-            return main(["demo"])
+        except ImportError as exc:
+            print(f"The window cannot open: {exc}.\nRun `make run` (it installs PySide6 and Qt's system "
+                  "libraries), or use the command line: python main.py --help", file=sys.stderr)
+            return 1
         return run_gui(args)
     from app.cli import main
+
     return main(args)
 
 

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import report
+
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ("render_bench", "storage_bench", "gui_bench")
 
@@ -31,7 +33,11 @@ def main(argv: list[str]) -> int:
         results[name] = figures
         print(json.dumps(figures, indent=2), flush=True)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {ROOT / 'bench' / 'results.json'}")
+    benchmarks = ROOT / "BENCHMARKS.md"
+    text = benchmarks.read_text(encoding="utf-8") if benchmarks.exists() else "# Benchmarks\n"
+    if not quick:
+        benchmarks.write_text(report.update(text, results), encoding="utf-8")
+    print(f"wrote {ROOT / 'bench' / 'results.json'}" + ("" if quick else " and BENCHMARKS.md"))
     return 0
 
 
