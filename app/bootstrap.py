@@ -5,10 +5,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from app.services.templates import SHIPPED, TemplateLibrary
+
+if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
+    from app.services.drafts import Drafts
+    from app.services.journal import Journal
+    from app.services.office import Clauses, Profile, Users
+    from app.storage.interfaces import Store
+    from app.storage.sql import SqlStore
 
 APP_NAME = "Chambers"
 
@@ -37,3 +45,75 @@ class Settings:
 def template_library(settings: Settings | None = None) -> TemplateLibrary:
     settings = settings or Settings.from_environment()
     return TemplateLibrary(settings.template_folders)
+
+
+# --- storage and the services over it ---------------------------------------------------------
+DATABASE_FILE = "chambers.sqlite3"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """``--db`` first, then $CHAMBERS_DATABASE_URL, else the embedded SQLite file."""
+    url = explicit or os.environ.get("CHAMBERS_DATABASE_URL")
+    return url or f"sqlite:///{data_dir() / DATABASE_FILE}"
+
+
+def journal_folder(url: str) -> Path:
+    """The recovery journal lives next to the database (or in the data folder for a server)."""
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        db = Path(url.removeprefix("sqlite:///"))
+        return db.with_name(db.stem + ".recovery")
+    return data_dir() / "journal"
+
+
+@dataclass
+class Services:
+    """Everything the GUI and the command line use, over one open database."""
+
+    store: Store
+    library: TemplateLibrary
+    journal: Journal
+    drafts: Drafts
+    users: Users
+    clauses: Clauses
+    profile: Profile
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_database(url: str | None = None) -> SqlStore:
+    """The database named by ``url`` (see ``database_url``); an embedded one is migrated first."""
+    from app.storage.database import open_store
+    from app.storage.sql import normalize_url
+
+    resolved = normalize_url(database_url(url))
+    return open_store(resolved, migrate=resolved.startswith("sqlite"))
+
+
+def services(db: str | None = None, as_user: str | None = None, settings: Settings | None = None) -> Services:
+    from app.core.records import User
+    from app.services.drafts import Drafts
+    from app.services.journal import Journal
+    from app.services.office import Clauses, Profile, Users, resolve_user, seed
+    from app.storage.database import add_login
+
+    store = open_database(db)
+    url = store.url
+    library = template_library(settings)
+    profile = Profile(data_dir() / "profile.json")
+    cache: list[User] = []
+
+    def actor() -> User:
+        if not cache:
+            cache.append(resolve_user(store, profile, as_user))
+        return cache[0]
+
+    if store.login()[1]:
+        seed(store, library)
+    journal = Journal(journal_folder(url))
+    return Services(
+        store=store, library=library, journal=journal,
+        drafts=Drafts(store, library, journal, actor),
+        users=Users(store, actor, lambda name, role, password: add_login(store, name, role, password)),
+        clauses=Clauses(store, actor), profile=profile,
+    )

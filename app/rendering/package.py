@@ -126,8 +126,14 @@ def check_members(members: dict[str, bytes]) -> list[DocxFinding]:
     for name, blob in members.items():
         if not (name.endswith(".xml") or name.endswith(".rels")):
             continue
-        head = blob[:4096].decode("utf-8", "replace")
-        if "<!DOCTYPE" in head or "<!ENTITY" in blob.decode("utf-8", "replace"):
+        try:
+            text = blob.decode("utf-8")
+        except UnicodeDecodeError:
+            # Word writes UTF-8; another encoding would also hide a DOCTYPE from the check below.
+            findings.append(DocxFinding(name, "is not UTF-8 text as Word writes it; "
+                                              "open the template in Word and save it again"))
+            continue
+        if "<!DOCTYPE" in text or "<!ENTITY" in text:
             findings.append(DocxFinding(name, "contains a DOCTYPE or entity declaration, "
                                               "which Word never writes (XXE?)"))
             continue
@@ -136,7 +142,6 @@ def check_members(members: dict[str, bytes]) -> list[DocxFinding]:
         except etree.XMLSyntaxError as exc:
             findings.append(DocxFinding(name, f"is not well-formed XML ({exc.msg})"))
             continue
-        text = blob.decode("utf-8", "replace")
         if name.endswith(".rels"):
             for m in re.finditer(r"<Relationship\b[^>]*>", text):
                 rel = m.group(0)

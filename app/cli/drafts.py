@@ -1,0 +1,380 @@
+"""Commands over drafting, review and the database: drafts, clauses, users, audit, verify, db.
+
+Exit codes add to those of app.cli: 5 refused (role or state), 6 conflict (stale version),
+7 no such letter or user; ``verify`` answers 0 approved, 1 modified, 2 not from this database;
+``audit verify`` answers 1 when the chain is broken. A refused action changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.bootstrap import Services, open_database, services
+from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, read_json, run_guarded
+from app.core.errors import ChambersError
+from app.core.records import LetterSummary
+from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable
+
+EXIT_REFUSED, EXIT_CONFLICT, EXIT_NOT_FOUND = 5, 6, 7
+
+
+def err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _sentence(text: str) -> str:
+    text = str(text).strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."
+
+
+def guarded(action: Callable[[argparse.Namespace, Services], int]) -> Callable[[argparse.Namespace], int]:
+    """Open the services, run ``action``, and turn what may go wrong into a sentence and a code."""
+    def handler(args: argparse.Namespace) -> int:
+        def run() -> int:
+            try:
+                chambers = services(args.db, getattr(args, "as_user", None))
+            except StorageUnavailable as exc:
+                err(_sentence(str(exc)))
+                return EXIT_FAILED
+            try:
+                if getattr(args, "as_user", None) and action is not cmd_users_add:
+                    _ = chambers.drafts.user  # a mistyped --as is said at once, even for a read
+                return action(args, chambers)
+            except Conflict as exc:
+                err(_sentence(str(exc)))
+                return EXIT_CONFLICT
+            except Refused as exc:
+                err(_sentence(f"Refused: {exc}"))
+                return EXIT_REFUSED
+            except NotFound as exc:
+                err(_sentence(str(exc)))
+                return EXIT_NOT_FOUND
+            except StorageUnavailable as exc:
+                err(_sentence(str(exc)))
+                return EXIT_FAILED
+            finally:
+                chambers.close()
+        return run_guarded(run)
+    return handler
+
+
+def _time(summary_time: Any) -> str:
+    return f"{summary_time:%Y-%m-%d %H:%M}"
+
+
+def _print_summaries(rows: list[LetterSummary], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([r.to_json() for r in rows], indent=2))
+        return
+    if not rows:
+        print("No letters.")
+        return
+    print(f"{'ID':>5}  {'STATUS':<17} {'VER':>3}  {'UPDATED':<16} {'BY':<12} SUBJECT")
+    for r in rows:
+        subject = r.subject if len(r.subject) <= 60 else r.subject[:57] + "..."
+        print(f"{r.id:>5}  {r.status.label:<17} {r.version:>3}  {_time(r.updated_at):<16} {r.updated_by:<12} {subject}")
+
+
+# --- drafts ------------------------------------------------------------------------------------
+def cmd_new(args: argparse.Namespace, s: Services) -> int:
+    letter = s.drafts.create(args.template, read_json(args.data), note=args.note or "")
+    print(letter.id)
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, s: Services) -> int:
+    status = Status(args.status) if args.status else None
+    _print_summaries(s.drafts.find(status, args.search), args.json)
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, s: Services) -> int:
+    detail = s.drafts.get(args.id)
+    if args.json:
+        print(json.dumps(detail.to_json(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    r = detail.summary
+    print(f"Letter {r.id}: {r.subject}")
+    print(f"  status {r.status.label}, version {r.version}, template {r.template_id} {r.template_version}")
+    print(f"  created by {r.created_by} {_time(r.created_at)}; last change by {r.updated_by} {_time(r.updated_at)}")
+    if detail.approval:
+        a = detail.approval
+        print(f"  approved version {a.version} by {a.approver} {_time(a.approved_at)} (sha256 {a.content_sha256})")
+    for c in detail.comments:
+        where = f" on {c.paragraph}" if c.paragraph else ""
+        kind = "changes requested" if c.kind == "changes_requested" else "comment"
+        print(f"  [{kind}{where}, v{c.version}] {c.author} {_time(c.created_at)}: {c.text}")
+    return EXIT_OK
+
+
+def cmd_update(args: argparse.Namespace, s: Services) -> int:
+    letter = s.drafts.update(args.id, read_json(args.data), args.expect_version, note=args.note or "")
+    print(f"Saved letter {letter.id} as version {letter.version} ({letter.status.label})")
+    return EXIT_OK
+
+
+def cmd_submit(args: argparse.Namespace, s: Services) -> int:
+    letter = s.drafts.submit(args.id, args.expect_version)
+    print(f"Letter {letter.id} version {letter.version} is in review")
+    return EXIT_OK
+
+
+def cmd_comment(args: argparse.Namespace, s: Services) -> int:
+    comment = s.drafts.comment(args.id, args.text, args.paragraph)
+    print(f"Comment {comment.id} added to letter {args.id} (version {comment.version})")
+    return EXIT_OK
+
+
+def cmd_request_changes(args: argparse.Namespace, s: Services) -> int:
+    letter = s.drafts.request_changes(args.id, args.comment, args.paragraph)
+    print(f"Changes requested on letter {letter.id} version {letter.version}")
+    return EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace, s: Services) -> int:
+    approval = s.drafts.approve(args.id, args.expect_version)
+    print(f"Approved letter {approval.letter_id} version {approval.version} (sha256 {approval.content_sha256})")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, s: Services) -> int:
+    report = s.drafts.export(args.id, args.out, args.pdf)
+    kind = "approved letter" if report.final else "DRAFT copy"
+    print(f"Wrote the {kind} of letter {args.id} to {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace, s: Services) -> int:
+    summary, versions, events = s.drafts.history(args.id)
+    if args.json:
+        data = summary.to_json()
+        data["versions"] = [v.to_json() for v in versions]
+        data["events"] = [{"id": e.id, "at": e.at, "actor": e.actor, "action": e.action,
+                           "detail": json.loads(e.detail)} for e in events]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Letter {summary.id}: {summary.subject} ({summary.status.label})")
+    for v in versions:
+        print(f"  version {v.number}  {_time(v.created_at)}  {v.author:<12} {v.note}")
+    for e in events:
+        print(f"  event {e.id:>4}  {e.at[:16].replace('T', ' ')}  {e.actor:<12} {e.action}")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, s: Services) -> int:
+    report = s.drafts.diff(args.id, args.from_version, args.to_version)
+    print(f"Letter {report.letter_id}: changes from version {report.from_version} to {report.to_version}")
+    if not report.fields:
+        print("  no field changed")
+    for change in report.fields:
+        print(f"  {change.kind:<8} {change.path}: {change.before!r} -> {change.after!r}")
+    print(f"Rendered text ({report.text.inserted} word(s) inserted, {report.text.deleted} deleted):")
+    for line in report.text.lines:
+        print(f"  {line}")
+    return EXIT_OK
+
+
+# --- clauses, users, audit, verify, db -----------------------------------------------------------
+def cmd_clauses_list(args: argparse.Namespace, s: Services) -> int:
+    clauses = s.clauses.list(args.search, args.tag)
+    if args.json:
+        print(json.dumps([{"id": c.id, "title": c.title, "text": c.text, "tags": list(c.tags),
+                           "use_count": c.use_count} for c in clauses], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for c in clauses:
+        print(f"{c.id:>4}  [{', '.join(c.tags)}] {c.title} (used {c.use_count}x)")
+    if not clauses:
+        print("The clause bank is empty.")
+    return EXIT_OK
+
+
+def cmd_clauses_add(args: argparse.Namespace, s: Services) -> int:
+    text = args.text if args.text is not None else args.file.read_text(encoding="utf-8")
+    clause = s.clauses.add(args.title or "", text, tuple(t.strip() for t in (args.tag or []) if t.strip()))
+    print(f"Added clause {clause.id}: {clause.title}")
+    return EXIT_OK
+
+
+def cmd_clauses_remove(args: argparse.Namespace, s: Services) -> int:
+    clause = s.clauses.remove(args.id)
+    print(f"Removed clause {clause.id}: {clause.title}")
+    return EXIT_OK
+
+
+def cmd_users_add(args: argparse.Namespace, s: Services) -> int:
+    signature = args.signature.read_bytes() if args.signature else None
+    print(_sentence(s.users.add(args.name, Role(args.role), args.full_name or "", signature, args.password)))
+    return EXIT_OK
+
+
+def cmd_users_list(args: argparse.Namespace, s: Services) -> int:
+    for user in s.users.list():
+        extra = " (signature on file)" if user.signature_png else ""
+        print(f"{user.name:<16} {user.role.value:<6} {user.full_name}{extra}")
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace, s: Services) -> int:
+    count, broken, why = s.drafts.audit_check()
+    if broken is not None:
+        err(f"The audit log is broken at row {broken.id} ({broken.action} by {broken.actor} at {broken.at}): {why}.")
+        return EXIT_FAILED
+    print(f"The audit log is intact: {count} event(s), each chained to the one before.")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, s: Services) -> int:
+    result = s.drafts.verify(args.file)
+    (print if result.code == 0 else err)(f"{args.file}: {result.message}")
+    return result.code
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from app.storage.database import upgrade
+
+    def run() -> int:
+        try:
+            store = open_database(args.db) if _embedded(args.db) else _raw_store(args.db)
+            before, after = upgrade(store.engine)
+            store.close()
+        except (StorageUnavailable, ChambersError) as exc:
+            err(_sentence(str(exc)))
+            return EXIT_FAILED
+        print(f"The database {store.location} is at schema {after}" +
+              (f" (was {before or 'empty'})" if before != after else " (already up to date)"))
+        return EXIT_OK
+    return run_guarded(run)
+
+
+def _embedded(db: str | None) -> bool:
+    from app.bootstrap import database_url
+
+    return database_url(db).startswith("sqlite")
+
+
+def _raw_store(db: str | None) -> Any:
+    from app.bootstrap import database_url
+    from app.storage.sql import SqlStore
+
+    return SqlStore(database_url(db))
+
+
+def cmd_db_init_roles(args: argparse.Namespace, s: Services) -> int:
+    from app.storage.database import init_roles
+
+    if s.store.dialect != "postgresql":
+        raise Refused("database roles exist only on PostgreSQL; on SQLite Chambers checks roles itself")
+    done = init_roles(s.store, {u.name: u.role.value for u in s.users.list()})  # type: ignore[arg-type]
+    for line in done:
+        print(f"Set up {line}")
+    return EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=None,
+                        help="database URL (default: $CHAMBERS_DATABASE_URL, else the local SQLite file)")
+    common.add_argument("--as", dest="as_user", metavar="NAME", default=None,
+                        help="act as this user (SQLite; remembered the first time)")
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print JSON")
+
+    def add(sub: Any, name: str, handler: Callable[[argparse.Namespace, Services], int], help_text: str,
+            parents: tuple[argparse.ArgumentParser, ...] = ()) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, parents=[common, *parents])
+        parser.set_defaults(handler=guarded(handler))
+        return parser
+
+    drafts = commands.add_parser("drafts", help="draft, review, approve and export letters")
+    d = drafts.add_subparsers(dest="drafts_command", metavar="ACTION")
+    p = add(d, "new", cmd_new, "start a letter from a template and letter JSON; prints its id")
+    p.add_argument("--template", required=True)
+    p.add_argument("--data", required=True, type=Path)
+    p.add_argument("--note", default="")
+    p = add(d, "list", cmd_list, "the letters, newest first", (json_flag,))
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--search", metavar="TEXT", help="words in the subject or text (prefix match)")
+    p = add(d, "show", cmd_show, "one letter: status, versions, comments", (json_flag,))
+    p.add_argument("id", type=int)
+    p = add(d, "update", cmd_update, "save new letter JSON as the next version")
+    p.add_argument("id", type=int)
+    p.add_argument("--data", required=True, type=Path)
+    p.add_argument("--expect-version", required=True, type=int,
+                   help="the version your edit started from; a newer one in the database is a conflict")
+    p.add_argument("--note", default="")
+    p = add(d, "submit", cmd_submit, "send a letter for review")
+    p.add_argument("id", type=int)
+    p.add_argument("--expect-version", type=int, default=None)
+    p = add(d, "comment", cmd_comment, "comment on a letter (or one paragraph with --paragraph)")
+    p.add_argument("id", type=int)
+    p.add_argument("text")
+    p.add_argument("--paragraph", help="e.g. concerns[1]")
+    p = add(d, "request-changes", cmd_request_changes, "send a letter in review back with a comment")
+    p.add_argument("id", type=int)
+    p.add_argument("--comment", required=True)
+    p.add_argument("--paragraph", help="e.g. concerns[1]")
+    p = add(d, "approve", cmd_approve, "approve the letter in review (judges)")
+    p.add_argument("id", type=int)
+    p.add_argument("--expect-version", type=int, default=None)
+    p = add(d, "export", cmd_export, "write the approved letter (or a DRAFT copy) to .docx (and PDF)")
+    p.add_argument("id", type=int)
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--pdf", type=Path)
+    p = add(d, "history", cmd_history, "versions and audit events of a letter", (json_flag,))
+    p.add_argument("id", type=int)
+    p = add(d, "diff", cmd_diff, "what changed between two versions (default: since the last review)")
+    p.add_argument("id", type=int)
+    p.add_argument("--from", dest="from_version", type=int, default=None)
+    p.add_argument("--to", dest="to_version", type=int, default=None)
+
+    clauses = commands.add_parser("clauses", help="the clause bank")
+    c = clauses.add_subparsers(dest="clauses_command", metavar="ACTION")
+    p = add(c, "list", cmd_clauses_list, "the clauses, most used first", (json_flag,))
+    p.add_argument("--search")
+    p.add_argument("--tag")
+    p = add(c, "add", cmd_clauses_add, "add a clause (admins)")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text")
+    source.add_argument("--file", type=Path)
+    p.add_argument("--title")
+    p.add_argument("--tag", action="append", help="repeatable, e.g. --tag concern")
+    p = add(c, "remove", cmd_clauses_remove, "remove a clause (admins)")
+    p.add_argument("id", type=int)
+
+    users = commands.add_parser("users", help="users and their roles")
+    u = users.add_subparsers(dest="users_command", metavar="ACTION")
+    p = add(u, "add", cmd_users_add, "add a user (admins; the first user needs nobody)")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--full-name", default="")
+    p.add_argument("--signature", type=Path, help="a PNG of the judge's signature")
+    p.add_argument("--password", help="PostgreSQL: the password of the user's database login")
+    add(u, "list", cmd_users_list, "the users")
+
+    audit = commands.add_parser("audit", help="the audit log")
+    a = audit.add_subparsers(dest="audit_command", metavar="ACTION")
+    add(a, "verify", cmd_audit_verify, "walk the hash chain; names the first broken row")
+
+    p = add(commands, "verify", cmd_verify, "is this .docx the approved letter? (0 yes, 1 modified, 2 unknown)")
+    p.add_argument("file", type=Path)
+
+    db = commands.add_parser("db", help="the database: migrations and PostgreSQL roles")
+    b = db.add_subparsers(dest="db_command", metavar="ACTION")
+    p = b.add_parser("upgrade", help="migrate the database to this version's schema", parents=[common])
+    p.set_defaults(handler=cmd_db_upgrade)
+    add(b, "init-roles", cmd_db_init_roles, "PostgreSQL: create group roles, grants and a login per user")
+
+    for parser in (drafts, clauses, users, audit, db):
+        parser.set_defaults(handler=_usage(parser))
+
+
+def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    def show(_args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return EXIT_INVALID
+    return show

@@ -1,0 +1,147 @@
+"""What storage hands back: frozen plain records, never database objects.
+
+Times are timezone-aware UTC datetimes. Letter data is the letter's JSON as a dict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.workflow import Role, Status
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: Role
+    full_name: str = ""
+    signature_png: bytes | None = field(default=None, repr=False)
+
+    @property
+    def shown(self) -> str:
+        return self.full_name or self.name
+
+
+@dataclass(frozen=True)
+class LetterSummary:
+    """One row of the drafts browser."""
+
+    id: int
+    status: Status
+    version: int
+    row_version: int
+    template_id: str
+    template_version: str
+    template_sha256: str
+    subject: str
+    created_by: str
+    created_at: dt.datetime
+    updated_by: str
+    updated_at: dt.datetime
+    approval_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "status": self.status.value, "version": self.version,
+            "template": self.template_id, "template_version": self.template_version,
+            "template_sha256": self.template_sha256, "subject": self.subject,
+            "created_by": self.created_by, "created_at": self.created_at.isoformat(),
+            "updated_by": self.updated_by, "updated_at": self.updated_at.isoformat(),
+            "approved": self.approval_id is not None,
+        }
+
+
+@dataclass(frozen=True)
+class LetterVersion:
+    """One immutable saved version of a letter."""
+
+    letter_id: int
+    number: int
+    data: dict[str, Any]
+    author: str
+    created_at: dt.datetime
+    note: str
+    template_id: str
+    template_version: str
+    template_sha256: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"letter": self.letter_id, "version": self.number, "author": self.author,
+                "at": self.created_at.isoformat(), "note": self.note, "template": self.template_id,
+                "template_version": self.template_version}
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    letter_id: int
+    version: int
+    author: str
+    created_at: dt.datetime
+    text: str
+    paragraph: str | None = None     # a path such as "concerns[1]", or None for the whole letter
+    kind: str = "comment"            # "comment" or "changes_requested"
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The exact bytes a judge approved, and the hash that proves a file is them."""
+
+    id: int
+    letter_id: int
+    version: int
+    approver: str
+    approved_at: dt.datetime
+    content_sha256: str
+    docx: bytes = field(repr=False)
+    voided_at: dt.datetime | None = None
+    voided_by: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: int
+    at: str            # ISO text exactly as hashed
+    actor: str
+    action: str
+    letter_id: int | None
+    detail: str        # canonical JSON, exactly as hashed
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: int
+    title: str
+    text: str
+    tags: tuple[str, ...]
+    use_count: int
+
+
+@dataclass(frozen=True)
+class AddressBookEntry:
+    id: int
+    name: str
+    title: str
+    honorific: str | None = None
+    organization: str | None = None
+    address: tuple[str, ...] = ()
+    salutation: str | None = None
+
+    def to_addressee(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "title": self.title, "address": list(self.address)}
+        for key in ("honorific", "organization", "salutation"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
+
+
+__all__ = ["AddressBookEntry", "Approval", "AuditEvent", "Clause", "Comment", "LetterSummary",
+           "LetterVersion", "User", "utc_now"]

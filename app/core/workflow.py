@@ -1,0 +1,143 @@
+"""The review workflow of a letter and who may do what: the rules, with no storage behind them.
+
+draft -> in review -> changes requested | approved -> exported. Clerks create, edit and submit;
+judges comment, request changes, approve and export the final letter; admins manage template
+packs, users and the clause bank. Any edit after approval voids the approval.
+The same rules are enforced a second time by PostgreSQL itself (see app/storage/roles.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from app.core.errors import ChambersError
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    EXPORTED = "exported"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    JUDGE = "judge"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    EDIT = "edit"
+    SUBMIT = "submit"
+    COMMENT = "comment"
+    REQUEST_CHANGES = "request_changes"
+    APPROVE = "approve"
+    EXPORT_FINAL = "export_final"
+    EXPORT_DRAFT = "export_draft"
+    MANAGE_USERS = "manage_users"
+    MANAGE_CLAUSES = "manage_clauses"
+    MANAGE_PACKS = "manage_packs"
+
+    @property
+    def phrase(self) -> str:
+        return _PHRASES[self]
+
+
+_PHRASES = {
+    Action.CREATE: "create letters", Action.EDIT: "edit letters", Action.SUBMIT: "submit letters for review",
+    Action.COMMENT: "comment on letters", Action.REQUEST_CHANGES: "request changes",
+    Action.APPROVE: "approve letters", Action.EXPORT_FINAL: "export the final letter",
+    Action.EXPORT_DRAFT: "export draft copies", Action.MANAGE_USERS: "manage users",
+    Action.MANAGE_CLAUSES: "manage the clause bank", Action.MANAGE_PACKS: "manage template packs",
+}
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.CLERK: frozenset({Action.CREATE, Action.EDIT, Action.SUBMIT, Action.COMMENT, Action.EXPORT_DRAFT}),
+    Role.JUDGE: frozenset({Action.COMMENT, Action.REQUEST_CHANGES, Action.APPROVE, Action.EXPORT_FINAL,
+                           Action.EXPORT_DRAFT}),
+    Role.ADMIN: frozenset({Action.MANAGE_USERS, Action.MANAGE_CLAUSES, Action.MANAGE_PACKS}),
+}
+
+# (status before, action) -> status after; a pair that is absent is not allowed.
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.DRAFT, Action.EDIT): Status.DRAFT,
+    (Status.CHANGES_REQUESTED, Action.EDIT): Status.CHANGES_REQUESTED,
+    # An edit while a judge reviews takes the letter back: the judge must see it again.
+    (Status.IN_REVIEW, Action.EDIT): Status.DRAFT,
+    (Status.APPROVED, Action.EDIT): Status.DRAFT,
+    (Status.EXPORTED, Action.EDIT): Status.DRAFT,
+    (Status.DRAFT, Action.SUBMIT): Status.IN_REVIEW,
+    (Status.CHANGES_REQUESTED, Action.SUBMIT): Status.IN_REVIEW,
+    (Status.IN_REVIEW, Action.REQUEST_CHANGES): Status.CHANGES_REQUESTED,
+    (Status.IN_REVIEW, Action.APPROVE): Status.APPROVED,
+    (Status.APPROVED, Action.EXPORT_FINAL): Status.EXPORTED,
+    (Status.EXPORTED, Action.EXPORT_FINAL): Status.EXPORTED,
+}
+
+_WHY_NOT = {
+    Action.SUBMIT: "only a draft or a letter with changes requested can be submitted for review",
+    Action.REQUEST_CHANGES: "changes can only be requested on a letter that is in review",
+    Action.APPROVE: "only a letter that is in review can be approved",
+    Action.EXPORT_FINAL: "only an approved letter can be exported as final",
+}
+
+
+class Refused(ChambersError):
+    """The user may not do this, or not to a letter in this state; nothing was changed."""
+
+
+class NotFound(ChambersError):
+    """No such letter, user, clause or version."""
+
+
+class StorageUnavailable(ChambersError):
+    """The database cannot be reached; the user's edit is kept and can be saved on retry."""
+
+
+class Conflict(ChambersError):
+    """Someone saved the letter after the version this edit started from."""
+
+    def __init__(self, letter_id: int, expected: int, current: int, author: str, at: dt.datetime) -> None:
+        self.letter_id, self.expected, self.current, self.author, self.at = letter_id, expected, current, author, at
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (f"letter {self.letter_id} was changed by {self.author} at {self.at:%Y-%m-%d %H:%M:%S} "
+                f"(now version {self.current}, your edit started from version {self.expected}); "
+                f"nothing was overwritten: reload it, or keep yours as a new version on top of "
+                f"version {self.current}")
+
+
+def may(role: Role, action: Action) -> bool:
+    return action in PERMISSIONS[role]
+
+
+def check_role(name: str, role: Role, action: Action) -> None:
+    if not may(role, action):
+        allowed = [r.value for r in Role if may(r, action)]
+        raise Refused(f"{name} is a {role.value} and a {role.value} may not {action.phrase}; "
+                      f"that needs a {' or '.join(allowed)}")
+
+
+def next_status(status: Status, action: Action) -> Status:
+    """The status after ``action``; ``Refused`` when the workflow does not allow it now."""
+    if action in (Action.COMMENT, Action.EXPORT_DRAFT, Action.CREATE):
+        return status
+    after = TRANSITIONS.get((status, action))
+    if after is None:
+        why = _WHY_NOT.get(action, f"a letter that is {status.label} cannot be changed that way")
+        raise Refused(f"the letter is {status.label}: {why}")
+    return after
+
+
+def check(name: str, role: Role, action: Action, status: Status) -> Status:
+    """Role and state checked together; the status the letter moves to."""
+    check_role(name, role, action)
+    return next_status(status, action)

@@ -1,0 +1,185 @@
+"""The court office around the letters: who the user is, users and roles, the clause bank,
+the address book of officials, and the seed data drawn from the flagship sample letter."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import TemplateProblem
+from app.core.files import atomic_write
+from app.core.records import AddressBookEntry, Clause, User, utc_now
+from app.core.workflow import Action, NotFound, Refused, Role, check_role
+from app.services.templates import TemplateLibrary
+from app.storage.interfaces import Store
+
+FLAGSHIP = "officials-concern"
+
+
+class Profile:
+    """The local profile: which user this desktop is, chosen once (``--as NAME`` changes it)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def name(self) -> str | None:
+        try:
+            value = json.loads(self.path.read_text(encoding="utf-8")).get("name")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return value if isinstance(value, str) and value else None
+
+    def choose(self, name: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, json.dumps({"name": name}).encode("utf-8"))
+
+
+def resolve_user(store: Store, profile: Profile, as_name: str | None) -> User:
+    """Who is acting. On PostgreSQL with a member login, the login itself, whatever is claimed."""
+    login, privileged = store.login()
+    with store.read() as tx:
+        if not privileged:
+            if as_name and as_name != login:
+                raise Refused(f"you are connected as the database login {login}; you cannot act as {as_name}")
+            user = tx.users.get(login)
+            if user is None:
+                raise Refused(f"the database login {login} is not a Chambers user; ask an admin to add it")
+            return user
+        name = as_name or profile.name()
+        if not name:
+            known = ", ".join(u.name for u in tx.users.list()) or "none yet"
+            raise Refused(f"choose who you are once with --as NAME (users: {known}); "
+                          "the first user is made with: users add NAME --role admin")
+        user = tx.users.get(name)
+        if user is None:
+            raise Refused(f"there is no user called {name}; an admin adds one with: users add {name} --role clerk")
+    if as_name and profile.name() is None:
+        profile.choose(as_name)
+    return user
+
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
+
+
+class Users:
+    def __init__(self, store: Store, actor: Callable[[], User],
+                 add_login: Callable[[str, str, str | None], str] | None = None) -> None:
+        self.store = store
+        self._actor = actor
+        self._add_login = add_login
+
+    def add(self, name: str, role: Role, full_name: str = "", signature_png: bytes | None = None,
+            password: str | None = None) -> str:
+        """Add a user (the very first one needs nobody's permission); what was done."""
+        if not _NAME.match(name):
+            raise Refused(f"{name!r} cannot be a user name: use lower-case letters, digits, '.', '_' or '-'")
+        with self.store.read() as tx:
+            first = tx.users.count() == 0
+        actor = name if first else self._actor().name
+        if not first:
+            user = self._actor()
+            check_role(user.name, user.role, Action.MANAGE_USERS)
+        now = utc_now()
+        with self.store.write() as tx:
+            tx.users.add(User(name, role, full_name, signature_png), now)
+            tx.audit.append(actor, "user_added", None, {"user": name, "role": role.value}, now)
+        done = f"added {name} as {role.value}"
+        if self._add_login is not None:
+            login = self._add_login(name, role.value, password)
+            if login:
+                done += f"; database {login}"
+        return done
+
+    def list(self) -> list[User]:
+        with self.store.read() as tx:
+            return tx.users.list()
+
+
+class Clauses:
+    def __init__(self, store: Store, actor: Callable[[], User]) -> None:
+        self.store = store
+        self._actor = actor
+
+    def list(self, search: str | None = None, tag: str | None = None) -> list[Clause]:
+        with self.store.read() as tx:
+            return tx.clauses.list(search, tag)
+
+    def add(self, title: str, text: str, tags: tuple[str, ...] = ()) -> Clause:
+        user = self._actor()
+        check_role(user.name, user.role, Action.MANAGE_CLAUSES)
+        if not text.strip():
+            raise Refused("a clause needs some text")
+        now = utc_now()
+        with self.store.write() as tx:
+            clause = tx.clauses.add(title.strip() or title_of(text), text, tags, now)
+            tx.audit.append(user.name, "clause_added", None, {"clause": clause.id, "title": clause.title}, now)
+        return clause
+
+    def remove(self, clause_id: int) -> Clause:
+        user = self._actor()
+        check_role(user.name, user.role, Action.MANAGE_CLAUSES)
+        now = utc_now()
+        with self.store.write() as tx:
+            clause = tx.clauses.remove(clause_id)
+            tx.audit.append(user.name, "clause_removed", None, {"clause": clause.id, "title": clause.title}, now)
+        return clause
+
+    def use(self, clause_id: int) -> Clause:
+        """A clerk took this clause into a letter: it rises in the list."""
+        with self.store.write() as tx:
+            found = [c for c in tx.clauses.list() if c.id == clause_id]
+            if not found:
+                raise NotFound(f"there is no clause {clause_id}")
+            tx.clauses.used(clause_id)
+        return found[0]
+
+
+def addresses(store: Store) -> list[AddressBookEntry]:
+    with store.read() as tx:
+        return tx.addresses.list()
+
+
+def title_of(text: str, limit: int = 60) -> str:
+    """A short title for a clause: its first sentence, cut at a word."""
+    first = re.split(r"(?<=[.;:])\s", text.strip(), maxsplit=1)[0]
+    if len(first) <= limit:
+        return first.rstrip(".;:")
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
+def seed(store: Store, library: TemplateLibrary) -> bool:
+    """Fill the clause bank and address book from the flagship sample letter, once.
+
+    The text is read from the pack's ``sample.json`` at seed time; while the pack is missing
+    nothing is seeded (and the next start tries again).
+    """
+    with store.read() as tx:
+        if tx.meta.get("seeded"):
+            return False
+    try:
+        sample: dict[str, Any] = json.loads(library.sample(FLAGSHIP))
+    except (TemplateProblem, ValueError):
+        return False
+    now = utc_now()
+    with store.write() as tx:
+        if tx.meta.get("seeded"):
+            return False
+        for section, tag in (("concerns", "concern"), ("requested_policies", "requested policy")):
+            for text in sample.get(section) or []:
+                if isinstance(text, str) and text.strip():
+                    tx.clauses.add(title_of(text), text, (tag,), now)
+        known = {(e.name, e.title) for e in tx.addresses.list()}
+        for raw in sample.get("addressees") or []:
+            if not isinstance(raw, dict) or not raw.get("name") or not raw.get("title"):
+                continue
+            if (raw["name"], raw["title"]) in known:
+                continue
+            tx.addresses.add(AddressBookEntry(0, raw["name"], raw["title"], raw.get("honorific"),
+                                              raw.get("organization"), tuple(raw.get("address") or ()),
+                                              raw.get("salutation")))
+        tx.meta.set("seeded", FLAGSHIP)
+        tx.audit.append("chambers", "seeded", None, {"from": f"{FLAGSHIP}/sample.json"}, now)
+    return True

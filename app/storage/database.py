@@ -1,0 +1,217 @@
+"""Opening a database: migrations (Alembic, both engines) and PostgreSQL roles and grants."""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from app.core.workflow import Refused, StorageUnavailable
+from app.storage.sql import MIGRATIONS, SqlStore
+
+ROLE_GROUPS = {"clerk": "chambers_clerk", "judge": "chambers_judge", "admin": "chambers_admin"}
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@functools.cache
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+_ALEMBIC = threading.Lock()  # Alembic keeps its running context in module globals
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str | None]:
+    """Migrate to the newest schema; (revision before, revision after)."""
+    before = current_revision(engine)
+    if before == head_revision():
+        return before, before
+    config = _config()
+    with _ALEMBIC, engine.connect() as conn:
+        conn.execution_options(chambers_write=True)
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+    return before, current_revision(engine)
+
+
+def open_store(url: str, *, migrate: bool) -> SqlStore:
+    """A store for ``url``; ``migrate`` brings the schema up to date first (the embedded default).
+
+    A shared PostgreSQL database is migrated by ``db upgrade`` only: an office's server is not
+    changed behind its administrator's back by whichever client starts first.
+    """
+    store = SqlStore(url)
+    try:
+        if migrate:
+            upgrade(store.engine)
+        else:
+            current = current_revision(store.engine)
+            if current != head_revision():
+                store.close()
+                raise StorageUnavailable(
+                    f"the database {store.location} is at schema {current or 'none'}, this version of Chambers "
+                    f"needs {head_revision()}: run `python main.py db upgrade --db URL` first")
+    except DBAPIError as exc:
+        store.close()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StorageUnavailable(f"the database {store.location} could not be opened: {reason}") from None
+    return store
+
+
+# --- PostgreSQL roles -----------------------------------------------------------------------
+_LETTER_COLUMNS_CLERK = ("status", "version", "row_version", "subject", "search_text", "template_id",
+                         "template_version", "template_sha256", "updated_by", "updated_at", "approval_id")
+_LETTER_COLUMNS_JUDGE = ("status", "row_version", "updated_by", "updated_at", "approval_id")
+
+# The workflow, a second time, where no client can skip it. Same table as app.core.workflow.
+_TRANSITION_CHECK = """
+CREATE OR REPLACE FUNCTION chambers_check_transition() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    pair text := OLD.status || '>' || NEW.status;
+    is_clerk boolean := pg_has_role(current_user, 'chambers_clerk', 'MEMBER');
+    is_judge boolean := pg_has_role(current_user, 'chambers_judge', 'MEMBER');
+    owner boolean := pg_has_role(current_user, (SELECT tableowner FROM pg_tables
+                                                WHERE tablename = TG_TABLE_NAME
+                                                AND schemaname = TG_TABLE_SCHEMA), 'MEMBER');
+BEGIN
+    IF owner THEN
+        RETURN NEW;  -- the application's own login; its rules are checked in app.core.workflow
+    END IF;
+    IF NEW.version <> OLD.version THEN
+        -- a new version: only a clerk edits, and an edit never approves
+        IF is_clerk AND pair IN ('draft>draft', 'changes_requested>changes_requested', 'in_review>draft',
+                        'approved>draft', 'exported>draft') THEN
+            NEW.approval_id := NULL;
+            RETURN NEW;
+        END IF;
+    ELSIF NEW.approval_id IS DISTINCT FROM OLD.approval_id THEN
+        IF is_judge AND pair = 'in_review>approved' AND EXISTS (
+               SELECT 1 FROM approvals a WHERE a.id = NEW.approval_id AND a.letter_id = NEW.id
+               AND a.version = NEW.version AND a.approver = current_user AND a.voided_at IS NULL) THEN
+            RETURN NEW;
+        END IF;
+    ELSIF is_clerk AND pair IN ('draft>in_review', 'changes_requested>in_review') THEN
+        RETURN NEW;
+    ELSIF is_judge AND pair IN ('in_review>changes_requested', 'approved>exported', 'exported>exported') THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'the role of % may not move a letter from % to %', current_user, OLD.status, NEW.status
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+DROP TRIGGER IF EXISTS letters_transition ON letters;
+CREATE TRIGGER letters_transition BEFORE UPDATE ON letters
+    FOR EACH ROW EXECUTE FUNCTION chambers_check_transition();
+"""
+
+
+def _role_sql(database: str) -> list[str]:
+    q = '"{}"'.format
+    sql = []
+    for group in ROLE_GROUPS.values():
+        sql.append(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
+                   f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$")
+        sql.append(f"GRANT CONNECT ON DATABASE {q(database)} TO {group}")
+        sql.append(f"GRANT USAGE ON SCHEMA public TO {group}")
+        sql.append(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {group}")
+        sql.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {group}")
+        # Append only: INSERT and SELECT, never UPDATE or DELETE (and a trigger refuses those
+        # even to the owner).
+        sql.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {group}")
+        sql.append(f"GRANT INSERT ON audit_log TO {group}")
+    clerk, judge, admin = ROLE_GROUPS["clerk"], ROLE_GROUPS["judge"], ROLE_GROUPS["admin"]
+    sql += [
+        f"GRANT INSERT ON letters, letter_versions, comments TO {clerk}",
+        f"GRANT UPDATE ({', '.join(_LETTER_COLUMNS_CLERK)}) ON letters TO {clerk}",
+        f"GRANT UPDATE (voided_at, voided_by) ON approvals TO {clerk}",
+        f"GRANT UPDATE (use_count) ON clauses TO {clerk}",
+        f"GRANT INSERT ON comments, approvals TO {judge}",
+        f"GRANT UPDATE ({', '.join(_LETTER_COLUMNS_JUDGE)}) ON letters TO {judge}",
+        f"GRANT INSERT, UPDATE, DELETE ON users, clauses, addressees TO {admin}",
+        _TRANSITION_CHECK,
+        # Row-level security where it helps: a login writes comments and versions in its own name.
+        "ALTER TABLE comments ENABLE ROW LEVEL SECURITY",
+        "DROP POLICY IF EXISTS comments_read ON comments",
+        "CREATE POLICY comments_read ON comments FOR SELECT USING (true)",
+        "DROP POLICY IF EXISTS comments_own ON comments",
+        "CREATE POLICY comments_own ON comments FOR INSERT WITH CHECK (author = current_user)",
+        "ALTER TABLE letter_versions ENABLE ROW LEVEL SECURITY",
+        "DROP POLICY IF EXISTS versions_read ON letter_versions",
+        "CREATE POLICY versions_read ON letter_versions FOR SELECT USING (true)",
+        "DROP POLICY IF EXISTS versions_own ON letter_versions",
+        "CREATE POLICY versions_own ON letter_versions FOR INSERT WITH CHECK (author = current_user)",
+        "ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY",
+        "DROP POLICY IF EXISTS audit_read ON audit_log",
+        "CREATE POLICY audit_read ON audit_log FOR SELECT USING (true)",
+        "DROP POLICY IF EXISTS audit_own ON audit_log",
+        "CREATE POLICY audit_own ON audit_log FOR INSERT WITH CHECK (actor = current_user)",
+    ]
+    return sql
+
+
+def init_roles(store: SqlStore, logins: dict[str, str], passwords: dict[str, str] | None = None) -> list[str]:
+    """Create the group roles and grants, and a login for each ``{user: role}``; what was done."""
+    if store.dialect != "postgresql":
+        raise Refused("database roles exist only on PostgreSQL; on SQLite the app checks roles itself")
+    passwords = passwords or {}
+    done: list[str] = []
+    try:
+        with store.engine.begin() as conn:
+            database = conn.execute(text("SELECT current_database()")).scalar_one()
+            for statement in _role_sql(str(database)):
+                conn.exec_driver_sql(statement.replace("%", "%%"))
+            done.append("group roles " + ", ".join(ROLE_GROUPS.values()) + " with their grants")
+            for user, role in sorted(logins.items()):
+                done.append(_ensure_login(conn, user, role, passwords.get(user)))
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise Refused(f"the roles could not be set up (connect as the database owner or a superuser): "
+                      f"{reason}") from None
+    return done
+
+
+def _ensure_login(conn: Connection, user: str, role: str, password: str | None) -> str:
+    group = ROLE_GROUPS[role]
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": user}).first()
+    ident = conn.dialect.identifier_preparer.quote(user)
+    if not exists:
+        conn.exec_driver_sql(f"CREATE ROLE {ident} LOGIN")
+    if password:
+        literal = "'" + password.replace("'", "''") + "'"
+        conn.exec_driver_sql(f"ALTER ROLE {ident} PASSWORD {literal}".replace("%", "%%"))
+    for other in ROLE_GROUPS.values():
+        if other != group:
+            conn.exec_driver_sql(f"REVOKE {other} FROM {ident}")
+    conn.exec_driver_sql(f"GRANT {group} TO {ident}")
+    return f"login {user} in {group}"
+
+
+def add_login(store: SqlStore, user: str, role: str, password: str | None = None) -> str:
+    """On PostgreSQL, the database login for a new user (needs CREATEROLE); '' on SQLite."""
+    if store.dialect != "postgresql":
+        return ""
+    try:
+        with store.engine.begin() as conn:
+            group = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :g"), {"g": ROLE_GROUPS[role]})
+            if group.first() is None:
+                return ""  # `db init-roles` has not run yet; it makes the logins of all users then
+            return _ensure_login(conn, user, role, password)
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise Refused(f"the database login for {user} could not be created: {reason}") from None

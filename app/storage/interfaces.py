@@ -1,0 +1,149 @@
+"""The repository interfaces the services program against.
+
+A ``Store`` opens transactions; a transaction carries one repository per kind of record.
+Everything crosses this boundary as the frozen records of ``app.core.records``.
+Writes raise ``Conflict`` when the row changed since it was read, and
+``StorageUnavailable`` when the database cannot be reached (nothing was written then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from app.core.records import (
+    AddressBookEntry,
+    Approval,
+    AuditEvent,
+    Clause,
+    Comment,
+    LetterSummary,
+    LetterVersion,
+    User,
+)
+from app.core.workflow import Status
+
+KEEP: Any = object()  # "leave this column as it is"
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What a save writes: the letter JSON and what is derived from it for listing and search."""
+
+    data: dict[str, Any]
+    subject: str
+    search_text: str
+    template_id: str
+    template_version: str
+    template_sha256: str
+    author: str
+    at: dt.datetime
+    note: str = ""
+
+
+class LetterRepository(Protocol):
+    def create(self, version: NewVersion, status: Status) -> LetterSummary: ...
+
+    def get(self, letter_id: int) -> LetterSummary:
+        """``NotFound`` when there is no such letter."""
+
+    def add_version(self, current: LetterSummary, version: NewVersion, status: Status,
+                    approval_id: int | None = KEEP) -> LetterSummary:
+        """Version ``current.version + 1``; ``Conflict`` if the row changed since ``current`` was read."""
+
+    def set_status(self, current: LetterSummary, status: Status, actor: str, at: dt.datetime,
+                   approval_id: int | None = KEEP) -> LetterSummary: ...
+
+    def version(self, letter_id: int, number: int) -> LetterVersion: ...
+
+    def versions(self, letter_id: int) -> list[LetterVersion]: ...
+
+    def find(self, status: Status | None = None, search: str | None = None, limit: int = 500,
+             like: bool = False) -> list[LetterSummary]: ...
+
+    def add_approval(self, letter_id: int, version: int, approver: str, at: dt.datetime,
+                     content_sha256: str, docx: bytes) -> Approval: ...
+
+    def approval(self, approval_id: int) -> Approval: ...
+
+    def approvals_with_hash(self, content_sha256: str) -> list[Approval]: ...
+
+    def approvals_of(self, letter_id: int) -> list[Approval]: ...
+
+    def void_approval(self, approval_id: int, by: str, at: dt.datetime) -> None: ...
+
+
+class CommentRepository(Protocol):
+    def add(self, letter_id: int, version: int, author: str, at: dt.datetime, text: str,
+            paragraph: str | None = None, kind: str = "comment") -> Comment: ...
+
+    def of(self, letter_id: int) -> list[Comment]: ...
+
+
+class UserRepository(Protocol):
+    def add(self, user: User, at: dt.datetime) -> None: ...
+
+    def get(self, name: str) -> User | None: ...
+
+    def list(self) -> list[User]: ...
+
+    def count(self) -> int: ...
+
+
+class ClauseRepository(Protocol):
+    def add(self, title: str, text: str, tags: tuple[str, ...], at: dt.datetime) -> Clause: ...
+
+    def list(self, search: str | None = None, tag: str | None = None) -> list[Clause]: ...
+
+    def remove(self, clause_id: int) -> Clause: ...
+
+    def used(self, clause_id: int) -> None: ...
+
+    def count(self) -> int: ...
+
+
+class AddressBook(Protocol):
+    def add(self, entry: AddressBookEntry) -> AddressBookEntry: ...
+
+    def list(self) -> list[AddressBookEntry]: ...
+
+
+class AuditLog(Protocol):
+    def append(self, actor: str, action: str, letter_id: int | None, detail: dict[str, Any],
+               at: dt.datetime) -> AuditEvent: ...
+
+    def events(self, letter_id: int | None = None) -> Iterator[AuditEvent]: ...
+
+
+class Meta(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+    def set(self, key: str, value: str) -> None: ...
+
+
+class Transaction(Protocol):
+    letters: LetterRepository
+    comments: CommentRepository
+    users: UserRepository
+    clauses: ClauseRepository
+    addresses: AddressBook
+    audit: AuditLog
+    meta: Meta
+
+
+class Store(Protocol):
+    dialect: str          # "sqlite" or "postgresql"
+    location: str         # the database, for messages (password hidden)
+
+    def read(self) -> AbstractContextManager[Transaction]: ...
+
+    def write(self) -> AbstractContextManager[Transaction]:
+        """One atomic write: all of it is committed, or none of it."""
+
+    def login(self) -> tuple[str, bool]:
+        """The database login and whether it may act for any user (owner or superuser)."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,129 @@
+"""The tables, as SQLAlchemy Core metadata the queries are written against.
+
+The migrations in ``migrations/versions`` create them; keep the two in step.
+Times are stored as ISO-8601 UTC text so that both engines return them byte for byte
+(the audit chain hashes them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+TIME = String(40)
+
+meta = Table(
+    "chambers_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("name", String(63), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("full_name", String(200), nullable=False, server_default=""),
+    Column("signature_png", LargeBinary, nullable=True),
+    Column("created_at", TIME, nullable=False),
+)
+
+letters = Table(
+    "letters", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("template_id", String(64), nullable=False),
+    Column("template_version", String(32), nullable=False),
+    Column("template_sha256", String(64), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("row_version", Integer, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("search_text", Text, nullable=False),
+    Column("created_by", String(63), nullable=False),
+    Column("created_at", TIME, nullable=False),
+    Column("updated_by", String(63), nullable=False),
+    Column("updated_at", TIME, nullable=False),
+    Column("approval_id", Integer, nullable=True),
+)
+
+letter_versions = Table(
+    "letter_versions", metadata,
+    Column("letter_id", Integer, ForeignKey("letters.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("author", String(63), nullable=False),
+    Column("created_at", TIME, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("template_id", String(64), nullable=False),
+    Column("template_version", String(32), nullable=False),
+    Column("template_sha256", String(64), nullable=False),
+)
+
+approvals = Table(
+    "approvals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("letter_id", Integer, ForeignKey("letters.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("approver", String(63), nullable=False),
+    Column("approved_at", TIME, nullable=False),
+    Column("content_sha256", String(64), nullable=False, index=True),
+    Column("docx", LargeBinary, nullable=False),
+    Column("voided_at", TIME, nullable=True),
+    Column("voided_by", String(63), nullable=True),
+)
+
+comments = Table(
+    "comments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("letter_id", Integer, ForeignKey("letters.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("author", String(63), nullable=False),
+    Column("created_at", TIME, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("paragraph", String(200), nullable=True),
+    Column("kind", String(20), nullable=False, server_default="comment"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("at", TIME, nullable=False),
+    Column("actor", String(63), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("letter_id", Integer, nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+clauses = Table(
+    "clauses", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("tags", Text, nullable=False, server_default=""),
+    Column("use_count", Integer, nullable=False, server_default="0"),
+    Column("created_at", TIME, nullable=False),
+)
+
+addressees = Table(
+    "addressees", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("honorific", String(100), nullable=True),
+    Column("name", String(200), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("organization", String(300), nullable=True),
+    Column("address", Text, nullable=False, server_default="[]"),
+    Column("salutation", String(300), nullable=True),
+    UniqueConstraint("name", "title", name="uq_addressees_name_title"),
+)

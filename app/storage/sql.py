@@ -1,0 +1,488 @@
+"""The SQLAlchemy implementation of the repositories, for SQLite and PostgreSQL.
+
+SQLite: WAL, ``synchronous=FULL`` (a committed save survives a power cut), writes in
+``BEGIN IMMEDIATE`` so read-check-write sequences never interleave, and a busy timeout so a
+second window waits instead of failing. PostgreSQL: psycopg 3, ``pool_pre_ping`` so a
+connection the server dropped is replaced before use. Either way a write either commits
+entirely or leaves nothing behind, and a lost connection surfaces as ``StorageUnavailable``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, create_engine, event, func, or_, select, text
+from sqlalchemy.engine import Row, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+
+from app.core.audit import GENESIS, canonical, event_hash
+from app.core.errors import ChambersError
+from app.core.records import (
+    AddressBookEntry,
+    Approval,
+    AuditEvent,
+    Clause,
+    Comment,
+    LetterSummary,
+    LetterVersion,
+    User,
+)
+from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable
+from app.storage import schema as s
+from app.storage.interfaces import KEEP, NewVersion
+
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_AUDIT_LOCK = 0x43484D42  # "CHMB": serialises appends to the audit chain on PostgreSQL
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime(_TIME_FORMAT)
+
+
+def parse_time(value: str) -> dt.datetime:
+    return dt.datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=dt.UTC)
+
+
+def normalize_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here; a bare path means a SQLite file."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event issue BEGIN itself, so writes can say IMMEDIATE.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("chambers_write")
+                                 else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                         connect_args={"connect_timeout": 10, "application_name": "chambers"})
+
+
+def _unavailable(exc: DBAPIError, location: str) -> StorageUnavailable:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return StorageUnavailable(f"the database ({location}) could not be reached or was busy: {reason}")
+
+
+def _refused(exc: DBAPIError) -> Refused:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return Refused(f"the database refused the change: {reason}")
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", "") or "")
+
+
+class SqlStore:
+    """A ``Store`` over one SQLAlchemy engine."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.engine = make_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        self.location = make_url(self.url).render_as_string(hide_password=True)
+
+    # --- transactions --------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[_Tx]:
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(chambers_write=True)
+                with conn.begin():
+                    yield _Tx(conn, self.dialect)
+        except ChambersError:
+            raise
+        except IntegrityError as exc:
+            raise Refused(f"the database refused the change: {str(exc.orig).strip().splitlines()[0]}") from exc
+        except (ProgrammingError, DBAPIError) as exc:
+            if _sqlstate(exc) in ("42501",) or "insufficient_privilege" in str(exc) or \
+                    "permission denied" in str(exc) or "violates row-level security" in str(exc):
+                raise _refused(exc) from exc
+            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                raise _unavailable(exc, self.location) from exc
+            if _sqlstate(exc).startswith(("08", "57")):
+                raise _unavailable(exc, self.location) from exc
+            raise
+
+    def read(self) -> Any:
+        return self._transaction(write=False)
+
+    def write(self) -> Any:
+        return self._transaction(write=True)
+
+    def login(self) -> tuple[str, bool]:
+        if self.dialect != "postgresql":
+            return "", True
+        with self.read() as tx:
+            row = tx.conn.execute(text(
+                "SELECT current_user, r.rolsuper OR pg_has_role(current_user, t.tableowner, 'MEMBER') "
+                "FROM pg_roles r, pg_tables t WHERE r.rolname = current_user "
+                "AND t.tablename = 'letters' AND t.schemaname = current_schema()")).one()
+        return str(row[0]), bool(row[1])
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- for the benchmark: many letters in one transaction ------------------------------
+    def create_many(self, versions: list[NewVersion]) -> None:
+        with self.write() as tx:
+            for version in versions:
+                tx.letters.create(version, Status.DRAFT)
+
+
+class _Tx:
+    def __init__(self, conn: Connection, dialect: str) -> None:
+        self.conn = conn
+        self.letters = _Letters(conn, dialect)
+        self.comments = _Comments(conn)
+        self.users = _Users(conn)
+        self.clauses = _Clauses(conn)
+        self.addresses = _Addresses(conn)
+        self.audit = _Audit(conn, dialect)
+        self.meta = _Meta(conn)
+
+
+def _summary(row: Row[Any]) -> LetterSummary:
+    m = row._mapping
+    return LetterSummary(
+        id=m["id"], status=Status(m["status"]), version=m["version"], row_version=m["row_version"],
+        template_id=m["template_id"], template_version=m["template_version"],
+        template_sha256=m["template_sha256"], subject=m["subject"], created_by=m["created_by"],
+        created_at=parse_time(m["created_at"]), updated_by=m["updated_by"],
+        updated_at=parse_time(m["updated_at"]), approval_id=m["approval_id"],
+    )
+
+
+def _version(row: Row[Any]) -> LetterVersion:
+    m = row._mapping
+    return LetterVersion(
+        letter_id=m["letter_id"], number=m["number"], data=json.loads(m["data"]), author=m["author"],
+        created_at=parse_time(m["created_at"]), note=m["note"], template_id=m["template_id"],
+        template_version=m["template_version"], template_sha256=m["template_sha256"],
+    )
+
+
+def _approval(row: Row[Any]) -> Approval:
+    m = row._mapping
+    return Approval(
+        id=m["id"], letter_id=m["letter_id"], version=m["version"], approver=m["approver"],
+        approved_at=parse_time(m["approved_at"]), content_sha256=m["content_sha256"], docx=bytes(m["docx"]),
+        voided_at=parse_time(m["voided_at"]) if m["voided_at"] else None, voided_by=m["voided_by"],
+    )
+
+
+def _tokens(search: str) -> list[str]:
+    return re.findall(r"\w+", search.lower())[:12]
+
+
+class _Letters:
+    def __init__(self, conn: Connection, dialect: str) -> None:
+        self.conn = conn
+        self.dialect = dialect
+
+    def _version_row(self, letter_id: int, number: int, v: NewVersion) -> dict[str, Any]:
+        return {
+            "letter_id": letter_id, "number": number, "data": json.dumps(v.data, ensure_ascii=False),
+            "author": v.author, "created_at": iso(v.at), "note": v.note, "template_id": v.template_id,
+            "template_version": v.template_version, "template_sha256": v.template_sha256,
+        }
+
+    def create(self, version: NewVersion, status: Status) -> LetterSummary:
+        at = iso(version.at)
+        result = self.conn.execute(s.letters.insert().values(
+            template_id=version.template_id, template_version=version.template_version,
+            template_sha256=version.template_sha256, status=status.value, version=1, row_version=1,
+            subject=version.subject, search_text=version.search_text, created_by=version.author,
+            created_at=at, updated_by=version.author, updated_at=at,
+        ).returning(s.letters.c.id))
+        letter_id = int(result.scalar_one())
+        self.conn.execute(s.letter_versions.insert().values(**self._version_row(letter_id, 1, version)))
+        return self.get(letter_id)
+
+    def get(self, letter_id: int) -> LetterSummary:
+        row = self.conn.execute(select(s.letters).where(s.letters.c.id == letter_id)).first()
+        if row is None:
+            raise NotFound(f"there is no letter {letter_id}")
+        return _summary(row)
+
+    def _conflict(self, current: LetterSummary) -> Conflict:
+        now = self.get(current.id)
+        latest = self.version(now.id, now.version)
+        author, at = (latest.author, latest.created_at) if now.version != current.version else \
+            (now.updated_by, now.updated_at)
+        return Conflict(current.id, current.version, now.version, author, at)
+
+    def _update(self, current: LetterSummary, values: dict[str, Any]) -> LetterSummary:
+        result = self.conn.execute(
+            s.letters.update()
+            .where(and_(s.letters.c.id == current.id, s.letters.c.row_version == current.row_version))
+            .values(row_version=current.row_version + 1, **values))
+        if result.rowcount != 1:
+            raise self._conflict(current)
+        return self.get(current.id)
+
+    def add_version(self, current: LetterSummary, version: NewVersion, status: Status,
+                    approval_id: int | None = KEEP) -> LetterSummary:
+        number = current.version + 1
+        try:
+            # A savepoint, so that losing the race on the version number is a Conflict
+            # rather than an aborted transaction.
+            with self.conn.begin_nested():
+                self.conn.execute(s.letter_versions.insert().values(**self._version_row(current.id, number, version)))
+        except IntegrityError:
+            raise self._conflict(current) from None
+        values: dict[str, Any] = {
+            "version": number, "status": status.value, "subject": version.subject,
+            "search_text": version.search_text, "template_id": version.template_id,
+            "template_version": version.template_version, "template_sha256": version.template_sha256,
+            "updated_by": version.author, "updated_at": iso(version.at),
+        }
+        if approval_id is not KEEP:
+            values["approval_id"] = approval_id
+        return self._update(current, values)
+
+    def set_status(self, current: LetterSummary, status: Status, actor: str, at: dt.datetime,
+                   approval_id: int | None = KEEP) -> LetterSummary:
+        values: dict[str, Any] = {"status": status.value, "updated_by": actor, "updated_at": iso(at)}
+        if approval_id is not KEEP:
+            values["approval_id"] = approval_id
+        return self._update(current, values)
+
+    def version(self, letter_id: int, number: int) -> LetterVersion:
+        row = self.conn.execute(select(s.letter_versions).where(and_(
+            s.letter_versions.c.letter_id == letter_id, s.letter_versions.c.number == number))).first()
+        if row is None:
+            self.get(letter_id)
+            raise NotFound(f"letter {letter_id} has no version {number}")
+        return _version(row)
+
+    def versions(self, letter_id: int) -> list[LetterVersion]:
+        self.get(letter_id)
+        rows = self.conn.execute(select(s.letter_versions).where(s.letter_versions.c.letter_id == letter_id)
+                                 .order_by(s.letter_versions.c.number))
+        return [_version(r) for r in rows]
+
+    def find(self, status: Status | None = None, search: str | None = None, limit: int = 500,
+             like: bool = False) -> list[LetterSummary]:
+        # The browser never shows the full text; leaving it out keeps a 10,000-letter list light.
+        query = select(*(c for c in s.letters.c if c.name != "search_text"))
+        if status is not None:
+            query = query.where(s.letters.c.status == status.value)
+        if search and search.strip():
+            query = query.where(self._search(search, like))
+        query = query.order_by(s.letters.c.updated_at.desc(), s.letters.c.id.desc()).limit(limit)
+        return [_summary(r) for r in self.conn.execute(query)]
+
+    def _search(self, search: str, like: bool) -> Any:
+        tokens = _tokens(search)
+        if like or not tokens:
+            pattern = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            return or_(s.letters.c.subject.ilike(pattern, escape="\\"),
+                       s.letters.c.search_text.ilike(pattern, escape="\\"))
+        if self.dialect == "sqlite":
+            match = " ".join(f'"{t}"*' for t in tokens)
+            return s.letters.c.id.in_(text("SELECT rowid FROM letters_fts WHERE letters_fts MATCH :match")
+                                      .bindparams(match=match))
+        query = " & ".join(f"{t}:*" for t in tokens)
+        vector = func.to_tsvector(text("'simple'"), s.letters.c.subject + " " + s.letters.c.search_text)
+        return vector.op("@@")(func.to_tsquery(text("'simple'"), query))
+
+    def add_approval(self, letter_id: int, version: int, approver: str, at: dt.datetime,
+                     content_sha256: str, docx: bytes) -> Approval:
+        approval_id = self.conn.execute(s.approvals.insert().values(
+            letter_id=letter_id, version=version, approver=approver, approved_at=iso(at),
+            content_sha256=content_sha256, docx=docx).returning(s.approvals.c.id)).scalar_one()
+        return self.approval(int(approval_id))
+
+    def approval(self, approval_id: int) -> Approval:
+        row = self.conn.execute(select(s.approvals).where(s.approvals.c.id == approval_id)).first()
+        if row is None:
+            raise NotFound(f"there is no approval {approval_id}")
+        return _approval(row)
+
+    def approvals_with_hash(self, content_sha256: str) -> list[Approval]:
+        rows = self.conn.execute(select(s.approvals).where(s.approvals.c.content_sha256 == content_sha256)
+                                 .order_by(s.approvals.c.id))
+        return [_approval(r) for r in rows]
+
+    def approvals_of(self, letter_id: int) -> list[Approval]:
+        rows = self.conn.execute(select(s.approvals).where(s.approvals.c.letter_id == letter_id)
+                                 .order_by(s.approvals.c.id))
+        return [_approval(r) for r in rows]
+
+    def void_approval(self, approval_id: int, by: str, at: dt.datetime) -> None:
+        self.conn.execute(s.approvals.update().where(and_(
+            s.approvals.c.id == approval_id, s.approvals.c.voided_at.is_(None)))
+            .values(voided_at=iso(at), voided_by=by))
+
+
+class _Comments:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, letter_id: int, version: int, author: str, at: dt.datetime, text: str,
+            paragraph: str | None = None, kind: str = "comment") -> Comment:
+        comment_id = self.conn.execute(s.comments.insert().values(
+            letter_id=letter_id, version=version, author=author, created_at=iso(at), text=text,
+            paragraph=paragraph, kind=kind).returning(s.comments.c.id)).scalar_one()
+        return Comment(int(comment_id), letter_id, version, author, at, text, paragraph, kind)
+
+    def of(self, letter_id: int) -> list[Comment]:
+        rows = self.conn.execute(select(s.comments).where(s.comments.c.letter_id == letter_id)
+                                 .order_by(s.comments.c.id))
+        return [Comment(r.id, r.letter_id, r.version, r.author, parse_time(r.created_at), r.text,
+                        r.paragraph, r.kind) for r in rows]
+
+
+class _Users:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, user: User, at: dt.datetime) -> None:
+        if self.get(user.name) is not None:
+            raise Refused(f"there is already a user called {user.name}")
+        self.conn.execute(s.users.insert().values(name=user.name, role=user.role.value, full_name=user.full_name,
+                                                  signature_png=user.signature_png, created_at=iso(at)))
+
+    def get(self, name: str) -> User | None:
+        row = self.conn.execute(select(s.users).where(s.users.c.name == name)).first()
+        return None if row is None else User(row.name, Role(row.role), row.full_name,
+                                             bytes(row.signature_png) if row.signature_png else None)
+
+    def list(self) -> list[User]:
+        rows = self.conn.execute(select(s.users).order_by(s.users.c.name))
+        return [User(r.name, Role(r.role), r.full_name, bytes(r.signature_png) if r.signature_png else None)
+                for r in rows]
+
+    def count(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(s.users)).scalar_one())
+
+
+def _clause(row: Row[Any]) -> Clause:
+    tags = tuple(t for t in row.tags.split(",") if t)
+    return Clause(row.id, row.title, row.text, tags, row.use_count)
+
+
+class _Clauses:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, title: str, text: str, tags: tuple[str, ...], at: dt.datetime) -> Clause:
+        clause_id = self.conn.execute(s.clauses.insert().values(
+            title=title, text=text, tags=",".join(tags), use_count=0, created_at=iso(at))
+            .returning(s.clauses.c.id)).scalar_one()
+        return Clause(int(clause_id), title, text, tags, 0)
+
+    def list(self, search: str | None = None, tag: str | None = None) -> list[Clause]:
+        query = select(s.clauses)
+        if tag:
+            query = query.where(("," + s.clauses.c.tags + ",").like(f"%,{tag},%"))
+        if search:
+            pattern = f"%{search}%"
+            query = query.where(or_(s.clauses.c.title.ilike(pattern), s.clauses.c.text.ilike(pattern)))
+        query = query.order_by(s.clauses.c.use_count.desc(), s.clauses.c.id)
+        return [_clause(r) for r in self.conn.execute(query)]
+
+    def remove(self, clause_id: int) -> Clause:
+        row = self.conn.execute(select(s.clauses).where(s.clauses.c.id == clause_id)).first()
+        if row is None:
+            raise NotFound(f"there is no clause {clause_id}")
+        self.conn.execute(s.clauses.delete().where(s.clauses.c.id == clause_id))
+        return _clause(row)
+
+    def used(self, clause_id: int) -> None:
+        self.conn.execute(s.clauses.update().where(s.clauses.c.id == clause_id)
+                          .values(use_count=s.clauses.c.use_count + 1))
+
+    def count(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(s.clauses)).scalar_one())
+
+
+class _Addresses:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, entry: AddressBookEntry) -> AddressBookEntry:
+        entry_id = self.conn.execute(s.addressees.insert().values(
+            honorific=entry.honorific, name=entry.name, title=entry.title, organization=entry.organization,
+            address=json.dumps(list(entry.address)), salutation=entry.salutation)
+            .returning(s.addressees.c.id)).scalar_one()
+        return AddressBookEntry(int(entry_id), entry.name, entry.title, entry.honorific, entry.organization,
+                                entry.address, entry.salutation)
+
+    def list(self) -> list[AddressBookEntry]:
+        rows = self.conn.execute(select(s.addressees).order_by(s.addressees.c.name))
+        return [AddressBookEntry(r.id, r.name, r.title, r.honorific, r.organization,
+                                 tuple(json.loads(r.address)), r.salutation) for r in rows]
+
+
+class _Audit:
+    def __init__(self, conn: Connection, dialect: str) -> None:
+        self.conn = conn
+        self.dialect = dialect
+
+    def append(self, actor: str, action: str, letter_id: int | None, detail: dict[str, Any],
+               at: dt.datetime) -> AuditEvent:
+        if self.dialect == "postgresql":
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK})
+        last = self.conn.execute(select(s.audit_log.c.id, s.audit_log.c.hash)
+                                 .order_by(s.audit_log.c.id.desc()).limit(1)).first()
+        event_id = last.id + 1 if last else 1
+        prev = last.hash if last else GENESIS
+        at_text, detail_text = iso(at), canonical(detail)
+        digest = event_hash(prev, event_id, at_text, actor, action, letter_id, detail_text)
+        self.conn.execute(s.audit_log.insert().values(id=event_id, at=at_text, actor=actor, action=action,
+                                                      letter_id=letter_id, detail=detail_text,
+                                                      prev_hash=prev, hash=digest))
+        return AuditEvent(event_id, at_text, actor, action, letter_id, detail_text, prev, digest)
+
+    def events(self, letter_id: int | None = None) -> Iterator[AuditEvent]:
+        query = select(s.audit_log).order_by(s.audit_log.c.id)
+        if letter_id is not None:
+            query = query.where(s.audit_log.c.letter_id == letter_id)
+        for r in self.conn.execute(query):
+            yield AuditEvent(r.id, r.at, r.actor, r.action, r.letter_id, r.detail, r.prev_hash, r.hash)
+
+
+class _Meta:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, key: str) -> str | None:
+        value = self.conn.execute(select(s.meta.c.value).where(s.meta.c.key == key)).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def set(self, key: str, value: str) -> None:
+        if self.get(key) is None:
+            self.conn.execute(s.meta.insert().values(key=key, value=value))
+        else:
+            self.conn.execute(s.meta.update().where(s.meta.c.key == key).values(value=value))

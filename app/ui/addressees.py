@@ -1,0 +1,343 @@
+"""The addressee list: reorderable, each addressee edited in a sub-form with its inside address
+and salutation shown as they will print."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import address as forms
+from app.ui.widgets import EditorHook, LineListEditor, tool_button
+
+HONORIFICS = ("The Honorable", "Mr.", "Ms.", "Mrs.", "Dr.", "Professor", "The Reverend", "")
+_ids = itertools.count(1)
+
+
+@dataclass
+class AddresseeView:
+    """An addressee as typed so far (possibly incomplete), for the forms of address."""
+
+    honorific: str | None = None
+    name: str = ""
+    title: str | None = None
+    organization: str | None = None
+    address: Sequence[str] = field(default_factory=list)
+    salutation: str | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> AddresseeView:
+        return cls(data.get("honorific"), data.get("name", ""), data.get("title"), data.get("organization"),
+                   list(data.get("address", [])), data.get("salutation"))
+
+
+def tidy(data: dict[str, Any]) -> dict[str, Any]:
+    """An addressee dict with empty optional entries left out, as the letter JSON has it."""
+    out: dict[str, Any] = {"name": data.get("name", ""), "title": data.get("title", "")}
+    for key in ("honorific", "organization", "salutation"):
+        if data.get(key):
+            out[key] = data[key]
+    out["address"] = [line for line in data.get("address", []) if line.strip()]
+    return out
+
+
+def label_of(data: dict[str, Any]) -> str:
+    name = data.get("name", "").strip() or "(no name)"
+    title = data.get("title", "").strip()
+    return f"{name} — {title}" if title else name
+
+
+class _ListKeys(QObject):
+    def __init__(self, owner: AddresseeListEditor) -> None:
+        super().__init__(owner)
+        self._owner = owner
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.modifiers() == Qt.KeyboardModifier.AltModifier and event.key() in (Qt.Key.Key_Up,
+                                                                                      Qt.Key.Key_Down):
+                self._owner.move_current(-1 if event.key() == Qt.Key.Key_Up else 1)
+                return True
+            if event.key() == Qt.Key.Key_Delete and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                self._owner.remove_current()
+                return True
+        return False
+
+
+class AddresseeListEditor(QWidget):
+    """Addressees in the order they are addressed; ``edited`` carries the path that changed."""
+
+    edited = Signal(str)
+    pick_requested = Signal()
+    save_requested = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None, editor_hook: EditorHook | None = None) -> None:
+        super().__init__(parent)
+        self._data: dict[int, dict[str, Any]] = {}
+        self._loading = False
+        self.setObjectName("section-addressees")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(QLabel(f"<b>{self.tr('Addressees')}</b>", self))
+        head.addStretch(1)
+        self.add_button = tool_button("add", self.tr("Add addressee"), self.tr("Add an addressee"), self.add, self)
+        self.duplicate_button = tool_button("duplicate", self.tr("Duplicate addressee"),
+                                            self.tr("Add a copy of the selected addressee"), self.duplicate, self)
+        self.remove_button = tool_button("remove", self.tr("Remove addressee"),
+                                         self.tr("Remove the selected addressee (Delete)"), self.remove_current, self)
+        self.up_button = tool_button("up", self.tr("Move addressee up"), self.tr("Move up (Alt+Up, or drag)"),
+                                     lambda: self.move_current(-1), self)
+        self.down_button = tool_button("down", self.tr("Move addressee down"),
+                                       self.tr("Move down (Alt+Down, or drag)"), lambda: self.move_current(1), self)
+        self.pick_button = tool_button("address-book", self.tr("From address book"),
+                                       self.tr("Add an addressee from the court's address book"),
+                                       self.pick_requested.emit, self)
+        self.save_button = tool_button("save", self.tr("Save to address book"),
+                                       self.tr("Save the selected addressee to the address book"),
+                                       self._save_current, self)
+        for b in (self.add_button, self.duplicate_button, self.remove_button, self.up_button, self.down_button,
+                  self.pick_button, self.save_button):
+            head.addWidget(b)
+        outer.addLayout(head)
+
+        body = QHBoxLayout()
+        self.list = QListWidget(self)
+        self.list.setObjectName("addressee-list")
+        self.list.setAccessibleName(self.tr("Addressees"))
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setMaximumWidth(300)
+        self.list.setMinimumWidth(180)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setToolTip(self.tr("Drag, or Alt+Up/Alt+Down, to change the order; Delete removes"))
+        self.list.installEventFilter(_ListKeys(self))
+        self.list.currentRowChanged.connect(self._show)
+        self.list.model().rowsMoved.connect(self._dropped)
+        body.addWidget(self.list)
+
+        box = QGroupBox(self.tr("Selected addressee"), self)
+        form = QFormLayout(box)
+        self.honorific = QComboBox(box)
+        self.honorific.setEditable(True)
+        self.honorific.addItems(list(HONORIFICS))
+        self.name = QLineEdit(box)
+        self.title = QLineEdit(box)
+        self.organization = QLineEdit(box)
+        self.address = LineListEditor("address", self.tr("Address lines"), box, lines=3)
+        self.salutation = QLineEdit(box)
+        self.salutation.setPlaceholderText(self.tr("Leave empty to use the office and surname"))
+        self.inside_address = QLabel(box)
+        self.inside_address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.inside_address.setAccessibleName(self.tr("Inside address as printed"))
+        self.salutation_preview = QLabel(box)
+        self.salutation_preview.setAccessibleName(self.tr("Salutation as printed"))
+        rows: list[tuple[str, QWidget, str]] = [
+            (self.tr("&Honorific"), self.honorific, "honorific"),
+            (self.tr("&Name"), self.name, "name"),
+            (self.tr("&Title"), self.title, "title"),
+            (self.tr("&Organization"), self.organization, "organization"),
+            (self.tr("Address &lines"), self.address, "address"),
+            (self.tr("Sa&lutation"), self.salutation, "salutation"),
+        ]
+        for text, widget, key in rows:
+            widget.setObjectName(f"addressee-{key}")
+            widget.setAccessibleName(text.replace("&", ""))
+            form.addRow(text, widget)
+        form.addRow(self.tr("Inside address:"), self.inside_address)
+        form.addRow(self.tr("Salutation:"), self.salutation_preview)
+        self.joint_salutation = QLabel(self)
+        self.joint_salutation.setAccessibleName(self.tr("Letter salutation"))
+        self.joint_salutation.setWordWrap(True)
+        form.addRow(self.tr("Letter opens:"), self.joint_salutation)
+        body.addWidget(box, 1)
+        outer.addLayout(body)
+        self.box = box
+        self.honorific.editTextChanged.connect(lambda _t: self._field_changed("honorific"))
+        for key, widget in (("name", self.name), ("title", self.title), ("organization", self.organization),
+                            ("salutation", self.salutation)):
+            widget.textChanged.connect(lambda _t, k=key: self._field_changed(k))
+            if editor_hook:
+                editor_hook(widget)
+        self.address.textChanged.connect(lambda: self._field_changed("address"))
+        self._update_buttons()
+
+    # -- data ---------------------------------------------------------------------------------
+    def _ids(self) -> list[int]:
+        return [int(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
+
+    def values(self) -> list[dict[str, Any]]:
+        return [tidy(self._data[i]) for i in self._ids()]
+
+    def set_values(self, values: list[dict[str, Any]]) -> None:
+        if values == self.values():
+            return
+        row = max(self.list.currentRow(), 0)
+        self._loading = True
+        try:
+            self.list.clear()
+            self._data.clear()
+            for value in values:
+                self._append(copy.deepcopy(value))
+        finally:
+            self._loading = False
+        self.list.setCurrentRow(min(row, self.list.count() - 1))
+        self._show(self.list.currentRow())
+
+    def _append(self, data: dict[str, Any], at: int | None = None) -> int:
+        uid = next(_ids)
+        self._data[uid] = data
+        item = QListWidgetItem(label_of(data))
+        item.setData(Qt.ItemDataRole.UserRole, uid)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDragEnabled)
+        if at is None:
+            self.list.addItem(item)
+            return self.list.count() - 1
+        self.list.insertItem(at, item)
+        return at
+
+    def _current(self) -> dict[str, Any] | None:
+        item = self.list.currentItem()
+        return self._data.get(int(item.data(Qt.ItemDataRole.UserRole))) if item else None
+
+    # -- editing ------------------------------------------------------------------------------
+    def _show(self, row: int) -> None:
+        data = self._current()
+        self._loading = True
+        try:
+            self.box.setEnabled(data is not None)
+            data = data or {}
+            honorific = data.get("honorific") or ""
+            if self.honorific.currentText() != honorific:
+                self.honorific.setEditText(honorific)
+            for key, widget in (("name", self.name), ("title", self.title), ("organization", self.organization),
+                                ("salutation", self.salutation)):
+                text = data.get(key) or ""
+                if widget.text() != text:
+                    widget.setText(text)
+            self.address.set_values(list(data.get("address", [])))
+        finally:
+            self._loading = False
+        self._refresh_forms()
+        self._update_buttons()
+
+    def _field_changed(self, key: str) -> None:
+        if self._loading:
+            return
+        data = self._current()
+        if data is None:
+            return
+        if key == "address":
+            data["address"] = self.address.values()
+        elif key == "honorific":
+            data["honorific"] = self.honorific.currentText().strip()
+        else:
+            data[key] = getattr(self, key).text()
+        item = self.list.currentItem()
+        if item is not None:
+            item.setText(label_of(data))
+        self._refresh_forms()
+        self.edited.emit(f"addressees[{self.list.currentRow()}].{key}")
+
+    def _refresh_forms(self) -> None:
+        data = self._current()
+        if data is None:
+            self.inside_address.clear()
+            self.salutation_preview.clear()
+        else:
+            view = AddresseeView.of(data)
+            self.inside_address.setText("\n".join(forms.inside_address(view)))
+            self.salutation_preview.setText(f"Dear {forms.salutation_name(view)}:")
+        views = [AddresseeView.of(self._data[i]) for i in self._ids()]
+        self.joint_salutation.setText(forms.joint_salutation(views) if views else "")
+
+    def _update_buttons(self) -> None:
+        has = self.list.currentRow() >= 0
+        count = self.list.count()
+        self.duplicate_button.setEnabled(has)
+        self.remove_button.setEnabled(has)
+        self.save_button.setEnabled(has)
+        self.up_button.setEnabled(has and self.list.currentRow() > 0)
+        self.down_button.setEnabled(has and self.list.currentRow() < count - 1)
+
+    def _structure_changed(self) -> None:
+        self._refresh_forms()
+        self._update_buttons()
+        self.edited.emit("addressees")
+
+    def add(self, data: dict[str, Any] | None = None) -> None:
+        row = self._append(copy.deepcopy(data) if data else {"honorific": "The Honorable", "name": "",
+                                                             "title": "", "address": []})
+        self.list.setCurrentRow(row)
+        self._structure_changed()
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def duplicate(self) -> None:
+        data = self._current()
+        if data is None:
+            return
+        row = self._append(copy.deepcopy(data), self.list.currentRow() + 1)
+        self.list.setCurrentRow(row)
+        self._structure_changed()
+
+    def remove_current(self) -> None:
+        row = self.list.currentRow()
+        if row < 0:
+            return
+        item = self.list.takeItem(row)
+        if item is not None:
+            self._data.pop(int(item.data(Qt.ItemDataRole.UserRole)), None)
+        self.list.setCurrentRow(min(row, self.list.count() - 1))
+        self._show(self.list.currentRow())
+        self._structure_changed()
+
+    def move_current(self, step: int) -> None:
+        row = self.list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.list.count():
+            return
+        item = self.list.takeItem(row)
+        self.list.insertItem(target, item)
+        self.list.setCurrentRow(target)
+        self._structure_changed()
+
+    def _dropped(self, *_: object) -> None:
+        if not self._loading:
+            self._structure_changed()
+
+    def _save_current(self) -> None:
+        data = self._current()
+        if data is not None:
+            self.save_requested.emit(tidy(data))
+
+    def focus_path(self, index: int | None, key: str | None) -> None:
+        if index is not None and 0 <= index < self.list.count():
+            self.list.setCurrentRow(index)
+        widget: QWidget = self.list
+        if key in ("honorific", "name", "title", "organization", "address", "salutation"):
+            widget = getattr(self, key)
+        elif self.list.count() == 0:
+            widget = self.add_button
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+PickCallback = Callable[[dict[str, Any]], None]

@@ -1,0 +1,170 @@
+"""Starting the window: ``python main.py`` (or ``--screenshot FILE`` to render it to a PNG and exit)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app.bootstrap import APP_NAME, Settings, services, template_library
+from app.core.errors import ChambersError
+from app.rendering.pages import page_view_available
+from app.ui.backend import LocalBackend, ServiceBackend
+from app.ui.main_window import MainWindow
+from app.ui.profile import Preferences
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(args: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="chambers", description="Chambers: the letter window.")
+    parser.add_argument("--gui", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot", metavar="FILE", type=Path,
+                        help="render the main window with the sample letter to a PNG and exit")
+    parser.add_argument("--size", default="1600x1000", help="window size for --screenshot (WIDTHxHEIGHT)")
+    parser.add_argument("--role", choices=("clerk", "judge", "admin"), help="act as this role for this session")
+    parser.add_argument("--user", help="act as this user for this session")
+    parser.add_argument("--tab", choices=("text", "page"), default="text",
+                        help="for --screenshot: the preview tab to show (page waits for LibreOffice's pages)")
+    parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(list(args))
+
+
+def application(argv: Sequence[str] = ()) -> QApplication:
+    """The QApplication, made once, following the system's colour scheme and scaling."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication([sys.argv[0] if sys.argv else "chambers", *argv])
+    app.setApplicationDisplayName(APP_NAME)
+    app.setStyle("Fusion")  # Fusion follows the system's light or dark scheme on every platform
+    return app
+
+
+def build_window(args: argparse.Namespace, *, fresh: bool = False) -> MainWindow:
+    prefs = Preferences.load()
+    if args.role:
+        prefs.role = args.role
+    if args.user:
+        prefs.user = args.user
+    settings = Settings.from_environment()
+    if prefs.templates_folder:
+        settings.template_folders.insert(0, Path(prefs.templates_folder).expanduser())
+    backend = open_backend(prefs, settings, args.user or prefs.user or None)
+    window = MainWindow(template_library(settings), prefs, backend, QSettings())
+    if fresh:
+        backend.restore = lambda: None  # type: ignore[method-assign]
+    return window
+
+
+def open_backend(prefs: Preferences, settings: Settings, user: str | None) -> LocalBackend | ServiceBackend:
+    """The drafts database when it can be opened and knows the user; else this computer alone."""
+    try:
+        opened = services(prefs.database_url or None, user, settings)
+    except (ChambersError, OSError) as exc:
+        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
+    try:
+        return ServiceBackend(opened)
+    except (ChambersError, OSError) as exc:
+        opened.close()
+        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    app = application()
+    if args.screenshot is not None or args.bench_startup:
+        # A screenshot shows the default layout and leaves the user's saved layout alone.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                          tempfile.mkdtemp(prefix="chambers-screenshot-"))
+    window = build_window(args, fresh=args.screenshot is not None or args.bench_startup)
+    if args.bench_startup:
+        return _bench_startup(app, window)
+    if args.screenshot is not None:
+        return _screenshot(app, window, args.screenshot, args.size, args.tab)
+    window.show()
+    window.start()
+    try:
+        return app.exec()
+    finally:
+        close = getattr(window.backend, "close", None)
+        if close is not None:
+            close()
+
+
+def _bench_startup(app: QApplication, window: MainWindow) -> int:
+    """Show the window with the sample letter, quit as soon as its fast preview is on screen."""
+    window.show()
+    window.start()
+
+    def shown() -> None:
+        if window.form is None or window.last_check is None or not window.preview.plain_text():
+            QTimer.singleShot(1, shown)
+            return
+        import json
+        import resource
+
+        print(json.dumps({"shown": True, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}),
+              flush=True)
+        window.close()
+        loop.exit(0)
+
+    # A local event loop, not app.exec(): quitting the application would also end aboutToQuit's
+    # clean-ups for a process (a test) that goes on using Qt afterwards.
+    loop = QEventLoop()
+    QTimer.singleShot(0, shown)
+    QTimer.singleShot(30_000, lambda: loop.exit(1))
+    return loop.exec()
+
+
+def _screenshot(app: QApplication, window: MainWindow, path: Path, size: str, tab: str = "text") -> int:
+    try:
+        width, height = (int(v) for v in size.lower().split("x"))
+    except ValueError:
+        print(f"--size must be WIDTHxHEIGHT, not {size!r}", file=sys.stderr)
+        return 2
+    window.resize(width, height)
+    window.show()
+    window.start()
+    result = {"code": 1}
+
+    if tab == "page":
+        window.preview.show_page_tab()
+
+    def ready() -> bool:
+        done = window.form is not None and window.previewer.idle and window.last_check is not None
+        if tab == "page":
+            done = done and window.page_requests.idle and not window._page_timer.isActive() and (
+                window.preview.page_view.page_count() > 0 or page_view_available() is not None)
+        return done and window.spelling.loaded
+
+    def capture() -> None:
+        if not ready():
+            QTimer.singleShot(50, capture)
+            return
+        app.processEvents()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if window.grab().save(str(path), "PNG"):
+            result["code"] = 0
+            print(f"wrote {path}")
+        else:
+            print(f"could not write {path}", file=sys.stderr)
+        window.close()
+        loop.quit()
+
+    loop = QEventLoop()
+    QTimer.singleShot(0, capture)
+    QTimer.singleShot(120_000 if tab == "page" else 30_000, loop.quit)
+    loop.exec()
+    return result["code"]

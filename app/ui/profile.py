@@ -1,0 +1,80 @@
+"""The user's preferences: who they are, the court profile, where things are.
+
+Kept as JSON in the data folder (QSettings holds window geometry only). The court profile
+fills the sender and signatory of every new letter.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.bootstrap import data_dir
+from app.core.files import atomic_write
+
+
+@dataclass
+class CourtProfile:
+    court: str = ""
+    address: list[str] = field(default_factory=list)
+    phone: str = ""
+    email: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+
+    def sender(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"court": self.court, "address": list(self.address)}
+        if self.phone:
+            out["phone"] = self.phone
+        if self.email:
+            out["email"] = self.email
+        return out
+
+    def signatory(self) -> dict[str, Any]:
+        return {"name": self.signatory_name, "title": self.signatory_title}
+
+    @classmethod
+    def from_letter(cls, data: dict[str, Any]) -> CourtProfile:
+        sender = data.get("sender") or {}
+        signatory = data.get("signatory") or {}
+        return cls(sender.get("court", ""), list(sender.get("address", [])), sender.get("phone", ""),
+                   sender.get("email", ""), signatory.get("name", ""), signatory.get("title", ""))
+
+
+@dataclass
+class Preferences:
+    user: str = ""
+    role: str = "clerk"
+    database_url: str = ""
+    templates_folder: str = ""
+    dictionary: list[str] = field(default_factory=list)
+    export_folder: str = ""
+    profile: CourtProfile = field(default_factory=CourtProfile)
+
+    @staticmethod
+    def path() -> Path:
+        return data_dir() / "preferences.json"
+
+    @classmethod
+    def load(cls) -> Preferences:
+        try:
+            raw = json.loads(cls.path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(raw, dict):
+            return cls()
+        profile = raw.pop("profile", {}) if isinstance(raw.get("profile"), dict) else {}
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        court = CourtProfile(**{k: v for k, v in profile.items() if k in CourtProfile.__dataclass_fields__})
+        return cls(**known, profile=court)
+
+    def save(self) -> None:
+        path = self.path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(asdict(self), indent=2).encode("utf-8"))
+
+    @property
+    def exists(self) -> bool:
+        return self.path().exists()

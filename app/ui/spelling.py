@@ -1,0 +1,277 @@
+"""Spell checking in the form's text fields: red wavy underlines and a menu of corrections.
+
+Multi-line fields (QTextEdit, QPlainTextEdit) get a ``QSyntaxHighlighter``; one-line fields
+(QLineEdit) get the same underline painted over the field after it paints itself, so every
+text field of the letter shows its misspellings the same way. Right-click on an underlined word
+offers up to five corrections and "Add to dictionary" above the usual edit menu. The word
+lists and the checking live in ``app.services.spelling`` (no Qt).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeAlias
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QLineEdit, QMenu, QPlainTextEdit, QTextEdit, QWidget
+from shiboken6 import Shiboken
+
+from app.services.spelling import Misspelling, Speller
+from app.ui.workers import OpRunner, describe_error
+
+MISSPELT = QColor("#d11a2a")
+TextEditor: TypeAlias = QTextEdit | QPlainTextEdit | QLineEdit
+
+
+def _utf16(text: str, index: int) -> int:
+    """A Python string index as Qt counts it (UTF-16 code units)."""
+    return index + sum(1 for c in text[:index] if ord(c) > 0xFFFF)
+
+
+def _from_utf16(text: str, index: int) -> int:
+    units = 0
+    for i, c in enumerate(text):
+        if units >= index:
+            return i
+        units += 2 if ord(c) > 0xFFFF else 1
+    return len(text)
+
+
+class SpellHighlighter(QSyntaxHighlighter):
+    """Underlines the misspelt words of a text document, block by block."""
+
+    def __init__(self, document: QTextDocument, checker: SpellChecking) -> None:
+        super().__init__(document)
+        self._checker = checker
+        self.format = QTextCharFormat()
+        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self.format.setUnderlineColor(MISSPELT)
+
+    def highlightBlock(self, text: str) -> None:
+        for miss in self._checker.misspellings(text):
+            start = _utf16(text, miss.start)
+            self.setFormat(start, _utf16(text, miss.end) - start, self.format)
+
+
+class _LineUnderliner(QObject):
+    """Paints the wavy underline over a QLineEdit, after the field has painted itself."""
+
+    def __init__(self, checker: SpellChecking) -> None:
+        super().__init__(checker)
+        self._checker = checker
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Paint or not isinstance(watched, QLineEdit):
+            return False
+        misses = self._checker.misspellings(watched.text()) if watched.echoMode() == QLineEdit.EchoMode.Normal else []
+        if not misses:
+            return False
+        watched.paintEvent(event)
+        self.paint_underlines(watched, misses)
+        return True
+
+    @staticmethod
+    def spans(line: QLineEdit, misses: list[Misspelling]) -> list[tuple[int, int, int]]:
+        """(x from, x to, y) of each underline, in the field's coordinates."""
+        text = line.text()
+        metrics = line.fontMetrics()
+        cursor = line.cursorRect()
+        # The cursor's rectangle is the only public clue to where the (scrolled) text starts.
+        origin = cursor.x() + 5 - metrics.horizontalAdvance(text[:line.cursorPosition()])
+        y = cursor.top() + metrics.ascent() + 2
+        advance = metrics.horizontalAdvance
+        return [(origin + advance(text[:m.start]), origin + advance(text[:m.end]), y) for m in misses]
+
+    def paint_underlines(self, line: QLineEdit, misses: list[Misspelling]) -> None:
+        painter = QPainter(line)
+        try:
+            margins = line.textMargins()
+            painter.setClipRect(line.contentsRect().adjusted(margins.left() + 1, 0, -margins.right() - 1, 0))
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(MISSPELT, 1))
+            for x0, x1, y in self.spans(line, misses):
+                painter.drawPath(wavy_line(x0, x1, y))
+        finally:
+            painter.end()
+
+
+def wavy_line(x0: float, x1: float, y: float, amplitude: float = 1.5, period: float = 4.0) -> QPainterPath:
+    path = QPainterPath(QPointF(x0, y))
+    x, up = x0, True
+    while x < x1:
+        x = min(x + period / 2, x1)
+        path.lineTo(QPointF(x, y - amplitude if up else y + amplitude))
+        up = not up
+    return path
+
+
+class SpellChecking(QObject):
+    """The window's spell checker: loads the word lists off the GUI thread, then checks every field."""
+
+    ready = Signal()
+    changed = Signal()  # the dictionary or the letter's names changed: fields are checked again
+
+    def __init__(self, runner: OpRunner, dictionary: Path | None,
+                 accepted: list[str] | None = None, on_error: Callable[[str], None] | None = None) -> None:
+        super().__init__(runner)
+        self.speller: Speller | None = None
+        self._runner = runner
+        self._on_error = on_error
+        self._names: list[str] = []
+        self._highlighters: list[SpellHighlighter] = []
+        self._lines: list[QLineEdit] = []
+        self._underliner = _LineUnderliner(self)
+        accepted = list(accepted or [])
+
+        def load() -> Speller:
+            speller = Speller(dictionary)
+            speller.accept(accepted)
+            return speller
+
+        runner.run(load, self._loaded, lambda exc: self._error(describe_error(exc)))
+
+    @property
+    def loaded(self) -> bool:
+        return self.speller is not None
+
+    def _loaded(self, speller: Speller) -> None:
+        speller.set_names(self._names)
+        self.speller = speller
+        self.ready.emit()
+        self.recheck()
+
+    def _error(self, message: str) -> None:
+        if self._on_error is not None:
+            self._on_error(message)
+
+    def misspellings(self, text: str) -> list[Misspelling]:
+        speller = self.speller
+        return speller.misspellings(text) if speller is not None and text else []
+
+    def suggestions(self, word: str) -> list[str]:
+        return self.speller.suggestions(word) if self.speller is not None else []
+
+    # -- fields -------------------------------------------------------------------------------
+    def attach(self, editor: TextEditor) -> None:
+        """Check ``editor`` from now on (and offer corrections on right-click)."""
+        if editor.property("spell-checked"):
+            return
+        editor.setProperty("spell-checked", True)
+        editor.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        editor.customContextMenuRequested.connect(lambda pos, e=editor: self._show_menu(e, pos))
+        if isinstance(editor, QLineEdit):
+            editor.installEventFilter(self._underliner)
+            self._lines.append(editor)
+        else:
+            self._highlighters.append(SpellHighlighter(editor.document(), self))
+
+    def recheck(self) -> None:
+        self._highlighters = [h for h in self._highlighters if Shiboken.isValid(h) and h.document() is not None]
+        self._lines = [line for line in self._lines if Shiboken.isValid(line)]
+        for highlighter in self._highlighters:
+            highlighter.rehighlight()
+        for line in self._lines:
+            line.update()
+        self.changed.emit()
+
+    def set_names(self, names: list[str]) -> None:
+        """The letter's own names (addressees, signatory) are never underlined."""
+        self._names = list(names)
+        if self.speller is not None and self.speller.set_names(self._names):
+            self.recheck()
+
+    def accept(self, words: list[str]) -> None:
+        if self.speller is not None:
+            self.speller.accept(words)
+            self.recheck()
+
+    def add_to_dictionary(self, word: str) -> None:
+        """Accept ``word`` at once; write it to the court's dictionary file off the GUI thread."""
+        speller = self.speller
+        if speller is None:
+            return
+        speller.accept([word])
+        self.recheck()
+        self._runner.run(lambda: speller.add_to_dictionary(word), None,
+                         lambda exc: self._error(self.tr("“{word}” was not saved to the dictionary: {error}")
+                                                 .format(word=word, error=describe_error(exc))))
+
+    # -- the right-click menu -----------------------------------------------------------------
+    def misspelling_at(self, editor: TextEditor, pos: QPoint) -> tuple[Misspelling, Callable[[str], None]] | None:
+        """The misspelt word under ``pos`` (in the editor's menu coordinates), and how to replace it."""
+        if isinstance(editor, QLineEdit):
+            text = editor.text()
+            index = _from_utf16(text, editor.cursorPositionAt(pos))
+            for miss in self.misspellings(text):
+                if miss.start <= index <= miss.end:
+                    def replace_line(word: str, m: Misspelling = miss) -> None:
+                        editor.setSelection(_utf16(text, m.start), _utf16(text, m.end) - _utf16(text, m.start))
+                        editor.insert(word)
+                    return miss, replace_line
+            return None
+        cursor = editor.cursorForPosition(pos)
+        block = cursor.block()
+        text = block.text()
+        index = _from_utf16(text, cursor.positionInBlock())
+        for miss in self.misspellings(text):
+            if miss.start <= index <= miss.end:
+                def replace_text(word: str, m: Misspelling = miss) -> None:
+                    edit = QTextCursor(block)
+                    edit.setPosition(block.position() + _utf16(text, m.start))
+                    edit.setPosition(block.position() + _utf16(text, m.end), QTextCursor.MoveMode.KeepAnchor)
+                    edit.insertText(word)
+                    editor.setTextCursor(edit)
+                return miss, replace_text
+        return None
+
+    def menu_for(self, editor: TextEditor, pos: QPoint) -> QMenu:
+        """The edit menu for a right-click at ``pos``, with corrections first when the word is misspelt."""
+        menu = editor.createStandardContextMenu() if isinstance(editor, QLineEdit) \
+            else editor.createStandardContextMenu(pos)
+        menu.setParent(editor, menu.windowFlags())
+        found = self.misspelling_at(editor, pos)
+        if found is None or editor.isReadOnly():
+            return menu
+        miss, replace = found
+        first = menu.actions()[0] if menu.actions() else None
+        added: list[QAction] = []
+        suggestions = self.suggestions(miss.word)
+        for word in suggestions:
+            action = QAction(word, menu)
+            font = action.font()
+            font.setBold(True)
+            action.setFont(font)
+            action.triggered.connect(lambda _c=False, w=word: replace(w))
+            added.append(action)
+        if not suggestions:
+            none = QAction(self.tr("(no suggestions)"), menu)
+            none.setEnabled(False)
+            added.append(none)
+        add = QAction(self.tr("Add “{word}” to dictionary").format(word=miss.word), menu)
+        add.setObjectName("spell-add-to-dictionary")
+        add.triggered.connect(lambda _c=False, w=miss.word: self.add_to_dictionary(w))
+        added.append(add)
+        if first is None:
+            menu.addActions(added)
+        else:
+            menu.insertActions(first, added)
+            menu.insertSeparator(first)
+        return menu
+
+    def _show_menu(self, editor: TextEditor, pos: QPoint) -> None:
+        menu = self.menu_for(editor, pos)
+        target: QWidget = editor if isinstance(editor, QLineEdit) else editor.viewport()
+        menu.exec(target.mapToGlobal(pos))
+        menu.deleteLater()

@@ -1,0 +1,92 @@
+"""Spelling without Qt: words, the shipped lists, the court's dictionary, the letter's names, speed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("spellchecker")
+
+from app.services.spelling import LEGAL_WORDS, Speller, letter_names, words
+from tests.conftest import sample_data
+
+
+@pytest.fixture(scope="module")
+def shared() -> Speller:
+    return Speller()
+
+
+def test_words_keep_apostrophes_and_skip_addresses_and_links() -> None:
+    text = "The court's clerk—wouldn’t email chiefjustice@jud.ca.gov or www.courts.ca.gov about 2017."
+    assert [w for _s, _e, w in words(text)] == ["The", "court's", "clerk", "wouldn’t", "email", "or", "about"]
+    start, end, word = words("  Cantil-Sakauye")[1]
+    assert (start, end, word) == (9, 16, "Sakauye")
+
+
+def test_english_and_legal_terms_are_known_and_typos_are_not(shared: Speller) -> None:
+    assert shared.available
+    prose = ("Courts cannot do their work if those whose presence the law requires are afraid to walk "
+             "through the courthouse door; the amicus brief sought certiorari, the witness was subpoenaed, "
+             "and habeas corpus detainers await adjudication by the Judicial Council of the ICE and DHS.")
+    assert shared.misspellings(prose) == []
+    found = shared.misspellings("Witnesses are afriad to testfy in the courthuose.")
+    assert [m.word for m in found] == ["afriad", "testfy", "courthuose"]
+    assert "Witnesses are afriad"[found[0].start:found[0].end] == "afriad"
+
+
+def test_suggestions_are_few_ranked_and_in_the_words_case(shared: Speller) -> None:
+    assert shared.suggestions("teh")[0] == "the"
+    assert "Receive" in shared.suggestions("Recieve")
+    assert "arrests" in shared.suggestions("arests")
+    assert "amicus" in shared.suggestions("amicsu")
+    assert len(shared.suggestions("ths")) <= 5
+
+
+def test_names_in_the_letter_are_accepted(shared: Speller) -> None:
+    letter = sample_data()
+    text = "Tani G. Cantil-Sakauye wrote to Attorney General Sessions."
+    assert {m.word for m in shared.misspellings(text)} == {"Tani", "Cantil", "Sakauye"}
+    assert shared.set_names(letter_names(letter))
+    assert shared.misspellings(text) == []
+    assert shared.misspellings("Justice Cantil-Sakauye's letter") == []
+    assert not shared.set_names(letter_names(letter))
+    shared.set_names([])
+
+
+def test_add_to_dictionary_appends_to_the_courts_file(tmp_path: Path) -> None:
+    path = tmp_path / "court" / "dictionary.txt"
+    speller = Speller(path)
+    assert [m.word for m in speller.misspellings("The Tulare docketeer filed it.")] == ["Tulare", "docketeer"]
+    speller.add_to_dictionary("docketeer")
+    speller.add_to_dictionary("Tulare")
+    speller.add_to_dictionary("Tulare")
+    assert speller.misspellings("The Tulare docketeer filed it.") == []
+    assert path.read_text(encoding="utf-8") == "docketeer\nTulare\n"
+    again = Speller(path)
+    assert again.misspellings("Docketeer, Tulare") == []
+    assert [m.word for m in again.misspellings("tulare")] == ["tulare"]  # a name keeps its capital
+    with pytest.raises(ValueError, match="single word"):
+        speller.add_to_dictionary("two words")
+
+
+def test_legal_list_is_shipped_and_substantial() -> None:
+    entries = [w for w in LEGAL_WORDS.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")]
+    assert len(entries) >= 250
+    assert len(set(entries)) == len(entries)
+
+
+def test_a_paragraph_is_checked_in_under_5_ms(shared: Speller) -> None:
+    paragraph = " ".join(sample_data()["opening"]) + " Somee misspelt wurds and Cantil-Sakauye."
+    shared.misspellings(paragraph)  # the first look fills the cache, as typing does word by word
+    timings = []
+    for _ in range(50):
+        started = time.perf_counter()
+        shared.misspellings(paragraph)
+        timings.append(time.perf_counter() - started)
+    assert sorted(timings)[len(timings) // 2] < 0.005
+    fresh = Speller()
+    started = time.perf_counter()
+    fresh.misspellings(paragraph)
+    assert time.perf_counter() - started < 0.02

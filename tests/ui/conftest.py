@@ -1,0 +1,145 @@
+"""GUI test set-up: QSettings in a temp folder, and no dialog may appear unless a test expects it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+
+from app.bootstrap import services, template_library
+from app.core.workflow import Role
+from app.ui.backend import LocalBackend, ServiceBackend
+from app.ui.main_window import MainWindow
+from app.ui.profile import CourtProfile, Preferences
+
+DialogHandler = Callable[[Any], None]
+
+
+class UnexpectedDialog(AssertionError):
+    pass
+
+
+class DialogScript:
+    """Dialogs a test expects, in order, each with the code that fills it in and closes it."""
+
+    def __init__(self) -> None:
+        self.expected: list[tuple[type, DialogHandler]] = []
+        self.shown: list[str] = []
+
+    def expect(self, kind: type, handler: DialogHandler) -> None:
+        self.expected.append((kind, handler))
+
+    def take(self, dialog: QDialog) -> DialogHandler:
+        if not self.expected or not isinstance(dialog, self.expected[0][0]):
+            raise UnexpectedDialog(f"unexpected dialog {type(dialog).__name__}: {dialog.windowTitle()!r}")
+        self.shown.append(type(dialog).__name__)
+        return self.expected.pop(0)[1]
+
+
+@pytest.fixture(autouse=True)
+def dialog_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogScript]:
+    """Any QMessageBox/QFileDialog/QInputDialog static, or a dialog nobody expects, fails the test."""
+    script = DialogScript()
+
+    def refuse(name: str) -> Callable[..., Any]:
+        def raiser(*args: Any, **kwargs: Any) -> Any:
+            raise UnexpectedDialog(f"unexpected {name}{args[1:3]!r}")
+        return raiser
+
+    for cls, names in ((QMessageBox, ("question", "information", "warning", "critical", "about")),
+                       (QFileDialog, ("getExistingDirectory", "getOpenFileName", "getSaveFileName")),
+                       (QInputDialog, ("getText", "getItem", "getInt", "getMultiLineText"))):
+        for name in names:
+            monkeypatch.setattr(cls, name, staticmethod(refuse(f"{cls.__name__}.{name}")))
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toString()) or True))
+
+    original = QDialog.exec
+
+    def exec_(self: QDialog) -> int:
+        handler = script.take(self)
+
+        def drive() -> None:
+            handler(self)
+            if self.isVisible():
+                self.reject()
+
+        QTimer.singleShot(0, drive)
+        return int(original(self))
+
+    monkeypatch.setattr(QDialog, "exec", exec_)
+    script.opened_urls = opened  # type: ignore[attr-defined]
+    yield script
+    assert not script.expected, f"expected dialogs never shown: {[k.__name__ for k, _ in script.expected]}"
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path: Path) -> Iterator[None]:
+    """QSettings (window geometry) go to a temp folder, never the user's."""
+    QCoreApplication.setOrganizationName("ChambersTest")
+    QCoreApplication.setApplicationName("ChambersTest")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    return
+
+
+def flagship_profile() -> CourtProfile:
+    from tests.conftest import sample_data
+
+    return CourtProfile.from_letter(sample_data())
+
+
+@pytest.fixture
+def office(private_home: Path) -> Iterator[dict[str, str]]:
+    """A drafts database with an admin, a clerk and a judge (the judge signs as the Chief Justice)."""
+    admin = services(as_user="admin")
+    admin.users.add("admin", Role.ADMIN)
+    admin.users.add("clerk", Role.CLERK, "Court Clerk")
+    admin.users.add("judge", Role.JUDGE, "Tani G. Cantil-Sakauye")
+    admin.close()
+    return {"clerk": "clerk", "judge": "judge"}
+
+
+def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True) -> MainWindow:
+    prefs = Preferences(user=user or "", role="clerk", profile=flagship_profile())
+    backend: LocalBackend | ServiceBackend
+    backend = ServiceBackend(services(as_user=user)) if user else LocalBackend()
+    if fresh:
+        backend.restore = lambda: None  # type: ignore[method-assign]
+    window = MainWindow(template_library(), prefs, backend, QSettings())
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.start()
+    wait_ready(qtbot, window)
+    return window
+
+
+def wait_ready(qtbot: Any, window: MainWindow) -> None:
+    if not window.isActiveWindow():  # after a dialog the offscreen platform does not reactivate on its own
+        window.activateWindow()
+        qtbot.waitActive(window)
+    qtbot.waitUntil(lambda: window.form is not None and window.last_check is not None and window.previewer.idle,
+                    timeout=15_000)
+
+
+def close_window(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.runner.pending == 0 and window.db.pending == 0, timeout=15_000)
+    window.close()
+    backend = window.backend
+    if isinstance(backend, ServiceBackend):
+        backend.close()
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
