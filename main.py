@@ -16,6 +16,9 @@ def wants_window(args: list[str]) -> bool:
 def run() -> int:
     args = sys.argv[1:]
     if wants_window(args):
+        from app.bootstrap import preload_for_window
+
+        preload_for_window()
         try:
             from app.ui.app import run_gui
         except ImportError as exc:

@@ -12,8 +12,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-import pypdfium2 as pdfium
-
 from app.core.errors import ConversionError
 from app.rendering.pdf import INSTALL_HINT, PdfConverter, find_soffice
 
@@ -44,6 +42,8 @@ class PageSet:
 
 def pdf_pages(pdf: bytes, scale: float = DEFAULT_SCALE, max_pages: int = MAX_PAGES) -> list[PageImage]:
     """Each page of ``pdf`` (at most ``max_pages``) rasterised at ``scale`` (1.0 = 72 dpi)."""
+    import pypdfium2 as pdfium  # 0.25 s to import; only the page view needs it
+
     try:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:

@@ -37,20 +37,20 @@ class PageView(QWidget):
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.note)
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("page-scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setAccessibleName(self.tr("Printed pages"))
-        self.scroll.setStyleSheet("QScrollArea#page-scroll, QWidget#page-strip { background: #7a7a7a; }")
-        self.strip = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("page-scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setAccessibleName(self.tr("Printed pages"))
+        self.scroll_area.setStyleSheet("QScrollArea#page-scroll, QWidget#page-strip { background: #7a7a7a; }")
+        self.strip = QWidget(self.scroll_area)
         self.strip.setObjectName("page-strip")
         self._pages_layout = QVBoxLayout(self.strip)
         self._pages_layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN)
         self._pages_layout.setSpacing(PAGE_GAP)
         self._pages_layout.addStretch(1)
-        self.scroll.setWidget(self.strip)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.strip)
+        layout.addWidget(self.scroll_area, 1)
         self._images: list[QImage] = []
         self._labels: list[QLabel] = []
         self.source: Any = None  # what the shown pages were made from (the .docx bytes)
@@ -77,7 +77,7 @@ class PageView(QWidget):
         self.set_note(self.tr("The pages could not be laid out: {error}").format(error=message), warning=True)
 
     def show_pages(self, pages: PageSet, source: Any = None) -> None:
-        position = self.scroll.verticalScrollBar().value()
+        position = self.scroll_area.verticalScrollBar().value()
         self._clear()
         self._images = [page_qimage(p) for p in pages.pages]
         total = len(self._images)
@@ -91,7 +91,7 @@ class PageView(QWidget):
             self._labels.append(label)
         self.source = source
         self._fit()
-        self.scroll.verticalScrollBar().setValue(position)
+        self.scroll_area.verticalScrollBar().setValue(position)
         self.note.setAccessibleName(self.tr("Page view status"))
         self.set_note(self.tr("{n} page(s) as printed — laid out by LibreOffice in {s:.1f} s")
                       .format(n=total, s=pages.convert_ms / 1000))
@@ -114,7 +114,7 @@ class PageView(QWidget):
         self._images = []
 
     def _fit(self) -> None:
-        width = max(120, self.scroll.viewport().width() - 2 * PAGE_MARGIN)
+        width = max(120, self.scroll_area.viewport().width() - 2 * PAGE_MARGIN)
         ratio = self.devicePixelRatioF()
         for label, image in zip(self._labels, self._images, strict=True):
             target = int(width * ratio)

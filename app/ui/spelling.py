@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QColor,
     QPainter,
     QPainterPath,
+    QPaintEvent,
     QPen,
     QSyntaxHighlighter,
     QTextCharFormat,
@@ -55,14 +56,14 @@ class SpellHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, checker: SpellChecking) -> None:
         super().__init__(document)
         self._checker = checker
-        self.format = QTextCharFormat()
-        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        self.format.setUnderlineColor(MISSPELT)
+        self.misspelt_format = QTextCharFormat()
+        self.misspelt_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self.misspelt_format.setUnderlineColor(MISSPELT)
 
     def highlightBlock(self, text: str) -> None:
         for miss in self._checker.misspellings(text):
             start = _utf16(text, miss.start)
-            self.setFormat(start, _utf16(text, miss.end) - start, self.format)
+            self.setFormat(start, _utf16(text, miss.end) - start, self.misspelt_format)
 
 
 class _LineUnderliner(QObject):
@@ -73,7 +74,7 @@ class _LineUnderliner(QObject):
         self._checker = checker
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.Paint or not isinstance(watched, QLineEdit):
+        if not isinstance(event, QPaintEvent) or not isinstance(watched, QLineEdit):
             return False
         misses = self._checker.misspellings(watched.text()) if watched.echoMode() == QLineEdit.EchoMode.Normal else []
         if not misses:
