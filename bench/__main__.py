@@ -1,10 +1,16 @@
-"""``make bench``: run every benchmark, print ratios, write bench/results.json and BENCHMARKS.md."""
+"""``make bench``: run every benchmark, print ratios, write bench/results.json and BENCHMARKS.md.
+
+Each suite runs in a process of its own, so one suite's imports and Qt state cannot skew
+another's figures (and a toolkit that crashes on interpreter exit after reporting cannot lose
+the numbers).
+"""
 
 from __future__ import annotations
 
-import importlib
 import json
+import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,22 +20,46 @@ from bench import report
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ("render_bench", "storage_bench", "gui_bench")
+MARK = "@@CHAMBERS-BENCH@@"
+CHILD = (
+    "import inspect, json, sys\n"
+    "from bench import {name} as suite\n"
+    "kwargs = {{'quick': True}} if {quick} and 'quick' in inspect.signature(suite.run).parameters else {{}}\n"
+    "figures = suite.run(**kwargs)\n"
+    "print({mark!r} + json.dumps(figures), flush=True)\n"
+)
+
+
+def run_suite(name: str, quick: bool) -> dict[str, Any] | None:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    code = CHILD.format(name=name, quick=quick, mark=MARK)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=3600, check=False)
+    for line in proc.stdout.splitlines():
+        if line.startswith(MARK):
+            figures: dict[str, Any] = json.loads(line[len(MARK):])
+            if proc.returncode != 0:
+                print(f"{name}: figures reported, then the process exited with {proc.returncode}", file=sys.stderr)
+            return figures
+    print(f"{name}: failed (exit {proc.returncode})\n{proc.stderr[-3000:]}", file=sys.stderr)
+    return None
 
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
+    wanted = [a for a in argv if not a.startswith("-")] or list(SUITES)
     results: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                   f"{platform.python_implementation()} {platform.python_version()}",
     }
-    for name in SUITES:
-        try:
-            module = importlib.import_module(f"bench.{name}")
-        except ImportError as exc:
-            print(f"{name}: skipped ({exc})", file=sys.stderr)
-            continue
+    failed = False
+    for name in wanted:
         print(f"== {name}", flush=True)
-        figures = module.run(quick=quick)
+        figures = run_suite(name, quick)
+        if figures is None:
+            failed = True
+            continue
         results[name] = figures
         print(json.dumps(figures, indent=2), flush=True)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -38,7 +68,7 @@ def main(argv: list[str]) -> int:
     if not quick:
         benchmarks.write_text(report.update(text, results), encoding="utf-8")
     print(f"wrote {ROOT / 'bench' / 'results.json'}" + ("" if quick else " and BENCHMARKS.md"))
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
