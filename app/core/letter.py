@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,8 +242,10 @@ def problems_from(error: ValidationError, what: str = "a letter") -> list[Proble
 
 
 def _clean_tree(value: Any, path: str, removals: list[Removal]) -> Any:
+    # No length cap here: text past the limit is refused with its path by validation, never
+    # cut, so a clerk's words are not lost (the renderer still caps as a last defence).
     if isinstance(value, str):
-        cleaned, found = clean_text(value, path)
+        cleaned, found = clean_text(value, path, limit=sys.maxsize)
         removals.extend(found)
         return cleaned
     if isinstance(value, list):

@@ -58,6 +58,7 @@ class CompiledPart:
     name: str
     template: Template
     paragraphs: list[str]  # text of each line of the patched source (one paragraph a line)
+    numbers: list[int]     # the paragraph (1-based; 0 before the first) each line belongs to
 
 
 @dataclass
@@ -116,14 +117,22 @@ class ZipWriter:
         return out.getvalue()
 
 
-def _compile_error(pack: str, part: str, paragraphs: list[str], lineno: int | None,
-                   message: str) -> str:
-    where = f"template {pack}, {part}"
-    if lineno is not None and 1 < lineno <= len(paragraphs):
-        text = paragraphs[lineno - 1]
-        snippet = text if len(text) <= 60 else text[:57] + "..."
-        where += f", paragraph {lineno - 1}" + (f" (\u201c{snippet}\u201d)" if snippet else "")
-    return f"{where}: {message}"
+def _compile_error(pack: str, part: CompiledPart, lineno: int | None, message: str) -> str:
+    return f"template {pack}, {CompiledPack._finding(part.name, part.paragraphs, part.numbers, lineno, message)}"
+
+
+def _paragraph_numbers(source: str) -> list[int]:
+    """For each line of the patched source, the paragraph it is in (1-based; 0 before the first).
+
+    Every ``<w:p`` starts a line, but the part may hold newlines of its own (the one after the
+    XML declaration, at least), so a line's number is not its paragraph's number.
+    """
+    numbers, number = [], 0
+    for line in source.split("\n"):
+        if line.startswith("<w:p ") or line.startswith("<w:p>"):
+            number += 1
+        numbers.append(number)
+    return numbers
 
 
 def _paragraph_texts(source: str) -> list[str]:
@@ -240,30 +249,43 @@ class CompiledPack:
         for name, blob in self.members.items():
             if not TEMPLATE_PART.match(name):
                 continue
-            xml = blob.decode("utf-8")
+            try:
+                xml = blob.decode("utf-8")
+            except UnicodeDecodeError:  # E2: check_members reports it
+                continue
             if "{" not in xml:
                 continue
             source = _DOCXTPL.patch_xml(xml)
             source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+            source = re.sub(r"\{_\{|\}_\}|\{_%|%_\}",  # E5: docxtpl's escapes, as literal output
+                            lambda m: "{{ '" + m.group(0).replace("_", "") + "' }}", source)
             paragraphs = _paragraph_texts(source)
+            numbers = _paragraph_numbers(source)
             try:
                 ast = self.env.parse(source)
             except TemplateSyntaxError as exc:
-                findings.append(self._finding(name, paragraphs, exc.lineno,
+                findings.append(self._finding(name, paragraphs, numbers, exc.lineno,
                                               f"the template tags are broken: {exc.message}"))
                 continue
             bad: list[Finding] = check_template(self.env, ast, fields)
             for f in bad:
-                findings.append(self._finding(name, paragraphs, f.lineno, f.message))
+                findings.append(self._finding(name, paragraphs, numbers, f.lineno, f.message))
             if bad:
                 continue
-            self.parts[name] = CompiledPart(name, self.env.from_string(source), paragraphs)
+            try:  # E4: the compiler has checks of its own; none may escape as a crash
+                template = self.env.from_string(source)
+            except (TemplateSyntaxError, RecursionError) as exc:
+                findings.append(self._finding(name, paragraphs, numbers, getattr(exc, "lineno", None),
+                                              f"the template tags are broken: {exc}"))
+                continue
+            self.parts[name] = CompiledPart(name, template, paragraphs, numbers)
         return findings
 
     @staticmethod
-    def _finding(part: str, paragraphs: list[str], lineno: int | None, message: str) -> DocxFinding:
-        if lineno is not None and 1 < lineno <= len(paragraphs):
-            return DocxFinding(part, message, lineno - 1, paragraphs[lineno - 1])
+    def _finding(part: str, paragraphs: list[str], numbers: list[int], lineno: int | None,
+                 message: str) -> DocxFinding:
+        if lineno is not None and 1 <= lineno <= len(numbers) and numbers[lineno - 1]:
+            return DocxFinding(part, message, numbers[lineno - 1], paragraphs[lineno - 1])
         return DocxFinding(part, message)
 
     def render(self, letter: Letter, *, draft: bool = False,
@@ -274,6 +296,7 @@ class CompiledPack:
         context, removals = build_context(letter, self.manifest, draft=draft,
                                           signature_image=signature)
         rendered: dict[str, bytes] = {}
+        self.env.budget.start()  # E3: one deadline and one loop budget for the whole letter
         for name, part in self.parts.items():
             rendered[name] = self._render_part(part, context)
         rendered[CORE_PROPS] = self._core_properties(letter)
@@ -287,14 +310,13 @@ class CompiledPack:
         return Rendered(self._zip.write(members + extra), removals)
 
     def _render_part(self, part: CompiledPart, context: dict[str, Any]) -> bytes:
-        self.env.budget.start()
         try:
             chunks: list[str] = []
             size = 0
             for chunk in part.template.generate(context):
                 size += len(chunk)
                 if size > MAX_OUTPUT_PART:
-                    raise TemplateProblem(_compile_error(self.id, part.name, part.paragraphs, None,
+                    raise TemplateProblem(_compile_error(self.id, part, None,
                                                          "the template produced more than 30 MB of text"))
                 chunks.append(chunk)
         except TemplateProblem:
@@ -302,21 +324,18 @@ class CompiledPack:
         except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError,
                 MemoryError, OverflowError, KeyError, IndexError, AttributeError) as exc:
             message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            raise TemplateProblem(_compile_error(self.id, part.name, part.paragraphs,
-                                                 _render_lineno(exc), message)) from None
+            raise TemplateProblem(_compile_error(self.id, part, _render_lineno(exc), message)) from None
         xml = "".join(chunks)
         try:
             etree.fromstring(xml.encode("utf-8"), SAFE_PARSER)
         except etree.XMLSyntaxError as exc:
             line = exc.position[0] if exc.position else None
             raise TemplateProblem(_compile_error(
-                self.id, part.name, part.paragraphs, line,
+                self.id, part, line,
                 f"the template's tags produce broken Word XML ({exc.msg}); "
                 "check that paragraph-level tags ({%p ... %}) stand in paragraphs of their own",
             )) from None
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = (xml.replace("{_{", "{{").replace("}_}", "}}")
-                  .replace("{_%", "{%").replace("%_}", "%}"))
         return _resolve_listing(xml).encode("utf-8")
 
     def _core_properties(self, letter: Letter) -> bytes:

@@ -13,7 +13,8 @@ template is treated as untrusted code:
   exhaust its memory. Sizes are counted *before* a value is built where the result could
   outgrow its inputs (``*``, ``~``, ``replace``, ``join``); checking afterwards is too late.
 * Tags nested deeper than any letter needs are refused when parsed, since Jinja's parser and
-  compiler recurse once per level and would otherwise fail with a ``RecursionError``.
+  compiler recurse once per level and would otherwise fail with a ``RecursionError``; and a
+  pack with more tags than any letter needs is refused before Jinja spends minutes on them.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ MAX_STRING = 1_000_000
 MAX_RANGE_STEPS = 100_000
 #: Levels of nested tags and expressions; a letter needs a handful.
 MAX_DEPTH = 60
-#: Filters the sandbox puts around every ``for`` loop's sequence and every ``~`` (see ``_guard``).
+#: Tags (``{{ }}`` and ``{% %}``) in all the parts of one pack; the shipped packs have under 100.
+#: Jinja takes about half a millisecond to parse and compile each, so this bounds a pack's
+#: compile time to about a second, however many parts it has.
+MAX_TAGS = 2_000
+#: Filters the sandbox puts around every ``for`` loop's sequence and every ``~`` (see ``_Guard``).
 LOOP_GUARD = "chambers_loop_guard"
 CONCAT_GUARD = "chambers_concat_guard"
 
@@ -207,11 +212,13 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             cache_size=0,
         )
         self.budget = _Budget()
+        self.tags = 0  # tags in the parts checked so far (one environment serves one pack)
         self.globals.clear()
         self.globals["range"] = self._range
-        self.filters = {name: self._capped(self.filters[name]) for name in ALLOWED_FILTERS}
-        self.filters["replace"] = self._capped(self._replace(self.filters["replace"]))
-        self.filters["join"] = self._capped(self._join(self.filters["join"]))
+        builtin = self.filters
+        self.filters = {name: self._capped(builtin[name]) for name in ALLOWED_FILTERS}
+        self.filters["replace"] = self._capped(self._replace(builtin["replace"]))
+        self.filters["join"] = self._capped(self._join(builtin["join"]))
         self.filters[LOOP_GUARD] = self._loop_guard
         self.filters[CONCAT_GUARD] = self._concat_guard
 
@@ -286,6 +293,21 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         guarded = _Guard().visit(ast)
         assert isinstance(guarded, nodes.Template)
         return guarded
+
+    def parse(self, source: str, name: str | None = None, filename: str | None = None) -> nodes.Template:
+        """Check a part of the pack: its tags count towards the pack's ``MAX_TAGS``.
+
+        Every part is checked (parsed) once before it is compiled, so the count is per part,
+        not per parse: the compile's own parse does not count again.
+        """
+        tags = [m.start() for m in re.finditer(r"\{[{%]", source)]
+        self.tags += len(tags)
+        if self.tags > MAX_TAGS:
+            over = tags[max(0, len(tags) - (self.tags - MAX_TAGS))]
+            raise TemplateSyntaxError(f"the template has {self.tags:,} tags; a letter needs far fewer "
+                                      f"(at most {MAX_TAGS:,} are allowed)",
+                                      source.count("\n", 0, over) + 1, name, filename)
+        return super().parse(source, name, filename)
 
     def _range(self, *args: int) -> Iterator[int]:
         if not all(isinstance(a, int) for a in args):

@@ -367,11 +367,9 @@ def test_bell_and_page_break_are_stripped_and_reported() -> None:
     ]
 
 
-def test_overlong_text_is_cut_and_reported() -> None:
-    parsed = parse_letter(changed(_set(["x" * 20_010], "concerns")))
-    assert parsed.letter.concerns == ["x" * 20_000]
-    assert [str(r) for r in parsed.removals] == [
-        "concerns[0]: removed 10 characters past the 20,000-character limit (once)"
+def test_overlong_text_is_refused_not_cut() -> None:
+    assert problems(changed(_set(["x" * 20_010], "concerns"))) == [
+        ("concerns[0]", "is too long (at most 20,000 characters) (the first concern)")
     ]
 
 
