@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,80 @@ def resolve_user(store: Store, profile: Profile, as_name: str | None) -> User:
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
 
+# What each role may do, in a sentence for the person choosing one.
+ROLE_SENTENCES = {
+    Role.CLERK: "writes letters, edits them and submits them to a judge for review",
+    Role.JUDGE: "reviews letters: comments, requests changes, approves and exports the final letter",
+    Role.ADMIN: "manages users, the clause bank and template packs (writes no letters)",
+}
+
+
+def check_user_name(name: str) -> None:
+    if not _NAME.match(name):
+        raise Refused(f"{name!r} cannot be a user name: start with a lower-case letter and use lower-case "
+                      "letters, digits, '.', '_' or '-'")
+
+
+@dataclass(frozen=True)
+class LocalIdentity:
+    """Who this desktop is on its embedded database, or who it could be."""
+
+    user: User | None        # settled: the claimed name or the local profile names an existing user
+    users: list[User]        # everyone in the database (empty: the very first start)
+    embedded: bool           # SQLite: the app checks roles itself, and the user is the local profile
+
+
+def local_identity(store: Store, profile: Profile, claimed: str | None = None) -> LocalIdentity:
+    """The claimed user or the local profile's, when the database knows it; else who could be chosen."""
+    with store.read() as tx:
+        users = tx.users.list()
+    known = {u.name: u for u in users}
+    embedded = store.dialect == "sqlite"
+    for name in (claimed, profile.name()):
+        if name and name in known:
+            return LocalIdentity(known[name], users, embedded)
+    return LocalIdentity(None, users, embedded)
+
+
+def _embedded_only(store: Store, what: str) -> None:
+    if store.dialect != "sqlite":
+        raise Refused(f"{what} only on this computer's own database (SQLite); on the shared {store.dialect} "
+                      "database you are your database login, and an admin adds users with: users add NAME")
+
+
+def create_first_user(store: Store, profile: Profile, name: str, role: Role, full_name: str = "") -> User:
+    """The first start on the embedded database: make its first user and make this desktop that user.
+
+    Refused on a server database, and once the database has any user (then an admin adds users,
+    or this desktop picks one of them with ``choose_local_user``).
+    """
+    _embedded_only(store, "the first user is made this way")
+    name = name.strip()
+    check_user_name(name)
+    now = utc_now()
+    user = User(name, role, full_name.strip())
+    with store.write() as tx:  # counted inside the write, so two first starts cannot both win
+        existing = tx.users.list()
+        if existing:
+            known = ", ".join(u.name for u in existing)
+            raise Refused(f"this database already has users ({known}): choose one of them, "
+                          f"or ask an admin to add you with: users add {name} --role {role.value}")
+        tx.users.add(user, now)
+        tx.audit.append(name, "user_added", None, {"user": name, "role": role.value, "first_user": True}, now)
+    profile.choose(name)
+    return user
+
+
+def choose_local_user(store: Store, profile: Profile, name: str) -> User:
+    """This desktop is ``name`` from now on (the embedded database only, as ``--as NAME`` does)."""
+    _embedded_only(store, "choosing who you are is done")
+    with store.read() as tx:
+        user = tx.users.get(name)
+    if user is None:
+        raise Refused(f"there is no user called {name}; an admin adds one with: users add {name} --role clerk")
+    profile.choose(name)
+    return user
+
 
 class Users:
     def __init__(self, store: Store, actor: Callable[[], User],
@@ -74,8 +149,7 @@ class Users:
     def add(self, name: str, role: Role, full_name: str = "", signature_png: bytes | None = None,
             password: str | None = None) -> str:
         """Add a user (the very first one needs nobody's permission); what was done."""
-        if not _NAME.match(name):
-            raise Refused(f"{name!r} cannot be a user name: use lower-case letters, digits, '.', '_' or '-'")
+        check_user_name(name)
         with self.store.read() as tx:
             first = tx.users.count() == 0
         actor = name if first else self._actor().name
@@ -140,6 +214,48 @@ class Clauses:
 def addresses(store: Store) -> list[AddressBookEntry]:
     with store.read() as tx:
         return tx.addresses.list()
+
+
+def address_entry(data: dict[str, Any]) -> AddressBookEntry:
+    """An address book entry from an addressee of the letter JSON."""
+    def optional(key: str) -> str | None:
+        value = data.get(key)
+        return value.strip() or None if isinstance(value, str) else None
+
+    lines = tuple(str(line).strip() for line in data.get("address") or () if str(line).strip())
+    return AddressBookEntry(0, str(data.get("name") or "").strip(), str(data.get("title") or "").strip(),
+                            optional("honorific"), optional("organization"), lines, optional("salutation"))
+
+
+ADDRESS_BOOK_ROLES = (Role.CLERK, Role.ADMIN)
+
+
+class AddressBookService:
+    """The court's address book of officials: clerks and admins add to it, everyone reads it."""
+
+    def __init__(self, store: Store, actor: Callable[[], User]) -> None:
+        self.store = store
+        self._actor = actor
+
+    def list(self) -> list[AddressBookEntry]:
+        return addresses(self.store)
+
+    def save(self, entry: AddressBookEntry) -> tuple[AddressBookEntry, bool]:
+        """Add ``entry``, or update the one with the same name and title; (the entry, whether it is new)."""
+        user = self._actor()
+        if user.role not in ADDRESS_BOOK_ROLES:
+            raise Refused(f"{user.name} is a {user.role.value} and a {user.role.value} may not change the "
+                          "address book; that needs a clerk or admin")
+        entry = replace(entry, name=entry.name.strip(), title=entry.title.strip())
+        if not entry.name or not entry.title:
+            raise Refused("an address book entry needs the addressee's name and title")
+        now = utc_now()
+        with self.store.write() as tx:
+            same = [e for e in tx.addresses.list() if (e.name, e.title) == (entry.name, entry.title)]
+            saved = tx.addresses.update(replace(entry, id=same[0].id)) if same else tx.addresses.add(entry)
+            tx.audit.append(user.name, "address_updated" if same else "address_added", None,
+                            {"entry": saved.id, "name": saved.name, "title": saved.title}, now)
+        return saved, not same
 
 
 def title_of(text: str, limit: int = 60) -> str:

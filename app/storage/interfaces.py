@@ -108,6 +108,9 @@ class ClauseRepository(Protocol):
 class AddressBook(Protocol):
     def add(self, entry: AddressBookEntry) -> AddressBookEntry: ...
 
+    def update(self, entry: AddressBookEntry) -> AddressBookEntry:
+        """Replace the entry with ``entry.id``; ``NotFound`` when there is none."""
+
     def list(self) -> list[AddressBookEntry]: ...
 
 

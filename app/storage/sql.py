@@ -439,6 +439,14 @@ class _Addresses:
         return AddressBookEntry(int(entry_id), entry.name, entry.title, entry.honorific, entry.organization,
                                 entry.address, entry.salutation)
 
+    def update(self, entry: AddressBookEntry) -> AddressBookEntry:
+        changed = self.conn.execute(s.addressees.update().where(s.addressees.c.id == entry.id).values(
+            honorific=entry.honorific, name=entry.name, title=entry.title, organization=entry.organization,
+            address=json.dumps(list(entry.address)), salutation=entry.salutation)).rowcount
+        if not changed:
+            raise NotFound(f"there is no address book entry {entry.id}")
+        return entry
+
     def list(self) -> list[AddressBookEntry]:
         rows = self.conn.execute(select(s.addressees).order_by(s.addressees.c.name))
         return [AddressBookEntry(r.id, r.name, r.title, r.honorific, r.organization,

@@ -6,21 +6,28 @@ import argparse
 import logging
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
-from app.bootstrap import APP_NAME, Settings, services, template_library
+from app.bootstrap import APP_NAME, Services, Settings, services, template_library
 from app.core.errors import ChambersError
 from app.rendering.pages import page_view_available
 from app.ui.backend import LocalBackend, ServiceBackend
+from app.ui.dialogs import FirstRunDialog, IdentityChoice, suggested_user_name
 from app.ui.main_window import MainWindow
 from app.ui.profile import Preferences
 
+if TYPE_CHECKING:
+    from app.services.office import LocalIdentity
+
 log = logging.getLogger(__name__)
+
+AskIdentity = Callable[["LocalIdentity"], IdentityChoice | None]
 
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
@@ -60,24 +67,83 @@ def build_window(args: argparse.Namespace, *, fresh: bool = False) -> MainWindow
     settings = Settings.from_environment()
     if prefs.templates_folder:
         settings.template_folders.insert(0, Path(prefs.templates_folder).expanduser())
-    backend = open_backend(prefs, settings, args.user or prefs.user or None)
+    # A screenshot, a benchmark and an explicit --user never ask who the user is.
+    ask = None if fresh or args.user else ask_identity
+    backend = open_backend(prefs, settings, args.user or prefs.user or None, ask)
     window = MainWindow(template_library(settings), prefs, backend, QSettings())
     if fresh:
         backend.restore = lambda: None  # type: ignore[method-assign]
     return window
 
 
-def open_backend(prefs: Preferences, settings: Settings, user: str | None) -> LocalBackend | ServiceBackend:
-    """The drafts database when it can be opened and knows the user; else this computer alone."""
+def ask_identity(identity: LocalIdentity) -> IdentityChoice | None:
+    """The first-run dialog: who are you (a new first user, or one of the database's users)."""
+    suggested = suggested_user_name() if not identity.users else ""
+    dialog = FirstRunDialog(identity.users, suggested)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.choice()
+
+
+def open_backend(prefs: Preferences, settings: Settings, user: str | None,
+                 ask: AskIdentity | None = None) -> LocalBackend | ServiceBackend:
+    """The drafts database when it can be opened and knows the user; else this computer alone.
+
+    On this computer's own database (SQLite) the user is the local profile: with ``ask``, a start
+    whose profile names no user of the database asks who the user is (the very first user, or
+    one of the users already there) instead of falling back to this computer alone.
+    """
     try:
-        opened = services(prefs.database_url or None, user, settings)
+        opened: Services | None = services(prefs.database_url or None, user, settings)
+        if ask is not None:
+            assert opened is not None
+            opened = _settle_identity(opened, prefs, settings, user, ask)
     except (ChambersError, OSError) as exc:
         return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
+    if opened is None:
+        return LocalBackend(why_no_workflow="nobody was chosen to work as on this computer; Chambers asks "
+                                            "again at the next start", user=user or "", role=prefs.role)
     try:
         return ServiceBackend(opened)
     except (ChambersError, OSError) as exc:
         opened.close()
         return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
+
+
+def _settle_identity(opened: Services, prefs: Preferences, settings: Settings, user: str | None,
+                     ask: AskIdentity) -> Services | None:
+    """The services as the user this desktop is; asks once on an embedded database that cannot tell."""
+    from app.core.workflow import Role
+    from app.services.office import choose_local_user, create_first_user, local_identity
+
+    store = opened.store
+    try:
+        if store.dialect != "sqlite" or not store.login()[1]:
+            return opened  # a server database: the login is the user
+        identity = local_identity(store, opened.profile, user)
+        if identity.user is not None:
+            return opened
+        choice = ask(identity)
+        if choice is None:
+            opened.close()
+            return None
+        if choice.new:
+            create_first_user(store, opened.profile, choice.name, choice.role or Role.CLERK, choice.full_name)
+        else:
+            choose_local_user(store, opened.profile, choice.name)
+    except BaseException:
+        opened.close()
+        raise
+    if user is None or user == choice.name:
+        return opened  # the services ask the profile, which now names the user
+    # The preferences named a user the database does not know: they name the chosen one from now on.
+    opened.close()
+    prefs.user = choice.name
+    try:
+        prefs.save()
+    except OSError as exc:
+        log.warning("preferences not saved: %s", exc)
+    return services(prefs.database_url or None, choice.name, settings)
 
 
 def run_gui(argv: Sequence[str]) -> int:

@@ -3,11 +3,12 @@
 ``LocalBackend`` keeps the letter being written in an autosave file, and the clause bank and
 address book in small JSON files, all in the data folder; it has no workflow, so review
 controls stay disabled with a tooltip saying why. When the drafts services are installed the
-window uses them instead (see ``ServiceBackend`` once it exists).
+window uses them instead (``ServiceBackend``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from dataclasses import dataclass, field
@@ -78,6 +79,9 @@ class LocalBackend:
     why_no_workflow: str = "the drafts database is not available in this installation"
     user: str = ""
     role: str = "clerk"
+    # The autosave file is the letter itself (there is no database to save to): it reopens silently.
+    asks_before_restore: bool = False
+    recovered_at: dt.datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def may(self, action: str) -> tuple[bool, str]:
@@ -137,12 +141,18 @@ class LocalBackend:
         raw = self._read("address-book.json", [])
         return [e for e in raw if isinstance(e, dict)] if isinstance(raw, list) else []
 
-    def add_address(self, entry: dict[str, Any]) -> None:
+    def add_address(self, entry: dict[str, Any]) -> bool:
+        """Add ``entry`` (or replace the one with its name and title); whether it is new."""
         with self._lock:
             book = self.address_book()
-            book = [e for e in book if (e.get("name"), e.get("title")) != (entry.get("name"), entry.get("title"))]
-            book.append(entry)
-            self._write("address-book.json", book)
+            others = [e for e in book if (e.get("name"), e.get("title")) != (entry.get("name"), entry.get("title"))]
+            others.append(entry)
+            self._write("address-book.json", others)
+        return len(others) > len(book)
+
+    def discard_recovery(self, letter_id: int | None) -> None:
+        with self._lock:
+            (self.folder / "autosave.json").unlink(missing_ok=True)
 
 
 class ServiceBackend:
@@ -150,13 +160,19 @@ class ServiceBackend:
 
     has_workflow = True
     why_no_workflow = ""
+    # A journal entry is an edit that never reached the database (a crash, a lost connection):
+    # the next start asks before it restores it.
+    asks_before_restore = True
 
     def __init__(self, services: Any) -> None:
         from app.core import workflow
+        from app.services.office import AddressBookService
 
         self._workflow = workflow
         self.services = services
         self.drafts = services.drafts
+        self.addresses = AddressBookService(services.store, lambda: services.drafts.user)
+        self.recovered_at: dt.datetime | None = None
         actor = services.drafts.user
         self.user = actor.name
         self.role = actor.role.value
@@ -181,8 +197,12 @@ class ServiceBackend:
         pending = self.services.journal.pending()
         if pending:
             entry = max(pending, key=lambda e: e.recorded_at)
+            self.recovered_at = entry.recorded_at
             return entry.letter_id, entry.base_version, entry.data
         return None
+
+    def discard_recovery(self, letter_id: int | None) -> None:
+        self.services.journal.discard(letter_id)
 
     def keep(self, letter_id: int | None, data: dict[str, Any], base_version: int | None) -> None:
         self.services.journal.record(letter_id, data, base_version)
@@ -251,9 +271,10 @@ class ServiceBackend:
         return ClauseItem(c.title, c.text, tuple(c.tags), c.id)
 
     def address_book(self) -> list[dict[str, Any]]:
-        from app.services.office import addresses
+        return [e.to_addressee() for e in self.addresses.list()]
 
-        return [e.to_addressee() for e in addresses(self.services.store)]
+    def add_address(self, entry: dict[str, Any]) -> bool:
+        """Add ``entry`` to the court's address book (or update the one with its name and title)."""
+        from app.services.office import address_entry
 
-    def add_address(self, entry: dict[str, Any]) -> None:
-        raise NotImplementedError("the address book service cannot add entries yet")
+        return self.addresses.save(address_entry(entry))[1]

@@ -1,8 +1,14 @@
-"""The dialogs: the template gallery, the export dialog, preferences, and simple text prompts."""
+"""The dialogs: the template gallery, the export dialog, preferences, simple text prompts, and the
+questions of a start (who are you, restore unsaved work) and of a save that met someone else's."""
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
@@ -19,11 +25,16 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.errors import ChambersError
+from app.core.records import User
+from app.core.workflow import Conflict, Role
+from app.services.office import ROLE_SENTENCES, check_user_name
 from app.services.templates import PackInfo
 from app.ui.letter_ops import ExportRequest
 from app.ui.profile import Preferences
@@ -245,3 +256,194 @@ class TextPrompt(QDialog):
 
     def value(self) -> str:
         return self.text.toPlainText().strip()
+
+
+def suggested_user_name() -> str:
+    """The operating system's login, made into a Chambers user name ('' when there is none)."""
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""
+    name = re.sub(r"[^a-z0-9_.-]+", ".", login.strip().lower()).strip(".-")
+    name = re.sub(r"^[^a-z_]+", "", name)[:63]
+    return name
+
+
+@dataclass(frozen=True)
+class IdentityChoice:
+    name: str
+    new: bool                 # True: make this the database's first user
+    role: Role | None = None  # for a new user
+    full_name: str = ""
+
+
+class FirstRunDialog(QDialog):
+    """Who are you? On this computer's own database: make its first user, or pick one of its users."""
+
+    def __init__(self, users: list[User], suggested: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Who are you?"))
+        self.setObjectName("first-run")
+        self.users = list(users)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        self.name = QLineEdit(suggested, self)
+        self.full_name = QLineEdit(self)
+        self.roles: dict[Role, QRadioButton] = {}
+        self.list = QListWidget(self)
+        if not self.users:
+            self.intro.setText(self.tr(
+                "This is the first start of Chambers on this computer's own database. Say who you are once; "
+                "Chambers remembers it. You become the database's first user."))
+            form = QFormLayout()
+            self.name.setAccessibleName(self.tr("User name"))
+            self.name.setToolTip(self.tr("Lower-case letters, digits, '.', '_' or '-'"))
+            form.addRow(self.tr("&User name"), self.name)
+            self.full_name.setAccessibleName(self.tr("Full name"))
+            self.full_name.setPlaceholderText(self.tr("As it is signed, e.g. Tani G. Cantil-Sakauye"))
+            form.addRow(self.tr("&Full name"), self.full_name)
+            layout.addLayout(form)
+            layout.addWidget(QLabel(self.tr("Your role:"), self))
+            for role in Role:
+                button = QRadioButton(f"{role.value.capitalize()}: {ROLE_SENTENCES[role]}", self)
+                button.setObjectName(f"role-{role.value}")
+                button.setAccessibleName(role.value.capitalize())
+                button.setToolTip(ROLE_SENTENCES[role])
+                self.roles[role] = button
+                layout.addWidget(button)
+            self.roles[Role.CLERK].setChecked(True)
+            note = QLabel(self.tr("Others are added later by an admin, as users of this database."), self)
+            note.setWordWrap(True)
+            layout.addWidget(note)
+            self.list.hide()
+        else:
+            self.intro.setText(self.tr(
+                "This computer has not said yet which of the database's users it is. Choose who you are; "
+                "Chambers remembers it. (On this computer's own database Chambers checks roles itself.)"))
+            self.name.hide()
+            self.full_name.hide()
+            self.list.setAccessibleName(self.tr("Users"))
+            for user in self.users:
+                text = f"{user.shown} ({user.name}), {user.role.value}: {ROLE_SENTENCES[user.role]}"
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, user.name)
+                self.list.addItem(item)
+            chosen = [i for i, u in enumerate(self.users) if u.name == suggested]
+            self.list.setCurrentRow(chosen[0] if chosen else 0)
+            self.list.itemActivated.connect(lambda _i: self.accept())
+            layout.addWidget(self.list)
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName(self.tr("Problem"))
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("&Start") if not self.users else self.tr("&Continue as this user"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.name.textChanged.connect(self._check)
+        self._check()
+        self.resize(560, 360)
+
+    def set_role(self, role: Role) -> None:
+        self.roles[role].setChecked(True)
+
+    def choose(self, name: str) -> None:
+        names = [u.name for u in self.users]
+        self.list.setCurrentRow(names.index(name))
+
+    def _check(self) -> None:
+        if self.users:
+            self.problem.hide()
+            return
+        try:
+            check_user_name(self.name.text().strip())
+        except ChambersError as exc:
+            self.problem.setText(str(exc)[0].upper() + str(exc)[1:] + ".")
+            self.problem.setVisible(bool(self.name.text().strip()))
+            self.ok.setEnabled(False)
+        else:
+            self.problem.hide()
+            self.ok.setEnabled(True)
+
+    def choice(self) -> IdentityChoice:
+        if self.users:
+            item = self.list.currentItem()
+            return IdentityChoice(str(item.data(Qt.ItemDataRole.UserRole)) if item else "", new=False)
+        role = next(r for r, b in self.roles.items() if b.isChecked())
+        return IdentityChoice(self.name.text().strip(), True, role, self.full_name.text().strip())
+
+
+def _when(at: dt.datetime) -> str:
+    local = at.astimezone()
+    return f"{local:%H:%M} on {local:%B} {local.day}, {local.year}"
+
+
+class _TwoChoices(QDialog):
+    """Two named answers, and Escape for 'not now'; ``answer`` says which (None: not now)."""
+
+    def __init__(self, title: str, text: str, first: tuple[str, str], second: tuple[str, str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.answer: str | None = None
+        layout = QVBoxLayout(self)
+        self.message = QLabel(text, self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Message"))
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, label in (first, second):
+            button = QPushButton(label, self)
+            button.setObjectName(f"answer-{key}")
+            button.setAccessibleName(label.replace("&", ""))
+            button.clicked.connect(lambda _checked=False, k=key: self._answer(k))
+            self.buttons[key] = button
+            row.addWidget(button)
+        self.buttons[first[0]].setDefault(True)
+        layout.addLayout(row)
+        self.resize(520, 200)
+
+    def _answer(self, key: str) -> None:
+        self.answer = key
+        self.accept()
+
+    def click(self, key: str) -> None:
+        self.buttons[key].click()
+
+
+class RestoreDialog(_TwoChoices):
+    """After a crash: the edit left in the recovery journal, restored or discarded."""
+
+    def __init__(self, letter_id: int | None, data: dict[str, Any], at: dt.datetime | None,
+                 parent: QWidget | None = None) -> None:
+        subject = str(data.get("subject") or "").strip() or "(no subject)"
+        which = f"letter {letter_id}, “{subject}”" if letter_id is not None else f"a new letter, “{subject}”"
+        when = f" (kept at {_when(at)})" if at is not None else ""
+        text = (f"Chambers closed before your last edit was saved: {which}{when}. "
+                "Restore it to go on where you were, or discard it for good?")
+        super().__init__("Restore unsaved work?", text, ("restore", "&Restore"), ("discard", "&Discard"), parent)
+        self.setObjectName("restore-dialog")
+
+
+class ConflictDialog(_TwoChoices):
+    """A save met a newer version by someone else: reload theirs, or keep mine on top. Nothing is lost."""
+
+    def __init__(self, conflict: Conflict, parent: QWidget | None = None) -> None:
+        text = (f"{conflict.author} saved letter {conflict.letter_id} at {_when(conflict.at)} (version "
+                f"{conflict.current}) after you opened it at version {conflict.expected}. Your edit was not "
+                "saved and nothing was overwritten.\n\n"
+                "Reload theirs: the letter shows their version; your edit stays in the recovery journal "
+                "and Undo brings it back.\n"
+                f"Keep mine: your edit is saved as version {conflict.current + 1}, on top of theirs "
+                "(their version stays in the history).")
+        super().__init__("Someone else saved this letter", text, ("reload", "Reload &theirs"),
+                         ("keep", "&Keep mine as a new version"), parent)
+        self.setObjectName("conflict-dialog")
+        self.conflict = conflict

@@ -38,6 +38,7 @@ from app.bootstrap import data_dir
 from app.core.errors import TemplateProblem
 from app.core.letter import parse_letter
 from app.core.text import clean_text
+from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
 from app.rendering.pdf import find_soffice
@@ -46,7 +47,7 @@ from app.services.spelling import DICTIONARY_FILE, letter_names
 from app.services.templates import TemplateLibrary
 from app.ui.backend import ClauseItem, LocalBackend, Row, ServiceBackend
 from app.ui.clauses import ClauseBankPanel
-from app.ui.dialogs import ExportDialog, PreferencesDialog, TemplateGallery, TextPrompt
+from app.ui.dialogs import ConflictDialog, ExportDialog, PreferencesDialog, RestoreDialog, TemplateGallery, TextPrompt
 from app.ui.drafts_browser import DraftsBrowser
 from app.ui.form import PARAGRAPH_SECTIONS, LetterForm
 from app.ui.icons import icon
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         self._edits = 0
         self._saved_edits = 0
         self._restoring = False
+        self._resolving_conflict = False
         self.setObjectName("main-window")
         self.setWindowTitle(self.tr("Chambers"))
         self.setWindowIcon(icon("letter"))
@@ -430,11 +432,22 @@ class MainWindow(QMainWindow):
             saved = None
         if saved is not None:
             letter_id, base_version, data = saved
-            if letter_id is not None:
-                self.open_record(letter_id, restored=(base_version, data))
+            answer = self._ask_restore(letter_id, data) if self.backend.asks_before_restore else "restore"
+            if answer == "restore":
+                if letter_id is not None:
+                    self.open_record(letter_id, restored=(base_version, data))
+                else:
+                    self.open_letter(data, restored=True)
+                return
+            if answer == "discard":
+                self.backend.discard_recovery(letter_id)
+                self.statusBar().showMessage(self.tr("The unsaved edit was discarded"), 6000)
             else:
-                self.open_letter(data, restored=True)
-            return
+                self.show_error(self.tr("Your unsaved edit is still kept; Chambers offers it again at the next "
+                                        "start."), error=False)
+            if letter_id is not None and isinstance(self.backend, ServiceBackend):
+                self.open_record(letter_id)
+                return
         try:
             data = json.loads(self.library.sample(FLAGSHIP))
         except (TemplateProblem, ValueError) as exc:
@@ -447,6 +460,12 @@ class MainWindow(QMainWindow):
             self.prefs.profile = CourtProfile.from_letter(data)
         self.open_letter(data)
 
+    def _ask_restore(self, letter_id: int | None, data: dict[str, Any]) -> str | None:
+        """Restore, discard, or (Escape) neither for now: the edit stays in the journal."""
+        dialog = RestoreDialog(letter_id, data, self.backend.recovered_at, self)
+        dialog.exec()
+        return dialog.answer
+
     def _blank(self, pack_id: str) -> dict[str, Any]:
         profile = self.prefs.profile
         data: dict[str, Any] = {
@@ -458,11 +477,15 @@ class MainWindow(QMainWindow):
             data[key] = [""] if key in ("opening", "concerns") else []
         return data
 
-    def open_letter(self, data: dict[str, Any], restored: bool = False, detail: Any = None) -> None:
+    def open_letter(self, data: dict[str, Any], restored: bool = False, detail: Any = None,
+                    base_version: int | None = None) -> None:
         pack_id = str(data.get("template") or FLAGSHIP)
 
         def loaded(pack: CompiledPack) -> None:
             self._set_record(detail)
+            if base_version is not None:
+                # A restored edit saves against the version it started from: a save in between is a conflict.
+                self.version = base_version
             self._install(pack, data)
             if restored:
                 self._mark_dirty()
@@ -535,7 +558,8 @@ class MainWindow(QMainWindow):
 
         def opened(detail: Any) -> None:
             data = restored[1] if restored else detail.current.data
-            self.open_letter(data, restored=restored is not None, detail=detail)
+            self.open_letter(data, restored=restored is not None, detail=detail,
+                             base_version=restored[0] if restored else None)
             self._load_review(detail)
 
         def failed(exc: BaseException) -> None:
@@ -690,6 +714,8 @@ class MainWindow(QMainWindow):
             return
         after = self.form.data()
         before = self._snapshot
+        if after == before:
+            return  # a signal that changed nothing (a highlighter re-colouring a paragraph): not an edit
         self._snapshot = after
         self.undo_stack.push(SnapshotCommand(self, before, after, path))
         self._mark_dirty()
@@ -830,7 +856,7 @@ class MainWindow(QMainWindow):
 
     def autosave(self) -> None:
         """Keep the edit on this computer at once, and save it as a version once the letter is complete."""
-        if self.form is None or not self.dirty or self.pack is None:
+        if self.form is None or not self.dirty or self.pack is None or self._resolving_conflict:
             return
         data = self.form.data()
         edits = self._edits
@@ -867,10 +893,63 @@ class MainWindow(QMainWindow):
                 self.save_state.setText(self.tr("Saved at {time}").format(time=now))
 
         def failed(exc: BaseException) -> None:
+            if isinstance(exc, Conflict):
+                self.save_state.setText(self.tr("Not saved: {author} saved this letter first").format(
+                    author=exc.author))
+                self.save_state.setToolTip(str(exc))
+                QTimer.singleShot(0, lambda: self.resolve_conflict(exc))
+                return
             self.save_state.setText(self.tr("Not saved: {error}").format(error=describe_error(exc)))
             self.save_state.setToolTip(self.save_state.text())
 
         self.db.run(work, saved, failed)
+
+    def resolve_conflict(self, conflict: Conflict) -> None:
+        """Someone saved the letter first: reload theirs or keep mine on top; never overwrite, never lose."""
+        if self._resolving_conflict or conflict.letter_id != self.letter_id or conflict.expected != self.version:
+            return  # being answered, or answered already (a second save met the same newer version)
+        self._resolving_conflict = True
+        self._autosave_timer.stop()
+        try:
+            dialog = ConflictDialog(conflict, self)
+            dialog.exec()
+            answer = dialog.answer
+        finally:
+            self._resolving_conflict = False
+        if conflict.letter_id != self.letter_id:
+            return
+        if answer == "keep":
+            self.version = conflict.current  # the next save goes on top of theirs
+            self.autosave()
+        elif answer == "reload":
+            backend = self.backend
+            assert isinstance(backend, ServiceBackend)
+            self.db.run(lambda: backend.open(conflict.letter_id), self._take_theirs, self._transition_failed)
+        else:
+            self.show_error(self.tr("Not saved: {why} Save again (Ctrl+S) to choose.").format(why=str(conflict)))
+
+    def _take_theirs(self, detail: Any) -> None:
+        """Show the other version; mine stays one Undo away (and in the recovery journal)."""
+        if self.form is None or detail.summary.id != self.letter_id:
+            return
+        mine = self.form.data()
+        self._restoring = True
+        try:
+            self.form.set_data(copy.deepcopy(detail.current.data))
+        finally:
+            self._restoring = False
+        self._snapshot = self.form.data()
+        self.undo_stack.push(SnapshotCommand(self, mine, self._snapshot, "reload"))
+        self.detail = detail
+        self.version, self.status = detail.summary.version, detail.summary.status.value
+        self._saved_edits = self._edits
+        self._autosave_timer.stop()
+        self.save_state.setText(self.tr("Showing version {v} by {author}; Undo brings your edit back").format(
+            v=detail.summary.version, author=detail.summary.updated_by))
+        self.update_controls()
+        self.request_check()
+        self._load_review(detail)
+        self.drafts.refresh()
 
     def _reload_review(self) -> None:
         backend = self.backend
@@ -964,8 +1043,12 @@ class MainWindow(QMainWindow):
     def save_addressee(self, entry: dict[str, Any]) -> None:
         backend = self.backend
 
-        def saved(_result: object) -> None:
-            self.statusBar().showMessage(self.tr("Saved to the address book"), 4000)
+        name = str(entry.get("name") or "").strip() or self.tr("The addressee")
+
+        def saved(new: object) -> None:
+            message = (self.tr("{name} was added to the address book") if new is not False
+                       else self.tr("{name} was updated in the address book")).format(name=name)
+            self.statusBar().showMessage(message, 6000)
 
         self.db.run(lambda: backend.add_address(entry), saved,
                     lambda exc: self.show_error(self.tr("Not saved to the address book: {error}")
