@@ -135,6 +135,29 @@ def _paragraph_numbers(source: str) -> list[int]:
     return numbers
 
 
+_DELIMITERS = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
+
+
+def _unbalanced_tags(part: str, xml: str) -> list[DocxFinding]:
+    """Paragraphs whose tags open and close a different number of times.
+
+    docxtpl joins a tag's pieces across runs up to the next closing delimiter, wherever it is:
+    a tag left open swallows the XML up to the next tag's end and the paragraphs between them
+    vanish from the letter without any error. Every tag of a letter template opens and closes
+    within one paragraph, so a paragraph that does not balance is refused before patching.
+    """
+    findings = []
+    for number, match in enumerate(re.finditer(r"<w:p[ >].*?</w:p>", xml, re.DOTALL), start=1):
+        text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", match.group(0)))
+        for opening, closing in _DELIMITERS:
+            if text.count(opening) != text.count(closing):
+                findings.append(DocxFinding(
+                    part, f"a tag opened with {opening} is not closed with {closing} in the same paragraph "
+                          f"(or closed without being opened)", number, text))
+                break
+    return findings
+
+
 def _paragraph_texts(source: str) -> list[str]:
     return ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", line))
             for line in source.split("\n")]
@@ -254,6 +277,10 @@ class CompiledPack:
             except UnicodeDecodeError:  # E2: check_members reports it
                 continue
             if "{" not in xml:
+                continue
+            unbalanced = _unbalanced_tags(name, xml)
+            if unbalanced:
+                findings.extend(unbalanced)
                 continue
             source = _DOCXTPL.patch_xml(xml)
             source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
