@@ -6,6 +6,7 @@ Window options start with a dash (``--screenshot FILE``, ``--role judge``, ``--u
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -13,9 +14,25 @@ def wants_window(args: list[str]) -> bool:
     return not args or (args[0].startswith("-") and args[0] not in ("-h", "--help"))
 
 
+def no_screen() -> str | None:
+    """Why the window cannot open here, checked before Qt, which aborts the process instead."""
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "there is no screen here (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+
+
 def run() -> int:
     args = sys.argv[1:]
     if wants_window(args):
+        reason = no_screen()
+        if reason and ("--screenshot" in args or "--bench-startup" in args):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a picture needs no screen
+        elif reason:
+            print(f"The window cannot open: {reason}.\nUse the command line instead (python main.py --help), or "
+                  "run `python main.py --screenshot FILE.png` to see the window as a picture.", file=sys.stderr)
+            return 1
         from app.bootstrap import preload_for_window
 
         preload_for_window()

@@ -3,6 +3,8 @@
 # As root they are installed with apt; otherwise the exact command is printed.
 set -u
 QT_PACKAGES="libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3"
+# Qt's xcb platform plugin (a desktop session on X11): without libxcb-cursor0 Qt 6.5+ aborts.
+QT_PACKAGES="$QT_PACKAGES libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0"
 PACKAGES="$QT_PACKAGES"
 if [ "${CHAMBERS_WITH_LIBREOFFICE:-0}" = 1 ]; then
   PACKAGES="$PACKAGES libreoffice-writer-nogui poppler-utils"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from app.bootstrap import template_library
-from app.core.errors import ConversionError, LetterInvalid, Problem, TemplateProblem
+from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem, TemplateProblem
 from app.core.text import Removal
 from app.services import letters as service
 
@@ -64,13 +66,39 @@ def run_guarded(action: Any) -> int:
     except ConversionError as exc:
         err(str(exc))
         return EXIT_PDF
-    except OSError as exc:
-        err(f"Could not write the file: {exc}")
+    except BrokenPipeError:
+        # The reader went away (``| head``): not an error worth a message; stop quietly.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps interpreter exit from writing
         return EXIT_FAILED
+    except OSError as exc:
+        err(describe_os_error(exc))
+        return EXIT_FAILED
+    except ChambersError as exc:
+        err(str(exc))
+        return EXIT_FAILED
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file error as a sentence that names the file or folder the user gave."""
+    name = Path(exc.filename) if exc.filename else None
+    if name is not None and name.name.startswith(".") and name.name.endswith(".tmp"):
+        name = name.parent  # our own temporary file: the folder is what the user named
+        if isinstance(exc, FileNotFoundError):
+            return f"The folder {name} does not exist; make it first or write somewhere else."
+    if isinstance(exc, FileNotFoundError) and name is not None:
+        return f"{name}: no such file or folder."
+    if isinstance(exc, PermissionError) and name is not None:
+        return f"{name}: permission denied."
+    return f"Could not read or write a file: {exc.strerror or exc}" + (f" ({name})" if name else "")
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     def action() -> int:
+        problem = check_output_names(args.out, args.pdf)
+        if problem:
+            err(problem)
+            return EXIT_INVALID
         library = template_library()
         library.get(args.template)  # a bad template is reported before the data
         data = read_json(args.data)
@@ -79,6 +107,18 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"Wrote {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))
         return EXIT_OK
     return run_guarded(action)
+
+
+def check_output_names(out: Path, pdf: Path | None) -> str | None:
+    """A sentence when the output names would write the wrong kind of file or one over another."""
+    if out.suffix.lower() != ".docx":
+        return f"--out {out}: a Word letter is written to a .docx file; name it ….docx"
+    if pdf is not None:
+        if pdf.suffix.lower() != ".pdf":
+            return f"--pdf {pdf}: the PDF copy is written to a .pdf file; name it ….pdf"
+        if pdf.resolve() == out.resolve():
+            return "--out and --pdf name the same file; give them different names"
+    return None
 
 
 class Progress:

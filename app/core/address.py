@@ -175,7 +175,20 @@ def salutation_name(addressee: Addressable) -> str:
         surname = surname_of(name)
         if surname:
             return f"{office} {surname}"
+    courtesy = _courtesy(addressee.honorific)
+    if courtesy and len(name.split()) > 1:
+        return f"{courtesy} {surname_of(name)}"
     return name
+
+
+# Courtesy titles that go before the surname when the title names no office: "Ms. Doe".
+COURTESY = {"mr.": "Mr.", "mr": "Mr.", "mrs.": "Mrs.", "mrs": "Mrs.", "ms.": "Ms.", "ms": "Ms.", "miss": "Miss",
+            "mx.": "Mx.", "mx": "Mx.", "dr.": "Dr.", "dr": "Dr.", "prof.": "Professor", "professor": "Professor",
+            "rev.": "Reverend", "reverend": "Reverend", "rabbi": "Rabbi", "father": "Father", "sister": "Sister"}
+
+
+def _courtesy(honorific: str | None) -> str | None:
+    return COURTESY.get((honorific or "").strip().lower())
 
 
 def _strip_honorable(text: str) -> str:

@@ -87,8 +87,19 @@ def build_context(
     """The template context for ``letter`` and what cleaning removed on the way."""
     sections = set(manifest.sections) if manifest else None
 
+    removals: list[Removal] = []
+
     def section(name: str, items: list[str]) -> list[str]:
-        return items if sections is None or name in sections else []
+        """The section's paragraphs; an empty one would print as a stray blank paragraph."""
+        if sections is not None and name not in sections:
+            return []
+        kept = []
+        for i, item in enumerate(items):
+            if item.strip():
+                kept.append(item)
+            else:
+                removals.append(Removal(f"{name}[{i}]", "an empty paragraph", 1))
+        return kept
 
     addressees = [
         {
@@ -128,7 +139,6 @@ def build_context(
         "fields": _fields(letter, manifest),
         "draft": draft,
     }
-    removals: list[Removal] = []
     context = _plain(raw, "", removals)
     context["signature_image"] = signature_image or ""
     return context, removals

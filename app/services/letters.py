@@ -96,8 +96,16 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
     except UnicodeDecodeError as exc:
         message = f"{path}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8"
         raise LetterInvalid([Problem("", message)]) from None
+    if not text.strip():
+        raise LetterInvalid([Problem("", f"{path}: the file is empty; the first line must name the columns "
+                                         f"({', '.join(CSV_COLUMNS)}) and each further line is one addressee")])
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    first_line = text.lstrip().splitlines()[0]
+    if len(header) == 1 and (";" in first_line or "\t" in first_line):
+        separator = "semicolons" if ";" in first_line else "tabs"
+        raise LetterInvalid([Problem("", f"{path}: the columns are separated by {separator}; save the CSV with "
+                                         "commas (in a spreadsheet: Save as, CSV UTF-8, comma-delimited)")])
     if "name" not in header or "title" not in header:
         raise LetterInvalid([Problem("", f"{path}: the first line must name the columns; "
                                          f"'name' and 'title' are required (known: {', '.join(CSV_COLUMNS)})")])
@@ -124,6 +132,8 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
             if values.get(key):
                 addressee[key] = values[key]
         rows.append((number, addressee, None))
+    if not rows:
+        raise LetterInvalid([Problem("", f"{path}: no addressees: the file has its header line but no rows")])
     return rows
 
 

@@ -203,3 +203,57 @@ def test_main_py_entry_point_runs_the_cli(tmp_path: Path) -> None:
                            "--data", str(data), "--out", str(out)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    ("", "the file is empty"),
+    ("name,title\n", "no addressees: the file has its header line but no rows"),
+    ("honorific;name;title\n;Ann Lee;Mayor\n", "separated by semicolons; save the CSV with commas"),
+])
+def test_batch_explains_a_csv_it_cannot_use(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str,
+                                            words: str) -> None:
+    csv_path = tmp_path / "people.csv"
+    csv_path.write_text(content, encoding="utf-8")
+    data = write_json(tmp_path / "letter.json", sample_data())
+    out = tmp_path / "letters"
+    assert main(["batch", "--template", "officials-concern", "--data", str(data), "--addressees", str(csv_path),
+                 "--out", str(out)]) == 2
+    assert words in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("out", "pdf", "words"), [
+    ("letter.pdf", None, "a Word letter is written to a .docx file"),
+    ("letter.docx", "letter.docx", "the PDF copy is written to a .pdf file"),
+    ("letter.docx", "LETTER.docx.pdf", None),
+])
+def test_output_names_are_checked_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        out: str, pdf: str | None, words: str | None) -> None:
+    monkeypatch.setenv("CHAMBERS_SOFFICE", str(tmp_path / "no-soffice"))
+    data = write_json(tmp_path / "letter.json", sample_data())
+    args = ["render", "--template", "officials-concern", "--data", str(data), "--out", str(tmp_path / out)]
+    if pdf:
+        args += ["--pdf", str(tmp_path / pdf)]
+    code = main(args)
+    if words is None:
+        assert code == 4  # names fine; then no LibreOffice
+    else:
+        assert code == 2
+        assert words in capsys.readouterr().err
+    assert not (tmp_path / out).exists()
+
+
+def test_a_missing_output_folder_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_json(tmp_path / "letter.json", sample_data())
+    assert main(["render", "--template", "officials-concern", "--data", str(data),
+                 "--out", str(tmp_path / "nowhere" / "letter.docx")]) == 1
+    assert f"The folder {tmp_path / 'nowhere'} does not exist" in capsys.readouterr().err
+
+
+def test_verify_of_a_missing_file_is_a_sentence_not_a_traceback(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(tmp_path / "nothere.docx")]) != 0
+    err = capsys.readouterr().err
+    assert "nothere.docx" in err
+    assert "Traceback" not in err

@@ -498,3 +498,16 @@ def test_inside_address_lines_are_never_blank_and_start_with_the_name(
     assert block[0] == name
     assert all(line and line == line.strip() and "\n" not in line for line in block)
     assert not re.search(r"honorable", block[0], re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("honorific", "name", "title", "expected"), [
+    ("Ms.", "Jane Doe", "Executive Officer", "Ms. Doe"),
+    ("Dr.", "Ann Lee", "Chief Medical Examiner", "Dr. Lee"),
+    ("Mr.", "Juan de la Cruz", "Court Interpreter", "Mr. de la Cruz"),
+    ("Rev.", "Martin Luther King Jr.", "Pastor", "Reverend King"),
+    ("Ms.", "Kamala Harris", "Senator", "Senator Harris"),  # an office wins over a courtesy title
+    ("The Honorable", "Jane Doe", "Executive Officer", "Jane Doe"),  # not a courtesy title: full name
+    ("Ms.", "Cher", "Singer", "Cher"),  # a single name stays whole
+])
+def test_courtesy_title_and_surname_when_no_office(honorific: str, name: str, title: str, expected: str) -> None:
+    assert salutation_name(Official(name, title, honorific=honorific)) == expected

@@ -66,3 +66,14 @@ def test_context_cleans_again_what_bypassed_validation(bad: str) -> None:
     context, removals = build_context(dirty)
     assert context["subject"] == "Subject"
     assert [r.path for r in removals] == ["subject"]
+
+
+def test_empty_paragraphs_are_left_out_and_reported() -> None:
+    data = {**sample_data(), "concerns": ["First.", "   ", "Second."], "cc": [""]}
+    context, removals = build_context(parse_letter(data).letter)
+    assert context["concerns"] == ["First.", "Second."]
+    assert context["cc"] == []
+    assert [str(r) for r in removals] == [
+        "concerns[1]: removed an empty paragraph (once)",
+        "cc[0]: removed an empty paragraph (once)",
+    ]
