@@ -113,8 +113,16 @@ def cmd_show(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_update(args: argparse.Namespace, s: Services) -> int:
-    letter = s.drafts.update(args.id, read_json(args.data), args.expect_version, note=args.note or "")
+    data = read_json(args.data)
+    before = s.drafts.get(args.id)
+    letter = s.drafts.update(args.id, data, args.expect_version, note=args.note or "")
     print(f"Saved letter {letter.id} as version {letter.version} ({letter.status.label})")
+    approval = before.approval
+    if approval is not None and approval.voided_at is None and letter.approval_id is None:
+        print(f"This edit withdrew {approval.approver}'s approval of version {approval.version} "
+              f"({approval.approved_at:%B %d, %Y}); the letter needs review and approval again.")
+    elif before.summary.status != letter.status:
+        print(f"The letter was {before.summary.status.label}; after this edit it is {letter.status.label}.")
     return EXIT_OK
 
 

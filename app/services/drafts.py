@@ -23,7 +23,17 @@ from app.core.letter import Letter, iter_text, parse_letter
 from app.core.packs import check_letter_for_pack
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User, utc_now
 from app.core.text import Removal
-from app.core.workflow import Action, Conflict, Refused, Role, Status, StorageUnavailable, check, check_role
+from app.core.workflow import (
+    Action,
+    Conflict,
+    NotFound,
+    Refused,
+    Role,
+    Status,
+    StorageUnavailable,
+    check,
+    check_role,
+)
 from app.rendering.engine import CompiledPack
 from app.rendering.pdf import PdfConverter
 from app.rendering.seal import add_custom_properties, content_hash, custom_properties, document_text, is_docx
@@ -158,6 +168,9 @@ class Drafts:
                                      "reason": "the letter was edited after approval"}, version.at)
         except StorageUnavailable as exc:
             raise self._kept(exc) from None
+        except NotFound:
+            self.journal.discard(letter_id)  # nothing to recover into: the letter does not exist
+            raise
         self.journal.discard(letter_id)
         return letter
 

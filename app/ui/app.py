@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from app.bootstrap import APP_NAME, Services, Settings, services, template_library
 from app.core.errors import ChambersError
+from app.core.workflow import Refused
 from app.rendering.pages import page_view_available
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import FirstRunDialog, IdentityChoice, suggested_user_name
@@ -69,7 +72,8 @@ def build_window(args: argparse.Namespace, *, fresh: bool = False) -> MainWindow
         settings.template_folders.insert(0, Path(prefs.templates_folder).expanduser())
     # A screenshot, a benchmark and an explicit --user never ask who the user is.
     ask = None if fresh or args.user else ask_identity
-    backend = open_backend(prefs, settings, args.user or prefs.user or None, ask)
+    backend = open_backend(prefs, settings, args.user or prefs.user or None, ask,
+                           strict=bool(args.user) and not fresh)
     window = MainWindow(template_library(settings), prefs, backend, QSettings())
     if fresh:
         backend.restore = lambda: None  # type: ignore[method-assign]
@@ -86,7 +90,7 @@ def ask_identity(identity: LocalIdentity) -> IdentityChoice | None:
 
 
 def open_backend(prefs: Preferences, settings: Settings, user: str | None,
-                 ask: AskIdentity | None = None) -> LocalBackend | ServiceBackend:
+                 ask: AskIdentity | None = None, *, strict: bool = False) -> LocalBackend | ServiceBackend:
     """The drafts database when it can be opened and knows the user; else this computer alone.
 
     On this computer's own database (SQLite) the user is the local profile: with ``ask``, a start
@@ -95,9 +99,19 @@ def open_backend(prefs: Preferences, settings: Settings, user: str | None,
     """
     try:
         opened: Services | None = services(prefs.database_url or None, user, settings)
+        if strict and opened is not None:
+            try:
+                _ = opened.drafts.user  # resolves the named user now: an unknown one is refused at once
+            except Refused:
+                opened.close()
+                raise
         if ask is not None:
             assert opened is not None
             opened = _settle_identity(opened, prefs, settings, user, ask)
+    except Refused as exc:
+        if strict:  # a user named on the command line that the database refuses: say so, don't guess
+            raise
+        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
     except (ChambersError, OSError) as exc:
         return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
     if opened is None:
@@ -152,9 +166,14 @@ def run_gui(argv: Sequence[str]) -> int:
     if args.screenshot is not None or args.bench_startup:
         # A screenshot shows the default layout and leaves the user's saved layout alone.
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                          tempfile.mkdtemp(prefix="chambers-screenshot-"))
-    window = build_window(args, fresh=args.screenshot is not None or args.bench_startup)
+        throwaway = tempfile.mkdtemp(prefix="chambers-screenshot-")
+        atexit.register(shutil.rmtree, throwaway, ignore_errors=True)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, throwaway)
+    try:
+        window = build_window(args, fresh=args.screenshot is not None or args.bench_startup)
+    except Refused as exc:
+        print(f"Chambers cannot start as {args.user}: {exc}", file=sys.stderr)
+        return 2
     if args.bench_startup:
         return _bench_startup(app, window)
     if args.screenshot is not None:

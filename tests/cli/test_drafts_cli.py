@@ -105,6 +105,13 @@ def test_full_workflow_end_to_end(db_url: str, tmp_path: Path, capsys: pytest.Ca
     assert shown["approval"]["version"] == 3
     assert run(capsys, "audit", "verify", *db, "--as", "ann")[0] == 0
 
+    # An edit after approval withdraws it, and says so.
+    code, out, _ = run(capsys, "drafts", "update", letter, "--data", str(second), "--expect-version", "3", *db,
+                       "--as", "ann")
+    assert code == 0
+    assert "This edit withdrew tani's approval of version 3" in out
+    assert "needs review and approval again" in out
+
 
 def test_not_a_letter_from_this_database(db_url: str, tmp_path: Path,  # noqa: F811
                                          capsys: pytest.CaptureFixture[str]) -> None:

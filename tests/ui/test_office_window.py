@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from app.ui.app import build_window, parse_args
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import ConflictDialog, FirstRunDialog, RestoreDialog
 from app.ui.main_window import MainWindow
-from tests.conftest import sample_data
+from tests.conftest import ROOT, sample_data
 from tests.ui.conftest import DialogScript, close_window, make_window, wait_ready
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
@@ -345,3 +348,13 @@ def test_without_a_database_the_autosaved_letter_reopens_without_a_question(qtbo
     assert again.form is not None
     assert again.form.subject.text().endswith("(kept)")
     close_window(qtbot, again)
+
+
+def test_an_unknown_user_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    env = {**os.environ, "CHAMBERS_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "users", "add", "alice", "--role", "admin"],
+                   env=env, check=True, capture_output=True, timeout=120)
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--user", "nobody"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert "Chambers cannot start as nobody: there is no user called nobody" in proc.stderr
