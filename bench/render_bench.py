@@ -27,7 +27,7 @@ from app.core.files import atomic_write
 from app.core.letter import parse_letter
 from app.rendering.context import build_context
 from app.rendering.engine import CompiledPack
-from app.services.letters import batch, write_docx
+from app.services.letters import batch
 from app.services.templates import TemplateLibrary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,13 +90,11 @@ def run(quick: bool = False) -> dict[str, Any]:
             raise RuntimeError(f"batch failed: {report.failed[:3]}")
 
         # Same work on one core, to show what the engine does without the process pool.
-        single = work / "single"
-        single.mkdir()
         start = time.perf_counter()
-        for i, a in enumerate(_addressee_rows(sample, n_batch)):
-            one = parse_letter({**sample, "addressees": [a]}).letter
-            write_docx(single / f"{i}.docx", pack.render(one).data)
+        report = batch(library, "officials-concern", sample, csv_path, work / "single", jobs=1)
         ours_single = time.perf_counter() - start
+        if len(report.written) != n_batch or report.failed:
+            raise RuntimeError(f"batch failed: {report.failed[:3]}")
 
         plain_dir = work / "plain"
         plain_dir.mkdir()

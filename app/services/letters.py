@@ -14,7 +14,7 @@ from typing import Any
 
 from app.core import address as forms
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import atomic_write, fsync_folder
+from app.core.files import StagedWrites, atomic_write
 from app.core.letter import Letter, parse_letter
 
 __all__ = ["parse_letter"]
@@ -48,9 +48,9 @@ def suggested_file_name(letter: Letter, extension: str = ".docx") -> str:
     return stem + extension
 
 
-def write_docx(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
+def write_docx(path: Path, data: bytes) -> None:
     """Write a .docx atomically, and check it reads back as a Word document."""
-    atomic_write(path, data, check=check_docx_file, sync_folder=sync_folder)
+    atomic_write(path, data, check=check_docx_file)
 
 
 def render_file(library: TemplateLibrary, template: str, data: dict[str, Any], out: Path,
@@ -158,18 +158,31 @@ def _unique(out: Path, name: str, taken: set[str]) -> Path:
 def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]],
                  out: Path, names: dict[int, str]) -> list[RowResult]:
     results = []
-    for number, addressee in rows:
-        try:
-            parsed = parse_letter({**base, "addressees": [addressee]})
-            rendered = pack.render(parsed.letter)
-            path = out / names[number]
-            write_docx(path, rendered.data, sync_folder=False)
-            results.append(RowResult(number, path, removals=parsed.removals + rendered.removals))
-        except LetterInvalid as exc:
-            problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
-            results.append(RowResult(number, error=problems))
-        except (ChambersError, OSError) as exc:
-            results.append(RowResult(number, error=str(exc)))
+    staged = StagedWrites()
+    try:
+        for number, addressee in rows:
+            try:
+                parsed = parse_letter({**base, "addressees": [addressee]})
+                rendered = pack.render(parsed.letter)
+                path = out / names[number]
+                staged.stage(path, rendered.data, check_docx_file)
+                results.append(RowResult(number, path, removals=parsed.removals + rendered.removals))
+            except LetterInvalid as exc:
+                problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
+                results.append(RowResult(number, error=problems))
+            except (ChambersError, OSError) as exc:
+                results.append(RowResult(number, error=str(exc)))
+        written = set(staged.commit())
+    except OSError as exc:  # the commit failed: what was not put in place is reported, row by row
+        staged.abort()
+        written = {r.path for r in results if r.path is not None and r.path.exists()}
+        for result in results:
+            if result.path is not None and result.path not in written:
+                result.path, result.error = None, f"could not be put in place ({exc.strerror or exc})"
+        return results
+    for result in results:
+        if result.path is not None and result.path not in written:
+            result.path, result.error = None, "could not be put in place"
     return results
 
 
@@ -234,7 +247,6 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
                 _collect(report, results)
                 if progress:
                     progress(done, total)
-    fsync_folder(out)  # one folder sync for the whole batch instead of one per letter
     report.written.sort(key=lambda r: r.row)
     report.failed.sort(key=lambda r: r.row)
     return report
