@@ -48,7 +48,11 @@ def run_suite(name: str, quick: bool) -> dict[str, Any] | None:
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     wanted = [a for a in argv if not a.startswith("-")] or list(SUITES)
-    results: dict[str, Any] = {
+    results_path = ROOT / "bench" / "results.json"
+    results: dict[str, Any] = {}
+    if wanted != list(SUITES) and results_path.exists():  # a partial run keeps the other suites' figures
+        results = {k: v for k, v in json.loads(results_path.read_text(encoding="utf-8")).items() if k in SUITES}
+    results |= {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"{platform.python_implementation()} {platform.python_version()}",
@@ -62,7 +66,7 @@ def main(argv: list[str]) -> int:
             continue
         results[name] = figures
         print(json.dumps(figures, indent=2), flush=True)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    results_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     benchmarks = ROOT / "BENCHMARKS.md"
     text = benchmarks.read_text(encoding="utf-8") if benchmarks.exists() else "# Benchmarks\n"
     if not quick:

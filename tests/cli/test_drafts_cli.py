@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.cli import main
+from app.storage.database import head_revision
 from tests.conftest import sample_data
 from tests.storage.dbfixtures import db_url, office, postgres_template  # noqa: F401
 
@@ -160,7 +161,7 @@ def test_db_upgrade_and_embedded_default(tmp_path: Path, capsys: pytest.CaptureF
                                          private_home: Path) -> None:
     code, out, _ = run(capsys, "db", "upgrade")
     assert code == 0
-    assert "0001" in out
+    assert head_revision() in out
     assert (private_home / "chambers.sqlite3").exists()
     code, out, _ = run(capsys, "db", "upgrade")
     assert "already up to date" in out
