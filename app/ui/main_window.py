@@ -699,8 +699,13 @@ class MainWindow(QMainWindow):
         may_edit, why_not = backend.may("edit")
         if self.form is not None:
             self.form.set_read_only(None if may_edit else why_not[0].upper() + why_not[1:])
-        for action in (self.add_addressee_action, self.pick_addressee_action, self.insert_clause_action):
+        for action in (self.add_addressee_action, self.pick_addressee_action, self.insert_clause_action,
+                       self.save_action):
             action.setEnabled(may_edit)
+        may_create, why_create = backend.may("create")
+        self.new_action.setEnabled(may_create)
+        self.new_action.setToolTip(self.tr("Start a letter from a template pack") if may_create
+                                   else why_create[0].upper() + why_create[1:])
         self.clause_bank.insert_new.setEnabled(may_edit)
         self.clause_bank.insert_at_cursor.setEnabled(may_edit)
         may_clause, why_clause = backend.may("manage_clauses")

@@ -303,3 +303,20 @@ def test_screenshot_option_writes_a_png(tmp_path: Path, qtbot: Any) -> None:
     data = (tmp_path / "shot.png").read_bytes()
     assert data.startswith(b"\x89PNG")
     assert io.BytesIO(data).getbuffer().nbytes > 10_000
+
+
+def test_a_judge_cannot_start_or_save_a_letter_and_is_told_why(qtbot: Any, office: dict[str, str]) -> None:
+    window = make_window(qtbot, office["judge"])
+    try:
+        assert not window.new_action.isEnabled()
+        assert "judge may not" in window.new_action.toolTip()
+        assert not window.save_action.isEnabled()
+        assert window.approve_action.toolTip()  # approve exists for a judge (disabled until a letter is in review)
+    finally:
+        close_window(qtbot, window)
+    clerk = make_window(qtbot, office["clerk"])
+    try:
+        assert clerk.new_action.isEnabled()
+        assert clerk.save_action.isEnabled()
+    finally:
+        close_window(qtbot, clerk)
