@@ -314,7 +314,8 @@ class FirstRunDialog(QDialog):
                 self.roles[role] = button
                 layout.addWidget(button)
             self.roles[Role.CLERK].setChecked(True)
-            note = QLabel(self.tr("Others are added later by an admin, as users of this database."), self)
+            note = QLabel(self.tr("Only an admin can add more users later: if others will share this "
+                                  "database, choose Admin now or have an admin set up first."), self)
             note.setWordWrap(True)
             layout.addWidget(note)
             self.list.hide()
