@@ -118,7 +118,7 @@ TEMPLATE_CASES = [
          ("fields.x, which the manifest does not declare",), fields=("hearing_date",)),
     Case("loop_named_loop", "{% for loop in concerns %}{{ loop }}{% endfor %}", ("'loop'", "reserves")),
     # Broken tags.
-    Case("unclosed_output", "{{ subject", ("template tags are broken",)),
+    Case("unclosed_output", "{{ subject", ("a tag opened with {{ is not closed with }}",)),
     Case("if_without_endif", "{% if subject %}unfinished", ("template tags are broken", "endif")),
     Case("stray_endfor", "{% endfor %}", ("template tags are broken", "endfor")),
     Case("unknown_tag", "{% do concerns.append(1) %}", ("template tags are broken", "'do'")),

@@ -200,8 +200,8 @@ def expected_paragraphs(raw: dict[str, Any], letter: Letter) -> list[str]:
         ]
     out.append(f"addressee_names:{capped(forms.join_names([forms.name_line(a) for a in letter.addressees]))}")
     out.append(f"salutation:{capped(letter.salutation)}")
-    for name in LISTS:
-        out += [f"{name}:{cleaned(p)}" for p in raw[name]]
+    for name in LISTS:  # a paragraph left blank by cleaning is left out of the letter (and reported)
+        out += [f"{name}:{cleaned(p)}" for p in raw[name] if cleaned(p).strip()]
     out.append(f"complimentary_close:{cleaned(raw['complimentary_close'])}")
     return out
 
@@ -252,9 +252,13 @@ def render_and_check(pack: CompiledPack, raw: dict[str, Any], *, with_python_doc
     letter = parsed.letter
     check_letter_fields(raw, letter)
     rendered = pack.render(letter)
-    # Rendering finds nothing left to clean, except where it joins fields past the length cap.
+    # Rendering finds nothing left to clean, except where it joins fields past the length cap,
+    # and it leaves out (and reports) every list paragraph that is blank.
+    blank = {f"{name}[{i}]" for name in LISTS for i, p in enumerate(raw[name]) if not cleaned(p).strip()}
+    assert {r.path for r in rendered.removals if r.what == "an empty paragraph"} == blank
     assert all(re.search(r"(block|names|salutation|name_line|salutation_name)$", r.path)
-               and "character limit" in r.what for r in rendered.removals), rendered.removals
+               and "character limit" in r.what for r in rendered.removals if r.what != "an empty paragraph"), \
+        rendered.removals
     check_document(rendered.data, expected_paragraphs(raw, letter), with_python_docx=with_python_docx)
     return rendered.data
 
