@@ -234,6 +234,7 @@ class AddresseeListEditor(QWidget):
                 text = data.get(key) or ""
                 if widget.text() != text:
                     widget.setText(text)
+                    widget.setCursorPosition(0)  # a long title shows its beginning, not its end
             self.address.set_values(list(data.get("address", [])))
         finally:
             self._loading = False
