@@ -115,7 +115,11 @@ def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True) -> M
     backend = ServiceBackend(services(as_user=user)) if user else LocalBackend()
     if fresh:
         backend.restore = lambda: None  # type: ignore[method-assign]
-    window = MainWindow(template_library(), prefs, backend, QSettings())
+    return show_window(qtbot, MainWindow(template_library(), prefs, backend, QSettings()))
+
+
+def show_window(qtbot: Any, window: MainWindow) -> MainWindow:
+    """Show ``window`` as a user would see it, and wait until its letter and preview are ready."""
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()

@@ -20,7 +20,7 @@ from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import ConflictDialog, FirstRunDialog, RestoreDialog
 from app.ui.main_window import MainWindow
 from tests.conftest import ROOT, sample_data
-from tests.ui.conftest import DialogScript, close_window, make_window, wait_ready
+from tests.ui.conftest import DialogScript, close_window, make_window, show_window
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -30,16 +30,6 @@ SAMPLE_SUBJECT = "Immigration enforcement in California courthouses"
 def _type(qtbot: Any, widget: Any, text: str) -> None:
     widget.setFocus()
     qtbot.keyClicks(widget, text)
-
-
-def _shown(qtbot: Any, window: MainWindow) -> MainWindow:
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    window.start()
-    wait_ready(qtbot, window)
-    return window
 
 
 def _saved(qtbot: Any, window: MainWindow, version: int) -> None:
@@ -68,7 +58,7 @@ def test_first_start_on_an_empty_database_asks_who_you_are_then_saves_drafts(
         dialog.ok.click()
 
     dialog_guard.expect(FirstRunDialog, fill)
-    window = _shown(qtbot, build_window(parse_args([])))
+    window = show_window(qtbot, build_window(parse_args([])))
     assert seen["title"] == "Who are you?"
     assert seen["prefilled"] == "ann.clerk"
     assert all(any(sentence in text for text in seen["roles"]) for sentence in ROLE_SENTENCES.values())
@@ -84,7 +74,7 @@ def test_first_start_on_an_empty_database_asks_who_you_are_then_saves_drafts(
     qtbot.waitUntil(window.submit_action.isEnabled, timeout=5_000)
     close_window(qtbot, window)
 
-    again = _shown(qtbot, build_window(parse_args([])))  # no dialog expected: the profile answers
+    again = show_window(qtbot, build_window(parse_args([])))  # no dialog expected: the profile answers
     assert isinstance(again.backend, ServiceBackend)
     assert again.backend.user == "ann"
     qtbot.waitUntil(lambda: bool(again.drafts.ids()), timeout=10_000)
@@ -103,7 +93,7 @@ def test_a_desktop_unknown_to_the_database_picks_one_of_its_users(
         dialog.ok.click()
 
     dialog_guard.expect(FirstRunDialog, pick)
-    window = _shown(qtbot, build_window(parse_args([])))
+    window = show_window(qtbot, build_window(parse_args([])))
     assert len(listed) == 3
     assert any(text.startswith("Tani G. Cantil-Sakauye (judge), judge:") for text in listed)
     assert isinstance(window.backend, ServiceBackend)
@@ -114,7 +104,7 @@ def test_a_desktop_unknown_to_the_database_picks_one_of_its_users(
 
 def test_cancelling_who_are_you_works_on_this_computer_alone(qtbot: Any, dialog_guard: DialogScript) -> None:
     dialog_guard.expect(FirstRunDialog, lambda dialog: dialog.reject())
-    window = _shown(qtbot, build_window(parse_args([])))
+    window = show_window(qtbot, build_window(parse_args([])))
     assert isinstance(window.backend, LocalBackend)
     assert "Chambers asks again at the next start" in window.submit_action.toolTip()
     close_window(qtbot, window)
@@ -122,7 +112,7 @@ def test_cancelling_who_are_you_works_on_this_computer_alone(qtbot: Any, dialog_
 
 def test_an_explicit_user_never_sees_the_dialog(qtbot: Any, office: dict[str, str]) -> None:
     Profile(data_dir() / "profile.json").choose("someone-gone")
-    window = _shown(qtbot, build_window(parse_args(["--user", "clerk"])))
+    window = show_window(qtbot, build_window(parse_args(["--user", "clerk"])))
     assert isinstance(window.backend, ServiceBackend)
     assert window.backend.user == "clerk"
     close_window(qtbot, window)
