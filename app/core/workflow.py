@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.core.errors import ChambersError
 
@@ -89,6 +90,11 @@ _WHY_NOT = {
 }
 
 
+# Actions that do not depend on (or change) the letter's status.
+_STATUS_FREE = frozenset({Action.COMMENT, Action.EXPORT_DRAFT, Action.CREATE, Action.MANAGE_USERS,
+                          Action.MANAGE_CLAUSES, Action.MANAGE_PACKS})
+
+
 class Refused(ChambersError):
     """The user may not do this, or not to a letter in this state; nothing was changed."""
 
@@ -122,19 +128,49 @@ def may(role: Role, action: Action) -> bool:
 def check_role(name: str, role: Role, action: Action) -> None:
     if not may(role, action):
         allowed = [r.value for r in Role if may(r, action)]
-        raise Refused(f"{name} is a {role.value} and a {role.value} may not {action.phrase}; "
-                      f"that needs a {' or '.join(allowed)}")
+        raise Refused(f"{name} is {_article(role.value)} and {_article(role.value)} may not {action.phrase}; "
+                      f"that needs {' or '.join(_article(r) for r in allowed)}")
 
 
 def next_status(status: Status, action: Action) -> Status:
     """The status after ``action``; ``Refused`` when the workflow does not allow it now."""
-    if action in (Action.COMMENT, Action.EXPORT_DRAFT, Action.CREATE):
+    if action in _STATUS_FREE:
         return status
     after = TRANSITIONS.get((status, action))
     if after is None:
         why = _WHY_NOT.get(action, f"a letter that is {status.label} cannot be changed that way")
         raise Refused(f"the letter is {status.label}: {why}")
     return after
+
+
+class Verdict(NamedTuple):
+    """Whether ``role`` may do ``action`` to a letter in ``status`` now, and if not, why not."""
+
+    allowed: bool
+    why: str
+
+
+def verdict(role: Role, status: Status | None, action: Action) -> Verdict:
+    """The one answer to "may this person do this to this letter now?".
+
+    The window (which buttons and keys are live, with the reason as a tooltip), the services
+    and the command line all ask this function, so they can never disagree. ``status`` is None
+    for an action on no letter yet (create) or on the office (users, clauses, packs).
+    """
+    if not may(role, action):
+        allowed = [r.value for r in Role if may(r, action)]
+        return Verdict(False, f"{_article(role.value)} may not {action.phrase}; that needs "
+                              f"{' or '.join(_article(r) for r in allowed)}")
+    if status is None or action in _STATUS_FREE:
+        return Verdict(True, "")
+    if (status, action) not in TRANSITIONS:
+        why = _WHY_NOT.get(action, f"a letter that is {status.label} cannot be changed that way")
+        return Verdict(False, f"the letter is {status.label}: {why}")
+    return Verdict(True, "")
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def check(name: str, role: Role, action: Action, status: Status) -> Status:
