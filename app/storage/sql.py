@@ -200,7 +200,8 @@ class _Pending:
         self.users: list[str] = []
 
     def take(self) -> dict[str, list[Any]]:
-        taken = {"versions": [list(v) for v in self.versions], "comments": list(self.comments),
+        taken: dict[str, list[Any]] = {
+            "versions": [list(v) for v in self.versions], "comments": list(self.comments),
                  "approvals": list(self.approvals), "users": list(self.users)}
         self.__init__()  # type: ignore[misc]
         return taken
@@ -624,6 +625,7 @@ class _Audit:
         """Every row that vouches for an audit event (or should): what it is, and the id and hash it
         recorded (``None`` when it recorded none)."""
         found: list[AuditReference] = []
+        r: Any
         for r in self.conn.execute(select(s.letters.c.id, s.letters.c.audit_id, s.letters.c.audit_hash)):
             found.append(AuditReference(f"letter {r.id}", r.audit_id, r.audit_hash, newest=True))
         for r in self.conn.execute(select(s.letter_versions.c.letter_id, s.letter_versions.c.number,
