@@ -65,11 +65,12 @@ def upgrade() -> None:
         op.add_column(table, sa.Column("audit_id", sa.Integer, nullable=True))
         op.add_column(table, sa.Column("audit_hash", sa.String(64), nullable=True))
     op.add_column("approvals", sa.Column("signed", sa.Boolean, nullable=False, server_default=sa.false()))
+    # The triggers first: they are what lets an existing row be linked, once, to its event.
     if dialect == "sqlite":
         _sqlite_triggers()
-    _reanchor(bind)
-    if dialect == "postgresql":
+    elif dialect == "postgresql":
         _postgres_custody()
+    _reanchor(bind)
 
 
 def _sqlite_triggers() -> None:
