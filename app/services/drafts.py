@@ -33,6 +33,8 @@ from app.core.workflow import (
     StorageUnavailable,
     check,
     check_role,
+    reviewers,
+    voids_approval,
 )
 from app.rendering.engine import CompiledPack
 from app.rendering.pdf import PdfConverter
@@ -156,7 +158,7 @@ class Drafts:
                     latest = tx.letters.version(letter_id, current.version)
                     raise Conflict(letter_id, expect_version, current.version, latest.author, latest.created_at)
                 version, _pack = self._prepare(current.template_id, data, note)
-                voided = current.approval_id if current.status in (Status.APPROVED, Status.EXPORTED) else None
+                voided = current.approval_id if voids_approval(current.status) else None
                 letter = tx.letters.add_version(current, version, status,
                                                 approval_id=None if voided else current.approval_id)
                 tx.audit.append(user.name, "edited", letter_id,
@@ -313,7 +315,7 @@ class Drafts:
     def last_reviewed_version(self, letter_id: int) -> int | None:
         """The version a judge last looked at: commented on, sent back, or approved."""
         with self.store.read() as tx:
-            judges = {u.name for u in tx.users.list() if u.role is Role.JUDGE}
+            judges = {u.name for u in tx.users.list() if u.role in reviewers()}
             events = [e for e in tx.audit.events(letter_id)
                       if e.action in ("commented", "request_changes", "approve") and e.actor in judges]
         if not events:

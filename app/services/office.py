@@ -227,9 +227,6 @@ def address_entry(data: dict[str, Any]) -> AddressBookEntry:
                             optional("honorific"), optional("organization"), lines, optional("salutation"))
 
 
-ADDRESS_BOOK_ROLES = (Role.CLERK, Role.ADMIN)
-
-
 class AddressBookService:
     """The court's address book of officials: clerks and admins add to it, everyone reads it."""
 
@@ -243,9 +240,7 @@ class AddressBookService:
     def save(self, entry: AddressBookEntry) -> tuple[AddressBookEntry, bool]:
         """Add ``entry``, or update the one with the same name and title; (the entry, whether it is new)."""
         user = self._actor()
-        if user.role not in ADDRESS_BOOK_ROLES:
-            raise Refused(f"{user.name} is a {user.role.value} and a {user.role.value} may not change the "
-                          "address book; that needs a clerk or admin")
+        check_role(user.name, user.role, Action.MANAGE_ADDRESS_BOOK)
         entry = replace(entry, name=entry.name.strip(), title=entry.title.strip())
         if not entry.name or not entry.title:
             raise Refused("an address book entry needs the addressee's name and title")

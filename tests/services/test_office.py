@@ -148,7 +148,7 @@ def test_a_judge_may_not_change_the_address_book_and_an_entry_needs_name_and_tit
     try:
         book = AddressBookService(judge.store, lambda: judge.drafts.user)
         count = len(book.list())
-        with pytest.raises(Refused, match=r"tani is a judge .* needs a clerk or admin"):
+        with pytest.raises(Refused, match=r"tani is a judge .* needs a clerk or an admin"):
             book.save(address_entry(ADDRESSEE))
         admin_book = AddressBookService(admin.store, lambda: admin.drafts.user)
         with pytest.raises(Refused, match="needs the addressee's name and title"):
