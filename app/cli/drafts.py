@@ -288,7 +288,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     common.add_argument("--db", metavar="URL", default=None,
                         help="database URL (default: $CHAMBERS_DATABASE_URL, else the local SQLite file)")
     common.add_argument("--as", dest="as_user", metavar="NAME", default=None,
-                        help="act as this user (SQLite; remembered the first time)")
+                        help="act as this user for this command only (SQLite)")
     json_flag = argparse.ArgumentParser(add_help=False)
     json_flag.add_argument("--json", action="store_true", help="print JSON")
 

@@ -21,7 +21,10 @@ FLAGSHIP = "officials-concern"
 
 
 class Profile:
-    """The local profile: which user this desktop is, chosen once (``--as NAME`` changes it)."""
+    """The local profile: which user this desktop is, chosen once in the first-run dialog.
+
+    ``--as NAME`` (or the window's ``--user``) is for one session and never written here.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -52,13 +55,11 @@ def resolve_user(store: Store, profile: Profile, as_name: str | None) -> User:
         name = as_name or profile.name()
         if not name:
             known = ", ".join(u.name for u in tx.users.list()) or "none yet"
-            raise Refused(f"choose who you are once with --as NAME (users: {known}); "
+            raise Refused(f"say who you are with --as NAME (users: {known}); "
                           "the first user is made with: users add NAME --role admin")
         user = tx.users.get(name)
         if user is None:
             raise Refused(f"there is no user called {name}; an admin adds one with: users add {name} --role clerk")
-    if as_name and profile.name() is None:
-        profile.choose(as_name)
     return user
 
 
