@@ -230,9 +230,16 @@ def cmd_users_list(args: argparse.Namespace, s: Services) -> int:
 def cmd_audit_verify(args: argparse.Namespace, s: Services) -> int:
     count, broken, why = s.drafts.audit_check()
     if broken is not None:
-        err(f"The audit log is broken at row {broken.id} ({broken.action} by {broken.actor} at {broken.at}): {why}.")
+        if broken.id == 0:
+            err(f"The audit log does not vouch for every row: {why}.")
+        elif not broken.hash:
+            err(f"The audit log is broken at event {broken.id}: {why}.")
+        else:
+            err(f"The audit log is broken at event {broken.id} ({broken.action} by {broken.actor} at {broken.at}): "
+                f"{why}.")
         return EXIT_FAILED
-    print(f"The audit log is intact: {count} event(s), each chained to the one before.")
+    print(f"The audit log is intact: {count} event(s), each chained to the one before, matching the chain "
+          "head and every row that recorded them.")
     return EXIT_OK
 
 

@@ -376,6 +376,8 @@ class Drafts:
         """(events checked, first broken event or None, why)."""
         with self.store.read() as tx:
             events = list(tx.audit.events())
-        broken, why = first_broken(events)
+            head = tx.audit.head()
+            references = tx.audit.references()
+        broken, why = first_broken(events, head, references)
         return len(events), broken, why
 

@@ -159,8 +159,7 @@ class Users:
             check_role(user.name, user.role, Action.MANAGE_USERS)
         now = utc_now()
         with self.store.write() as tx:
-            tx.users.add(User(name, role, full_name, signature_png), now)
-            tx.audit.append(actor, "user_added", None, {"user": name, "role": role.value}, now)
+            tx.users.add(User(name, role, full_name, signature_png), now, actor=actor)
         done = f"added {name} as {role.value}"
         if self._add_login is not None:
             login = self._add_login(name, role.value, password)

@@ -104,46 +104,13 @@ def open_store(url: str, *, migrate: bool) -> SqlStore:
 _LETTER_COLUMNS_CLERK = ("status", "version", "row_version", "subject", "search_text", "template_id",
                          "template_version", "template_sha256", "updated_by", "updated_at", "approval_id")
 _LETTER_COLUMNS_JUDGE = ("status", "row_version", "updated_by", "updated_at", "approval_id")
-
-# The workflow, a second time, where no client can skip it. Same table as app.core.workflow.
-_TRANSITION_CHECK = """
-CREATE OR REPLACE FUNCTION chambers_check_transition() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    pair text := OLD.status || '>' || NEW.status;
-    is_clerk boolean := pg_has_role(current_user, 'chambers_clerk', 'MEMBER');
-    is_judge boolean := pg_has_role(current_user, 'chambers_judge', 'MEMBER');
-    owner boolean := pg_has_role(current_user, (SELECT tableowner FROM pg_tables
-                                                WHERE tablename = TG_TABLE_NAME
-                                                AND schemaname = TG_TABLE_SCHEMA), 'MEMBER');
-BEGIN
-    IF owner THEN
-        RETURN NEW;  -- the application's own login; its rules are checked in app.core.workflow
-    END IF;
-    IF NEW.version <> OLD.version THEN
-        -- a new version: only a clerk edits, and an edit never approves
-        IF is_clerk AND pair IN ('draft>draft', 'changes_requested>changes_requested', 'in_review>draft',
-                        'approved>draft', 'exported>draft') THEN
-            NEW.approval_id := NULL;
-            RETURN NEW;
-        END IF;
-    ELSIF NEW.approval_id IS DISTINCT FROM OLD.approval_id THEN
-        IF is_judge AND pair = 'in_review>approved' AND EXISTS (
-               SELECT 1 FROM approvals a WHERE a.id = NEW.approval_id AND a.letter_id = NEW.id
-               AND a.version = NEW.version AND a.approver = current_user AND a.voided_at IS NULL) THEN
-            RETURN NEW;
-        END IF;
-    ELSIF is_clerk AND pair IN ('draft>in_review', 'changes_requested>in_review') THEN
-        RETURN NEW;
-    ELSIF is_judge AND pair IN ('in_review>changes_requested', 'approved>exported', 'exported>exported') THEN
-        RETURN NEW;
-    END IF;
-    RAISE EXCEPTION 'the role of % may not move a letter from % to %', current_user, OLD.status, NEW.status
-        USING ERRCODE = 'insufficient_privilege';
-END $$;
-DROP TRIGGER IF EXISTS letters_transition ON letters;
-CREATE TRIGGER letters_transition BEFORE UPDATE ON letters
-    FOR EACH ROW EXECUTE FUNCTION chambers_check_transition();
-"""
+# Everything of a user but the signature image, which only its judge (chambers_signature) and the
+# approval function read.
+_USER_COLUMNS = ("name", "role", "full_name", "created_at", "audit_id", "audit_hash")
+# The workflow itself (status rules on INSERT and UPDATE, stamping, approvals, the audit append)
+# lives in migration 0003's functions and triggers; the grants below only open the doors to them.
+# Per login, so that no session of a person can hold a letter or the audit head for long.
+LOGIN_SETTINGS = {"lock_timeout": "5s", "statement_timeout": "30s", "idle_in_transaction_session_timeout": "60s"}
 
 
 def _role_sql(database: str) -> list[str]:
@@ -156,36 +123,39 @@ def _role_sql(database: str) -> list[str]:
         sql.append(f"GRANT USAGE ON SCHEMA public TO {group}")
         sql.append(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {group}")
         sql.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {group}")
-        # Append only: INSERT and SELECT, never UPDATE or DELETE (and a trigger refuses those
-        # even to the owner).
-        sql.append(f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {group}")
-        sql.append(f"GRANT INSERT ON audit_log TO {group}")
+        # The audit log is read by all and written by nobody directly: appends go through the
+        # definer function that stamps the login and computes the hash.
+        sql.append(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_log, chambers_meta FROM {group}")
+        sql.append(f"REVOKE SELECT ON users FROM {group}")
+        sql.append(f"GRANT SELECT ({', '.join(_USER_COLUMNS)}) ON users TO {group}")
+        sql.append("GRANT EXECUTE ON FUNCTION chambers_audit_append(text, text, integer, text, jsonb), "
+                   "chambers_signature(text), chambers_void_approval(text, integer), "
+                   f"chambers_void_for_edit(integer) TO {group}")
     clerk, judge, admin = ROLE_GROUPS["clerk"], ROLE_GROUPS["judge"], ROLE_GROUPS["admin"]
     sql += [
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON approvals FROM {clerk}, {judge}, {admin}",
+        f"REVOKE DELETE, TRUNCATE ON users, letters, letter_versions, comments FROM {clerk}, {judge}, {admin}",
         f"GRANT INSERT ON letters, letter_versions, comments TO {clerk}",
         f"GRANT UPDATE ({', '.join(_LETTER_COLUMNS_CLERK)}) ON letters TO {clerk}",
-        f"GRANT UPDATE (voided_at, voided_by) ON approvals TO {clerk}",
         f"GRANT UPDATE (use_count) ON clauses TO {clerk}",
-        f"GRANT INSERT ON comments, approvals TO {judge}",
+        f"GRANT INSERT ON comments TO {judge}",
+        "GRANT EXECUTE ON FUNCTION chambers_approve(text, integer, integer, text, text, bytea, boolean) "
+        f"TO {judge}",
         f"GRANT UPDATE ({', '.join(_LETTER_COLUMNS_JUDGE)}) ON letters TO {judge}",
-        f"GRANT INSERT, UPDATE, DELETE ON users, clauses, addressees TO {admin}",
-        _TRANSITION_CHECK,
+        f"GRANT INSERT, UPDATE ON users TO {admin}",
+        f"GRANT INSERT, UPDATE, DELETE ON clauses, addressees TO {admin}",
         # Row-level security where it helps: a login writes comments and versions in its own name.
         "ALTER TABLE comments ENABLE ROW LEVEL SECURITY",
         "DROP POLICY IF EXISTS comments_read ON comments",
         "CREATE POLICY comments_read ON comments FOR SELECT USING (true)",
         "DROP POLICY IF EXISTS comments_own ON comments",
-        "CREATE POLICY comments_own ON comments FOR INSERT WITH CHECK (author = current_user)",
+        "CREATE POLICY comments_own ON comments FOR INSERT WITH CHECK (author = session_user)",
         "ALTER TABLE letter_versions ENABLE ROW LEVEL SECURITY",
         "DROP POLICY IF EXISTS versions_read ON letter_versions",
         "CREATE POLICY versions_read ON letter_versions FOR SELECT USING (true)",
         "DROP POLICY IF EXISTS versions_own ON letter_versions",
-        "CREATE POLICY versions_own ON letter_versions FOR INSERT WITH CHECK (author = current_user)",
-        "ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY",
-        "DROP POLICY IF EXISTS audit_read ON audit_log",
-        "CREATE POLICY audit_read ON audit_log FOR SELECT USING (true)",
+        "CREATE POLICY versions_own ON letter_versions FOR INSERT WITH CHECK (author = session_user)",
         "DROP POLICY IF EXISTS audit_own ON audit_log",
-        "CREATE POLICY audit_own ON audit_log FOR INSERT WITH CHECK (actor = current_user)",
     ]
     return sql
 
@@ -224,6 +194,8 @@ def _ensure_login(conn: Connection, user: str, role: str, password: str | None) 
         if other != group:
             conn.exec_driver_sql(f"REVOKE {other} FROM {ident}")
     conn.exec_driver_sql(f"GRANT {group} TO {ident}")
+    for setting, value in LOGIN_SETTINGS.items():
+        conn.exec_driver_sql(f"ALTER ROLE {ident} SET {setting} = '{value}'")
     return f"login {user} in {group}"
 
 

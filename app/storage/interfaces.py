@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from app.core.audit import AuditReference
 from app.core.records import (
     AddressBookEntry,
     Approval,
@@ -84,7 +85,8 @@ class CommentRepository(Protocol):
 
 
 class UserRepository(Protocol):
-    def add(self, user: User, at: dt.datetime) -> None: ...
+    def add(self, user: User, at: dt.datetime, actor: str | None = None) -> None:
+        """Add ``user``; ``actor`` (the admin, or the first user itself) is recorded in the audit log."""
 
     def get(self, name: str) -> User | None: ...
 
@@ -119,6 +121,12 @@ class AuditLog(Protocol):
                at: dt.datetime) -> AuditEvent: ...
 
     def events(self, letter_id: int | None = None) -> Iterator[AuditEvent]: ...
+
+    def head(self) -> tuple[int, str]:
+        """(how many events the chain holds, the newest hash), kept beside the log by every append."""
+
+    def references(self) -> list[AuditReference]:
+        """The rows that recorded the audit event that wrote them."""
 
 
 class Meta(Protocol):

@@ -2,12 +2,15 @@
 
 The migrations in ``migrations/versions`` create them; keep the two in step.
 Times are stored as ISO-8601 UTC text so that both engines return them byte for byte
-(the audit chain hashes them).
+(the audit chain hashes them). ``audit_id``/``audit_hash`` link a row to the audit event that
+recorded it (0: written before migration 0003); on PostgreSQL the current version and the approval
+of a letter are also foreign keys (migration 0003), which SQLite cannot add to an existing table.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     ForeignKey,
     Integer,
@@ -36,6 +39,8 @@ users = Table(
     Column("full_name", String(200), nullable=False, server_default=""),
     Column("signature_png", LargeBinary, nullable=True),
     Column("created_at", TIME, nullable=False),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
 )
 
 letters = Table(
@@ -54,6 +59,8 @@ letters = Table(
     Column("updated_by", String(63), nullable=False),
     Column("updated_at", TIME, nullable=False),
     Column("approval_id", Integer, nullable=True),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
 )
 
 letter_versions = Table(
@@ -67,6 +74,8 @@ letter_versions = Table(
     Column("template_id", String(64), nullable=False),
     Column("template_version", String(32), nullable=False),
     Column("template_sha256", String(64), nullable=False),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
 )
 
 approvals = Table(
@@ -80,6 +89,9 @@ approvals = Table(
     Column("docx", LargeBinary, nullable=False),
     Column("voided_at", TIME, nullable=True),
     Column("voided_by", String(63), nullable=True),
+    Column("signed", Boolean, nullable=False, server_default="0"),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
 )
 
 comments = Table(
@@ -92,6 +104,8 @@ comments = Table(
     Column("text", Text, nullable=False),
     Column("paragraph", String(200), nullable=True),
     Column("kind", String(20), nullable=False, server_default="comment"),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
 )
 
 audit_log = Table(

@@ -10,8 +10,10 @@ entirely or leaves nothing behind, and a lost connection surfaces as ``StorageUn
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Row, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
-from app.core.audit import GENESIS, canonical, event_hash
+from app.core.audit import GENESIS, AuditReference, canonical, event_hash
 from app.core.errors import ChambersError
 from app.core.records import (
     AddressBookEntry,
@@ -49,7 +51,11 @@ from app.storage import schema as s
 from app.storage.interfaces import KEEP, NewVersion
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-_AUDIT_LOCK = 0x43484D42  # "CHMB": serialises appends to the audit chain on PostgreSQL
+# Every PostgreSQL session: a lock held elsewhere (a clerk's open transaction on a letter or on
+# the audit head) makes a statement give up after LOCK_TIMEOUT instead of waiting for ever.
+LOCK_TIMEOUT, STATEMENT_TIMEOUT = "5s", "30s"
+_LOCKED = ("55P03", "57014")  # lock_not_available, query_canceled (statement_timeout)
+_SIGNATURE_PART = "word/media/chambers-signature.png"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -95,7 +101,9 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                         connect_args={"connect_timeout": 10, "application_name": "chambers"})
+                         connect_args={"connect_timeout": 10, "application_name": "chambers",
+                                       "options": f"-c lock_timeout={LOCK_TIMEOUT} "
+                                                  f"-c statement_timeout={STATEMENT_TIMEOUT}"})
 
 
 def _unavailable(exc: DBAPIError, location: str) -> StorageUnavailable:
@@ -106,6 +114,13 @@ def _unavailable(exc: DBAPIError, location: str) -> StorageUnavailable:
 def _refused(exc: DBAPIError) -> Refused:
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     return Refused(f"the database refused the change: {reason}")
+
+
+def _held(exc: DBAPIError, location: str) -> StorageUnavailable:
+    what = "waited longer than " + (LOCK_TIMEOUT if _sqlstate(exc) == "55P03" else STATEMENT_TIMEOUT)
+    return StorageUnavailable(
+        f"someone is holding this letter (or the audit log) in another session of the database ({location}); "
+        f"Chambers {what} and gave up, and nothing was changed: try again in a moment")
 
 
 def _sqlstate(exc: DBAPIError) -> str:
@@ -135,6 +150,8 @@ class SqlStore:
         except IntegrityError as exc:
             raise Refused(f"the database refused the change: {str(exc.orig).strip().splitlines()[0]}") from exc
         except (ProgrammingError, DBAPIError) as exc:
+            if _sqlstate(exc) in _LOCKED:
+                raise _held(exc, self.location) from exc
             if _sqlstate(exc) in ("42501",) or "insufficient_privilege" in str(exc) or \
                     "permission denied" in str(exc) or "violates row-level security" in str(exc):
                 raise _refused(exc) from exc
@@ -168,17 +185,37 @@ class SqlStore:
         with self.write() as tx:
             for version in versions:
                 tx.letters.create(version, Status.DRAFT)
+            if versions:
+                tx.audit.append(versions[0].author, "created_many", None, {"letters": len(versions)},
+                                versions[0].at)
+
+
+class _Pending:
+    """Rows this transaction wrote that the next audit event must vouch for."""
+
+    def __init__(self) -> None:
+        self.versions: list[tuple[int, int]] = []
+        self.comments: list[int] = []
+        self.approvals: list[int] = []
+        self.users: list[str] = []
+
+    def take(self) -> dict[str, list[Any]]:
+        taken = {"versions": [list(v) for v in self.versions], "comments": list(self.comments),
+                 "approvals": list(self.approvals), "users": list(self.users)}
+        self.__init__()  # type: ignore[misc]
+        return taken
 
 
 class _Tx:
     def __init__(self, conn: Connection, dialect: str) -> None:
         self.conn = conn
-        self.letters = _Letters(conn, dialect)
-        self.comments = _Comments(conn)
-        self.users = _Users(conn)
+        pending = _Pending()
+        self.audit = _Audit(conn, dialect, pending)
+        self.letters = _Letters(conn, dialect, pending)
+        self.comments = _Comments(conn, pending)
+        self.users = _Users(conn, dialect, pending, self.audit)
         self.clauses = _Clauses(conn)
         self.addresses = _Addresses(conn)
-        self.audit = _Audit(conn, dialect)
         self.meta = _Meta(conn)
 
 
@@ -216,9 +253,10 @@ def _tokens(search: str) -> list[str]:
 
 
 class _Letters:
-    def __init__(self, conn: Connection, dialect: str) -> None:
+    def __init__(self, conn: Connection, dialect: str, pending: _Pending) -> None:
         self.conn = conn
         self.dialect = dialect
+        self.pending = pending
 
     def _version_row(self, letter_id: int, number: int, v: NewVersion) -> dict[str, Any]:
         return {
@@ -237,6 +275,7 @@ class _Letters:
         ).returning(s.letters.c.id))
         letter_id = int(result.scalar_one())
         self.conn.execute(s.letter_versions.insert().values(**self._version_row(letter_id, 1, version)))
+        self.pending.versions.append((letter_id, 1))
         return self.get(letter_id)
 
     def get(self, letter_id: int) -> LetterSummary:
@@ -271,6 +310,7 @@ class _Letters:
                 self.conn.execute(s.letter_versions.insert().values(**self._version_row(current.id, number, version)))
         except IntegrityError:
             raise self._conflict(current) from None
+        self.pending.versions.append((current.id, number))
         values: dict[str, Any] = {
             "version": number, "status": status.value, "subject": version.subject,
             "search_text": version.search_text, "template_id": version.template_id,
@@ -331,9 +371,19 @@ class _Letters:
 
     def add_approval(self, letter_id: int, version: int, approver: str, at: dt.datetime,
                      content_sha256: str, docx: bytes) -> Approval:
-        approval_id = self.conn.execute(s.approvals.insert().values(
-            letter_id=letter_id, version=version, approver=approver, approved_at=iso(at),
-            content_sha256=content_sha256, docx=docx).returning(s.approvals.c.id)).scalar_one()
+        signed = _carries_signature(docx)
+        if self.dialect == "postgresql":
+            # Through the definer function only: it stamps the login as approver and checks that
+            # a signature image goes only on a letter its judge signs.
+            approval_id = self.conn.execute(
+                text("SELECT chambers_approve(:approver, :letter, :version, :at, :sha, :docx, :signed)"),
+                {"approver": approver, "letter": letter_id, "version": version, "at": iso(at),
+                 "sha": content_sha256, "docx": docx, "signed": signed}).scalar_one()
+        else:
+            approval_id = self.conn.execute(s.approvals.insert().values(
+                letter_id=letter_id, version=version, approver=approver, approved_at=iso(at),
+                content_sha256=content_sha256, docx=docx, signed=signed).returning(s.approvals.c.id)).scalar_one()
+        self.pending.approvals.append(int(approval_id))
         return self.approval(int(approval_id))
 
     def approval(self, approval_id: int) -> Approval:
@@ -353,20 +403,27 @@ class _Letters:
         return [_approval(r) for r in rows]
 
     def void_approval(self, approval_id: int, by: str, at: dt.datetime) -> None:
+        if self.dialect == "postgresql":
+            # The edit already voided it in the database (letters trigger); this records nothing
+            # new for a member login and refuses to void an approval the letter still holds.
+            self.conn.execute(text("SELECT chambers_void_approval(:by, :id)"), {"by": by, "id": approval_id})
+            return
         self.conn.execute(s.approvals.update().where(and_(
             s.approvals.c.id == approval_id, s.approvals.c.voided_at.is_(None)))
             .values(voided_at=iso(at), voided_by=by))
 
 
 class _Comments:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, pending: _Pending) -> None:
         self.conn = conn
+        self.pending = pending
 
     def add(self, letter_id: int, version: int, author: str, at: dt.datetime, text: str,
             paragraph: str | None = None, kind: str = "comment") -> Comment:
         comment_id = self.conn.execute(s.comments.insert().values(
             letter_id=letter_id, version=version, author=author, created_at=iso(at), text=text,
             paragraph=paragraph, kind=kind).returning(s.comments.c.id)).scalar_one()
+        self.pending.comments.append(int(comment_id))
         return Comment(int(comment_id), letter_id, version, author, at, text, paragraph, kind)
 
     def of(self, letter_id: int) -> list[Comment]:
@@ -377,27 +434,62 @@ class _Comments:
 
 
 class _Users:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, dialect: str, pending: _Pending, audit: _Audit) -> None:
         self.conn = conn
+        self.dialect = dialect
+        self.pending = pending
+        self.audit = audit
 
-    def add(self, user: User, at: dt.datetime) -> None:
+    def audited(self, actor: str, action: str, name: str, detail: dict[str, Any], at: dt.datetime) -> None:
+        """Record an admin's change to user ``name``; every method that changes a user calls it, so
+        no caller can change a user without an audit event."""
+        self.pending.users.append(name)
+        self.audit.append(actor, action, None, {"user": name, **detail}, at)
+
+    def add(self, user: User, at: dt.datetime, actor: str | None = None) -> None:
+        """Add ``user`` as ``actor`` (the admin; the very first user adds itself), audited."""
         if self.get(user.name) is not None:
             raise Refused(f"there is already a user called {user.name}")
         self.conn.execute(s.users.insert().values(name=user.name, role=user.role.value, full_name=user.full_name,
                                                   signature_png=user.signature_png, created_at=iso(at)))
+        self.audited(actor or user.name, "user_added", user.name,
+                     {"role": user.role.value, "full_name": user.full_name,
+                      "signature": _digest(user.signature_png)}, at)
+
+    def _select(self) -> Any:
+        columns = [c for c in s.users.c if c.name != "signature_png"]
+        if self.dialect == "postgresql":
+            # Only the judge's own login (or the owner's) reads a signature image.
+            return select(*columns, func.chambers_signature(s.users.c.name).label("signature_png"))
+        return select(*columns, s.users.c.signature_png)
+
+    @staticmethod
+    def _user(row: Row[Any]) -> User:
+        return User(row.name, Role(row.role), row.full_name, bytes(row.signature_png) if row.signature_png else None)
 
     def get(self, name: str) -> User | None:
-        row = self.conn.execute(select(s.users).where(s.users.c.name == name)).first()
-        return None if row is None else User(row.name, Role(row.role), row.full_name,
-                                             bytes(row.signature_png) if row.signature_png else None)
+        row = self.conn.execute(self._select().where(s.users.c.name == name)).first()
+        return None if row is None else self._user(row)
 
     def list(self) -> list[User]:
-        rows = self.conn.execute(select(s.users).order_by(s.users.c.name))
-        return [User(r.name, Role(r.role), r.full_name, bytes(r.signature_png) if r.signature_png else None)
-                for r in rows]
+        return [self._user(r) for r in self.conn.execute(self._select().order_by(s.users.c.name))]
 
     def count(self) -> int:
         return int(self.conn.execute(select(func.count()).select_from(s.users)).scalar_one())
+
+
+def _digest(data: bytes | None) -> str | None:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest() if data else None
+
+
+def _carries_signature(docx: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            return _SIGNATURE_PART in package.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def _clause(row: Row[Any]) -> Clause:
@@ -467,24 +559,59 @@ class _Addresses:
 
 
 class _Audit:
-    def __init__(self, conn: Connection, dialect: str) -> None:
+    def __init__(self, conn: Connection, dialect: str, pending: _Pending) -> None:
         self.conn = conn
         self.dialect = dialect
+        self.pending = pending
 
     def append(self, actor: str, action: str, letter_id: int | None, detail: dict[str, Any],
                at: dt.datetime) -> AuditEvent:
+        """Chain an event onto the head kept in chambers_meta, move the head, and link the rows this
+        transaction wrote (and the letter) to it, all in the caller's transaction."""
+        vouch = self.pending.take()
+        detail_text = canonical(detail)
         if self.dialect == "postgresql":
-            self.conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK})
-        last = self.conn.execute(select(s.audit_log.c.id, s.audit_log.c.hash)
-                                 .order_by(s.audit_log.c.id.desc()).limit(1)).first()
-        event_id = last.id + 1 if last else 1
-        prev = last.hash if last else GENESIS
-        at_text, detail_text = iso(at), canonical(detail)
+            row = self.conn.execute(
+                text("SELECT * FROM chambers_audit_append(:actor, :action, :letter, :detail, "
+                     "CAST(:vouch AS jsonb))"),
+                {"actor": actor, "action": action, "letter": letter_id, "detail": detail_text,
+                 "vouch": json.dumps(vouch)}).one()
+            return AuditEvent(row.event_id, row.event_at, row.event_actor, action, letter_id, detail_text,
+                              row.event_prev, row.event_hash)
+        count, prev = self.head()
+        last = self.conn.execute(select(func.max(s.audit_log.c.id))).scalar()
+        # After a row was slipped in behind the application's back the next id steps over it,
+        # while the chain itself goes on from the head: one junk row does not break what follows.
+        event_id = int(last or 0) + 1
+        at_text = iso(at)
         digest = event_hash(prev, event_id, at_text, actor, action, letter_id, detail_text)
         self.conn.execute(s.audit_log.insert().values(id=event_id, at=at_text, actor=actor, action=action,
                                                       letter_id=letter_id, detail=detail_text,
                                                       prev_hash=prev, hash=digest))
+        meta = _Meta(self.conn)
+        meta.set("audit_head", digest)
+        meta.set("audit_count", str(count + 1))
+        link = {"audit_id": event_id, "audit_hash": digest}
+        if letter_id is not None:
+            self.conn.execute(s.letters.update().where(s.letters.c.id == letter_id).values(**link))
+        for letter, number in vouch["versions"]:
+            self.conn.execute(s.letter_versions.update().where(and_(
+                s.letter_versions.c.letter_id == letter, s.letter_versions.c.number == number,
+                s.letter_versions.c.audit_id.is_(None))).values(**link))
+        for table, key, wanted in ((s.comments, s.comments.c.id, vouch["comments"]),
+                                   (s.approvals, s.approvals.c.id, vouch["approvals"]),
+                                   (s.users, s.users.c.name, vouch["users"])):
+            if wanted:
+                self.conn.execute(table.update().where(key.in_(wanted)).values(**link))
         return AuditEvent(event_id, at_text, actor, action, letter_id, detail_text, prev, digest)
+
+    def head(self) -> tuple[int, str]:
+        """(how many events the chain holds, hash of the newest), as the last append left them."""
+        meta = _Meta(self.conn)
+        count, head = meta.get("audit_count"), meta.get("audit_head")
+        if count is None or head is None:
+            return 0, GENESIS
+        return int(count), head
 
     def events(self, letter_id: int | None = None) -> Iterator[AuditEvent]:
         query = select(s.audit_log).order_by(s.audit_log.c.id)
@@ -492,6 +619,25 @@ class _Audit:
             query = query.where(s.audit_log.c.letter_id == letter_id)
         for r in self.conn.execute(query):
             yield AuditEvent(r.id, r.at, r.actor, r.action, r.letter_id, r.detail, r.prev_hash, r.hash)
+
+    def references(self) -> list[AuditReference]:
+        """Every row that vouches for an audit event (or should): what it is, and the id and hash it
+        recorded (``None`` when it recorded none)."""
+        found: list[AuditReference] = []
+        for r in self.conn.execute(select(s.letters.c.id, s.letters.c.audit_id, s.letters.c.audit_hash)):
+            found.append(AuditReference(f"letter {r.id}", r.audit_id, r.audit_hash, newest=True))
+        for r in self.conn.execute(select(s.letter_versions.c.letter_id, s.letter_versions.c.number,
+                                          s.letter_versions.c.audit_id, s.letter_versions.c.audit_hash)):
+            found.append(AuditReference(f"version {r.number} of letter {r.letter_id}", r.audit_id, r.audit_hash))
+        for r in self.conn.execute(select(s.approvals.c.id, s.approvals.c.letter_id, s.approvals.c.audit_id,
+                                          s.approvals.c.audit_hash)):
+            found.append(AuditReference(f"approval {r.id} of letter {r.letter_id}", r.audit_id, r.audit_hash))
+        for r in self.conn.execute(select(s.comments.c.id, s.comments.c.letter_id, s.comments.c.audit_id,
+                                          s.comments.c.audit_hash)):
+            found.append(AuditReference(f"comment {r.id} on letter {r.letter_id}", r.audit_id, r.audit_hash))
+        for r in self.conn.execute(select(s.users.c.name, s.users.c.audit_id, s.users.c.audit_hash)):
+            found.append(AuditReference(f"user {r.name}", r.audit_id, r.audit_hash))
+        return found
 
 
 class _Meta:
