@@ -12,7 +12,7 @@ from sqlalchemy import text
 from app.bootstrap import Services
 from app.core.workflow import Conflict, Role, Status
 from tests.conftest import sample_data
-from tests.storage.dbfixtures import as_user, db_url, office, postgres_template  # noqa: F401
+from tests.storage.dbfixtures import as_user, db_url, office, postgres_template, postgres_url  # noqa: F401
 
 
 def edited(subject: str) -> dict[str, Any]:
@@ -136,3 +136,34 @@ def test_a_kept_version_cannot_be_changed_even_behind_the_apps_back(db_url: str)
             conn.execute(text("DELETE FROM letter_versions WHERE letter_id = :l AND number = 2"), {"l": letter.id})
     finally:
         clerk.close()
+
+
+@pytest.mark.postgres
+def test_a_clerks_own_login_replaces_only_their_own_working_copy(postgres_url: str) -> None:  # noqa: F811
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    from app.bootstrap import services
+    from app.storage.database import init_roles
+    from tests.storage.test_postgres_roles import login_url
+
+    admin = office(postgres_url)
+    admin.users.add("bob", Role.CLERK)
+    init_roles(admin.store, {u.name: u.role.value for u in admin.users.list()})  # type: ignore[arg-type]
+    admin.close()
+    ann = services(login_url(postgres_url, "ann"))
+    try:
+        letter = ann.drafts.create("officials-concern", sample_data())
+        version = autosave(ann, letter.id, 3, 1)
+        assert (version, kept(ann, letter.id)) == (4, [1, 4])
+        assert ann.drafts.audit_check()[1] is None
+    finally:
+        ann.close()
+    engine = create_engine(login_url(postgres_url, "bob"))
+    try:
+        with pytest.raises(DBAPIError, match=r"never changed|row-level security|permission denied"), \
+                engine.begin() as conn:
+            conn.execute(text("UPDATE letter_versions SET number = 99, audit_id = NULL, audit_hash = NULL "
+                              "WHERE letter_id = :l AND number = 4"), {"l": letter.id})
+    finally:
+        engine.dispose()
