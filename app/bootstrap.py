@@ -58,7 +58,8 @@ def database_url(explicit: str | None = None) -> str:
 
 
 def journal_folder(url: str) -> Path:
-    """The recovery journal lives next to the database (or in the data folder for a server)."""
+    """The recovery journals live next to the database (or in the data folder for a server),
+    one folder per user below this one."""
     if url.startswith("sqlite:///") and not url.endswith(":memory:"):
         db = Path(url.removeprefix("sqlite:///"))
         return db.with_name(db.stem + ".recovery")
@@ -123,7 +124,7 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
 
     if store.login()[1]:
         seed(store, library)
-    journal = Journal(journal_folder(url))
+    journal = Journal(journal_folder(url), lambda: actor().name)
     return Services(
         store=store, library=library, journal=journal,
         drafts=Drafts(store, library, journal, actor),

@@ -74,10 +74,12 @@ def _print_summaries(rows: list[LetterSummary], as_json: bool) -> None:
     if not rows:
         print("No letters.")
         return
-    print(f"{'ID':>5}  {'STATUS':<17} {'VER':>3}  {'UPDATED':<16} {'BY':<12} SUBJECT")
+    print(f"{'ID':>5}  {'STATUS':<17} {'VER':>3}  {'UPDATED':<16} {'BY':<12} {'WAITING FOR':<12} SUBJECT")
     for r in rows:
         subject = r.subject if len(r.subject) <= 60 else r.subject[:57] + "..."
-        print(f"{r.id:>5}  {r.status.label:<17} {r.version:>3}  {_time(r.updated_at):<16} {r.updated_by:<12} {subject}")
+        waiting = (r.waiting_for or "any judge") if r.status is Status.IN_REVIEW else ""
+        print(f"{r.id:>5}  {r.status.label:<17} {r.version:>3}  {_time(r.updated_at):<16} {r.updated_by:<12} "
+              f"{waiting:<12} {subject}")
 
 
 # --- drafts ------------------------------------------------------------------------------------
@@ -88,6 +90,11 @@ def cmd_new(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_list(args: argparse.Namespace, s: Services) -> int:
+    if args.waiting_for:
+        if args.status:
+            raise Refused("--waiting-for lists letters in review; leave out --status")
+        _print_summaries(s.drafts.waiting_for(args.waiting_for, args.search), args.json)
+        return EXIT_OK
     status = Status(args.status) if args.status else None
     _print_summaries(s.drafts.find(status, args.search), args.json)
     return EXIT_OK
@@ -115,7 +122,8 @@ def cmd_show(args: argparse.Namespace, s: Services) -> int:
 def cmd_update(args: argparse.Namespace, s: Services) -> int:
     data = read_json(args.data)
     before = s.drafts.get(args.id)
-    letter = s.drafts.update(args.id, data, args.expect_version, note=args.note or "")
+    letter = s.drafts.update(args.id, data, args.expect_version, note=args.note or "",
+                             save_point=not args.working_copy)
     print(f"Saved letter {letter.id} as version {letter.version} ({letter.status.label})")
     approval = before.approval
     if approval is not None and approval.voided_at is None and letter.approval_id is None:
@@ -223,7 +231,36 @@ def cmd_users_add(args: argparse.Namespace, s: Services) -> int:
 def cmd_users_list(args: argparse.Namespace, s: Services) -> int:
     for user in s.users.list():
         extra = " (signature on file)" if user.signature_png else ""
+        extra += "" if user.active else " (deactivated)"
         print(f"{user.name:<16} {user.role.value:<6} {user.full_name}{extra}")
+    return EXIT_OK
+
+
+def cmd_users_role(args: argparse.Namespace, s: Services) -> int:
+    print(_sentence(s.users.set_role(args.name, Role(args.role))))
+    return EXIT_OK
+
+
+def cmd_users_deactivate(args: argparse.Namespace, s: Services) -> int:
+    print(_sentence(s.users.deactivate(args.name)))
+    return EXIT_OK
+
+
+def cmd_users_activate(args: argparse.Namespace, s: Services) -> int:
+    print(_sentence(s.users.activate(args.name)))
+    return EXIT_OK
+
+
+def cmd_users_signature(args: argparse.Namespace, s: Services) -> int:
+    if args.clear:
+        png = None
+    else:
+        try:
+            png = args.file.read_bytes()
+        except OSError as exc:
+            err(_sentence(f"{args.file}: cannot be read ({exc.strerror or exc})"))
+            return EXIT_FAILED
+    print(_sentence(s.users.set_signature(args.name, png)))
     return EXIT_OK
 
 
@@ -295,7 +332,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     common.add_argument("--db", metavar="URL", default=None,
                         help="database URL (default: $CHAMBERS_DATABASE_URL, else the local SQLite file)")
     common.add_argument("--as", dest="as_user", metavar="NAME", default=None,
-                        help="act as this user (SQLite; remembered the first time)")
+                        help="act as this user for this command only (SQLite)")
     json_flag = argparse.ArgumentParser(add_help=False)
     json_flag.add_argument("--json", action="store_true", help="print JSON")
 
@@ -314,6 +351,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = add(d, "list", cmd_list, "the letters, newest first", (json_flag,))
     p.add_argument("--status", choices=[s.value for s in Status])
     p.add_argument("--search", metavar="TEXT", help="words in the subject or text (prefix match)")
+    p.add_argument("--waiting-for", metavar="JUDGE",
+                   help="the review queue of this judge: letters in review they sign, or that any judge may take")
     p = add(d, "show", cmd_show, "one letter: status, versions, comments", (json_flag,))
     p.add_argument("id", type=int)
     p = add(d, "update", cmd_update, "save new letter JSON as the next version")
@@ -322,6 +361,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--expect-version", required=True, type=int,
                    help="the version your edit started from; a newer one in the database is a conflict")
     p.add_argument("--note", default="")
+    p.add_argument("--working-copy", action="store_true",
+                   help="save as your working copy (your next save replaces it) instead of a history version")
     p = add(d, "submit", cmd_submit, "send a letter for review")
     p.add_argument("id", type=int)
     p.add_argument("--expect-version", type=int, default=None)
@@ -370,6 +411,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--signature", type=Path, help="a PNG of the judge's signature")
     p.add_argument("--password", help="PostgreSQL: the password of the user's database login")
     add(u, "list", cmd_users_list, "the users")
+    p = add(u, "role", cmd_users_role, "give a user another role (admins; never the last admin away)")
+    p.add_argument("name")
+    p.add_argument("role", choices=[r.value for r in Role])
+    p = add(u, "deactivate", cmd_users_deactivate, "stop a user from acting; their history stays (admins)")
+    p.add_argument("name")
+    p = add(u, "activate", cmd_users_activate, "let a deactivated user act again (admins)")
+    p.add_argument("name")
+    p = add(u, "signature", cmd_users_signature, "set (FILE.png) or remove (--clear) a judge's signature image")
+    p.add_argument("name")
+    image = p.add_mutually_exclusive_group(required=True)
+    image.add_argument("file", nargs="?", type=Path, help="a PNG of the signature")
+    image.add_argument("--clear", action="store_true", help="remove the signature image")
 
     audit = commands.add_parser("audit", help="the audit log")
     a = audit.add_subparsers(dest="audit_command", metavar="ACTION")

@@ -22,15 +22,21 @@ class User:
     role: Role
     full_name: str = ""
     signature_png: bytes | None = field(default=None, repr=False)
+    active: bool = True     # a deactivated user keeps their history but can no longer act
 
     @property
     def shown(self) -> str:
         return self.full_name or self.name
 
+    def signs_as(self, signatory: str) -> bool:
+        """Whether a letter whose signatory is ``signatory`` is signed by this user."""
+        wanted = " ".join(signatory.split()).casefold()
+        return bool(wanted) and wanted in (self.name.casefold(), " ".join(self.full_name.split()).casefold())
+
 
 @dataclass(frozen=True)
 class LetterSummary:
-    """One row of the drafts browser."""
+    """One row of the drafts browser: everything a row shows, read in one query."""
 
     id: int
     status: Status
@@ -45,6 +51,15 @@ class LetterSummary:
     updated_by: str
     updated_at: dt.datetime
     approval_id: int | None = None
+    signatory: str = ""                  # the name in the letter's signature block
+    addressees: tuple[str, ...] = ()     # the addressees' names, in the letter's order
+    letter_date: dt.date | None = None   # the date the letter bears
+    judge: str | None = None             # the active judge user who is the signatory, if any
+
+    @property
+    def waiting_for(self) -> str | None:
+        """In review: the judge it waits for (None: any judge, the signatory is no user). Else None."""
+        return self.judge if self.status is Status.IN_REVIEW else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -53,7 +68,10 @@ class LetterSummary:
             "template_sha256": self.template_sha256, "subject": self.subject,
             "created_by": self.created_by, "created_at": self.created_at.isoformat(),
             "updated_by": self.updated_by, "updated_at": self.updated_at.isoformat(),
-            "approved": self.approval_id is not None,
+            "approved": self.approval_id is not None, "signatory": self.signatory,
+            "addressees": list(self.addressees),
+            "date": self.letter_date.isoformat() if self.letter_date else None,
+            "judge": self.judge, "waiting_for": self.waiting_for,
         }
 
 
@@ -70,11 +88,12 @@ class LetterVersion:
     template_id: str
     template_version: str
     template_sha256: str
+    working: bool = False    # its author's working copy: their next autosave amends it
 
     def to_json(self) -> dict[str, Any]:
         return {"letter": self.letter_id, "version": self.number, "author": self.author,
                 "at": self.created_at.isoformat(), "note": self.note, "template": self.template_id,
-                "template_version": self.template_version}
+                "template_version": self.template_version, "working": self.working}
 
 
 @dataclass(frozen=True)

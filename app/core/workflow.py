@@ -45,6 +45,7 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_CLAUSES = "manage_clauses"
     MANAGE_PACKS = "manage_packs"
+    MANAGE_ADDRESS_BOOK = "manage_address_book"
 
     @property
     def phrase(self) -> str:
@@ -57,13 +58,16 @@ _PHRASES = {
     Action.APPROVE: "approve letters", Action.EXPORT_FINAL: "export the final letter",
     Action.EXPORT_DRAFT: "export draft copies", Action.MANAGE_USERS: "manage users",
     Action.MANAGE_CLAUSES: "manage the clause bank", Action.MANAGE_PACKS: "manage template packs",
+    Action.MANAGE_ADDRESS_BOOK: "change the address book",
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
-    Role.CLERK: frozenset({Action.CREATE, Action.EDIT, Action.SUBMIT, Action.COMMENT, Action.EXPORT_DRAFT}),
+    Role.CLERK: frozenset({Action.CREATE, Action.EDIT, Action.SUBMIT, Action.COMMENT, Action.EXPORT_DRAFT,
+                           Action.MANAGE_ADDRESS_BOOK}),
     Role.JUDGE: frozenset({Action.COMMENT, Action.REQUEST_CHANGES, Action.APPROVE, Action.EXPORT_FINAL,
                            Action.EXPORT_DRAFT}),
-    Role.ADMIN: frozenset({Action.MANAGE_USERS, Action.MANAGE_CLAUSES, Action.MANAGE_PACKS}),
+    Role.ADMIN: frozenset({Action.MANAGE_USERS, Action.MANAGE_CLAUSES, Action.MANAGE_PACKS,
+                           Action.MANAGE_ADDRESS_BOOK}),
 }
 
 # (status before, action) -> status after; a pair that is absent is not allowed.
@@ -92,7 +96,10 @@ _WHY_NOT = {
 
 # Actions that do not depend on (or change) the letter's status.
 _STATUS_FREE = frozenset({Action.COMMENT, Action.EXPORT_DRAFT, Action.CREATE, Action.MANAGE_USERS,
-                          Action.MANAGE_CLAUSES, Action.MANAGE_PACKS})
+                          Action.MANAGE_CLAUSES, Action.MANAGE_PACKS, Action.MANAGE_ADDRESS_BOOK})
+
+# An edit to a letter in one of these states withdraws the judge's approval of it.
+_APPROVED = frozenset({Status.APPROVED, Status.EXPORTED})
 
 
 class Refused(ChambersError):
@@ -125,11 +132,14 @@ def may(role: Role, action: Action) -> bool:
     return action in PERMISSIONS[role]
 
 
-def check_role(name: str, role: Role, action: Action) -> None:
-    if not may(role, action):
-        allowed = [r.value for r in Role if may(r, action)]
-        raise Refused(f"{name} is {_article(role.value)} and {_article(role.value)} may not {action.phrase}; "
-                      f"that needs {' or '.join(_article(r) for r in allowed)}")
+def voids_approval(status: Status) -> bool:
+    """Whether an edit to a letter in ``status`` withdraws its approval (the window asks first)."""
+    return status in _APPROVED
+
+
+def reviewers() -> frozenset[Role]:
+    """The roles whose comments and decisions count as a review of the letter."""
+    return frozenset(r for r in Role if may(r, Action.APPROVE))
 
 
 def next_status(status: Status, action: Action) -> Status:
@@ -138,9 +148,13 @@ def next_status(status: Status, action: Action) -> Status:
         return status
     after = TRANSITIONS.get((status, action))
     if after is None:
-        why = _WHY_NOT.get(action, f"a letter that is {status.label} cannot be changed that way")
-        raise Refused(f"the letter is {status.label}: {why}")
+        raise Refused(_why_not_now(status, action))
     return after
+
+
+def _why_not_now(status: Status, action: Action) -> str:
+    why = _WHY_NOT.get(action, f"a letter that is {status.label} cannot be changed that way")
+    return f"the letter is {status.label}: {why}"
 
 
 class Verdict(NamedTuple):
@@ -164,8 +178,7 @@ def verdict(role: Role, status: Status | None, action: Action) -> Verdict:
     if status is None or action in _STATUS_FREE:
         return Verdict(True, "")
     if (status, action) not in TRANSITIONS:
-        why = _WHY_NOT.get(action, f"a letter that is {status.label} cannot be changed that way")
-        return Verdict(False, f"the letter is {status.label}: {why}")
+        return Verdict(False, _why_not_now(status, action))
     return Verdict(True, "")
 
 
@@ -173,7 +186,18 @@ def _article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
+def _refuse(name: str, role: Role, action: Action, answer: Verdict) -> None:
+    if not answer.allowed:
+        raise Refused(f"{name} is {_article(role.value)} and {answer.why}" if not may(role, action)
+                      else answer.why)
+
+
 def check(name: str, role: Role, action: Action, status: Status) -> Status:
-    """Role and state checked together; the status the letter moves to."""
-    check_role(name, role, action)
+    """``verdict``, raised as ``Refused`` naming the person; the status the letter moves to."""
+    _refuse(name, role, action, verdict(role, status, action))
     return next_status(status, action)
+
+
+def check_role(name: str, role: Role, action: Action) -> None:
+    """The role alone, before the letter is read: ``verdict`` on no letter."""
+    _refuse(name, role, action, verdict(role, None, action))

@@ -1,9 +1,12 @@
 """Drafting and review: the letters' use cases, shared by the window and the command line.
 
-Every save is a new immutable version; a save that started from an older version than the
+Every save counts the letter's version up; a save that started from an older version than the
 database holds is refused with a ``Conflict`` naming who saved in between (never a silent
-overwrite). An edit is recorded in the recovery journal before it is sent to the database
-and leaves it only once committed, so a lost connection or a crash never loses it.
+overwrite). The history keeps versions that mean something: an author's autosaves replace
+their working copy, and a history version is made at each workflow step (submit, review,
+approval, export, a comment), when a different person edits, and at an explicit save point.
+An edit is recorded in the recovery journal before it is sent to the database and leaves it only
+once committed, so a lost connection or a crash never loses it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from app.core.workflow import (
     StorageUnavailable,
     check,
     check_role,
+    reviewers,
+    voids_approval,
 )
 from app.rendering.engine import CompiledPack
 from app.rendering.pdf import PdfConverter
@@ -119,7 +124,8 @@ class Drafts:
         version = NewVersion(
             data=letter.to_data(), subject=letter.subject, search_text=_search_text(letter),
             template_id=pack.id, template_version=pack.version, template_sha256=pack.sha256,
-            author=self.user.name, at=utc_now(), note=note)
+            author=self.user.name, at=utc_now(), note=note, signatory=letter.signatory.name,
+            addressees=tuple(a.name for a in letter.addressees), letter_date=letter.date)
         return version, pack
 
     def _kept(self, exc: StorageUnavailable) -> StorageUnavailable:
@@ -143,8 +149,14 @@ class Drafts:
         self.journal.discard(None)
         return letter
 
-    def update(self, letter_id: int, data: dict[str, Any], expect_version: int, note: str = "") -> LetterSummary:
-        """Save ``data`` as the next version; ``Conflict`` unless ``expect_version`` is the newest."""
+    def update(self, letter_id: int, data: dict[str, Any], expect_version: int, note: str = "",
+               save_point: bool = False) -> LetterSummary:
+        """Save ``data`` as the next version; ``Conflict`` unless ``expect_version`` is the newest.
+
+        The author's working copy is replaced while nothing else happened to the letter since
+        their last save; otherwise the save is a new version. ``save_point`` makes the result a
+        history version that later saves leave as it is.
+        """
         user = self.user
         check_role(user.name, user.role, Action.EDIT)
         self.journal.record(letter_id, data, expect_version)
@@ -155,12 +167,25 @@ class Drafts:
                 if current.version != expect_version:
                     latest = tx.letters.version(letter_id, current.version)
                     raise Conflict(letter_id, expect_version, current.version, latest.author, latest.created_at)
-                version, _pack = self._prepare(current.template_id, data, note)
-                voided = current.approval_id if current.status in (Status.APPROVED, Status.EXPORTED) else None
-                letter = tx.letters.add_version(current, version, status,
-                                                approval_id=None if voided else current.approval_id)
-                tx.audit.append(user.name, "edited", letter_id,
-                                {"version": letter.version, "note": note, "status": status.value}, version.at)
+                voided = current.approval_id if voids_approval(current.status) else None
+                # An edit that moves the letter (out of review, or withdrawing an approval) is a
+                # workflow step: the version before it stays in the history.
+                working = tx.letters.working_copy(letter_id) if status is current.status else None
+                mine = working is not None and working.author == user.name
+                version, _pack = self._prepare(current.template_id, data,
+                                               note or (working.note if mine and working else ""))
+                if mine:
+                    letter = tx.letters.amend_version(current, version, status, working=not save_point)
+                else:
+                    letter = tx.letters.add_version(current, version, status,
+                                                    approval_id=None if voided else current.approval_id,
+                                                    working=not save_point)
+                detail: dict[str, Any] = {"version": letter.version, "note": note, "status": status.value}
+                if mine:
+                    detail["replaces_working_copy"] = current.version
+                if save_point:
+                    detail["save_point"] = True
+                tx.audit.append(user.name, "edited", letter_id, detail, version.at)
                 if voided is not None:
                     tx.letters.void_approval(voided, user.name, version.at)
                     tx.audit.append(user.name, "approval_voided", letter_id,
@@ -294,8 +319,17 @@ class Drafts:
 
     # --- reading ------------------------------------------------------------------------
     def find(self, status: Status | None = None, search: str | None = None, limit: int = 500) -> list[LetterSummary]:
+        """The drafts list: one query; each summary carries everything a row shows."""
         with self.store.read() as tx:
             return tx.letters.find(status, search, limit)
+
+    def waiting_for(self, user: str | User | None = None, search: str | None = None,
+                    limit: int = 500) -> list[LetterSummary]:
+        """The review queue of a judge (default: the current user): letters in review that this
+        judge signs, and those whose signatory is no active judge (any judge may take them)."""
+        name = user.name if isinstance(user, User) else user or self.user.name
+        with self.store.read() as tx:
+            return tx.letters.find(None, search, limit, waiting_for=name)
 
     def get(self, letter_id: int) -> LetterDetail:
         with self.store.read() as tx:
@@ -313,7 +347,7 @@ class Drafts:
     def last_reviewed_version(self, letter_id: int) -> int | None:
         """The version a judge last looked at: commented on, sent back, or approved."""
         with self.store.read() as tx:
-            judges = {u.name for u in tx.users.list() if u.role is Role.JUDGE}
+            judges = {u.name for u in tx.users.list() if u.role in reviewers()}
             events = [e for e in tx.audit.events(letter_id)
                       if e.action in ("commented", "request_changes", "approve") and e.actor in judges]
         if not events:
@@ -331,8 +365,12 @@ class Drafts:
     def diff(self, letter_id: int, from_version: int | None = None, to_version: int | None = None) -> DiffReport:
         with self.store.read() as tx:
             summary = tx.letters.get(letter_id)
+            # Version numbers have gaps where a working copy was replaced: "the one before" is
+            # the newest kept version below.
+            numbers = [v.number for v in tx.letters.versions(letter_id)]
         to_number = to_version or summary.version
-        from_number = from_version or self.last_reviewed_version(letter_id) or max(1, to_number - 1)
+        earlier = [n for n in numbers if n < to_number]
+        from_number = from_version or self.last_reviewed_version(letter_id) or (earlier[-1] if earlier else to_number)
         with self.store.read() as tx:
             before, after = tx.letters.version(letter_id, from_number), tx.letters.version(letter_id, to_number)
         return DiffReport(letter_id, from_number, to_number, field_changes(before.data, after.data),

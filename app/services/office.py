@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 from app.core.errors import TemplateProblem
 from app.core.files import atomic_write
 from app.core.records import AddressBookEntry, Clause, User, utc_now
-from app.core.workflow import Action, NotFound, Refused, Role, check_role
+from app.core.workflow import Action, NotFound, Refused, Role, check_role, may
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
 
@@ -21,7 +22,10 @@ FLAGSHIP = "officials-concern"
 
 
 class Profile:
-    """The local profile: which user this desktop is, chosen once (``--as NAME`` changes it)."""
+    """The local profile: which user this desktop is, chosen once in the first-run dialog.
+
+    ``--as NAME`` (or the window's ``--user``) is for one session and never written here.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -48,18 +52,24 @@ def resolve_user(store: Store, profile: Profile, as_name: str | None) -> User:
             user = tx.users.get(login)
             if user is None:
                 raise Refused(f"the database login {login} is not a Chambers user; ask an admin to add it")
+            _check_active(user)
             return user
         name = as_name or profile.name()
         if not name:
             known = ", ".join(u.name for u in tx.users.list()) or "none yet"
-            raise Refused(f"choose who you are once with --as NAME (users: {known}); "
+            raise Refused(f"say who you are with --as NAME (users: {known}); "
                           "the first user is made with: users add NAME --role admin")
         user = tx.users.get(name)
         if user is None:
             raise Refused(f"there is no user called {name}; an admin adds one with: users add {name} --role clerk")
-    if as_name and profile.name() is None:
-        profile.choose(as_name)
+    _check_active(user)
     return user
+
+
+def _check_active(user: User) -> None:
+    if not user.active:
+        raise Refused(f"{user.name} is deactivated and can no longer act; an admin can reactivate the account "
+                      f"with: users activate {user.name}")
 
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
@@ -91,7 +101,7 @@ def local_identity(store: Store, profile: Profile, claimed: str | None = None) -
     """The claimed user or the local profile's, when the database knows it; else who could be chosen."""
     with store.read() as tx:
         users = tx.users.list()
-    known = {u.name: u for u in users}
+    known = {u.name: u for u in users if u.active}
     embedded = store.dialect == "sqlite"
     for name in (claimed, profile.name()):
         if name and name in known:
@@ -105,15 +115,23 @@ def _embedded_only(store: Store, what: str) -> None:
                       "database you are your database login, and an admin adds users with: users add NAME")
 
 
-def create_first_user(store: Store, profile: Profile, name: str, role: Role, full_name: str = "") -> User:
+def create_first_user(store: Store, profile: Profile, name: str, role: Role = Role.ADMIN, full_name: str = "",
+                      admin_name: str = "admin") -> User:
     """The first start on the embedded database: make its first user and make this desktop that user.
 
+    The first person is an admin, so that someone can add the others. When they choose to be a
+    clerk or a judge instead, an admin account ``admin_name`` is made beside theirs (this desktop
+    can act as it with ``--as``), so a first clerk is never locked out of adding a judge.
     Refused on a server database, and once the database has any user (then an admin adds users,
     or this desktop picks one of them with ``choose_local_user``).
     """
     _embedded_only(store, "the first user is made this way")
-    name = name.strip()
+    name, admin_name = name.strip(), admin_name.strip()
     check_user_name(name)
+    if role is not Role.ADMIN:
+        check_user_name(admin_name)
+        if admin_name == name:
+            raise Refused(f"{name} cannot be both the first {role.value} and the admin: name the admin differently")
     now = utc_now()
     user = User(name, role, full_name.strip())
     with store.write() as tx:  # counted inside the write, so two first starts cannot both win
@@ -124,6 +142,8 @@ def create_first_user(store: Store, profile: Profile, name: str, role: Role, ful
                           f"or ask an admin to add you with: users add {name} --role {role.value}")
         tx.users.add(user, now)
         tx.audit.append(name, "user_added", None, {"user": name, "role": role.value, "first_user": True}, now)
+        if role is not Role.ADMIN:
+            tx.users.add(User(admin_name, Role.ADMIN), now, actor=name)
     profile.choose(name)
     return user
 
@@ -135,6 +155,7 @@ def choose_local_user(store: Store, profile: Profile, name: str) -> User:
         user = tx.users.get(name)
     if user is None:
         raise Refused(f"there is no user called {name}; an admin adds one with: users add {name} --role clerk")
+    _check_active(user)
     profile.choose(name)
     return user
 
@@ -150,6 +171,8 @@ class Users:
             password: str | None = None) -> str:
         """Add a user (the very first one needs nobody's permission); what was done."""
         check_user_name(name)
+        if signature_png is not None:
+            check_signature_png(signature_png)
         with self.store.read() as tx:
             first = tx.users.count() == 0
         actor = name if first else self._actor().name
@@ -169,6 +192,89 @@ class Users:
     def list(self) -> list[User]:
         with self.store.read() as tx:
             return tx.users.list()
+
+    # --- an admin's changes to a user -------------------------------------------------------
+    def _admin(self) -> User:
+        admin = self._actor()
+        check_role(admin.name, admin.role, Action.MANAGE_USERS)
+        return admin
+
+    def _change(self, name: str, **values: Any) -> User:
+        admin = self._admin()
+        now = utc_now()
+        with self.store.write() as tx:
+            before = tx.users.get(name)
+            if before is None:
+                raise NotFound(f"there is no user called {name}")
+            after = replace(before, **values)
+            if _is_admin(before) and not _is_admin(after):
+                others = [u.name for u in tx.users.list() if _is_admin(u) and u.name != name]
+                if not others:
+                    what = "deactivated" if not after.active else f"made {after.role.value}"
+                    raise Refused(f"{name} is the last active admin and cannot be {what}: make another "
+                                  f"user an admin first (users role NAME admin), or nobody could manage users")
+            return tx.users.update(name, admin.name, now, **values)
+
+    def set_role(self, name: str, role: Role) -> str:
+        """Give ``name`` another role (their database login moves to that role's group too)."""
+        with self.store.read() as tx:
+            before = tx.users.get(name)
+        if before is not None and before.role is role:
+            return f"{name} is already {_article(role.value)}"
+        self._change(name, role=role)
+        done = f"{name} is now {_article(role.value)}"
+        if self._add_login is not None:
+            login = self._add_login(name, role.value, None)
+            if login:
+                done += f"; database {login}"
+        return done
+
+    def deactivate(self, name: str) -> str:
+        """``name`` can no longer act; their letters, versions and approvals stay as they are."""
+        if name == self._admin().name:
+            raise Refused(f"{name}: an admin cannot deactivate their own account; another admin can")
+        self._change(name, active=False)
+        return f"deactivated {name}"
+
+    def activate(self, name: str) -> str:
+        self._change(name, active=True)
+        return f"reactivated {name}"
+
+    reactivate = activate
+
+    def set_signature(self, name: str, png: bytes | None) -> str:
+        """The image signed onto letters ``name`` approves; None removes it."""
+        if png is not None:
+            check_signature_png(png)
+        self._change(name, signature_png=png)
+        return f"set the signature image of {name}" if png is not None else f"removed the signature image of {name}"
+
+
+def _is_admin(user: User) -> bool:
+    return user.active and may(user.role, Action.MANAGE_USERS)
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
+MAX_SIGNATURE_PIXELS = 8000
+
+
+def check_signature_png(data: bytes) -> tuple[int, int]:
+    """A signature image must be a PNG of sane size; its (width, height) from the IHDR chunk."""
+    if len(data) > MAX_SIGNATURE_BYTES:
+        raise Refused(f"the signature image is {len(data):,} bytes; the limit is {MAX_SIGNATURE_BYTES:,}")
+    if not data.startswith(PNG_MAGIC) or len(data) < 33 or data[12:16] != b"IHDR":
+        raise Refused("the signature image is not a PNG file (it must start with the PNG signature and "
+                      "an IHDR header)")
+    width, height = struct.unpack(">II", data[16:24])
+    if not (0 < width <= MAX_SIGNATURE_PIXELS and 0 < height <= MAX_SIGNATURE_PIXELS):
+        raise Refused(f"the signature image is {width}x{height} pixels; each side must be 1 to "
+                      f"{MAX_SIGNATURE_PIXELS}")
+    return width, height
 
 
 class Clauses:
@@ -226,9 +332,6 @@ def address_entry(data: dict[str, Any]) -> AddressBookEntry:
                             optional("honorific"), optional("organization"), lines, optional("salutation"))
 
 
-ADDRESS_BOOK_ROLES = (Role.CLERK, Role.ADMIN)
-
-
 class AddressBookService:
     """The court's address book of officials: clerks and admins add to it, everyone reads it."""
 
@@ -242,9 +345,7 @@ class AddressBookService:
     def save(self, entry: AddressBookEntry) -> tuple[AddressBookEntry, bool]:
         """Add ``entry``, or update the one with the same name and title; (the entry, whether it is new)."""
         user = self._actor()
-        if user.role not in ADDRESS_BOOK_ROLES:
-            raise Refused(f"{user.name} is a {user.role.value} and a {user.role.value} may not change the "
-                          "address book; that needs a clerk or admin")
+        check_role(user.name, user.role, Action.MANAGE_ADDRESS_BOOK)
         entry = replace(entry, name=entry.name.strip(), title=entry.title.strip())
         if not entry.name or not entry.title:
             raise Refused("an address book entry needs the addressee's name and title")

@@ -102,11 +102,12 @@ def open_store(url: str, *, migrate: bool) -> SqlStore:
 
 # --- PostgreSQL roles -----------------------------------------------------------------------
 _LETTER_COLUMNS_CLERK = ("status", "version", "row_version", "subject", "search_text", "template_id",
-                         "template_version", "template_sha256", "updated_by", "updated_at", "approval_id")
+                         "template_version", "template_sha256", "updated_by", "updated_at", "approval_id",
+                         "signatory", "addressees", "letter_date")
 _LETTER_COLUMNS_JUDGE = ("status", "row_version", "updated_by", "updated_at", "approval_id")
 # Everything of a user but the signature image, which only its judge (chambers_signature) and the
 # approval function read.
-_USER_COLUMNS = ("name", "role", "full_name", "created_at", "audit_id", "audit_hash")
+_USER_COLUMNS = ("name", "role", "full_name", "created_at", "audit_id", "audit_hash", "active")
 # The workflow itself (status rules on INSERT and UPDATE, stamping, approvals, the audit append)
 # lives in migration 0003's functions and triggers; the grants below only open the doors to them.
 # Per login, so that no session of a person can hold a letter or the audit head for long.
@@ -137,6 +138,8 @@ def _role_sql(database: str) -> list[str]:
         f"REVOKE DELETE, TRUNCATE ON users, letters, letter_versions, comments FROM {clerk}, {judge}, {admin}",
         f"GRANT INSERT ON letters, letter_versions, comments TO {clerk}",
         f"GRANT UPDATE ({', '.join(_LETTER_COLUMNS_CLERK)}) ON letters TO {clerk}",
+        # A clerk replaces their own working copy (migration 0004: trigger and row policy).
+        f"GRANT UPDATE ON letter_versions TO {clerk}",
         f"GRANT UPDATE (use_count) ON clauses TO {clerk}",
         f"GRANT INSERT ON comments TO {judge}",
         "GRANT EXECUTE ON FUNCTION chambers_approve(text, integer, integer, text, text, bytea, boolean) "

@@ -25,7 +25,7 @@ from app.core.records import (
     LetterVersion,
     User,
 )
-from app.core.workflow import Status
+from app.core.workflow import Role, Status
 
 KEEP: Any = object()  # "leave this column as it is"
 
@@ -43,6 +43,10 @@ class NewVersion:
     author: str
     at: dt.datetime
     note: str = ""
+    # What the drafts list shows of the letter (its row is read without opening the JSON).
+    signatory: str = ""
+    addressees: tuple[str, ...] = ()
+    letter_date: dt.date | None = None
 
 
 class LetterRepository(Protocol):
@@ -52,8 +56,25 @@ class LetterRepository(Protocol):
         """``NotFound`` when there is no such letter."""
 
     def add_version(self, current: LetterSummary, version: NewVersion, status: Status,
-                    approval_id: int | None = KEEP) -> LetterSummary:
-        """Version ``current.version + 1``; ``Conflict`` if the row changed since ``current`` was read."""
+                    approval_id: int | None = KEEP, working: bool = False) -> LetterSummary:
+        """Version ``current.version + 1``; ``Conflict`` if the row changed since ``current`` was read.
+
+        ``working``: the author's working copy, which ``amend_version`` may replace later.
+        """
+
+    def amend_version(self, current: LetterSummary, version: NewVersion, status: Status,
+                      working: bool = True) -> LetterSummary:
+        """Replace the working copy ``current.version`` by ``version``, numbered ``current.version + 1``.
+
+        The letter's version still counts up, so an edit that started from the replaced copy is a
+        ``Conflict``; ``working=False`` makes the result a history version that stays as it is.
+        ``Conflict`` if the row changed since ``current`` was read or the newest version is no
+        working copy.
+        """
+
+    def working_copy(self, letter_id: int) -> LetterVersion | None:
+        """The newest version when it is still its author's working copy: no workflow step, no
+        other person's save and no comment on it since it was saved."""
 
     def set_status(self, current: LetterSummary, status: Status, actor: str, at: dt.datetime,
                    approval_id: int | None = KEEP) -> LetterSummary: ...
@@ -63,7 +84,9 @@ class LetterRepository(Protocol):
     def versions(self, letter_id: int) -> list[LetterVersion]: ...
 
     def find(self, status: Status | None = None, search: str | None = None, limit: int = 500,
-             like: bool = False) -> list[LetterSummary]: ...
+             like: bool = False, waiting_for: str | None = None) -> list[LetterSummary]:
+        """Summaries, newest first, in one query. ``waiting_for``: letters in review that this
+        judge signs or whose signatory is no active judge."""
 
     def add_approval(self, letter_id: int, version: int, approver: str, at: dt.datetime,
                      content_sha256: str, docx: bytes) -> Approval: ...
@@ -87,6 +110,11 @@ class CommentRepository(Protocol):
 class UserRepository(Protocol):
     def add(self, user: User, at: dt.datetime, actor: str | None = None) -> None:
         """Add ``user``; ``actor`` (the admin, or the first user itself) is recorded in the audit log."""
+
+    def update(self, name: str, actor: str, at: dt.datetime, *, role: Role = KEEP, full_name: str = KEEP,
+               signature_png: bytes | None = KEEP, active: bool = KEEP) -> User:
+        """Change what is given, audited as done by ``actor``; the user as it is now.
+        ``NotFound`` when there is no such user."""
 
     def get(self, name: str) -> User | None: ...
 

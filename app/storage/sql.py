@@ -30,6 +30,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
 )
 from sqlalchemy.engine import Row, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
@@ -46,7 +47,7 @@ from app.core.records import (
     LetterVersion,
     User,
 )
-from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable
+from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable, reviewers
 from app.storage import schema as s
 from app.storage.interfaces import KEEP, NewVersion
 
@@ -228,16 +229,41 @@ def _summary(row: Row[Any]) -> LetterSummary:
         template_sha256=m["template_sha256"], subject=m["subject"], created_by=m["created_by"],
         created_at=parse_time(m["created_at"]), updated_by=m["updated_by"],
         updated_at=parse_time(m["updated_at"]), approval_id=m["approval_id"],
+        signatory=m["signatory"], addressees=tuple(m["addressees"].split("\n")) if m["addressees"] else (),
+        letter_date=dt.date.fromisoformat(m["letter_date"]) if m["letter_date"] else None, judge=m["judge"],
     )
 
 
-def _version(row: Row[Any]) -> LetterVersion:
+def _version(row: Row[Any], working: bool = False) -> LetterVersion:
     m = row._mapping
     return LetterVersion(
         letter_id=m["letter_id"], number=m["number"], data=json.loads(m["data"]), author=m["author"],
         created_at=parse_time(m["created_at"]), note=m["note"], template_id=m["template_id"],
-        template_version=m["template_version"], template_sha256=m["template_sha256"],
+        template_version=m["template_version"], template_sha256=m["template_sha256"], working=working,
     )
+
+
+def _listed_columns(v: NewVersion) -> dict[str, Any]:
+    """The letters columns the drafts list shows, from a save."""
+    return {"signatory": " ".join(v.signatory.split()),
+            "addressees": "\n".join(" ".join(name.split()) for name in v.addressees),
+            "letter_date": v.letter_date.isoformat() if v.letter_date else ""}
+
+
+def _signing_judge() -> Any:
+    """The active judge whose user name or full name is the letter's signatory (one query with
+    the list: a correlated subquery over the few users)."""
+    u, signatory = s.users, func.lower(s.letters.c.signatory)
+    return (select(func.min(u.c.name))
+            .where(u.c.role.in_([r.value for r in reviewers()]), u.c.active.is_(true()),
+                   s.letters.c.signatory != "",
+                   or_(func.lower(u.c.name) == signatory, func.lower(u.c.full_name) == signatory))
+            .scalar_subquery())
+
+
+def _listed() -> Any:
+    # The browser never shows the full text; leaving it out keeps a 10,000-letter list light.
+    return select(*(c for c in s.letters.c if c.name != "search_text"), _signing_judge().label("judge"))
 
 
 def _approval(row: Row[Any]) -> Approval:
@@ -272,15 +298,16 @@ class _Letters:
             template_id=version.template_id, template_version=version.template_version,
             template_sha256=version.template_sha256, status=status.value, version=1, row_version=1,
             subject=version.subject, search_text=version.search_text, created_by=version.author,
-            created_at=at, updated_by=version.author, updated_at=at,
+            created_at=at, updated_by=version.author, updated_at=at, **_listed_columns(version),
         ).returning(s.letters.c.id))
         letter_id = int(result.scalar_one())
+        # Creating the letter is a workflow step: version 1 stays in the history as first saved.
         self.conn.execute(s.letter_versions.insert().values(**self._version_row(letter_id, 1, version)))
         self.pending.versions.append((letter_id, 1))
         return self.get(letter_id)
 
     def get(self, letter_id: int) -> LetterSummary:
-        row = self.conn.execute(select(s.letters).where(s.letters.c.id == letter_id)).first()
+        row = self.conn.execute(_listed().where(s.letters.c.id == letter_id)).first()
         if row is None:
             raise NotFound(f"there is no letter {letter_id}")
         return _summary(row)
@@ -301,26 +328,63 @@ class _Letters:
             raise self._conflict(current)
         return self.get(current.id)
 
+    def _saved(self, version: NewVersion, number: int, status: Status) -> dict[str, Any]:
+        return {
+            "version": number, "status": status.value, "subject": version.subject,
+            "search_text": version.search_text, "template_id": version.template_id,
+            "template_version": version.template_version, "template_sha256": version.template_sha256,
+            "updated_by": version.author, "updated_at": iso(version.at), **_listed_columns(version),
+        }
+
     def add_version(self, current: LetterSummary, version: NewVersion, status: Status,
-                    approval_id: int | None = KEEP) -> LetterSummary:
+                    approval_id: int | None = KEEP, working: bool = False) -> LetterSummary:
         number = current.version + 1
         try:
             # A savepoint, so that losing the race on the version number is a Conflict
             # rather than an aborted transaction.
             with self.conn.begin_nested():
-                self.conn.execute(s.letter_versions.insert().values(**self._version_row(current.id, number, version)))
+                self.conn.execute(s.letter_versions.insert().values(
+                    **self._version_row(current.id, number, version), working=working))
         except IntegrityError:
             raise self._conflict(current) from None
         self.pending.versions.append((current.id, number))
-        values: dict[str, Any] = {
-            "version": number, "status": status.value, "subject": version.subject,
-            "search_text": version.search_text, "template_id": version.template_id,
-            "template_version": version.template_version, "template_sha256": version.template_sha256,
-            "updated_by": version.author, "updated_at": iso(version.at),
-        }
+        values = self._saved(version, number, status)
         if approval_id is not KEEP:
             values["approval_id"] = approval_id
         return self._update(current, values)
+
+    def amend_version(self, current: LetterSummary, version: NewVersion, status: Status,
+                      working: bool = True) -> LetterSummary:
+        number = current.version + 1
+        v = s.letter_versions.c
+        row = {k: value for k, value in self._version_row(current.id, number, version).items() if k != "letter_id"}
+        try:
+            with self.conn.begin_nested():
+                # Unlinked from the event of the save it replaces; the next audit event vouches for it.
+                changed = self.conn.execute(s.letter_versions.update().where(
+                    v.letter_id == current.id, v.number == current.version, v.working.is_(true()),
+                    v.author == version.author).values(**row, working=working, audit_id=None,
+                                                       audit_hash=None)).rowcount
+        except IntegrityError:
+            raise self._conflict(current) from None
+        if changed != 1:
+            raise self._conflict(current)
+        self.pending.versions.append((current.id, number))
+        return self._update(current, self._saved(version, number, status))
+
+    def working_copy(self, letter_id: int) -> LetterVersion | None:
+        letter = self.conn.execute(select(s.letters.c.version, s.letters.c.updated_by, s.letters.c.audit_id)
+                                   .where(s.letters.c.id == letter_id)).first()
+        if letter is None:
+            raise NotFound(f"there is no letter {letter_id}")
+        row = self.conn.execute(select(s.letter_versions).where(
+            s.letter_versions.c.letter_id == letter_id, s.letter_versions.c.number == letter.version)).first()
+        # The letter's newest audit event is still the save of this version: no workflow step,
+        # comment, export or other person's save since.
+        if row is None or not row.working or row.author != letter.updated_by or not row.audit_id or \
+                row.audit_id != letter.audit_id:
+            return None
+        return _version(row, working=True)
 
     def set_status(self, current: LetterSummary, status: Status, actor: str, at: dt.datetime,
                    approval_id: int | None = KEEP) -> LetterSummary:
@@ -335,20 +399,24 @@ class _Letters:
         if row is None:
             self.get(letter_id)
             raise NotFound(f"letter {letter_id} has no version {number}")
-        return _version(row)
+        working = self.working_copy(letter_id) if row.working else None
+        return _version(row, working is not None and working.number == number)
 
     def versions(self, letter_id: int) -> list[LetterVersion]:
-        self.get(letter_id)
+        working = self.working_copy(letter_id)
         rows = self.conn.execute(select(s.letter_versions).where(s.letter_versions.c.letter_id == letter_id)
                                  .order_by(s.letter_versions.c.number))
-        return [_version(r) for r in rows]
+        return [_version(r, working is not None and r.number == working.number) for r in rows]
 
     def find(self, status: Status | None = None, search: str | None = None, limit: int = 500,
-             like: bool = False) -> list[LetterSummary]:
-        # The browser never shows the full text; leaving it out keeps a 10,000-letter list light.
-        query = select(*(c for c in s.letters.c if c.name != "search_text"))
+             like: bool = False, waiting_for: str | None = None) -> list[LetterSummary]:
+        query = _listed()
         if status is not None:
             query = query.where(s.letters.c.status == status.value)
+        if waiting_for is not None:
+            judge = _signing_judge()
+            query = query.where(s.letters.c.status == Status.IN_REVIEW.value,
+                                or_(judge == waiting_for, judge.is_(None)))
         if search and search.strip():
             query = query.where(self._search(search, like))
         query = query.order_by(s.letters.c.updated_at.desc(), s.letters.c.id.desc()).limit(limit)
@@ -452,7 +520,8 @@ class _Users:
         if self.get(user.name) is not None:
             raise Refused(f"there is already a user called {user.name}")
         self.conn.execute(s.users.insert().values(name=user.name, role=user.role.value, full_name=user.full_name,
-                                                  signature_png=user.signature_png, created_at=iso(at)))
+                                                  signature_png=user.signature_png, created_at=iso(at),
+                                                  active=user.active))
         self.audited(actor or user.name, "user_added", user.name,
                      {"role": user.role.value, "full_name": user.full_name,
                       "signature": _digest(user.signature_png)}, at)
@@ -464,9 +533,39 @@ class _Users:
             return select(*columns, func.chambers_signature(s.users.c.name).label("signature_png"))
         return select(*columns, s.users.c.signature_png)
 
+    def update(self, name: str, actor: str, at: dt.datetime, *, role: Role = KEEP, full_name: str = KEEP,
+               signature_png: bytes | None = KEEP, active: bool = KEEP) -> User:
+        before = self.get(name)
+        if before is None:
+            raise NotFound(f"there is no user called {name}")
+        given = {"role": role.value if role is not KEEP else KEEP, "full_name": full_name,
+                 "signature_png": signature_png, "active": active}
+        values = {key: value for key, value in given.items() if value is not KEEP}
+        if not values:
+            return before
+        self.conn.execute(s.users.update().where(s.users.c.name == name).values(**values))
+        detail: dict[str, Any] = {}
+        if role is not KEEP:
+            detail |= {"from": before.role.value, "to": role.value}
+        if full_name is not KEEP:
+            detail["full_name"] = full_name
+        if signature_png is not KEEP:
+            detail["signature"] = _digest(signature_png)
+        if active is not KEEP:
+            detail["active"] = bool(active)
+        action = ("user_role_changed" if role is not KEEP else
+                  "user_signature_set" if signature_png is not KEEP and signature_png is not None else
+                  "user_signature_removed" if signature_png is not KEEP else
+                  ("user_activated" if active else "user_deactivated") if active is not KEEP else "user_updated")
+        self.audited(actor, action, name, detail, at)
+        after = self.get(name)
+        assert after is not None
+        return after
+
     @staticmethod
     def _user(row: Row[Any]) -> User:
-        return User(row.name, Role(row.role), row.full_name, bytes(row.signature_png) if row.signature_png else None)
+        return User(row.name, Role(row.role), row.full_name, bytes(row.signature_png) if row.signature_png else None,
+                    bool(row.active))
 
     def get(self, name: str) -> User | None:
         row = self.conn.execute(self._select().where(s.users.c.name == name)).first()
