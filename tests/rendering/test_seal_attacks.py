@@ -1,0 +1,329 @@
+"""Attacks on the seal: every change to an approved .docx that could change what is printed is
+caught by ``verify`` (exit 1, "modified"), and the untouched approved bytes still verify (0).
+
+One approved letter is made per module (SQLite); each attack edits its exported bytes the way
+a hostile insider would, with a zip tool and an XML editor, and asks ``Drafts.verify``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from docx import Document
+from lxml import etree
+
+from app.bootstrap import Services
+from app.rendering.seal import (
+    HASH_PROPERTY,
+    SealProblem,
+    add_custom_properties,
+    content_hash,
+    custom_properties,
+    seal,
+)
+from app.services.drafts import FOREIGN, MODIFIED, VERIFIED, WITHDRAWN
+from tests.conftest import sample_data
+from tests.storage.dbfixtures import as_user, office
+
+CORE_NS = {"dc": "http://purl.org/dc/elements/1.1/",
+           "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+@dataclass
+class Approved:
+    url: str
+    letter_id: int
+    data: bytes          # the exported approved letter, as the judge wrote it out
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def approved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Approved]:
+    folder = tmp_path_factory.mktemp("seal")
+    url = f"sqlite:///{folder / 'chambers.sqlite3'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CHAMBERS_HOME", str(folder / "home"))
+        office(url).close()
+        clerk = as_user(url, "ann")
+        letter_id = clerk.drafts.create("officials-concern", sample_data()).id
+        clerk.drafts.submit(letter_id, 1)
+        clerk.close()
+        judge = as_user(url, "tani")
+        judge.drafts.approve(letter_id, 1)
+        judge.drafts.export(letter_id, folder / "approved.docx")
+        judge.close()
+        yield Approved(url, letter_id, (folder / "approved.docx").read_bytes(), folder)
+
+
+def members(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+
+def rezip(parts: list[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as archive:
+        for name, blob in parts:
+            archive.writestr(name, blob)
+    return out.getvalue()
+
+
+def edit_part(name: str, change: Callable[[etree._Element], None]) -> Callable[[bytes], bytes]:
+    """An attack that parses one part, changes the tree, and writes it back in place."""
+    def attack(data: bytes) -> bytes:
+        parts = []
+        for member, blob in members(data):
+            if member == name:
+                root = etree.fromstring(blob)
+                change(root)
+                blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            parts.append((member, blob))
+        return rezip(parts)
+    return attack
+
+
+def replace_bytes(name: str, old: bytes, new: bytes) -> Callable[[bytes], bytes]:
+    def attack(data: bytes) -> bytes:
+        parts = members(data)
+        assert any(member == name and old in blob for member, blob in parts), f"{old!r} not in {name}"
+        return rezip([(m, b.replace(old, new, 1) if m == name else b) for m, b in parts])
+    return attack
+
+
+def set_title(root: etree._Element) -> None:
+    title = root.find("dc:title", CORE_NS)
+    assert title is not None
+    title.text = "Withdrawal of all objections"
+
+
+def set_creator(root: etree._Element) -> None:
+    creator = root.find("dc:creator", CORE_NS)
+    assert creator is not None
+    creator.text = "Somebody Else"
+
+
+def add_app_company(root: etree._Element) -> None:
+    etree.SubElement(root, "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Company"
+                     ).text = "Not the court"
+
+
+def add_custom_property(root: etree._Element) -> None:
+    prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}",
+                            pid="99", name="Court")
+    etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = "Another court"
+
+
+def change_seal_property(name: str, value: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        (prop,) = [p for p in root if p.get("name") == name]
+        prop[0].text = value
+    return change
+
+
+def second_hash_property(root: etree._Element) -> None:
+    (prop,) = [p for p in root if p.get("name") == HASH_PROPERTY]
+    twin = etree.fromstring(etree.tostring(prop))
+    twin.set("pid", "50")
+    twin[0].text = "0" * 64
+    root.append(twin)
+
+
+def add_content_type(root: etree._Element) -> None:
+    etree.SubElement(root, f"{{{TYPES_NS}}}Default", Extension="bin",
+                     ContentType="application/vnd.openxmlformats-officedocument.oleObject")
+
+
+def add_package_relationship(root: etree._Element) -> None:
+    etree.SubElement(root, f"{{{RELS_NS}}}Relationship", Id="rIdX",
+                     Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+                     Target="word/other.xml")
+
+
+def add_part(data: bytes) -> bytes:
+    return rezip([*members(data), ("word/extra.xml", b"<x/>")])
+
+
+def remove_part(data: bytes) -> bytes:
+    return rezip([(m, b) for m, b in members(data) if m != "docProps/app.xml"])
+
+
+def reorder(data: bytes) -> bytes:
+    parts = members(data)
+    return rezip([parts[1], parts[0], *parts[2:]])
+
+
+def rename_part(data: bytes) -> bytes:
+    return rezip([("word/Styles.xml" if m == "word/styles.xml" else m, b) for m, b in members(data)])
+
+
+def custom_not_canonical(data: bytes) -> bytes:
+    """The same custom properties written the way another tool would: not the seal's own form."""
+    def change(root: etree._Element) -> None:
+        return None
+    return edit_part("docProps/custom.xml", change)(data)
+
+
+ATTACKS: dict[str, Callable[[bytes], bytes]] = {
+    "core.xml title (printed by a TITLE field)": edit_part("docProps/core.xml", set_title),
+    "core.xml author": edit_part("docProps/core.xml", set_creator),
+    "app.xml company": edit_part("docProps/app.xml", add_app_company),
+    "custom.xml: a property beside the seal": edit_part("docProps/custom.xml", add_custom_property),
+    "custom.xml: the approver's name in the seal": edit_part(
+        "docProps/custom.xml", change_seal_property("Chambers.ApprovedBy", "Ming W. Chin")),
+    "custom.xml: the hash property itself": edit_part(
+        "docProps/custom.xml", change_seal_property(HASH_PROPERTY, "f" * 64)),
+    "custom.xml: a second hash property": edit_part("docProps/custom.xml", second_hash_property),
+    "custom.xml: same properties, another serialisation": custom_not_canonical,
+    "[Content_Types].xml": edit_part("[Content_Types].xml", add_content_type),
+    "_rels/.rels": edit_part("_rels/.rels", add_package_relationship),
+    "word/_rels/document.xml.rels": replace_bytes("word/_rels/document.xml.rels", b"</Relationships>",
+                                                  b'<Relationship Id="rIdZ" Type="http://schemas.openxmlformats'
+                                                  b'.org/officeDocument/2006/relationships/image" '
+                                                  b'Target="media/z.png"/></Relationships>'),
+    "one word of the body": replace_bytes("word/document.xml", b"respectfully", b"hereby"),
+    "a part added": add_part,
+    "a part removed": remove_part,
+    "two parts swapped in the zip": reorder,
+    "a part renamed by case": rename_part,
+}
+
+
+def verify(approved: Approved, data: bytes, name: str = "attacked.docx") -> tuple[int, str]:
+    path = approved.folder / name
+    path.write_bytes(data)
+    s: Services = as_user(approved.url, "ann")
+    try:
+        result = s.drafts.verify(path)
+    finally:
+        s.close()
+    return result.code, result.message
+
+
+def test_the_untouched_approved_letter_verifies(approved: Approved) -> None:
+    code, message = verify(approved, approved.data, "untouched.docx")
+    assert code == VERIFIED, message
+    assert f"matches approved version 1 of letter {approved.letter_id}, approved by Tani G. Cantil-Sakauye" \
+        in message
+    props = custom_properties(approved.data)
+    assert props[HASH_PROPERTY] == content_hash(approved.data)
+    # Read back as a user would: it is a Word letter, with the court's words in it.
+    text = "\n".join(p.text for p in Document(io.BytesIO(approved.data)).paragraphs)
+    assert "Tani G. Cantil-Sakauye" in text
+
+
+@pytest.mark.parametrize("attack", list(ATTACKS), ids=list(ATTACKS))
+def test_every_change_is_caught(approved: Approved, attack: str) -> None:
+    tampered = ATTACKS[attack](approved.data)
+    assert tampered != approved.data
+    code, message = verify(approved, tampered)
+    assert code == MODIFIED, message
+    assert "modified after approval" in message
+    assert f"letter {approved.letter_id}" in message
+
+
+def test_a_duplicate_part_is_refused_by_name(approved: Approved) -> None:
+    parts = members(approved.data)
+    document = dict(parts)["word/document.xml"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, blob in parts:
+            archive.writestr(name, blob)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr("word/document.xml", document.replace(b"respectfully", b"hereby", 1))
+    with pytest.raises(SealProblem, match=r"word/document\.xml twice"):
+        content_hash(out.getvalue())
+    code, message = verify(approved, out.getvalue())
+    assert code == MODIFIED
+    assert "word/document.xml twice" in message
+
+
+def test_case_colliding_part_names_are_refused(approved: Approved) -> None:
+    parts = [*members(approved.data), ("Word/Document.xml", b"<w:document/>")]
+    with pytest.raises(SealProblem, match=r"word/document\.xml and Word/Document\.xml"):
+        content_hash(rezip(parts))
+
+
+def test_the_zip_container_itself_is_not_content(approved: Approved) -> None:
+    """Stored instead of deflated, new timestamps: nothing printable changed, so still approved."""
+    code, message = verify(approved, rezip(members(approved.data), zipfile.ZIP_STORED), "stored.docx")
+    assert code == VERIFIED, message
+
+
+def test_sealing_again_changes_nothing(approved: Approved) -> None:
+    props = {k: v for k, v in custom_properties(approved.data).items() if k != HASH_PROPERTY}
+    digest = content_hash(approved.data)
+    resealed, again = seal(approved.data, props)
+    assert again == digest
+    assert content_hash(resealed) == digest
+    assert content_hash(add_custom_properties(approved.data, custom_properties(approved.data))) == digest
+    assert members(resealed) == members(approved.data)
+    code, message = verify(approved, resealed, "resealed.docx")
+    assert code == VERIFIED, message
+
+
+def test_the_hash_covers_document_properties_without_a_database(approved: Approved) -> None:
+    before = content_hash(approved.data)
+    for attack in ("core.xml title (printed by a TITLE field)", "app.xml company",
+                   "custom.xml: a property beside the seal"):
+        assert content_hash(ATTACKS[attack](approved.data)) != before, attack
+
+
+def test_a_template_s_own_custom_properties_are_kept_and_sealed() -> None:
+    """A pack may bring custom properties its fields print; the seal keeps and covers them."""
+    base = rezip([
+        ("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="' + TYPES_NS.encode() + b'">'
+                                b'<Default Extension="xml" ContentType="application/xml"/></Types>'),
+        ("word/document.xml", b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'/>"),
+        ("docProps/custom.xml", b'<Properties xmlns="' + CUSTOM_NS.encode() + b'" xmlns:vt="' + VT_NS.encode() +
+                                b'"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
+                                b'name="Court"><vt:lpwstr>Supreme Court</vt:lpwstr></property></Properties>'),
+    ])
+    sealed, digest = seal(base, {"Chambers.LetterId": "7"})
+    props = custom_properties(sealed)
+    assert props == {"Court": "Supreme Court", "Chambers.LetterId": "7", HASH_PROPERTY: digest}
+    changed = edit_part("docProps/custom.xml", change_seal_property("Court", "Another court"))(sealed)
+    assert content_hash(changed) != digest
+    types = dict(members(sealed))["[Content_Types].xml"]
+    assert b'PartName="/docProps/custom.xml"' in types
+    assert b"rIdChambersCustom" in dict(members(sealed))["_rels/.rels"]
+
+
+def test_a_file_from_elsewhere_is_foreign(approved: Approved) -> None:
+    stripped = rezip([(m, b) for m, b in members(approved.data) if m != "docProps/custom.xml"])
+    code, message = verify(approved, ATTACKS["one word of the body"](stripped), "stripped.docx")
+    assert code == FOREIGN
+    assert "not a letter from this database" in message
+
+
+def test_withdrawn_after_an_edit(approved: Approved, tmp_path: Path) -> None:
+    clerk = as_user(approved.url, "ann")
+    letter_id = clerk.drafts.create("officials-concern", sample_data()).id
+    clerk.drafts.submit(letter_id, 1)
+    judge = as_user(approved.url, "tani")
+    judge.drafts.approve(letter_id, 1)
+    judge.drafts.export(letter_id, tmp_path / "approved.docx")
+    code, message = verify(approved, (tmp_path / "approved.docx").read_bytes(), "before-edit.docx")
+    assert code == VERIFIED, message
+    clerk.drafts.update(letter_id, {**sample_data(), "subject": "Changed after approval"}, 1)
+    code, message = verify(approved, (tmp_path / "approved.docx").read_bytes(), "after-edit.docx")
+    assert code == WITHDRAWN, message
+    assert f"approval withdrawn: this is approved version 1 of letter {letter_id}" in message
+    assert "by ann" in message
+    assert "now version 2" in message
+    # Approved again: the old file stays withdrawn, the new one verifies.
+    clerk.drafts.submit(letter_id, 2)
+    judge.drafts.approve(letter_id, 2)
+    judge.drafts.export(letter_id, tmp_path / "again.docx")
+    assert verify(approved, (tmp_path / "approved.docx").read_bytes(), "old.docx")[0] == WITHDRAWN
+    assert verify(approved, (tmp_path / "again.docx").read_bytes(), "new.docx")[0] == VERIFIED
+    clerk.close()
+    judge.close()
