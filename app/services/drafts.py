@@ -305,7 +305,8 @@ class Drafts:
             own = is_signatory(user, letter)
             if not own and signing_for is None:
                 raise Refused(f"letter {letter_id} is signed by {signatory}, not by {user.shown}: only the "
-                              f"signatory approves it, or approve it on their behalf with --for \"{signatory}\"")
+                              "signatory approves it, unless you approve it on their behalf and say so "
+                              f"(on the command line: --for \"{signatory}\")")
             if not own and _person(signing_for or "") != _person(signatory):
                 raise Refused(f"letter {letter_id} is signed by {signatory}; --for names {signing_for!r}")
             pack = self.library.get(current.template_id)
