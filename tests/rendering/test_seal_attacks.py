@@ -8,6 +8,8 @@ a hostile insider would, with a zip tool and an XML editor, and asks ``Drafts.ve
 from __future__ import annotations
 
 import io
+import json
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,16 +20,19 @@ from docx import Document
 from lxml import etree
 
 from app.bootstrap import Services
+from app.core.workflow import Refused
+from app.rendering.engine import CompiledPack
 from app.rendering.seal import (
     HASH_PROPERTY,
     SealProblem,
     add_custom_properties,
     content_hash,
     custom_properties,
+    legacy_content_hash,
     seal,
 )
 from app.services.drafts import FOREIGN, MODIFIED, VERIFIED, WITHDRAWN
-from tests.conftest import sample_data
+from tests.conftest import TEMPLATES, sample_data
 from tests.storage.dbfixtures import as_user, office
 
 CORE_NS = {"dc": "http://purl.org/dc/elements/1.1/",
@@ -326,4 +331,102 @@ def test_withdrawn_after_an_edit(approved: Approved, tmp_path: Path) -> None:
     assert verify(approved, (tmp_path / "approved.docx").read_bytes(), "old.docx")[0] == WITHDRAWN
     assert verify(approved, (tmp_path / "again.docx").read_bytes(), "new.docx")[0] == VERIFIED
     clerk.close()
+    judge.close()
+
+
+def approved_letter(url: str) -> int:
+    clerk = as_user(url, "ann")
+    letter_id = clerk.drafts.create("officials-concern", sample_data()).id
+    clerk.drafts.submit(letter_id, 1)
+    clerk.close()
+    judge = as_user(url, "tani")
+    judge.drafts.approve(letter_id, 1)
+    judge.close()
+    return letter_id
+
+
+def set_approval(url: str, letter_id: int, **values: object) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        # What an insider holding the SQLite file can do: drop the guards, then write.
+        for (trigger,) in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                            "AND tbl_name = 'approvals'")).all():
+            conn.execute(text(f'DROP TRIGGER "{trigger}"'))
+        assignments = ", ".join(f"{k} = :{k}" for k in values)
+        conn.execute(text(f"UPDATE approvals SET {assignments} WHERE letter_id = :letter"),
+                     {**values, "letter": letter_id})
+    engine.dispose()
+
+
+def test_stored_approved_bytes_that_no_longer_match_are_never_exported(tmp_path: Path) -> None:
+    """An insider swaps the approved .docx in the database: export refuses and writes nothing."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    office(url).close()
+    letter_id = approved_letter(url)
+    judge = as_user(url, "tani")
+    approval = judge.drafts.get(letter_id).approval
+    assert approval is not None
+    swapped = ATTACKS["one word of the body"](approval.docx)
+    set_approval(url, letter_id, docx=swapped)
+    with pytest.raises(Refused, match="no longer matches the hash recorded"):
+        judge.drafts.export(letter_id, tmp_path / "out.docx")
+    with pytest.raises(Refused, match="no longer matches the hash recorded"):
+        judge.drafts.export_copies(letter_id, tmp_path)
+    assert not list(tmp_path.glob("*.docx"))
+    judge.close()
+
+
+def test_copies_are_given_out_only_as_approved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copies are made again from the approved version; a pack that changed since is refused."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    office(url).close()
+    letter_id = approved_letter(url)
+    judge = as_user(url, "tani")
+    copies = judge.drafts.approved_copies(letter_id)
+    assert [c.number for c in copies] == [1, 2]
+    assert [c.addressee for c in copies] == ["Jeff Sessions, Attorney General of the United States",
+                                             "John F. Kelly, Secretary of Homeland Security"]
+    _s, _v, events = judge.drafts.history(letter_id)
+    (approve,) = [e for e in events if e.action == "approve"]
+    recorded = json.loads(approve.detail)["copies"]
+    assert [c["sha256"] for c in recorded] == [content_hash(c.data) for c in copies]
+    # The pack's styles change after approval: the copies cannot be the ones approved.
+    changed = tmp_path / "pack"
+    shutil.copytree(TEMPLATES / "officials-concern", changed)
+    parts = members((changed / "letter.docx").read_bytes())
+    (changed / "letter.docx").write_bytes(rezip([(m, b.replace(b"</w:styles>", b"<!-- changed --></w:styles>")
+                                                  if m == "word/styles.xml" else b) for m, b in parts]))
+    other = CompiledPack(changed)
+    monkeypatch.setattr(judge.drafts.library, "get", lambda _id: other)
+    out = tmp_path / "copies"
+    out.mkdir()
+    with pytest.raises(Refused, match="the copy for Jeff Sessions, Attorney General of the United States cannot"):
+        judge.drafts.export_copies(letter_id, out)
+    assert not list(out.iterdir())
+    judge.close()
+
+
+def test_an_approval_sealed_before_the_whole_package_seal_still_proves_itself(tmp_path: Path) -> None:
+    """Approvals stored with the first scheme's hash: their files verify only when every part,
+    document properties included, is the stored approved bytes."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    office(url).close()
+    letter_id = approved_letter(url)
+    judge = as_user(url, "tani")
+    approval = judge.drafts.get(letter_id).approval
+    assert approval is not None
+    props = custom_properties(approval.docx)
+    unsealed = add_custom_properties(approval.docx, {k: v for k, v in props.items() if k != HASH_PROPERTY})
+    legacy = legacy_content_hash(unsealed)
+    old = add_custom_properties(unsealed, {**props, HASH_PROPERTY: legacy})
+    set_approval(url, letter_id, docx=old, content_sha256=legacy)
+    judge.drafts.export(letter_id, tmp_path / "old.docx")
+    assert (tmp_path / "old.docx").read_bytes() == old
+    result = judge.drafts.verify(tmp_path / "old.docx")
+    assert result.code == VERIFIED, result.message
+    (tmp_path / "title.docx").write_bytes(ATTACKS["core.xml title (printed by a TITLE field)"](old))
+    result = judge.drafts.verify(tmp_path / "title.docx")
+    assert result.code == MODIFIED, result.message
     judge.close()
