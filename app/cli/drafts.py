@@ -3,7 +3,9 @@
 Exit codes add to those of app.cli: 5 refused (role or state), 6 conflict (stale version),
 7 no such letter or user. ``verify FILE`` answers with its own codes: 0 the approved letter (or a
 per-addressee copy of it) and still approved, 1 modified after approval, 2 not a letter from this
-database, 3 approved once but that approval was withdrawn since (the letter was edited after it).
+database, 3 approved once but that approval was withdrawn since (the letter was edited after it),
+7 no such file, 8 approved by a judge who is not the letter's signatory and did not record signing
+for them (an approval from before signatories were checked, or one written around the app).
 ``audit verify`` answers 1 when the chain is broken. A refused action changes nothing.
 """
 
@@ -249,6 +251,9 @@ def cmd_audit_verify(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, s: Services) -> int:
+    if not args.file.is_file():  # a script must not read a missing file as "modified" (1)
+        err(f"{args.file}: no such file.")
+        return EXIT_NOT_FOUND
     try:
         result = s.drafts.verify(args.file)
     except TemplateProblem as exc:  # never let a damaged file read as exit 3, "withdrawn"
@@ -396,7 +401,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.description = ("Check a .docx against the approvals in this database. Exit codes: 0 it is approved version "
                      "N of letter L (or the sealed copy for one addressee), still approved; 1 modified after "
                      "approval; 2 not a letter from this database; 3 it was approved, but the approval was "
-                     "withdrawn since (the letter was edited after it).")
+                     "withdrawn since (the letter was edited after it); 7 no such file; 8 approved by a judge who "
+                     "is not the letter's signatory, with no record of signing on their behalf.")
     p.add_argument("file", type=Path)
 
     db = commands.add_parser("db", help="the database: migrations and PostgreSQL roles")

@@ -63,6 +63,9 @@ PROP_COPY_FOR, PROP_COPY, PROP_COPY_OF = "Chambers.CopyFor", "Chambers.Copy", "C
 
 # What ``verify`` answers; the command line exits with the same number.
 VERIFIED, MODIFIED, FOREIGN, WITHDRAWN = 0, 1, 2, 3
+# Approved by a judge who is not the letter's signatory, with no record of signing for them: an
+# approval made before signatories were checked, or written into the database around the app.
+NOT_SIGNATORY = 8
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ class ExportReport:
 @dataclass(frozen=True)
 class Verification:
     """What a .docx is: 0 the approved letter (or a per-addressee copy of it), 1 modified after
-    approval, 2 not from this database, 3 an approval withdrawn since (a later edit voided it)."""
+    approval, 2 not from this database, 3 an approval withdrawn since (a later edit voided it),
+    8 approved by a judge who is not the signatory and recorded no signing on their behalf."""
 
     code: int
     message: str
@@ -132,8 +136,17 @@ def _person(name: str) -> str:
 
 def is_signatory(user: User, letter: Letter) -> bool:
     """Whether ``user`` is the judge who signs ``letter`` (by full name or login, any case or spacing)."""
-    signatory = _person(letter.signatory.name)
-    return bool(signatory) and signatory in {_person(user.name), _person(user.full_name)} - {""}
+    return _signs(user.name, user.full_name, letter.signatory.name)
+
+
+def _signs(login: str, full_name: str, signatory: str) -> bool:
+    wanted = _person(signatory)
+    return bool(wanted) and wanted in {_person(login), _person(full_name)} - {""}
+
+
+def _signatory_of(data: dict[str, Any]) -> str:
+    signatory = data.get("signatory")
+    return str(signatory.get("name") or "") if isinstance(signatory, dict) else ""
 
 
 def _addressee_label(letter: Letter, index: int) -> str:
@@ -545,6 +558,7 @@ class Drafts:
             approval, copy = found
             approver = tx.users.get(approval.approver)
             current = tx.letters.get(approval.letter_id)
+            signatory = _signatory_of(tx.letters.version(approval.letter_id, approval.version).data)
         name = approver.shown if approver else approval.approver
         if props.get(PROP_HASH) != (approval.content_sha256 if copy is None else copy["sha256"]):
             return Verification(MODIFIED, f"modified after approval: the seal of letter {approval.letter_id} "
@@ -564,6 +578,13 @@ class Drafts:
                 f"{approval.voided_at:%B %-d, %Y at %H:%M} UTC{voided_by} when the letter was edited; the letter "
                 f"is now version {current.version}, {current.status.label}",
                 approval, copy["addressee"] if copy else None, signed_for)
+        if signed_for is None and not _signs(approval.approver, approver.full_name if approver else "", signatory):
+            return Verification(
+                NOT_SIGNATORY,
+                f"not approved by its signatory: {what}version {approval.version} of letter "
+                f"{approval.letter_id} was approved by {name} on {at}, but the letter is signed by {signatory} "
+                "and the approval does not record signing on their behalf", approval,
+                copy["addressee"] if copy else None)
         return Verification(VERIFIED, f"matches {what}approved version {approval.version} of letter "
                                       f"{approval.letter_id}, approved by {by} on {at}",
                             approval, copy["addressee"] if copy else None, signed_for)

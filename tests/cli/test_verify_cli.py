@@ -118,6 +118,9 @@ def test_approve_export_verify_then_an_edit_withdraws(court: Office, tmp_path: P
     foreign = tmp_path / "plain.docx"
     Document().save(str(foreign))
     assert court.run("ann", "verify", str(foreign)).returncode == 2
+    missing = court.run("ann", "verify", str(tmp_path / "no-such.docx"))
+    assert missing.returncode == 7
+    assert "no such file" in missing.stderr
     helped = court.run("ann", "verify", "--help")
     assert "3 it was approved, but the approval was withdrawn" in " ".join(helped.stdout.split())
 

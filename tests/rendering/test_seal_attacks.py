@@ -31,7 +31,7 @@ from app.rendering.seal import (
     legacy_content_hash,
     seal,
 )
-from app.services.drafts import FOREIGN, MODIFIED, VERIFIED, WITHDRAWN
+from app.services.drafts import FOREIGN, MODIFIED, NOT_SIGNATORY, PROP_SIGNED_FOR, VERIFIED, WITHDRAWN
 from tests.conftest import TEMPLATES, sample_data
 from tests.storage.dbfixtures import as_user, office
 
@@ -430,3 +430,32 @@ def test_an_approval_sealed_before_the_whole_package_seal_still_proves_itself(tm
     result = judge.drafts.verify(tmp_path / "title.docx")
     assert result.code == MODIFIED, result.message
     judge.close()
+
+
+def test_an_approval_by_another_judge_without_for_whom_is_not_accepted(tmp_path: Path) -> None:
+    """An approval by a judge who does not sign, with no "signed for" in its seal (made before the
+    rule, or written into the database around the app), does not verify as approved."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    office(url).close()
+    clerk = as_user(url, "ann")
+    letter_id = clerk.drafts.create("officials-concern", sample_data()).id
+    clerk.drafts.submit(letter_id, 1)
+    clerk.close()
+    ming = as_user(url, "ming")
+    with pytest.raises(Refused, match=r"signed by Tani G\. Cantil-Sakauye, not by Ming W\. Chin"):
+        ming.drafts.approve(letter_id, 1)
+    approval = ming.drafts.approve(letter_id, 1, signing_for="tani g.  cantil-sakauye")
+    assert custom_properties(approval.docx)[PROP_SIGNED_FOR] == "Tani G. Cantil-Sakauye"
+    (tmp_path / "for.docx").write_bytes(approval.docx)
+    result = ming.drafts.verify(tmp_path / "for.docx")
+    assert result.code == VERIFIED, result.message
+    assert result.signed_for == "Tani G. Cantil-Sakauye"
+    props = {k: v for k, v in custom_properties(approval.docx).items() if k not in (HASH_PROPERTY, PROP_SIGNED_FOR)}
+    silent, digest = seal(add_custom_properties(approval.docx, {}), props)
+    set_approval(url, letter_id, docx=silent, content_sha256=digest)
+    (tmp_path / "silent.docx").write_bytes(silent)
+    result = ming.drafts.verify(tmp_path / "silent.docx")
+    assert result.code == NOT_SIGNATORY, result.message
+    assert "not approved by its signatory" in result.message
+    assert "signed by Tani G. Cantil-Sakauye" in result.message
+    ming.close()
