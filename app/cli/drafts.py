@@ -108,7 +108,9 @@ def cmd_show(args: argparse.Namespace, s: Services) -> int:
     print(f"  created by {r.created_by} {_time(r.created_at)}; last change by {r.updated_by} {_time(r.updated_at)}")
     if detail.approval:
         a = detail.approval
-        print(f"  approved version {a.version} by {a.approver} {_time(a.approved_at)} (sha256 {a.content_sha256})")
+        signed = f" for {detail.signed_for}" if detail.signed_for else ""
+        print(f"  approved version {a.version} by {a.approver}{signed} {_time(a.approved_at)} "
+              f"(sha256 {a.content_sha256})")
     for c in detail.comments:
         where = f" on {c.paragraph}" if c.paragraph else ""
         kind = "changes requested" if c.kind == "changes_requested" else "comment"

@@ -75,6 +75,11 @@ class LetterDetail:
     comments: list[Comment]
     approval: Approval | None
 
+    @property
+    def signed_for(self) -> str | None:
+        """The signatory, when the approving judge signed on their behalf (as the seal says)."""
+        return custom_properties(self.approval.docx).get(PROP_SIGNED_FOR) if self.approval else None
+
     def to_json(self) -> dict[str, Any]:
         data = self.summary.to_json()
         data["letter"] = self.current.data
@@ -84,7 +89,8 @@ class LetterDetail:
         if self.approval:
             data["approval"] = {"version": self.approval.version, "approver": self.approval.approver,
                                 "at": self.approval.approved_at.isoformat(),
-                                "content_sha256": self.approval.content_sha256}
+                                "content_sha256": self.approval.content_sha256,
+                                "signed_for": self.signed_for}
         return data
 
 
@@ -367,9 +373,9 @@ class Drafts:
             copies.append(SealedCopy(label, index + 1, data, sha, suggested_file_name(one)))
         return copies
 
-    @staticmethod
-    def _checked(approval: Approval) -> bytes:
-        """The approved bytes, once they are proved to be what the seal recorded."""
+    def _checked(self, approval: Approval) -> bytes:
+        """The approved bytes, once they are proved to be what the seal recorded and to be
+        approved by the letter's signatory or, said in the seal, on the signatory's behalf."""
         try:
             digest = content_hash(approval.docx)
             if digest != approval.content_sha256:
@@ -381,6 +387,15 @@ class Drafts:
             raise Refused(f"the stored approved letter (letter {approval.letter_id}, version {approval.version}) "
                           "no longer matches the hash recorded when it was approved; nothing was written. "
                           "Tell the court's IT staff, and approve the letter again")
+        with self.store.read() as tx:
+            signatory = _signatory_of(tx.letters.version(approval.letter_id, approval.version).data)
+            approver = tx.users.get(approval.approver)
+        if PROP_SIGNED_FOR not in custom_properties(approval.docx) and \
+                not _signs(approval.approver, approver.full_name if approver else "", signatory):
+            raise Refused(f"letter {approval.letter_id} is signed by {signatory}, but version {approval.version} was "
+                          f"approved by {approver.shown if approver else approval.approver} without saying it was "
+                          "on the signatory's behalf; nothing was written. The signatory approves it again, or "
+                          "another judge approves it for them")
         return approval.docx
 
     def export(self, letter_id: int, out: Path, pdf: Path | None = None) -> ExportReport:

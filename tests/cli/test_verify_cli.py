@@ -187,6 +187,7 @@ def test_a_judge_who_does_not_sign_cannot_approve(court: Office, tmp_path: Path)
     verified = court.run("ann", "verify", str(out))
     assert verified.returncode == 0, verified.stderr
     assert f"approved by Ming W. Chin, signed for {JUDGE_FULL_NAME}" in verified.stdout
+    assert court.show(letter)["approval"]["signed_for"] == JUDGE_FULL_NAME  # type: ignore[index]
     history = json.loads(court.run("ann", "drafts", "history", letter, "--json").stdout)
     (approval,) = [e for e in history["events"] if e["action"] == "approve"]
     assert approval["actor"] == "ming"

@@ -458,4 +458,8 @@ def test_an_approval_by_another_judge_without_for_whom_is_not_accepted(tmp_path:
     assert result.code == NOT_SIGNATORY, result.message
     assert "not approved by its signatory" in result.message
     assert "signed by Tani G. Cantil-Sakauye" in result.message
+    # Such an approval never leaves the court as final.
+    with pytest.raises(Refused, match="without saying it was on the signatory's behalf"):
+        ming.drafts.export(letter_id, tmp_path / "final.docx")
+    assert not (tmp_path / "final.docx").exists()
     ming.close()
