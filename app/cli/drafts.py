@@ -1,7 +1,11 @@
 """Commands over drafting, review and the database: drafts, clauses, users, audit, verify, db.
 
 Exit codes add to those of app.cli: 5 refused (role or state), 6 conflict (stale version),
-7 no such letter or user; ``verify`` answers 0 approved, 1 modified, 2 not from this database;
+7 no such letter or user. ``verify FILE`` answers with its own codes: 0 the approved letter (or a
+per-addressee copy of it) and still approved, 1 modified after approval, 2 not a letter from this
+database, 3 approved once but that approval was withdrawn since (the letter was edited after it),
+7 no such file, 8 approved by a judge who is not the letter's signatory and did not record signing
+for them (an approval from before signatories were checked, or one written around the app).
 ``audit verify`` answers 1 when the chain is broken. A refused action changes nothing.
 """
 
@@ -16,7 +20,7 @@ from typing import Any
 
 from app.bootstrap import Services, open_database, services
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, read_json, run_guarded
-from app.core.errors import ChambersError
+from app.core.errors import ChambersError, TemplateProblem
 from app.core.records import LetterSummary
 from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable
 
@@ -111,7 +115,9 @@ def cmd_show(args: argparse.Namespace, s: Services) -> int:
     print(f"  created by {r.created_by} {_time(r.created_at)}; last change by {r.updated_by} {_time(r.updated_at)}")
     if detail.approval:
         a = detail.approval
-        print(f"  approved version {a.version} by {a.approver} {_time(a.approved_at)} (sha256 {a.content_sha256})")
+        signed = f" for {detail.signed_for}" if detail.signed_for else ""
+        print(f"  approved version {a.version} by {a.approver}{signed} {_time(a.approved_at)} "
+              f"(sha256 {a.content_sha256})")
     for c in detail.comments:
         where = f" on {c.paragraph}" if c.paragraph else ""
         kind = "changes requested" if c.kind == "changes_requested" else "comment"
@@ -153,8 +159,18 @@ def cmd_request_changes(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_approve(args: argparse.Namespace, s: Services) -> int:
-    approval = s.drafts.approve(args.id, args.expect_version)
-    print(f"Approved letter {approval.letter_id} version {approval.version} (sha256 {approval.content_sha256})")
+    approval = s.drafts.approve(args.id, args.expect_version, signing_for=args.signing_for)
+    signed = f", signed for {args.signing_for}" if args.signing_for else ""
+    print(f"Approved letter {approval.letter_id} version {approval.version}{signed} "
+          f"(sha256 {approval.content_sha256})")
+    return EXIT_OK
+
+
+def cmd_export_copies(args: argparse.Namespace, s: Services) -> int:
+    paths = s.drafts.export_copies(args.id, args.folder)
+    print(f"Wrote {len(paths)} sealed per-addressee copies of letter {args.id} to {args.folder}:")
+    for path in paths:
+        print(f"  {path.name}")
     return EXIT_OK
 
 
@@ -281,7 +297,13 @@ def cmd_audit_verify(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, s: Services) -> int:
-    result = s.drafts.verify(args.file)
+    if not args.file.is_file():  # a script must not read a missing file as "modified" (1)
+        err(f"{args.file}: no such file.")
+        return EXIT_NOT_FOUND
+    try:
+        result = s.drafts.verify(args.file)
+    except TemplateProblem as exc:  # never let a damaged file read as exit 3, "withdrawn"
+        raise ChambersError(str(exc)) from None
     (print if result.code == 0 else err)(f"{args.file}: {result.message}")
     return result.code
 
@@ -376,11 +398,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--paragraph", help="e.g. concerns[1]")
     p = add(d, "approve", cmd_approve, "approve the letter in review (judges)")
     p.add_argument("id", type=int)
-    p.add_argument("--expect-version", type=int, default=None)
+    p.add_argument("--expect-version", type=int, default=None, metavar="N",
+                   help="required: the version you read, as `drafts show` gives it; any other is refused")
+    p.add_argument("--for", dest="signing_for", metavar="SIGNATORY", default=None,
+                   help="approve a letter another judge signs, on their behalf; give the signatory's name "
+                        "exactly as the letter has it (the approval and verify then say who signed for whom)")
     p = add(d, "export", cmd_export, "write the approved letter (or a DRAFT copy) to .docx (and PDF)")
     p.add_argument("id", type=int)
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--pdf", type=Path)
+    p = add(d, "export-copies", cmd_export_copies,
+            "write the sealed per-addressee copies of an approved letter to several addressees")
+    p.add_argument("id", type=int)
+    p.add_argument("--folder", required=True, type=Path)
     p = add(d, "history", cmd_history, "versions and audit events of a letter", (json_flag,))
     p.add_argument("id", type=int)
     p = add(d, "diff", cmd_diff, "what changed between two versions (default: since the last review)")
@@ -428,7 +458,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     a = audit.add_subparsers(dest="audit_command", metavar="ACTION")
     add(a, "verify", cmd_audit_verify, "walk the hash chain; names the first broken row")
 
-    p = add(commands, "verify", cmd_verify, "is this .docx the approved letter? (0 yes, 1 modified, 2 unknown)")
+    p = add(commands, "verify", cmd_verify,
+            "is this .docx an approved letter? exit 0 approved, 1 modified, 2 foreign, 3 approval withdrawn")
+    p.description = ("Check a .docx against the approvals in this database. Exit codes: 0 it is approved version "
+                     "N of letter L (or the sealed copy for one addressee), still approved; 1 modified after "
+                     "approval; 2 not a letter from this database; 3 it was approved, but the approval was "
+                     "withdrawn since (the letter was edited after it); 7 no such file; 8 approved by a judge who "
+                     "is not the letter's signatory, with no record of signing on their behalf.")
     p.add_argument("file", type=Path)
 
     db = commands.add_parser("db", help="the database: migrations and PostgreSQL roles")

@@ -39,16 +39,38 @@ from app.core.workflow import (
     reviewers,
     voids_approval,
 )
-from app.rendering.engine import CompiledPack
+from app.rendering.engine import SIGNATURE_MEDIA, CompiledPack
 from app.rendering.pdf import PdfConverter
-from app.rendering.seal import add_custom_properties, content_hash, custom_properties, document_text, is_docx
+from app.rendering.seal import (
+    HASH_PROPERTY,
+    SEAL_PREFIX,
+    SealProblem,
+    content_hash,
+    custom_properties,
+    document_text,
+    is_docx,
+    legacy_content_hash,
+    member,
+    same_package,
+    seal,
+)
 from app.rendering.verify import check_docx_file
 from app.services.journal import Journal
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import NewVersion, Store, Transaction
 
 PROP_LETTER, PROP_VERSION, PROP_APPROVER = "Chambers.LetterId", "Chambers.Version", "Chambers.ApprovedBy"
-PROP_AT, PROP_HASH, PROP_DATABASE = "Chambers.ApprovedAt", "Chambers.ContentSHA256", "Chambers.Database"
+PROP_AT, PROP_HASH, PROP_DATABASE = "Chambers.ApprovedAt", HASH_PROPERTY, "Chambers.Database"
+# Only when the approving judge is not the letter's signatory: the signatory's name, as signed for.
+PROP_SIGNED_FOR = "Chambers.SignedFor"
+# Only on a per-addressee copy: which addressee, "2 of 3", and the hash of the whole letter approved.
+PROP_COPY_FOR, PROP_COPY, PROP_COPY_OF = "Chambers.CopyFor", "Chambers.Copy", "Chambers.CopyOf"
+
+# What ``verify`` answers; the command line exits with the same number.
+VERIFIED, MODIFIED, FOREIGN, WITHDRAWN = 0, 1, 2, 3
+# Approved by a judge who is not the letter's signatory, with no record of signing for them: an
+# approval made before signatories were checked, or written into the database around the app.
+NOT_SIGNATORY = 8
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,11 @@ class LetterDetail:
     current: LetterVersion
     comments: list[Comment]
     approval: Approval | None
+
+    @property
+    def signed_for(self) -> str | None:
+        """The signatory, when the approving judge signed on their behalf (as the seal says)."""
+        return custom_properties(self.approval.docx).get(PROP_SIGNED_FOR) if self.approval else None
 
     def to_json(self) -> dict[str, Any]:
         data = self.summary.to_json()
@@ -67,7 +94,8 @@ class LetterDetail:
         if self.approval:
             data["approval"] = {"version": self.approval.version, "approver": self.approval.approver,
                                 "at": self.approval.approved_at.isoformat(),
-                                "content_sha256": self.approval.content_sha256}
+                                "content_sha256": self.approval.content_sha256,
+                                "signed_for": self.signed_for}
         return data
 
 
@@ -91,11 +119,50 @@ class ExportReport:
 
 @dataclass(frozen=True)
 class Verification:
-    """What a .docx is: 0 the approved letter, 1 modified after approval, 2 not from here."""
+    """What a .docx is: 0 the approved letter (or a per-addressee copy of it), 1 modified after
+    approval, 2 not from this database, 3 an approval withdrawn since (a later edit voided it),
+    8 approved by a judge who is not the signatory and recorded no signing on their behalf."""
 
     code: int
     message: str
     approval: Approval | None = None
+    copy_for: str | None = None       # the addressee, when the file is a per-addressee copy
+    signed_for: str | None = None     # the signatory, when the approver signed on their behalf
+
+
+@dataclass(frozen=True)
+class SealedCopy:
+    """One per-addressee copy of an approved letter, reproduced byte for byte as approved."""
+
+    addressee: str
+    number: int
+    data: bytes
+    sha256: str
+    file_name: str
+
+
+def _person(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def is_signatory(user: User, letter: Letter) -> bool:
+    """Whether ``user`` is the judge who signs ``letter`` (by full name or login, any case or spacing)."""
+    return _signs(user.name, user.full_name, letter.signatory.name)
+
+
+def _signs(login: str, full_name: str, signatory: str) -> bool:
+    wanted = _person(signatory)
+    return bool(wanted) and wanted in {_person(login), _person(full_name)} - {""}
+
+
+def _signatory_of(data: dict[str, Any]) -> str:
+    signatory = data.get("signatory")
+    return str(signatory.get("name") or "") if isinstance(signatory, dict) else ""
+
+
+def _addressee_label(letter: Letter, index: int) -> str:
+    addressee = letter.addressees[index]
+    return f"{addressee.name}, {addressee.title}" if addressee.title else addressee.name
 
 
 def _search_text(letter: Letter) -> str:
@@ -260,29 +327,101 @@ class Drafts:
 
         return self._transition(letter_id, Action.REQUEST_CHANGES, {}, extra=add_comment)
 
-    def approve(self, letter_id: int, expect_version: int | None = None) -> Approval:
-        """Render the letter once, seal it, and store the exact bytes with their hash."""
-        def seal(tx: Transaction, current: LetterSummary, user: User) -> dict[str, Any]:
+    def approve(self, letter_id: int, expect_version: int | None, *, signing_for: str | None = None) -> Approval:
+        """Render the version the judge had on screen once, seal it, and store the exact bytes.
+
+        ``expect_version`` is the version the judge read; any other is refused. A judge approves
+        only a letter that judge signs, unless ``signing_for`` names the letter's signatory: then
+        the approval, its seal and ``verify`` all say who signed for whom, and no signature image
+        is printed (one judge's image never goes above another's name). A letter to several
+        addressees is also sealed once per addressee, each copy's hash kept with the approval.
+        """
+        user = self.user
+        check_role(user.name, user.role, Action.APPROVE)  # a clerk hears that first, whatever the version
+        if expect_version is None:
+            raise Refused(f"say which version of letter {letter_id} you approve: pass the version "
+                          "shown by `drafts show` (--expect-version N)")
+
+        def sealed(tx: Transaction, current: LetterSummary, user: User) -> dict[str, Any]:
             version = tx.letters.version(letter_id, current.version)
             letter = parse_letter(version.data).letter
+            signatory = letter.signatory.name
+            own = is_signatory(user, letter)
+            if not own and signing_for is None:
+                raise Refused(f"letter {letter_id} is signed by {signatory}, not by {user.shown}: only the "
+                              "signatory approves it, unless you approve it on their behalf and say so "
+                              f"(on the command line: --for \"{signatory}\")")
+            if not own and _person(signing_for or "") != _person(signatory):
+                raise Refused(f"letter {letter_id} is signed by {signatory}; --for names {signing_for!r}")
             pack = self.library.get(current.template_id)
-            signs = user.role is Role.JUDGE and user.signature_png is not None and \
-                letter.signatory.name.casefold() in (user.name.casefold(), user.full_name.casefold())
-            rendered = pack.render(letter, draft=False, signature_png=user.signature_png if signs else None)
+            signature = user.signature_png if own and user.role is Role.JUDGE else None
+            rendered = pack.render(letter, draft=False, signature_png=signature)
             now = utc_now()
             props = {PROP_LETTER: str(letter_id), PROP_VERSION: str(current.version), PROP_APPROVER: user.shown,
                      PROP_AT: now.isoformat(timespec="seconds"), PROP_DATABASE: tx.meta.get("database_id") or ""}
-            unsealed = add_custom_properties(rendered.data, props)
-            digest = content_hash(unsealed)
-            sealed = add_custom_properties(unsealed, {**props, PROP_HASH: digest})
-            approval = tx.letters.add_approval(letter_id, current.version, user.name, now, digest, sealed)
-            return {"approval_id": approval.id, "content_sha256": digest, "signature_image": signs,
-                    "template_sha256": pack.sha256}
+            if not own:
+                props[PROP_SIGNED_FOR] = signatory
+            data, digest = seal(rendered.data, props)
+            copies = self._sealed_copies(pack, letter, props, digest, signature)
+            approval = tx.letters.add_approval(letter_id, current.version, user.name, now, digest, data)
+            more: dict[str, Any] = {
+                "approval_id": approval.id, "approval": approval.id, "content_sha256": digest,
+                "signature_image": signature is not None, "template_sha256": pack.sha256}
+            if not own:
+                more["signed_for"] = signatory
+            if copies:
+                more["copies"] = [{"addressee": c.addressee, "number": c.number, "sha256": c.sha256}
+                                  for c in copies]
+            return more
 
-        letter = self._transition(letter_id, Action.APPROVE, {}, expect_version, extra=seal)
+        letter = self._transition(letter_id, Action.APPROVE, {}, expect_version, extra=sealed)
         with self.store.read() as tx:
             assert letter.approval_id is not None
             return tx.letters.approval(letter.approval_id)
+
+    @staticmethod
+    def _sealed_copies(pack: CompiledPack, letter: Letter, props: dict[str, str], digest: str,
+                       signature: bytes | None) -> list[SealedCopy]:
+        """One sealed letter per addressee (none for a letter to one): the mail-merge copies."""
+        from app.services.letters import suggested_file_name
+
+        count = len(letter.addressees)
+        if count < 2:
+            return []
+        copies = []
+        for index in range(count):
+            one = letter.model_copy(update={"addressees": [letter.addressees[index]]})
+            label = _addressee_label(letter, index)
+            rendered = pack.render(one, draft=False, signature_png=signature)
+            data, sha = seal(rendered.data, {**props, PROP_COPY_FOR: label, PROP_COPY: f"{index + 1} of {count}",
+                                             PROP_COPY_OF: digest})
+            copies.append(SealedCopy(label, index + 1, data, sha, suggested_file_name(one)))
+        return copies
+
+    def _checked(self, approval: Approval) -> bytes:
+        """The approved bytes, once they are proved to be what the seal recorded and to be
+        approved by the letter's signatory or, said in the seal, on the signatory's behalf."""
+        try:
+            digest = content_hash(approval.docx)
+            if digest != approval.content_sha256:
+                digest = legacy_content_hash(approval.docx)  # approved before the whole-package seal
+        except (SealProblem, TemplateProblem) as exc:
+            digest = f"unreadable ({exc})"
+        if digest != approval.content_sha256 or \
+                custom_properties(approval.docx).get(PROP_HASH) != approval.content_sha256:
+            raise Refused(f"the stored approved letter (letter {approval.letter_id}, version {approval.version}) "
+                          "no longer matches the hash recorded when it was approved; nothing was written. "
+                          "Tell the court's IT staff, and approve the letter again")
+        with self.store.read() as tx:
+            signatory = _signatory_of(tx.letters.version(approval.letter_id, approval.version).data)
+            approver = tx.users.get(approval.approver)
+        if PROP_SIGNED_FOR not in custom_properties(approval.docx) and \
+                not _signs(approval.approver, approver.full_name if approver else "", signatory):
+            raise Refused(f"letter {approval.letter_id} is signed by {signatory}, but version {approval.version} was "
+                          f"approved by {approver.shown if approver else approval.approver} without saying it was "
+                          "on the signatory's behalf; nothing was written. The signatory approves it again, or "
+                          "another judge approves it for them")
+        return approval.docx
 
     def export(self, letter_id: int, out: Path, pdf: Path | None = None) -> ExportReport:
         """An approved letter: the approved bytes, as they were. Anything else: a DRAFT copy."""
@@ -291,12 +430,13 @@ class Drafts:
             current = tx.letters.get(letter_id)
             approval = tx.letters.approval(current.approval_id) if current.approval_id else None
             version = tx.letters.version(letter_id, current.version)
-        final = current.status in (Status.APPROVED, Status.EXPORTED) and approval is not None
+        final = current.status in (Status.APPROVED, Status.EXPORTED) and approval is not None \
+            and approval.voided_at is None
         removals: list[Removal] = []
         if final:
             check(user.name, user.role, Action.EXPORT_FINAL, current.status)
             assert approval is not None
-            data = approval.docx
+            data = self._checked(approval)
         else:
             check_role(user.name, user.role, Action.EXPORT_DRAFT)
             pack = self.library.get(current.template_id)
@@ -316,6 +456,66 @@ class Drafts:
                 tx.audit.append(user.name, "exported_draft", letter_id,
                                 {"version": current.version, "file": out.name}, utc_now())
         return ExportReport(out, pdf, final, approval, removals)
+
+    def approved_copies(self, letter_id: int) -> list[SealedCopy]:
+        """The per-addressee copies of the approved letter, byte for byte as sealed at approval.
+
+        Each copy is rendered again from the approved version with the approval's own seal and
+        signature image, and given out only when its hash is the one recorded at approval;
+        otherwise (the template pack changed since, say) ``Refused`` names the addressee.
+        """
+        user = self.user
+        with self.store.read() as tx:
+            current = tx.letters.get(letter_id)
+            approval = tx.letters.approval(current.approval_id) if current.approval_id else None
+            events = [e for e in tx.audit.events(letter_id) if e.action == Action.APPROVE.value]
+        if approval is None or approval.voided_at is not None or \
+                current.status not in (Status.APPROVED, Status.EXPORTED):
+            raise Refused(f"letter {letter_id} is {current.status.label}, not approved: only an approved letter "
+                          "has sealed per-addressee copies")
+        check(user.name, user.role, Action.EXPORT_FINAL, current.status)
+        data = self._checked(approval)
+        recorded = next((json.loads(e.detail) for e in reversed(events)
+                         if json.loads(e.detail).get("approval") == approval.id), None)
+        if recorded is None or not recorded.get("copies"):
+            raise Refused(f"the approval of letter {letter_id} version {approval.version} recorded no "
+                          "per-addressee copies (a letter to one addressee, or approved before copies were "
+                          "sealed); export the letter itself, or approve it again")
+        with self.store.read() as tx:
+            version = tx.letters.version(letter_id, approval.version)
+        letter = parse_letter(version.data).letter
+        pack = self.library.get(version.template_id)
+        props = {k: v for k, v in custom_properties(data).items() if k.startswith(SEAL_PREFIX) and k != PROP_HASH}
+        copies = self._sealed_copies(pack, letter, props, approval.content_sha256, member(data, SIGNATURE_MEDIA))
+        expected = {int(c["number"]): c for c in recorded["copies"]}
+        if len(copies) != len(expected):
+            raise Refused(f"letter {letter_id} was approved with {len(expected)} per-addressee copies; "
+                          f"version {approval.version} now gives {len(copies)}")
+        for made in copies:
+            if expected[made.number]["sha256"] != made.sha256:
+                raise Refused(f"the copy for {made.addressee} cannot be made again exactly as it was approved "
+                              f"(the template pack {version.template_id} changed since?); nothing was written. "
+                              "Approve the letter again to seal new copies")
+        return copies
+
+    def export_copies(self, letter_id: int, folder: Path) -> list[Path]:
+        """Write each sealed per-addressee copy of the approved letter into ``folder``."""
+        copies = self.approved_copies(letter_id)
+        taken: set[str] = set()
+        paths = []
+        for made in copies:
+            name = made.file_name
+            stem, n = name[:-5], 1
+            while name.casefold() in taken:
+                n += 1
+                name = f"{stem} ({n}).docx"
+            taken.add(name.casefold())
+            paths.append(folder / name)
+        for made, path in zip(copies, paths, strict=True):
+            atomic_write(path, made.data, check=check_docx_file)
+        self._transition(letter_id, Action.EXPORT_FINAL,
+                         {"files": [p.name for p in paths], "per_addressee": len(paths)})
+        return paths
 
     # --- reading ------------------------------------------------------------------------
     def find(self, status: Status | None = None, search: str | None = None, limit: int = 500) -> list[LetterSummary]:
@@ -377,36 +577,96 @@ class Drafts:
                           word_diff(self._text(before), self._text(after)))
 
     def verify(self, path: Path) -> Verification:
-        """Whether ``path`` is, byte for byte in its content, a letter approved in this database."""
+        """What ``path`` is: an approved letter or copy of this database (0), modified after
+        approval (1), not from this database (2), or approved once but withdrawn since (3).
+
+        The hash covers every part of the file (see ``app.rendering.seal``); the seal's own
+        properties, which a DOCPROPERTY field could print, are covered too, and the hash
+        property must read the hash itself.
+        """
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise ChambersError(f"{path}: cannot be read ({exc.strerror or exc})") from None
         if not is_docx(data):
-            return Verification(2, f"{path.name}: not a letter from this database (not a Word document)")
+            return Verification(FOREIGN, f"{path.name}: not a letter from this database (not a Word document)")
         props = custom_properties(data)
-        digest = content_hash(data)
+        problem = ""
+        try:
+            digest: str | None = content_hash(data)
+        except SealProblem as exc:
+            digest, problem = None, str(exc)
         with self.store.read() as tx:
             database_id = tx.meta.get("database_id")
-            matches = tx.letters.approvals_with_hash(digest)
             claimed = props.get(PROP_LETTER, "")
-            claimed_approvals = tx.letters.approvals_of(int(claimed)) if claimed.isdigit() and \
-                props.get(PROP_DATABASE) == database_id else []
-            approvers = {a.approver: tx.users.get(a.approver) for a in matches}
+            claimed_id = int(claimed) if claimed.isdigit() and props.get(PROP_DATABASE) == database_id else None
+            claimed_approvals = tx.letters.approvals_of(claimed_id) if claimed_id is not None else []
+            found = self._approval_for(tx, data, digest, claimed_id)
+            if found is None:
+                if claimed_approvals:
+                    why = problem or "its content differs from what was approved"
+                    return Verification(MODIFIED, f"modified after approval: the file claims to be approved version "
+                                                  f"{props.get(PROP_VERSION, '?')} of letter {claimed}, but {why}")
+                return Verification(FOREIGN, "not a letter from this database" + (f" ({problem})" if problem else ""))
+            approval, copy = found
+            approver = tx.users.get(approval.approver)
+            current = tx.letters.get(approval.letter_id)
+            signatory = _signatory_of(tx.letters.version(approval.letter_id, approval.version).data)
+        name = approver.shown if approver else approval.approver
+        if props.get(PROP_HASH) != (approval.content_sha256 if copy is None else copy["sha256"]):
+            return Verification(MODIFIED, f"modified after approval: the seal of letter {approval.letter_id} "
+                                          f"version {approval.version} was altered (its hash property no longer "
+                                          "reads the hash of the content)", approval)
+        what = (f"the copy for addressee {copy['addressee']} ({props.get(PROP_COPY, copy.get('number'))}) of "
+                if copy is not None else "")
+        signed_for = props.get(PROP_SIGNED_FOR)
+        by = f"{name}, signed for {signed_for}" if signed_for else name
+        at = f"{approval.approved_at:%B %-d, %Y at %H:%M} UTC"
+        if approval.voided_at is not None:
+            voided_by = f" by {approval.voided_by}" if approval.voided_by else ""
+            return Verification(
+                WITHDRAWN,
+                f"approval withdrawn: this is {what}approved version {approval.version} of letter "
+                f"{approval.letter_id} (approved by {by} on {at}), but that approval was withdrawn on "
+                f"{approval.voided_at:%B %-d, %Y at %H:%M} UTC{voided_by} when the letter was edited; the letter "
+                f"is now version {current.version}, {current.status.label}",
+                approval, copy["addressee"] if copy else None, signed_for)
+        if signed_for is None and not _signs(approval.approver, approver.full_name if approver else "", signatory):
+            return Verification(
+                NOT_SIGNATORY,
+                f"not approved by its signatory: {what}version {approval.version} of letter "
+                f"{approval.letter_id} was approved by {name} on {at}, but the letter is signed by {signatory} "
+                "and the approval does not record signing on their behalf", approval,
+                copy["addressee"] if copy else None)
+        return Verification(VERIFIED, f"matches {what}approved version {approval.version} of letter "
+                                      f"{approval.letter_id}, approved by {by} on {at}",
+                            approval, copy["addressee"] if copy else None, signed_for)
+
+    @staticmethod
+    def _approval_for(tx: Transaction, data: bytes, digest: str | None,
+                      claimed_id: int | None) -> tuple[Approval, dict[str, Any] | None] | None:
+        """The approval (and, for a per-addressee copy, the copy's record) that ``data`` is."""
+        if digest is None:
+            return None
+        matches = tx.letters.approvals_with_hash(digest)
         if matches:
-            a = matches[-1]
-            who = approvers.get(a.approver)
-            name = who.shown if who else a.approver
-            message = (f"matches approved version {a.version} of letter {a.letter_id}, approved by {name} "
-                       f"on {a.approved_at:%B %-d, %Y at %H:%M} UTC")
-            if a.voided_at:
-                message += f" (that approval was voided by a later edit on {a.voided_at:%B %-d, %Y})"
-            return Verification(0, message, a)
-        if claimed_approvals:
-            version = props.get(PROP_VERSION, "?")
-            return Verification(1, f"modified after approval: the file claims to be approved version {version} "
-                                   f"of letter {claimed}, but its content differs from what was approved")
-        return Verification(2, "not a letter from this database")
+            return matches[-1], None
+        # Approved before the whole-package seal: the old hash finds the approval, and then
+        # every part, document properties included, must be the stored approved bytes.
+        for approval in reversed(tx.letters.approvals_with_hash(legacy_content_hash(data))):
+            if same_package(data, approval.docx):
+                return approval, None
+        events = tx.audit.events(claimed_id) if claimed_id is not None else tx.audit.events()
+        for event in events:
+            if event.action != Action.APPROVE.value:
+                continue
+            detail = json.loads(event.detail)
+            for copy in detail.get("copies") or []:
+                if copy.get("sha256") == digest and isinstance(detail.get("approval"), int):
+                    approval = tx.letters.approval(detail["approval"])
+                    if approval.letter_id == event.letter_id:
+                        return approval, copy
+        return None
 
     def audit_check(self) -> tuple[int, AuditEvent | None, str]:
         """(events checked, first broken event or None, why)."""

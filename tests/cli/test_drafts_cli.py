@@ -65,7 +65,7 @@ def test_full_workflow_end_to_end(db_url: str, tmp_path: Path, capsys: pytest.Ca
     assert code == 0
     assert "removed  concerns[2]" in out
     assert run(capsys, "drafts", "comment", letter, "Good.", *db, "--as", "tani")[0] == 0
-    assert run(capsys, "drafts", "approve", letter, *db, "--as", "tani")[0] == 0
+    assert run(capsys, "drafts", "approve", letter, "--expect-version", "3", *db, "--as", "tani")[0] == 0
     out_docx = tmp_path / "letter.docx"
     code, out, _ = run(capsys, "drafts", "export", letter, "--out", str(out_docx), *db, "--as", "tani")
     assert code == 0
@@ -124,7 +124,7 @@ def test_not_a_letter_from_this_database(db_url: str, tmp_path: Path,  # noqa: F
                        "--db", f"sqlite:///{other}", "--as", "ann")
     letter = out.strip()
     run(capsys, "drafts", "submit", letter, "--db", f"sqlite:///{other}", "--as", "ann")
-    run(capsys, "drafts", "approve", letter, "--db", f"sqlite:///{other}", "--as", "tani")
+    run(capsys, "drafts", "approve", letter, "--expect-version", "1", "--db", f"sqlite:///{other}", "--as", "tani")
     run(capsys, "drafts", "export", letter, "--out", str(tmp_path / "x.docx"), "--db", f"sqlite:///{other}",
         "--as", "tani")
     code, _, err = run(capsys, "verify", str(tmp_path / "x.docx"), "--db", db_url, "--as", "ann")

@@ -44,7 +44,7 @@ def new_letter(url: str, status: Status = Status.DRAFT) -> int:
     if status in (Status.APPROVED, Status.CHANGES_REQUESTED):
         judge = as_user(url, "tani")
         if status is Status.APPROVED:
-            judge.drafts.approve(letter_id)
+            judge.drafts.approve(letter_id, 1)
         else:
             judge.drafts.request_changes(letter_id, "Please shorten the second concern.")
         judge.close()
@@ -72,7 +72,7 @@ def attempt(s: Services, action: str, letter_id: int | None, tmp_path: Path) -> 
     elif action == "request_changes":
         s.drafts.request_changes(letter_id, "Cite the statute.")  # type: ignore[arg-type]
     elif action == "approve":
-        s.drafts.approve(letter_id)  # type: ignore[arg-type]
+        s.drafts.approve(letter_id, 1)  # type: ignore[arg-type]
     elif action in ("export_final", "export_draft"):
         report = s.drafts.export(letter_id, tmp_path / "out.docx")  # type: ignore[arg-type]
         assert report.final is (action == "export_final")
@@ -111,7 +111,7 @@ def test_wrong_state_is_refused_and_changes_nothing(db_url: str) -> None:  # noq
     judge = as_user(db_url, "tani")
     before = snapshot(judge, letter_id)
     with pytest.raises(Refused, match="only a letter that is in review can be approved"):
-        judge.drafts.approve(letter_id)
+        judge.drafts.approve(letter_id, 1)
     assert snapshot(judge, letter_id) == before
     judge.close()
 
@@ -190,10 +190,10 @@ def test_signature_only_once_the_signing_judge_approved(db_url: str, tmp_path: P
     parts = [p.partname for p in Document(tmp_path / "final.docx").part.package.iter_parts()]
     assert "/word/media/chambers-signature.png" in parts
     judge.close()
-    # Another judge (not the signatory) approves: no signature image, room for a wet signature.
+    # Another judge approves for the signatory: no signature image, room for a wet signature.
     other = new_letter(db_url, Status.IN_REVIEW)
     ming = as_user(db_url, "ming")
-    ming.drafts.approve(other)
+    ming.drafts.approve(other, 1, signing_for="Tani G. Cantil-Sakauye")
     ming.drafts.export(other, tmp_path / "other.docx")
     parts = [p.partname for p in Document(tmp_path / "other.docx").part.package.iter_parts()]
     assert "/word/media/chambers-signature.png" not in parts

@@ -41,7 +41,7 @@ def test_clerk_login_cannot_approve_through_the_app(roles: str) -> None:
     clerk = services(login_url(roles, "ann"))
     assert clerk.drafts.user.name == "ann"  # the login is the user
     with pytest.raises(Refused):
-        clerk.drafts.approve(letter)
+        clerk.drafts.approve(letter, 1)
     clerk.close()
     pretender = services(login_url(roles, "ann"), as_user="tani")
     with pytest.raises(Refused, match="cannot act as tani"):
@@ -77,7 +77,7 @@ def test_clerk_login_is_refused_by_the_database_with_any_client(roles: str, stat
 def test_judge_login_approves_and_clerk_login_edits(roles: str) -> None:
     letter = in_review_letter(roles)
     judge = services(login_url(roles, "tani"))
-    judge.drafts.approve(letter)
+    judge.drafts.approve(letter, 1)
     judge.close()
     clerk = services(login_url(roles, "ann"))
     edited = clerk.drafts.update(letter, {**sample_data(), "subject": "Edited after approval"}, 1)
