@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from app.core.files import protect_database_url
 from app.services.templates import SHIPPED, TemplateLibrary
 
 if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
@@ -87,6 +88,7 @@ def open_database(url: str | None = None) -> SqlStore:
     from app.storage.sql import normalize_url
 
     resolved = normalize_url(database_url(url))
+    protect_database_url(resolved)  # no export may ever be written over it
     return open_store(resolved, migrate=resolved.startswith("sqlite"))
 
 

@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import template_library
+from app.bootstrap import database_url, journal_folder, template_library
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem, TemplateProblem
+from app.core.files import OutputRefused, protect_database_url, protect_folder
 from app.core.text import Removal
 from app.services import letters as service
 
@@ -60,6 +61,9 @@ def run_guarded(action: Any) -> int:
     except LetterInvalid as exc:
         err(explain(exc))
         return EXIT_INVALID
+    except OutputRefused as exc:
+        err(f"Refused: {exc}. Nothing was written.")
+        return EXIT_INVALID
     except TemplateProblem as exc:
         err(f"The template cannot be used:\n  {str(exc).replace(chr(10), chr(10) + '  ')}")
         return EXIT_TEMPLATE
@@ -93,14 +97,23 @@ def describe_os_error(exc: OSError) -> str:
     return f"Could not read or write a file: {exc.strerror or exc}" + (f" ({name})" if name else "")
 
 
+def protect_local_database() -> None:
+    """What this installation must never write a letter over: its database and recovery files."""
+    url = database_url()
+    protect_database_url(url)
+    protect_folder(journal_folder(url), "the recovery folder")
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     def action() -> int:
         problem = check_output_names(args.out, args.pdf)
         if problem:
             err(problem)
             return EXIT_INVALID
+        protect_local_database()
         library = template_library()
         library.get(args.template)  # a bad template is reported before the data
+        service.preflight_letter_files(library, args.out, args.pdf)
         data = read_json(args.data)
         report = service.render_file(library, args.template, data, args.out, args.pdf)
         report_removals(report.removals)
@@ -147,6 +160,7 @@ class Progress:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     def action() -> int:
+        protect_local_database()
         library = template_library()
         library.get(args.template)
         data = read_json(args.data)
@@ -175,6 +189,9 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
     library = template_library()
     try:
         folder = library.folder_of(str(args.path))
+    except OutputRefused as exc:
+        err(f"Refused: {exc}. Nothing was written.")
+        return EXIT_INVALID
     except TemplateProblem as exc:
         err(str(exc))
         return EXIT_TEMPLATE

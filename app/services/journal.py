@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from app.core.files import atomic_write
+from app.core.files import atomic_write, make_private_folder, protect_folder
 from app.core.records import utc_now
 
 
@@ -29,12 +29,13 @@ class JournalEntry:
 class Journal:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        protect_folder(folder, "the recovery folder")
 
     def _path(self, letter_id: int | None) -> Path:
         return self.folder / ("new.json" if letter_id is None else f"letter-{int(letter_id)}.json")
 
     def record(self, letter_id: int | None, data: dict[str, Any], base_version: int | None = None) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.folder)
         entry = {"letter_id": letter_id, "base_version": base_version, "recorded_at": utc_now().isoformat(),
                  "data": data}
         atomic_write(self._path(letter_id), json.dumps(entry, ensure_ascii=False).encode("utf-8"))
