@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import database_url, journal_folder, template_library
+from app.core import jsondata
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem, TemplateProblem
 from app.core.files import OutputRefused, protect_database_url, protect_folder
 from app.core.text import Removal
@@ -30,21 +30,10 @@ def report_removals(removals: list[Removal], prefix: str = "") -> None:
 
 
 def read_json(path: Path) -> dict[str, Any]:
-    """The letter JSON in ``path``; ``LetterInvalid`` saying what is wrong with the file."""
-    def invalid(message: str) -> LetterInvalid:
-        return LetterInvalid([Problem("", f"{path}: {message}")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise invalid("no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise invalid(f"cannot be read ({exc})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise invalid(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    """The letter JSON in ``path``, read strictly; ``LetterInvalid`` saying what is wrong and where."""
+    data = jsondata.load_file(path)
     if not isinstance(data, dict):
-        raise invalid("a letter must be a JSON object with named entries")
+        raise LetterInvalid([Problem("", f"{path}: a letter must be a JSON object with named entries")])
     return data
 
 
@@ -205,14 +194,20 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    return run_guarded(lambda: print(template_library().sample(args.template), end="") or EXIT_OK)
+    def action() -> int:
+        library = template_library()
+        text = library.sample(args.template)
+        jsondata.loads(text, str(library.folder_of(args.template) / "sample.json"))
+        print(text, end="")
+        return EXIT_OK
+    return run_guarded(action)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """What ``make run`` does until the window exists: render the flagship sample."""
     def action() -> int:
         library = template_library()
-        data = json.loads(library.sample(args.template))
+        data = jsondata.loads(library.sample(args.template), f"the sample letter of {args.template}")
         parsed = service.parse_letter(data)
         out = args.out or Path("out") / service.suggested_file_name(parsed.letter)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,6 @@ The JSON shape is the product's data contract; it only grows by optional keys.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -17,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.core import address as forms
+from app.core import jsondata
 from app.core.dates import date_line
 from app.core.errors import LetterInvalid, Problem
 from app.core.text import Removal, clean_text, is_clean
@@ -270,20 +270,8 @@ def parse_letter(data: Any) -> ParsedLetter:
 
 
 def load_letter(path: Path) -> ParsedLetter:
-    """Read a letter from a JSON file, with clear errors for unreadable or broken files."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LetterInvalid([Problem("", f"{path}: no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LetterInvalid([Problem("", f"{path}: cannot be read ({exc})")]) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LetterInvalid(
-            [Problem("", f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
-        ) from None
-    return parse_letter(data)
+    """Read a letter from a JSON file strictly, with clear errors for unreadable or broken files."""
+    return parse_letter(jsondata.load_file(path))
 
 
 def iter_text(letter: Letter) -> Iterator[tuple[str, str]]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from app.core import jsondata
+from app.core.errors import LetterInvalid
 from app.core.files import atomic_write, make_private_folder, protect_folder
 from app.core.records import utc_now
 
@@ -44,10 +46,10 @@ class Journal:
         entries = []
         for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
             try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
+                raw = jsondata.load_file(path)
                 entries.append(JournalEntry(raw["letter_id"], raw["data"], raw.get("base_version"),
                                             dt.datetime.fromisoformat(raw["recorded_at"])))
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, LetterInvalid):
                 continue  # a torn file cannot exist (atomic writes); anything else is not ours
         return entries
 
