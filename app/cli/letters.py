@@ -95,10 +95,6 @@ def protect_local_database() -> None:
 
 def cmd_render(args: argparse.Namespace) -> int:
     def action() -> int:
-        problem = check_output_names(args.out, args.pdf)
-        if problem:
-            err(problem)
-            return EXIT_INVALID
         protect_local_database()
         library = template_library()
         library.get(args.template)  # a bad template is reported before the data
@@ -109,18 +105,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"Wrote {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))
         return EXIT_OK
     return run_guarded(action)
-
-
-def check_output_names(out: Path, pdf: Path | None) -> str | None:
-    """A sentence when the output names would write the wrong kind of file or one over another."""
-    if out.suffix.lower() != ".docx":
-        return f"--out {out}: a Word letter is written to a .docx file; name it ….docx"
-    if pdf is not None:
-        if pdf.suffix.lower() != ".pdf":
-            return f"--pdf {pdf}: the PDF copy is written to a .pdf file; name it ….pdf"
-        if pdf.resolve() == out.resolve():
-            return "--out and --pdf name the same file; give them different names"
-    return None
 
 
 class Progress:

@@ -239,8 +239,6 @@ def check_output(path: Path, suffix: str, option: str = "") -> None:
     """
     label = f"{option} {path}" if option else str(path)
     kind = "a Word letter (.docx)" if suffix == ".docx" else "a PDF copy (.pdf)"
-    if path.suffix.lower() != suffix:
-        raise OutputRefused(f"{label}: only {kind} is written here; name the file ….{suffix[1:]}")
     target = _resolved(path)
     with _LOCK:
         files = dict(_PROTECTED_FILES)
@@ -252,23 +250,24 @@ def check_output(path: Path, suffix: str, option: str = "") -> None:
         if target == folder or folder in target.parents:
             raise OutputRefused(f"{label}: this is inside {what} ({folder}); letters are not written there")
     try:
-        info = os.lstat(path)
+        info = os.stat(path)
     except FileNotFoundError:
-        return
+        info = None  # nothing there, or a dangling link (replacing it replaces the link alone)
     except OSError as exc:
         raise OutputRefused(f"{label}: cannot be checked ({exc.strerror or exc})") from None
-    if stat.S_ISLNK(info.st_mode):
-        try:
-            info = os.stat(path)
-        except OSError:
-            return  # a dangling link: replacing it replaces the link alone, inside the folder checked above
-    identity = (info.st_dev, info.st_ino)
-    for protected, what in files.items():
-        if _identity(protected) == identity:
-            raise OutputRefused(f"{label}: this is another name for {what} ({protected}); "
-                                "an export never writes over it")
+    if info is not None:
+        identity = (info.st_dev, info.st_ino)
+        for protected, what in files.items():
+            if _identity(protected) == identity:
+                raise OutputRefused(f"{label}: this is another name for {what} ({protected}); "
+                                    "an export never writes over it")
+    if path.suffix.lower() != suffix:
+        raise OutputRefused(f"{label}: only {kind} is written here; name the file ….{suffix[1:]}")
+    if info is None:
+        return
     if not stat.S_ISREG(info.st_mode):
-        raise OutputRefused(f"{label}: exists and is not a regular file; choose a file name")
+        raise OutputRefused(f"{label}: exists and is not a regular file (a folder, device or pipe); "
+                            "choose a file name")
     if info.st_nlink > 1:
         raise OutputRefused(f"{label}: the file has other names (hard links); Chambers does not replace "
                             "a file that is also somewhere else")
@@ -285,8 +284,8 @@ def check_output_folder(path: Path, option: str = "") -> None:
         raise OutputFolderUnusable(f"{label}: The folder {folder} does not exist; make it first or write "
                                    "somewhere else. Nothing was written.")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputFolderUnusable(f"{label}: The folder {folder} cannot be written to (permission denied). "
-                                   "Nothing was written.")
+        raise OutputFolderUnusable(f"{label}: The folder {folder} cannot be written to (it is read-only "
+                                   "or not yours). Nothing was written.")
 
 
 def preflight_outputs(targets: Sequence[tuple[Path, str, str]]) -> None:

@@ -308,13 +308,13 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
     try:
         make_private_folder(out)
     except OSError as exc:
-        raise OutputFolderUnusable(f"--out {out}: the folder cannot be made ({exc.strerror or exc}); "
-                                   "nothing was written") from None
+        raise OutputFolderUnusable(f"--out {out}: The folder cannot be made ({exc.strerror or exc}). "
+                                   "Nothing was written.") from None
     if not out.is_dir():
         raise OutputFolderUnusable(f"--out {out}: not a folder; a mail merge writes one file per row into a folder")
     if not os.access(out, os.W_OK | os.X_OK):
-        raise OutputFolderUnusable(f"--out {out}: the folder cannot be written to (permission denied); "
-                                   "nothing was written")
+        raise OutputFolderUnusable(f"--out {out}: The folder cannot be written to (it is read-only or "
+                                   "not yours). Nothing was written.")
     report = BatchReport()
     good: list[tuple[int, dict[str, Any]]] = []
     names: dict[int, str] = {}

@@ -226,8 +226,8 @@ def test_batch_explains_a_csv_it_cannot_use(tmp_path: Path, capsys: pytest.Captu
 
 
 @pytest.mark.parametrize(("out", "pdf", "words"), [
-    ("letter.pdf", None, "a Word letter is written to a .docx file"),
-    ("letter.docx", "letter.docx", "the PDF copy is written to a .pdf file"),
+    ("letter.pdf", None, "only a Word letter (.docx) is written here"),
+    ("letter.docx", "letter.docx", "only a PDF copy (.pdf) is written here"),
     ("letter.docx", "LETTER.docx.pdf", None),
 ])
 def test_output_names_are_checked_before_anything_is_written(
