@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from app.core.files import protect_database_url
+from app.core.files import protect_database_url, protect_folder
 from app.services.templates import SHIPPED, TemplateLibrary
 
 if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
@@ -45,6 +45,8 @@ class Settings:
 
 def template_library(settings: Settings | None = None) -> TemplateLibrary:
     settings = settings or Settings.from_environment()
+    for folder in settings.template_folders:
+        protect_folder(folder, "a template folder")  # no letter is ever written into a pack
     return TemplateLibrary(settings.template_folders)
 
 

@@ -22,7 +22,6 @@ from app.core.errors import ChambersError, LetterInvalid, Problem
 from app.core.files import (
     OutputFolderUnusable,
     StagedWrites,
-    atomic_write,
     check_output,
     check_output_place,
     make_private_folder,
@@ -67,8 +66,12 @@ def suggested_file_name(letter: Letter, extension: str = ".docx") -> str:
 
 
 def write_docx(path: Path, data: bytes) -> None:
-    """Write a .docx atomically, and check it reads back as a Word document."""
-    atomic_write(path, data, check=check_docx_file)
+    """Write a .docx atomically, and check it reads back as a Word document.
+
+    The target is checked like every export's: never the database, the recovery folder, a
+    template folder or a file that is not a Word letter.
+    """
+    write_outputs([(path, ".docx", "", data, check_docx_file)])
 
 
 def protect_packs(library: TemplateLibrary, *folders: Path) -> None:
