@@ -219,6 +219,24 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+def _inside_protected(target: Path, folders: dict[Path, str]) -> tuple[Path, str] | None:
+    """The protected folder ``target`` is (or is in), by path and by the identity of each folder
+    on the way up, so another spelling of the same folder (a case-insensitive disk, a bind
+    mount) is found too."""
+    for folder, what in folders.items():
+        if target == folder or folder in target.parents:
+            return folder, what
+    identities = {_identity(folder): (folder, what) for folder, what in folders.items()}
+    identities.pop(None, None)
+    if not identities:
+        return None
+    for ancestor in (target, *target.parents):
+        found = identities.get(_identity(ancestor))
+        if found is not None:
+            return found
+    return None
+
+
 def _looks_like(path: Path, suffix: str) -> bool:
     """Whether an existing regular file is a .docx or PDF that Chambers could have written."""
     try:
@@ -246,9 +264,9 @@ def check_output(path: Path, suffix: str, option: str = "") -> None:
     for protected, what in files.items():
         if target == protected:
             raise OutputRefused(f"{label}: this is {what} ({protected}); an export never writes over it")
-    for folder, what in folders.items():
-        if target == folder or folder in target.parents:
-            raise OutputRefused(f"{label}: this is inside {what} ({folder}); letters are not written there")
+    inside = _inside_protected(target, folders)
+    if inside is not None:
+        raise OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); letters are not written there")
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -330,6 +348,6 @@ def check_output_place(folder: Path, option: str = "") -> None:
     for protected, what in files.items():
         if target == protected or _identity(folder) == _identity(protected) is not None:
             raise OutputRefused(f"{label}: this is {what} ({protected}), not a folder for letters")
-    for protected_folder, what in folders.items():
-        if target == protected_folder or protected_folder in target.parents:
-            raise OutputRefused(f"{label}: this is inside {what} ({protected_folder}); letters are not written there")
+    inside = _inside_protected(target, folders)
+    if inside is not None:
+        raise OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); letters are not written there")

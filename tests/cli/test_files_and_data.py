@@ -103,10 +103,20 @@ def _recovery(office: Path, tmp_path: Path) -> Path:
     return office.with_name("chambers.recovery") / "letter-1.docx"
 
 
+def court_pack(home: Path) -> Path:
+    """A copy of a shipped pack in the court's own templates folder (so a failure harms no real pack)."""
+    pack = home / "templates" / "court-pack"
+    if not pack.exists():
+        shutil.copytree(TEMPLATES / "officials-concern", pack)
+    return pack
+
+
 def _user_templates(office: Path, tmp_path: Path) -> Path:
-    folder = office.parent / "templates"
-    folder.mkdir()
-    return folder / "letter.docx"
+    return court_pack(office.parent).parent / "letter.docx"
+
+
+def _pack_file(office: Path, tmp_path: Path) -> Path:
+    return court_pack(office.parent) / "letter.docx"
 
 
 def _fifo(office: Path, tmp_path: Path) -> Path:
@@ -132,7 +142,7 @@ def _folder(office: Path, tmp_path: Path) -> Path:
     (lambda office, tmp: office.with_name(DB_NAME + "-wal"), "the Chambers database's wal file"),
     (lambda office, tmp: office.with_name(DB_NAME + "-journal"), "the Chambers database's journal file"),
     (_recovery, "inside the recovery folder"),
-    (lambda office, tmp: TEMPLATES / "officials-concern" / "letter.docx", "inside a template folder"),
+    (_pack_file, "inside a template folder"),
     (lambda office, tmp: TEMPLATES / "new-pack" / "x.docx", "inside a template folder"),
     (_user_templates, "inside a template folder"),
     (_fifo, "not a regular file"),
@@ -140,12 +150,12 @@ def _folder(office: Path, tmp_path: Path) -> Path:
     (_not_a_letter, "not a Word letter (.docx) Chambers could have written"),
     (lambda office, tmp: tmp / "letter.sqlite3", "only a Word letter (.docx) is written here"),
 ], ids=["database", "database-by-dotdot", "symlink", "hard-link", "wal", "journal", "recovery-folder",
-        "shipped-pack-file", "shipped-templates-folder", "user-templates", "fifo", "folder", "not-a-letter",
+        "pack-file", "shipped-templates-folder", "user-templates", "fifo", "folder", "not-a-letter",
         "not-docx"])
 def test_export_refuses_what_it_must_never_write(office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  target: Callable[[Path, Path], Path], words: str) -> None:
     out = target(office, tmp_path)
-    watched = [office.parent, tmp_path, TEMPLATES]
+    watched = [office.parent, tmp_path]
     before = [snapshot(folder) for folder in watched]
     code, _, err = run(capsys, "drafts", "export", "1", "--as", "clerk", "--out", str(out))
     assert code == 2, err
@@ -171,6 +181,27 @@ def test_a_database_named_like_a_letter_is_still_the_database(tmp_path: Path,
     assert db.read_bytes() == before
 
 
+def test_another_view_of_a_template_folder_is_refused(office: Path, tmp_path: Path) -> None:
+    """A bind mount of the templates folder: another path, the same folder (found by identity)."""
+    unshare = shutil.which("unshare")
+    if os.geteuid() != 0 or unshare is None:
+        pytest.skip("needs root and unshare(1) to bind-mount a folder")
+    templates = court_pack(office.parent).parent
+    view = tmp_path / "view"
+    view.mkdir()
+    prefix = (unshare, "-m", "sh", "-c", f"mount --bind '{templates}' '{view}' && exec \"$@\"", "sh")
+    probe = subprocess.run([*prefix, "true"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip("a bind mount cannot be made here")
+    before = snapshot(templates)
+    out = view / "court-pack" / "letter.docx"
+    result = run_process("drafts", "export", "1", "--as", "clerk", "--out", str(out), home=office.parent,
+                         cwd=tmp_path, prefix=prefix)
+    assert result.returncode == 2, result.stderr
+    assert "inside a template folder" in result.stderr
+    assert snapshot(templates) == before
+
+
 def test_render_refuses_the_local_database(office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     link = _symlink(office, tmp_path)
     data = write(tmp_path / "letter.json", sample_data())
@@ -181,11 +212,12 @@ def test_render_refuses_the_local_database(office: Path, tmp_path: Path, capsys:
     assert office.read_bytes() == before
 
 
-def test_batch_into_a_template_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_into_a_template_folder_is_refused(tmp_path: Path, private_home: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     data = write(tmp_path / "letter.json", sample_data())
     table = tmp_path / "a.csv"
     table.write_text("name,title\nPat Doe,Mayor\n", encoding="utf-8")
-    out = TEMPLATES / "officials-concern" / "merge"
+    out = court_pack(private_home) / "merge"
     code, _, err = run(capsys, "batch", "--template", "officials-concern", "--data", str(data),
                        "--addressees", str(table), "--out", str(out))
     assert code == 2
@@ -228,7 +260,7 @@ def test_pdf_over_a_protected_file_is_refused_and_the_letter_not_written(
         office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "letter.docx"
     code, _, err = run(capsys, "drafts", "export", "1", "--as", "clerk", "--out", str(out),
-                       "--pdf", str(TEMPLATES / "officials-concern" / "letter.pdf"))
+                       "--pdf", str(court_pack(office.parent) / "letter.pdf"))
     assert code == 2
     assert "--pdf" in err
     assert "inside a template folder" in err
