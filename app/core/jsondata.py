@@ -28,6 +28,10 @@ MAX_DEPTH = 32
 MAX_SAFE_INTEGER = 2**53 - 1
 #: A float written with more characters than this is not a value anyone typed.
 MAX_NUMBER_CHARS = 40
+#: Values (and keys) in one file: a letter at every limit holds a few thousand.
+MAX_VALUES = 100_000
+#: Longest key: the names in a letter are short words ("requested_policies").
+MAX_KEY_CHARS = 200
 #: Problems listed before the rest are summed up.
 MAX_PROBLEMS = 20
 
@@ -132,6 +136,16 @@ def _check_depth(text: str) -> None:
                 frames[-1][1] = token[1:-1]
 
 
+def _check_size(text: str, prefix: str) -> None:
+    """Refuse a file of more values than any letter holds before building them all."""
+    if text.count(",") <= MAX_VALUES:  # commas inside strings count too: safe
+        return
+    commas = sum(1 for match in _TOKENS.finditer(text) if match.group() == ",")
+    if commas > MAX_VALUES:
+        raise LetterInvalid([Problem("", f"{prefix}holds more than {MAX_VALUES:,} values; a letter holds a few "
+                                         "thousand at most")])
+
+
 def _problems(data: Any) -> list[Problem]:
     """Every refused value and duplicate key in ``data``, with its path (iteratively)."""
     problems: list[Problem] = []
@@ -141,6 +155,10 @@ def _problems(data: Any) -> list[Problem]:
         if isinstance(value, _Refused):
             problems.append(Problem(_where(path), value.reason))
         elif isinstance(value, dict):
+            for key in value:
+                if len(key) > MAX_KEY_CHARS:
+                    problems.append(Problem(_join(path, key[:40] + "…"), f"a key of {len(key):,} characters "
+                                            f"is not part of a letter (at most {MAX_KEY_CHARS})"))
             if isinstance(value, _WithDuplicates):
                 for key in value.duplicates:
                     problems.append(Problem(_join(path, key), "duplicate key: the name is given twice in "
@@ -160,6 +178,7 @@ def loads(text: str, source: str = "", max_bytes: int = MAX_JSON_BYTES) -> Any:
     if len(text) > max_bytes:
         raise LetterInvalid([Problem("", f"{prefix}larger than {max_bytes:,} bytes; a letter is far smaller")])
     _check_depth(text)
+    _check_size(text, prefix)
     try:
         data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant,
                           parse_int=_integer, parse_float=_float)

@@ -161,6 +161,10 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
     if "name" not in header or "title" not in header:
         raise LetterInvalid([Problem("", f"{path}: the first line must name the columns; "
                                          f"'name' and 'title' are required (known: {', '.join(CSV_COLUMNS)})")])
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise LetterInvalid([Problem("", f"{path}: the column(s) {', '.join(repeated)} appear more than once "
+                                         "in the first line; which one is meant is unclear")])
     unknown = [h for h in header if h and h not in CSV_COLUMNS]
     if unknown:
         raise LetterInvalid([Problem("", f"{path}: unknown column(s) {', '.join(unknown)}; "

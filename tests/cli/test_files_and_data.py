@@ -359,6 +359,18 @@ def test_a_csv_field_over_the_csv_limit_is_a_row_error(tmp_path: Path, capsys: p
     assert len(list(out.iterdir())) == 2
 
 
+def test_a_csv_column_named_twice_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write(tmp_path / "letter.json", sample_data())
+    table = tmp_path / "a.csv"
+    table.write_text("name,title,name\nPat Doe,Mayor,Someone Else\n", encoding="utf-8")
+    out = tmp_path / "merge"
+    code, _, err = run(capsys, "batch", "--template", "officials-concern", "--data", str(data),
+                       "--addressees", str(table), "--out", str(out))
+    assert code == 2
+    assert "the column(s) name appear more than once" in err
+    assert not out.exists()
+
+
 # --- letter JSON is read strictly, by every command that reads it -----------------------------------
 def _with_duplicate(text: str) -> str:
     return text.replace('"name": "John F. Kelly"', '"name": "John F. Kelly", "name": "Someone Else"')
@@ -374,6 +386,10 @@ LETTER_JSON: list[tuple[str, Callable[[str], str], str]] = [
      "fields.amount: a number of 5,000 digits is too large"),
     ("huge-float", lambda text: text[:-1] + ', "fields": {"amount": 1e400}}', "fields.amount: the number 1e400"),
     ("too-big", lambda text: text[:-1] + ', "subject": "' + "x" * (17 * 1024 * 1024) + '"}', "larger than"),
+    ("too-many-values", lambda text: text[:-1] + ', "cc": [' + ",".join(["0"] * 200_000) + "]}",
+     "holds more than 100,000 values"),
+    ("long-key", lambda text: text[:-1] + ', "fields": {"' + "k" * 5_000 + '": 1}}',
+     "a key of 5,000 characters is not part of a letter"),
 ]
 
 
