@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from app.core.files import protect_database_url, protect_folder
 from app.services.templates import SHIPPED, TemplateLibrary
 
 if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
@@ -44,6 +45,8 @@ class Settings:
 
 def template_library(settings: Settings | None = None) -> TemplateLibrary:
     settings = settings or Settings.from_environment()
+    for folder in settings.template_folders:
+        protect_folder(folder, "a template folder")  # no letter is ever written into a pack
     return TemplateLibrary(settings.template_folders)
 
 
@@ -88,6 +91,7 @@ def open_database(url: str | None = None) -> SqlStore:
     from app.storage.sql import normalize_url
 
     resolved = normalize_url(database_url(url))
+    protect_database_url(resolved)  # no export may ever be written over it
     return open_store(resolved, migrate=resolved.startswith("sqlite"))
 
 

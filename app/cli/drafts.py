@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import Services, open_database, services
-from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, read_json, run_guarded
+from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, protect_local_database, read_json, run_guarded
 from app.core.errors import ChambersError, TemplateProblem
 from app.core.records import LetterSummary
 from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable
@@ -175,6 +175,7 @@ def cmd_export_copies(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_export(args: argparse.Namespace, s: Services) -> int:
+    protect_local_database()  # the default database too, when --db names another one
     report = s.drafts.export(args.id, args.out, args.pdf)
     kind = "approved letter" if report.final else "DRAFT copy"
     print(f"Wrote the {kind} of letter {args.id} to {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))

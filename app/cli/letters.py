@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import template_library
+from app.bootstrap import database_url, journal_folder, template_library
+from app.core import jsondata
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem, TemplateProblem
+from app.core.files import OutputRefused, protect_database_url, protect_folder
 from app.core.text import Removal
 from app.services import letters as service
 
@@ -29,21 +30,10 @@ def report_removals(removals: list[Removal], prefix: str = "") -> None:
 
 
 def read_json(path: Path) -> dict[str, Any]:
-    """The letter JSON in ``path``; ``LetterInvalid`` saying what is wrong with the file."""
-    def invalid(message: str) -> LetterInvalid:
-        return LetterInvalid([Problem("", f"{path}: {message}")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise invalid("no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise invalid(f"cannot be read ({exc})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise invalid(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    """The letter JSON in ``path``, read strictly; ``LetterInvalid`` saying what is wrong and where."""
+    data = jsondata.load_file(path)
     if not isinstance(data, dict):
-        raise invalid("a letter must be a JSON object with named entries")
+        raise LetterInvalid([Problem("", f"{path}: a letter must be a JSON object with named entries")])
     return data
 
 
@@ -59,6 +49,9 @@ def run_guarded(action: Any) -> int:
         return code
     except LetterInvalid as exc:
         err(explain(exc))
+        return EXIT_INVALID
+    except OutputRefused as exc:
+        err(f"Refused: {exc}. Nothing was written.")
         return EXIT_INVALID
     except TemplateProblem as exc:
         err(f"The template cannot be used:\n  {str(exc).replace(chr(10), chr(10) + '  ')}")
@@ -93,32 +86,25 @@ def describe_os_error(exc: OSError) -> str:
     return f"Could not read or write a file: {exc.strerror or exc}" + (f" ({name})" if name else "")
 
 
+def protect_local_database() -> None:
+    """What this installation must never write a letter over: its database and recovery files."""
+    url = database_url()
+    protect_database_url(url)
+    protect_folder(journal_folder(url), "the recovery folder")
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     def action() -> int:
-        problem = check_output_names(args.out, args.pdf)
-        if problem:
-            err(problem)
-            return EXIT_INVALID
+        protect_local_database()
         library = template_library()
         library.get(args.template)  # a bad template is reported before the data
+        service.preflight_letter_files(library, args.out, args.pdf)
         data = read_json(args.data)
         report = service.render_file(library, args.template, data, args.out, args.pdf)
         report_removals(report.removals)
         print(f"Wrote {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))
         return EXIT_OK
     return run_guarded(action)
-
-
-def check_output_names(out: Path, pdf: Path | None) -> str | None:
-    """A sentence when the output names would write the wrong kind of file or one over another."""
-    if out.suffix.lower() != ".docx":
-        return f"--out {out}: a Word letter is written to a .docx file; name it ….docx"
-    if pdf is not None:
-        if pdf.suffix.lower() != ".pdf":
-            return f"--pdf {pdf}: the PDF copy is written to a .pdf file; name it ….pdf"
-        if pdf.resolve() == out.resolve():
-            return "--out and --pdf name the same file; give them different names"
-    return None
 
 
 class Progress:
@@ -147,6 +133,7 @@ class Progress:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     def action() -> int:
+        protect_local_database()
         library = template_library()
         library.get(args.template)
         data = read_json(args.data)
@@ -175,6 +162,9 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
     library = template_library()
     try:
         folder = library.folder_of(str(args.path))
+    except OutputRefused as exc:
+        err(f"Refused: {exc}. Nothing was written.")
+        return EXIT_INVALID
     except TemplateProblem as exc:
         err(str(exc))
         return EXIT_TEMPLATE
@@ -188,14 +178,20 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    return run_guarded(lambda: print(template_library().sample(args.template), end="") or EXIT_OK)
+    def action() -> int:
+        library = template_library()
+        text = library.sample(args.template)
+        jsondata.loads(text, str(library.folder_of(args.template) / "sample.json"))
+        print(text, end="")
+        return EXIT_OK
+    return run_guarded(action)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """What ``make run`` does until the window exists: render the flagship sample."""
     def action() -> int:
         library = template_library()
-        data = json.loads(library.sample(args.template))
+        data = jsondata.loads(library.sample(args.template), f"the sample letter of {args.template}")
         parsed = service.parse_letter(data)
         out = args.out or Path("out") / service.suggested_file_name(parsed.letter)
         out.parent.mkdir(parents=True, exist_ok=True)

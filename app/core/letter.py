@@ -6,7 +6,6 @@ The JSON shape is the product's data contract; it only grows by optional keys.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -17,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.core import address as forms
+from app.core import jsondata
 from app.core.dates import date_line
 from app.core.errors import LetterInvalid, Problem
 from app.core.text import Removal, clean_text, is_clean
@@ -25,7 +25,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_ITEMS = 100  # paragraphs in one section, addressees, cc or enclosure lines
 MAX_ADDRESS_LINES = 8
 
-FieldValue = str | bool | int | float | None
+FieldValue = Annotated[str, Field(max_length=20_000)] | bool | int | Annotated[float, Field(allow_inf_nan=False)] | None
 
 
 def _check_text(value: str) -> str:
@@ -200,6 +200,8 @@ def _explain(loc: tuple[int | str, ...], error_type: str, message: str, ctx: Map
         text = f"has too many entries (at most {ctx.get('max_length', MAX_ITEMS)})"
     elif error_type == "string_too_long":
         text = f"is too long (at most {ctx.get('max_length'):,} characters)"
+    elif error_type == "finite_number":
+        text = "is not a number a letter can hold (infinite or not a number)"
     elif error_type in ("string_type",):
         text = "must be text"
     elif error_type in ("list_type",):
@@ -228,13 +230,21 @@ def problems_from(error: ValidationError, what: str = "a letter") -> list[Proble
     """
     problems: list[Problem] = []
     seen: set[str] = set()
-    for item in error.errors():
+    errors = error.errors()
+    # A value of the right kind but over a limit says so, not "must be text, a number, ...".
+    specific = {(e["loc"][0], e["loc"][1]): e for e in errors
+                if len(e["loc"]) > 2 and e["type"] in ("string_too_long", "finite_number")}
+    for item in errors:
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and "[" in p))
         if len(loc) > 2 and loc[0] == "fields" and isinstance(loc[1], str):
             path = _path(loc[:2])
             if path not in seen:
                 seen.add(path)
-                problems.append(Problem(path, "must be text, a number, or true/false"))
+                text = "must be text, a number, or true/false"
+                limit = specific.get((item["loc"][0], item["loc"][1]))
+                if limit is not None:
+                    text = _explain(loc, limit["type"], limit["msg"], limit.get("ctx") or {})
+                problems.append(Problem(path, text))
             continue
         text = _explain(loc, item["type"], item["msg"], item.get("ctx") or {})
         problems.append(Problem(_path(loc), text.replace("is not part of a letter", f"is not part of {what}")))
@@ -270,20 +280,8 @@ def parse_letter(data: Any) -> ParsedLetter:
 
 
 def load_letter(path: Path) -> ParsedLetter:
-    """Read a letter from a JSON file, with clear errors for unreadable or broken files."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LetterInvalid([Problem("", f"{path}: no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LetterInvalid([Problem("", f"{path}: cannot be read ({exc})")]) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LetterInvalid(
-            [Problem("", f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
-        ) from None
-    return parse_letter(data)
+    """Read a letter from a JSON file strictly, with clear errors for unreadable or broken files."""
+    return parse_letter(jsondata.load_file(path))
 
 
 def iter_text(letter: Letter) -> Iterator[tuple[str, str]]:

@@ -27,15 +27,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
+import re
+import sys
 from typing import Any
 
 from markupsafe import Markup
 
 from app.core import address as forms
 from app.core.dates import date_line
+from app.core.errors import LetterInvalid, Problem
 from app.core.letter import Letter
 from app.core.packs import Manifest
-from app.core.text import Removal, clean_text
+from app.core.text import MAX_TEXT_LENGTH, Removal, clean_text
 
 CONTEXT_KEYS = frozenset({
     "date_line", "reference", "subject", "court", "signatory", "signature_image", "addressees",
@@ -44,14 +48,27 @@ CONTEXT_KEYS = frozenset({
 })
 
 
+# Text the context composes from several fields (each within its limit), so it may be longer
+# than any one field: an inside address of eight long lines, the names of a hundred addressees.
+_COMPOSED = re.compile(r"(^|\.)(block|address_block|name_line|salutation_name|addressee_names|salutation)$")
+
+
 def _plain(value: Any, path: str, removals: list[Removal]) -> Any:
-    """Copy ``value`` into plain str/int/float/bool/list/dict, cleaning every string."""
+    """Copy ``value`` into plain str/int/float/bool/list/dict, cleaning every string.
+
+    Nothing is cut: a field over the length limit (one that did not come through validation)
+    is refused with its path, and composed text is as long as its parts make it.
+    """
     if isinstance(value, Markup):
         return value
     if isinstance(value, str):
-        text, found = clean_text(str(value), path)
+        text, found = clean_text(str(value), path, limit=sys.maxsize)
         removals.extend(found)
+        if len(text) > MAX_TEXT_LENGTH and not _COMPOSED.search(path):
+            raise LetterInvalid([Problem(path, f"is too long (at most {MAX_TEXT_LENGTH:,} characters)")])
         return text
+    if isinstance(value, float) and not math.isfinite(value):
+        raise LetterInvalid([Problem(path, f"{value} is not a number a letter can hold")])
     if value is None:
         return ""
     if isinstance(value, bool | int | float):

@@ -21,7 +21,6 @@ from typing import Any
 from app.core.audit import first_broken
 from app.core.diff import FieldChange, WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, TemplateProblem
-from app.core.files import atomic_write
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.packs import check_letter_for_pack
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User, utc_now
@@ -40,7 +39,6 @@ from app.core.workflow import (
     voids_approval,
 )
 from app.rendering.engine import SIGNATURE_MEDIA, CompiledPack
-from app.rendering.pdf import PdfConverter
 from app.rendering.seal import (
     HASH_PROPERTY,
     SEAL_PREFIX,
@@ -54,8 +52,8 @@ from app.rendering.seal import (
     same_package,
     seal,
 )
-from app.rendering.verify import check_docx_file
 from app.services.journal import Journal
+from app.services.letters import preflight_letter_files, write_letter_files
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import NewVersion, Store, Transaction
 
@@ -426,6 +424,7 @@ class Drafts:
     def export(self, letter_id: int, out: Path, pdf: Path | None = None) -> ExportReport:
         """An approved letter: the approved bytes, as they were. Anything else: a DRAFT copy."""
         user = self.user
+        preflight_letter_files(self.library, out, pdf)
         with self.store.read() as tx:
             current = tx.letters.get(letter_id)
             approval = tx.letters.approval(current.approval_id) if current.approval_id else None
@@ -442,13 +441,7 @@ class Drafts:
             pack = self.library.get(current.template_id)
             rendered = pack.render(parse_letter(version.data).letter, draft=True)
             data, removals = rendered.data, rendered.removals
-        pdf_bytes = None
-        if pdf is not None:
-            with PdfConverter() as converter:
-                pdf_bytes = converter.convert(data)
-        atomic_write(out, data, check=check_docx_file)
-        if pdf is not None and pdf_bytes is not None:
-            atomic_write(pdf, pdf_bytes)
+        write_letter_files(self.library, data, out, pdf)
         if final:
             self._transition(letter_id, Action.EXPORT_FINAL, {"file": out.name, "pdf": pdf is not None})
         else:
@@ -511,8 +504,10 @@ class Drafts:
                 name = f"{stem} ({n}).docx"
             taken.add(name.casefold())
             paths.append(folder / name)
+        for path in paths:  # every target checked before any is written
+            preflight_letter_files(self.library, path)
         for made, path in zip(copies, paths, strict=True):
-            atomic_write(path, made.data, check=check_docx_file)
+            write_letter_files(self.library, made.data, path)
         self._transition(letter_id, Action.EXPORT_FINAL,
                          {"files": [p.name for p in paths], "per_addressee": len(paths)})
         return paths

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from app.core.files import atomic_write
+from app.core import jsondata
+from app.core.errors import LetterInvalid
+from app.core.files import atomic_write, make_private_folder, protect_folder
 from app.core.records import utc_now
 
 
@@ -49,6 +51,7 @@ class Journal:
     def __init__(self, root: Path, owner: str | Callable[[], str]) -> None:
         self.root = root
         self._owner = owner
+        protect_folder(root, "the recovery folder")
 
     @property
     def owner(self) -> str:
@@ -62,7 +65,7 @@ class Journal:
         return self.folder / ("new.json" if letter_id is None else f"letter-{int(letter_id)}.json")
 
     def record(self, letter_id: int | None, data: dict[str, Any], base_version: int | None = None) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.folder)
         entry = {"letter_id": letter_id, "base_version": base_version, "recorded_at": utc_now().isoformat(),
                  "user": self.owner, "data": data}
         atomic_write(self._path(letter_id), json.dumps(entry, ensure_ascii=False).encode("utf-8"))
@@ -72,12 +75,12 @@ class Journal:
         owner, folder = self.owner, self.folder
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
+                raw = jsondata.load_file(path)
                 if raw.get("user") != owner:
                     continue  # copied or moved here from someone else's folder: not this user's edit
                 entries.append(JournalEntry(raw["letter_id"], raw["data"], raw.get("base_version"),
                                             dt.datetime.fromisoformat(raw["recorded_at"])))
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, LetterInvalid):
                 continue  # a torn file cannot exist (atomic writes); anything else is not ours
         return entries
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
+import errno
 import io
 import os
 import re
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -13,8 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from app.core import address as forms
-from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import StagedWrites, atomic_write
+from app.core.errors import ChambersError, LetterInvalid, Problem
+from app.core.files import (
+    OutputFolderUnusable,
+    StagedWrites,
+    check_output,
+    check_output_place,
+    make_private_folder,
+    preflight_outputs,
+    protect_folder,
+    write_outputs,
+)
 from app.core.letter import Letter, parse_letter
 
 __all__ = ["parse_letter"]
@@ -26,6 +40,7 @@ from app.services.templates import TemplateLibrary
 
 CSV_COLUMNS = ("honorific", "name", "title", "organization", "address", "salutation")
 MAX_CSV_BYTES = 20 * 1024 * 1024
+MAX_NAME_BYTES = 200
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -43,29 +58,66 @@ def suggested_file_name(letter: Letter, extension: str = ".docx") -> str:
     names = forms.join_names([forms.salutation_name(a) for a in letter.addressees])
     stem = _UNSAFE_NAME.sub(" ", f"{letter.date.isoformat()} Letter to {names}")
     stem = re.sub(r"\s+", " ", stem).strip().rstrip(".")
-    if len(stem) > 150:
-        stem = stem[:150].rstrip()
+    # File systems count bytes, not characters (255 on most); the temporary name adds 14 and
+    # a " (12)" for a repeated name 5, so a stem of 150 accented or CJK characters would not fit.
+    if len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore").rstrip().rstrip(".")
     return stem + extension
 
 
 def write_docx(path: Path, data: bytes) -> None:
-    """Write a .docx atomically, and check it reads back as a Word document."""
-    atomic_write(path, data, check=check_docx_file)
+    """Write a .docx atomically, and check it reads back as a Word document.
+
+    The target is checked like every export's: never the database, the recovery folder, a
+    template folder or a file that is not a Word letter.
+    """
+    write_outputs([(path, ".docx", "", data, check_docx_file)])
+
+
+def protect_packs(library: TemplateLibrary, *folders: Path) -> None:
+    """No letter is ever written into a template folder or a pack named by its folder."""
+    for folder in (*library.folders, *folders):
+        protect_folder(folder, "a template folder")
+
+
+def _targets(out: Path, pdf: Path | None) -> list[tuple[Path, str, str]]:
+    return [(out, ".docx", "--out")] + ([(pdf, ".pdf", "--pdf")] if pdf is not None else [])
+
+
+def preflight_letter_files(library: TemplateLibrary, out: Path, pdf: Path | None = None) -> None:
+    """Refuse, before any work, a target that is protected, of the wrong kind or in a bad folder."""
+    protect_packs(library)
+    preflight_outputs(_targets(out, pdf))
+
+
+def write_letter_files(library: TemplateLibrary, docx: bytes, out: Path, pdf: Path | None = None) -> Path | None:
+    """Write the letter to ``out`` and, with ``pdf``, its PDF: both or neither.
+
+    The PDF is made (LibreOffice) before anything is written, and both files are put in place
+    together once both are written and checked.
+    """
+    preflight_letter_files(library, out, pdf)
+    pdf_bytes = None
+    if pdf is not None:
+        with PdfConverter() as converter:
+            pdf_bytes = converter.convert(docx)
+    files: list[tuple[Path, str, str, bytes, Callable[[Path], None] | None]] = [
+        (out, ".docx", "--out", docx, check_docx_file)]
+    if pdf is not None and pdf_bytes is not None:
+        files.append((pdf, ".pdf", "--pdf", pdf_bytes, None))
+    write_outputs(files)
+    return pdf
 
 
 def render_file(library: TemplateLibrary, template: str, data: dict[str, Any], out: Path,
                 pdf: Path | None = None) -> RenderReport:
     """Render one letter to ``out`` (and ``pdf``); nothing is written unless all succeeds."""
     pack = library.get(template)
+    protect_packs(library, pack.folder)
+    preflight_letter_files(library, out, pdf)
     parsed = parse_letter(data)
     rendered = pack.render(parsed.letter)
-    pdf_bytes = None
-    if pdf is not None:
-        with PdfConverter() as converter:
-            pdf_bytes = converter.convert(rendered.data)
-    write_docx(out, rendered.data)
-    if pdf is not None and pdf_bytes is not None:
-        atomic_write(pdf, pdf_bytes)
+    write_letter_files(library, rendered.data, out, pdf)
     return RenderReport(out, pdf, parsed.removals + rendered.removals)
 
 
@@ -109,13 +161,33 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
     if "name" not in header or "title" not in header:
         raise LetterInvalid([Problem("", f"{path}: the first line must name the columns; "
                                          f"'name' and 'title' are required (known: {', '.join(CSV_COLUMNS)})")])
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise LetterInvalid([Problem("", f"{path}: the column(s) {', '.join(repeated)} appear more than once "
+                                         "in the first line; which one is meant is unclear")])
     unknown = [h for h in header if h and h not in CSV_COLUMNS]
     if unknown:
         raise LetterInvalid([Problem("", f"{path}: unknown column(s) {', '.join(unknown)}; "
                                          f"known: {', '.join(CSV_COLUMNS)}")])
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, Any] | None, str | None]] = []
-    for number, row in enumerate(reader, start=1):
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # The csv module refuses a field over csv.field_size_limit() (131,072 characters);
+            # the row is reported and the reader goes on with the next line.
+            number += 1
+            reason = str(exc)
+            if "field larger than field limit" in reason:
+                reason = (f"a value is longer than {csv.field_size_limit():,} characters "
+                          "(no addressee field can be that long)")
+            rows.append((number, None, f"cannot be read: {reason}"))
+            continue
+        number += 1
         if None in row:
             count = len(header) + len(row[None])  # DictReader puts extra values under None
             rows.append((number, None, f"has {count} values but the header names {len(header)} columns"))
@@ -139,9 +211,32 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
 
 # --- batch workers: each process compiles the pack once ------------------------------------
 _WORKER: dict[str, Any] = {}
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(folder: str) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker as soon as the batch that started it is gone, even by kill -9.
+
+    On Linux the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG); everywhere the
+    worker checks its parent before each chunk and before putting files in place, so an
+    orphaned worker never writes another letter.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _WORKER["parent"] = parent
+    _check_parent()
+
+
+def _check_parent() -> None:
+    parent = _WORKER.get("parent")
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(folder: str, parent: int) -> None:
+    _die_with_parent(parent)
     _WORKER["pack"] = CompiledPack(Path(folder))
 
 
@@ -165,13 +260,17 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
                 parsed = parse_letter({**base, "addressees": [addressee]})
                 rendered = pack.render(parsed.letter)
                 path = out / names[number]
+                check_output(path, ".docx")
                 staged.stage(path, rendered.data, check_docx_file)
                 results.append(RowResult(number, path, removals=parsed.removals + rendered.removals))
             except LetterInvalid as exc:
                 problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
                 results.append(RowResult(number, error=problems))
-            except (ChambersError, OSError) as exc:
+            except OSError as exc:
+                results.append(RowResult(number, error=_file_error(names[number], exc)))
+            except ChambersError as exc:
                 results.append(RowResult(number, error=str(exc)))
+        _check_parent()
         written = set(staged.commit())
     except OSError as exc:  # the commit failed: what was not put in place is reported, row by row
         staged.abort()
@@ -186,8 +285,15 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
     return results
 
 
+def _file_error(name: str, exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"the file name {name!r} is too long for the folder"
+    return f"{name}: could not be written ({exc.strerror or exc})"
+
+
 def _worker_rows(base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]], out: str,
                  names: dict[int, str]) -> list[RowResult]:
+    _check_parent()
     return _render_rows(_WORKER["pack"], base, rows, Path(out), names)
 
 
@@ -201,13 +307,21 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
           progress: Callable[[int, int], None] | None = None) -> BatchReport:
     """One letter per CSV row into ``out``; bad rows are reported and the rest rendered."""
     pack = library.get(template)
+    protect_packs(library, pack.folder)
+    check_output_place(out, "--out")
     base = dict(data)
     base.pop("addressees", None)
     rows = read_addressees(csv_path)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        make_private_folder(out)
     except OSError as exc:
-        raise TemplateProblem(f"{out}: the output folder cannot be made ({exc.strerror or exc})") from None
+        raise OutputFolderUnusable(f"--out {out}: The folder cannot be made ({exc.strerror or exc}). "
+                                   "Nothing was written.") from None
+    if not out.is_dir():
+        raise OutputFolderUnusable(f"--out {out}: not a folder; a mail merge writes one file per row into a folder")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputFolderUnusable(f"--out {out}: The folder cannot be written to (it is read-only or "
+                                   "not yours). Nothing was written.")
     report = BatchReport()
     good: list[tuple[int, dict[str, Any]]] = []
     names: dict[int, str] = {}
@@ -222,8 +336,12 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
             problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
             report.failed.append(RowResult(number, error=problems))
             continue
+        try:
+            names[number] = _unique(out, suggested_file_name(letter), taken).name
+        except OSError as exc:
+            report.failed.append(RowResult(number, error=_file_error(suggested_file_name(letter), exc)))
+            continue
         good.append((number, addressee))
-        names[number] = _unique(out, suggested_file_name(letter), taken).name
     total = len(rows)
     done = len(report.failed)
     if progress:
@@ -238,7 +356,7 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
                 progress(done, total)
     else:
         size = max(10, min(200, len(good) // (jobs * 4) or 1))
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(str(pack.folder),)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(str(pack.folder), os.getpid())) as pool:
             futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk})
                        for chunk in _chunks(good, size)]
             for future in as_completed(futures):

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.core.errors import TemplateProblem
+from app.core import jsondata
+from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.files import atomic_write
 from app.core.records import AddressBookEntry, Clause, User, utc_now
 from app.core.workflow import Action, NotFound, Refused, Role, check_role, may
@@ -376,8 +377,8 @@ def seed(store: Store, library: TemplateLibrary) -> bool:
         if tx.meta.get("seeded"):
             return False
     try:
-        sample: dict[str, Any] = json.loads(library.sample(FLAGSHIP))
-    except (TemplateProblem, ValueError):
+        sample: dict[str, Any] = jsondata.loads(library.sample(FLAGSHIP))
+    except (TemplateProblem, LetterInvalid, ValueError):
         return False
     now = utc_now()
     with store.write() as tx:

@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 
 from app.core.audit import GENESIS, AuditReference, canonical, event_hash
 from app.core.errors import ChambersError
+from app.core.files import create_private_file
 from app.core.records import (
     AddressBookEntry,
     Approval,
@@ -83,7 +84,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(path))  # owner-only; SQLite gives its journals the same mode
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -46,13 +46,16 @@ def test_invalid_data_exits_2_names_the_path_and_leaves_the_file(tmp_path: Path,
     letter["date"] = "16/03/2017"
     data = write_json(tmp_path / "letter.json", letter)
     out = tmp_path / "letter.docx"
-    out.write_bytes(b"the clerk's earlier file")
+    good = write_json(tmp_path / "earlier.json", sample_data())
+    assert main(["render", "--template", "officials-concern", "--data", str(good), "--out", str(out)]) == 0
+    earlier = out.read_bytes()
+    capsys.readouterr()
     code = main(["render", "--template", "officials-concern", "--data", str(data), "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2
     assert "addressees[1].name: required" in err
     assert "date: is not a date" in err
-    assert out.read_bytes() == b"the clerk's earlier file"
+    assert out.read_bytes() == earlier
 
 
 @pytest.mark.parametrize(("content", "words"), [
@@ -223,8 +226,8 @@ def test_batch_explains_a_csv_it_cannot_use(tmp_path: Path, capsys: pytest.Captu
 
 
 @pytest.mark.parametrize(("out", "pdf", "words"), [
-    ("letter.pdf", None, "a Word letter is written to a .docx file"),
-    ("letter.docx", "letter.docx", "the PDF copy is written to a .pdf file"),
+    ("letter.pdf", None, "only a Word letter (.docx) is written here"),
+    ("letter.docx", "letter.docx", "only a PDF copy (.pdf) is written here"),
     ("letter.docx", "LETTER.docx.pdf", None),
 ])
 def test_output_names_are_checked_before_anything_is_written(

@@ -667,8 +667,10 @@ def test_cli_render_exits_3_and_writes_nothing(kind: str, case_id: str, tmp_path
     data.write_text(json.dumps(letter_data()), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    earlier = out / "earlier.docx"
-    earlier.write_bytes(b"the clerk's earlier letter \x00\xff")
+    earlier = out / "earlier.docx"  # a letter the clerk made before, with a good pack
+    made = run_cli("render", "--template", "officials-concern", "--data", str(data), "--out", str(earlier))
+    assert made.returncode == 0, made.stderr
+    before = earlier.read_bytes()
     for target in (out / "new.docx", earlier):
         started = time.monotonic()
         proc = run_cli("render", "--template", str(folder), "--data", str(data), "--out", str(target))
@@ -680,7 +682,7 @@ def test_cli_render_exits_3_and_writes_nothing(kind: str, case_id: str, tmp_path
         assert "Traceback" not in proc.stderr
         assert proc.stdout == ""
         assert sorted(p.name for p in out.iterdir()) == ["earlier.docx"], "a file or temporary file was written"
-        assert earlier.read_bytes() == b"the clerk's earlier letter \x00\xff"
+        assert earlier.read_bytes() == before
     assert not marker.exists()
 
 
