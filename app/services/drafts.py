@@ -18,7 +18,7 @@ from typing import Any
 from app.core.audit import first_broken
 from app.core.diff import FieldChange, WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, TemplateProblem
-from app.core.files import atomic_write
+from app.core.files import StagedWrites, atomic_write
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.packs import check_letter_for_pack
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User, utc_now
@@ -486,8 +486,15 @@ class Drafts:
                 name = f"{stem} ({n}).docx"
             taken.add(name.casefold())
             paths.append(folder / name)
-        for made, path in zip(copies, paths, strict=True):
-            atomic_write(path, made.data, check=check_docx_file)
+        # All the copies or none: each is staged and checked before any is put in place.
+        staged = StagedWrites()
+        try:
+            for made, path in zip(copies, paths, strict=True):
+                staged.stage(path, made.data, check_docx_file)
+            staged.commit()
+        except BaseException:
+            staged.abort()
+            raise
         self._transition(letter_id, Action.EXPORT_FINAL,
                          {"files": [p.name for p in paths], "per_addressee": len(paths)})
         return paths
