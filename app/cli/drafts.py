@@ -160,7 +160,8 @@ def cmd_request_changes(args: argparse.Namespace, s: Services) -> int:
 
 def cmd_approve(args: argparse.Namespace, s: Services) -> int:
     approval = s.drafts.approve(args.id, args.expect_version, signing_for=args.signing_for)
-    signed = f", signed for {args.signing_for}" if args.signing_for else ""
+    signed_for = s.drafts.get(approval.letter_id).signed_for if args.signing_for else None
+    signed = f", signed for {signed_for}" if signed_for else ""
     print(f"Approved letter {approval.letter_id} version {approval.version}{signed} "
           f"(sha256 {approval.content_sha256})")
     return EXIT_OK

@@ -21,6 +21,7 @@ from typing import Any
 from app.core.audit import first_broken
 from app.core.diff import FieldChange, WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, TemplateProblem
+from app.core.files import StagedWrites
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.packs import check_letter_for_pack
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User, utc_now
@@ -52,6 +53,7 @@ from app.rendering.seal import (
     same_package,
     seal,
 )
+from app.rendering.verify import check_docx_file
 from app.services.journal import Journal
 from app.services.letters import preflight_letter_files, write_letter_files
 from app.services.templates import TemplateLibrary
@@ -504,10 +506,17 @@ class Drafts:
                 name = f"{stem} ({n}).docx"
             taken.add(name.casefold())
             paths.append(folder / name)
-        for path in paths:  # every target checked before any is written
+        for path in paths:  # every target checked (protected files, kinds, folders) before any is written
             preflight_letter_files(self.library, path)
-        for made, path in zip(copies, paths, strict=True):
-            write_letter_files(self.library, made.data, path)
+        # All the copies or none: each is staged and checked before any is put in place.
+        staged = StagedWrites()
+        try:
+            for made, path in zip(copies, paths, strict=True):
+                staged.stage(path, made.data, check_docx_file)
+            staged.commit()
+        except BaseException:
+            staged.abort()
+            raise
         self._transition(letter_id, Action.EXPORT_FINAL,
                          {"files": [p.name for p in paths], "per_addressee": len(paths)})
         return paths

@@ -181,6 +181,7 @@ def test_a_judge_who_does_not_sign_cannot_approve(court: Office, tmp_path: Path)
     # Signing for the signatory, said out loud: recorded, sealed and reported by verify.
     approved = court.run("ming", "drafts", "approve", letter, "--expect-version", "1", "--for", JUDGE_FULL_NAME)
     assert approved.returncode == 0, approved.stderr
+    assert f"signed for {JUDGE_FULL_NAME}" in approved.stdout
     out = tmp_path / "for.docx"
     assert court.run("ming", "drafts", "export", letter, "--out", str(out)).returncode == 0
     assert SIGNATURE_PART not in parts(out), "one judge's signature image never goes above another's name"

@@ -463,3 +463,33 @@ def test_an_approval_by_another_judge_without_for_whom_is_not_accepted(tmp_path:
         ming.drafts.export(letter_id, tmp_path / "final.docx")
     assert not (tmp_path / "final.docx").exists()
     ming.close()
+
+
+TITLE_FIELD = (b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TITLE '
+               b'</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>cached</w:t></w:r>'
+               b'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+def printed(docx: bytes) -> str:
+    import pypdfium2
+
+    from app.rendering.pdf import PdfConverter
+
+    with PdfConverter() as converter:
+        pdf = pypdfium2.PdfDocument(converter.convert(docx))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def test_a_document_property_edit_changes_the_print_and_the_hash(approved: Approved, libreoffice: None) -> None:
+    """The finding's root: with a TITLE field in the letter, an edit to docProps/core.xml alone
+    changes the printed letter (LibreOffice shows it), so the seal must and does cover it."""
+    with_field = rezip([(m, b.replace(b"<w:body>", b"<w:body>" + TITLE_FIELD, 1) if m == "word/document.xml"
+                         else b) for m, b in members(approved.data)])
+    sealed, digest = seal(with_field, {"Chambers.LetterId": "1"})
+    tampered = replace_bytes("docProps/core.xml", b"<dc:title>", b"<dc:title>WITHDRAWN ")(sealed)
+    assert "WITHDRAWN" not in printed(sealed)
+    assert "WITHDRAWN Immigration enforcement" in printed(tampered)
+    assert content_hash(tampered) != digest
