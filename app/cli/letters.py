@@ -98,7 +98,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         protect_local_database()
         library = template_library()
         library.get(args.template)  # a bad template is reported before the data
-        service.preflight_letter_files(library, args.out, args.pdf)
         data = read_json(args.data)
         report = service.render_file(library, args.template, data, args.out, args.pdf)
         report_removals(report.removals)

@@ -114,9 +114,8 @@ def render_file(library: TemplateLibrary, template: str, data: dict[str, Any], o
     """Render one letter to ``out`` (and ``pdf``); nothing is written unless all succeeds."""
     pack = library.get(template)
     protect_packs(library, pack.folder)
-    preflight_letter_files(library, out, pdf)
     parsed = parse_letter(data)
-    rendered = pack.render(parsed.letter)
+    rendered = pack.render(parsed.letter)  # in memory: the data and the template speak first
     write_letter_files(library, rendered.data, out, pdf)
     return RenderReport(out, pdf, parsed.removals + rendered.removals)
 

@@ -257,6 +257,19 @@ def test_pdf_into_a_missing_folder_is_refused_before_anything(office: Path, tmp_
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_with_pdf_both_files_are_written_together(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  libreoffice: None) -> None:
+    out, pdf = tmp_path / "letter.docx", tmp_path / "letter.pdf"
+    data = write(tmp_path / "letter.json", sample_data())
+    code, _, err = run(capsys, "render", "--template", "officials-concern", "--data", str(data),
+                       "--out", str(out), "--pdf", str(pdf))
+    assert code == 0, err
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert any("Dear Attorney General" in p.text for p in docx.Document(str(out)).paragraphs)
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (out, pdf)] == [0o600, 0o600]
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
 def test_pdf_over_a_protected_file_is_refused_and_the_letter_not_written(
         office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "letter.docx"
