@@ -122,7 +122,9 @@ _OFFICE_TABLE = sorted(((key.split(), office) for key, office in p.OFFICES.items
                        key=lambda kv: (-len(kv[0]), -len(" ".join(kv[0]))))
 _CLERGY_OFFICE_TABLE = sorted(((key.split(), form) for key, form in p.CLERGY_OFFICES.items()),
                               key=lambda kv: -len(kv[0]))
-_HIGHER_CHURCH_OFFICES = frozenset({"Your Holiness", "Cardinal", "Archbishop", "Bishop", "Monsignor", "Father"})
+# Church offices, highest first: a cardinal who is an archbishop is "Cardinal"; any of these named in
+# the title wins over a generic "The Reverend".
+_CHURCH_ORDER = ("Your Holiness", "Cardinal", "Archbishop", "Bishop", "Monsignor", "Father")
 
 
 def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str]], int]:
@@ -200,6 +202,10 @@ def _person(addressee: Addressable) -> _Person:
     words = main.split()
     name_prefixes, taken = _prefixes(words, from_name=True)
     words = words[taken:]
+    if len(words) > 2 and normal(words[-2]) == "cardinal":
+        # A cardinal's title stands between given name and surname: "Blase Cardinal Cupich".
+        name_prefixes.append(("clergy", "cardinal"))
+        del words[-2]
     post: list[str] = []
     while len(words) > 1 and _is_post_nominal(words[-1], after_comma=False):
         post.insert(0, normal(words.pop()).replace(" ", ""))
@@ -211,16 +217,26 @@ def _person(addressee: Addressable) -> _Person:
     return _Person(honorific_prefixes + name_prefixes, words, post, surname, reason, honorific_prefixes)
 
 
+def _is_particle(word: str) -> bool:
+    """"de", "van", "St."; never an initial ("E.") nor a capitalised conjunction."""
+    if re.fullmatch(r"[A-Za-z]\.", word):
+        return False
+    token = normal(word)
+    if token in {"y", "e", "i"}:
+        return word == token
+    return token in p.PARTICLES
+
+
 def _surname(words: list[str], explicit: str | None) -> tuple[str, str]:
     if explicit and explicit.strip():
         return " ".join(explicit.split()), ""
     if not words:
         return "", ""
     start = len(words) - 1
-    while start > 1 and normal(words[start - 1]) in p.PARTICLES:
+    while start > 1 and _is_particle(words[start - 1]):
         start -= 1
     # "Ortega y Gasset": the word before a conjunction belongs to the surname too.
-    if start > 1 and normal(words[start]) in {"y", "e", "i"}:
+    if start > 1 and words[start] in {"y", "e", "i"}:
         start -= 1
     reason = ""
     before = words[start - 1] if start > 0 else ""
@@ -309,6 +325,11 @@ def _read_title(title: str | None) -> _Title:
         start, office = match
         out.office = office
         out.form = _qualified(office, tokens[:start])
+    elif naming == ["member"] and _chamber_form(tokens[head:]):
+        # "Member of the New York State Assembly": a member of the chamber named.
+        form = _chamber_form(tokens[head:])
+        out.office = p.Office(form, "legislative", civil=True)
+        out.form = form
     out.tokens = tokens
     rank_key = " ".join(tokens[:head])
     # A title that is a rank in full ("Lieutenant General"), or any rank with its service
@@ -472,10 +493,11 @@ def explain_salutation(addressee: Addressable) -> Salutation:
 
     rank = _rank(person, title)
     if rank is not None:
+        # A command ("Commander, Third Fleet") reads like a rank but is an office its holder's rank beats.
+        over = office is not None or (title.rank is not None and title.rank is not rank)
         rule = ("a military rank wins over a military or appointed office"
-                if office is not None else "a military officer or enlisted member is addressed by rank")
-        return _result(_by_name(rank.salutation, person), rule, "ranks" if office is None else "rank_over_office",
-                       person)
+                if over else "a military officer or enlisted member is addressed by rank")
+        return _result(_by_name(rank.salutation, person), rule, "rank_over_office" if over else "ranks", person)
 
     church = _clergy(person, title, addressee)
     if church is not None:
@@ -530,8 +552,16 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
     gender = person.address_form
     if title.former:
         return _result(_by_name(form, person), "a former President keeps the title", "modifiers", person)
+    if office.form == "President" and form == office.form and any(t in p.HEAD_OF_STATE_WORDS for t in tokens):
+        if gender:
+            return _result(f"{gender} President", "a foreign head of state", "diplomatic", person)
+        return _result("Excellency", "a foreign head of state", "diplomatic", person, dear=False,
+                       joinable=_by_name("President", person))
     if office.form in p.UNIQUE_OFFICES and any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]) \
-            and form == office.form + ("-elect" if title.elect else ""):
+            and title.elect:
+        return _result(_by_name(form, person), "an office-holder elect by name", "unique_offices", person)
+    if office.form in p.UNIQUE_OFFICES and any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]) \
+            and form == office.form:
         if office.form == "Chief Justice":
             return _result("Chief Justice", "a one-of-a-kind office is addressed by the office alone",
                            "unique_offices", person, joinable="Chief Justice")
@@ -571,7 +601,8 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
                            joinable=_by_name("Ambassador", person))
         return _result(_by_name("Ambassador", person), "an American ambassador by the title and the surname",
                        "diplomatic", person)
-    return _result(_by_name(form, person), "the office and the surname", office.table, person)
+    table = "academic" if any(t in p.ACADEMIC_BODIES for t in tokens) else office.table
+    return _result(_by_name(form, person), "the office and the surname", table, person)
 
 
 def _clergy(person: _Person, title: _Title, addressee: Addressable) -> Salutation | None:
@@ -581,8 +612,9 @@ def _clergy(person: _Person, title: _Title, addressee: Addressable) -> Salutatio
     if title.clergy == "Your Holiness":
         return _result("Your Holiness", "the Pope", "clergy", person, dear=False,
                        joinable=_strip_honorable(addressee.name))
-    form = forms[0].salutation if forms else None
-    if title.clergy and (form is None or title.clergy in _HIGHER_CHURCH_OFFICES):
+    form = next((c.salutation for c in forms if c.salutation in _CHURCH_ORDER), None) \
+        or (forms[0].salutation if forms else None)
+    if title.clergy and _outranks(title.clergy, form):
         form = title.clergy
     elif form == "Reverend":
         context = " ".join(title.tokens + normal(addressee.organization or "").split())
@@ -597,6 +629,15 @@ def _clergy(person: _Person, title: _Title, addressee: Addressable) -> Salutatio
         return _result(f"{form} {' '.join(person.words)}", "a religious sister or brother by the full name",
                        "clergy", person)
     return _result(_by_name(form, person), "the religious title and the surname", "clergy", person)
+
+
+def _outranks(office: str, form: str | None) -> bool:
+    """Whether the church office in the title is used instead of the form the honorific gives."""
+    if form is None:
+        return True
+    if office not in _CHURCH_ORDER:
+        return False
+    return form not in _CHURCH_ORDER or _CHURCH_ORDER.index(office) < _CHURCH_ORDER.index(form)
 
 
 def salutation_name(addressee: Addressable) -> str:

@@ -149,8 +149,9 @@ for _full, _form, _services, _abbreviations in _RANKS:
         RANKS.setdefault(normal(_abbreviation), _rank)
 # "Lt" alone is a Navy lieutenant, but in "Lt Gen" the longer key wins; "Capt" is the same word in
 # every service. Abbreviations that are also ordinary words are not taken from a name ("Major").
-RANK_WORDS_NOT_IN_NAMES = frozenset({"major", "general", "private", "specialist", "airman", "seaman",
-                                     "captain", "commander", "chief", "ensign", "lt", "gen", "col", "maj"})
+RANK_WORDS_NOT_IN_NAMES = frozenset({"major", "private", "specialist", "airman", "seaman", "chief", "ensign",
+                                     "maj", "sergeant", "corporal", "cpl"})
+ACADEMIC_BODIES = frozenset({"university", "college", "institute", "seminary", "academy"})
 
 
 @dataclass(frozen=True)
@@ -438,6 +439,9 @@ CHAMBERS: list[tuple[tuple[str, ...], str]] = [
 # Services named in a title, so that "General, U.S. Army" is read as a rank.
 SERVICE_WORDS = frozenset({"army", "navy", "air", "force", "marine", "marines", "corps", "coast", "guard",
                            "space", "usa", "usn", "usaf", "usmc", "uscg", "ussf", "national"})
+# A President "of" one of these is a head of state: "Dear Mr. President:" or "Excellency:". State Dept,
+# 'Forms of Address: Chiefs of State'.
+HEAD_OF_STATE_WORDS = frozenset({"republic", "federation", "kingdom", "emirates", "confederation", "principality"})
 INTERNATIONAL_BODIES = (("united", "nations"), ("un",), ("u", "n"), ("organization", "of", "american"),
                         ("european", "union"), ("nato",))
 
