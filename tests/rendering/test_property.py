@@ -256,7 +256,7 @@ def render_and_check(pack: CompiledPack, raw: dict[str, Any], *, with_python_doc
     # and it leaves out (and reports) every list paragraph that is blank.
     blank = {f"{name}[{i}]" for name in LISTS for i, p in enumerate(raw[name]) if not cleaned(p).strip()}
     assert {r.path for r in rendered.removals if r.what == "an empty paragraph"} == blank
-    assert all(re.search(r"(block|names|salutation|name_line|salutation_name)$", r.path)
+    assert all(re.search(r"(block|names|salutation|name_line|salutation_name|salutation_line)$", r.path)
                and "character limit" in r.what for r in rendered.removals if r.what != "an empty paragraph"), \
         rendered.removals
     check_document(rendered.data, expected_paragraphs(raw, letter), with_python_docx=with_python_docx)
