@@ -19,6 +19,7 @@ Every salutation comes with the rule that chose it and whether a rule had to gue
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -115,11 +116,18 @@ for _key in p.CLERGY:
     _PREFIX_KEYS[_key] = ("clergy", _key)
 for _key in p.RANKS:
     _PREFIX_KEYS.setdefault(_key, ("rank", _key))
-_PREFIX_TABLE = sorted(((key.split(), value) for key, value in _PREFIX_KEYS.items()), key=lambda kv: -len(kv[0]))
+# Indexed by first word, longest first, because every word of every name is looked up.
+_PREFIX_INDEX: dict[str, list[tuple[list[str], tuple[str, str]]]] = {}
+for _words, _value in sorted(((key.split(), value) for key, value in _PREFIX_KEYS.items()),
+                             key=lambda kv: -len(kv[0])):
+    _PREFIX_INDEX.setdefault(_words[0], []).append((_words, _value))
 _NOT_IN_NAMES = p.CLERGY_NOT_IN_NAMES | p.RANK_WORDS_NOT_IN_NAMES | {"madam", "madame", "miss", "mister",
                                                                       "doctor", "professor", "excellency"}
 _OFFICE_TABLE = sorted(((key.split(), office) for key, office in p.OFFICES.items()),
                        key=lambda kv: (-len(kv[0]), -len(" ".join(kv[0]))))
+_OFFICE_INDEX: dict[str, list[tuple[list[str], p.Office]]] = {}
+for _words, _office in _OFFICE_TABLE:
+    _OFFICE_INDEX.setdefault(_words[0], []).append((_words, _office))
 _CLERGY_OFFICE_TABLE = sorted(((key.split(), form) for key, form in p.CLERGY_OFFICES.items()),
                               key=lambda kv: -len(kv[0]))
 # Church offices, highest first: a cardinal who is an archbishop is "Cardinal"; any of these named in
@@ -137,7 +145,7 @@ def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str
     found: list[tuple[str, str]] = []
     i = 0
     while i < len(tokens):
-        for key, (kind, canonical) in _PREFIX_TABLE:
+        for key, (kind, canonical) in _PREFIX_INDEX.get(tokens[i], ()):
             if tokens[i:i + len(key)] == key:
                 if from_name and (canonical in _NOT_IN_NAMES or len(words) - i - len(key) < 2):
                     continue
@@ -195,9 +203,16 @@ def _is_post_nominal(word: str, after_comma: bool) -> bool:
 
 
 def _person(addressee: Addressable) -> _Person:
-    honorific_words = (addressee.honorific or "").split()
+    return _person_cached(addressee.honorific or "", addressee.name or "",
+                          getattr(addressee, "surname", None) or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _person_cached(honorific: str, name: str, explicit_surname: str) -> _Person:
+    """The parsed name; cached, so callers must not change what it returns."""
+    honorific_words = honorific.split()
     honorific_prefixes, _ = _prefixes(honorific_words, from_name=False)
-    text = _PAREN.sub(lambda m: "," + m.group(1), addressee.name or "")
+    text = _PAREN.sub(lambda m: "," + m.group(1), name)
     main, *rest = text.split(",")
     words = main.split()
     name_prefixes, taken = _prefixes(words, from_name=True)
@@ -213,7 +228,7 @@ def _person(addressee: Addressable) -> _Person:
         for word in part.split():
             if _is_post_nominal(word, after_comma=True):
                 post.append(normal(word).replace(" ", ""))
-    surname, reason = _surname(words, getattr(addressee, "surname", None))
+    surname, reason = _surname(words, explicit_surname)
     return _Person(honorific_prefixes + name_prefixes, words, post, surname, reason, honorific_prefixes)
 
 
@@ -292,6 +307,11 @@ def _tokens(title: str) -> tuple[list[str], bool]:
 
 
 def _read_title(title: str | None) -> _Title:
+    return _read_title_cached(title or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_title_cached(title: str) -> _Title:
     if not title or not title.strip():
         return _Title()
     tokens, retired = _tokens(title)
@@ -350,9 +370,10 @@ def _match_office(tokens: list[str], head: int) -> tuple[int, p.Office] | None:
     The office must end the naming words (what comes before " of ", " for ", a comma...), and
     what stands before it must not make a different office of it.
     """
-    for key, office in _OFFICE_TABLE:
-        n = len(key)
-        for start in range(head):
+    found: list[tuple[int, int, p.Office]] = []
+    for start in range(head):
+        for key, office in _OFFICE_INDEX.get(tokens[start], ()):
+            n = len(key)
             if tokens[start:start + n] != key or start + n < head:
                 continue
             before = tokens[:start]
@@ -360,8 +381,13 @@ def _match_office(tokens: list[str], head: int) -> tuple[int, p.Office] | None:
                 continue
             if office.strict and not all(t in p.QUALIFIERS or t in p.JURISDICTION_WORDS for t in before):
                 continue
-            return start, office
-    return None
+            found.append((n, start, office))
+            break
+    if not found:
+        return None
+    # The longest office wins: "Vice President" over "President", "Chief Justice" over "Justice".
+    n, start, office = max(found, key=lambda item: (item[0], -item[1]))
+    return start, office
 
 
 def _qualified(office: p.Office, before: list[str]) -> str:

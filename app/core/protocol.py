@@ -9,6 +9,8 @@ SOURCES names, for every table, the section of the reference a protocol officer 
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from dataclasses import dataclass
 
 HICKEY = "Hickey, Honor & Respect"
@@ -132,10 +134,9 @@ _RANKS: list[tuple[str, str, str, tuple[str, ...]]] = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)
 def normal(text: str) -> str:
     """The matching form of words: lower case, no accents, no full stops, single spaces."""
-    import unicodedata
-
     stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     stripped = stripped.replace("’", "'").replace(".", " ").replace("(", " ").replace(")", " ")
     return " ".join(stripped.lower().split())
