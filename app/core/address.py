@@ -132,7 +132,8 @@ _CLERGY_OFFICE_TABLE = sorted(((key.split(), form) for key, form in p.CLERGY_OFF
                               key=lambda kv: -len(kv[0]))
 # Church offices, highest first: a cardinal who is an archbishop is "Cardinal"; any of these named in
 # the title wins over a generic "The Reverend".
-_CHURCH_ORDER = ("Your Holiness", "Cardinal", "Archbishop", "Bishop", "Monsignor", "Father")
+_CHURCH_ORDER = ("Your Holiness", "Patriarch", "Metropolitan", "Cardinal", "Archbishop", "Bishop", "Monsignor",
+                 "Father")
 
 
 def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str]], int]:
@@ -444,8 +445,9 @@ def _foreign_post(tokens: list[str]) -> bool:
 
 # --- the salutation ---------------------------------------------------------------------------
 
-_NO_DEAR = re.compile(r"^(your\b|excellenc|sir\b|madam\b|ladies\b|gentlemen\b|to\b|my dear\b|dear\b|"
-                      r"mr\.? president\b|madam president\b)", re.IGNORECASE)
+# Salutations that take no "Dear": "Your Excellency", "Excellency", "Sir", "Ladies and Gentlemen".
+_NO_DEAR = re.compile(r"^(your\b|excellenc|(sir|sirs|madam|mesdames|gentlemen)$|ladies and gentlemen|"
+                      r"to whom\b|my dear\b|dear\b)", re.IGNORECASE)
 _HONORABLE_IN_TEXT = re.compile(r"\b(the\s+)?hon(ou?rable\b|\.(?=\s))\s*", re.IGNORECASE)
 
 
@@ -598,8 +600,8 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
                        guessed=True, reason=f"'Dear Mr. {form}:' or 'Dear Madam {form}:' needs the honorific "
                                             f"Mr. or Ms.")
     if office.usage == "unique" and gender and form == office.form:
-        return _result(f"{gender} {form}", "the presiding officer is addressed by the office", "unique_offices",
-                       person)
+        return _result(f"{gender} {form}", "a one-of-a-kind office (a presiding officer, the Secretary-General) "
+                       "is addressed by the office alone", "unique_offices", person)
     if office.usage == "member":
         chamber = _chamber_form(tokens)
         if chamber:
@@ -652,8 +654,9 @@ def _clergy(person: _Person, title: _Title, addressee: Addressable) -> Salutatio
             return _result(_by_name("Dr.", person), "a member of the clergy with a doctorate", "clergy", person)
     assert form is not None
     if forms and forms[0].whole_name and form == forms[0].salutation:
-        return _result(f"{form} {' '.join(person.words)}", "a religious sister or brother by the full name",
-                       "clergy", person)
+        given = getattr(addressee, "given_name", None)
+        whole = f"{given.strip()} {person.surname}" if given and given.strip() else " ".join(person.words)
+        return _result(f"{form} {whole}", "a religious sister or brother by the full name", "clergy", person)
     return _result(_by_name(form, person), "the religious title and the surname", "clergy", person)
 
 
@@ -758,6 +761,12 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
         findings.append(Finding(f"{path}.name", "'Esq.' is not used with 'The Honorable'.",
                                 "Leave out 'Esq.'.", without))
         name = without
+    if person.has("honorable") and person.has("doctor") and not person.doctorate:
+        findings.append(Finding(f"{path}.honorific", "'The Honorable' is not combined with 'Dr.'.",
+                                "Leave out 'Dr.' in the address; write 'The Honorable' and the name.",
+                                "The Honorable"))
+        honorific = re.sub(r"\s*\b(dr\.?|doctor)(?=\s|$)", "", honorific, flags=re.IGNORECASE).strip()
+        name = re.sub(r"^(dr\.?|doctor)\s+", "", name, flags=re.IGNORECASE)
     if person.doctorate and person.has("doctor"):
         degree = next(t for t in person.post if t in p.DOCTORATES)
         findings.append(Finding(f"{path}.honorific", f"'Dr.' and the doctorate after the name ({degree.upper()}) "

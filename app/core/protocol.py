@@ -217,6 +217,7 @@ CLERGY_OFFICES: dict[str, str] = {
     "auxiliary bishop": "Bishop", "presiding bishop": "Bishop", "monsignor": "Monsignor",
     "rabbi": "Rabbi", "cantor": "Cantor", "imam": "Imam", "pastor": "Pastor", "deacon": "Deacon",
     "chaplain": "Chaplain", "priest": "Father", "parish priest": "Father",
+    "metropolitan": "Metropolitan", "patriarch": "Patriarch",
 }
 
 # Courtesy titles: form, and the form of address it implies (Mr. -> "Mr. President").
@@ -357,12 +358,14 @@ OFFICES: dict[str, Office] = {
     "chief judge": _o("Judge", "judicial", civil=True, keeps_qualifiers=False),
     "magistrate judge": _o("Judge", "judicial", civil=True, keeps_qualifiers=False),
     "magistrate": _o("Judge", "judicial", civil=True, keeps_qualifiers=False),
+    "justice of the peace": _o("Judge", "judicial", civil=True, keeps_qualifiers=False),
     "administrative law judge": _o("Judge", "judicial", civil=True, keeps_qualifiers=False),
     "bankruptcy judge": _o("Judge", "judicial", civil=True, keeps_qualifiers=False),
     # Diplomatic.
     "ambassador": _o("Ambassador", "diplomatic", civil=True, usage="ambassador"),
     "ambassador-at-large": _o("Ambassador", "diplomatic", civil=True, usage="ambassador"),
     "permanent representative": _o("Ambassador", "diplomatic", civil=True, usage="ambassador"),
+    "secretary-general": _o("Secretary-General", "diplomatic", civil=True, usage="unique"),
     "charge d'affaires": _o("Chargé d'Affaires", "diplomatic", civil=True, usage="charge"),
     # Academic.
     "chancellor": _o("Chancellor", "academic", strict=True),
