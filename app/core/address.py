@@ -26,12 +26,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.core import protocol as p
+from app.core.errors import Problem
 from app.core.protocol import DISTRIBUTION_THRESHOLD, SOURCES, normal
 
 __all__ = [
     "DISTRIBUTION_THRESHOLD", "OFFICES", "SOURCES", "SUFFIXES", "Addressable", "Finding", "Salutation",
     "address_findings", "distribution_list", "explain_salutation", "group_address", "inside_address",
-    "join_names", "joint_salutation", "name_line", "office_of", "salutation_line", "salutation_name",
+    "join_names", "joint_salutation", "letter_findings", "name_line", "office_of", "salutation_line", "salutation_name",
     "surname_of", "surname_used", "uses_distribution",
 ]
 
@@ -95,6 +96,10 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.problem} {self.fix}"
+
+    def as_problem(self) -> Problem:
+        """The finding as a preflight entry that links to its field."""
+        return Problem(self.path, f"{self.problem} {self.fix}")
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -805,6 +810,18 @@ def inside_address(addressee: Addressable) -> list[str]:
         if part and part.strip():
             lines.extend(line.strip() for line in part.split("\n") if line.strip())
     return lines
+
+
+class _HasAddressees(Protocol):
+    @property
+    def addressees(self) -> Sequence[Addressable]: ...
+    @property
+    def group_salutation(self) -> str | None: ...
+
+
+def letter_findings(letter: _HasAddressees) -> list[Finding]:
+    """``address_findings`` for a whole letter: what preflight shows (advice; it never stops export)."""
+    return address_findings(letter.addressees, letter.group_salutation)
 
 
 def address_findings(addressees: Sequence[Addressable], group_salutation: str | None = None,

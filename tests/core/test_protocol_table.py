@@ -22,6 +22,7 @@ from app.core.address import (
     group_address,
     inside_address,
     joint_salutation,
+    letter_findings,
     salutation_line,
     surname_used,
     uses_distribution,
@@ -493,6 +494,7 @@ def test_the_model_letter_is_exact() -> None:
     assert [a.inside_address[0] for a in letter.addressees] == ["The Honorable Jeff Sessions",
                                                                  "The Honorable John F. Kelly"]
     assert address_findings(letter.addressees) == []
+    assert letter_findings(letter) == []
 
 
 def test_several_addressees_share_one_dear_even_when_one_alone_takes_none() -> None:
@@ -517,6 +519,13 @@ def test_a_group_salutation_and_a_distribution_list_above_the_threshold() -> Non
     assert group_address(letter.group_salutation) == "Members of the Judicial Council"
     assert distribution_list(letter.addressees)[0] == "The Honorable Jane Doe0, Judge of the Superior Court"
     assert address_findings(letter.addressees, letter.group_salutation) == []
+
+
+def test_findings_are_preflight_entries_that_name_their_field() -> None:
+    data = dict(MODEL, addressees=[{"honorific": "Honorable", "name": "Jane Doe", "title": "Judge"}])
+    problems = [f.as_problem() for f in letter_findings(parse_letter(data).letter)]
+    assert [(p.path, p.message) for p in problems] == [
+        ("addressees[0].honorific", "'Honorable' needs 'The' before it. Write 'The Honorable'.")]
 
 
 # --- name-line checks and explanations -----------------------------------------------------------------
