@@ -153,7 +153,9 @@ def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str
     while i < len(tokens):
         for key, (kind, canonical) in _PREFIX_INDEX.get(tokens[i], ()):
             if tokens[i:i + len(key)] == key:
-                if from_name and (canonical in _NOT_IN_NAMES or len(words) - i - len(key) < 2):
+                # "The Honorable" is never part of a name; other titles might be ("Major Smith").
+                if from_name and kind != "honorable" and (canonical in _NOT_IN_NAMES
+                                                          or len(words) - i - len(key) < 2):
                     continue
                 found.append((kind, canonical))
                 i += len(key)
@@ -222,7 +224,8 @@ def _person_cached(honorific: str, name: str, explicit_surname: str) -> _Person:
     main, *rest = text.split(",")
     words = main.split()
     name_prefixes, taken = _prefixes(words, from_name=True)
-    words = words[taken:]
+    # "Honorable" is never a name, wherever it was typed ("Hon" may be one: a Chinese surname).
+    words = [w for w in words[taken:] if normal(w) not in {"honorable", "honourable"}]
     if len(words) > 2 and normal(words[-2]) == "cardinal":
         # A cardinal's title stands between given name and surname: "Blase Cardinal Cupich".
         name_prefixes.append(("clergy", "cardinal"))
@@ -249,8 +252,9 @@ def _is_particle(word: str) -> bool:
 
 
 def _surname(words: list[str], explicit: str | None) -> tuple[str, str]:
-    if explicit and explicit.strip():
-        return " ".join(explicit.split()), ""
+    given = [w for w in (explicit or "").split() if normal(w) not in {"honorable", "honourable"}]
+    if given:
+        return " ".join(given), ""
     if not words:
         return "", ""
     start = len(words) - 1
@@ -453,7 +457,7 @@ def _foreign_post(tokens: list[str]) -> bool:
 # Salutations that take no "Dear": "Your Excellency", "Excellency", "Sir", "Ladies and Gentlemen".
 _NO_DEAR = re.compile(r"^(your\b|excellenc|(sir|sirs|madam|mesdames|gentlemen)$|ladies and gentlemen|"
                       r"to whom\b|my dear\b|dear\b)", re.IGNORECASE)
-_HONORABLE_IN_TEXT = re.compile(r"\b(the\s+)?hon(ou?rable\b|\.(?=\s))\s*", re.IGNORECASE)
+_HONORABLE_IN_TEXT = re.compile(r"\b(the\s+)?hon(ou?rable\b|\.(?=\s|$))", re.IGNORECASE)
 
 
 def _strip_honorable(text: str) -> str:
@@ -475,7 +479,7 @@ def _override(text: str | None) -> tuple[str, str] | None:
     body = raw.rstrip(":,;").strip()
     dear = re.match(r"^(my\s+)?dear\s+", body, flags=re.IGNORECASE)
     words = _strip_honorable(body[dear.end():] if dear else body)
-    words = _HONORABLE_IN_TEXT.sub("", words).strip() if words.lower().startswith("dear") else words
+    words = " ".join(_HONORABLE_IN_TEXT.sub(" ", words).split())
     if not words or words.lower() in {"dear", "the honorable", "honorable"}:
         return None
     if dear:
@@ -558,7 +562,7 @@ def explain_salutation(addressee: Addressable) -> Salutation:
     courtesy = person.courtesy
     if courtesy and person.surname and len(person.words) > 1:
         return _result(_by_name(courtesy, person), former + "the courtesy title and the surname", table, person)
-    full = " ".join(person.words) or _strip_honorable(addressee.name)
+    full = " ".join(w for w in person.words if normal(w) not in p.HONORABLE) or "Sir or Madam"
     return _result(full, former + "no office, rank or courtesy title is known: the full name", table, person,
                    guessed=True, reason="give an honorific (Mr., Ms., Mrs., Mx., Dr.) so the salutation can be "
                                         "the courtesy title and the surname")

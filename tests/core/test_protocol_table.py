@@ -8,10 +8,15 @@ in order; every row checks the whole block.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.address import (
     DISTRIBUTION_THRESHOLD,
@@ -581,3 +586,43 @@ def test_the_editor_can_show_which_surname_the_salutation_uses() -> None:
     assert surname_used(Addressee(name="Catherine Cortez Masto", surname="Cortez Masto")) == "Cortez Masto"
     assert surname_used(Addressee(name="Catherine Cortez Masto")) == "Masto"
     assert surname_used(Addressee(name="Xi Jinping", surname="Xi")) == "Xi"
+
+
+# --- what no input may do ----------------------------------------------------------------------------
+
+_words = st.sampled_from(["The", "Honorable", "Hon.", "Dr.", "Ms.", "Mr.", "General", "Lt.", "Gen.", "Rabbi",
+                          "Reverend", "His", "Excellency", "Eminence", "Cardinal", "Sister", "Jane", "de", "y",
+                          "St.", "Doe", "Roe", "Jr.", "Esq.", ",", "M.D.", "Ph.D.", "(Ret.)", "Former", "Acting",
+                          "Secretary", "Press", "of", "the", "United", "States", "President", "Vice", "Speaker",
+                          "Senate", "Assembly", "Member", "Leader", "pro", "tem", "-elect", "Judge", "Chief",
+                          "Justice", "Ambassador", "France", "Chargé", "d'Affaires", "Bishop", "Pastor", "Dear",
+                          "Your", ":", "Mayor", "Commander", "USA", "Army", "Ma", "É"])
+_text = st.lists(_words, max_size=8).map(" ".join)
+
+
+@given(honorific=_text, name=_text.filter(str.strip), title=_text, salutation=_text, surname=_text)
+def test_every_addressee_gets_a_salutation_line_without_honorable(
+    honorific: str, name: str, title: str, salutation: str, surname: str
+) -> None:
+    addressee = Addressee(honorific=honorific, name=name, title=title, salutation=salutation, surname=surname)
+    explained = explain_salutation(addressee)
+    assert explained.line.endswith((":", ","))
+    assert not re.search(r"\bhono(u)?rable\b", explained.line, re.IGNORECASE)
+    assert explained.source in SOURCES.values()
+    assert inside_address(addressee)
+    for finding in address_findings([addressee]):
+        assert finding.path.startswith(("addressees[0].", "group_salutation"))
+        assert finding.problem
+        assert finding.fix
+
+
+def test_the_shipped_samples_keep_their_salutations() -> None:
+    # Older letters wrote an override as the words after "Dear" ("Ms. Rivera"); they still read so.
+    root = Path(__file__).resolve().parents[2] / "templates"
+    samples = sorted(root.glob("*/sample.json"))
+    assert samples
+    for sample in samples:
+        letter = parse_letter(json.loads(sample.read_text(encoding="utf-8"))).letter
+        assert letter.salutation.startswith("Dear ")
+        assert letter.salutation.endswith(":")
+        assert "Dear Dear" not in letter.salutation
