@@ -509,7 +509,7 @@ def explain_salutation(addressee: Addressable) -> Salutation:
     if written is not None:
         line, words = written
         return Salutation(line, words if line.lower().startswith(("dear ", "my dear ")) else line.rstrip(":,"),
-                          words, "the salutation written for this addressee", SOURCES["honorable"],
+                          words, "the salutation written for this addressee", SOURCES["written"],
                           person.surname)
     title = _read_title(addressee.title)
     office = title.office

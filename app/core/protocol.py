@@ -51,6 +51,8 @@ SOURCES: dict[str, str] = {
     "courtesy": f"{POST}, 'Forms of address: Mr., Ms., Mrs.'; {CHICAGO}, 'Titles and offices'",
     "surname": f"{CHICAGO}, 'Names: particles, compound and Spanish surnames, Asian names' (the family "
                f"name is not always the last word)",
+    "written": f"{CHICAGO}, 'Salutations' (a salutation the writer chose is printed as written, with its own "
+               f"punctuation); {HICKEY}, 'The Honorable' (which is still left out of it)",
     "group": f"{CHICAGO}, 'Salutations to groups'; {HICKEY}, 'Letters to several officials' (a group "
              f"salutation and a distribution list when the addressees are many)",
 }
