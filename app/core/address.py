@@ -212,14 +212,18 @@ def _is_post_nominal(word: str, after_comma: bool) -> bool:
 
 def _person(addressee: Addressable) -> _Person:
     return _person_cached(addressee.honorific or "", addressee.name or "",
-                          getattr(addressee, "surname", None) or "")
+                          getattr(addressee, "surname", None) or "", getattr(addressee, "courtesy", None) or "")
 
 
 @functools.lru_cache(maxsize=1024)
-def _person_cached(honorific: str, name: str, explicit_surname: str) -> _Person:
+def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: str) -> _Person:
     """The parsed name; cached, so callers must not change what it returns."""
     honorific_words = honorific.split()
     honorific_prefixes, _ = _prefixes(honorific_words, from_name=False)
+    # "The Honorable" in the address and "Madam Speaker" in the salutation: the courtesy title
+    # the salutation needs has a field of its own.
+    courtesy_key = normal(courtesy)
+    courtesy_prefixes = [("courtesy", courtesy_key)] if courtesy_key in p.COURTESY else []
     text = _PAREN.sub(lambda m: "," + m.group(1), name)
     main, *rest = text.split(",")
     words = main.split()
@@ -238,7 +242,8 @@ def _person_cached(honorific: str, name: str, explicit_surname: str) -> _Person:
             if _is_post_nominal(word, after_comma=True):
                 post.append(normal(word).replace(" ", ""))
     surname, reason = _surname(words, explicit_surname)
-    return _Person(honorific_prefixes + name_prefixes, words, post, surname, reason, honorific_prefixes)
+    return _Person(honorific_prefixes + name_prefixes + courtesy_prefixes, words, post, surname, reason,
+                   honorific_prefixes)
 
 
 def _is_particle(word: str) -> bool:
@@ -606,8 +611,8 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
             return _result(f"{gender} {form}", "a one-of-a-kind office is addressed by the office alone",
                            "unique_offices", person)
         return _result(_by_name(form, person), "a one-of-a-kind office, by name", "unique_offices", person,
-                       guessed=True, reason=f"'Dear Mr. {form}:' or 'Dear Madam {form}:' needs the honorific "
-                                            f"Mr. or Ms.")
+                       guessed=True, reason=f"'Dear Mr. {form}:' or 'Dear Madam {form}:' needs the courtesy "
+                                            f"title: fill in Mr. or Ms. as the courtesy")
     if office.usage == "unique" and gender and form == office.form:
         return _result(f"{gender} {form}", "a one-of-a-kind office (a presiding officer, the Secretary-General) "
                        "is addressed by the office alone", "unique_offices", person)
@@ -788,6 +793,12 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
     if person.has("doctor") and "jd" in person.post and not person.doctorate:
         findings.append(Finding(f"{path}.honorific", "A J.D. is not addressed as 'Dr.'.",
                                 "Use Mr., Ms. or Mx. instead.", None))
+    courtesy_typed = [key for kind, key in person.honorific_prefixes if kind == "courtesy"]
+    if courtesy_typed and _is_honorable_office(addressee.title) and len(person.honorific_prefixes) == 1:
+        findings.append(Finding(f"{path}.honorific", f"A holder of this office is 'The Honorable' in the "
+                                f"address, not '{honorific}'.", f"Write 'The Honorable' here and "
+                                f"'{p.COURTESY[courtesy_typed[0]][0]}' as the courtesy title, which the "
+                                f"salutation uses.", "The Honorable"))
     for kind, key in person.honorific_prefixes:
         if kind == "rank":
             full = p.RANKS[key].full
@@ -796,6 +807,20 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
                                         f"Write the rank in full in the address: '{full}'.", full))
     line = f"{honorific} {name}" if honorific else name
     return _NameLine(line, findings)
+
+
+def _is_honorable_office(title: str | None) -> bool:
+    """An office held now whose holder is "The Honorable" (Hickey): elected, cabinet, judicial, an
+    American ambassador; not the President and Vice President ("The President"), not a chargé."""
+    read = _read_title(title)
+    office = read.office
+    if office is None or not office.civil or read.former or office.usage == "charge":
+        return False
+    if office.usage == "ambassador" and _foreign_post(read.tokens):
+        return False
+    if any(t in p.HEAD_OF_STATE_WORDS for t in read.tokens):
+        return False
+    return office.form not in ("President", "Vice President", "Secretary-General")
 
 
 def name_line(addressee: Addressable) -> str:

@@ -93,6 +93,8 @@ class Addressee(_Model):
     # What no rule can know: a two-word family name ("Cortez Masto"), a family name written first.
     surname: CleanStr | None = None
     given_name: CleanStr | None = None
+    # Mr., Ms., Mrs., Mx.: for "Dear Madam Speaker:" when the honorific is "The Honorable".
+    courtesy: CleanStr | None = None
 
     _name = field_validator("name")(_required_text)
 

@@ -83,6 +83,10 @@ ROWS: list[Row] = [
     row("unique", "Mr.", "Mike Johnson", "Speaker of the House of Representatives", "Dear Mr. Speaker:",
         "unique_offices"),
     row("unique", "Mr.", "Robert Rivas", "Speaker of the Assembly", "Dear Mr. Speaker:", "unique_offices"),
+    row("unique", H, "Nancy Pelosi", "Speaker of the House of Representatives", "Dear Madam Speaker:",
+        "unique_offices", courtesy="Ms."),
+    row("unique", H, "Kamala D. Harris", "Vice President of the United States", "Dear Madam Vice President:",
+        "unique_offices", courtesy="Ms."),
     row("unique", H, "Anthony Rendon", "Speaker of the Assembly", "Dear Speaker Rendon:", "legislative"),
     row("unique", H, "Joseph R. Biden", "President-elect of the United States", "Dear President-elect Biden:",
         "unique_offices"),
@@ -536,6 +540,20 @@ def test_findings_are_preflight_entries_that_name_their_field() -> None:
 # --- name-line checks and explanations -----------------------------------------------------------------
 
 @pytest.mark.parametrize(
+    "fields",
+    [
+        {"honorific": "Mr.", "name": "Joseph R. Biden", "title": "President of the United States"},
+        {"honorific": "Ms.", "name": "Marie Curie", "title": "Chargé d'Affaires"},
+        {"honorific": "Mr.", "name": "John Roe", "title": "Former Governor of Ohio"},
+        {"honorific": "Ms.", "name": "Jane Doe", "title": "Executive Director"},
+        {"honorific": "Mr.", "name": "Jean Dupont", "title": "Ambassador of France"},
+    ],
+)
+def test_no_honorable_is_asked_for_where_protocol_has_none(fields: dict[str, Any]) -> None:
+    assert [f for f in address_findings([Addressee(**fields)]) if f.kind == "name_line"] == []
+
+
+@pytest.mark.parametrize(
     ("fields", "path", "value"),
     [
         ({"honorific": "Honorable", "name": "Jane Doe", "title": "Judge"}, "addressees[0].honorific",
@@ -548,6 +566,11 @@ def test_findings_are_preflight_entries_that_name_their_field() -> None:
         ({"honorific": "Lt. Gen.", "name": "Jane Doe"}, "addressees[0].honorific", "Lieutenant General"),
         ({"name": "Jane Doe", "salutation": "Dear Your Excellency:"}, "addressees[0].salutation",
          "Your Excellency:"),
+        # The office makes its holder "The Honorable"; the courtesy title moves to its own field.
+        ({"honorific": "Ms.", "name": "Nancy Pelosi", "title": "Speaker of the House of Representatives"},
+         "addressees[0].honorific", "The Honorable"),
+        ({"honorific": "Mr.", "name": "Alex Padilla", "title": "United States Senator"},
+         "addressees[0].honorific", "The Honorable"),
     ],
 )
 def test_name_line_checks_offer_a_fix(fields: dict[str, Any], path: str, value: str) -> None:
@@ -568,6 +591,8 @@ def test_name_line_checks_offer_a_fix(fields: dict[str, Any], path: str, value: 
         ({"honorific": "The Honorable", "name": "Kamala Harris", "title": "Vice President of the United States"},
          True),
         ({"honorific": "The Honorable", "name": "Jane Doe", "title": "Majority Whip"}, True),
+        ({"honorific": "The Honorable", "name": "Kamala Harris", "title": "Vice President of the United States",
+          "courtesy": "Ms."}, False),
         ({"honorific": "The Honorable", "name": "John F. Kelly", "title": "Secretary of Homeland Security"}, False),
     ],
 )
