@@ -613,6 +613,13 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
         return _result(_by_name(form, person), "a one-of-a-kind office, by name", "unique_offices", person,
                        guessed=True, reason=f"'Dear Mr. {form}:' or 'Dear Madam {form}:' needs the courtesy "
                                             f"title: fill in Mr. or Ms. as the courtesy")
+    if office.form == "President" and form == office.form and _chamber_form(tokens) == "Senator":
+        # The President of a state senate presides as the Speaker does.
+        if gender:
+            return _result(f"{gender} President", "the presiding officer is addressed by the office",
+                           "legislative", person)
+        return _result(_by_name("President", person), "the presiding officer by the office and the surname",
+                       "legislative", person)
     if office.usage == "unique" and gender and form == office.form:
         return _result(f"{gender} {form}", "a one-of-a-kind office (a presiding officer, the Secretary-General) "
                        "is addressed by the office alone", "unique_offices", person)

@@ -312,7 +312,6 @@ OFFICES: dict[str, Office] = {
     "assemblymember": _o("Assemblymember", "legislative", civil=True),
     "assembly member": _o("Assemblymember", "legislative", civil=True),
     "member of the assembly": _o("Assemblymember", "legislative", civil=True),
-    "member of the general assembly": _o("Representative", "legislative", civil=True),
     "assemblyman": _o("Assemblyman", "legislative", civil=True),
     "assemblywoman": _o("Assemblywoman", "legislative", civil=True),
     "assemblyperson": _o("Assemblymember", "legislative", civil=True),
@@ -436,7 +435,9 @@ SEPARATORS = frozenset({",", "of", "for", "to", "on", "from", "in", "at", "with"
 # The chamber named in a leader's title gives the form a member of it is addressed by.
 CHAMBERS: list[tuple[tuple[str, ...], str]] = [
     (("house", "of", "delegates"), "Delegate"),
-    (("general", "assembly"), ""),            # a state's whole legislature: no one member form
+    (("new", "jersey", "general", "assembly"), "Assemblymember"),   # New Jersey's lower house
+    (("nebraska", "legislature"), "Senator"),                     # the unicameral's members
+    (("general", "assembly"), ""),            # elsewhere the whole legislature: no one member form
     (("assembly",), "Assemblymember"),
     (("senate",), "Senator"),
     (("house",), "Representative"),
