@@ -249,8 +249,6 @@ SERVICES = frozenset({"usa", "usn", "usaf", "usmc", "uscg", "ussf", "ret", "reti
 PARTICLES = frozenset({"da", "das", "de", "del", "della", "der", "di", "dos", "du", "la", "le", "van",
                        "von", "ter", "ten", "y", "e", "bin", "ibn", "al", "el", "st", "saint", "ste",
                        "mac"})
-# These stay with the surname even as the first word ("St. John Smith" is rare; "Van Jones" is not).
-PARTICLES_AFTER_FIRST_WORD = PARTICLES
 
 # --- offices -------------------------------------------------------------------------------------
 
