@@ -1,105 +1,52 @@
-"""Forms of address: inside address blocks, salutations and the joint salutation.
+"""Forms of address: inside address blocks, salutations and the joint salutation, by US protocol.
 
-The office used in a salutation comes from the addressee's title through a table of offices
-("Attorney General of the United States" -> "Attorney General"), followed by the surname:
-"Dear Attorney General Sessions and Secretary Kelly:". "The Honorable" is a form for the
-envelope and the inside address only; it never appears after "Dear".
+The words live in ``app.core.protocol`` (ranks, clergy, offices, chambers, post-nominals, each
+table with its source); this module holds the rules that choose among them:
+
+1. a salutation the clerk wrote is used as written (without "The Honorable", never in a salutation);
+2. an elected, cabinet, judicial or diplomatic office the addressee holds now;
+3. a military rank (over any military or appointed office: "Dear General Milley:");
+4. a religious title ("Dear Bishop Soto:", "Dear Rabbi Stein:");
+5. any other office the title names as the office, never a word inside a longer title
+   (a press secretary is not "Secretary");
+6. "Dr." for a doctorate, "Professor";
+7. the courtesy title (Mr., Ms., Mrs., Mx.) before the surname;
+8. the full name, a guess that preflight explains.
+
+Every salutation comes with the rule that chose it and whether a rule had to guess
+(``explain_salutation``), so preflight can tell the clerk what to fill in.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
-# Longest match wins, so "Lieutenant Governor" is found before "Governor" and
-# "Chief Justice" before "Justice". Each entry: words to find in the title -> form to use.
-OFFICES: dict[str, str] = {
-    "attorney general": "Attorney General",
-    "deputy attorney general": "Deputy Attorney General",
-    "solicitor general": "Solicitor General",
-    "secretary": "Secretary",
-    "under secretary": "Under Secretary",
-    "deputy secretary": "Deputy Secretary",
-    "assistant secretary": "Assistant Secretary",
-    "senator": "Senator",
-    "state senator": "Senator",
-    "representative": "Representative",
-    "congressman": "Representative",
-    "congresswoman": "Representative",
-    "member of congress": "Representative",
-    "assemblymember": "Assemblymember",
-    "assembly member": "Assemblymember",
-    "assemblyman": "Assemblyman",
-    "assemblywoman": "Assemblywoman",
-    "delegate": "Delegate",
-    "governor": "Governor",
-    "lieutenant governor": "Lieutenant Governor",
-    "mayor": "Mayor",
-    "chief justice": "Chief Justice",
-    "associate justice": "Justice",
-    "justice": "Justice",
-    "presiding justice": "Justice",
-    "judge": "Judge",
-    "presiding judge": "Judge",
-    "chief judge": "Judge",
-    "magistrate judge": "Judge",
-    "commissioner": "Commissioner",
-    "sheriff": "Sheriff",
-    "district attorney": "District Attorney",
-    "public defender": "Public Defender",
-    "city attorney": "City Attorney",
-    "county counsel": "County Counsel",
-    "director": "Director",
-    "acting director": "Acting Director",
-    "deputy director": "Deputy Director",
-    "administrator": "Administrator",
-    "speaker": "Speaker",
-    "president pro tempore": "President pro Tempore",
-    "chair": "Chair",
-    "chairman": "Chairman",
-    "chairwoman": "Chairwoman",
-    "chairperson": "Chair",
-    "president": "President",
-    "vice president": "Vice President",
-    "councilmember": "Councilmember",
-    "council member": "Councilmember",
-    "supervisor": "Supervisor",
-    "chief of police": "Chief",
-    "police chief": "Chief",
-    "marshal": "Marshal",
-    "ambassador": "Ambassador",
-    "clerk": "Clerk",
-    "controller": "Controller",
-    "treasurer": "Treasurer",
-    "inspector general": "Inspector General",
-    "superintendent": "Superintendent",
-    "dean": "Dean",
-    "professor": "Professor",
-}
+from app.core import protocol as p
+from app.core.errors import Problem
+from app.core.protocol import DISTRIBUTION_THRESHOLD, SOURCES, normal
 
-SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "esq", "esq.",
-                      "phd", "ph.d.", "md", "m.d."})
+__all__ = [
+    "DISTRIBUTION_THRESHOLD", "OFFICES", "SOURCES", "SUFFIXES", "Addressable", "Finding", "Salutation",
+    "address_findings", "distribution_list", "explain_salutation", "group_address", "inside_address",
+    "join_names", "joint_salutation", "letter_findings", "name_line", "office_of", "salutation_line", "salutation_name",
+    "surname_of", "surname_used", "uses_distribution",
+]
 
-_TABLE = sorted(((key.split(), form) for key, form in OFFICES.items()), key=lambda item: -len(" ".join(item[0])))
-_TOKENS = re.compile(r"[a-z]+(?:[-'][a-z]+)*|,")
-# The office is named before the first of these; what follows names the place or the body.
-_SEPARATORS = frozenset({",", "of", "for", "to", "on"})
-# Words that make a different office of the one they precede: a Deputy Mayor is not "Mayor",
-# an Assistant Attorney General not "Attorney General".
-_QUALIFIERS = {
-    "acting": "Acting", "interim": "Interim", "deputy": "Deputy", "assistant": "Assistant",
-    "associate": "Associate", "vice": "Vice", "under": "Under", "lieutenant": "Lieutenant",
-    "lt": "Lieutenant",
-}
-# Every judge is "Judge" and every professor "Professor", whatever the rank before it.
-_UNQUALIFIED = frozenset({"Judge", "Justice", "Professor"})
-# Words before the last that belong to the surname: "de León", "de la Cruz", "Van Dyke".
-_PARTICLES = frozenset({"da", "das", "de", "del", "della", "der", "di", "dos", "du", "la", "le", "van", "von"})
+OFFICES = p.OFFICES
+# Words after a name that are not part of it; kept for callers that filter generated names.
+SUFFIXES = frozenset(p.GENERATIONAL | p.ESQUIRE | p.DOCTORATES | p.OTHER_POST_NOMINALS | p.SERVICES)
 
 
 class Addressable(Protocol):
-    """What the forms of address need to know about an addressee."""
+    """What the forms of address need to know about an addressee.
+
+    ``surname`` and ``given_name`` are optional on the objects passed in (read with getattr):
+    they say what no rule can know, a two-word family name or a family name written first.
+    """
 
     @property
     def honorific(self) -> str | None: ...
@@ -115,89 +62,642 @@ class Addressable(Protocol):
     def salutation(self) -> str | None: ...
 
 
-def office_of(title: str | None) -> str | None:
-    """The office named by a title, as it is used after "Dear", or None.
+@dataclass(frozen=True)
+class Salutation:
+    """One addressee's salutation, the rule that chose it and whether the rule had to guess."""
 
-    Only the words before " of ", " for ", " to ", " on " or a comma name the office, so that
-    "Secretary of Homeland Security" gives "Secretary" and "Director, Office of the Governor"
-    gives "Director", not "Governor"; an office whose own name holds "of" ("Chief of Police")
-    counts when it starts there. The longest known office found there wins, anywhere in those
-    words ("United States Senator" -> "Senator"), and keeps the words that qualify it
-    ("Deputy Mayor", "Acting Secretary", "Lt. Governor" -> "Lieutenant Governor").
+    line: str            # the whole line: "Dear General Milley:", "Excellency:"
+    name: str            # what follows "Dear" ("General Milley"); for a line without "Dear", the line
+    joinable: str        # the form used in a joint salutation after "Dear"
+    rule: str
+    source: str
+    surname: str = ""
+    guessed: bool = False
+    reason: str = ""     # what the clerk can fill in so that no guess is needed
+
+    @property
+    def takes_dear(self) -> bool:
+        return self.line.startswith("Dear ")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A name-line or salutation check: the problem, the field it is about, and the fix offered.
+
+    ``value`` is what to put in the field at ``path`` when one fix fits; None when the clerk must
+    choose or fill something in.
     """
-    if not title:
-        return None
-    tokens = _TOKENS.findall(title.lower())
-    head = next((i for i, token in enumerate(tokens) if token in _SEPARATORS), len(tokens))
-    for key, form in _TABLE:
-        for start in range(head):
-            if tokens[start:start + len(key)] == key:
-                return _qualified(form, tokens[:start])
-    return None
+
+    path: str
+    problem: str
+    fix: str
+    value: str | None = None
+    kind: str = "name_line"    # "name_line", "salutation" or "guess"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem} {self.fix}"
+
+    def as_problem(self) -> Problem:
+        """The finding as a preflight entry that links to its field."""
+        return Problem(self.path, f"{self.problem} {self.fix}")
 
 
-def _qualified(form: str, before: list[str]) -> str:
-    if form in _UNQUALIFIED:
-        return form
-    words = [form]
-    for token in reversed(before):
-        if token not in _QUALIFIERS:
+# --- words ------------------------------------------------------------------------------------
+
+_TITLE_TOKENS = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|,")
+_PAREN = re.compile(r"\(([^)]*)\)")
+_PREFIX_KEYS: dict[str, tuple[str, str]] = {}
+for _key in p.HONORABLE:
+    _PREFIX_KEYS[_key] = ("honorable", _key)
+for _key in p.COURTESY:
+    _PREFIX_KEYS[_key] = ("courtesy", _key)
+for _key in p.DOCTOR:
+    _PREFIX_KEYS[_key] = ("doctor", _key)
+for _key in p.PROFESSOR:
+    _PREFIX_KEYS[_key] = ("professor", _key)
+for _key in p.EXCELLENCY:
+    _PREFIX_KEYS[_key] = ("excellency", _key)
+for _key in p.CLERGY:
+    _PREFIX_KEYS[_key] = ("clergy", _key)
+for _key in p.RANKS:
+    _PREFIX_KEYS.setdefault(_key, ("rank", _key))
+# Indexed by first word, longest first, because every word of every name is looked up.
+_PREFIX_INDEX: dict[str, list[tuple[list[str], tuple[str, str]]]] = {}
+for _words, _value in sorted(((key.split(), value) for key, value in _PREFIX_KEYS.items()),
+                             key=lambda kv: -len(kv[0])):
+    _PREFIX_INDEX.setdefault(_words[0], []).append((_words, _value))
+_NOT_IN_NAMES = p.CLERGY_NOT_IN_NAMES | p.RANK_WORDS_NOT_IN_NAMES | {"madam", "madame", "miss", "mister",
+                                                                      "doctor", "professor", "excellency"}
+_OFFICE_TABLE = sorted(((key.split(), office) for key, office in p.OFFICES.items()),
+                       key=lambda kv: (-len(kv[0]), -len(" ".join(kv[0]))))
+_OFFICE_INDEX: dict[str, list[tuple[list[str], p.Office]]] = {}
+for _words, _office in _OFFICE_TABLE:
+    _OFFICE_INDEX.setdefault(_words[0], []).append((_words, _office))
+_CLERGY_OFFICE_TABLE = sorted(((key.split(), form) for key, form in p.CLERGY_OFFICES.items()),
+                              key=lambda kv: -len(kv[0]))
+# Church offices, highest first: a cardinal who is an archbishop is "Cardinal"; any of these named in
+# the title wins over a generic "The Reverend".
+_CHURCH_ORDER = ("Your Holiness", "Patriarch", "Metropolitan", "Cardinal", "Archbishop", "Bishop", "Monsignor",
+                 "Father")
+
+
+def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str]], int]:
+    """Known titles at the front of ``words``: [(kind, key)] and how many words they took.
+
+    From a name, a word that is also a given name or surname ("Major", "Bishop") is not taken,
+    and at least two words are always left for the name itself.
+    """
+    tokens = [normal(w) for w in words]
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        for key, (kind, canonical) in _PREFIX_INDEX.get(tokens[i], ()):
+            if tokens[i:i + len(key)] == key:
+                # "The Honorable" is never part of a name; other titles might be ("Major Smith").
+                if from_name and kind != "honorable" and (canonical in _NOT_IN_NAMES
+                                                          or len(words) - i - len(key) < 2):
+                    continue
+                found.append((kind, canonical))
+                i += len(key)
+                break
+        else:
             break
-        words.insert(0, _QUALIFIERS[token])
-    return " ".join(words)
+    return found, i
+
+
+@dataclass
+class _Person:
+    prefixes: list[tuple[str, str]]
+    words: list[str]              # the name without titles before it and letters after it
+    post: list[str]               # post-nominals, normalised ("phd", "esq", "jr")
+    surname: str
+    surname_reason: str = ""      # set when the surname is a guess
+    honorific_prefixes: list[tuple[str, str]] = field(default_factory=list)
+
+    def has(self, kind: str) -> bool:
+        return any(k == kind for k, _ in self.prefixes)
+
+    def keys(self, kind: str) -> list[str]:
+        return [key for k, key in self.prefixes if k == kind]
+
+    @property
+    def address_form(self) -> str | None:
+        """"Mr." or "Madam" (for "Mr. President", "Madam Speaker"), when the honorific says."""
+        for kind, key in self.prefixes:
+            if kind == "courtesy":
+                return p.COURTESY[key][1]
+            if kind == "excellency":
+                return p.EXCELLENCY[key]
+        return None
+
+    @property
+    def courtesy(self) -> str | None:
+        keys = self.keys("courtesy")
+        return p.COURTESY[keys[0]][0] if keys else None
+
+    @property
+    def doctorate(self) -> bool:
+        return any(token in p.DOCTORATES for token in self.post)
+
+
+def _is_post_nominal(word: str, after_comma: bool) -> bool:
+    token = normal(word).replace(" ", "")
+    if token in p.GENERATIONAL or token in p.ESQUIRE or token in p.SERVICES:
+        return True
+    if token in p.DOCTORATES or token in p.OTHER_POST_NOMINALS:
+        # "Yo-Yo Ma" and "Jack Ma" are names; "MA", "M.A." and ", Ma" are degrees.
+        return after_comma or "." in word or not re.fullmatch(r"[A-Z][a-z]+", word)
+    return False
+
+
+def _person(addressee: Addressable) -> _Person:
+    return _person_cached(addressee.honorific or "", addressee.name or "",
+                          getattr(addressee, "surname", None) or "", getattr(addressee, "courtesy", None) or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: str) -> _Person:
+    """The parsed name; cached, so callers must not change what it returns."""
+    honorific_words = honorific.split()
+    honorific_prefixes, _ = _prefixes(honorific_words, from_name=False)
+    # "The Honorable" in the address and "Madam Speaker" in the salutation: the courtesy title
+    # the salutation needs has a field of its own.
+    courtesy_key = normal(courtesy)
+    courtesy_prefixes = [("courtesy", courtesy_key)] if courtesy_key in p.COURTESY else []
+    text = _PAREN.sub(lambda m: "," + m.group(1), name)
+    main, *rest = text.split(",")
+    words = main.split()
+    name_prefixes, taken = _prefixes(words, from_name=True)
+    # "Honorable" is never a name, wherever it was typed ("Hon" may be one: a Chinese surname).
+    words = [w for w in words[taken:] if normal(w) not in {"honorable", "honourable"}]
+    if len(words) > 2 and normal(words[-2]) == "cardinal":
+        # A cardinal's title stands between given name and surname: "Blase Cardinal Cupich".
+        name_prefixes.append(("clergy", "cardinal"))
+        del words[-2]
+    post: list[str] = []
+    while len(words) > 1 and _is_post_nominal(words[-1], after_comma=False):
+        post.insert(0, normal(words.pop()).replace(" ", ""))
+    for part in rest:
+        for word in part.split():
+            if _is_post_nominal(word, after_comma=True):
+                post.append(normal(word).replace(" ", ""))
+    surname, reason = _surname(words, explicit_surname)
+    return _Person(honorific_prefixes + name_prefixes + courtesy_prefixes, words, post, surname, reason,
+                   honorific_prefixes)
+
+
+def _is_particle(word: str) -> bool:
+    """"de", "van", "St."; never an initial ("E.") nor a capitalised conjunction."""
+    if re.fullmatch(r"[A-Za-z]\.", word):
+        return False
+    token = normal(word)
+    if token in {"y", "e", "i"}:
+        return word == token
+    return token in p.PARTICLES
+
+
+def _surname(words: list[str], explicit: str | None) -> tuple[str, str]:
+    given = [w for w in (explicit or "").split() if normal(w) not in {"honorable", "honourable"}]
+    if given:
+        return " ".join(given), ""
+    if not words:
+        return "", ""
+    start = len(words) - 1
+    while start > 1 and _is_particle(words[start - 1]):
+        start -= 1
+    # "Ortega y Gasset": the word before a conjunction belongs to the surname too.
+    if start > 1 and words[start] in {"y", "e", "i"}:
+        start -= 1
+    reason = ""
+    before = words[start - 1] if start > 0 else ""
+    if start >= 2 and before and not re.fullmatch(r"[A-Za-z]\.?", before):
+        reason = (f"the family name is taken as the last word, '{' '.join(words[start:])}'; if it is "
+                  f"'{' '.join(words[start - 1:])}' (a two-word or Spanish family name) or the family "
+                  f"name is written first, fill in the surname")
+    return " ".join(words[start:]), reason
 
 
 def surname_of(name: str) -> str:
-    """The last word of a name once suffixes (Jr., III, Esq.) are dropped; hyphens stay.
+    """The family name in a full name: the last word once titles and post-nominals are dropped.
 
-    Particles before it stay with it ("Kevin de León" -> "de León"), never the first word
-    ("Van Jones" -> "Jones").
+    Particles stay with it ("Kevin de León" -> "de León", "Oliver St. John" -> "St. John"),
+    never the first word ("Van Jones" -> "Jones"); "Ortega y Gasset" keeps both names.
     """
-    words = [w for w in re.split(r"[\s,]+", name.strip()) if w]
-    while len(words) > 1 and words[-1].lower() in SUFFIXES:
-        words.pop()
-    if not words:
-        return ""
-    start = len(words) - 1
-    while start > 1 and words[start - 1].lower() in _PARTICLES:
-        start -= 1
-    return " ".join(words[start:])
+
+    @dataclass
+    class _Name:
+        name: str
+        honorific: str | None = None
+
+    return _person(_Name(name)).surname  # type: ignore[arg-type]
 
 
-def salutation_name(addressee: Addressable) -> str:
-    """The form that follows "Dear" for one addressee."""
-    override = _strip_honorable(_strip_dear(addressee.salutation or ""))
-    if override:
-        return override
-    office = office_of(addressee.title)
-    name = _strip_honorable(addressee.name)
-    if office:
-        surname = surname_of(name)
-        if surname:
-            return f"{office} {surname}"
-    courtesy = _courtesy(addressee.honorific)
-    if courtesy and len(name.split()) > 1:
-        return f"{courtesy} {surname_of(name)}"
-    return name
+def surname_used(addressee: Addressable) -> str:
+    """The family name the salutation uses, for "Salutation uses: Cortez Masto" in the editor."""
+    return _person(addressee).surname
 
 
-# Courtesy titles that go before the surname when the title names no office: "Ms. Doe".
-COURTESY = {"mr.": "Mr.", "mr": "Mr.", "mrs.": "Mrs.", "mrs": "Mrs.", "ms.": "Ms.", "ms": "Ms.", "miss": "Miss",
-            "mx.": "Mx.", "mx": "Mx.", "dr.": "Dr.", "dr": "Dr.", "prof.": "Professor", "professor": "Professor",
-            "rev.": "Reverend", "reverend": "Reverend", "rabbi": "Rabbi", "father": "Father", "sister": "Sister"}
+# --- the title --------------------------------------------------------------------------------
+
+@dataclass
+class _Title:
+    office: p.Office | None = None
+    form: str = ""                 # the office as used after "Dear", qualifiers included
+    tokens: list[str] = field(default_factory=list)
+    former: bool = False
+    retired: bool = False
+    elect: bool = False
+    pro_tem: bool = False
+    rank: p.Rank | None = None     # "General, U.S. Army"
+    clergy: str | None = None      # "Archbishop of Los Angeles"
 
 
-def _courtesy(honorific: str | None) -> str | None:
-    return COURTESY.get((honorific or "").strip().lower())
+def _tokens(title: str) -> tuple[list[str], bool]:
+    retired = False
+    for inner in _PAREN.findall(title):
+        if normal(inner) in {"ret", "retired"}:
+            retired = True
+    tokens = _TITLE_TOKENS.findall(normal(_PAREN.sub(" ", title)))
+    return tokens, retired
+
+
+def _read_title(title: str | None) -> _Title:
+    return _read_title_cached(title or "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_title_cached(title: str) -> _Title:
+    if not title or not title.strip():
+        return _Title()
+    tokens, retired = _tokens(title)
+    out = _Title(tokens=tokens, retired=retired)
+    kept: list[str] = []
+    for i, token in enumerate(tokens):
+        if token == "former":
+            out.former = True
+        elif token in {"ret", "retired"}:
+            out.retired = True
+        elif token in {"elect", "designate"} and kept:
+            out.elect = True
+        elif token.endswith("-elect"):
+            out.elect = True
+            kept.append(token.removesuffix("-elect"))
+        elif token == "tem" and i > 0 and tokens[i - 1] == "pro":
+            kept.append("tempore")
+        else:
+            kept.append(token)
+    tokens = kept
+    head = next((i for i, t in enumerate(tokens) if t in p.SEPARATORS), len(tokens))
+    naming = tokens[:head]
+    # "Mayor pro Tem": a pro tem of an office that has no entry of its own.
+    if len(naming) >= 2 and naming[-2:] == ["pro", "tempore"] \
+            and not any(key == naming[-len(key):] for key, _ in _OFFICE_TABLE if len(key) <= len(naming)):
+        out.pro_tem = True
+        tokens = naming[:-2] + tokens[head:]
+        head -= 2
+    match = _match_office(tokens, head)
+    if match is not None:
+        start, office = match
+        out.office = office
+        out.form = _qualified(office, tokens[:start])
+    elif naming == ["member"] and _chamber_form(tokens[head:]):
+        # "Member of the New York State Assembly": a member of the chamber named.
+        form = _chamber_form(tokens[head:])
+        out.office = p.Office(form, "legislative", civil=True)
+        out.form = form
+    out.tokens = tokens
+    rank_key = " ".join(tokens[:head])
+    # A title that is a rank in full ("Lieutenant General"), or any rank with its service
+    # ("Gen., U.S. Army"), names the rank; an office ("Commander, Pacific Fleet") is read above.
+    if rank_key in p.RANKS and (normal(p.RANKS[rank_key].full) == rank_key
+                                or any(t in p.SERVICE_WORDS for t in tokens[head:])):
+        out.rank = p.RANKS[rank_key]
+    for key, form in _CLERGY_OFFICE_TABLE:
+        if head >= len(key) and tokens[head - len(key):head] == key:
+            out.clergy = form
+            break
+    return out
+
+
+def _match_office(tokens: list[str], head: int) -> tuple[int, p.Office] | None:
+    """The office the title's naming words end with, and where it starts.
+
+    The office must end the naming words (what comes before " of ", " for ", a comma...), and
+    what stands before it must not make a different office of it.
+    """
+    found: list[tuple[int, int, p.Office]] = []
+    for start in range(head):
+        for key, office in _OFFICE_INDEX.get(tokens[start], ()):
+            n = len(key)
+            if tokens[start:start + n] != key or start + n < head:
+                continue
+            before = tokens[:start]
+            if any(t in p.ROLE_WORDS for t in before):
+                continue
+            if office.strict and not all(t in p.QUALIFIERS or t in p.JURISDICTION_WORDS for t in before):
+                continue
+            found.append((n, start, office))
+            break
+    if not found:
+        return None
+    # The longest office wins: "Vice President" over "President", "Chief Justice" over "Justice".
+    n, start, office = max(found, key=lambda item: (item[0], -item[1]))
+    return start, office
+
+
+def _qualified(office: p.Office, before: list[str]) -> str:
+    if not office.keeps_qualifiers:
+        return office.form
+    words = [office.form]
+    for token in reversed(before):
+        if token not in p.QUALIFIERS:
+            break
+        words.insert(0, p.QUALIFIERS[token])
+    return " ".join(words)
+
+
+def office_of(title: str | None) -> str | None:
+    """The office named by a title, as it is used after "Dear", or None.
+
+    Only the words before " of ", " for ", " to ", a comma... name the office, and the office
+    must be those words' end: "Secretary of Homeland Security" -> "Secretary", "United States
+    Senator" -> "Senator", but "Press Secretary" and "Executive Director" name no office a
+    salutation uses. Qualifiers stay ("Deputy Mayor", "Acting Secretary", "Lt. Governor" ->
+    "Lieutenant Governor"); a leader gets the form of a member of the chamber named.
+    """
+    read = _read_title(title)
+    if read.office is None:
+        return None
+    if read.office.usage == "member":
+        return _chamber_form(read.tokens) or read.form
+    return read.form
+
+
+def _chamber_form(tokens: list[str]) -> str:
+    for words, form in p.CHAMBERS:
+        n = len(words)
+        if any(tokens[i:i + n] == list(words) for i in range(len(tokens))):
+            return form
+    return ""
+
+
+def _names_international_body(tokens: list[str]) -> bool:
+    return any(any(tokens[i:i + len(body)] == list(body) for i in range(len(tokens)))
+               for body in p.INTERNATIONAL_BODIES)
+
+
+def _foreign_post(tokens: list[str]) -> bool:
+    """"Ambassador of France", "Ambassador of X to the United States": a foreign envoy."""
+    if "of" not in tokens:
+        return False
+    after = tokens[tokens.index("of") + 1:]
+    if "to" in after:
+        after = after[:after.index("to")]
+    country = [t for t in after if t != "the"]
+    return bool(country) and country[:2] not in (["united", "states"], ["us"], ["u", "s"], ["usa"])
+
+
+# --- the salutation ---------------------------------------------------------------------------
+
+# Salutations that take no "Dear": "Your Excellency", "Excellency", "Sir", "Ladies and Gentlemen".
+_NO_DEAR = re.compile(r"^(your\b|excellenc|(sir|sirs|madam|mesdames|gentlemen)$|ladies and gentlemen|"
+                      r"to whom\b|my dear\b|dear\b)", re.IGNORECASE)
+_HONORABLE_IN_TEXT = re.compile(r"\b(the\s+)?hon(ou?rable\b|\.(?=\s|$))", re.IGNORECASE)
 
 
 def _strip_honorable(text: str) -> str:
     return re.sub(r"^(the\s+)?hon(ou?rable\b|\.)\s*", "", text.strip(), flags=re.IGNORECASE).strip()
 
 
-def _strip_dear(text: str) -> str:
-    """An override typed as the whole line ("Dear Judge Ito:") gives just "Judge Ito"."""
-    return re.sub(r"^dear\s+|[\s:,;]+$", "", text.strip(), flags=re.IGNORECASE)
+def _override(text: str | None) -> tuple[str, str] | None:
+    """A salutation typed by the clerk: (whole line, the words after "Dear"), or None if empty.
+
+    Written with its closing colon or comma it is the whole line, used as written ("Your
+    Excellency:", "Dear Ms. Rivera:"); without one it is read as older letters wrote it, the
+    words after "Dear" ("Ms. Rivera" -> "Dear Ms. Rivera:"), unless it is a form that takes no
+    "Dear" ("Your Excellency" -> "Your Excellency:"). "The Honorable" never stays.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    closing = raw[-1] if raw[-1] in ":," else ""
+    body = raw.rstrip(":,;").strip()
+    dear = re.match(r"^(my\s+)?dear\s+", body, flags=re.IGNORECASE)
+    words = _strip_honorable(body[dear.end():] if dear else body)
+    words = " ".join(_HONORABLE_IN_TEXT.sub(" ", words).split())
+    if not words or words.lower() in {"dear", "the honorable", "honorable"}:
+        return None
+    if dear:
+        return f"{body[:dear.end()]}{words}{closing or ':'}", words
+    if closing or _NO_DEAR.match(words):
+        return f"{words}{closing or ':'}", words
+    return f"Dear {words}:", words
+
+
+def _by_name(form: str, person: _Person) -> str:
+    return f"{form} {person.surname}" if person.surname else form
+
+
+def _result(name: str, rule: str, table: str, person: _Person, *, dear: bool = True, joinable: str = "",
+            guessed: bool = False, reason: str = "") -> Salutation:
+    if person.surname_reason and person.surname and person.surname in name and not guessed:
+        guessed, reason = True, person.surname_reason
+    line = f"Dear {name}:" if dear else (name if name.endswith(":") else f"{name}:")
+    shown = name if dear else line.rstrip(":")
+    return Salutation(line, shown, joinable or shown, rule, SOURCES[table], person.surname, guessed, reason)
+
+
+def explain_salutation(addressee: Addressable) -> Salutation:
+    """The salutation for one addressee, with the rule that chose it and its source."""
+    person = _person(addressee)
+    written = _override(addressee.salutation)
+    if written is not None:
+        line, words = written
+        return Salutation(line, words if line.lower().startswith(("dear ", "my dear ")) else line.rstrip(":,"),
+                          words, "the salutation written for this addressee", SOURCES["written"],
+                          person.surname)
+    title = _read_title(addressee.title)
+    office = title.office
+    held = office is not None and not (title.former and office.form not in p.KEPT_WHEN_FORMER)
+    if office is not None and title.retired and office.form in p.KEPT_WHEN_RETIRED:
+        held = True
+    elif office is not None and title.retired and not title.former:
+        held = office.form in p.KEPT_WHEN_FORMER
+
+    for kind, key in person.prefixes:
+        clergy = p.CLERGY.get(key) if kind == "clergy" else None
+        if clergy is not None and clergy.line:
+            return _result(clergy.line, "a form of address the holder alone has", "clergy", person, dear=False,
+                           joinable=_strip_honorable(addressee.name))
+
+    if office is not None and held and office.civil:
+        return _civil_office(office, title, person)
+
+    rank = _rank(person, title)
+    if rank is not None:
+        # A command ("Commander, Third Fleet") reads like a rank but is an office its holder's rank beats.
+        over = office is not None or (title.rank is not None and title.rank is not rank)
+        rule = ("a military rank wins over a military or appointed office"
+                if over else "a military officer or enlisted member is addressed by rank")
+        return _result(_by_name(rank.salutation, person), rule, "rank_over_office" if over else "ranks", person)
+
+    church = _clergy(person, title, addressee)
+    if church is not None:
+        return church
+
+    if office is not None and held:
+        if office.military:
+            return _result(_by_name(title.form, person), "the office of a military officer, rank not given",
+                           "rank_over_office", person, guessed=True,
+                           reason="this office is held by an officer, addressed by rank: put the rank "
+                                  "(e.g. General, Admiral) in the honorific")
+        return _result(_by_name(_modified(title.form, title), person), "the office and the surname",
+                       office.table, person)
+
+    if person.has("excellency"):
+        return _result("Excellency", "a foreign head of mission or state with no office named", "diplomatic",
+                       person, dear=False, joinable=_by_name("Ambassador", person))
+    former = "a former official is not addressed by the office; " if office is not None else ""
+    table = "modifiers" if former else "courtesy"
+    if person.has("doctor") or person.doctorate:
+        return _result(_by_name("Dr.", person), former + "a doctorate gives Dr.", "academic" if not former
+                       else table, person)
+    if person.has("professor"):
+        return _result(_by_name("Professor", person), former + "the academic title", "academic", person)
+    courtesy = person.courtesy
+    if courtesy and person.surname and len(person.words) > 1:
+        return _result(_by_name(courtesy, person), former + "the courtesy title and the surname", table, person)
+    full = " ".join(w for w in person.words if normal(w) not in p.HONORABLE) or "Sir or Madam"
+    return _result(full, former + "no office, rank or courtesy title is known: the full name", table, person,
+                   guessed=True, reason="give an honorific (Mr., Ms., Mrs., Mx., Dr.) so the salutation can be "
+                                        "the courtesy title and the surname")
+
+
+def _modified(form: str, title: _Title) -> str:
+    if title.elect:
+        form += "-elect"
+    if title.pro_tem:
+        form += " Pro Tem"
+    return form
+
+
+def _rank(person: _Person, title: _Title) -> p.Rank | None:
+    for key in person.keys("rank"):
+        return p.RANKS[key]
+    return title.rank
+
+
+def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutation:
+    form = _modified(title.form, title)
+    tokens = title.tokens
+    joined = " ".join(tokens)
+    gender = person.address_form
+    if title.former:
+        return _result(_by_name(form, person), "a former President keeps the title", "modifiers", person)
+    if office.form == "President" and form == office.form and any(t in p.HEAD_OF_STATE_WORDS for t in tokens):
+        if gender:
+            return _result(f"{gender} President", "a foreign head of state", "diplomatic", person)
+        return _result("Excellency", "a foreign head of state", "diplomatic", person, dear=False,
+                       joinable=_by_name("President", person))
+    if office.form in p.UNIQUE_OFFICES and any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]) \
+            and title.elect:
+        return _result(_by_name(form, person), "an office-holder elect by name", "unique_offices", person)
+    if office.form in p.UNIQUE_OFFICES and any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]) \
+            and form == office.form:
+        if office.form == "Chief Justice":
+            return _result("Chief Justice", "a one-of-a-kind office is addressed by the office alone",
+                           "unique_offices", person, joinable="Chief Justice")
+        if gender:
+            return _result(f"{gender} {form}", "a one-of-a-kind office is addressed by the office alone",
+                           "unique_offices", person)
+        return _result(_by_name(form, person), "a one-of-a-kind office, by name", "unique_offices", person,
+                       guessed=True, reason=f"'Dear Mr. {form}:' or 'Dear Madam {form}:' needs the courtesy "
+                                            f"title: fill in Mr. or Ms. as the courtesy")
+    if office.form == "President" and form == office.form and _chamber_form(tokens) == "Senator":
+        # The President of a state senate presides as the Speaker does.
+        if gender:
+            return _result(f"{gender} President", "the presiding officer is addressed by the office",
+                           "legislative", person)
+        return _result(_by_name("President", person), "the presiding officer by the office and the surname",
+                       "legislative", person)
+    if office.usage == "unique" and gender and form == office.form:
+        return _result(f"{gender} {form}", "a one-of-a-kind office (a presiding officer, the Secretary-General) "
+                       "is addressed by the office alone", "unique_offices", person)
+    if office.usage == "member":
+        chamber = _chamber_form(tokens)
+        if chamber:
+            return _result(_by_name(chamber, person), "a leader is addressed as a member of the chamber",
+                           "legislative", person)
+        guessed = office.form != "Leader"
+        return _result(_by_name(form, person), "a leader of a chamber not named", "legislative", person,
+                       guessed=guessed, reason="name the chamber in the title (Senate, House, Assembly)"
+                       if guessed else "")
+    if office.form == "Representative" and _names_international_body(tokens):
+        return _result(_by_name("Ambassador", person), "a representative to an international body has the "
+                       "rank of ambassador", "diplomatic", person)
+    if office.usage in ("ambassador", "charge"):
+        foreign = person.has("excellency") or _foreign_post(tokens)
+        if office.usage == "charge":
+            if gender:
+                return _result(f"{gender} {form}", "a chargé d'affaires by the office", "diplomatic", person)
+            return _result(_by_name(form, person), "a chargé d'affaires by the office and the surname",
+                           "diplomatic", person)
+        if foreign:
+            if gender:
+                return _result(f"{gender} Ambassador", "a foreign ambassador", "diplomatic", person,
+                               joinable=f"{gender} Ambassador")
+            return _result("Excellency", "a foreign ambassador", "diplomatic", person, dear=False,
+                           joinable=_by_name("Ambassador", person))
+        return _result(_by_name("Ambassador", person), "an American ambassador by the title and the surname",
+                       "diplomatic", person)
+    table = "academic" if any(t in p.ACADEMIC_BODIES for t in tokens) else office.table
+    return _result(_by_name(form, person), "the office and the surname", table, person)
+
+
+def _clergy(person: _Person, title: _Title, addressee: Addressable) -> Salutation | None:
+    forms = [p.CLERGY[key] for key in person.keys("clergy")]
+    if not forms and title.clergy is None:
+        return None
+    if title.clergy == "Your Holiness":
+        return _result("Your Holiness", "the Pope", "clergy", person, dear=False,
+                       joinable=_strip_honorable(addressee.name))
+    form = next((c.salutation for c in forms if c.salutation in _CHURCH_ORDER), None) \
+        or (forms[0].salutation if forms else None)
+    if title.clergy and _outranks(title.clergy, form):
+        form = title.clergy
+    elif form == "Reverend":
+        context = " ".join(title.tokens + normal(addressee.organization or "").split())
+        if title.office is not None and title.office.form == "Dean" and "very" in normal(addressee.honorific or ""):
+            form = "Dean"
+        elif "catholic" in context or "priest" in context or "parish" in context:
+            form = "Father"
+        elif person.has("doctor") or person.doctorate:
+            return _result(_by_name("Dr.", person), "a member of the clergy with a doctorate", "clergy", person)
+    assert form is not None
+    if forms and forms[0].whole_name and form == forms[0].salutation:
+        given = getattr(addressee, "given_name", None)
+        whole = f"{given.strip()} {person.surname}" if given and given.strip() else " ".join(person.words)
+        return _result(f"{form} {whole}", "a religious sister or brother by the full name", "clergy", person)
+    return _result(_by_name(form, person), "the religious title and the surname", "clergy", person)
+
+
+def _outranks(office: str, form: str | None) -> bool:
+    """Whether the church office in the title is used instead of the form the honorific gives."""
+    if form is None:
+        return True
+    if office not in _CHURCH_ORDER:
+        return False
+    return form not in _CHURCH_ORDER or _CHURCH_ORDER.index(office) < _CHURCH_ORDER.index(form)
+
+
+def salutation_name(addressee: Addressable) -> str:
+    """The words after "Dear" for one addressee ("General Milley"); a line with no "Dear" whole."""
+    return explain_salutation(addressee).name
+
+
+def salutation_line(addressee: Addressable) -> str:
+    """The whole salutation line for one addressee: "Dear General Milley:", "Excellency:"."""
+    return explain_salutation(addressee).line
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -211,17 +711,132 @@ def join_names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + f", and {names[-1]}"
 
 
-def joint_salutation(addressees: Sequence[Addressable]) -> str:
-    """"Dear Attorney General Sessions and Secretary Kelly:"."""
-    names = [salutation_name(a) for a in addressees]
-    return f"Dear {join_names(names)}:"
+def joint_salutation(addressees: Sequence[Addressable], group: str | None = None) -> str:
+    """"Dear Attorney General Sessions and Secretary Kelly:", or the group salutation when given.
+
+    One addressee gets that addressee's line as it is ("Excellency:"); several share one "Dear",
+    each named by a form that can follow it.
+    """
+    written = _override(group)
+    if written is not None:
+        return written[0]
+    explained = [explain_salutation(a) for a in addressees]
+    if len(explained) == 1:
+        return explained[0].line
+    return f"Dear {join_names([s.joinable for s in explained])}:"
+
+
+def uses_distribution(count: int) -> bool:
+    """Above DISTRIBUTION_THRESHOLD addressees, a distribution list replaces the stacked addresses."""
+    return count > DISTRIBUTION_THRESHOLD
+
+
+def group_address(group: str | None) -> str:
+    """The group named by a group salutation, for the inside address: "Members of the Judicial Council"."""
+    written = _override(group)
+    return written[1] if written is not None else ""
+
+
+def distribution_list(addressees: Sequence[Addressable]) -> list[str]:
+    """One line per addressee for the "Distribution" list: name line and title."""
+    lines = []
+    for addressee in addressees:
+        title = " ".join((addressee.title or "").split())
+        lines.append(f"{name_line(addressee)}, {title}" if title else name_line(addressee))
+    return lines
+
+
+# --- the name line and the inside address ----------------------------------------------------------
+
+@dataclass
+class _NameLine:
+    line: str
+    findings: list[Finding]
+
+
+def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
+    honorific = " ".join((addressee.honorific or "").split())
+    name = " ".join(addressee.name.split())
+    findings: list[Finding] = []
+    person = _person(addressee)
+    h_norm = normal(honorific)
+    if h_norm in {"honorable", "honourable"}:
+        findings.append(Finding(f"{path}.honorific", f"'{honorific}' needs 'The' before it.",
+                                "Write 'The Honorable'.", "The Honorable"))
+        honorific = "The Honorable"
+    if re.match(r"^hono(u)?rable\s", name, flags=re.IGNORECASE):
+        fixed = re.sub(r"^hono(u)?rable\s+", "", name, flags=re.IGNORECASE)
+        findings.append(Finding(f"{path}.name", f"'{name.split()[0]}' in the name needs 'The' before it.",
+                                "Put 'The Honorable' in the honorific and the name alone in the name.", fixed))
+        name = f"The Honorable {fixed}" if not honorific else fixed
+    esq = any(t in p.ESQUIRE for t in person.post)
+    if esq and person.courtesy:
+        without = re.sub(r",?\s*esq(uire|\.)?\s*$", "", name, flags=re.IGNORECASE).strip()
+        findings.append(Finding(f"{path}.name", f"'{person.courtesy}' and 'Esq.' say the same thing twice.",
+                                f"Use one of them: '{person.courtesy} {without}' or '{without}, Esq.' "
+                                f"(the address prints '{without}, Esq.').", without))
+        if normal(honorific) in p.COURTESY:
+            honorific = ""
+    if esq and person.has("honorable"):
+        without = re.sub(r",?\s*esq(uire|\.)?\s*$", "", name, flags=re.IGNORECASE).strip()
+        findings.append(Finding(f"{path}.name", "'Esq.' is not used with 'The Honorable'.",
+                                "Leave out 'Esq.'.", without))
+        name = without
+    if person.has("honorable") and person.has("doctor") and not person.doctorate:
+        findings.append(Finding(f"{path}.honorific", "'The Honorable' is not combined with 'Dr.'.",
+                                "Leave out 'Dr.' in the address; write 'The Honorable' and the name.",
+                                "The Honorable"))
+        honorific = re.sub(r"\s*\b(dr\.?|doctor)(?=\s|$)", "", honorific, flags=re.IGNORECASE).strip()
+        name = re.sub(r"^(dr\.?|doctor)\s+", "", name, flags=re.IGNORECASE)
+    if person.doctorate and person.has("doctor"):
+        degree = next(t for t in person.post if t in p.DOCTORATES)
+        findings.append(Finding(f"{path}.honorific", f"'Dr.' and the doctorate after the name ({degree.upper()}) "
+                                f"say the same thing twice.", "Leave out 'Dr.' in the address; the "
+                                "salutation still says 'Dr.'.", ""))
+        if normal(honorific) in p.DOCTOR:
+            honorific = ""
+        else:
+            name = re.sub(r"^(dr\.?|doctor)\s+", "", name, flags=re.IGNORECASE)
+    if person.has("doctor") and "jd" in person.post and not person.doctorate:
+        findings.append(Finding(f"{path}.honorific", "A J.D. is not addressed as 'Dr.'.",
+                                "Use Mr., Ms. or Mx. instead.", None))
+    courtesy_typed = [key for kind, key in person.honorific_prefixes if kind == "courtesy"]
+    if courtesy_typed and _is_honorable_office(addressee.title) and len(person.honorific_prefixes) == 1:
+        findings.append(Finding(f"{path}.honorific", f"A holder of this office is 'The Honorable' in the "
+                                f"address, not '{honorific}'.", f"Write 'The Honorable' here and "
+                                f"'{p.COURTESY[courtesy_typed[0]][0]}' as the courtesy title, which the "
+                                f"salutation uses.", "The Honorable"))
+    for kind, key in person.honorific_prefixes:
+        if kind == "rank":
+            full = p.RANKS[key].full
+            if normal(full) != key:
+                findings.append(Finding(f"{path}.honorific", f"The rank '{honorific}' is abbreviated.",
+                                        f"Write the rank in full in the address: '{full}'.", full))
+    line = f"{honorific} {name}" if honorific else name
+    return _NameLine(line, findings)
+
+
+def _is_honorable_office(title: str | None) -> bool:
+    """An office held now whose holder is "The Honorable" (Hickey): elected, cabinet, judicial, an
+    American ambassador; not the President and Vice President ("The President"), not a chargé."""
+    read = _read_title(title)
+    office = read.office
+    if office is None or not office.civil or read.former or office.usage == "charge":
+        return False
+    if office.usage == "ambassador" and _foreign_post(read.tokens):
+        return False
+    if any(t in p.HEAD_OF_STATE_WORDS for t in read.tokens):
+        return False
+    return office.form not in ("President", "Vice President", "Secretary-General")
 
 
 def name_line(addressee: Addressable) -> str:
-    """"The Honorable Jeff Sessions"; with no honorific, just the name."""
-    honorific = (addressee.honorific or "").strip()
-    name = addressee.name.strip()
-    return f"{honorific} {name}" if honorific else name
+    """"The Honorable Jeff Sessions"; with no honorific, just the name.
+
+    Printed right even when typed wrong: "Honorable" gets its "The"; "Ms." is not doubled with
+    "Esq." nor "Dr." with a doctorate after the name. ``address_findings`` tells the clerk.
+    """
+    return _check_name_line(addressee, "").line
 
 
 def inside_address(addressee: Addressable) -> list[str]:
@@ -231,3 +846,49 @@ def inside_address(addressee: Addressable) -> list[str]:
         if part and part.strip():
             lines.extend(line.strip() for line in part.split("\n") if line.strip())
     return lines
+
+
+class _HasAddressees(Protocol):
+    @property
+    def addressees(self) -> Sequence[Addressable]: ...
+    @property
+    def group_salutation(self) -> str | None: ...
+
+
+def letter_findings(letter: _HasAddressees) -> list[Finding]:
+    """``address_findings`` for a whole letter: what preflight shows (advice; it never stops export)."""
+    return address_findings(letter.addressees, letter.group_salutation)
+
+
+def address_findings(addressees: Sequence[Addressable], group_salutation: str | None = None,
+                     path: str = "addressees") -> list[Finding]:
+    """Every name-line problem and every salutation a rule had to guess, with the fix offered."""
+    findings: list[Finding] = []
+    for i, addressee in enumerate(addressees):
+        where = f"{path}[{i}]"
+        findings.extend(_check_name_line(addressee, where).findings)
+        typed = (addressee.salutation or "").strip()
+        if typed and re.search(r"hono(u)?rable|\bhon\.", typed, flags=re.IGNORECASE):
+            written = _override(typed)
+            findings.append(Finding(f"{where}.salutation", "'The Honorable' is never used in a salutation.",
+                                    "It is left out.", written[0] if written else None, kind="salutation"))
+        if typed and re.match(r"^dear\s+your\b", typed, flags=re.IGNORECASE):
+            findings.append(Finding(f"{where}.salutation", "'Your ...' forms take no 'Dear'.",
+                                    "Leave out 'Dear'.", re.sub(r"^dear\s+", "", typed, flags=re.IGNORECASE),
+                                    kind="salutation"))
+        surname = getattr(addressee, "surname", None)
+        if surname and surname.strip() and normal(surname) not in normal(addressee.name):
+            findings.append(Finding(f"{where}.surname", f"The surname '{surname}' is not part of the name "
+                                    f"'{addressee.name}'.", "Check the spelling of the surname.", None,
+                                    kind="salutation"))
+        explained = explain_salutation(addressee)
+        if explained.guessed:
+            findings.append(Finding(f"{where}.salutation", f"'{explained.line}' is a guess ({explained.rule}).",
+                                    explained.reason[0].upper() + explained.reason[1:] + ".", None,
+                                    kind="guess"))
+    if uses_distribution(len(addressees)) and _override(group_salutation) is None:
+        findings.append(Finding("group_salutation", f"The letter has {len(addressees)} addressees, more than "
+                                f"{DISTRIBUTION_THRESHOLD}: their addresses go in a distribution list.",
+                                "Write a group salutation, e.g. 'Dear Members of the Judicial Council:'.",
+                                None, kind="salutation"))
+    return findings

@@ -84,12 +84,19 @@ class Addressee(_Model):
 
     honorific: CleanStr | None = None
     name: CleanStr
-    title: CleanStr
+    # Optional: a private person, or a member of the clergy, may hold no office to print.
+    title: CleanStr | None = None
     organization: CleanStr | None = None
     address: list[CleanStr] = Field(default_factory=list, max_length=MAX_ADDRESS_LINES)
+    # The whole salutation line as the clerk wants it ("Excellency:"); see address._override.
     salutation: CleanStr | None = None
+    # What no rule can know: a two-word family name ("Cortez Masto"), a family name written first.
+    surname: CleanStr | None = None
+    given_name: CleanStr | None = None
+    # Mr., Ms., Mrs., Mx.: for "Dear Madam Speaker:" when the honorific is "The Honorable".
+    courtesy: CleanStr | None = None
 
-    _name = field_validator("name", "title")(_required_text)
+    _name = field_validator("name")(_required_text)
 
     @property
     def inside_address(self) -> list[str]:
@@ -98,6 +105,10 @@ class Addressee(_Model):
     @property
     def salutation_name(self) -> str:
         return forms.salutation_name(self)
+
+    @property
+    def salutation_line(self) -> str:
+        return forms.salutation_line(self)
 
 
 class Letter(_Model):
@@ -118,6 +129,8 @@ class Letter(_Model):
     cc: list[CleanStr] = Field(default_factory=list, max_length=MAX_ITEMS)
     enclosures: list[CleanStr] = Field(default_factory=list, max_length=MAX_ITEMS)
     fields: dict[str, FieldValue] = Field(default_factory=dict, max_length=MAX_ITEMS)
+    # "Dear Members of the Judicial Council:", used for the whole letter when given.
+    group_salutation: CleanStr | None = None
 
     _subject = field_validator("subject")(_required_text)
 
@@ -146,7 +159,7 @@ class Letter(_Model):
 
     @property
     def salutation(self) -> str:
-        return forms.joint_salutation(self.addressees)
+        return forms.joint_salutation(self.addressees, self.group_salutation)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=True)

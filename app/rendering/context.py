@@ -10,9 +10,16 @@ This is the contract between the letter and every template pack. A template may 
 ``signature_image``      the judge's signature (a picture) once approved, else ""
 ``addressees``           [{name_line, honorific, name, title, organization, address: [lines],
                            block (the inside address, lines joined by line breaks),
-                           salutation_name}]
+                           salutation_name, salutation_line, surname}]
 ``addressee_names``      "The Honorable Jeff Sessions and The Honorable John F. Kelly"
-``salutation``           "Dear Attorney General Sessions and Secretary Kelly:"
+``salutation``           "Dear Attorney General Sessions and Secretary Kelly:" (the whole line; the
+                         group salutation when the letter has one)
+``uses_distribution``    true above ``DISTRIBUTION_THRESHOLD`` (6) addressees: print ``group_address``
+                         instead of the stacked ``addressees`` blocks, and ``distribution`` on the
+                         last page under the heading "Distribution"
+``group_address``        "Members of the Judicial Council" (from the group salutation), else ""
+``distribution``         ["The Honorable Jane Doe, Judge of the Superior Court", ...] when
+                         ``uses_distribution``, else []
 ``opening`` ``concerns`` ``requested_policies`` ``closing`` ``cc`` ``enclosures``: [str]
 ``complimentary_close``  "Sincerely,"
 ``fields``               {name: value} for the fields the pack's manifest declares; date
@@ -45,6 +52,7 @@ CONTEXT_KEYS = frozenset({
     "date_line", "reference", "subject", "court", "signatory", "signature_image", "addressees",
     "addressee_names", "salutation", "opening", "concerns", "requested_policies", "closing",
     "cc", "enclosures", "complimentary_close", "fields", "draft",
+    "uses_distribution", "group_address", "distribution",
 })
 
 
@@ -128,6 +136,8 @@ def build_context(
             "address": list(a.address),
             "block": "\n".join(forms.inside_address(a)),
             "salutation_name": forms.salutation_name(a),
+            "salutation_line": forms.salutation_line(a),
+            "surname": forms.surname_used(a),
         }
         for a in letter.addressees
     ]
@@ -146,6 +156,10 @@ def build_context(
         "addressees": addressees,
         "addressee_names": forms.join_names([forms.name_line(a) for a in letter.addressees]),
         "salutation": letter.salutation,
+        "uses_distribution": forms.uses_distribution(len(letter.addressees)),
+        "group_address": forms.group_address(letter.group_salutation),
+        "distribution": (forms.distribution_list(letter.addressees)
+                         if forms.uses_distribution(len(letter.addressees)) else []),
         "opening": section("opening", list(letter.opening)),
         "concerns": section("concerns", list(letter.concerns)),
         "requested_policies": section("requested_policies", list(letter.requested_policies)),

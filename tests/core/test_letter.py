@@ -162,7 +162,6 @@ def _set(value: Any, *path: str | int) -> Callable[[Data], object]:
             (_delete("addressees"), ("addressees", "required")),
             (_delete("addressees", 0, "name"), ("addressees[0].name", "required (the first addressee)")),
             (_delete("addressees", 1, "name"), ("addressees[1].name", "required (the second addressee)")),
-            (_delete("addressees", 1, "title"), ("addressees[1].title", "required (the second addressee)")),
         ]
     ],
 )
@@ -181,12 +180,18 @@ def test_missing_field(change: Callable[[Data], object], expected: tuple[str, st
             (("signatory", "name"), ("signatory.name", "required")),
             (("signatory", "title"), ("signatory.title", "required")),
             (("addressees", 1, "name"), ("addressees[1].name", "required (the second addressee)")),
-            (("addressees", 0, "title"), ("addressees[0].title", "required (the first addressee)")),
         ]
     ],
 )
 def test_blank_required_text(blank: str, path: tuple[str | int, ...], expected: tuple[str, str]) -> None:
     assert problems(changed(_set(blank, *path))) == [expected]
+
+
+def test_an_addressee_title_is_optional_where_protocol_has_none() -> None:
+    # A private person or a member of the clergy may hold no office to print (issue 9).
+    letter = parse_letter(changed(lambda d: d["addressees"][1].pop("title"))).letter
+    assert letter.addressees[1].title is None
+    assert letter.addressees[1].inside_address[1] == "U.S. Department of Homeland Security"
 
 
 @pytest.mark.parametrize(
