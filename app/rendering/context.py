@@ -58,7 +58,8 @@ CONTEXT_KEYS = frozenset({
 
 # Text the context composes from several fields (each within its limit), so it may be longer
 # than any one field: an inside address of eight long lines, the names of a hundred addressees.
-_COMPOSED = re.compile(r"(^|\.)(block|address_block|name_line|salutation_name|addressee_names|salutation)$")
+_COMPOSED = re.compile(r"(^|\.)(block|address_block|name_line|salutation_name|salutation_line|addressee_names|"
+                       r"salutation|group_address|distribution\[\d+\])$")
 
 
 def _plain(value: Any, path: str, removals: list[Removal]) -> Any:
