@@ -143,6 +143,23 @@ def test_deleting_the_newest_events_and_moving_the_head_back_is_still_caught(
     assert "missing" in why
 
 
+@pytest.mark.parametrize("action", ["created", "submit"])
+def test_deleting_a_middle_event_and_recomputing_the_chain_names_it(
+        history: tuple[Services, int, dict[str, int]], action: str) -> None:
+    s, _letter, ids = history
+
+    def cut(conn: Connection) -> None:
+        conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": ids[action]})
+        rechain(conn, ids[action] + 1)
+        conn.execute(text("UPDATE chambers_meta SET value = :n WHERE key = 'audit_count'"),
+                     {"n": str(conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one())})
+
+    tamper(s, cut)
+    event_id, why = broken_at(s)
+    assert event_id == ids[action]
+    assert "missing" in why
+
+
 def test_deleting_every_event_is_caught(history: tuple[Services, int, dict[str, int]]) -> None:
     s, _letter, _ids = history
     tamper(s, lambda c: c.execute(text("DELETE FROM audit_log")))
