@@ -121,6 +121,7 @@ def test_created_by_and_updated_by_are_stamped_by_the_database(roles: str, login
     with logins["ann"].begin() as conn:
         conn.execute(text("UPDATE letters SET status = 'in_review', updated_by = 'tani', row_version = 2 "
                           "WHERE id = :l"), {"l": letter})
+        conn.execute(text("SELECT * FROM chambers_audit_append('ann', 'submit', :l, '{}', '{}')"), {"l": letter})
     assert state(roles, letter)[:2] == ("in_review", 1)
     assert state(roles, letter)[4] == "ann"
     refused(logins["ann"], "UPDATE letters SET created_by = 'tani' WHERE id = :l", {"l": letter},
@@ -184,6 +185,18 @@ def test_editing_an_approved_letter_voids_the_approval_and_needs_an_audit_event(
     status, version, approval, *_rest, voided, _events = state(roles, letter)
     assert (status, version, approval, voided) == ("draft", 2, None, 1)
     audit_intact(roles)
+
+
+@pytest.mark.parametrize(("who", "status", "to"), [("ann", Status.DRAFT, "in_review"),
+                                                   ("tani", Status.APPROVED, "exported"),
+                                                   ("tani", Status.IN_REVIEW, "changes_requested")])
+def test_a_workflow_step_without_its_audit_event_is_refused_at_commit(
+        roles: str, logins: dict[str, Engine], who: str, status: Status, to: str) -> None:
+    letter = letter_at(roles, status)
+    before = state(roles, letter)
+    refused(logins[who], "UPDATE letters SET status = :to, row_version = row_version + 1 WHERE id = :l",
+            {"l": letter, "to": to}, "letters row written without an audit event")
+    assert state(roles, letter) == before
 
 
 def test_a_letter_cannot_point_at_a_version_that_does_not_exist(roles: str, logins: dict[str, Engine]) -> None:

@@ -254,6 +254,12 @@ BEGIN
         SELECT audit_id INTO linked FROM comments WHERE id = NEW.id;
     ELSIF TG_TABLE_NAME = 'approvals' THEN
         SELECT audit_id INTO linked FROM approvals WHERE id = NEW.id;
+    ELSIF TG_TABLE_NAME = 'letters' THEN
+        -- every change of a letter is followed by an audit event about it, which moves its link
+        SELECT audit_id INTO linked FROM letters WHERE id = NEW.id;
+        IF TG_OP = 'UPDATE' AND linked IS NOT DISTINCT FROM OLD.audit_id THEN
+            linked := NULL;
+        END IF;
     ELSIF TG_TABLE_NAME = 'users' THEN
         SELECT audit_id INTO linked FROM users WHERE name = NEW.name;
         IF TG_OP = 'UPDATE' AND linked IS NOT DISTINCT FROM OLD.audit_id THEN
@@ -418,6 +424,8 @@ CREATE CONSTRAINT TRIGGER comments_audited AFTER INSERT ON comments
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chambers_require_audit();
 CREATE CONSTRAINT TRIGGER approvals_audited AFTER INSERT ON approvals
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chambers_require_audit();
+CREATE CONSTRAINT TRIGGER letters_audited AFTER INSERT OR UPDATE ON letters
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chambers_require_audit();
 CREATE CONSTRAINT TRIGGER users_audited AFTER INSERT OR UPDATE ON users
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chambers_require_audit();
 
@@ -517,6 +525,7 @@ def downgrade() -> None:
         op.execute("ALTER TABLE approvals DROP CONSTRAINT IF EXISTS uq_approvals_id_letter")
         for trigger, table in (("letter_versions_audited", "letter_versions"), ("comments_audited", "comments"),
                                ("approvals_audited", "approvals"), ("users_audited", "users"),
+                               ("letters_audited", "letters"),
                                ("comments_immutable", "comments"), ("letters_transition", "letters")):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         op.execute("DROP TRIGGER IF EXISTS letter_versions_immutable ON letter_versions")
