@@ -304,3 +304,33 @@ def test_an_unvouched_version_row_is_reported(history: tuple[Services, int, dict
     _count, broken, why = s.drafts.audit_check()
     assert broken is not None
     assert f"version 99 of letter {letter}" in why
+
+
+def test_concurrent_appends_keep_one_unbroken_chain(history: tuple[Services, int, dict[str, int]]) -> None:
+    import threading
+
+    s, letter, _ids = history
+    url = s.store.url  # type: ignore[attr-defined]
+    failures: list[BaseException] = []
+
+    def comment(who: str) -> None:
+        person = as_user(url, who)
+        try:
+            for n in range(8):
+                person.drafts.comment(letter, f"{who} {n}")
+        except BaseException as exc:  # reported below, on the test thread
+            failures.append(exc)
+        finally:
+            person.close()
+
+    threads = [threading.Thread(target=comment, args=(who,)) for who in ("ann", "tani", "ming", "ann")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    count, broken, why = s.drafts.audit_check()
+    assert (broken, why) == (None, "")
+    with s.store.read() as tx:
+        assert tx.audit.head()[0] == count
+        assert [e.id for e in tx.audit.events()] == list(range(1, count + 1))
