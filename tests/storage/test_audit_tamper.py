@@ -334,3 +334,24 @@ def test_concurrent_appends_keep_one_unbroken_chain(history: tuple[Services, int
     with s.store.read() as tx:
         assert tx.audit.head()[0] == count
         assert [e.id for e in tx.audit.events()] == list(range(1, count + 1))
+
+
+def test_a_writer_holding_sqlite_gives_the_clear_message(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from app.core.workflow import StorageUnavailable
+    from app.storage import sql
+
+    monkeypatch.setattr(sql, "SQLITE_BUSY_S", 1)
+    url = f"sqlite:///{tmp_path / 'held.sqlite3'}"
+    letter, _ids = letter_with_history(url)
+    holder = sqlite3.connect(tmp_path / "held.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        clerk = as_user(url, "ann")
+        with pytest.raises(StorageUnavailable, match="someone is holding this letter"):
+            clerk.drafts.comment(letter, "while someone else writes")
+        clerk.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
