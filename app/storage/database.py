@@ -138,6 +138,8 @@ def _role_sql(database: str) -> list[str]:
                    f"chambers_void_for_edit(integer) TO {group}")
     clerk, judge, admin = ROLE_GROUPS["clerk"], ROLE_GROUPS["judge"], ROLE_GROUPS["admin"]
     sql += [
+        # Before PostgreSQL 15 anyone could create objects in public, next to the definer functions.
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON approvals FROM {clerk}, {judge}, {admin}",
         f"REVOKE DELETE, TRUNCATE ON users, letters, letter_versions, comments FROM {clerk}, {judge}, {admin}",
         f"GRANT INSERT ON letters, letter_versions, comments TO {clerk}",

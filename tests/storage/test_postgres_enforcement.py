@@ -307,3 +307,52 @@ def test_a_lock_held_by_a_clerk_gives_the_judge_a_clear_message_not_a_hang(roles
     assert "nothing was changed" in str(caught.value)
     assert state(roles, letter)[0] == "in_review"
     audit_intact(roles)
+
+
+def test_roles_made_before_the_upgrade_lose_what_0003_closes(postgres_url: str) -> None:  # noqa: F811
+    """An office that ran `db init-roles` before migration 0003: `db upgrade` alone closes direct
+    audit writes, approvals and signature reads for the existing logins."""
+    from alembic import command
+
+    from app.storage.database import _config, open_store
+    from app.storage.sql import make_engine
+    from tests.storage.dbfixtures import execute_autocommit, with_database
+
+    name = f"chambers_pre_{make_url(postgres_url).database}"[:60]
+    admin_url = with_database(postgres_url, "postgres")
+    execute_autocommit(admin_url, f'CREATE DATABASE "{name}"')
+    url = with_database(postgres_url, name)
+    try:
+        engine = make_engine(url)
+        config = _config()
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0002")
+            conn.commit()
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (name, role, full_name, signature_png, created_at) VALUES "
+                              "('ann', 'clerk', '', NULL, 't'), ('tani', 'judge', '', :png, 't')"),
+                         {"png": SIGNATURE_PNG})
+            for group in ("chambers_clerk", "chambers_judge"):  # what init-roles granted before 0003
+                conn.execute(text(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
+                                  f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"))
+                conn.execute(text(f'GRANT CONNECT ON DATABASE "{name}" TO {group}'))
+                conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {group}"))
+                conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {group}"))
+                conn.execute(text(f"GRANT INSERT ON audit_log, approvals TO {group}"))
+                conn.execute(text(f"GRANT UPDATE (voided_at, voided_by) ON approvals TO {group}"))
+            conn.execute(text("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ann') "
+                              "THEN CREATE ROLE ann LOGIN; END IF; END $$"))
+            conn.execute(text("GRANT chambers_clerk TO ann"))
+        engine.dispose()
+        open_store(url, migrate=True).close()
+        clerk = create_engine(login_url(url, "ann").replace("postgresql://", "postgresql+psycopg://", 1))
+        refused(clerk, "INSERT INTO audit_log (id, at, actor, action, letter_id, detail, prev_hash, hash) "
+                       "VALUES (99, 'x', 'ann', 'junk', NULL, '{}', 'x', 'y')", {}, "permission denied")
+        refused(clerk, "SELECT signature_png FROM users", {}, "permission denied")
+        refused(clerk, "UPDATE approvals SET voided_at = 'x'", {}, "permission denied")
+        with clerk.connect() as conn:
+            assert conn.execute(text("SELECT chambers_signature('tani')")).scalar_one() is None
+        clerk.dispose()
+    finally:
+        execute_autocommit(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
