@@ -14,7 +14,9 @@ What changes
   ``chambers_approve``; approvals voided only by an edit (``chambers_void_approval``); signature
   images only through ``chambers_signature``; letters stamped (``created_by``/``updated_by``) and
   checked on INSERT as well as UPDATE; the current version and approval of a letter constrained
-  by foreign keys; rows that must vouch for an audit event are checked at commit.
+  by foreign keys; at commit, every letter, version, approval, comment and user a member login
+  wrote must be linked to its audit event (so no change goes unaudited); ``lock_timeout`` and
+  ``statement_timeout`` are set per login by ``db init-roles`` and per session by the engine.
 
 Re-anchoring an existing database
 The existing events keep their hashes (the hash formula is unchanged). Rows written before this
