@@ -35,6 +35,7 @@ class AuditReference:
     audit_id: int | None
     audit_hash: str | None
     newest: bool = False
+    prev_hash: str | None = None  # the hash the event followed, which proves the event before it
 
 
 def canonical(detail: dict[str, Any]) -> str:
@@ -132,8 +133,10 @@ def first_broken(events: Iterable[AuditEvent], head: tuple[int, str] | None = No
             newest[event.letter_id] = event.id
     unvouched: list[str] = []
     references = list(references)
+    by_hash = {e.hash: e.id for e in ordered}
     proven = sorted({r.audit_id for r in references if r.audit_id and r.audit_id in by_id
-                     and by_id[r.audit_id].hash == r.audit_hash})
+                     and by_id[r.audit_id].hash == r.audit_hash}
+                    | {by_hash[r.prev_hash] for r in references if r.prev_hash in by_hash})
     for ref in references:
         if ref.audit_id is None:
             unvouched.append(ref.what)
