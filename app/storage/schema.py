@@ -2,7 +2,7 @@
 
 The migrations in ``migrations/versions`` create them; keep the two in step.
 Times are stored as ISO-8601 UTC text so that both engines return them byte for byte
-(the audit chain hashes them). ``audit_id``/``audit_hash`` link a row to the audit event that
+(the audit chain hashes them). ``audit_id``/``audit_hash``/``audit_prev`` link a row to the audit event that
 recorded it (0: written before migration 0003); on PostgreSQL the current version and the approval
 of a letter are also foreign keys (migration 0003), which SQLite cannot add to an existing table.
 """
@@ -44,6 +44,7 @@ users = Table(
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
     Column("active", Boolean, nullable=False, server_default=true()),  # migration 0004
+    Column("audit_prev", String(64), nullable=True),
 )
 
 letters = Table(
@@ -69,6 +70,7 @@ letters = Table(
     Column("signatory", String(200), nullable=False, server_default=""),
     Column("addressees", Text, nullable=False, server_default=""),
     Column("letter_date", String(10), nullable=False, server_default=""),
+    Column("audit_prev", String(64), nullable=True),
 )
 
 letter_versions = Table(
@@ -85,6 +87,7 @@ letter_versions = Table(
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
     Column("working", Boolean, nullable=False, server_default=false()),  # migration 0004
+    Column("audit_prev", String(64), nullable=True),
 )
 
 approvals = Table(
@@ -101,6 +104,7 @@ approvals = Table(
     Column("signed", Boolean, nullable=False, server_default="0"),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
 )
 
 comments = Table(
@@ -115,6 +119,7 @@ comments = Table(
     Column("kind", String(20), nullable=False, server_default="comment"),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
 )
 
 audit_log = Table(

@@ -56,6 +56,7 @@ _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 # Every PostgreSQL session: a lock held elsewhere (a clerk's open transaction on a letter or on
 # the audit head) makes a statement give up after LOCK_TIMEOUT instead of waiting for ever.
 LOCK_TIMEOUT, STATEMENT_TIMEOUT = "5s", "30s"
+SQLITE_BUSY_S = 30  # SQLite has one writer at a time: a second window waits this long for it
 _LOCKED = ("55P03", "57014")  # lock_not_available, query_canceled (statement_timeout)
 _SIGNATURE_PART = "word/media/chambers-signature.png"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -85,14 +86,15 @@ def make_engine(url: str) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:":
             create_private_file(Path(path))  # owner-only; SQLite gives its journals the same mode
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_S, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             # Let SQLAlchemy's "begin" event issue BEGIN itself, so writes can say IMMEDIATE.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                           f"busy_timeout={SQLITE_BUSY_S * 1000}"):
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.close()
 
@@ -119,7 +121,9 @@ def _refused(exc: DBAPIError) -> Refused:
 
 
 def _held(exc: DBAPIError, location: str) -> StorageUnavailable:
-    what = "waited longer than " + (LOCK_TIMEOUT if _sqlstate(exc) == "55P03" else STATEMENT_TIMEOUT)
+    state = _sqlstate(exc)
+    waited = LOCK_TIMEOUT if state == "55P03" else STATEMENT_TIMEOUT if state else f"{SQLITE_BUSY_S} s"
+    what = "waited longer than " + waited
     return StorageUnavailable(
         f"someone is holding this letter (or the audit log) in another session of the database ({location}); "
         f"Chambers {what} and gave up, and nothing was changed: try again in a moment")
@@ -152,7 +156,7 @@ class SqlStore:
         except IntegrityError as exc:
             raise Refused(f"the database refused the change: {str(exc.orig).strip().splitlines()[0]}") from exc
         except (ProgrammingError, DBAPIError) as exc:
-            if _sqlstate(exc) in _LOCKED:
+            if _sqlstate(exc) in _LOCKED or "database is locked" in str(exc.orig):
                 raise _held(exc, self.location) from exc
             if _sqlstate(exc) in ("42501",) or "insufficient_privilege" in str(exc) or \
                     "permission denied" in str(exc) or "violates row-level security" in str(exc):
@@ -692,7 +696,7 @@ class _Audit:
         meta = _Meta(self.conn)
         meta.set("audit_head", digest)
         meta.set("audit_count", str(count + 1))
-        link = {"audit_id": event_id, "audit_hash": digest}
+        link = {"audit_id": event_id, "audit_hash": digest, "audit_prev": prev}
         if letter_id is not None:
             self.conn.execute(s.letters.update().where(s.letters.c.id == letter_id).values(**link))
         for letter, number in vouch["versions"]:
@@ -722,23 +726,19 @@ class _Audit:
             yield AuditEvent(r.id, r.at, r.actor, r.action, r.letter_id, r.detail, r.prev_hash, r.hash)
 
     def references(self) -> list[AuditReference]:
-        """Every row that vouches for an audit event (or should): what it is, and the id and hash it
-        recorded (``None`` when it recorded none)."""
+        """Every row that vouches for an audit event (or should): what it is, and the id, hash and
+        preceding hash it recorded (``None`` when it recorded none)."""
         found: list[AuditReference] = []
         r: Any
-        for r in self.conn.execute(select(s.letters.c.id, s.letters.c.audit_id, s.letters.c.audit_hash)):
-            found.append(AuditReference(f"letter {r.id}", r.audit_id, r.audit_hash, newest=True))
-        for r in self.conn.execute(select(s.letter_versions.c.letter_id, s.letter_versions.c.number,
-                                          s.letter_versions.c.audit_id, s.letter_versions.c.audit_hash)):
-            found.append(AuditReference(f"version {r.number} of letter {r.letter_id}", r.audit_id, r.audit_hash))
-        for r in self.conn.execute(select(s.approvals.c.id, s.approvals.c.letter_id, s.approvals.c.audit_id,
-                                          s.approvals.c.audit_hash)):
-            found.append(AuditReference(f"approval {r.id} of letter {r.letter_id}", r.audit_id, r.audit_hash))
-        for r in self.conn.execute(select(s.comments.c.id, s.comments.c.letter_id, s.comments.c.audit_id,
-                                          s.comments.c.audit_hash)):
-            found.append(AuditReference(f"comment {r.id} on letter {r.letter_id}", r.audit_id, r.audit_hash))
-        for r in self.conn.execute(select(s.users.c.name, s.users.c.audit_id, s.users.c.audit_hash)):
-            found.append(AuditReference(f"user {r.name}", r.audit_id, r.audit_hash))
+        for table, what, newest in (
+                (s.letters, lambda r: f"letter {r.id}", True),
+                (s.letter_versions, lambda r: f"version {r.number} of letter {r.letter_id}", False),
+                (s.approvals, lambda r: f"approval {r.id} of letter {r.letter_id}", False),
+                (s.comments, lambda r: f"comment {r.id} on letter {r.letter_id}", False),
+                (s.users, lambda r: f"user {r.name}", False)):
+            keys = [c for c in table.c if c.name in ("id", "letter_id", "number", "name")]
+            for r in self.conn.execute(select(*keys, table.c.audit_id, table.c.audit_hash, table.c.audit_prev)):
+                found.append(AuditReference(what(r), r.audit_id, r.audit_hash, newest, r.audit_prev))
         return found
 
 

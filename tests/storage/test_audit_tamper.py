@@ -143,6 +143,23 @@ def test_deleting_the_newest_events_and_moving_the_head_back_is_still_caught(
     assert "missing" in why
 
 
+@pytest.mark.parametrize("action", ["created", "submit"])
+def test_deleting_a_middle_event_and_recomputing_the_chain_names_it(
+        history: tuple[Services, int, dict[str, int]], action: str) -> None:
+    s, _letter, ids = history
+
+    def cut(conn: Connection) -> None:
+        conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": ids[action]})
+        rechain(conn, ids[action] + 1)
+        conn.execute(text("UPDATE chambers_meta SET value = :n WHERE key = 'audit_count'"),
+                     {"n": str(conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one())})
+
+    tamper(s, cut)
+    event_id, why = broken_at(s)
+    assert event_id == ids[action]
+    assert "missing" in why
+
+
 def test_deleting_every_event_is_caught(history: tuple[Services, int, dict[str, int]]) -> None:
     s, _letter, _ids = history
     tamper(s, lambda c: c.execute(text("DELETE FROM audit_log")))
@@ -170,10 +187,8 @@ def test_deleting_every_event_and_the_head_is_caught_by_the_rows(history: tuple[
 
 @pytest.mark.parametrize("move_head", [True, False])
 @pytest.mark.parametrize(("action", "named"), [
-    ("created", "created"), ("edited", "edited"), ("submit", "submit"),
-    # Nothing but the chain recorded the submission just before the comment, so once the chain is
-    # recomputed from the comment on, the submission is the first event no row can prove any more.
-    ("commented", "submit"),
+    ("created", "created"), ("edited", "edited"), ("submit", "submit"), ("commented", "commented"),
+    ("approve", "approve"),
 ])
 def test_an_edit_covered_by_recomputing_the_chain_is_caught(
         history: tuple[Services, int, dict[str, int]], action: str, named: str, move_head: bool) -> None:
@@ -287,3 +302,54 @@ def test_an_unvouched_version_row_is_reported(history: tuple[Services, int, dict
     _count, broken, why = s.drafts.audit_check()
     assert broken is not None
     assert f"version 99 of letter {letter}" in why
+
+
+def test_concurrent_appends_keep_one_unbroken_chain(history: tuple[Services, int, dict[str, int]]) -> None:
+    import threading
+
+    s, letter, _ids = history
+    url = s.store.url  # type: ignore[attr-defined]
+    failures: list[BaseException] = []
+
+    def comment(who: str) -> None:
+        person = as_user(url, who)
+        try:
+            for n in range(8):
+                person.drafts.comment(letter, f"{who} {n}")
+        except BaseException as exc:  # reported below, on the test thread
+            failures.append(exc)
+        finally:
+            person.close()
+
+    threads = [threading.Thread(target=comment, args=(who,)) for who in ("ann", "tani", "ming", "ann")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    count, broken, why = s.drafts.audit_check()
+    assert (broken, why) == (None, "")
+    with s.store.read() as tx:
+        assert tx.audit.head()[0] == count
+        assert [e.id for e in tx.audit.events()] == list(range(1, count + 1))
+
+
+def test_a_writer_holding_sqlite_gives_the_clear_message(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from app.core.workflow import StorageUnavailable
+    from app.storage import sql
+
+    monkeypatch.setattr(sql, "SQLITE_BUSY_S", 1)
+    url = f"sqlite:///{tmp_path / 'held.sqlite3'}"
+    letter, _ids = letter_with_history(url)
+    holder = sqlite3.connect(tmp_path / "held.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        clerk = as_user(url, "ann")
+        with pytest.raises(StorageUnavailable, match="someone is holding this letter"):
+            clerk.drafts.comment(letter, "while someone else writes")
+        clerk.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -121,6 +121,7 @@ def test_created_by_and_updated_by_are_stamped_by_the_database(roles: str, login
     with logins["ann"].begin() as conn:
         conn.execute(text("UPDATE letters SET status = 'in_review', updated_by = 'tani', row_version = 2 "
                           "WHERE id = :l"), {"l": letter})
+        conn.execute(text("SELECT * FROM chambers_audit_append('ann', 'submit', :l, '{}', '{}')"), {"l": letter})
     assert state(roles, letter)[:2] == ("in_review", 1)
     assert state(roles, letter)[4] == "ann"
     refused(logins["ann"], "UPDATE letters SET created_by = 'tani' WHERE id = :l", {"l": letter},
@@ -184,6 +185,18 @@ def test_editing_an_approved_letter_voids_the_approval_and_needs_an_audit_event(
     status, version, approval, *_rest, voided, _events = state(roles, letter)
     assert (status, version, approval, voided) == ("draft", 2, None, 1)
     audit_intact(roles)
+
+
+@pytest.mark.parametrize(("who", "status", "to"), [("ann", Status.DRAFT, "in_review"),
+                                                   ("tani", Status.APPROVED, "exported"),
+                                                   ("tani", Status.IN_REVIEW, "changes_requested")])
+def test_a_workflow_step_without_its_audit_event_is_refused_at_commit(
+        roles: str, logins: dict[str, Engine], who: str, status: Status, to: str) -> None:
+    letter = letter_at(roles, status)
+    before = state(roles, letter)
+    refused(logins[who], "UPDATE letters SET status = :to, row_version = row_version + 1 WHERE id = :l",
+            {"l": letter, "to": to}, "letters row written without an audit event")
+    assert state(roles, letter) == before
 
 
 def test_a_letter_cannot_point_at_a_version_that_does_not_exist(roles: str, logins: dict[str, Engine]) -> None:
@@ -294,3 +307,52 @@ def test_a_lock_held_by_a_clerk_gives_the_judge_a_clear_message_not_a_hang(roles
     assert "nothing was changed" in str(caught.value)
     assert state(roles, letter)[0] == "in_review"
     audit_intact(roles)
+
+
+def test_roles_made_before_the_upgrade_lose_what_0003_closes(postgres_url: str) -> None:  # noqa: F811
+    """An office that ran `db init-roles` before migration 0003: `db upgrade` alone closes direct
+    audit writes, approvals and signature reads for the existing logins."""
+    from alembic import command
+
+    from app.storage.database import _config, open_store
+    from app.storage.sql import make_engine
+    from tests.storage.dbfixtures import execute_autocommit, with_database
+
+    name = f"chambers_pre_{make_url(postgres_url).database}"[:60]
+    admin_url = with_database(postgres_url, "postgres")
+    execute_autocommit(admin_url, f'CREATE DATABASE "{name}"')
+    url = with_database(postgres_url, name)
+    try:
+        engine = make_engine(url)
+        config = _config()
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0002")
+            conn.commit()
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (name, role, full_name, signature_png, created_at) VALUES "
+                              "('ann', 'clerk', '', NULL, 't'), ('tani', 'judge', '', :png, 't')"),
+                         {"png": SIGNATURE_PNG})
+            for group in ("chambers_clerk", "chambers_judge"):  # what init-roles granted before 0003
+                conn.execute(text(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
+                                  f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"))
+                conn.execute(text(f'GRANT CONNECT ON DATABASE "{name}" TO {group}'))
+                conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {group}"))
+                conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {group}"))
+                conn.execute(text(f"GRANT INSERT ON audit_log, approvals TO {group}"))
+                conn.execute(text(f"GRANT UPDATE (voided_at, voided_by) ON approvals TO {group}"))
+            conn.execute(text("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ann') "
+                              "THEN CREATE ROLE ann LOGIN; END IF; END $$"))
+            conn.execute(text("GRANT chambers_clerk TO ann"))
+        engine.dispose()
+        open_store(url, migrate=True).close()
+        clerk = create_engine(login_url(url, "ann").replace("postgresql://", "postgresql+psycopg://", 1))
+        refused(clerk, "INSERT INTO audit_log (id, at, actor, action, letter_id, detail, prev_hash, hash) "
+                       "VALUES (99, 'x', 'ann', 'junk', NULL, '{}', 'x', 'y')", {}, "permission denied")
+        refused(clerk, "SELECT signature_png FROM users", {}, "permission denied")
+        refused(clerk, "UPDATE approvals SET voided_at = 'x'", {}, "permission denied")
+        with clerk.connect() as conn:
+            assert conn.execute(text("SELECT chambers_signature('tani')")).scalar_one() is None
+        clerk.dispose()
+    finally:
+        execute_autocommit(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
