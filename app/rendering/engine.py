@@ -30,10 +30,11 @@ from markupsafe import Markup
 
 from app.core.errors import TemplateProblem
 from app.core.letter import Letter
-from app.core.packs import Manifest, check_letter_for_pack, load_manifest
+from app.core.packs import Manifest, check_letter_for_pack, load_manifest, read_pack_file
 from app.core.text import Removal
 from app.rendering.context import build_context
 from app.rendering.package import (
+    MAX_TEMPLATE_BYTES,
     SAFE_PARSER,
     TEMPLATE_PART,
     DocxFinding,
@@ -223,12 +224,10 @@ class CompiledPack:
         self.folder = folder
         self.manifest = manifest or load_manifest(folder / "manifest.yaml")
         self.id = self.manifest.id
-        docx_path = folder / "letter.docx"
         try:
-            self.template_bytes = docx_path.read_bytes()
-        except OSError as exc:
-            raise TemplateProblem(f"template {self.id}: {docx_path} cannot be read "
-                                  f"({exc.strerror or exc})") from None
+            self.template_bytes = read_pack_file(folder / "letter.docx", MAX_TEMPLATE_BYTES, "the template")
+        except TemplateProblem as exc:
+            raise TemplateProblem(f"template {self.id}, {exc}") from None
         self.sha256 = hashlib.sha256(self.template_bytes).hexdigest()
         self.env = LetterEnvironment()
         inspection = inspect_package(read_members(self.template_bytes, f"template {self.id}"))
