@@ -19,6 +19,7 @@ import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -32,6 +33,9 @@ MAX_RATIO = 200                             # unpacked / packed, for members ove
 MAX_XML_PART_BYTES = 8 * 1024 * 1024        # one XML part; Word's largest (styles) is well under 1 MB
 MAX_XML_ELEMENTS = 400_000                  # one XML part; a 40-page letter has about 20,000
 MAX_XML_TOTAL_ELEMENTS = 1_000_000          # all XML parts together
+# The parts the engine compiles (those with tags): docxtpl's patching costs about 0.5 s a MB of
+# them, and the check of any pack under 1 MB must finish in 2 s. The flagship's is 5 KB.
+MAX_TEMPLATE_XML_BYTES = 1024 * 1024
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -449,174 +453,218 @@ def _field_tokens(instruction: str) -> Iterator[str]:
         yield instruction[start:i]
 
 
+_FIRST_WORD = re.compile(r'\s*(?:"([^"]*)"?|([^\s"]+))')  # over a field's instruction text, not XML
+
+
 def field_problem(instruction: str, built_by_field: bool = False) -> str | None:
     """Why a field must not be in a letter template, or None when it may."""
-    shown = " ".join(instruction.split())
-    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    def shown() -> str:
+        words = " ".join(instruction[:200].split())
+        return words if len(words) <= 80 else words[:77] + "..."
+
     if built_by_field:
-        return f"has a field whose kind is made by another field ({shown}), which hides what it does"
-    stripped = instruction.strip()
-    if not stripped:
+        return f"has a field whose kind is made by another field ({shown()}), which hides what it does"
+    match = _FIRST_WORD.match(instruction)
+    word = (match.group(1) if match.group(1) is not None else match.group(2)) if match else ""
+    if not word:
+        if not instruction.strip():
+            return None
+        return f"has a field with no kind ({shown()}), which hides what it does"
+    if word.startswith("="):
         return None
-    if stripped.startswith("="):
-        return None
-    tokens = list(_field_tokens(stripped))
-    kind = tokens[0].upper() if tokens else ""
+    kind = word.upper()
     if kind not in ALLOWED_FIELDS:
-        return f"has a field that pulls in outside content or is not allowed in a letter ({shown})"
+        return f"has a field that pulls in outside content or is not allowed in a letter ({shown()})"
     if kind == "HYPERLINK":
-        rest = iter(tokens[1:])
+        rest = iter(list(_field_tokens(instruction))[1:])
         for token in rest:
             if token.startswith("\\"):
                 if token.lower() in ("\\l", "\\o", "\\t"):
                     next(rest, None)
                 continue
             if not _safe_link(token):
-                return f"has a hyperlink field to {token!r}, which is not a web or mail address ({shown})"
+                return f"has a hyperlink field to {token!r}, which is not a web or mail address ({shown()})"
             break
     return None
 
 
-# --- the walk over one part ------------------------------------------------------------------------
+# --- the checks of one part --------------------------------------------------------------------------
+_P, _T, _HYPERLINK = W + "p", W + "t", W + "hyperlink"
+_FIELD_TAGS = (W + "fldSimple", W + "fldChar", W + "instrText", W + "delInstrText")
+_MARK_TAGS = (*OBJECTS, *TRACKED, *COMMENT_MARKS)
+_R_ATTRIBUTES = etree.XPath("//@r:*|//@sr:*", namespaces={"r": R_NS, "sr": STRICT_R_NS})
+MAX_FINDINGS_PER_PART = 25
+
+
 @dataclass
 class _Field:
-    paragraph: int
+    element: etree._Element
     words: list[str] = field(default_factory=list)
     nested_first: bool = False
     checked: bool = False
 
 
-class _PartWalk:
-    """One pass over a parsed part under word/, in document order."""
+class _PartCheck:
+    """The checks of one parsed part under word/.
 
-    def __init__(self, name: str, root: etree._Element, external_ids: set[str], template: bool) -> None:
+    The searches for fields, objects, tracked changes, comments and outside links are lxml's
+    own tag-filtered iterations (C loops over the tree); Python looks only at the elements they
+    return. Only a template part that holds braces is walked node by node, once, for the text of
+    each paragraph and for tags placed outside the text.
+    """
+
+    def __init__(self, name: str, root: etree._Element, external_ids: set[str], braces: bool) -> None:
         self.name = name
-        self.template = template
-        self.external_ids = external_ids
-        self.paragraphs: list[str] = [""]
-        self._texts: list[list[str]] = [[]]
-        self._open: list[int] = [0]
-        self._fields: list[_Field] = []
-        self._problems: list[tuple[str, int]] = []
-        self._once: set[str] = set()
-        self._last = ""            # last character of the previous text, for tags split by markup
-        self._last_paragraph = -1  # the paragraph of that text when it was w:t text, else -1
-        self._walk(root)
+        self.root = root
+        self.paragraphs: list[str] | None = None
+        self.misplaced_tags = False
+        self._problems: list[tuple[str, etree._Element | int | None]] = []
+        self._numbers: dict[etree._Element, int] | None = None
+        if next(root.iter(f"{{{STRICT_W_NS}}}*"), None) is not None:
+            self._problems.append(("is written in Strict Open XML; save it as a regular Word document", None))
+        self._marks()
+        self._fields()
+        if external_ids:
+            self._outside_links(external_ids)
+        self._linked_pictures()
+        if braces:
+            self._walk_text()
 
-    @property
-    def misplaced_tags(self) -> bool:
-        return bool(self._once & {"split", "outside"})
+    def _marks(self) -> None:
+        once: set[str] = set()
+        for el in self.root.iter(*_MARK_TAGS):
+            tag = el.tag
+            if tag in TRACKED:
+                if "tracked" not in once:
+                    once.add("tracked")
+                    self._problems.append(("has a tracked change; accept or reject all changes first", el))
+            elif tag in COMMENT_MARKS:
+                if "comment" not in once:
+                    once.add("comment")
+                    self._problems.append(("has a review comment; delete it", el))
+            else:
+                self._problems.append((OBJECTS[str(tag)], el))
 
-    @property
-    def paragraph(self) -> int:
-        return self._open[-1]
+    def _fields(self) -> None:
+        stack: list[_Field] = []
+        for el in self.root.iter(*_FIELD_TAGS):
+            tag = el.tag
+            if tag == W + "fldSimple":
+                self._field(el, str(el.get(W + "instr", "")), False)
+            elif tag == W + "fldChar":
+                kind = el.get(W + "fldCharType")
+                if kind == "begin":
+                    if stack and not "".join(stack[-1].words).strip():
+                        stack[-1].nested_first = True
+                    stack.append(_Field(el))
+                elif kind == "separate" and stack:
+                    self._finish(stack[-1])
+                elif kind == "end" and stack:
+                    self._finish(stack.pop())
+            elif stack:
+                stack[-1].words.append(str(el.text or ""))
+            else:
+                self._field(el, str(el.text or ""), False)
+        while stack:
+            self._finish(stack.pop())
 
-    def _problem(self, message: str, once: str | None = None) -> None:
-        if once is not None:
-            if once in self._once:
-                return
-            self._once.add(once)
-        self._problems.append((message, self.paragraph))
+    def _finish(self, found: _Field) -> None:
+        if not found.checked:
+            found.checked = True
+            self._field(found.element, "".join(found.words), found.nested_first)
+
+    def _field(self, el: etree._Element, instruction: str, nested_first: bool) -> None:
+        problem = field_problem(instruction, nested_first)
+        if problem:
+            self._problems.append((problem, el))
+
+    def _outside_links(self, external_ids: set[str]) -> None:
+        values: list[Any] = list(_R_ATTRIBUTES(self.root))  # type: ignore[arg-type]
+        for value in values:
+            owner = value.getparent()  # lxml's attribute results know their element
+            if str(value) in external_ids and owner is not None and owner.tag != _HYPERLINK:
+                self._problems.append((f"uses the outside link {value!s} for something other than a "
+                                       "hyperlink, which Word or LibreOffice would fetch", owner))
+
+    def _linked_pictures(self) -> None:
+        for el in self.root.iter(f"{{{V_NS}}}*"):
+            for key in ("src", f"{{{O_NS}}}href"):
+                value = str(el.get(key) or "")
+                if ":" in value or value.startswith(("/", "\\")):
+                    self._problems.append((f"has a picture linked to an outside file ({value})", el))
+
+    def _walk_text(self) -> None:
+        """Paragraph texts, and tags that docxtpl would join across paragraphs or markup.
+
+        docxtpl joins ``{`` and ``{`` with only markup between them into one ``{{``, wherever they
+        are; a tag is therefore judged on the text Word shows (``w:t``), paragraph by paragraph,
+        and a delimiter anywhere else, or made of two paragraphs' text, is refused.
+        """
+        texts: list[list[str]] = [[]]
+        open_paragraphs = [0]
+        last, last_paragraph = "", -1
+        outside = split = False
+        for event, el in etree.iterwalk(self.root, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == _P:
+                    texts.append([])
+                    open_paragraphs.append(len(texts) - 1)
+                if not outside:
+                    for value in el.attrib.values():
+                        if ("{" in value or "}" in value) and any(d in value for d in DELIMITERS):
+                            self._problems.append(("a template tag stands outside the letter's text (in an "
+                                                   "attribute), where it would not render as written",
+                                                   open_paragraphs[-1]))
+                            outside = True
+                            break
+                text, in_t = el.text, tag == _T
+            else:
+                if tag == _P and len(open_paragraphs) > 1:
+                    open_paragraphs.pop()
+                text, in_t = el.tail, False
+            if not text:
+                continue
+            paragraph = open_paragraphs[-1] if in_t else -1
+            if last and last + text[0] in DELIMITERS and not (paragraph >= 0 and paragraph == last_paragraph):
+                if not split:
+                    self._problems.append(("a template tag is split across paragraphs or out of the letter's "
+                                           "text", open_paragraphs[-1]))
+                split = True
+            if not in_t and ("{" in text or "}" in text) and any(d in text for d in DELIMITERS) and not outside:
+                self._problems.append(("a template tag stands outside the letter's text (in a field code or "
+                                       "other markup), where it would not render as written", open_paragraphs[-1]))
+                outside = True
+            last, last_paragraph = text[-1], paragraph
+            if in_t:
+                texts[open_paragraphs[-1]].append(text)
+        self.misplaced_tags = outside or split
+        self.paragraphs = ["".join(parts) for parts in texts]
+
+    def _number(self, el: etree._Element) -> int:
+        if self._numbers is None:
+            self._numbers = {p: i for i, p in enumerate(self.root.iter(_P), start=1)}
+        paragraph = el if el.tag == _P else next(el.iterancestors(_P), None)
+        return self._numbers.get(paragraph, 0) if paragraph is not None else 0
+
+    def _text_of(self, number: int) -> str:
+        if self.paragraphs is not None:
+            return self.paragraphs[number]
+        paragraph = next(p for p, n in (self._numbers or {}).items() if n == number)
+        return "".join(str(t.text or "") for t in paragraph.iter(_T))
 
     def findings(self) -> list[DocxFinding]:
         out = []
-        for message, number in self._problems:
+        for message, where in self._problems[:MAX_FINDINGS_PER_PART]:
+            number = where if isinstance(where, int) else self._number(where) if where is not None else 0
             if number:
-                out.append(DocxFinding(self.name, message, number, self.paragraphs[number]))
+                out.append(DocxFinding(self.name, message, number, self._text_of(number)))
             else:
                 out.append(DocxFinding(self.name, message))
+        if len(self._problems) > MAX_FINDINGS_PER_PART:
+            more = len(self._problems) - MAX_FINDINGS_PER_PART
+            out.append(DocxFinding(self.name, f"{more:,} more problems like these are not listed"))
         return out
-
-    def _text(self, text: str | None, in_t: bool) -> None:
-        if not text:
-            return
-        if self.template:
-            paragraph = self.paragraph if in_t else -1
-            if self._last and self._last + text[0] in DELIMITERS and \
-                    not (paragraph >= 0 and paragraph == self._last_paragraph):
-                self._problem("a template tag is split across paragraphs or out of the letter's text",
-                              once="split")
-            if not in_t and any(d in text for d in DELIMITERS):
-                self._problem("a template tag stands outside the letter's text (in a field code or "
-                              "other markup), where it would not render as written", once="outside")
-            self._last, self._last_paragraph = text[-1], paragraph
-        if in_t:
-            self._texts[self.paragraph].append(text)
-
-    def _walk(self, root: etree._Element) -> None:
-        for event, el in etree.iterwalk(root, events=("start", "end")):
-            tag = el.tag
-            if not isinstance(tag, str):
-                if event == "end":  # a comment or PI the clean copy drops; its tail still counts
-                    self._text(el.tail, False)
-                continue
-            if event == "start":
-                self._start(el, tag)
-                self._text(el.text, tag == W + "t")
-            else:
-                self._end(el, tag)
-                self._text(el.tail, False)
-        while self._fields:
-            self._finish(self._fields.pop())
-        self.paragraphs = ["".join(parts) for parts in self._texts]
-
-    def _start(self, el: etree._Element, tag: str) -> None:
-        if tag.startswith("{" + STRICT_W_NS):
-            self._problem("is written in Strict Open XML; save it as a regular Word document", once="strict")
-        for raw_key, raw_value in el.items():
-            key, value = str(raw_key), str(raw_value)
-            if self.template and any(d in value for d in DELIMITERS):
-                self._problem("a template tag stands outside the letter's text (in an attribute), "
-                              "where it would not render as written", once="outside")
-            if key.startswith(("{" + R_NS + "}", "{" + STRICT_R_NS + "}")) and value in self.external_ids \
-                    and tag != W + "hyperlink":
-                self._problem(f"uses the outside link {value} for something other than a hyperlink, "
-                              "which Word or LibreOffice would fetch")
-            if tag.startswith("{" + V_NS + "}") and key in ("src", f"{{{O_NS}}}href") and \
-                    (":" in value or value.startswith(("/", "\\"))):
-                self._problem(f"has a picture linked to an outside file ({value})")
-        if tag == W + "p":
-            self._texts.append([])
-            self._open.append(len(self._texts) - 1)
-        elif tag in TRACKED:
-            self._problem("has a tracked change; accept or reject all changes first", once="tracked")
-        elif tag in COMMENT_MARKS:
-            self._problem("has a review comment; delete it", once="comment")
-        elif tag in OBJECTS:
-            self._problem(OBJECTS[tag])
-        elif tag == W + "fldSimple":
-            problem = field_problem(el.get(W + "instr", ""))
-            if problem:
-                self._problem(problem)
-        elif tag == W + "fldChar":
-            kind = el.get(W + "fldCharType")
-            if kind == "begin":
-                if self._fields and not "".join(self._fields[-1].words).strip():
-                    self._fields[-1].nested_first = True
-                self._fields.append(_Field(self.paragraph))
-            elif kind == "separate" and self._fields:
-                self._finish(self._fields[-1])
-            elif kind == "end" and self._fields:
-                self._finish(self._fields.pop())
-        elif tag in (W + "instrText", W + "delInstrText"):
-            if self._fields:
-                self._fields[-1].words.append(el.text or "")
-            else:
-                problem = field_problem(el.text or "")
-                if problem:
-                    self._problem(problem)
-
-    def _end(self, el: etree._Element, tag: str) -> None:
-        if tag == W + "p" and len(self._open) > 1:
-            self._open.pop()
-
-    def _finish(self, found: _Field) -> None:
-        if found.checked:
-            return
-        found.checked = True
-        problem = field_problem("".join(found.words), found.nested_first)
-        if problem:
-            self._problems.append((problem, found.paragraph))
 
 
 # --- the whole package -----------------------------------------------------------------------------
@@ -682,6 +730,7 @@ def inspect_package(members: dict[str, bytes]) -> Inspection:
     # Follow the relationships from the package root; what they never reach is refused below.
     reached: dict[str, str] = {}  # part -> the relationships part that names it
     rels_parts: set[str] = set()
+    template_bytes = 0
     external_ids: dict[str, set[str]] = {}
     queue = [""]
     main_targets: list[str] = []
@@ -775,13 +824,22 @@ def inspect_package(members: dict[str, bytes]) -> Inspection:
             root = parse(name)
             if root is None or not name.startswith("word/"):
                 continue
-            source_ids = external_ids.get(name, set())
-            walk = _PartWalk(name, root, source_ids, bool(TEMPLATE_PART.match(name)))
-            findings.extend(walk.findings())
+            template = bool(TEMPLATE_PART.match(name))
+            if template and b"{" in blob:
+                template_bytes += len(blob)
+                if template_bytes > MAX_TEMPLATE_XML_BYTES:
+                    findings.append(DocxFinding(name, "the parts with template tags hold more than "
+                                                      f"{MAX_TEMPLATE_XML_BYTES >> 20} MB of XML; "
+                                                      "a letter template needs far less"))
+                    continue
+            # Braces in the bytes (text, attribute or comment alike) only decide whether to walk.
+            braces = template and (b"{" in blob or b"}" in blob)
+            check = _PartCheck(name, root, external_ids.get(name, set()), braces)
+            findings.extend(check.findings())
             if name == MAIN_PART and root.tag != W + "document":
                 findings.append(DocxFinding(name, "is not a Word document body"))
-            if TEMPLATE_PART.match(name) and not walk.misplaced_tags:
-                inspection.paragraphs[name] = walk.paragraphs
+            if check.paragraphs is not None and not check.misplaced_tags:
+                inspection.paragraphs[name] = check.paragraphs
     inspection.findings = list(dict.fromkeys(findings))  # one cause can be seen from two sides
     return inspection
 
