@@ -299,7 +299,12 @@ def _parse(name: str, blob: bytes, budget: list[int]) -> tuple[etree._Element, b
 
 
 def _clean(blob: bytes) -> bytes:
-    """The part without its XML comments and processing instructions."""
+    """The part as lxml writes it, without XML comments and processing instructions.
+
+    Relationships and content types are decided on their parsed form here; the renderer and
+    the preview then read and extend them as text, which must therefore be written the one way
+    lxml writes it (double quotes, no character references), so it means what was decided.
+    """
     root = etree.fromstring(blob, _CLEAN_PARSER)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -721,6 +726,7 @@ def inspect_package(members: dict[str, bytes]) -> Inspection:
     types_root = parse(CONTENT_TYPES)
     if types_root is None:
         return inspection
+    inspection.members[CONTENT_TYPES] = _clean(members[CONTENT_TYPES])
     types = _content_types(types_root, findings)
     if any(any(m in ct.casefold() for m in MACRO_MARKS) for ct in (*types.defaults.values(),
                                                                    *types.overrides.values())):
@@ -744,6 +750,7 @@ def inspect_package(members: dict[str, bytes]) -> Inspection:
         rels_root = parse(rels_name)
         if rels_root is None:
             continue
+        inspection.members[rels_name] = _clean(members[rels_name])
         for rel in _relationships(rels_name, rels_root, findings):
             rel_type = rel.type.replace("http://purl.oclc.org/ooxml/officeDocument/relationships/", _RT)
             if rel.external:
