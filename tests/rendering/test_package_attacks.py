@@ -14,6 +14,7 @@ import io
 import json
 import os
 import random
+import resource
 import struct
 import subprocess
 import sys
@@ -463,3 +464,56 @@ def test_a_part_over_the_element_budget_is_refused_before_it_is_built(tmp_path: 
     xml = "<w:p>" + "".join(f"<q{names.randrange(1 << 16):x}/>" for _ in range(450_000)) + "</w:p>"
     message = refused(pack_of(tmp_path, h.with_body_xml(base(), xml)), tmp_path)
     assert "word/document.xml: has more than 400,000 XML elements" in message
+
+
+# --- the same refusals through the real command line ----------------------------------------------------
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    def limit() -> None:  # a letter.docx that streams /dev/zero would hit this and crash, not pass
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          timeout=60, preexec_fn=limit, check=False,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def cli_pack(case: str, folder: Path) -> str:
+    """The pack for ``case`` in ``folder``, and words its refusal must hold."""
+    if case == "hidden-main":
+        h.make_pack_from_members(folder, main_points_elsewhere())
+        return "_rels/.rels: the main document must be word/document.xml"
+    if case == "external-by-character-reference":
+        h.make_pack_from_members(folder, with_rels_xml(base(), f'<Relationship Id="rIdX" Type="{RT}image" '
+                                                               f'Target="{OUTSIDE}" TargetMode="&#69;xternal"/>'))
+        return f"links to an outside resource ({OUTSIDE})"
+    if case == "split-lower-case-field":
+        h.make_pack_from_members(folder, h.with_body_xml(base(), complex_field(" include", "text &quot;x&quot; ")))
+        return "word/document.xml, paragraph 4"
+    if case == "dot-dot-member":
+        h.write_raw_docx(folder, renamed(base(), [(b"../../evil.xml", b"<a/>")]))
+        return "'..' segment"
+    h.make_pack(folder, BASE)
+    (folder / "letter.docx").unlink()
+    (folder / "letter.docx").symlink_to("/dev/zero")
+    return "is a link to another file"
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("case", ["hidden-main", "external-by-character-reference", "split-lower-case-field",
+                                  "dot-dot-member", "letter-linked-to-dev-zero"])
+def test_cli_render_and_check_refuse_with_exit_3_and_write_nothing(case: str, tmp_path: Path) -> None:
+    folder = tmp_path / "pack"
+    words = cli_pack(case, folder)
+    data = tmp_path / "letter.json"
+    data.write_text(json.dumps(LETTER), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = run_cli("render", "--template", str(folder), "--data", str(data), "--out", str(out / "letter.docx"))
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert proc.stderr.startswith("The template cannot be used:\n  template hostile"), proc.stderr
+    assert words in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(out.iterdir()) == []
+    proc = run_cli("templates", "check", str(folder))
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert words in proc.stderr, proc.stderr
+    assert "sound" not in proc.stdout
