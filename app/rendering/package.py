@@ -280,13 +280,12 @@ def _parse(name: str, blob: bytes, budget: list[int]) -> tuple[etree._Element, b
     events = etree.iterparse(io.BytesIO(blob), events=("start", "comment", "pi"), resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False, remove_blank_text=False)
     try:
-        for event, _ in events:
-            if event == "start":
-                count += 1
-                if count > MAX_XML_ELEMENTS or budget[0] + count > MAX_XML_TOTAL_ELEMENTS:
-                    raise _PartRefused(f"has more than {min(MAX_XML_ELEMENTS, MAX_XML_TOTAL_ELEMENTS - budget[0]):,} "
-                                       "XML elements, far more than any letter")
-            else:
+        for event, _ in events:  # comments and instructions are nodes too, and count
+            count += 1
+            if count > MAX_XML_ELEMENTS or budget[0] + count > MAX_XML_TOTAL_ELEMENTS:
+                raise _PartRefused(f"has more than {min(MAX_XML_ELEMENTS, MAX_XML_TOTAL_ELEMENTS - budget[0]):,} "
+                                   "XML elements, far more than any letter")
+            if event != "start":
                 marked = True
     except etree.XMLSyntaxError as exc:
         raise _PartRefused(f"is not well-formed XML ({exc.msg})") from None
@@ -499,6 +498,11 @@ _FIELD_TAGS = (W + "fldSimple", W + "fldChar", W + "instrText", W + "delInstrTex
 _MARK_TAGS = (*OBJECTS, *TRACKED, *COMMENT_MARKS)
 _R_ATTRIBUTES = etree.XPath("//@r:*|//@sr:*", namespaces={"r": R_NS, "sr": STRICT_R_NS})
 MAX_FINDINGS_PER_PART = 25
+_PREFIX_MISMATCH = etree.XPath(
+    "boolean(//*[(starts-with(name(), 'w:') and namespace-uri() != $w) or "
+    "(namespace-uri() = $w and not(starts-with(name(), 'w:')))] | "
+    "//@*[(starts-with(name(), 'w:') and namespace-uri() != $w) or "
+    "(namespace-uri() = $w and not(starts-with(name(), 'w:')))])")
 
 
 @dataclass
@@ -609,9 +613,14 @@ class _PartCheck:
         open_paragraphs = [0]
         last, last_paragraph = "", -1
         outside = split = False
-        for event, el in etree.iterwalk(self.root, events=("start", "end")):
+        for event, el in etree.iterwalk(self.root, events=("start", "end", "comment", "pi")):
             tag = el.tag
-            if event == "start":
+            if not isinstance(tag, str):
+                # A comment or processing instruction: dropped from the clean copy, so its own text
+                # is nothing, and its tail is text of whatever element holds it.
+                parent = el.getparent()
+                text, in_t = el.tail, parent is not None and parent.tag == _T
+            elif event == "start":
                 if tag == _P:
                     texts.append([])
                     open_paragraphs.append(len(texts) - 1)
@@ -845,8 +854,14 @@ def inspect_package(members: dict[str, bytes]) -> Inspection:
             findings.extend(check.findings())
             if name == MAIN_PART and root.tag != W + "document":
                 findings.append(DocxFinding(name, "is not a Word document body"))
-            if check.paragraphs is not None and not check.misplaced_tags:
+            if braces and _PREFIX_MISMATCH(root, w=W_NS):
+                findings.append(DocxFinding(name, "writes Word's markup under another XML prefix than w:, "
+                                                  "which the template engine would misread; save it from Word again"))
+            elif check.paragraphs is not None and not check.misplaced_tags:
                 inspection.paragraphs[name] = check.paragraphs
+                # docxtpl patches the text of the XML with regexes: it must get the tree that was
+                # checked, written plainly (no CDATA, no character references, no comments).
+                inspection.members[name] = _clean(blob)
     inspection.findings = list(dict.fromkeys(findings))  # one cause can be seen from two sides
     return inspection
 

@@ -517,3 +517,21 @@ def test_cli_render_and_check_refuse_with_exit_3_and_write_nothing(case: str, tm
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert words in proc.stderr, proc.stderr
     assert "sound" not in proc.stdout
+
+
+# --- what the check decided is what the template engine reads -------------------------------------------
+@pytest.mark.parametrize("xml", [
+    "<w:p><w:r><w:t><![CDATA[Re: {{ subject }}]]></w:t></w:r></w:p>",
+    "<w:p><w:r><w:t>Re: &#123;&#123; subject &#125;&#125;</w:t></w:r></w:p>",
+    "<w:p><w:r><w:t>Re: {{ subject <!-- }} --> }}</w:t></w:r></w:p>",
+], ids=["cdata", "character-references", "comment-inside-a-tag"])
+def test_the_engine_renders_the_tags_the_check_saw(xml: str, tmp_path: Path) -> None:
+    pack = CompiledPack(pack_of(tmp_path, h.with_body_xml(base(), xml)))
+    paragraphs = h.body_paragraph_texts(pack.render(parse_letter(LETTER).letter).data)
+    assert "Re: Courthouse arrests" in paragraphs, paragraphs
+
+
+def test_word_markup_under_another_prefix_is_refused(tmp_path: Path) -> None:
+    xml = f'<x:p xmlns:x="{h.W_NS}"><x:r><x:t>Re: {{{{ subject }}}}</x:t></x:r></x:p>'
+    message = refused(pack_of(tmp_path, h.with_body_xml(base(), xml)), tmp_path)
+    assert "word/document.xml: writes Word's markup under another XML prefix" in message
