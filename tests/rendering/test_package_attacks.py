@@ -414,8 +414,10 @@ def test_a_manifest_of_aliases_is_refused(tmp_path: Path) -> None:
 
 # --- markup that made the old regexes quadratic, and what the letter must never carry --------------------
 def with_comment(members: Members, part: str, comment: bytes) -> Members:
+    """The comment just before the root's end tag: after the last ``</w:p>``, where a search for
+    a paragraph's end from each ``<w:p `` runs to the end of the part every time."""
     xml = members[part]
-    end = xml.index(b"?>") + 2
+    end = xml.rindex(b"</")
     return {**members, part: xml[:end] + b"<!--" + comment + b"-->" + xml[end:]}
 
 
