@@ -111,9 +111,11 @@ SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Field kinds that show something of the document itself; anything else (INCLUDETEXT,
 # INCLUDEPICTURE, LINK, DDE, DDEAUTO, IMPORT, DATABASE, INCLUDE, MACROBUTTON, FILLIN, ...) can
 # pull in outside content, run something or ask the reader, and is refused whatever its case.
+# DATE, TIME and PRINTDATE are refused too: they print the day the letter is opened or printed,
+# not the letter's own date, so what leaves the court would differ from what was approved.
 ALLOWED_FIELDS = frozenset({
-    "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "DATE", "TIME", "CREATEDATE", "SAVEDATE",
-    "PRINTDATE", "REF", "PAGEREF", "NOTEREF", "STYLEREF", "SEQ", "TOC", "TC", "XE", "INDEX",
+    "PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "CREATEDATE", "SAVEDATE", "REF", "PAGEREF",
+    "NOTEREF", "STYLEREF", "SEQ", "TOC", "TC", "XE", "INDEX",
     "SYMBOL", "MERGEFIELD", "FORMTEXT", "FORMCHECKBOX", "FORMDROPDOWN", "HYPERLINK", "AUTHOR",
     "TITLE", "SUBJECT", "KEYWORDS", "COMMENTS", "DOCPROPERTY", "NUMWORDS", "NUMCHARS", "LISTNUM",
     "AUTONUM", "AUTONUMLGL", "AUTONUMOUT", "ADVANCE", "EQ", "QUOTE", "IF", "COMPARE", "=",
@@ -494,6 +496,7 @@ def field_problem(instruction: str, built_by_field: bool = False) -> str | None:
 
 # --- the checks of one part --------------------------------------------------------------------------
 _P, _T, _HYPERLINK = W + "p", W + "t", W + "hyperlink"
+_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 _FIELD_TAGS = (W + "fldSimple", W + "fldChar", W + "instrText", W + "delInstrText")
 _MARK_TAGS = (*OBJECTS, *TRACKED, *COMMENT_MARKS)
 _R_ATTRIBUTES = etree.XPath("//@r:*|//@sr:*", namespaces={"r": R_NS, "sr": STRICT_R_NS})
@@ -533,6 +536,7 @@ class _PartCheck:
             self._problems.append(("is written in Strict Open XML; save it as a regular Word document", None))
         self._marks()
         self._fields()
+        self._alternate_content()
         if external_ids:
             self._outside_links(external_ids)
         self._linked_pictures()
@@ -553,6 +557,20 @@ class _PartCheck:
                     self._problems.append(("has a review comment; delete it", el))
             else:
                 self._problems.append((OBJECTS[str(tag)], el))
+
+    def _alternate_content(self) -> None:
+        """Markup compatibility lets a part carry one text for Word and another for other readers
+        (and the preview shows both): the branches must hold the same words."""
+        for block in self.root.iter(_ALTERNATE):
+            if next(block.iterancestors(_ALTERNATE), None) is not None:
+                self._problems.append(("has alternate content nested in alternate content, which readers "
+                                       "resolve differently", block))
+                continue
+            texts = {"".join(str(t.text or "") for t in branch.iter(_T))
+                     for branch in block if isinstance(branch.tag, str)}
+            if len(texts) > 1:
+                self._problems.append(("holds alternate content whose versions say different things: Word "
+                                       "would print one and other readers another", block))
 
     def _fields(self) -> None:
         stack: list[_Field] = []

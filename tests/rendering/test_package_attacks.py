@@ -537,3 +537,25 @@ def test_word_markup_under_another_prefix_is_refused(tmp_path: Path) -> None:
     xml = f'<x:p xmlns:x="{h.W_NS}"><x:r><x:t>Re: {{{{ subject }}}}</x:t></x:r></x:p>'
     message = refused(pack_of(tmp_path, h.with_body_xml(base(), xml)), tmp_path)
     assert "word/document.xml: writes Word's markup under another XML prefix" in message
+
+
+@pytest.mark.parametrize("xml", [
+    complex_field(" DATE \\@ &quot;MMMM d, yyyy&quot; "),
+    simple_field(" PRINTDATE "),
+], ids=["date", "printdate"])
+def test_a_field_that_prints_the_day_of_printing_is_refused(xml: str, tmp_path: Path) -> None:
+    """The approved letter carries its own date; a DATE field would print another one later."""
+    message = refused(pack_of(tmp_path, h.with_body_xml(base(), xml)), tmp_path)
+    assert_paragraph(message, 4)
+
+
+def test_alternate_content_must_say_the_same_in_every_version(tmp_path: Path) -> None:
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    xml = (f'<w:p><w:r><w:t>Pay </w:t></w:r><mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="w14">'
+           '<w:r><w:t>$1,000,000</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>$10</w:t></w:r></mc:Fallback>'
+           "</mc:AlternateContent></w:p>")
+    message = refused(pack_of(tmp_path, h.with_body_xml(base(), xml)), tmp_path)
+    assert "alternate content whose versions say different things" in message
+    assert_paragraph(message, 4)
+    same = xml.replace("$10<", "$1,000,000<")
+    assert check_pack(pack_of(tmp_path / "same", h.with_body_xml(base(), same))) == []
