@@ -33,6 +33,8 @@ MAX_RATIO = 200                             # unpacked / packed, for members ove
 MAX_XML_PART_BYTES = 8 * 1024 * 1024        # one XML part; Word's largest (styles) is well under 1 MB
 MAX_XML_ELEMENTS = 400_000                  # one XML part; a 40-page letter has about 20,000
 MAX_XML_TOTAL_ELEMENTS = 1_000_000          # all XML parts together
+MAX_RELATIONSHIPS = 1_000                   # in one relationships part, or content types; a letter has ~20
+MAX_FINDINGS_PER_PART = 25                  # then a count: a hostile part can hold 100,000 bad fields
 # The parts the engine compiles (those with tags): docxtpl's patching costs about 0.5 s a MB of
 # them, and the check of any pack under 1 MB must finish in 2 s. The flagship's is 5 KB.
 MAX_TEMPLATE_XML_BYTES = 1024 * 1024
@@ -330,6 +332,10 @@ def _content_types(root: etree._Element, findings: list[DocxFinding]) -> _Types:
     if root.tag != CT_NS + "Types":
         findings.append(DocxFinding(where, "is not a list of content types"))
         return types
+    if len(root) > MAX_RELATIONSHIPS:
+        findings.append(DocxFinding(where, f"has {len(root):,} entries; a letter needs far fewer "
+                                           f"(at most {MAX_RELATIONSHIPS:,} are allowed)"))
+        return types
     for child in root:
         if not isinstance(child.tag, str):
             continue
@@ -400,6 +406,10 @@ class _Relationship:
 def _relationships(name: str, root: etree._Element, findings: list[DocxFinding]) -> list[_Relationship]:
     if root.tag != RELS_NS + "Relationships":
         findings.append(DocxFinding(name, "is not a list of relationships"))
+        return []
+    if len(root) > MAX_RELATIONSHIPS:
+        findings.append(DocxFinding(name, f"has {len(root):,} relationships; a letter needs far fewer "
+                                          f"(at most {MAX_RELATIONSHIPS:,} are allowed)"))
         return []
     found: list[_Relationship] = []
     ids: set[str] = set()
@@ -500,7 +510,6 @@ _ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Alter
 _FIELD_TAGS = (W + "fldSimple", W + "fldChar", W + "instrText", W + "delInstrText")
 _MARK_TAGS = (*OBJECTS, *TRACKED, *COMMENT_MARKS)
 _R_ATTRIBUTES = etree.XPath("//@r:*|//@sr:*", namespaces={"r": R_NS, "sr": STRICT_R_NS})
-MAX_FINDINGS_PER_PART = 25
 _PREFIX_MISMATCH = etree.XPath(
     "boolean(//*[(starts-with(name(), 'w:') and namespace-uri() != $w) or "
     "(namespace-uri() = $w and not(starts-with(name(), 'w:')))] | "

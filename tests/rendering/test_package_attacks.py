@@ -559,3 +559,24 @@ def test_alternate_content_must_say_the_same_in_every_version(tmp_path: Path) ->
     assert_paragraph(message, 4)
     same = xml.replace("$10<", "$1,000,000<")
     assert check_pack(pack_of(tmp_path / "same", h.with_body_xml(base(), same))) == []
+
+
+@pytest.mark.timeout(30)
+def test_relationships_by_the_thousand_are_refused_at_once(tmp_path: Path) -> None:
+    relationships = "".join(f'<Relationship Id="rIdN{i}" Type="{RT}image" Target="media/i{i}.png"/>'
+                            for i in range(50_000))
+    message = refused(pack_of(tmp_path, with_rels_xml(base(), relationships)), tmp_path)
+    assert "word/_rels/document.xml.rels: has 50,0" in message
+    assert "at most 1,000 are allowed" in message
+
+
+@pytest.mark.timeout(30)
+def test_sixty_thousand_bad_fields_give_a_short_answer_fast(tmp_path: Path) -> None:
+    paths = random.Random(3)  # varied, so the part does not compress like a zip bomb
+    xml = "".join(simple_field(f" INCLUDETEXT c:\\{paths.randrange(10**9)} ") for _ in range(60_000))
+    started = time.monotonic()
+    members = h.with_body_xml(h.docx_members(["Dear Justice,"]), xml)  # no tags: every field is looked at
+    message = refused(pack_of(tmp_path, members), tmp_path)
+    assert time.monotonic() - started < 2
+    assert len(message.splitlines()) == 26, message[-300:]
+    assert message.endswith("word/document.xml: 59,975 more problems like these are not listed")
