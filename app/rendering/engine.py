@@ -51,7 +51,7 @@ MAX_OUTPUT_PART = 30 * 1024 * 1024
 # docxtpl's XML patching and listing resolution are pure functions on strings that happen
 # to be methods; a bare instance lets us call them without loading a document per letter.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?(?<!/)>.*?</w:p>", re.DOTALL)  # an empty <w:p/> opens nothing
 
 
 @dataclass

@@ -580,3 +580,18 @@ def test_sixty_thousand_bad_fields_give_a_short_answer_fast(tmp_path: Path) -> N
     assert time.monotonic() - started < 2
     assert len(message.splitlines()) == 26, message[-300:]
     assert message.endswith("word/document.xml: 59,975 more problems like these are not listed")
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("empty", ['<w:p w:rsidR="00A1"/>', '<w:p><w:r w:rsidR="00A1"/></w:p>'],
+                         ids=["paragraphs", "runs"])
+def test_empty_paragraphs_by_the_ten_thousand_render_in_linear_time(empty: str, tmp_path: Path) -> None:
+    """Written <w:p .../>, an empty paragraph has no end tag of its own for a search to stop at."""
+    members = h.with_body_xml(h.docx_members(["{% for c in concerns %}{{ c }}{% endfor %}"]), empty * 20_000)
+    started = time.monotonic()
+    pack = CompiledPack(pack_of(tmp_path, members))
+    data = json.loads(json.dumps(LETTER))
+    data["concerns"] = ["First line\nsecond line\tand a tab"]
+    rendered = pack.render(parse_letter(data).letter).data
+    assert time.monotonic() - started < 5
+    assert "First line\nsecond line\tand a tab" in h.body_paragraph_texts(rendered)
