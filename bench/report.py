@@ -62,6 +62,18 @@ def _render(results: dict[str, Any]) -> list[str]:
                   f"| {g['rss_ratio_vs_bare']}x | < {g['rss_target_mb']} MB: "
                   f"{mark(g['peak_rss_mb'] < g['rss_target_mb'])} |",
                   ""]
+    p = results.get("pack_check_bench")
+    if p:
+        lines += ["### Checking a template pack (`templates check`) against the size of its letter.docx", "",
+                  "Time per KB stays flat (or falls, where a large pack is refused early): the check is linear. "
+                  f"Slowest check of any pack up to 1 MB: {p['slowest_check_ms']} ms "
+                  f"(limit {p['limit_ms']:.0f} ms: {'met' if p['within_limit'] else '**missed**'}).", "",
+                  "| pack shape | " + " | ".join(f"{kb} KB" for kb in p["sizes_kb"]) + " | ms/KB, largest / 100 KB |",
+                  "|---|" + "---|" * (len(p["sizes_kb"]) + 1)]
+        for shape, figures in p["shapes"].items():
+            cells = [f"{r['check_ms']} ms" + (" (refused)" if r["findings"] else "") for r in figures["rows"]]
+            lines.append(f"| {shape} | " + " | ".join(cells) + f" | {figures['per_kb_ratio_largest_vs_100kb']} |")
+        lines.append("")
     return lines
 
 

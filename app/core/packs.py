@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +18,7 @@ from app.core.letter import Letter, problems_from
 CORE_SECTIONS = ("opening", "concerns", "requested_policies", "closing", "cc", "enclosures")
 FieldType = Literal["text", "multiline", "date", "choice", "bool", "number"]
 MAX_MANIFEST_BYTES = 256 * 1024
+MAX_SAMPLE_BYTES = 2 * 1024 * 1024
 
 
 class PackField(BaseModel):
@@ -107,18 +110,83 @@ def _is_iso_date(value: object) -> bool:
     return True
 
 
-def load_manifest(path: Path) -> Manifest:
-    """Read and check a pack's ``manifest.yaml``; raise ``TemplateProblem`` in plain words."""
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit // 1024} KB"
+
+
+def read_pack_file(path: Path, limit: int, label: str = "the file") -> bytes:
+    """The bytes of one file of a template pack, which must be a plain file within its folder.
+
+    A pack comes from outside the court: its ``letter.docx`` may be a link to /dev/zero or its
+    ``sample.json`` a link to a system file. The file is looked at without following links
+    (``lstat``), opened without following links or blocking on a pipe, checked again on the open
+    handle (the same file, still plain) and its size checked before any byte is read; the read
+    itself stops one byte past the limit, whatever the size said.
+    """
     try:
-        raw = path.read_bytes()
+        folder = path.parent.resolve(strict=True)
+        info = os.lstat(path)
     except OSError as exc:
         raise TemplateProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_MANIFEST_BYTES:
-        raise TemplateProblem(f"{path}: manifest is larger than {MAX_MANIFEST_BYTES // 1024} KB")
+    if stat.S_ISLNK(info.st_mode):
+        raise TemplateProblem(f"{path}: is a link to another file; a pack's files must be plain files "
+                              "inside its folder")
+    if not stat.S_ISREG(info.st_mode):
+        raise TemplateProblem(f"{path}: is not a plain file (a folder, pipe or device); a pack's files "
+                              "must be plain files inside its folder")
+    if info.st_size > limit:
+        raise TemplateProblem(f"{path}: {label} is larger than {_size(limit)}")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | \
+        getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        data = yaml.safe_load(raw)
+        fd = os.open(folder / path.name, flags)
+    except OSError as exc:
+        raise TemplateProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+            raise TemplateProblem(f"{path}: was replaced while it was being read; try again")
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise TemplateProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise TemplateProblem(f"{path}: {label} is larger than {_size(limit)}")
+    return data
+
+
+class _ManifestLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without anchors and aliases.
+
+    An alias is a reference, so a few lines of them describe a structure of billions of nodes
+    that validation and error messages would then walk; a manifest has no use for them.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "anchors and aliases (& and *) are not allowed "
+                                              "in a manifest", self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and check a pack's ``manifest.yaml``; raise ``TemplateProblem`` in plain words."""
+    raw = read_pack_file(path, MAX_MANIFEST_BYTES, "manifest")
+    try:
+        data = yaml.load(raw, Loader=_ManifestLoader)  # a SafeLoader that refuses aliases
     except yaml.YAMLError as exc:
         raise TemplateProblem(f"{path}: not valid YAML ({exc})") from None
+    except RecursionError:
+        raise TemplateProblem(f"{path}: not valid YAML (nested too deeply)") from None
     if not isinstance(data, dict):
         raise TemplateProblem(f"{path}: a manifest must be a mapping of names to values")
     try:

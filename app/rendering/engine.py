@@ -30,19 +30,20 @@ from markupsafe import Markup
 
 from app.core.errors import TemplateProblem
 from app.core.letter import Letter
-from app.core.packs import Manifest, check_letter_for_pack, load_manifest
+from app.core.packs import Manifest, check_letter_for_pack, load_manifest, read_pack_file
 from app.core.text import Removal
 from app.rendering.context import build_context
 from app.rendering.package import (
+    MAX_TEMPLATE_BYTES,
     SAFE_PARSER,
+    TEMPLATE_PART,
     DocxFinding,
-    check_members,
-    paragraph_at,
+    inspect_package,
     read_members,
+    unbalanced_tags,
 )
 from app.rendering.sandbox import Finding, LetterEnvironment, check_template
 
-TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 CORE_PROPS = "docProps/core.xml"
 SIGNATURE_MEDIA = "word/media/chambers-signature.png"
 SIGNATURE_RID = "rIdChambersSignature"
@@ -50,7 +51,7 @@ MAX_OUTPUT_PART = 30 * 1024 * 1024
 # docxtpl's XML patching and listing resolution are pure functions on strings that happen
 # to be methods; a bare instance lets us call them without loading a document per letter.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?(?<!/)>.*?</w:p>", re.DOTALL)  # an empty <w:p/> opens nothing
 
 
 @dataclass
@@ -133,29 +134,6 @@ def _paragraph_numbers(source: str) -> list[int]:
             number += 1
         numbers.append(number)
     return numbers
-
-
-_DELIMITERS = (("{{", "}}"), ("{%", "%}"), ("{#", "#}"))
-
-
-def _unbalanced_tags(part: str, xml: str) -> list[DocxFinding]:
-    """Paragraphs whose tags open and close a different number of times.
-
-    docxtpl joins a tag's pieces across runs up to the next closing delimiter, wherever it is:
-    a tag left open swallows the XML up to the next tag's end and the paragraphs between them
-    vanish from the letter without any error. Every tag of a letter template opens and closes
-    within one paragraph, so a paragraph that does not balance is refused before patching.
-    """
-    findings = []
-    for number, match in enumerate(re.finditer(r"<w:p[ >].*?</w:p>", xml, re.DOTALL), start=1):
-        text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", match.group(0)))
-        for opening, closing in _DELIMITERS:
-            if text.count(opening) != text.count(closing):
-                findings.append(DocxFinding(
-                    part, f"a tag opened with {opening} is not closed with {closing} in the same paragraph "
-                          f"(or closed without being opened)", number, text))
-                break
-    return findings
 
 
 def _paragraph_texts(source: str) -> list[str]:
@@ -246,18 +224,17 @@ class CompiledPack:
         self.folder = folder
         self.manifest = manifest or load_manifest(folder / "manifest.yaml")
         self.id = self.manifest.id
-        docx_path = folder / "letter.docx"
         try:
-            self.template_bytes = docx_path.read_bytes()
-        except OSError as exc:
-            raise TemplateProblem(f"template {self.id}: {docx_path} cannot be read "
-                                  f"({exc.strerror or exc})") from None
+            self.template_bytes = read_pack_file(folder / "letter.docx", MAX_TEMPLATE_BYTES, "the template")
+        except TemplateProblem as exc:
+            raise TemplateProblem(f"template {self.id}, {exc}") from None
         self.sha256 = hashlib.sha256(self.template_bytes).hexdigest()
         self.env = LetterEnvironment()
-        self.members = read_members(self.template_bytes, f"template {self.id}")
-        problems = check_members(self.members)
+        inspection = inspect_package(read_members(self.template_bytes, f"template {self.id}"))
+        # The inspected members, not the zip's: what the check dropped never reaches a letter.
+        self.members = inspection.members
         self.parts: dict[str, CompiledPart] = {}
-        findings = problems + self._compile()
+        findings = inspection.findings + self._compile(inspection.paragraphs)
         if findings:
             raise TemplateProblem("\n".join(f"template {self.id}, {f}" for f in findings))
         self._zip = ZipWriter()
@@ -266,19 +243,19 @@ class CompiledPack:
     def version(self) -> str:
         return self.manifest.version
 
-    def _compile(self) -> list[DocxFinding]:
+    def _compile(self, texts: dict[str, list[str]]) -> list[DocxFinding]:
         findings: list[DocxFinding] = []
         fields = frozenset(f.name for f in self.manifest.fields)
         for name, blob in self.members.items():
-            if not TEMPLATE_PART.match(name):
+            # Only parts the inspection parsed and passed reach docxtpl's regexes: those hold no
+            # comments, no tags outside the text and no tag split across paragraphs, which is
+            # what keeps the patching linear.
+            if not TEMPLATE_PART.match(name) or name not in texts:
                 continue
-            try:
-                xml = blob.decode("utf-8")
-            except UnicodeDecodeError:  # E2: check_members reports it
-                continue
+            xml = blob.decode("utf-8")
             if "{" not in xml:
                 continue
-            unbalanced = _unbalanced_tags(name, xml)
+            unbalanced = unbalanced_tags(name, texts[name])
             if unbalanced:
                 findings.extend(unbalanced)
                 continue
@@ -392,4 +369,4 @@ def check_pack(folder: Path) -> list[str]:
     return []
 
 
-__all__ = ["CompiledPack", "Rendered", "check_pack", "paragraph_at"]
+__all__ = ["CompiledPack", "Rendered", "check_pack"]

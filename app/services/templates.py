@@ -8,12 +8,13 @@ folder and rebuilt when its files change, so the GUI's preview never recompiles 
 from __future__ import annotations
 
 import builtins
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import TemplateProblem
-from app.core.packs import Manifest, load_manifest
+from app.core.packs import MAX_SAMPLE_BYTES, Manifest, load_manifest, read_pack_file
 from app.rendering.engine import CompiledPack, check_pack
 
 SHIPPED = Path(__file__).resolve().parents[2] / "templates"
@@ -31,13 +32,16 @@ class PackInfo:
     problem: str | None = None
 
 
-def _stamp(folder: Path) -> tuple[float, ...]:
-    stamps = []
+def _stamp(folder: Path) -> tuple[int, ...]:
+    # lstat: a link swapped in for a file must change the stamp, so the pack is read (and refused) again.
+    stamps: list[int] = []
     for name in ("manifest.yaml", "letter.docx"):
         try:
-            stamps.append((folder / name).stat().st_mtime_ns)
+            info = os.lstat(folder / name)
         except OSError:
-            stamps.append(-1)
+            stamps.extend((-1, -1, -1, -1))
+            continue
+        stamps.extend((info.st_mtime_ns, info.st_size, info.st_ino, info.st_mode))
     return tuple(stamps)
 
 
@@ -46,7 +50,7 @@ class TemplateLibrary:
 
     def __init__(self, folders: list[Path] | None = None) -> None:
         self.folders = folders if folders is not None else [SHIPPED]
-        self._cache: dict[Path, tuple[tuple[float, ...], CompiledPack]] = {}
+        self._cache: dict[Path, tuple[tuple[int, ...], CompiledPack]] = {}
         self._lock = threading.Lock()
 
     def _pack_folders(self) -> list[Path]:
@@ -107,8 +111,10 @@ class TemplateLibrary:
         return check_pack(folder)
 
     def sample(self, id_or_path: str) -> str:
+        """The pack's sample letter as JSON text; a link, pipe or oversized file is refused."""
         path = self.folder_of(id_or_path) / "sample.json"
+        raw = read_pack_file(path, MAX_SAMPLE_BYTES, "the sample letter")
         try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise TemplateProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplateProblem(f"{path}: is not UTF-8 text") from None

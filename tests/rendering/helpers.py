@@ -117,9 +117,10 @@ def with_doctype(members: Mapping[str, bytes], doctype: str, entity_ref: str) ->
 
 
 def with_relationship(members: Mapping[str, bytes], rel_type: str, target: str, *,
-                      external: bool = True, rels: str = DOCUMENT_RELS) -> dict[str, bytes]:
+                      external: bool = True, rels: str = DOCUMENT_RELS,
+                      rel_id: str = "rIdHostile") -> dict[str, bytes]:
     mode = ' TargetMode="External"' if external else ""
-    rel = f'<Relationship Id="rIdHostile" Type="{rel_type}" Target="{target}"{mode}/>'
+    rel = f'<Relationship Id="{rel_id}" Type="{rel_type}" Target="{target}"{mode}/>'
     xml = members[rels].replace(b"</Relationships>", rel.encode("utf-8") + b"</Relationships>")
     return {**members, rels: xml}
 

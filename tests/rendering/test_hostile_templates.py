@@ -321,12 +321,14 @@ def test_a_hostile_header_is_refused_and_named(tmp_path: Path) -> None:
 
 @pytest.mark.timeout(20)
 def test_tags_are_counted_across_all_the_parts_of_a_pack(tmp_path: Path) -> None:
-    """Forty header parts of 60 tags each: no part is large, the pack is (and Word would never show
-    parts no relationship names, but the engine compiles every part named like a header)."""
+    """Forty header parts of 60 tags each: no part is large, the pack is."""
     members = h.docx_members(["Dear Justice,"])
     header = h.members_of(h.docx_bytes(["x"], header=["{{ date_line }}" * 60]))["word/header1.xml"]
-    folder = h.make_pack_from_members(tmp_path / "pack", {
-        **members, **{f"word/header{i}.xml": header for i in range(1, 41)}})
+    for i in range(1, 41):  # each one named by a relationship, or it is refused as unreachable
+        members = h.with_relationship(members, HEADER_REL, f"header{i}.xml", external=False, rel_id=f"rIdH{i}")
+        members = h.with_override(members, f"word/header{i}.xml", HEADER_TYPE)
+        members[f"word/header{i}.xml"] = header
+    folder = h.make_pack_from_members(tmp_path / "pack", members)
     message = refusal(folder)
     assert "at most 2,000 are allowed" in message
     assert message.startswith("template hostile, word/header")
@@ -357,6 +359,8 @@ PASSWD = Path("/etc/passwd")
 XXE = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 LAUGHS = "<!DOCTYPE w:document [<!ENTITY lol0 \"lol\">" + "".join(
     f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>"
+HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
 ATTACHED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
 OLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject"
 
