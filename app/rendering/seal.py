@@ -54,7 +54,26 @@ class SealProblem(ChambersError):
 
 
 def _members(docx: bytes) -> dict[str, bytes]:
-    return read_members(docx, "the document")
+    """The parts, read with the package checks; a package they refuse (a part twice, a bad
+    name, a bomb) cannot be proved to be anything, which is a ``SealProblem``."""
+    try:
+        return read_members(docx, "the document")
+    except TemplateProblem as exc:
+        raise SealProblem(str(exc)) from None
+
+
+def _claimed_custom_xml(docx: bytes) -> bytes | None:
+    """The first docProps/custom.xml of a zip the package checks refuse, to learn only which
+    letter the file claims to be (never to prove it): small reads, zip errors mean no claim."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            info = next((i for i in archive.infolist() if i.filename == CUSTOM), None)
+            if info is None or info.file_size > 1 << 20:
+                return None
+            with archive.open(info) as stream:
+                return stream.read(1 << 20)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+        return None
 
 
 def _ordered_members(docx: bytes) -> list[tuple[str, bytes]]:
@@ -256,10 +275,9 @@ def seal(docx: bytes, properties: dict[str, str]) -> tuple[bytes, str]:
 def custom_properties(docx: bytes) -> dict[str, str]:
     """The custom properties of a .docx; empty when it has none or is not a Word file."""
     try:
-        members = _members(docx)
-    except TemplateProblem:
-        return {}
-    blob = members.get(CUSTOM)
+        blob = _members(docx).get(CUSTOM)
+    except SealProblem:
+        blob = _claimed_custom_xml(docx)
     if not blob:
         return {}
     try:
@@ -298,7 +316,13 @@ def document_text(docx: bytes) -> list[str]:
 
 
 def is_docx(data: bytes) -> bool:
+    """Whether ``data`` is a zip with a Word main part (checked or not: a damaged or doctored
+    letter is still a Word document, to be reported as modified rather than foreign)."""
     try:
         return "word/document.xml" in _members(data)
-    except TemplateProblem:
-        return False
+    except SealProblem:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return any(name.casefold() == "word/document.xml" for name in archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False

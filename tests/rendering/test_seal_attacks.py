@@ -20,6 +20,7 @@ from docx import Document
 from lxml import etree
 
 from app.bootstrap import Services
+from app.core.errors import TemplateProblem
 from app.core.workflow import Refused
 from app.rendering.engine import CompiledPack
 from app.rendering.seal import (
@@ -244,11 +245,13 @@ def test_a_duplicate_part_is_refused_by_name(approved: Approved) -> None:
             archive.writestr(name, blob)
         with pytest.warns(UserWarning, match="Duplicate name"):
             archive.writestr("word/document.xml", document.replace(b"respectfully", b"hereby", 1))
-    with pytest.raises(SealProblem, match=r"word/document\.xml twice"):
+    # Refused when the package is read, before any hash is taken.
+    with pytest.raises((SealProblem, TemplateProblem), match=r"word/document\.xml (is in the document )?twice"):
         content_hash(out.getvalue())
     code, message = verify(approved, out.getvalue())
     assert code == MODIFIED
-    assert "word/document.xml twice" in message
+    assert "word/document.xml" in message
+    assert "twice" in message
 
 
 def test_case_colliding_part_names_are_refused(approved: Approved) -> None:
