@@ -227,7 +227,7 @@ class _Tx:
 _STATUSES = {status.value: status for status in Status}
 
 
-def _summary(row: Row[Any]) -> LetterSummary:
+def _summary(row: Any) -> LetterSummary:
     # Positional, in the order of ``_listed``: the drafts list builds a thousand of these per call,
     # and looking each column up by name cost as much as the query itself.
     (letter_id, status, version, row_version, template_id, template_version, template_sha256, subject,
