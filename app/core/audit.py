@@ -59,17 +59,23 @@ def _walk(events: list[AuditEvent]) -> tuple[list[AuditEvent], tuple[AuditEvent,
     chained: list[AuditEvent] = []
     prev = GENESIS
     for index, event in enumerate(events):
+        if event.prev_hash != prev and any(later.prev_hash == prev for later in events[index + 1:]):
+            after = chained[-1].id if chained else 0
+            return chained, (event, f"it was slipped in behind Chambers' back: it does not follow event {after} "
+                                    "and the next event of the chain skips it")
         if event_hash(event.prev_hash, event.id, event.at, event.actor, event.action, event.letter_id,
                       event.detail) != event.hash:
             return chained, (event, "its content was changed after it was written (its hash no longer matches)")
+        after = chained[-1].id if chained else 0
+        if event.prev_hash == prev and event.id > after + 1 and not any(e.id > after for e in events[:index]):
+            # Ids are handed out one by one; a gap the hashes close over is a cut covered by re-chaining.
+            gap = f"event {after + 1} is" if event.id == after + 2 else f"events {after + 1} to {event.id - 1} are"
+            return chained, (missing(after + 1), f"{gap} missing and the chain was recomputed over the gap")
         if event.prev_hash == prev:
             chained.append(event)
             prev = event.hash
             continue
         after = chained[-1].id if chained else 0
-        if any(later.prev_hash == prev for later in events[index + 1:]):
-            return chained, (event, f"it was slipped in behind Chambers' back: it does not follow event {after} "
-                                    "and the next event of the chain skips it")
         earlier = {e.hash: e.id for e in chained}
         if event.prev_hash in earlier:
             return chained, (event, f"it follows event {earlier[event.prev_hash]}, not event {after}: "
@@ -125,24 +131,34 @@ def first_broken(events: Iterable[AuditEvent], head: tuple[int, str] | None = No
         if event.letter_id is not None:
             newest[event.letter_id] = event.id
     unvouched: list[str] = []
+    references = list(references)
+    proven = sorted({r.audit_id for r in references if r.audit_id and r.audit_id in by_id
+                     and by_id[r.audit_id].hash == r.audit_hash})
     for ref in references:
         if ref.audit_id is None:
             unvouched.append(ref.what)
             continue
         if ref.audit_id == BEFORE_CUSTODY:
             continue
-        event = by_id.get(ref.audit_id)
-        if event is None:
-            problems.append((ref.audit_id, 2, missing(ref.audit_id),
-                             f"event {ref.audit_id} is missing: {ref.what} records it"))
-        elif event.hash != ref.audit_hash:
-            problems.append((ref.audit_id, 2, event,
-                             f"it was rewritten: {ref.what} recorded it with another hash (the chain was "
-                             "recomputed after an edit)"))
-        elif ref.newest and event.letter_id is not None and newest.get(event.letter_id, 0) > event.id:
-            later = by_id[newest[event.letter_id]]
+        recorded = by_id.get(ref.audit_id)
+        if recorded is None:
+            # The events cut with it start right after the newest event still in the log before it.
+            gap = max((e.id for e in ordered if e.id < ref.audit_id), default=0) + 1
+            span = f"events {gap} to {ref.audit_id} are" if gap < ref.audit_id else f"event {gap} is"
+            problems.append((gap, 2, missing(gap), f"{span} missing: {ref.what} records event {ref.audit_id}"))
+        elif recorded.hash != ref.audit_hash:
+            # The chain was recomputed after an edit somewhere after the newest event a row still
+            # proves; the first event past it is the first that can no longer be trusted.
+            good = max((i for i in proven if i < recorded.id), default=0)
+            first = next(e for e in ordered if e.id > good)
+            problems.append((first.id, 2, first,
+                             f"the chain was recomputed from here on after an edit: {ref.what} recorded event "
+                             f"{recorded.id} with another hash"
+                             + (f", and event {good} is the last one a row still proves" if good else "")))
+        elif ref.newest and recorded.letter_id is not None and newest.get(recorded.letter_id, 0) > recorded.id:
+            later = by_id[newest[recorded.letter_id]]
             problems.append((later.id, 2, later,
-                             f"it was added behind Chambers' back: {ref.what} records event {event.id} "
+                             f"it was added behind Chambers' back: {ref.what} records event {recorded.id} "
                              "as its newest"))
     if problems:
         _id, _order, event, why = min(problems, key=lambda p: (p[0], p[1]))

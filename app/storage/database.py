@@ -70,6 +70,11 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     config = _config()
     with _ALEMBIC, engine.connect() as conn:
         conn.execution_options(chambers_write=True)
+        if conn.dialect.name == "postgresql":
+            # A migration may take longer than any one statement of the working day, and it waits
+            # a while for the sessions still open to let go, rather than failing at the first one.
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            conn.exec_driver_sql("SET LOCAL lock_timeout = '60s'")
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
         conn.commit()
@@ -134,6 +139,8 @@ def _role_sql(database: str) -> list[str]:
                    f"chambers_void_for_edit(integer) TO {group}")
     clerk, judge, admin = ROLE_GROUPS["clerk"], ROLE_GROUPS["judge"], ROLE_GROUPS["admin"]
     sql += [
+        # Before PostgreSQL 15 anyone could create objects in public, next to the definer functions.
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON approvals FROM {clerk}, {judge}, {admin}",
         f"REVOKE DELETE, TRUNCATE ON users, letters, letter_versions, comments FROM {clerk}, {judge}, {admin}",
         f"GRANT INSERT ON letters, letter_versions, comments TO {clerk}",
@@ -174,7 +181,8 @@ def init_roles(store: SqlStore, logins: dict[str, str], passwords: dict[str, str
             database = conn.execute(text("SELECT current_database()")).scalar_one()
             for statement in _role_sql(str(database)):
                 conn.exec_driver_sql(statement.replace("%", "%%"))
-            done.append("group roles " + ", ".join(ROLE_GROUPS.values()) + " with their grants")
+            done.append("group roles " + ", ".join(ROLE_GROUPS.values()) + " with their grants: audit events, "
+                        "approvals and signature images only through the chambers_* functions")
             for user, role in sorted(logins.items()):
                 done.append(_ensure_login(conn, user, role, passwords.get(user)))
     except DBAPIError as exc:
@@ -199,7 +207,8 @@ def _ensure_login(conn: Connection, user: str, role: str, password: str | None) 
     conn.exec_driver_sql(f"GRANT {group} TO {ident}")
     for setting, value in LOGIN_SETTINGS.items():
         conn.exec_driver_sql(f"ALTER ROLE {ident} SET {setting} = '{value}'")
-    return f"login {user} in {group}"
+    limits = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in LOGIN_SETTINGS.items())
+    return f"login {user} in {group} ({limits})"
 
 
 def add_login(store: SqlStore, user: str, role: str, password: str | None = None) -> str:

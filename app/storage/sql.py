@@ -55,6 +55,7 @@ _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 # Every PostgreSQL session: a lock held elsewhere (a clerk's open transaction on a letter or on
 # the audit head) makes a statement give up after LOCK_TIMEOUT instead of waiting for ever.
 LOCK_TIMEOUT, STATEMENT_TIMEOUT = "5s", "30s"
+SQLITE_BUSY_S = 30  # SQLite has one writer at a time: a second window waits this long for it
 _LOCKED = ("55P03", "57014")  # lock_not_available, query_canceled (statement_timeout)
 _SIGNATURE_PART = "word/media/chambers-signature.png"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -88,14 +89,15 @@ def make_engine(url: str) -> Engine:
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_S, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             # Let SQLAlchemy's "begin" event issue BEGIN itself, so writes can say IMMEDIATE.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                           f"busy_timeout={SQLITE_BUSY_S * 1000}"):
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.close()
 
@@ -122,7 +124,9 @@ def _refused(exc: DBAPIError) -> Refused:
 
 
 def _held(exc: DBAPIError, location: str) -> StorageUnavailable:
-    what = "waited longer than " + (LOCK_TIMEOUT if _sqlstate(exc) == "55P03" else STATEMENT_TIMEOUT)
+    state = _sqlstate(exc)
+    waited = LOCK_TIMEOUT if state == "55P03" else STATEMENT_TIMEOUT if state else f"{SQLITE_BUSY_S} s"
+    what = "waited longer than " + waited
     return StorageUnavailable(
         f"someone is holding this letter (or the audit log) in another session of the database ({location}); "
         f"Chambers {what} and gave up, and nothing was changed: try again in a moment")
@@ -155,7 +159,7 @@ class SqlStore:
         except IntegrityError as exc:
             raise Refused(f"the database refused the change: {str(exc.orig).strip().splitlines()[0]}") from exc
         except (ProgrammingError, DBAPIError) as exc:
-            if _sqlstate(exc) in _LOCKED:
+            if _sqlstate(exc) in _LOCKED or "database is locked" in str(exc.orig):
                 raise _held(exc, self.location) from exc
             if _sqlstate(exc) in ("42501",) or "insufficient_privilege" in str(exc) or \
                     "permission denied" in str(exc) or "violates row-level security" in str(exc):
@@ -205,7 +209,8 @@ class _Pending:
         self.users: list[str] = []
 
     def take(self) -> dict[str, list[Any]]:
-        taken = {"versions": [list(v) for v in self.versions], "comments": list(self.comments),
+        taken: dict[str, list[Any]] = {
+            "versions": [list(v) for v in self.versions], "comments": list(self.comments),
                  "approvals": list(self.approvals), "users": list(self.users)}
         self.__init__()  # type: ignore[misc]
         return taken
@@ -732,6 +737,7 @@ class _Audit:
         """Every row that vouches for an audit event (or should): what it is, and the id and hash it
         recorded (``None`` when it recorded none)."""
         found: list[AuditReference] = []
+        r: Any
         for r in self.conn.execute(select(s.letters.c.id, s.letters.c.audit_id, s.letters.c.audit_hash)):
             found.append(AuditReference(f"letter {r.id}", r.audit_id, r.audit_hash, newest=True))
         for r in self.conn.execute(select(s.letter_versions.c.letter_id, s.letter_versions.c.number,

@@ -65,11 +65,12 @@ def upgrade() -> None:
         op.add_column(table, sa.Column("audit_id", sa.Integer, nullable=True))
         op.add_column(table, sa.Column("audit_hash", sa.String(64), nullable=True))
     op.add_column("approvals", sa.Column("signed", sa.Boolean, nullable=False, server_default=sa.false()))
+    # The triggers first: they are what lets an existing row be linked, once, to its event.
     if dialect == "sqlite":
         _sqlite_triggers()
-    _reanchor(bind)
-    if dialect == "postgresql":
+    elif dialect == "postgresql":
         _postgres_custody()
+    _reanchor(bind)
 
 
 def _sqlite_triggers() -> None:
@@ -108,7 +109,7 @@ def _reanchor(bind: sa.Connection) -> None:
                                   "FROM audit_log ORDER BY id")).all()
 
     def link(table: str, where: str, params: dict[str, Any], event: Any) -> None:
-        bind.execute(sa.text(f"UPDATE {table} SET audit_id = :aid, audit_hash = :ah "  # noqa: S608
+        bind.execute(sa.text(f"UPDATE {table} SET audit_id = :aid, audit_hash = :ah "
                              f"WHERE audit_id IS NULL AND {where}"),
                      {**params, "aid": event.id, "ah": event.hash})
 
@@ -134,7 +135,7 @@ def _reanchor(bind: sa.Connection) -> None:
     for letter_id, event in newest.items():
         link("letters", "id = :i", {"i": letter_id}, event)
     for table in LINKED:
-        bind.execute(sa.text(f"UPDATE {table} SET audit_id = 0 WHERE audit_id IS NULL"))  # noqa: S608
+        bind.execute(sa.text(f"UPDATE {table} SET audit_id = 0 WHERE audit_id IS NULL"))
 
     last = events[-1] if events else None
     prev = last.hash if last else GENESIS
@@ -253,6 +254,12 @@ BEGIN
         SELECT audit_id INTO linked FROM comments WHERE id = NEW.id;
     ELSIF TG_TABLE_NAME = 'approvals' THEN
         SELECT audit_id INTO linked FROM approvals WHERE id = NEW.id;
+    ELSIF TG_TABLE_NAME = 'letters' THEN
+        -- every change of a letter is followed by an audit event about it, which moves its link
+        SELECT audit_id INTO linked FROM letters WHERE id = NEW.id;
+        IF TG_OP = 'UPDATE' AND linked IS NOT DISTINCT FROM OLD.audit_id THEN
+            linked := NULL;
+        END IF;
     ELSIF TG_TABLE_NAME = 'users' THEN
         SELECT audit_id INTO linked FROM users WHERE name = NEW.name;
         IF TG_OP = 'UPDATE' AND linked IS NOT DISTINCT FROM OLD.audit_id THEN
@@ -417,6 +424,8 @@ CREATE CONSTRAINT TRIGGER comments_audited AFTER INSERT ON comments
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chambers_require_audit();
 CREATE CONSTRAINT TRIGGER approvals_audited AFTER INSERT ON approvals
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chambers_require_audit();
+CREATE CONSTRAINT TRIGGER letters_audited AFTER INSERT OR UPDATE ON letters
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chambers_require_audit();
 CREATE CONSTRAINT TRIGGER users_audited AFTER INSERT OR UPDATE ON users
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chambers_require_audit();
 
@@ -516,6 +525,7 @@ def downgrade() -> None:
         op.execute("ALTER TABLE approvals DROP CONSTRAINT IF EXISTS uq_approvals_id_letter")
         for trigger, table in (("letter_versions_audited", "letter_versions"), ("comments_audited", "comments"),
                                ("approvals_audited", "approvals"), ("users_audited", "users"),
+                               ("letters_audited", "letters"),
                                ("comments_immutable", "comments"), ("letters_transition", "letters")):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         op.execute("DROP TRIGGER IF EXISTS letter_versions_immutable ON letter_versions")
