@@ -72,6 +72,10 @@ def _listed(data: dict[str, Any]) -> dict[str, str]:
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        # 0003's row updates leave deferred audit checks queued in the same transaction, and
+        # PostgreSQL will not alter a table with pending trigger events: run them now.
+        op.execute("SET CONSTRAINTS ALL IMMEDIATE")
     op.add_column("users", sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()))
     op.add_column("letter_versions", sa.Column("working", sa.Boolean, nullable=False, server_default=sa.false()))
     for column, kind in (("signatory", sa.String(200)), ("addressees", sa.Text), ("letter_date", sa.String(10))):
