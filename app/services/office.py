@@ -217,6 +217,7 @@ class Users:
 
     def set_role(self, name: str, role: Role) -> str:
         """Give ``name`` another role (their database login moves to that role's group too)."""
+        self._admin()  # refused before anything is said about the user
         with self.store.read() as tx:
             before = tx.users.get(name)
         if before is not None and before.role is role:

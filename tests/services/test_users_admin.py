@@ -52,7 +52,7 @@ def test_only_an_admin_changes_users_and_a_refusal_changes_nothing(db_url: str, 
     office(db_url).close()
     before = users(db_url), len(user_events(db_url))
     clerk = as_user(db_url, "ann")
-    attempts = {"role": lambda: clerk.users.set_role("ann", Role.ADMIN),
+    attempts = {"role": lambda: clerk.users.set_role("ann", Role.CLERK),
                 "deactivate": lambda: clerk.users.deactivate("tani"),
                 "activate": lambda: clerk.users.activate("tani"),
                 "signature": lambda: clerk.users.set_signature("tani", None)}
