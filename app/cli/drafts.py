@@ -427,7 +427,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     audit = commands.add_parser("audit", help="the audit log")
     a = audit.add_subparsers(dest="audit_command", metavar="ACTION")
-    add(a, "verify", cmd_audit_verify, "walk the hash chain; names the first broken row")
+    add(a, "verify", cmd_audit_verify, "walk the hash chain against its head and the rows that recorded "
+        "each event; names the first changed, missing, reordered, forged or slipped-in event (exit 1)")
 
     p = add(commands, "verify", cmd_verify, "is this .docx the approved letter? (0 yes, 1 modified, 2 unknown)")
     p.add_argument("file", type=Path)

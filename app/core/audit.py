@@ -35,6 +35,7 @@ class AuditReference:
     audit_id: int | None
     audit_hash: str | None
     newest: bool = False
+    prev_hash: str | None = None  # the hash the event followed, which proves the event before it
 
 
 def canonical(detail: dict[str, Any]) -> str:
@@ -67,7 +68,7 @@ def _walk(events: list[AuditEvent]) -> tuple[list[AuditEvent], tuple[AuditEvent,
                       event.detail) != event.hash:
             return chained, (event, "its content was changed after it was written (its hash no longer matches)")
         after = chained[-1].id if chained else 0
-        if event.prev_hash == prev and event.id > after + 1 and not any(e.id > after for e in events[:index]):
+        if event.prev_hash == prev and event.id > after + 1:
             # Ids are handed out one by one; a gap the hashes close over is a cut covered by re-chaining.
             gap = f"event {after + 1} is" if event.id == after + 2 else f"events {after + 1} to {event.id - 1} are"
             return chained, (missing(after + 1), f"{gap} missing and the chain was recomputed over the gap")
@@ -132,8 +133,10 @@ def first_broken(events: Iterable[AuditEvent], head: tuple[int, str] | None = No
             newest[event.letter_id] = event.id
     unvouched: list[str] = []
     references = list(references)
+    by_hash = {e.hash: e.id for e in ordered}
     proven = sorted({r.audit_id for r in references if r.audit_id and r.audit_id in by_id
-                     and by_id[r.audit_id].hash == r.audit_hash})
+                     and by_id[r.audit_id].hash == r.audit_hash}
+                    | {by_hash[r.prev_hash] for r in references if r.prev_hash in by_hash})
     for ref in references:
         if ref.audit_id is None:
             unvouched.append(ref.what)

@@ -134,6 +134,7 @@ def _role_sql(database: str) -> list[str]:
         sql.append(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_log, chambers_meta FROM {group}")
         sql.append(f"REVOKE SELECT ON users FROM {group}")
         sql.append(f"GRANT SELECT ({', '.join(_USER_COLUMNS)}) ON users TO {group}")
+        sql.append(f"GRANT SELECT (audit_prev) ON users TO {group}")
         sql.append("GRANT EXECUTE ON FUNCTION chambers_audit_append(text, text, integer, text, jsonb), "
                    "chambers_signature(text), chambers_void_approval(text, integer), "
                    f"chambers_void_for_edit(integer) TO {group}")

@@ -2,7 +2,7 @@
 
 The migrations in ``migrations/versions`` create them; keep the two in step.
 Times are stored as ISO-8601 UTC text so that both engines return them byte for byte
-(the audit chain hashes them). ``audit_id``/``audit_hash`` link a row to the audit event that
+(the audit chain hashes them). ``audit_id``/``audit_hash``/``audit_prev`` link a row to the audit event that
 recorded it (0: written before migration 0003); on PostgreSQL the current version and the approval
 of a letter are also foreign keys (migration 0003), which SQLite cannot add to an existing table.
 """
@@ -43,6 +43,7 @@ users = Table(
     Column("created_at", TIME, nullable=False),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
     Column("active", Boolean, nullable=False, server_default=true()),  # migration 0004
 )
 
@@ -64,6 +65,7 @@ letters = Table(
     Column("approval_id", Integer, nullable=True),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
     # What a row of the drafts list shows, kept with each save (migration 0004), so the list
     # is one query that never opens a version's JSON.
     Column("signatory", String(200), nullable=False, server_default=""),
@@ -84,6 +86,7 @@ letter_versions = Table(
     Column("template_sha256", String(64), nullable=False),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
     Column("working", Boolean, nullable=False, server_default=false()),  # migration 0004
 )
 
@@ -101,6 +104,7 @@ approvals = Table(
     Column("signed", Boolean, nullable=False, server_default="0"),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
 )
 
 comments = Table(
@@ -115,6 +119,7 @@ comments = Table(
     Column("kind", String(20), nullable=False, server_default="comment"),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
 )
 
 audit_log = Table(

@@ -377,7 +377,7 @@ class _Letters:
                 changed = self.conn.execute(s.letter_versions.update().where(
                     v.letter_id == current.id, v.number == current.version, v.working.is_(true()),
                     v.author == version.author).values(**row, working=working, audit_id=None,
-                                                       audit_hash=None)).rowcount
+                                                       audit_hash=None, audit_prev=None)).rowcount
         except IntegrityError:
             raise self._conflict(current) from None
         if changed != 1:
@@ -704,7 +704,7 @@ class _Audit:
         meta = _Meta(self.conn)
         meta.set("audit_head", digest)
         meta.set("audit_count", str(count + 1))
-        link = {"audit_id": event_id, "audit_hash": digest}
+        link = {"audit_id": event_id, "audit_hash": digest, "audit_prev": prev}
         if letter_id is not None:
             self.conn.execute(s.letters.update().where(s.letters.c.id == letter_id).values(**link))
         for letter, number in vouch["versions"]:
@@ -734,23 +734,19 @@ class _Audit:
             yield AuditEvent(r.id, r.at, r.actor, r.action, r.letter_id, r.detail, r.prev_hash, r.hash)
 
     def references(self) -> list[AuditReference]:
-        """Every row that vouches for an audit event (or should): what it is, and the id and hash it
-        recorded (``None`` when it recorded none)."""
+        """Every row that vouches for an audit event (or should): what it is, and the id, hash and
+        preceding hash it recorded (``None`` when it recorded none)."""
         found: list[AuditReference] = []
         r: Any
-        for r in self.conn.execute(select(s.letters.c.id, s.letters.c.audit_id, s.letters.c.audit_hash)):
-            found.append(AuditReference(f"letter {r.id}", r.audit_id, r.audit_hash, newest=True))
-        for r in self.conn.execute(select(s.letter_versions.c.letter_id, s.letter_versions.c.number,
-                                          s.letter_versions.c.audit_id, s.letter_versions.c.audit_hash)):
-            found.append(AuditReference(f"version {r.number} of letter {r.letter_id}", r.audit_id, r.audit_hash))
-        for r in self.conn.execute(select(s.approvals.c.id, s.approvals.c.letter_id, s.approvals.c.audit_id,
-                                          s.approvals.c.audit_hash)):
-            found.append(AuditReference(f"approval {r.id} of letter {r.letter_id}", r.audit_id, r.audit_hash))
-        for r in self.conn.execute(select(s.comments.c.id, s.comments.c.letter_id, s.comments.c.audit_id,
-                                          s.comments.c.audit_hash)):
-            found.append(AuditReference(f"comment {r.id} on letter {r.letter_id}", r.audit_id, r.audit_hash))
-        for r in self.conn.execute(select(s.users.c.name, s.users.c.audit_id, s.users.c.audit_hash)):
-            found.append(AuditReference(f"user {r.name}", r.audit_id, r.audit_hash))
+        for table, what, newest in (
+                (s.letters, lambda r: f"letter {r.id}", True),
+                (s.letter_versions, lambda r: f"version {r.number} of letter {r.letter_id}", False),
+                (s.approvals, lambda r: f"approval {r.id} of letter {r.letter_id}", False),
+                (s.comments, lambda r: f"comment {r.id} on letter {r.letter_id}", False),
+                (s.users, lambda r: f"user {r.name}", False)):
+            keys = [c for c in table.c if c.name in ("id", "letter_id", "number", "name")]
+            for r in self.conn.execute(select(*keys, table.c.audit_id, table.c.audit_hash, table.c.audit_prev)):
+                found.append(AuditReference(what(r), r.audit_id, r.audit_hash, newest, r.audit_prev))
         return found
 
 

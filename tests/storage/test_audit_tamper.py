@@ -187,10 +187,8 @@ def test_deleting_every_event_and_the_head_is_caught_by_the_rows(history: tuple[
 
 @pytest.mark.parametrize("move_head", [True, False])
 @pytest.mark.parametrize(("action", "named"), [
-    ("created", "created"), ("edited", "edited"), ("submit", "submit"),
-    # Nothing but the chain recorded the submission just before the comment, so once the chain is
-    # recomputed from the comment on, the submission is the first event no row can prove any more.
-    ("commented", "submit"),
+    ("created", "created"), ("edited", "edited"), ("submit", "submit"), ("commented", "commented"),
+    ("approve", "approve"),
 ])
 def test_an_edit_covered_by_recomputing_the_chain_is_caught(
         history: tuple[Services, int, dict[str, int]], action: str, named: str, move_head: bool) -> None:

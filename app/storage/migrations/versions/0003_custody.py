@@ -3,7 +3,8 @@ event; the chain head (count and hash) is kept in chambers_meta; on PostgreSQL t
 itself stamps who did what and enforces the workflow on every statement.
 
 What changes
-- ``audit_id``/``audit_hash`` on letters (the newest event about the letter), letter_versions,
+- ``audit_id``/``audit_hash``/``audit_prev`` (the event's id, its hash and the hash before it)
+  on letters (the newest event about the letter), letter_versions,
   approvals, comments and users (the event that created or last changed them); ``signed`` on
   approvals (whether the approver's signature image is in the approved file).
 - ``chambers_meta`` keys ``audit_count`` and ``audit_head``: how many events the chain holds and
@@ -14,7 +15,9 @@ What changes
   ``chambers_approve``; approvals voided only by an edit (``chambers_void_approval``); signature
   images only through ``chambers_signature``; letters stamped (``created_by``/``updated_by``) and
   checked on INSERT as well as UPDATE; the current version and approval of a letter constrained
-  by foreign keys; rows that must vouch for an audit event are checked at commit.
+  by foreign keys; at commit, every letter, version, approval, comment and user a member login
+  wrote must be linked to its audit event (so no change goes unaudited); ``lock_timeout`` and
+  ``statement_timeout`` are set per login by ``db init-roles`` and per session by the engine.
 
 Re-anchoring an existing database
 The existing events keep their hashes (the hash formula is unchanged). Rows written before this
@@ -64,6 +67,7 @@ def upgrade() -> None:
     for table in LINKED:
         op.add_column(table, sa.Column("audit_id", sa.Integer, nullable=True))
         op.add_column(table, sa.Column("audit_hash", sa.String(64), nullable=True))
+        op.add_column(table, sa.Column("audit_prev", sa.String(64), nullable=True))
     op.add_column("approvals", sa.Column("signed", sa.Boolean, nullable=False, server_default=sa.false()))
     # The triggers first: they are what lets an existing row be linked, once, to its event.
     if dialect == "sqlite":
@@ -92,7 +96,7 @@ def _sqlite_triggers() -> None:
                "OR new.approver IS NOT old.approver OR new.approved_at IS NOT old.approved_at "
                "OR new.signed IS NOT old.signed "
                "OR (old.audit_id IS NOT NULL AND (new.audit_id IS NOT old.audit_id "
-               "OR new.audit_hash IS NOT old.audit_hash)) BEGIN "
+               "OR new.audit_hash IS NOT old.audit_hash OR new.audit_prev IS NOT old.audit_prev)) BEGIN "
                "SELECT RAISE(ABORT, 'an approval can only be voided, never changed'); END")
     op.execute("CREATE TRIGGER comments_no_delete BEFORE DELETE ON comments BEGIN "
                "SELECT RAISE(ABORT, 'comments are never removed'); END")
@@ -109,9 +113,9 @@ def _reanchor(bind: sa.Connection) -> None:
                                   "FROM audit_log ORDER BY id")).all()
 
     def link(table: str, where: str, params: dict[str, Any], event: Any) -> None:
-        bind.execute(sa.text(f"UPDATE {table} SET audit_id = :aid, audit_hash = :ah "
+        bind.execute(sa.text(f"UPDATE {table} SET audit_id = :aid, audit_hash = :ah, audit_prev = :ap "
                              f"WHERE audit_id IS NULL AND {where}"),
-                     {**params, "aid": event.id, "ah": event.hash})
+                     {**params, "aid": event.id, "ah": event.hash, "ap": event.prev_hash})
 
     newest: dict[int, Any] = {}
     for event in events:
@@ -218,22 +222,22 @@ BEGIN
     UPDATE chambers_meta SET value = digest WHERE key = 'audit_head';
     UPDATE chambers_meta SET value = (n + 1)::text WHERE key = 'audit_count';
     IF p_letter_id IS NOT NULL THEN
-        UPDATE letters SET audit_id = new_id, audit_hash = digest WHERE id = p_letter_id;
+        UPDATE letters SET audit_id = new_id, audit_hash = digest, audit_prev = head WHERE id = p_letter_id;
     END IF;
     -- Only rows still unlinked, and only the actor's own: nobody claims another's row.
     FOR item IN SELECT * FROM jsonb_array_elements(COALESCE(p_vouch -> 'versions', '[]'::jsonb)) LOOP
-        UPDATE letter_versions SET audit_id = new_id, audit_hash = digest
+        UPDATE letter_versions SET audit_id = new_id, audit_hash = digest, audit_prev = head
             WHERE letter_id = (item ->> 0)::integer AND number = (item ->> 1)::integer
             AND audit_id IS NULL AND author = who;
     END LOOP;
-    UPDATE comments SET audit_id = new_id, audit_hash = digest
+    UPDATE comments SET audit_id = new_id, audit_hash = digest, audit_prev = head
         WHERE audit_id IS NULL AND author = who
         AND id IN (SELECT value::integer FROM jsonb_array_elements_text(COALESCE(p_vouch -> 'comments', '[]')));
-    UPDATE approvals SET audit_id = new_id, audit_hash = digest
+    UPDATE approvals SET audit_id = new_id, audit_hash = digest, audit_prev = head
         WHERE audit_id IS NULL AND approver = who
         AND id IN (SELECT value::integer FROM jsonb_array_elements_text(COALESCE(p_vouch -> 'approvals', '[]')));
     IF chambers_privileged() OR chambers_in_group('chambers_admin') OR p_action = 'user_added' THEN
-        UPDATE users SET audit_id = new_id, audit_hash = digest
+        UPDATE users SET audit_id = new_id, audit_hash = digest, audit_prev = head
             WHERE name IN (SELECT value FROM jsonb_array_elements_text(COALESCE(p_vouch -> 'users', '[]')))
             AND (audit_id IS NULL OR chambers_privileged() OR chambers_in_group('chambers_admin'));
     END IF;
@@ -378,7 +382,8 @@ BEGIN
         RETURN NEW;
     END IF;
     pair := OLD.status || '>' || NEW.status;
-    IF NEW.id <> OLD.id OR (NEW.audit_id, NEW.audit_hash) IS DISTINCT FROM (OLD.audit_id, OLD.audit_hash) THEN
+    IF NEW.id <> OLD.id OR (NEW.audit_id, NEW.audit_hash, NEW.audit_prev)
+                            IS DISTINCT FROM (OLD.audit_id, OLD.audit_hash, OLD.audit_prev) THEN
         RAISE EXCEPTION 'the login % may not change a letter''s identity or audit link', who
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -452,7 +457,8 @@ BEGIN
        OR (NEW.letter_id, NEW.version, NEW.approver, NEW.approved_at, NEW.content_sha256, NEW.docx, NEW.signed)
           IS DISTINCT FROM (OLD.letter_id, OLD.version, OLD.approver, OLD.approved_at,
                             OLD.content_sha256, OLD.docx, OLD.signed)
-       OR (OLD.audit_id IS NOT NULL AND (NEW.audit_id, NEW.audit_hash) IS DISTINCT FROM (OLD.audit_id, OLD.audit_hash))
+       OR (OLD.audit_id IS NOT NULL AND (NEW.audit_id, NEW.audit_hash, NEW.audit_prev)
+                                         IS DISTINCT FROM (OLD.audit_id, OLD.audit_hash, OLD.audit_prev))
     THEN
         RAISE EXCEPTION 'an approval can only be voided, never changed or removed'
             USING ERRCODE = 'insufficient_privilege';
@@ -503,7 +509,8 @@ def _postgres_custody() -> None:
                     EXECUTE format('REVOKE INSERT ON approvals FROM %I', grp);
                     EXECUTE format('REVOKE UPDATE ON approvals FROM %I', grp);
                     EXECUTE format('REVOKE SELECT ON users FROM %I', grp);
-                    EXECUTE format('GRANT SELECT (name, role, full_name, created_at, audit_id, audit_hash) '
+                    EXECUTE format('GRANT SELECT (name, role, full_name, created_at, audit_id, audit_hash, '
+                                   'audit_prev) '
                                    'ON users TO %I', grp);
                     EXECUTE format('GRANT EXECUTE ON FUNCTION chambers_audit_append(text, text, integer, text, '
                                    'jsonb), chambers_signature(text), chambers_void_approval(text, integer), '
@@ -554,6 +561,7 @@ def downgrade() -> None:
     # Plain DROP COLUMN (SQLite 3.35+): a batch copy would lose the FTS triggers on letters.
     op.execute("ALTER TABLE approvals DROP COLUMN signed")
     for table in LINKED:
+        op.execute(f"ALTER TABLE {table} DROP COLUMN audit_prev")
         op.execute(f"ALTER TABLE {table} DROP COLUMN audit_hash")
         op.execute(f"ALTER TABLE {table} DROP COLUMN audit_id")
     meta = sa.table("chambers_meta", sa.column("key"), sa.column("value"))

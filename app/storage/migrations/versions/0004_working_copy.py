@@ -37,7 +37,8 @@ _LINK = ("old.audit_id IS NULL AND new.audit_id IS NOT NULL AND new.working IS o
 # Here: a working copy may be replaced by its own author's newer save, unlinked until the audit
 # event of that save vouches for it.
 _AMEND = ("old.working AND new.letter_id IS old.letter_id AND new.author IS old.author "
-          "AND new.number > old.number AND new.audit_id IS NULL AND new.audit_hash IS NULL")
+          "AND new.number > old.number AND new.audit_id IS NULL AND new.audit_hash IS NULL "
+          "AND new.audit_prev IS NULL")
 
 
 def _sqlite_trigger(condition: str) -> None:
