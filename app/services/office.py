@@ -162,10 +162,12 @@ def choose_local_user(store: Store, profile: Profile, name: str) -> User:
 
 class Users:
     def __init__(self, store: Store, actor: Callable[[], User],
-                 add_login: Callable[[str, str, str | None], str] | None = None) -> None:
+                 add_login: Callable[[str, str, str | None], str] | None = None,
+                 enable_login: Callable[[str, bool], str] | None = None) -> None:
         self.store = store
         self._actor = actor
         self._add_login = add_login
+        self._enable_login = enable_login
 
     def add(self, name: str, role: Role, full_name: str = "", signature_png: bytes | None = None,
             password: str | None = None) -> str:
@@ -235,11 +237,15 @@ class Users:
         if name == self._admin().name:
             raise Refused(f"{name}: an admin cannot deactivate their own account; another admin can")
         self._change(name, active=False)
-        return f"deactivated {name}"
+        return self._login(f"deactivated {name}", name, enabled=False)
 
     def activate(self, name: str) -> str:
         self._change(name, active=True)
-        return f"reactivated {name}"
+        return self._login(f"reactivated {name}", name, enabled=True)
+
+    def _login(self, done: str, name: str, enabled: bool) -> str:
+        login = self._enable_login(name, enabled) if self._enable_login is not None else ""
+        return f"{done}; database {login}" if login else done
 
     reactivate = activate
 
