@@ -113,7 +113,7 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
     from app.services.drafts import Drafts
     from app.services.journal import Journal
     from app.services.office import Clauses, Profile, Users, resolve_user, seed
-    from app.storage.database import add_login
+    from app.storage.database import add_login, enable_login
 
     store = open_database(db)
     url = store.url
@@ -132,6 +132,7 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
     return Services(
         store=store, library=library, journal=journal,
         drafts=Drafts(store, library, journal, actor),
-        users=Users(store, actor, lambda name, role, password: add_login(store, name, role, password)),
+        users=Users(store, actor, lambda name, role, password: add_login(store, name, role, password),
+                    lambda name, enabled: enable_login(store, name, enabled)),
         clauses=Clauses(store, actor), profile=profile,
     )

@@ -194,7 +194,8 @@ def cmd_history(args: argparse.Namespace, s: Services) -> int:
         return EXIT_OK
     print(f"Letter {summary.id}: {summary.subject} ({summary.status.label})")
     for v in versions:
-        print(f"  version {v.number}  {_time(v.created_at)}  {v.author:<12} {v.note}")
+        working = " (working copy: the author's next save replaces it)" if v.working else ""
+        print(f"  version {v.number}  {_time(v.created_at)}  {v.author:<12} {v.note}{working}")
     for e in events:
         print(f"  event {e.id:>4}  {e.at[:16].replace('T', ' ')}  {e.actor:<12} {e.action}")
     return EXIT_OK

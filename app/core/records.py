@@ -28,11 +28,6 @@ class User:
     def shown(self) -> str:
         return self.full_name or self.name
 
-    def signs_as(self, signatory: str) -> bool:
-        """Whether a letter whose signatory is ``signatory`` is signed by this user."""
-        wanted = " ".join(signatory.split()).casefold()
-        return bool(wanted) and wanted in (self.name.casefold(), " ".join(self.full_name.split()).casefold())
-
 
 @dataclass(frozen=True)
 class LetterSummary:

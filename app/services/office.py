@@ -163,10 +163,12 @@ def choose_local_user(store: Store, profile: Profile, name: str) -> User:
 
 class Users:
     def __init__(self, store: Store, actor: Callable[[], User],
-                 add_login: Callable[[str, str, str | None], str] | None = None) -> None:
+                 add_login: Callable[[str, str, str | None], str] | None = None,
+                 enable_login: Callable[[str, bool], str] | None = None) -> None:
         self.store = store
         self._actor = actor
         self._add_login = add_login
+        self._enable_login = enable_login
 
     def add(self, name: str, role: Role, full_name: str = "", signature_png: bytes | None = None,
             password: str | None = None) -> str:
@@ -218,6 +220,7 @@ class Users:
 
     def set_role(self, name: str, role: Role) -> str:
         """Give ``name`` another role (their database login moves to that role's group too)."""
+        self._admin()  # refused before anything is said about the user
         with self.store.read() as tx:
             before = tx.users.get(name)
         if before is not None and before.role is role:
@@ -235,11 +238,15 @@ class Users:
         if name == self._admin().name:
             raise Refused(f"{name}: an admin cannot deactivate their own account; another admin can")
         self._change(name, active=False)
-        return f"deactivated {name}"
+        return self._login(f"deactivated {name}", name, enabled=False)
 
     def activate(self, name: str) -> str:
         self._change(name, active=True)
-        return f"reactivated {name}"
+        return self._login(f"reactivated {name}", name, enabled=True)
+
+    def _login(self, done: str, name: str, enabled: bool) -> str:
+        login = self._enable_login(name, enabled) if self._enable_login is not None else ""
+        return f"{done}; database {login}" if login else done
 
     reactivate = activate
 

@@ -225,3 +225,28 @@ def add_login(store: SqlStore, user: str, role: str, password: str | None = None
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise Refused(f"the database login for {user} could not be created: {reason}") from None
+
+
+def enable_login(store: SqlStore, user: str, enabled: bool) -> str:
+    """On PostgreSQL, let ``user``'s database login connect again, or not at all (a deactivated
+    user must not reach the data with another client either); '' on SQLite or without a login."""
+    if store.dialect != "postgresql":
+        return ""
+    try:
+        with store.engine.begin() as conn:
+            # Roles belong to the whole server: act only where `db init-roles` gave this database's
+            # tables to the groups, and only on a login that is in one of them.
+            ours = conn.execute(text(
+                "SELECT bool_or(pg_has_role(u.oid, g.oid, 'MEMBER') "
+                "AND has_table_privilege(g.oid, 'letters', 'SELECT')) "
+                "FROM pg_roles u, pg_roles g WHERE u.rolname = :n AND g.rolname = ANY(:groups)"),
+                {"n": user, "groups": list(ROLE_GROUPS.values())}).scalar()
+            if not ours:
+                return ""
+            ident = conn.dialect.identifier_preparer.quote(user)
+            conn.exec_driver_sql(f"ALTER ROLE {ident} {'LOGIN' if enabled else 'NOLOGIN'}")
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise Refused(f"the database login of {user} could not be {'enabled' if enabled else 'disabled'}: "
+                      f"{reason}") from None
+    return f"login {user} {'may connect again' if enabled else 'can no longer connect'}"

@@ -43,8 +43,8 @@ users = Table(
     Column("created_at", TIME, nullable=False),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
-    Column("active", Boolean, nullable=False, server_default=true()),  # migration 0004
     Column("audit_prev", String(64), nullable=True),
+    Column("active", Boolean, nullable=False, server_default=true()),  # migration 0004
 )
 
 letters = Table(
@@ -65,12 +65,12 @@ letters = Table(
     Column("approval_id", Integer, nullable=True),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
     # What a row of the drafts list shows, kept with each save (migration 0004), so the list
     # is one query that never opens a version's JSON.
     Column("signatory", String(200), nullable=False, server_default=""),
     Column("addressees", Text, nullable=False, server_default=""),
     Column("letter_date", String(10), nullable=False, server_default=""),
-    Column("audit_prev", String(64), nullable=True),
 )
 
 letter_versions = Table(
@@ -86,8 +86,8 @@ letter_versions = Table(
     Column("template_sha256", String(64), nullable=False),
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
-    Column("working", Boolean, nullable=False, server_default=false()),  # migration 0004
     Column("audit_prev", String(64), nullable=True),
+    Column("working", Boolean, nullable=False, server_default=false()),  # migration 0004
 )
 
 approvals = Table(

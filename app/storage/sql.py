@@ -67,6 +67,10 @@ def iso(moment: dt.datetime) -> str:
 
 
 def parse_time(value: str) -> dt.datetime:
+    # fromisoformat is C code (and reads the "Z" as UTC), ~40x faster than strptime: the drafts
+    # list parses two per row.
+    if len(value) == 27 and value[10] == "T" and value[-1] == "Z":
+        return dt.datetime.fromisoformat(value)
     return dt.datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=dt.UTC)
 
 
@@ -226,17 +230,19 @@ class _Tx:
         self.meta = _Meta(conn)
 
 
-def _summary(row: Row[Any]) -> LetterSummary:
-    m = row._mapping
+_STATUSES = {status.value: status for status in Status}
+
+
+def _summary(row: Any) -> LetterSummary:
+    # Positional, in the order of ``_listed``: the drafts list builds a thousand of these per call,
+    # and looking each column up by name cost as much as the query itself.
+    (letter_id, status, version, row_version, template_id, template_version, template_sha256, subject,
+     created_by, created_at, updated_by, updated_at, approval_id, signatory, addressees, letter_date, judge) = row
     return LetterSummary(
-        id=m["id"], status=Status(m["status"]), version=m["version"], row_version=m["row_version"],
-        template_id=m["template_id"], template_version=m["template_version"],
-        template_sha256=m["template_sha256"], subject=m["subject"], created_by=m["created_by"],
-        created_at=parse_time(m["created_at"]), updated_by=m["updated_by"],
-        updated_at=parse_time(m["updated_at"]), approval_id=m["approval_id"],
-        signatory=m["signatory"], addressees=tuple(m["addressees"].split("\n")) if m["addressees"] else (),
-        letter_date=dt.date.fromisoformat(m["letter_date"]) if m["letter_date"] else None, judge=m["judge"],
-    )
+        letter_id, _STATUSES[status], version, row_version, template_id, template_version, template_sha256,
+        subject, created_by, parse_time(created_at), updated_by, parse_time(updated_at), approval_id,
+        signatory, tuple(addressees.split("\n")) if addressees else (),
+        dt.date.fromisoformat(letter_date) if letter_date else None, judge)
 
 
 def _version(row: Row[Any], working: bool = False) -> LetterVersion:
@@ -267,8 +273,11 @@ def _signing_judge() -> Any:
 
 
 def _listed() -> Any:
-    # The browser never shows the full text; leaving it out keeps a 10,000-letter list light.
-    return select(*(c for c in s.letters.c if c.name != "search_text"), _signing_judge().label("judge"))
+    """What a row of the drafts list shows (never the full text), in the order ``_summary`` reads."""
+    c = s.letters.c
+    return select(c.id, c.status, c.version, c.row_version, c.template_id, c.template_version, c.template_sha256,
+                  c.subject, c.created_by, c.created_at, c.updated_by, c.updated_at, c.approval_id, c.signatory,
+                  c.addressees, c.letter_date, _signing_judge().label("judge"))
 
 
 def _approval(row: Row[Any]) -> Approval:
@@ -369,7 +378,7 @@ class _Letters:
                 changed = self.conn.execute(s.letter_versions.update().where(
                     v.letter_id == current.id, v.number == current.version, v.working.is_(true()),
                     v.author == version.author).values(**row, working=working, audit_id=None,
-                                                       audit_hash=None)).rowcount
+                                                       audit_hash=None, audit_prev=None)).rowcount
         except IntegrityError:
             raise self._conflict(current) from None
         if changed != 1:
@@ -425,7 +434,7 @@ class _Letters:
         if search and search.strip():
             query = query.where(self._search(search, like))
         query = query.order_by(s.letters.c.updated_at.desc(), s.letters.c.id.desc()).limit(limit)
-        return [_summary(r) for r in self.conn.execute(query)]
+        return [_summary(r) for r in self.conn.execute(query).all()]
 
     def _search(self, search: str, like: bool) -> Any:
         tokens = _tokens(search)

@@ -10,7 +10,14 @@ import pytest
 from app.bootstrap import services
 from app.core.workflow import NotFound, Refused, Role
 from app.services.office import create_first_user, local_identity
-from tests.storage.dbfixtures import SIGNATURE_PNG, as_user, db_url, office, postgres_template  # noqa: F401
+from tests.storage.dbfixtures import (  # noqa: F401
+    SIGNATURE_PNG,
+    as_user,
+    db_url,
+    office,
+    postgres_template,
+    postgres_url,
+)
 
 
 def users(url: str) -> dict[str, tuple[Role, bool, bool]]:
@@ -52,7 +59,7 @@ def test_only_an_admin_changes_users_and_a_refusal_changes_nothing(db_url: str, 
     office(db_url).close()
     before = users(db_url), len(user_events(db_url))
     clerk = as_user(db_url, "ann")
-    attempts = {"role": lambda: clerk.users.set_role("ann", Role.ADMIN),
+    attempts = {"role": lambda: clerk.users.set_role("ann", Role.CLERK),
                 "deactivate": lambda: clerk.users.deactivate("tani"),
                 "activate": lambda: clerk.users.activate("tani"),
                 "signature": lambda: clerk.users.set_signature("tani", None)}
@@ -163,3 +170,38 @@ def test_the_first_person_on_a_new_database_is_an_admin_or_gets_one_beside_them(
         assert s.users.list() == []
     finally:
         s.close()
+
+
+@pytest.mark.postgres
+def test_a_deactivated_users_database_login_can_no_longer_connect(postgres_url: str) -> None:  # noqa: F811
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from app.storage.database import init_roles
+    from tests.storage.test_postgres_roles import login_url
+
+    # Logins belong to the whole server: this test uses one no other test connects as.
+    leaver = "wf_leaving_clerk"
+    admin = office(postgres_url)
+    try:
+        admin.users.add(leaver, Role.CLERK)
+        init_roles(admin.store, {u.name: u.role.value for u in admin.users.list()})  # type: ignore[arg-type]
+        assert admin.users.deactivate(leaver) == f"deactivated {leaver}; database login {leaver} can no longer connect"
+    finally:
+        admin.close()
+    engine = create_engine(login_url(postgres_url, leaver))
+    try:
+        with pytest.raises(OperationalError, match="not permitted to log in"), engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    finally:
+        engine.dispose()
+        admin = as_user(postgres_url, "admin")
+        try:
+            assert admin.users.activate(leaver).endswith(f"login {leaver} may connect again")
+        finally:
+            admin.close()
+    again = services(login_url(postgres_url, leaver))
+    try:
+        assert again.drafts.user.name == leaver
+    finally:
+        again.close()

@@ -37,7 +37,8 @@ _LINK = ("old.audit_id IS NULL AND new.audit_id IS NOT NULL AND new.working IS o
 # Here: a working copy may be replaced by its own author's newer save, unlinked until the audit
 # event of that save vouches for it.
 _AMEND = ("old.working AND new.letter_id IS old.letter_id AND new.author IS old.author "
-          "AND new.number > old.number AND new.audit_id IS NULL AND new.audit_hash IS NULL")
+          "AND new.number > old.number AND new.audit_id IS NULL AND new.audit_hash IS NULL "
+          "AND new.audit_prev IS NULL")
 
 
 def _sqlite_trigger(condition: str) -> None:
@@ -73,8 +74,8 @@ def _listed(data: dict[str, Any]) -> dict[str, str]:
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
-        # 0003 runs in the same transaction and leaves deferred audit checks queued on the rows
-        # it linked; PostgreSQL will not ALTER a table with queued trigger events, so run them now.
+        # 0003's row updates leave deferred audit checks queued in the same transaction, and
+        # PostgreSQL will not alter a table with pending trigger events: run them now.
         op.execute("SET CONSTRAINTS ALL IMMEDIATE")
     op.add_column("users", sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()))
     op.add_column("letter_versions", sa.Column("working", sa.Boolean, nullable=False, server_default=sa.false()))
