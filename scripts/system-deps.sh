@@ -7,7 +7,7 @@ QT_PACKAGES="libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-
 QT_PACKAGES="$QT_PACKAGES libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0"
 PACKAGES="$QT_PACKAGES"
 if [ "${CHAMBERS_WITH_LIBREOFFICE:-0}" = 1 ]; then
-  PACKAGES="$PACKAGES libreoffice-writer-nogui poppler-utils"
+  PACKAGES="$PACKAGES libreoffice-writer-nogui python3-uno poppler-utils"
 fi
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "system-deps: not a Debian/Ubuntu system; make sure these (or their equivalents) are installed: $PACKAGES"
