@@ -142,7 +142,7 @@ def test_close_leaves_no_office(office: ResidentOffice, flagship_docx: bytes) ->
 
 
 CHILD = textwrap.dedent("""
-    import sys, time
+    import sys, time  # noqa: E401
     from app.core.letter import Letter
     from app.rendering.pdf import PdfConverter, shared_office
     from app.services.templates import TemplateLibrary
@@ -150,6 +150,7 @@ CHILD = textwrap.dedent("""
     docx = TemplateLibrary().get("officials-concern").render(Letter.model_validate(sample_data())).data
     PdfConverter().convert(docx)
     print(shared_office().process_group, flush=True)
+    sys.stdin.readline()  # the test has seen the office running; now end as told
     if sys.argv[1] == "wait":
         time.sleep(120)
 """)
@@ -160,11 +161,14 @@ def test_no_office_outlives_our_process(ending: str) -> None:
     need_uno()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen([sys.executable, "-c", CHILD, "exit" if ending == "exit" else "wait"],
-                             cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+                             cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
+        assert child.stdin is not None
         group = int(child.stdout.readline())
         assert group_members(group)
+        child.stdin.write("go\n")
+        child.stdin.flush()
         if ending != "exit":
             child.send_signal(signal.SIGTERM if ending == "SIGTERM" else signal.SIGKILL)
         child.wait(timeout=60)
@@ -173,8 +177,9 @@ def test_no_office_outlives_our_process(ending: str) -> None:
         if child.poll() is None:
             child.kill()
             child.wait()
-        if child.stdout is not None:
-            child.stdout.close()
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
 
 
 def test_mode_names_the_resident_office_when_uno_is_there() -> None:
