@@ -161,7 +161,7 @@ def opening_block(re_lines: list[str]) -> list[str]:
         ctrl("{%p if reference %}"),
         para(run("Our reference: {{ reference }}"), style="SubjectDetail"),
         ctrl("{%p endif %}"),
-        para(run("{{ salutation }}"), style="Salutation"),
+        para(run("{{ salutation }}"), style="LetterSalutation"),
     ]
 
 
@@ -341,7 +341,7 @@ STYLES = (
     + _pstyle("InsideAddress", "Inside Address", ppr='<w:keepLines/><w:spacing w:after="240"/>')
     + _pstyle("Subject", "Subject Line", ppr='<w:keepNext/><w:ind w:left="720" w:hanging="720"/>')
     + _pstyle("SubjectDetail", "Subject Detail", ppr='<w:keepNext/><w:ind w:left="720"/>')
-    + _pstyle("Salutation", "Salutation", next_style="BodyText",
+    + _pstyle("LetterSalutation", "Letter Salutation", next_style="BodyText",
               ppr='<w:keepNext/><w:spacing w:before="240" w:after="240"/>')
     + _pstyle("BodyText", "Body Text",
               ppr='<w:spacing w:after="240"/><w:ind w:firstLine="720"/><w:jc w:val="both"/>')
