@@ -74,6 +74,21 @@ def _render(results: dict[str, Any]) -> list[str]:
             cells = [f"{r['check_ms']} ms" + (" (refused)" if r["findings"] else "") for r in figures["rows"]]
             lines.append(f"| {shape} | " + " | ".join(cells) + f" | {figures['per_kb_ratio_largest_vs_100kb']} |")
         lines.append("")
+    o = results.get("office_bench")
+    if o:
+        view, merge = o["page_view_ms"], o["pdf_per_letter_ms"]
+        view_met = "met" if view["resident_median"] < view["target_ms"] else "**missed**"
+        lines += ["### LibreOffice (flagship letter; peer: a fresh `soffice --convert-to pdf` per conversion, "
+                  "warm profile)", "",
+                  "| measure | resident office (UNO) | one-shot soffice | ratio | target |", "|---|---|---|---|---|",
+                  f"| page view after an edit (render + PDF + page images), median ms of {o['page_view_edits']} "
+                  f"| {view['resident_median']} | {view['one_shot_median']} | **{view['speedup']}x faster** "
+                  f"| < {view['target_ms']} ms: {view_met} |",
+                  f"| PDF per letter in a {o['merge_letters']}-letter merge, ms | {merge['resident']} "
+                  f"| {merge['one_shot']} (measured on {merge['one_shot_measured_on']}) "
+                  f"| **{merge['speedup']}x faster** | |",
+                  f"| first conversion (starts LibreOffice), ms | {o['first_conversion_ms']} | | | |",
+                  ""]
     return lines
 
 

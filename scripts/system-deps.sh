@@ -5,9 +5,11 @@ set -u
 QT_PACKAGES="libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3"
 # Qt's xcb platform plugin (a desktop session on X11): without libxcb-cursor0 Qt 6.5+ aborts.
 QT_PACKAGES="$QT_PACKAGES libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0"
-PACKAGES="$QT_PACKAGES"
+# Metric-compatible Times New Roman/Arial/Courier New (Liberation), so a PDF breaks its lines and
+# pages where Word does; fontconfig's tools let preflight ask which font the PDF will use.
+PACKAGES="$QT_PACKAGES fontconfig fonts-liberation2"
 if [ "${CHAMBERS_WITH_LIBREOFFICE:-0}" = 1 ]; then
-  PACKAGES="$PACKAGES libreoffice-writer-nogui poppler-utils"
+  PACKAGES="$PACKAGES libreoffice-writer-nogui python3-uno poppler-utils"
 fi
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "system-deps: not a Debian/Ubuntu system; make sure these (or their equivalents) are installed: $PACKAGES"

@@ -22,7 +22,6 @@ import io
 import json
 import sys
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -57,77 +56,21 @@ def spelled_date(expr: str) -> str:
 
 # --- WordprocessingML helpers -----------------------------------------------------------
 
-def rpr(*, b: bool = False, i: bool = False, small_caps: bool = False, color: str | None = None,
-        size: float | None = None, spacing: int | None = None) -> str:
-    parts = []
-    if b:
-        parts.append("<w:b/><w:bCs/>")
-    if i:
-        parts.append("<w:i/><w:iCs/>")
-    if small_caps:
-        parts.append("<w:smallCaps/>")
-    if color:
-        parts.append(f'<w:color w:val="{color}"/>')
-    if spacing is not None:
-        parts.append(f'<w:spacing w:val="{spacing}"/>')
-    if size is not None:
-        half = round(size * 2)
-        parts.append(f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>')
-    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+def run(text: str, style: str | None = None) -> str:
+    """One run holding ``text`` (a Jinja tag stays whole inside it), formatted by a character style."""
+    props = f'<w:rPr><w:rStyle w:val="{style}"/></w:rPr>' if style else ""
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def run(text: str, **fmt: object) -> str:
-    """One run holding ``text`` (a Jinja tag stays whole inside it)."""
-    return f'<w:r>{rpr(**fmt)}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'  # type: ignore[arg-type]
+def tab() -> str:
+    return "<w:r><w:tab/></w:r>"
 
 
-def tab(**fmt: object) -> str:
-    return f"<w:r>{rpr(**fmt)}<w:tab/></w:r>"  # type: ignore[arg-type]
-
-
-def para(*runs: str, style: str | None = None, keep_next: bool = False,
-         keep_lines: bool = False, border_bottom: bool = False, tabs: Iterable[tuple[str, int]] = (),
-         before: int | None = None, after: int | None = None, line: int | None = None,
-         line_rule: str = "auto", left: int | None = None, hanging: int | None = None,
-         first_line: int | None = None, jc: str | None = None, mark: str = "") -> str:
-    """A paragraph; properties are written in the order the schema requires."""
-    ppr = []
-    if style:
-        ppr.append(f'<w:pStyle w:val="{style}"/>')
-    if keep_next:
-        ppr.append("<w:keepNext/>")
-    if keep_lines:
-        ppr.append("<w:keepLines/>")
-    if border_bottom:
-        ppr.append(f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="{NAVY}"/>'
-                   "</w:pBdr>")
-    tab_list = list(tabs)
-    if tab_list:
-        stops = "".join(f'<w:tab w:val="{kind}" w:pos="{pos}"/>' for kind, pos in tab_list)
-        ppr.append(f"<w:tabs>{stops}</w:tabs>")
-    if before is not None or after is not None or line is not None:
-        attrs = ""
-        if before is not None:
-            attrs += f' w:before="{before}"'
-        if after is not None:
-            attrs += f' w:after="{after}"'
-        if line is not None:
-            attrs += f' w:line="{line}" w:lineRule="{line_rule}"'
-        ppr.append(f"<w:spacing{attrs}/>")
-    if left is not None or hanging is not None or first_line is not None:
-        attrs = ""
-        if left is not None:
-            attrs += f' w:left="{left}"'
-        if hanging is not None:
-            attrs += f' w:hanging="{hanging}"'
-        if first_line is not None:
-            attrs += f' w:firstLine="{first_line}"'
-        ppr.append(f"<w:ind{attrs}/>")
-    if jc:
-        ppr.append(f'<w:jc w:val="{jc}"/>')
-    if mark:
-        ppr.append(mark)
-    props = f"<w:pPr>{''.join(ppr)}</w:pPr>" if ppr else ""
+def para(*runs: str, style: str | None = None, keep_next: bool = False) -> str:
+    """A paragraph in a named style; keep-with-next is the one property set per paragraph
+    (the last paragraph of the body keeps with the complimentary close)."""
+    ppr = (f'<w:pStyle w:val="{style}"/>' if style else "") + ("<w:keepNext/>" if keep_next else "")
+    props = f"<w:pPr>{ppr}</w:pPr>" if ppr else ""
     return f"<w:p>{props}{''.join(runs)}</w:p>"
 
 
@@ -165,43 +108,40 @@ def seal_run(rel_id: str) -> str:
 # --- shared pieces of every pack --------------------------------------------------------
 
 def draft_paragraph() -> list[str]:
-    """The draft mark, top right; the whole paragraph goes away once the letter is approved."""
-    return [
-        ctrl("{%p if draft %}"),
-        para(run(DRAFT_MARK, b=True, color=DRAFT_RED, size=10, spacing=20), jc="right",
-             after=60),
-        ctrl("{%p endif %}"),
-    ]
+    """The draft mark, top right, on a line of its own that stays (empty) once the letter is
+    approved, so a draft and the approved letter break their pages at the same lines."""
+    return [para(run(DRAFT_MARK, style="DraftMarkText"), style="DraftMark")]
 
 
 def letterhead_header() -> str:
-    """First-page header: seal, court name, address and contacts, a rule."""
+    """First-page header: seal, court name, address and contacts, a rule; all by style."""
     contacts = ("{% if court.phone %}Telephone {{ court.phone }}{% endif %}"
                 "{% if court.phone and court.email %}  \u00b7  {% endif %}"
                 "{% if court.email %}{{ court.email }}{% endif %}")
     body = [
         *draft_paragraph(),
-        para(seal_run("rIdSeal"), jc="center", after=80),
-        para(run("{{ court.name }}", b=True, small_caps=True, color=NAVY, size=16, spacing=10),
-             jc="center", after=20),
-        para(run("{{ court.address|join('  \u00b7  ') }}", color=NAVY, size=10),
-             jc="center"),
+        para(seal_run("rIdSeal"), style="LetterheadSeal"),
+        para(run("{{ court.name }}"), style="LetterheadCourt"),
+        para(run("{{ court.address|join('  \u00b7  ') }}"), style="LetterheadAddress"),
         ctrl("{%p if court.phone or court.email %}"),
-        para(run(contacts, color=NAVY, size=10), jc="center"),
+        para(run(contacts), style="LetterheadAddress"),
         ctrl("{%p endif %}"),
-        para(border_bottom=True, after=0, line=120, line_rule="exact",
-             mark=rpr(size=4)),
+        para(style="LetterheadRule"),
     ]
     return header_xml(body)
 
 
 def continuation_header() -> str:
     """Default header, pages 2 and on: to whom, the date, the page number."""
+    # Many addressees would make this a paragraph of five lines on every page: past three,
+    # the first addressee "and others" names the letter as well as protocol needs.
+    names = ("{% if addressees|length > 3 %}{{ addressees[0].name_line }} and others"
+             "{% else %}{{ addressee_names }}{% endif %}")
     body = [
         *draft_paragraph(),
-        para(run("{{ addressee_names }}")),
-        para(run("{{ date_line }}")),
-        para(run("Page "), field_run("PAGE", "2"), after=480),
+        para(run(names), style="ContinuationHeader"),
+        para(run("{{ date_line }}"), style="ContinuationHeader"),
+        para(run("Page "), field_run("PAGE", "2"), style="ContinuationHeaderLast"),
     ]
     return header_xml(body)
 
@@ -213,49 +153,51 @@ def header_xml(paragraphs: list[str]) -> str:
 def opening_block(re_lines: list[str]) -> list[str]:
     """Date, inside addresses, the Re: block and the salutation."""
     return [
-        para(run("{{ date_line }}"), before=360, after=480),
+        para(run("{{ date_line }}"), style="DateLine"),
         ctrl("{%p for a in addressees %}"),
-        para(run("{{ a.block }}"), keep_lines=True, after=240),
+        para(run("{{ a.block }}"), style="InsideAddress"),
         ctrl("{%p endfor %}"),
         *re_lines,
         ctrl("{%p if reference %}"),
-        para(run("Our reference: {{ reference }}"), left=720),
+        para(run("Our reference: {{ reference }}"), style="SubjectDetail"),
         ctrl("{%p endif %}"),
-        para(run("{{ salutation }}"), before=240, after=240, keep_next=True),
+        para(run("{{ salutation }}"), style="LetterSalutation"),
     ]
 
 
 def re_line(*runs: str) -> str:
-    return para(run("Re:"), tab(), *runs, left=720, hanging=720, keep_next=True)
+    return para(run("Re:"), tab(), *runs, style="Subject")
 
 
-def loop(section: str, *, var: str = "item") -> list[str]:
-    """One body paragraph for each entry of ``section``."""
-    return [
-        ctrl(f"{{%p for {var} in {section} %}}"),
-        para(run(f"{{{{ {var} }}}}"), style="BodyText"),
-        ctrl("{%p endfor %}"),
-    ]
+def _alternatives(condition: str, when: str, otherwise: str) -> list[str]:
+    """``when`` if the Jinja ``condition`` holds, else ``otherwise`` (two whole paragraphs)."""
+    return [ctrl(f"{{%p if {condition} %}}"), when, ctrl("{%p else %}"), otherwise, ctrl("{%p endif %}")]
 
 
-def closing_loop() -> list[str]:
-    """Closing paragraphs; the last keeps with the signature, so a page never holds only that."""
-    return [
-        ctrl("{%p for item in closing[:-1] %}"),
-        para(run("{{ item }}"), style="BodyText"),
-        ctrl("{%p endfor %}"),
-        ctrl("{%p if closing %}"),
-        para(run("{{ closing[-1] }}"), style="BodyText", keep_next=True),
-        ctrl("{%p endif %}"),
-    ]
+def body_loop(section: str, later: tuple[str, ...], *, style: str = "BodyText") -> list[str]:
+    """One ``style`` paragraph per entry of ``section``.
 
-
-def numbered_loop(section: str) -> list[str]:
-    """Entries of ``section`` as a numbered, indented list (numbers from ``loop.index``)."""
+    The very last paragraph of the body (the last entry of the last non-empty section) keeps
+    with the complimentary close, so the signature never stands alone on a page, whichever
+    sections a letter leaves empty. ``later`` names the sections that follow this one.
+    """
+    last = " and ".join(["loop.last", *(f"not {name}" for name in later)])
     return [
         ctrl(f"{{%p for item in {section} %}}"),
-        para(run("{{ loop.index }}."), tab(), run("{{ item }}"), left=1080, hanging=360,
-             after=240, jc="both"),
+        *_alternatives(last, para(run("{{ item }}"), style=style, keep_next=True),
+                       para(run("{{ item }}"), style=style)),
+        ctrl("{%p endfor %}"),
+    ]
+
+
+def notation(label: str, section: str) -> list[str]:
+    """Enclosure or cc lines: the first spaced from what precedes it, all kept together and with
+    the signature, so a notation is never stranded and a list never splits across pages."""
+    return [
+        ctrl(f"{{%p for item in {section} %}}"),
+        *_alternatives("loop.first",
+                       para(run(label, style="NotationLabel"), tab(), run("{{ item }}"), style="NotationFirst"),
+                       para(tab(), run("{{ item }}"), style="Notation")),
         ctrl("{%p endfor %}"),
     ]
 
@@ -263,25 +205,13 @@ def numbered_loop(section: str) -> list[str]:
 def signature_block() -> list[str]:
     """Complimentary close, room for the signature, name, title, enclosures and copies."""
     return [
-        para(run("{{ complimentary_close }}"), keep_next=True, keep_lines=True),
+        para(run("{{ complimentary_close }}"), style="ComplimentaryClose"),
         # At least 0.75 inch for ink; an inserted signature picture sits on the baseline.
-        para(run("{{ signature_image }}"), keep_next=True, line=1080, line_rule="atLeast"),
-        para(run("{{ signatory.name }}"), keep_next=True),
-        para(run("{{ signatory.title }}")),
-        ctrl("{%p if enclosures %}"),
-        para(),
-        ctrl("{%p for item in enclosures %}"),
-        para(run("{% if loop.first %}Enclosure{% if enclosures|length != 1 %}s{% endif %}:"
-                 "{% endif %}"), tab(), run("{{ item }}"), left=1440, hanging=1440),
-        ctrl("{%p endfor %}"),
-        ctrl("{%p endif %}"),
-        ctrl("{%p if cc %}"),
-        para(),
-        ctrl("{%p for item in cc %}"),
-        para(run("{% if loop.first %}cc:{% endif %}"), tab(), run("{{ item }}"), left=1440,
-             hanging=1440),
-        ctrl("{%p endfor %}"),
-        ctrl("{%p endif %}"),
+        para(run("{{ signature_image }}"), style="SignatureSpace"),
+        para(run("{{ signatory.name }}"), style="SignatureName"),
+        para(run("{{ signatory.title }}"), style="SignatureTitle"),
+        *notation("Enclosure{% if enclosures|length != 1 %}s{% endif %}:", "enclosures"),
+        *notation("cc:", "cc"),
     ]
 
 
@@ -311,6 +241,8 @@ CONTENT_TYPES = (
     'officedocument.wordprocessingml.document.main+xml"/>'
     '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.numbering+xml"/>'
     '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.wordprocessingml.settings+xml"/>'
     '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-'
@@ -339,6 +271,7 @@ DOCUMENT_RELS = (
     + f'<Relationships xmlns="{NS_PKG_RELS}">'
     f'<Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/>'
     f'<Relationship Id="rIdSettings" Type="{REL}/settings" Target="settings.xml"/>'
+    f'<Relationship Id="rIdNumbering" Type="{REL}/numbering" Target="numbering.xml"/>'
     f'<Relationship Id="rIdHeaderFirst" Type="{REL}/header" Target="header1.xml"/>'
     f'<Relationship Id="rIdHeaderDefault" Type="{REL}/header" Target="header2.xml"/>'
     "</Relationships>"
@@ -351,6 +284,25 @@ HEADER1_RELS = (
     "</Relationships>"
 )
 
+def _pstyle(style_id: str, name: str, *, based_on: str = "Normal", next_style: str | None = None,
+            ppr: str = "", rpr_xml: str = "") -> str:
+    """A paragraph style; the letter's look lives here, not in its paragraphs."""
+    following = f'<w:next w:val="{next_style}"/>' if next_style else ""
+    props = (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + (f"<w:rPr>{rpr_xml}</w:rPr>" if rpr_xml else "")
+    return (f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>'
+            f'<w:basedOn w:val="{based_on}"/>{following}<w:qFormat/>{props}</w:style>')
+
+
+def _cstyle(style_id: str, name: str, rpr_xml: str) -> str:
+    return (f'<w:style w:type="character" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/>'
+            f'<w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/><w:rPr>{rpr_xml}</w:rPr></w:style>')
+
+
+NAVY_INK = f'<w:color w:val="{NAVY}"/>'
+KEEP = "<w:keepNext/><w:keepLines/>"
+
+# Every block of the letter has a named style (Word's Styles pane shows the letter's structure);
+# spacing comes from the styles, never from blank paragraphs.
 STYLES = (
     XML_DECL
     + f'<w:styles xmlns:w="{NS_W}">'
@@ -366,10 +318,61 @@ STYLES = (
     '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
     '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
     "<w:unhideWhenUsed/></w:style>"
-    '<w:style w:type="paragraph" w:styleId="BodyText"><w:name w:val="Body Text"/>'
-    '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="240"/>'
-    '<w:ind w:firstLine="720"/><w:jc w:val="both"/></w:pPr></w:style>'
-    "</w:styles>"
+    # letterhead (first-page header), continuation header and the draft mark
+    + _pstyle("DraftMark", "Draft Mark", ppr='<w:jc w:val="right"/>',
+              rpr_xml='<w:sz w:val="20"/><w:szCs w:val="20"/>')
+    + _pstyle("LetterheadSeal", "Letterhead Seal", ppr='<w:spacing w:after="80"/><w:jc w:val="center"/>')
+    + _pstyle("LetterheadCourt", "Letterhead Court Name",
+              ppr='<w:spacing w:after="20"/><w:jc w:val="center"/>',
+              rpr_xml=f'<w:b/><w:bCs/><w:smallCaps/>{NAVY_INK}<w:spacing w:val="10"/>'
+                      '<w:sz w:val="32"/><w:szCs w:val="32"/>')
+    + _pstyle("LetterheadAddress", "Letterhead Address", ppr='<w:jc w:val="center"/>',
+              rpr_xml=f'{NAVY_INK}<w:sz w:val="20"/><w:szCs w:val="20"/>')
+    + _pstyle("LetterheadRule", "Letterhead Rule",
+              ppr=f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="{NAVY}"/></w:pBdr>'
+                  '<w:spacing w:after="0" w:line="120" w:lineRule="exact"/>',
+              rpr_xml='<w:sz w:val="8"/><w:szCs w:val="8"/>')
+    + _pstyle("ContinuationHeader", "Continuation Header")
+    + _pstyle("ContinuationHeaderLast", "Continuation Header Last", based_on="ContinuationHeader",
+              ppr='<w:spacing w:after="480"/>')
+    # the letter, top to bottom
+    + _pstyle("DateLine", "Date Line", next_style="InsideAddress",
+              ppr='<w:spacing w:before="360" w:after="480"/>')
+    + _pstyle("InsideAddress", "Inside Address", ppr='<w:keepLines/><w:spacing w:after="240"/>')
+    + _pstyle("Subject", "Subject Line", ppr='<w:keepNext/><w:ind w:left="720" w:hanging="720"/>')
+    + _pstyle("SubjectDetail", "Subject Detail", ppr='<w:keepNext/><w:ind w:left="720"/>')
+    + _pstyle("LetterSalutation", "Letter Salutation", next_style="BodyText",
+              ppr='<w:keepNext/><w:spacing w:before="240" w:after="240"/>')
+    + _pstyle("BodyText", "Body Text",
+              ppr='<w:spacing w:after="240"/><w:ind w:firstLine="720"/><w:jc w:val="both"/>')
+    + _pstyle("RequestedPolicy", "Requested Policy", based_on="BodyText",
+              ppr='<w:numPr><w:numId w:val="1"/></w:numPr><w:ind w:left="1080" w:hanging="360" w:firstLine="0"/>')
+    + _pstyle("ComplimentaryClose", "Complimentary Close", next_style="SignatureSpace", ppr=KEEP)
+    # At least 0.75 inch for ink; an inserted signature picture sits on the baseline.
+    + _pstyle("SignatureSpace", "Signature Space", next_style="SignatureName",
+              ppr=f'{KEEP}<w:spacing w:line="1080" w:lineRule="atLeast"/>')
+    + _pstyle("SignatureName", "Signature Name", next_style="SignatureTitle", ppr=KEEP)
+    + _pstyle("SignatureTitle", "Signature Title", ppr=KEEP)
+    + _pstyle("Notation", "Notation", ppr=f'{KEEP}<w:ind w:left="1440" w:hanging="1440"/>')
+    + _pstyle("NotationFirst", "Notation First", based_on="Notation", next_style="Notation",
+              ppr='<w:spacing w:before="240"/>')
+    + _cstyle("DraftMarkText", "Draft Mark Text",
+              f'<w:b/><w:bCs/><w:color w:val="{DRAFT_RED}"/><w:spacing w:val="20"/>')
+    + _cstyle("SubjectText", "Subject Text", "<w:b/><w:bCs/>")
+    + _cstyle("NotationLabel", "Notation Label", "<w:noProof/>")
+    + "</w:styles>"
+)
+
+# The requested policies are a real Word numbered list (Home > Numbering works on them).
+NUMBERING = (
+    XML_DECL
+    + f'<w:numbering xmlns:w="{NS_W}">'
+    '<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="singleLevel"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="RequestedPolicy"/>'
+    '<w:lvlText w:val="%1."/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="1080" w:hanging="360"/></w:pPr>'
+    "</w:lvl></w:abstractNum>"
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    "</w:numbering>"
 )
 
 SETTINGS = (
@@ -377,7 +380,8 @@ SETTINGS = (
     + f'<w:settings xmlns:w="{NS_W}">'
     '<w:zoom w:percent="100"/><w:defaultTabStop w:val="720"/>'
     '<w:characterSpacingControl w:val="doNotCompress"/>'
-    '<w:compat><w:compatSetting w:name="compatibilityMode" '
+    # A typed line break (Shift+Enter) must not stretch the justified line before it.
+    '<w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name="compatibilityMode" '
     'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
     "</w:settings>"
 )
@@ -413,6 +417,7 @@ def write_docx(path: Path, document: str, title: str, description: str) -> None:
         ("word/document.xml", document),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS),
         ("word/styles.xml", STYLES),
+        ("word/numbering.xml", NUMBERING),
         ("word/settings.xml", SETTINGS),
         ("word/header1.xml", letterhead_header()),
         ("word/_rels/header1.xml.rels", HEADER1_RELS),
@@ -439,11 +444,11 @@ def write_docx(path: Path, document: str, title: str, description: str) -> None:
 
 def officials_concern_body() -> list[str]:
     return [
-        *opening_block([re_line(run("{{ subject }}", b=True))]),
-        *loop("opening"),
-        *loop("concerns"),
-        *numbered_loop("requested_policies"),
-        *closing_loop(),
+        *opening_block([re_line(run("{{ subject }}", style="SubjectText"))]),
+        *body_loop("opening", ("concerns", "requested_policies", "closing")),
+        *body_loop("concerns", ("requested_policies", "closing")),
+        *body_loop("requested_policies", ("closing",), style="RequestedPolicy"),
+        *body_loop("closing", ()),
         *signature_block(),
     ]
 
@@ -463,19 +468,20 @@ def legislative_position_body() -> list[str]:
                "{% if fields.hearing_date %}" + spelled_date("fields.hearing_date")
                + "{% endif %}")
     re_lines = [
-        re_line(run("{{ fields.bill_number }} \u2014 {{ subject }}", b=True)),
-        para(run("Position: {{ fields.position|capitalize }}", b=True), left=720,
-             keep_next=True),
+        re_line(run("{{ fields.bill_number }} \u2014 {{ subject }}", style="SubjectText")),
+        para(run("Position: {{ fields.position|capitalize }}", style="SubjectText"), style="SubjectDetail"),
         ctrl("{%p if fields.committee or fields.hearing_date %}"),
-        para(run(hearing), left=720, keep_next=True),
+        para(run(hearing), style="SubjectDetail"),
         ctrl("{%p endif %}"),
     ]
     return [
         *opening_block(re_lines),
-        para(run(POSITION_SENTENCE), style="BodyText"),
-        *loop("opening"),
-        *loop("concerns"),
-        *closing_loop(),
+        *_alternatives("opening or concerns or closing",
+                       para(run(POSITION_SENTENCE), style="BodyText"),
+                       para(run(POSITION_SENTENCE), style="BodyText", keep_next=True)),
+        *body_loop("opening", ("concerns", "closing")),
+        *body_loop("concerns", ("closing",)),
+        *body_loop("closing", ()),
         *signature_block(),
     ]
 
@@ -496,11 +502,13 @@ ACKNOWLEDGMENT = (
 
 def response_to_inquiry_body() -> list[str]:
     return [
-        *opening_block([re_line(run("{{ subject }}", b=True))]),
-        para(run(ACKNOWLEDGMENT), style="BodyText"),
-        *loop("opening"),
-        *loop("concerns"),
-        *closing_loop(),
+        *opening_block([re_line(run("{{ subject }}", style="SubjectText"))]),
+        *_alternatives("opening or concerns or closing",
+                       para(run(ACKNOWLEDGMENT), style="BodyText"),
+                       para(run(ACKNOWLEDGMENT), style="BodyText", keep_next=True)),
+        *body_loop("opening", ("concerns", "closing")),
+        *body_loop("concerns", ("closing",)),
+        *body_loop("closing", ()),
         *signature_block(),
     ]
 

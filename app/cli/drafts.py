@@ -214,6 +214,20 @@ def cmd_diff(args: argparse.Namespace, s: Services) -> int:
     return EXIT_OK
 
 
+def cmd_redline(args: argparse.Namespace, s: Services) -> int:
+    from app.core.files import atomic_write
+    from app.services.redlines import redline_versions
+
+    if args.out.suffix.lower() != ".docx":
+        err(f"{args.out}: a redline is a Word document; name it .docx")
+        return EXIT_INVALID
+    report = redline_versions(s.drafts, args.id, args.from_version, args.to_version)
+    atomic_write(args.out, report.docx)
+    print(f"Wrote the changes to letter {report.letter_id} from version {report.from_version} to "
+          f"{report.to_version} as tracked changes to {args.out}")
+    return EXIT_OK
+
+
 # --- clauses, users, audit, verify, db -----------------------------------------------------------
 def cmd_clauses_list(args: argparse.Namespace, s: Services) -> int:
     clauses = s.clauses.list(args.search, args.tag)
@@ -420,6 +434,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("id", type=int)
     p.add_argument("--from", dest="from_version", type=int, default=None)
     p.add_argument("--to", dest="to_version", type=int, default=None)
+    p = add(d, "redline", cmd_redline, "the changes between two versions as a Word file with tracked changes "
+                                       "(default: since the last review)")
+    p.add_argument("id", type=int)
+    p.add_argument("--from", dest="from_version", type=int, default=None)
+    p.add_argument("--to", dest="to_version", type=int, default=None)
+    p.add_argument("--out", required=True, type=Path)
 
     clauses = commands.add_parser("clauses", help="the clause bank")
     c = clauses.add_subparsers(dest="clauses_command", metavar="ACTION")

@@ -1,26 +1,45 @@
-"""PDF through LibreOffice, headless, each converter with a profile of its own.
+"""PDF through LibreOffice: one resident office per process, a one-shot ``soffice`` as the fallback.
 
-LibreOffice refuses to run twice on one user profile, and its first start on a new profile
-costs seconds; a ``PdfConverter`` keeps its profile for its lifetime so later conversions are
-quicker, and two converters (two threads, two processes) never share one.
+Starting LibreOffice costs about a second; converting a letter in a running one costs tens of
+milliseconds. So a process keeps one LibreOffice (``ResidentOffice``), started on first need
+with a profile of its own and driven over UNO through a small bridge process
+(``uno_bridge.py``, run by the Python that has LibreOffice's ``uno`` module: Debian's
+python3-uno). It is reused for every conversion, restarted when it dies or hangs, shut down
+with the process, and never outlives it (the bridge ends itself and LibreOffice when its
+parent goes, however it went). Where UNO is not available, each conversion starts its own
+``soffice --convert-to pdf`` (``OneShotConverter``), as before, and ``conversion_mode()``
+says so for the clerk.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import uuid
 from pathlib import Path
+from typing import Any, Protocol
 
 from app.core.errors import ConversionError
 from app.core.files import atomic_write
 
 CANDIDATES = ("soffice", "libreoffice")
 DEFAULT_TIMEOUT = 120.0
+START_TIMEOUT = 60.0
 INSTALL_HINT = ("LibreOffice is not installed, so PDF cannot be made. Install it "
                 "(Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui) and try again.")
+UNO_HINT = ("LibreOffice's Python bridge is not installed, so every PDF starts LibreOffice anew "
+            "(about a second each). Install it (Debian/Ubuntu: sudo apt-get install python3-uno) "
+            "for PDF and page views in tens of milliseconds.")
+BRIDGE = Path(__file__).with_name("uno_bridge.py")
+UNO_PYTHONS = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python", "/opt/libreoffice/program/python")
 
 
 def find_soffice() -> str | None:
@@ -35,8 +54,295 @@ def find_soffice() -> str | None:
     return None
 
 
+_uno_python: tuple[str | None] | None = None
+
+
+def find_uno_python() -> str | None:
+    """A Python that can ``import uno`` ($CHAMBERS_UNO_PYTHON first), or None; asked once a process."""
+    global _uno_python
+    if os.environ.get("CHAMBERS_NO_UNO") == "1":
+        return None
+    if _uno_python is None:
+        configured = os.environ.get("CHAMBERS_UNO_PYTHON")
+        found = None
+        for candidate in ([configured] if configured else list(UNO_PYTHONS)):
+            if not Path(candidate).exists():
+                continue
+            try:
+                probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=20,
+                                       stdin=subprocess.DEVNULL)
+            except (OSError, subprocess.TimeoutExpired):
+                continue
+            if probe.returncode == 0:
+                found = candidate
+                break
+        _uno_python = (found,)
+    return _uno_python[0]
+
+
+def conversion_mode() -> tuple[str, str]:
+    """("resident" | "one-shot" | "unavailable", a sentence for the clerk when it is not resident)."""
+    if find_soffice() is None:
+        return "unavailable", INSTALL_HINT
+    if find_uno_python() is None:
+        return "one-shot", UNO_HINT
+    return "resident", ""
+
+
+class Converter(Protocol):
+    def convert(self, docx: bytes) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+def _check_pdf(data: bytes) -> bytes:
+    if not data.startswith(b"%PDF"):
+        raise ConversionError("LibreOffice produced something that is not a PDF")
+    return data
+
+
+class ResidentOffice:
+    """One LibreOffice kept running, driven over UNO; one conversion at a time.
+
+    Every conversion has a deadline: a LibreOffice that does not answer in time is killed (with
+    its bridge, as one process group) and the next conversion starts a new one. One that dies
+    mid-conversion is restarted and the conversion retried once.
+    """
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, soffice: str | None = None,
+                 uno_python: str | None = None) -> None:
+        self.timeout = timeout
+        self._soffice = soffice or find_soffice()
+        self._python = uno_python or find_uno_python()
+        if self._soffice is None:
+            raise ConversionError(INSTALL_HINT)
+        if self._python is None:
+            raise ConversionError(UNO_HINT)
+        self._lock = threading.Lock()
+        self._bridge: subprocess.Popen[bytes] | None = None
+        self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._profile: Path | None = None
+        self._work = Path(tempfile.mkdtemp(prefix="chambers-pdf-"))
+        self._closed = False
+        self.starts = 0
+        self.office_pid: int | None = None
+
+    @property
+    def process_group(self) -> int | None:
+        """The process group of the bridge and its LibreOffice (None while none runs)."""
+        return self._bridge.pid if self._bridge is not None else None
+
+    # -- process management -------------------------------------------------------------
+    def _read(self, bridge: subprocess.Popen[bytes], replies: queue.Queue[dict[str, Any] | None]) -> None:
+        assert bridge.stdout is not None
+        for line in bridge.stdout:
+            try:
+                replies.put(json.loads(line))
+            except ValueError:
+                continue
+        replies.put(None)  # the bridge is gone
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        assert self._soffice is not None
+        assert self._python is not None
+        self._profile = Path(tempfile.mkdtemp(prefix="chambers-lo-"))
+        self._replies = queue.Queue()
+        try:
+            bridge = subprocess.Popen(
+                [self._python, str(BRIDGE), self._soffice, str(self._profile), f"chambers{uuid.uuid4().hex}"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+        except OSError as exc:
+            raise ConversionError(f"LibreOffice could not be started ({exc})") from None
+        threading.Thread(target=self._read, args=(bridge, self._replies), daemon=True,
+                         name="chambers-office-reader").start()
+        self._bridge = bridge
+        self.starts += 1
+        ready = self._wait(START_TIMEOUT, "start")
+        if not ready.get("ready"):
+            self._kill()
+            raise ConversionError(f"LibreOffice could not be started: {ready.get('error', 'no answer')}")
+        self.office_pid = ready.get("pid")
+        return bridge
+
+    def _wait(self, seconds: float, what: str) -> dict[str, Any]:
+        try:
+            reply = self._replies.get(timeout=seconds)
+        except queue.Empty:
+            self._kill()
+            raise ConversionError(f"LibreOffice did not {what} within {seconds:g} seconds; it was stopped "
+                                  "and will be started again for the next letter") from None
+        if reply is None:
+            self._kill()
+            raise _OfficeDied()
+        return reply
+
+    def _kill(self) -> None:
+        bridge, self._bridge = self._bridge, None
+        if bridge is not None:
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
+                os.killpg(bridge.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
+                bridge.kill()
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
+                bridge.wait(timeout=10)
+            for stream in (bridge.stdin, bridge.stdout):
+                with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
+                    if stream is not None:
+                        stream.close()
+        if self._profile is not None:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
+        self.office_pid = None
+
+    # -- conversion ----------------------------------------------------------------------
+    def convert(self, docx: bytes) -> bytes:
+        with self._lock:
+            if self._closed:
+                raise ConversionError("the PDF converter has been shut down")
+            try:
+                return self._convert_once(docx)
+            except _OfficeDied:
+                # LibreOffice died under this letter (killed, crashed): a new one, one more try.
+                try:
+                    return self._convert_once(docx)
+                except _OfficeDied:
+                    raise ConversionError("LibreOffice stopped twice while converting this letter; "
+                                          "the letter may be too large or damaged") from None
+
+    def _convert_once(self, docx: bytes) -> bytes:
+        bridge = self._bridge
+        if bridge is None or bridge.poll() is not None:
+            self._kill()
+            bridge = self._start()
+        name = uuid.uuid4().hex
+        source, target = self._work / f"{name}.docx", self._work / f"{name}.pdf"
+        source.write_bytes(docx)
+        try:
+            assert bridge.stdin is not None
+            try:
+                bridge.stdin.write(json.dumps({"id": name, "in": str(source), "out": str(target)}).encode() + b"\n")
+                bridge.stdin.flush()
+            except OSError:
+                self._kill()
+                raise _OfficeDied() from None
+            reply = self._wait(self.timeout, "finish the PDF")
+            if reply.get("died"):
+                self._kill()
+                raise _OfficeDied()
+            if not reply.get("ok"):
+                raise ConversionError(f"LibreOffice could not convert the letter to PDF: {reply.get('error')}")
+            try:
+                return _check_pdf(target.read_bytes())
+            except FileNotFoundError:
+                raise ConversionError("LibreOffice reported a PDF but wrote none") from None
+        finally:
+            source.unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Stop LibreOffice and the bridge; waits for a conversion under way at most its timeout."""
+        acquired = self._lock.acquire(timeout=self.timeout)
+        try:
+            self._closed = True
+            self._kill()
+            shutil.rmtree(self._work, ignore_errors=True)
+        finally:
+            if acquired:
+                self._lock.release()
+
+    def __enter__(self) -> ResidentOffice:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _OfficeDied(ConversionError):
+    def __init__(self) -> None:
+        super().__init__("LibreOffice stopped while converting the letter")
+
+
+_shared: ResidentOffice | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_office() -> ResidentOffice | None:
+    """This process's resident LibreOffice (started on first conversion), or None without UNO."""
+    global _shared
+    soffice = find_soffice()
+    if soffice is None or find_uno_python() is None:
+        return None
+    with _shared_lock:
+        stale = _shared if _shared is not None and (_shared._closed or _shared._soffice != soffice) else None
+        if _shared is None or stale is not None:
+            _shared = ResidentOffice(soffice=soffice)
+    if stale is not None:  # the configured LibreOffice changed: the old one goes
+        stale.close()
+    return _shared
+
+
+def shutdown() -> None:
+    """Stop this process's resident LibreOffice, if one was started (the application's quit calls this)."""
+    global _shared
+    with _shared_lock:
+        office, _shared = _shared, None
+    if office is not None:
+        office.close()
+
+
+def _forget_in_child() -> None:
+    # A forked worker must not talk to (or keep alive) its parent's LibreOffice: it starts its own.
+    global _shared
+    office, _shared = _shared, None
+    if office is not None and office._bridge is not None:
+        for stream in (office._bridge.stdin, office._bridge.stdout):
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
+                if stream is not None:
+                    os.close(stream.fileno())
+
+
+atexit.register(shutdown)
+os.register_at_fork(after_in_child=_forget_in_child)
+
+
 class PdfConverter:
-    """Converts .docx bytes to PDF bytes with a LibreOffice profile of its own."""
+    """Converts .docx bytes to PDF bytes: through the process's resident LibreOffice when it can.
+
+    Without UNO it falls back to a one-shot ``soffice`` per conversion with a profile of its own.
+    Closing a ``PdfConverter`` never stops the shared resident office (other conversions use it).
+    """
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.timeout = timeout
+        self._one_shot: OneShotConverter | None = None
+
+    @property
+    def mode(self) -> str:
+        return conversion_mode()[0]
+
+    def convert(self, docx: bytes) -> bytes:
+        office = shared_office()
+        if office is not None:
+            return office.convert(docx)
+        if self._one_shot is None:
+            self._one_shot = OneShotConverter(self.timeout)
+        return self._one_shot.convert(docx)
+
+    def close(self) -> None:
+        if self._one_shot is not None:
+            self._one_shot.close()
+            self._one_shot = None
+
+    def __enter__(self) -> PdfConverter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class OneShotConverter:
+    """One ``soffice --convert-to pdf`` per conversion, with a profile kept for its lifetime."""
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.timeout = timeout
@@ -45,7 +351,7 @@ class PdfConverter:
     def close(self) -> None:
         shutil.rmtree(self._profile, ignore_errors=True)
 
-    def __enter__(self) -> PdfConverter:
+    def __enter__(self) -> OneShotConverter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -80,10 +386,7 @@ class PdfConverter:
                 detail = err.decode("utf-8", "replace").strip().splitlines()
                 raise ConversionError("LibreOffice could not convert the letter to PDF"
                                       + (f": {detail[-1]}" if detail else ""))
-            data = result.read_bytes()
-        if not data.startswith(b"%PDF"):
-            raise ConversionError("LibreOffice produced something that is not a PDF")
-        return data
+            return _check_pdf(result.read_bytes())
 
 
 def to_pdf(docx: bytes, out: Path, timeout: float = DEFAULT_TIMEOUT) -> None:

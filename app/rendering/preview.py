@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import html
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from app.rendering.package import SAFE_PARSER
 # about 1 ms.
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ALIGN = {"center": "center", "right": "right", "end": "right", "both": "justify", "distribute": "justify"}
 _TWIPS_PER_PX = 15  # 1440 twips to the inch, 96 px to the inch
 
@@ -47,6 +47,7 @@ class _Style:
     indent: int
     bold: bool
     italic: bool
+    numbered: str | None = None  # the numbering (numId) the style's paragraphs belong to
 
 
 @functools.lru_cache(maxsize=16)
@@ -69,10 +70,13 @@ def _styles(blob: bytes) -> dict[str, _Style]:
             return resolved[style_id]
         parent_id, element = raw[style_id]
         base = resolve(parent_id, depth + 1) if parent_id in raw and depth < 20 else _Style(None, 0, False, False)
-        align, indent = _paragraph_props(element.find(f"{W}pPr"))
+        ppr = element.find(f"{W}pPr")
+        align, indent = _paragraph_props(ppr)
         bold, italic = _run_props(element.find(f"{W}rPr"))
+        numbered = _numbering(ppr)
         result = _Style(align or base.align, indent if indent is not None else base.indent,
-                        base.bold if bold is None else bold, base.italic if italic is None else italic)
+                        base.bold if bold is None else bold, base.italic if italic is None else italic,
+                        base.numbered if numbered is None else (numbered or None))
         resolved[style_id] = result
         return result
 
@@ -100,17 +104,31 @@ def _paragraph_props(ppr: etree._Element | None) -> tuple[str | None, int | None
     return (_ALIGN.get(jc.get(f"{W}val", "")) if jc is not None else None), indent
 
 
+def _numbering(ppr: etree._Element | None) -> str | None:
+    """The numId a paragraph (or style) sets: None when it sets none, "" when it turns numbering off."""
+    num = ppr.find(f"{W}numPr/{W}numId") if ppr is not None else None
+    if num is None:
+        return None
+    value = num.get(f"{W}val", "0")
+    return "" if value == "0" else value
+
+
 def _run_props(rpr: etree._Element | None) -> tuple[bool | None, bool | None]:
     if rpr is None:
         return None, None
     return _on(rpr.find(f"{W}b")), _on(rpr.find(f"{W}i"))
 
 
-def _runs(paragraph: etree._Element, style: _Style) -> Iterator[tuple[str, str]]:
+def _runs(paragraph: etree._Element, style: _Style, styles: dict[str, _Style]) -> Iterator[tuple[str, str]]:
     """(html, text) for each run of a paragraph, hyperlinks included."""
     for run in paragraph.iter(f"{W}r"):
-        bold, italic = _run_props(run.find(f"{W}rPr"))
         rpr = run.find(f"{W}rPr")
+        bold, italic = _run_props(rpr)
+        character = rpr.find(f"{W}rStyle") if rpr is not None else None
+        if character is not None and character.get(f"{W}val") in styles:
+            by_style = styles[character.get(f"{W}val", "")]
+            bold = by_style.bold if bold is None and by_style.bold else bold
+            italic = by_style.italic if italic is None and by_style.italic else italic
         underline = _on(rpr.find(f"{W}u")) if rpr is not None else None
         pieces: list[str] = []
         texts: list[str] = []
@@ -136,7 +154,7 @@ def _runs(paragraph: etree._Element, style: _Style) -> Iterator[tuple[str, str]]
         yield markup, "".join(texts)
 
 
-def _paragraph(paragraph: etree._Element, styles: dict[str, _Style]) -> tuple[str, str]:
+def _paragraph(paragraph: etree._Element, styles: dict[str, _Style], counters: dict[str, int]) -> tuple[str, str]:
     ppr = paragraph.find(f"{W}pPr")
     style_ref = ppr.find(f"{W}pStyle") if ppr is not None else None
     style = styles.get(style_ref.get(f"{W}val", "") if style_ref is not None else "Normal",
@@ -144,7 +162,12 @@ def _paragraph(paragraph: etree._Element, styles: dict[str, _Style]) -> tuple[st
     align, indent = _paragraph_props(ppr)
     align = align or style.align
     indent = style.indent if indent is None else indent
-    runs = list(_runs(paragraph, style))
+    runs = list(_runs(paragraph, style, styles))
+    direct = _numbering(ppr)
+    numbering = style.numbered if direct is None else (direct or None)
+    if numbering and runs:  # a Word numbered list: the number Word prints, counted in order
+        counters[numbering] = counters.get(numbering, 0) + 1
+        runs.insert(0, (f"{counters[numbering]}.&emsp;", f"{counters[numbering]}.\t"))
     css = []
     if align:
         css.append(f"text-align:{align}")
@@ -155,14 +178,16 @@ def _paragraph(paragraph: etree._Element, styles: dict[str, _Style]) -> tuple[st
     return f"<p{attr}>{body}</p>", "".join(t for _, t in runs)
 
 
-def _blocks(container: etree._Element, styles: dict[str, _Style]) -> Iterator[tuple[str, str]]:
+def _blocks(container: etree._Element, styles: dict[str, _Style],
+            counters: dict[str, int] | None = None) -> Iterator[tuple[str, str]]:
+    counters = {} if counters is None else counters
     for child in container:
         if child.tag == f"{W}p":
-            yield _paragraph(child, styles)
+            yield _paragraph(child, styles, counters)
         elif child.tag == f"{W}tbl":
             rows_html, rows_text = [], []
             for row in child.iter(f"{W}tr"):
-                cells = [list(_blocks(cell, styles)) for cell in row.iter(f"{W}tc")]
+                cells = [list(_blocks(cell, styles, counters)) for cell in row.iter(f"{W}tc")]
                 rows_html.append("<tr>" + "".join(
                     "<td valign='top'>" + "".join(h for h, _ in c) + "</td>" for c in cells) + "</tr>")
                 rows_text.append("\t".join("\n".join(t for _, t in c) for c in cells))
@@ -171,7 +196,7 @@ def _blocks(container: etree._Element, styles: dict[str, _Style]) -> Iterator[tu
         elif child.tag == f"{W}sdt":
             content = child.find(f"{W}sdtContent")
             if content is not None:
-                yield from _blocks(content, styles)
+                yield from _blocks(content, styles, counters)
 
 
 def _first_page_header(archive: zipfile.ZipFile, body: etree._Element) -> str | None:
@@ -183,10 +208,13 @@ def _first_page_header(archive: zipfile.ZipFile, body: etree._Element) -> str | 
     ref = next((h for h in sect.findall(f"{W}headerReference") if h.get(f"{W}type") == wanted), None)
     if ref is None:
         return None
-    rels = archive.read("word/_rels/document.xml.rels").decode("utf-8")
-    match = re.search(rf'<Relationship\b[^>]*Id="{re.escape(ref.get(R_ID, ""))}"[^>]*>', rels)
-    target = re.search(r'Target="([^"]+)"', match.group(0)) if match else None
-    return f"word/{target.group(1).lstrip('/')}" if target else None
+    rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"), SAFE_PARSER)
+    wanted_id = ref.get(R_ID, "")
+    for rel in rels.iter(f"{PKG_RELS}Relationship"):
+        if rel.get("Id") == wanted_id and rel.get("TargetMode", "Internal") == "Internal":
+            target = rel.get("Target", "")
+            return f"word/{target.lstrip('/')}" if target else None
+    return None
 
 
 def docx_preview(data: bytes) -> Preview:

@@ -1,0 +1,195 @@
+"""The resident LibreOffice: reused, restarted when it dies or hangs, never left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import ConversionError
+from app.core.letter import Letter
+from app.rendering.pdf import ResidentOffice, conversion_mode, find_uno_python
+from app.services.templates import TemplateLibrary
+from tests.conftest import IN_CI, need_libreoffice, sample_data
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.libreoffice
+
+
+def need_uno() -> None:
+    need_libreoffice()
+    if find_uno_python() is None:
+        if IN_CI:
+            pytest.fail("python3-uno is required under CI (CI=true) but no Python can import uno")
+        pytest.skip("LibreOffice's Python bridge (python3-uno) is not installed")
+
+
+@pytest.fixture(scope="module")
+def flagship_docx() -> bytes:
+    pack = TemplateLibrary().get("officials-concern")
+    return pack.render(Letter.model_validate(sample_data())).data
+
+
+@pytest.fixture
+def office() -> Iterator[ResidentOffice]:
+    need_uno()
+    resident = ResidentOffice(timeout=60)
+    yield resident
+    resident.close()
+
+
+def group_members(group: int) -> list[int]:
+    """The live (not zombie) processes of a process group, read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[2]) == group:
+            found.append(int(entry.name))
+    return found
+
+
+def soffice_bin(group: int) -> int:
+    for pid in group_members(group):
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "soffice.bin":
+                return pid
+        except OSError:
+            continue
+    raise AssertionError(f"no soffice.bin in process group {group}")
+
+
+def wait_gone(group: int, seconds: float = 15) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = group_members(group)
+        if not left:
+            return []
+        time.sleep(0.1)
+    return group_members(group)
+
+
+def test_one_office_serves_many_letters(office: ResidentOffice, flagship_docx: bytes) -> None:
+    for _ in range(5):
+        assert office.convert(flagship_docx).startswith(b"%PDF")
+    assert office.starts == 1
+
+
+def test_conversion_survives_office_killed_between_letters(office: ResidentOffice, flagship_docx: bytes) -> None:
+    office.convert(flagship_docx)
+    group = office.process_group
+    assert group is not None
+    os.kill(soffice_bin(group), signal.SIGKILL)
+    assert office.convert(flagship_docx).startswith(b"%PDF")  # restarted, retried once
+    assert office.starts == 2
+    assert wait_gone(group) == []  # the dead office's bridge went with it
+
+
+def test_conversion_survives_office_killed_mid_conversion(office: ResidentOffice, flagship_docx: bytes) -> None:
+    office.convert(flagship_docx)
+    group = office.process_group
+    assert group is not None
+    victim = soffice_bin(group)
+    killer = threading.Timer(0.01, os.kill, (victim, signal.SIGKILL))
+    killer.start()
+    try:
+        assert office.convert(flagship_docx).startswith(b"%PDF")
+    finally:
+        killer.join()
+    assert office.starts == 2
+
+
+def test_a_hung_conversion_times_out_and_the_next_one_works(flagship_docx: bytes) -> None:
+    need_uno()
+    office = ResidentOffice(timeout=2)
+    try:
+        office.convert(flagship_docx)
+        group = office.process_group
+        assert group is not None
+        os.kill(soffice_bin(group), signal.SIGSTOP)  # alive but never answers
+        started = time.monotonic()
+        with pytest.raises(ConversionError, match="did not finish the PDF within 2 seconds"):
+            office.convert(flagship_docx)
+        assert time.monotonic() - started < 10
+        assert wait_gone(group) == []  # the hung office was ended, not left stopped
+        assert office.convert(flagship_docx).startswith(b"%PDF")
+    finally:
+        office.close()
+
+
+def test_close_leaves_no_office(office: ResidentOffice, flagship_docx: bytes) -> None:
+    office.convert(flagship_docx)
+    group = office.process_group
+    assert group is not None
+    office.close()
+    assert wait_gone(group) == []
+    with pytest.raises(ConversionError, match="shut down"):
+        office.convert(flagship_docx)
+
+
+CHILD = textwrap.dedent("""
+    import sys, time  # noqa: E401
+    from app.core.letter import Letter
+    from app.rendering.pdf import PdfConverter, shared_office
+    from app.services.templates import TemplateLibrary
+    from tests.conftest import sample_data
+    docx = TemplateLibrary().get("officials-concern").render(Letter.model_validate(sample_data())).data
+    PdfConverter().convert(docx)
+    print(shared_office().process_group, flush=True)
+    sys.stdin.readline()  # the test has seen the office running; now end as told
+    if sys.argv[1] == "wait":
+        time.sleep(120)
+""")
+
+
+@pytest.mark.parametrize("ending", ["exit", "SIGTERM", "SIGKILL"])
+def test_no_office_outlives_our_process(ending: str) -> None:
+    need_uno()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, "exit" if ending == "exit" else "wait"],
+                             cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdin is not None
+        group = int(child.stdout.readline())
+        assert group_members(group)
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        if ending != "exit":
+            child.send_signal(signal.SIGTERM if ending == "SIGTERM" else signal.SIGKILL)
+        child.wait(timeout=60)
+        assert wait_gone(group) == [], f"LibreOffice outlived our process ({ending})"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
+
+
+def test_mode_names_the_resident_office_when_uno_is_there() -> None:
+    need_uno()
+    assert conversion_mode() == ("resident", "")
+
+
+def test_without_uno_conversion_falls_back_to_one_shot(monkeypatch: pytest.MonkeyPatch) -> None:
+    need_libreoffice()
+    monkeypatch.setenv("CHAMBERS_NO_UNO", "1")
+    mode, note = conversion_mode()
+    assert mode == "one-shot"
+    assert "python3-uno" in note
