@@ -135,7 +135,8 @@ def continuation_header() -> str:
     """Default header, pages 2 and on: to whom, the date, the page number."""
     # Many addressees would make this a paragraph of five lines on every page: past three,
     # the first addressee "and others" names the letter as well as protocol needs.
-    names = ("{% if addressees|length > 3 %}{{ addressees[0].name_line }} and others"
+    names = ("{% if uses_distribution and group_address %}{{ group_address }}"
+             "{% elif addressees|length > 3 %}{{ addressees[0].name_line }} and others"
              "{% else %}{{ addressee_names }}{% endif %}")
     body = [
         *draft_paragraph(),
@@ -154,9 +155,15 @@ def opening_block(re_lines: list[str]) -> list[str]:
     """Date, inside addresses, the Re: block and the salutation."""
     return [
         para(run("{{ date_line }}"), style="DateLine"),
+        # Above six addressees protocol names the group here and lists everyone at the end.
+        ctrl("{%p if uses_distribution %}"),
+        para(run("{% if group_address %}{{ group_address }}{% else %}The addressees on the distribution list "
+                 "at the end of this letter{% endif %}"), style="InsideAddress"),
+        ctrl("{%p else %}"),
         ctrl("{%p for a in addressees %}"),
         para(run("{{ a.block }}"), style="InsideAddress"),
         ctrl("{%p endfor %}"),
+        ctrl("{%p endif %}"),
         *re_lines,
         ctrl("{%p if reference %}"),
         para(run("Our reference: {{ reference }}"), style="SubjectDetail"),
@@ -212,6 +219,7 @@ def signature_block() -> list[str]:
         para(run("{{ signatory.title }}"), style="SignatureTitle"),
         *notation("Enclosure{% if enclosures|length != 1 %}s{% endif %}:", "enclosures"),
         *notation("cc:", "cc"),
+        *notation("Distribution:", "distribution"),
     ]
 
 

@@ -119,6 +119,10 @@ def test_signature_notations_and_page_breaks(converter: PdfConverter, pack: str,
     for line in [*letter.enclosures, *letter.cc]:
         assert _words(line, 4, last=True) in final[signature_page], f"notation {line!r} is stranded"
     assert re.search(r"\bcc:", final[signature_page]) or not letter.cc
+    if people > 6:  # protocol: the group in the inside address, everyone on a distribution list
+        assert "Distribution:" in final[signature_page]
+        for person in letter.addressees:
+            assert person.name in final[signature_page]
 
 
 def test_a_letter_without_closing_keeps_its_signature_with_the_last_request(converter: PdfConverter) -> None:
