@@ -137,12 +137,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         library.get(args.template)
         data = read_json(args.data)
         report = service.batch(library, args.template, data, args.addressees, args.out,
-                               jobs=args.jobs, progress=Progress())
+                               jobs=args.jobs, progress=Progress(), pdf=args.pdf)
         for result in report.written:
             report_removals(result.removals, prefix=f"row {result.row}: ")
         for result in report.failed:
             err(f"row {result.row} (line {result.row + 1} of {args.addressees.name}): {result.error}")
-        print(f"Wrote {len(report.written)} letter(s) to {args.out}"
+        print(f"Wrote {len(report.written)} letter(s){' with their PDFs' if args.pdf else ''} to {args.out}"
               + (f"; {len(report.failed)} row(s) could not be rendered" if report.failed else ""))
         return EXIT_OK if not report.failed else EXIT_INVALID
     return run_guarded(action)
@@ -215,6 +215,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        help="CSV: honorific,name,title,organization,address (lines split by |),salutation")
     merge.add_argument("--out", required=True, type=Path, help="folder for the letters")
     merge.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
+    merge.add_argument("--pdf", action="store_true",
+                       help="also write a PDF beside each letter (needs LibreOffice; a row whose PDF fails "
+                            "writes neither file)")
     merge.set_defaults(handler=cmd_batch)
 
     templates = commands.add_parser("templates", help="list or check template packs")

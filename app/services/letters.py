@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core import address as forms
-from app.core.errors import ChambersError, LetterInvalid, Problem
+from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem
 from app.core.files import (
     OutputFolderUnusable,
     StagedWrites,
@@ -34,7 +34,7 @@ from app.core.letter import Letter, parse_letter
 __all__ = ["parse_letter"]
 from app.core.text import Removal
 from app.rendering.engine import CompiledPack
-from app.rendering.pdf import PdfConverter
+from app.rendering.pdf import PdfConverter, conversion_mode
 from app.rendering.verify import check_docx_file
 from app.services.templates import TemplateLibrary
 
@@ -125,6 +125,7 @@ class RowResult:
     row: int                  # 1-based data row; the CSV line is row + 1
     path: Path | None = None
     error: str | None = None
+    pdf: Path | None = None   # the PDF beside the letter, with ``batch(..., pdf=True)``
     removals: list[Removal] = field(default_factory=list)
 
 
@@ -239,20 +240,29 @@ def _init_worker(folder: str, parent: int) -> None:
     _WORKER["pack"] = CompiledPack(Path(folder))
 
 
-def _unique(out: Path, name: str, taken: set[str]) -> Path:
+def _unique(out: Path, name: str, taken: set[str], with_pdf: bool = False) -> Path:
     stem, ext = os.path.splitext(name)
     candidate, n = name, 1
-    while candidate.lower() in taken or (out / candidate).exists():
+
+    def used(name: str) -> bool:
+        pdf_name = os.path.splitext(name)[0] + ".pdf"
+        return name.lower() in taken or (out / name).exists() or \
+            (with_pdf and (pdf_name.lower() in taken or (out / pdf_name).exists()))
+
+    while used(candidate):
         n += 1
         candidate = f"{stem} ({n}){ext}"
     taken.add(candidate.lower())
+    if with_pdf:
+        taken.add((os.path.splitext(candidate)[0] + ".pdf").lower())
     return out / candidate
 
 
 def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]],
-                 out: Path, names: dict[int, str]) -> list[RowResult]:
+                 out: Path, names: dict[int, str], pdf: bool = False) -> list[RowResult]:
     results = []
     staged = StagedWrites()
+    converter = PdfConverter() if pdf else None  # this process's resident LibreOffice
     try:
         for number, addressee in rows:
             try:
@@ -260,8 +270,17 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
                 rendered = pack.render(parsed.letter)
                 path = out / names[number]
                 check_output(path, ".docx")
+                pdf_path = path.with_suffix(".pdf") if converter is not None else None
+                pdf_bytes = None
+                if converter is not None and pdf_path is not None:
+                    check_output(pdf_path, ".pdf")
+                    # The PDF is made before anything is staged: a row whose PDF fails writes neither file.
+                    pdf_bytes = converter.convert(rendered.data)
                 staged.stage(path, rendered.data, check_docx_file)
-                results.append(RowResult(number, path, removals=parsed.removals + rendered.removals))
+                if pdf_path is not None and pdf_bytes is not None:
+                    staged.stage(pdf_path, pdf_bytes)
+                results.append(RowResult(number, path, removals=parsed.removals + rendered.removals,
+                                         pdf=pdf_path))
             except LetterInvalid as exc:
                 problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
                 results.append(RowResult(number, error=problems))
@@ -291,9 +310,9 @@ def _file_error(name: str, exc: OSError) -> str:
 
 
 def _worker_rows(base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]], out: str,
-                 names: dict[int, str]) -> list[RowResult]:
+                 names: dict[int, str], pdf: bool = False) -> list[RowResult]:
     _check_parent()
-    return _render_rows(_WORKER["pack"], base, rows, Path(out), names)
+    return _render_rows(_WORKER["pack"], base, rows, Path(out), names, pdf)
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -303,8 +322,9 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_path: Path,
           out: Path, jobs: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> BatchReport:
-    """One letter per CSV row into ``out``; bad rows are reported and the rest rendered."""
+          progress: Callable[[int, int], None] | None = None, pdf: bool = False) -> BatchReport:
+    """One letter per CSV row into ``out`` (and, with ``pdf``, a PDF beside each through the
+    resident LibreOffice of each worker); bad rows are reported and the rest rendered."""
     pack = library.get(template)
     protect_packs(library, pack.folder)
     check_output_place(out, "--out")
@@ -336,7 +356,7 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
             report.failed.append(RowResult(number, error=problems))
             continue
         try:
-            names[number] = _unique(out, suggested_file_name(letter), taken).name
+            names[number] = _unique(out, suggested_file_name(letter), taken, pdf).name
         except OSError as exc:
             report.failed.append(RowResult(number, error=_file_error(suggested_file_name(letter), exc)))
             continue
@@ -346,17 +366,21 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
     if progress:
         progress(done, total)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(good) < 50:
+    if pdf:
+        mode, note = conversion_mode()
+        if mode == "unavailable":
+            raise ConversionError(note)
+    if jobs == 1 or len(good) < (8 if pdf else 50):
         for chunk in _chunks(good, 25):
-            results = _render_rows(pack, base, chunk, out, names)
+            results = _render_rows(pack, base, chunk, out, names, pdf)
             done += len(results)
             _collect(report, results)
             if progress:
                 progress(done, total)
     else:
-        size = max(10, min(200, len(good) // (jobs * 4) or 1))
+        size = max(4 if pdf else 10, min(50 if pdf else 200, len(good) // (jobs * 4) or 1))
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(str(pack.folder), os.getpid())) as pool:
-            futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk})
+            futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk}, pdf)
                        for chunk in _chunks(good, size)]
             for future in as_completed(futures):
                 results = future.result()

@@ -260,3 +260,29 @@ def test_verify_of_a_missing_file_is_a_sentence_not_a_traceback(tmp_path: Path,
     err = capsys.readouterr().err
     assert "nothere.docx" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_with_pdf_writes_a_pdf_beside_each_letter_and_skips_bad_rows(
+        libreoffice: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str) -> None:
+    header = ["honorific", "name", "title", "organization", "address"]
+    people = [["The Honorable", f"Alex Rivera{i}", "Mayor", "City of Sierra Vista", "1 Plaza|Sierra Vista, CA"]
+              for i in range(11)]
+    people[4][1] = ""  # row 5: no name
+    csv_path = write_csv(tmp_path / "people.csv", [header, *people])
+    data = write_json(tmp_path / "letter.json", sample_data())
+    out = tmp_path / "letters"
+    code = main(["batch", "--template", "officials-concern", "--data", str(data), "--addressees", str(csv_path),
+                 "--out", str(out), "--jobs", jobs, "--pdf"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "row 5 (line 6 of people.csv)" in captured.err
+    assert "with their PDFs" in captured.out
+    letters = sorted(p for p in out.iterdir() if p.suffix == ".docx")
+    pdfs = sorted(p for p in out.iterdir() if p.suffix == ".pdf")
+    assert len(letters) == 10
+    assert [p.stem for p in pdfs] == [p.stem for p in letters]
+    for pdf in pdfs:
+        assert pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in out.iterdir() if p.suffix not in (".docx", ".pdf")) == []
