@@ -72,6 +72,7 @@ MAX_TAGS = 2_000
 #: Filters the sandbox puts around every ``for`` loop's sequence and every ``~`` (see ``_Guard``).
 LOOP_GUARD = "chambers_loop_guard"
 CONCAT_GUARD = "chambers_concat_guard"
+SLICE_GUARD = "chambers_slice_guard"
 
 ALLOWED_FILTERS = (
     "capitalize", "default", "d", "first", "last", "join", "length", "count", "lower",
@@ -245,12 +246,22 @@ class _Steps:
 
 
 class _Guard(NodeTransformer):
-    """Puts a counting filter around each ``for`` loop's sequence and each ``~`` concatenation.
+    """Puts a counting filter around each ``for`` loop's sequence, each ``~`` concatenation and
+    each slice.
 
-    Jinja compiles both to plain Python (a ``for`` statement, a string join) that no sandbox
-    hook sees; without this, ``{% for a in subject %}{% for b in subject %}`` runs 400 million
-    times and ``{{ subject ~ subject ~ ... }}`` builds gigabytes in one step.
+    Jinja compiles these to plain Python (a ``for`` statement, a string join, ``x[a:b]``) that
+    no sandbox hook sees; without this, ``{% for a in subject %}{% for b in subject %}`` runs
+    400 million times, ``{{ subject ~ subject ~ ... }}`` builds gigabytes in one step, and a
+    list of a thousand slices of the subject holds twenty million characters.
     """
+
+    def visit_Getitem(self, node: nodes.Getitem) -> nodes.Node:
+        self.generic_visit(node)
+        if not isinstance(node.arg, nodes.Slice):
+            return node
+        bounds = [part if part is not None else nodes.Const(None, lineno=node.lineno)
+                  for part in (node.arg.start, node.arg.stop, node.arg.step)]
+        return nodes.Filter(node.node, SLICE_GUARD, bounds, [], None, None, lineno=node.lineno)
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
@@ -301,6 +312,7 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         self.filters["join"] = self._capped(self._join(builtin["join"]))
         self.filters[LOOP_GUARD] = self._loop_guard
         self.filters[CONCAT_GUARD] = self._concat_guard
+        self.filters[SLICE_GUARD] = self._slice_guard
 
     def _capped(self, fn: Callable[..., Any], gathers: bool = False) -> Callable[..., Any]:
         """``fn`` that checks the deadline, refuses a result too large for a letter, and counts
@@ -352,6 +364,13 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         for item in seq:
             self.budget.tick()
             yield item
+
+    def _slice_guard(self, value: Any, start: Any, stop: Any, step: Any) -> Any:
+        """Every ``x[a:b:c]`` goes through this: the slice counts against the build budget."""
+        self.budget.tick(0)
+        result = value[slice(start, stop, step)]
+        self.budget.build(result)
+        return result
 
     @pass_eval_context
     def _concat_guard(self, eval_ctx: EvalContext, items: list[Any]) -> Any:

@@ -26,6 +26,7 @@ from jinja2 import TemplateError
 
 from app.core.errors import TemplateProblem
 from app.core.letter import Letter, parse_letter
+from app.core.packs import load_manifest
 from app.rendering.context import build_context
 from app.rendering.engine import CompiledPack
 from app.rendering.package import SAFE_PARSER
@@ -36,6 +37,7 @@ from tests.rendering import helpers as h
 PAYLOAD_AT = 2  # the hostile paragraph's number (1-based) in every template-level case
 SECONDS = 10.0  # wall time any one refusal may take (the render deadline is 3 s)
 MEGABYTES = 200  # memory any one refusal may take
+CHECK_MEGABYTES = 600  # memory ``templates check`` may take (it renders a letter at the size limits)
 MARKER = "@MARKER@"  # replaced by a path a successful injection would create
 
 
@@ -159,6 +161,77 @@ RUNTIME_CASES = [
     Case("unsafe_attribute_argument", "{{ concerns|join(attribute='__class__') }}", ("unsafe",)),
     Case("unsafe_sort_attribute", "{{ concerns|sort(attribute='__class__.__mro__')|first }}", ("unsafe",)),
 ]
+
+
+HUGE = "10**9"
+MEGA = "'x' * 999999"
+
+# The sandbox decides by identity (tests/rendering/test_sandbox_identity.py): cases the static
+# check refuses (and the sandbox refuses on its own, with the check bypassed).
+IDENTITY_STATIC_CASES = [
+    # The reported attack and its relatives: a callable smuggled in under a trusted name.
+    Case("loop_variable_named_range", f"{{% for range in [subject.center] %}}{{{{ range({HUGE}) }}}}{{% endfor %}}",
+         ("names a variable 'range'", "the function range()", "choose another name")),
+    Case("loop_variable_named_range_format",
+         "{% for range in ['{0:>999999999}'.format] %}{{ range(1) }}{% endfor %}",
+         ("names a variable 'range'",)),
+    Case("tuple_target_named_range",
+         f"{{% for x, range in [(1, subject.center)] %}}{{{{ range({HUGE}) }}}}{{% endfor %}}",
+         ("names a variable 'range'",)),
+    Case("set_named_range", f"{{% set range = subject.center %}}{{{{ range({HUGE}) }}}}",
+         ("{% set %}", "names a variable 'range'")),
+    Case("with_named_range", f"{{% with range = subject.center %}}{{{{ range({HUGE}) }}}}{{% endwith %}}",
+         ("{% with %}", "names a variable 'range'")),
+    Case("macro_argument_named_range",
+         f"{{% macro m(range) %}}{{{{ range({HUGE}) }}}}{{% endmacro %}}{{{{ m(subject.center) }}}}",
+         ("defines a macro", "names a variable 'range'")),
+    # Names that shadow filters, tests, letter values and Jinja's own names.
+    Case("loop_variable_named_like_a_filter", "{% for join in concerns %}{{ join }}{% endfor %}",
+         ("names a variable 'join'", "the filter 'join'")),
+    Case("loop_variable_named_like_a_test", "{% for defined in concerns %}{{ defined }}{% endfor %}",
+         ("names a variable 'defined'", "the test 'is defined'")),
+    Case("loop_variable_named_like_a_letter_value", "{% for subject in concerns %}{{ subject }}{% endfor %}",
+         ("names a variable 'subject'", "the letter's 'subject'")),
+    Case("loop_variable_named_caller", "{% for caller in concerns %}{{ caller }}{% endfor %}",
+         ("names a variable 'caller'", "Jinja reserves")),
+    # Method calls through aliases and expressions rather than names.
+    Case("method_through_parentheses", f"{{{{ (subject.center)({HUGE}) }}}}", ("calls a function or method",)),
+    Case("method_through_list", f"{{{{ [subject.center][0]({HUGE}) }}}}", ("calls a function or method",)),
+    Case("method_through_conditional", f"{{{{ (subject.center if draft else subject.ljust)({HUGE}) }}}}",
+         ("calls a function or method",)),
+    Case("range_through_alias", "{% for r in [range] %}{{ r(3)|join }}{% endfor %}", ("calls a function or method",)),
+    Case("recursive_loop_call", "{% for a in concerns recursive %}{{ loop(concerns) }}{% endfor %}",
+         ("calls a function or method",)),
+    # The str.format family and attribute chains to Python internals.
+    Case("format_call", "{{ '{0.__class__.__mro__}'.format(subject) }}", ("calls a function or method",)),
+    Case("format_map_call", "{{ '{x}'.format_map(court) }}", ("calls a function or method",)),
+    Case("globals_chain", "{{ range.__globals__ }}", ("reaches into Python internals (__globals__)",)),
+    Case("mro_chain", "{{ subject.__class__.mro }}", ("reaches into Python internals (__class__)",)),
+    Case("subscript_chain", "{{ subject['__class__']['__mro__'] }}", ("reaches into Python internals (__class__)",)),
+]
+
+# Cases the static check lets through: the sandbox refuses them while rendering, and so does
+# ``templates check``, which renders a letter at the size limits.
+IDENTITY_RUNTIME_CASES = [
+    Case("format_method_printed", "{{ subject.format }}", ("access to attribute 'format'", "unsafe")),
+    Case("center_method_in_loop", "{% for m in [subject.center] %}{{ m }}{% endfor %}",
+         ("access to attribute 'center'", "unsafe")),
+    Case("dict_method", "{{ court.items }}", ("access to attribute 'items'", "unsafe")),
+    Case("loop_cycle", "{% for a in concerns %}{{ loop.cycle }}{% endfor %}", ("access to attribute 'cycle'",)),
+    Case("huge_repetition_of_list", "{{ [subject * 50] * 20 }}", ("repetition", "too large")),
+    Case("huge_join_separator", "{{ concerns|join(subject * 50) }}", ("join would produce more text",)),
+    Case("huge_replace", "{{ (subject ~ subject)|replace('S', subject) }}", ("replace would produce more text",)),
+    Case("list_of_megabytes", "{{ [" + ", ".join([MEGA] * 40) + "]|length }}",
+         ("builds more than 16,000,000 characters",)),
+    Case("list_of_slices", "{% for s in [subject * 49] %}{{ [" + ", ".join(f"s[{i}:]" for i in range(20))
+         + "]|length }}{% endfor %}",
+         ("builds more than 16,000,000 characters",)),
+    Case("gathering_a_megabyte", f"{{{{ ({MEGA})|list|length }}}}", ("gather more than 100,000 items",)),
+    Case("huge_number_from_text", "{{ ('9' * 4000)|int }}", ("number too large",)),
+    Case("huge_number_negated", "{{ -(('9' * 70)|int) ** 4 }}", ("number too large",)),
+]
+
+IDENTITY_CASES = IDENTITY_STATIC_CASES + IDENTITY_RUNTIME_CASES
 
 
 @contextmanager
@@ -705,17 +778,89 @@ def test_cli_templates_check_exits_3_listing_every_finding(kind: str, case_id: s
 
 
 @pytest.mark.timeout(120)
-def test_cli_templates_check_passes_a_runtime_bounded_pack_and_render_refuses_it(tmp_path: Path) -> None:
-    """The static check cannot see every limit; the render still refuses, with exit 3."""
+def test_cli_templates_check_refuses_a_pack_that_only_fails_when_rendered(tmp_path: Path) -> None:
+    """The static check cannot see every limit; the trial renders of ``templates check`` can,
+    so check and render agree: both exit 3, naming the same paragraph and the same limit."""
     case = by_id(RUNTIME_CASES, "replace_squared")
     folder = build(case, tmp_path / "pack", tmp_path / "pwned")
-    assert run_cli("templates", "check", str(folder)).returncode == 0
+    check = run_cli("templates", "check", str(folder))
+    assert check.returncode == 3, check.stdout + check.stderr
+    assert "sound" not in check.stdout
+    assert "replace would produce more text than a letter can hold" in check.stderr
+    assert "found by rendering a letter at every size limit" in check.stderr
+    assert_names_paragraph(check.stderr, case.payload)
     data = tmp_path / "letter.json"
     data.write_text(json.dumps(letter_data()), encoding="utf-8")
     proc = run_cli("render", "--template", str(folder), "--data", str(data), "--out", str(tmp_path / "x.docx"))
     assert proc.returncode == 3
     assert "replace would produce more text than a letter can hold" in proc.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+# --- templates check agrees with rendering ------------------------------------------------------
+SOUND_CASES = [
+    Case("sound_loops", "{% for a in concerns[:3] %}{% for b in concerns[-3:] %}{{ a ~ b }}{% endfor %}{% endfor %}",
+         ()),
+    Case("sound_filters",
+         "{{ subject|replace('S', 's')|truncate(40) }} {{ concerns|length }} {{ range(3)|join(', ') }}", ()),
+    Case("sound_arithmetic",
+         "{{ 2**10 }} {{ 'ab' * 3 }} {{ (concerns|length) // 7 - 1 }} {{ -(concerns|length) }}", ()),
+    Case("sound_addressees", "{% for a in addressees %}{{ a.block }}{% if not loop.last %}; {% endif %}{% endfor %}",
+         ()),
+    Case("sound_nested_hundred",
+         "{% for a in concerns %}{% for b in concerns %}{{ loop.index }}{% endfor %}{% endfor %}", ()),
+]
+
+
+def render_fails(folder: Path, letters: list[Letter]) -> bool:
+    """Whether compiling the pack, or rendering any of ``letters`` with it, fails."""
+    try:
+        pack = CompiledPack(folder)
+        for letter in letters:
+            pack.render(letter)
+    except TemplateProblem:
+        return True
+    return False
+
+
+def every_case() -> list[Any]:
+    return ([pytest.param("template", c, id=f"template-{c.id}") for c in TEMPLATE_CASES]
+            + [pytest.param("runtime", c, id=f"runtime-{c.id}") for c in RUNTIME_CASES]
+            + [pytest.param("identity", c, id=f"identity-{c.id}") for c in IDENTITY_CASES]
+            + [pytest.param("package", c, id=f"package-{c.id}") for c in PACKAGE_CASES + NOT_UTF8_CASES]
+            + [pytest.param("sound", c, id=f"sound-{c.id}") for c in SOUND_CASES])
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(("kind", "case"), every_case())
+def test_templates_check_says_unsound_exactly_when_a_render_fails(kind: str, case: Any, tmp_path: Path,
+                                                                  big_letter: Letter) -> None:
+    """For every case in the corpus: ``templates check`` (``TemplateLibrary.check``, what the
+    command runs) calls the pack unsound if and only if rendering a letter with it fails: the
+    corpus's own large letter, or the largest letter the data contract allows."""
+    from app.core.stress import stress_letter
+    from app.services.templates import TemplateLibrary
+
+    marker = tmp_path / "pwned"
+    if kind == "package":
+        folder = h.write_raw_docx(tmp_path / "pack", case.make())
+    else:
+        folder = build(case, tmp_path / "pack", marker)
+    # The check renders a letter at every size limit (about 40 million characters of text),
+    # so it may take more memory than a refusal; it is bounded all the same.
+    with bounded(seconds=30, megabytes=CHECK_MEGABYTES):
+        findings = TemplateLibrary([]).check(folder)
+    try:
+        letters = [big_letter, stress_letter(load_manifest(folder / "manifest.yaml"))]
+    except TemplateProblem:
+        letters = [big_letter]
+    fails = render_fails(folder, letters)
+    assert bool(findings) == fails, (findings, fails)
+    assert (kind == "sound") == (not fails), f"the corpus misfiled {case.id}"
+    for line in findings:
+        assert line.startswith("template hostile"), line
+        assert "Traceback" not in line
+    assert not marker.exists()
 
 
 def test_passwd_is_readable_so_the_xxe_cases_mean_something() -> None:
