@@ -10,7 +10,7 @@ breaks inside paragraphs, so escaping and line-break handling are tried at size 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, CleanStr, Letter, parse_letter
 from app.core.packs import CORE_SECTIONS, Manifest, PackField
@@ -24,7 +24,7 @@ _WORDS = "Court & counsel <review> \"quoted\" 'text' \u00a7 12(b) \u2014 Hon. Ja
 
 def max_text_length() -> int:
     """The longest text the data contract allows in one value (read from ``CleanStr``)."""
-    for meta in CleanStr.__metadata__:
+    for meta in get_args(CleanStr)[1:]:
         for limit in getattr(meta, "metadata", ()):
             if isinstance(getattr(limit, "max_length", None), int):
                 return int(limit.max_length)
