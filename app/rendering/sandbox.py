@@ -59,6 +59,10 @@ MAX_RANGE_STEPS = 100_000
 #: The flagship pack builds a few hundred characters for a letter at the size limits.
 MAX_BUILT = 16_000_000
 ITEM_COST = 64
+#: Characters a list, tuple or dict written in a template may hold, counting a value once for
+#: each place it is held: what sorting, comparing or searching it can cost. The letter's own
+#: lists hold about 40 million characters at the size limits of the data contract.
+MAX_HELD = 64_000_000
 #: Items a filter may gather into a list (``list``, ``sort``, ``unique``, ``join``, ...).
 MAX_ITEMS = 100_000
 #: Bits in a whole number a template computes; a letter counts paragraphs, not atoms.
@@ -73,6 +77,7 @@ MAX_TAGS = 2_000
 LOOP_GUARD = "chambers_loop_guard"
 CONCAT_GUARD = "chambers_concat_guard"
 SLICE_GUARD = "chambers_slice_guard"
+HELD_GUARD = "chambers_held_guard"
 
 ALLOWED_FILTERS = (
     "capitalize", "default", "d", "first", "last", "join", "length", "count", "lower",
@@ -96,6 +101,11 @@ STR_METHODS: dict[str, int] = {
 RESERVED_NAMES = frozenset({"loop", "self", "caller", "varargs", "kwargs", "super"})
 #: Filters that gather their input into a list before anything else happens.
 _GATHERING_FILTERS = frozenset({"list", "sort", "unique", "min", "max", "reverse"})
+#: Filters that compare (lower-cased copies of) the items of their input.
+_COMPARING_FILTERS = frozenset({"sort", "unique", "min", "max"})
+#: Filters that turn their input into text first: a list given to them is printed whole.
+_PRINTING_FILTERS = frozenset({"capitalize", "lower", "upper", "title", "trim", "replace",
+                               "truncate", "wordcount", "escape", "e", "string"})
 _BINOPS: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
     "//": operator.floordiv, "%": operator.mod, "**": operator.pow,
@@ -190,8 +200,13 @@ def _cost(value: Any) -> int:
 
 
 def _check_result(value: Any, what: str) -> None:
-    """Refuse a value no letter needs: too much text, or a number too large to print."""
-    if isinstance(value, str | list | tuple) and _size(value) > MAX_STRING:
+    """Refuse a value no letter needs: too much text, a list too long or holding too much, or
+    a number too large to print. A list holds references, so it may hold more than one piece
+    of text may be long (the letter's own lists do); printing it is checked when it is printed.
+    """
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        raise _too_big(what)
+    if isinstance(value, list | tuple) and (len(value) > MAX_ITEMS or _size(value, MAX_HELD) > MAX_HELD):
         raise _too_big(what)
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise RenderLimitExceeded("the template computed a number too large")
@@ -255,6 +270,21 @@ class _Guard(NodeTransformer):
     list of a thousand slices of the subject holds twenty million characters.
     """
 
+    def _held(self, node: nodes.Expr) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Filter(node, HELD_GUARD, [], [], None, None, lineno=node.lineno)
+
+    def visit_List(self, node: nodes.List) -> nodes.Node:
+        return self._held(node)
+
+    def visit_Dict(self, node: nodes.Dict) -> nodes.Node:
+        return self._held(node)
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        if node.ctx != "load":  # a loop target such as ``for a, b in ...``
+            return self.generic_visit(node)
+        return self._held(node)
+
     def visit_Getitem(self, node: nodes.Getitem) -> nodes.Node:
         self.generic_visit(node)
         if not isinstance(node.arg, nodes.Slice):
@@ -296,7 +326,7 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(
             autoescape=True,
             undefined=StrictUndefined,
-            finalize=lambda value: "" if value is None else value,
+            finalize=self._printable,
             keep_trailing_newline=True,
             extensions=(),
             cache_size=0,
@@ -306,27 +336,33 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         self.globals.clear()
         self.globals["range"] = self._range
         builtin = self.filters
-        self.filters = {name: self._capped(builtin[name], name in _GATHERING_FILTERS)
-                        for name in ALLOWED_FILTERS}
-        self.filters["replace"] = self._capped(self._replace(builtin["replace"]))
-        self.filters["join"] = self._capped(self._join(builtin["join"]))
+        self.filters = {name: self._capped(builtin[name], name) for name in ALLOWED_FILTERS}
+        self.filters["replace"] = self._capped(self._replace(builtin["replace"]), "replace")
+        self.filters["join"] = self._capped(self._join(builtin["join"]), "join")
         self.filters[LOOP_GUARD] = self._loop_guard
         self.filters[CONCAT_GUARD] = self._concat_guard
         self.filters[SLICE_GUARD] = self._slice_guard
+        self.filters[HELD_GUARD] = self._held_guard
 
-    def _capped(self, fn: Callable[..., Any], gathers: bool = False) -> Callable[..., Any]:
-        """``fn`` that checks the deadline, refuses a result too large for a letter, and counts
-        what it built; a filter that ``gathers`` its input into a list refuses a huge input
-        before it starts (its input follows the eval or the environment argument, if any)."""
+    def _capped(self, fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+        """The filter ``name`` (``fn``) checking the deadline, refusing a result too large for a
+        letter and counting what it built; one that gathers its input into a list, or prints
+        it as text, refuses a huge input before it starts (the input follows the eval context
+        or the environment, for filters given one)."""
         passed = getattr(fn, "jinja_pass_arg", None)
+        gathers, prints = name in _GATHERING_FILTERS, name in _PRINTING_FILTERS
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             self.budget.tick(0)
-            if gathers:
-                value = args[1 if passed else 0] if len(args) > (1 if passed else 0) else None
-                if isinstance(value, Sized) and len(value) > MAX_ITEMS:
-                    raise RenderLimitExceeded(f"a filter would gather more than {MAX_ITEMS:,} items "
-                                              "into a list")
+            value = args[1 if passed else 0] if len(args) > (1 if passed else 0) else None
+            if gathers and isinstance(value, Sized) and len(value) > MAX_ITEMS:
+                raise RenderLimitExceeded(f"a filter would gather more than {MAX_ITEMS:,} items "
+                                          "into a list")
+            if name in _COMPARING_FILTERS and _size(value, MAX_BUILT) > MAX_BUILT:
+                # they compare lower-cased copies of every item: the copies cost what the items hold
+                raise _too_big(f"{name} would compare")
+            if prints and isinstance(value, list | tuple | dict) and _size(value) > MAX_STRING:
+                raise _too_big("a filter would turn a list into")
             result = fn(*args, **kwargs)
             _check_result(result, "a filter produced")
             self.budget.build(result)
@@ -339,6 +375,8 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     def _replace(fn: Callable[..., Any]) -> Callable[..., Any]:
         @pass_eval_context
         def replace(eval_ctx: EvalContext, s: Any, old: Any, new: Any, count: Any = None) -> Any:
+            if any(isinstance(v, list | tuple | dict) and _size(v) > MAX_STRING for v in (s, old, new)):
+                raise _too_big("replace would turn a list into")
             if _replace_size(eval_ctx, s, old, new, count) > MAX_STRING:
                 raise _too_big("replace would produce")
             return fn(eval_ctx, s, old, new, count)
@@ -364,6 +402,24 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         for item in seq:
             self.budget.tick()
             yield item
+
+    def _printable(self, value: Any) -> Any:
+        """Every ``{{ }}`` prints through this: a list is refused before it is turned into text
+        (a list of a thousand references to one long value prints a thousand copies)."""
+        if value is None:
+            return ""
+        if isinstance(value, list | tuple | dict) and _size(value) > MAX_STRING:
+            raise _too_big("printing this list would produce")
+        return value
+
+    def _held_guard(self, value: Any) -> Any:
+        """Every list, tuple and dict the template writes is built through this."""
+        self.budget.tick(0)
+        if _size(value, MAX_HELD) > MAX_HELD:
+            raise RenderLimitExceeded(f"a list in the template holds more than {MAX_HELD:,} characters "
+                                      "of text; a letter needs far less")
+        self.budget.build(value)
+        return value
 
     def _slice_guard(self, value: Any, start: Any, stop: Any, step: Any) -> Any:
         """Every ``x[a:b:c]`` goes through this: the slice counts against the build budget."""
@@ -442,14 +498,13 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             raise RenderLimitExceeded("a power in the template is too large")
         if op == "*":
             seq, count = (left, right) if isinstance(left, str | list | tuple) else (right, left)
-            if isinstance(seq, str | list | tuple) and isinstance(count, int) \
-                    and _size(seq) * count > MAX_STRING:
+            if isinstance(seq, str) and isinstance(count, int) and len(seq) * count > MAX_STRING:
+                raise RenderLimitExceeded("a repetition in the template is too large")
+            if isinstance(seq, list | tuple) and isinstance(count, int) \
+                    and (len(seq) * count > MAX_ITEMS or _size(seq, MAX_HELD) * count > MAX_HELD):
                 raise RenderLimitExceeded("a repetition in the template is too large")
         result = _BINOPS[op](left, right)
-        if isinstance(result, str | list | tuple) and _size(result) > MAX_STRING:
-            raise RenderLimitExceeded("the template built a value too large for a letter")
-        if isinstance(result, int) and result.bit_length() > MAX_INT_BITS:
-            raise RenderLimitExceeded("the template computed a number too large")
+        _check_result(result, "the template built a value with")
         self.budget.build(result)
         return result
 
