@@ -35,7 +35,7 @@ def _text(tag: str, length: int, *, lines: bool = False) -> str:
     """``length`` characters starting with ``tag``; with ``lines``, a line break every ~500."""
     chunk = _WORDS + ("\n" if lines else "")
     body = tag + " " + chunk * (length // len(chunk) + 1)
-    return body[:length - 1].rstrip() + "." if length > 1 else body[:length]
+    return body[:length - 1] + "." if length > 1 else body[:length]
 
 
 def _field_value(spec: PackField, length: int) -> str | bool | int:

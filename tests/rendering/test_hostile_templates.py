@@ -878,6 +878,83 @@ def test_templates_check_says_unsound_exactly_when_a_render_fails(kind: str, cas
     assert not marker.exists()
 
 
+# --- the sample letter ``templates check`` renders ------------------------------------------------
+def sample_pack(folder: Path, paragraph: str = "Re: {{ subject }}") -> Path:
+    return h.make_pack(folder, ["Dear Justice,", paragraph])
+
+
+def sample_json(**changes: Any) -> str:
+    return json.dumps({**letter_data(concerns=2, subject="Court security"), **changes})
+
+
+@pytest.mark.timeout(60)
+def test_check_renders_the_sample_letter_and_names_it(tmp_path: Path) -> None:
+    """A template that fails only for the pack's own sample: the check finds it there."""
+    payload = "{% if concerns|length == 2 %}{{ 'x' * 10**9 }}{% endif %}"
+    folder = sample_pack(tmp_path / "pack", payload)
+    (folder / "sample.json").write_text(sample_json(), encoding="utf-8")
+    from app.rendering.engine import check_pack
+
+    findings = check_pack(folder)
+    assert len(findings) == 1, findings
+    assert "repetition in the template is too large" in findings[0]
+    assert "(found by rendering the pack's sample letter as a draft letter)" in findings[0]
+    assert_names_paragraph(findings[0], payload)
+
+
+@pytest.mark.timeout(60)
+def test_a_sound_pack_with_a_sample_is_sound(tmp_path: Path) -> None:
+    folder = sample_pack(tmp_path / "pack")
+    (folder / "sample.json").write_text(sample_json(), encoding="utf-8")
+    proc = run_cli("templates", "check", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert "the template pack is sound" in proc.stdout
+    assert "a letter at every size limit" in proc.stdout
+
+
+@pytest.mark.timeout(60)
+def test_an_invalid_sample_is_named_with_its_path(tmp_path: Path) -> None:
+    folder = sample_pack(tmp_path / "pack")
+    (folder / "sample.json").write_text(sample_json(subject="  "), encoding="utf-8")
+    from app.rendering.engine import check_pack
+
+    assert check_pack(folder) == ["template hostile: sample.json is not a valid letter: subject: required"]
+    (folder / "sample.json").write_text('{"date": ', encoding="utf-8")
+    assert check_pack(folder) == ["template hostile: sample.json is not valid letter JSON (line 1)"]
+
+
+@pytest.mark.timeout(60)
+def test_a_sample_that_is_not_a_plain_file_is_refused_unread(tmp_path: Path) -> None:
+    """A link to a system file is never read (nor quoted); a FIFO never blocks the check."""
+    from app.rendering.engine import check_pack
+
+    folder = sample_pack(tmp_path / "pack")
+    if PASSWD.exists():
+        (folder / "sample.json").symlink_to(PASSWD)
+        findings = check_pack(folder)
+        assert len(findings) == 1, findings
+        assert "sample.json cannot be read" in findings[0]
+        assert "root:" not in findings[0]
+        (folder / "sample.json").unlink()
+    os.mkfifo(folder / "sample.json")
+    started = time.monotonic()
+    findings = check_pack(folder)
+    assert time.monotonic() - started < 30
+    assert findings == ["template hostile: sample.json is not a plain file"], findings
+
+
+@pytest.mark.timeout(60)
+def test_an_oversized_sample_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from app.rendering.engine import MAX_SAMPLE_BYTES, check_pack
+
+    folder = sample_pack(tmp_path / "pack")
+    with (folder / "sample.json").open("wb") as stream:
+        stream.truncate(MAX_SAMPLE_BYTES + 1)  # sparse: nothing is written, the size is what counts
+    with bounded(seconds=30, megabytes=CHECK_MEGABYTES):
+        findings = check_pack(folder)
+    assert findings == ["template hostile: sample.json is larger than 8 MB"], findings
+
+
 def test_passwd_is_readable_so_the_xxe_cases_mean_something() -> None:
     if not PASSWD.exists():
         pytest.skip("no /etc/passwd here")
