@@ -56,8 +56,10 @@ MAX_STRING = 1_000_000
 MAX_RANGE_STEPS = 100_000
 #: Characters a render may build in values it computes along the way (filter and operator
 #: results, slices), whatever becomes of them; a container counts ``ITEM_COST`` an item.
-#: The flagship pack builds a few hundred characters for a letter at the size limits.
-MAX_BUILT = 16_000_000
+#: About what a letter at every size limit holds (and what a part may print): a pack may pass
+#: every word of the letter through a filter or two. The flagship pack builds a few hundred
+#: thousand characters for that letter.
+MAX_BUILT = 40_000_000
 ITEM_COST = 64
 #: Characters a list, tuple or dict written in a template may hold, counting a value once for
 #: each place it is held: what sorting, comparing or searching it can cost. The letter's own
@@ -410,6 +412,11 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             return ""
         if isinstance(value, list | tuple | dict) and _size(value) > MAX_STRING:
             raise _too_big("printing this list would produce")
+        if callable(value) and not isinstance(value, Undefined):
+            # a function prints as its memory address: nothing a letter says, something an
+            # attacker probing the process would like to read
+            raise SecurityError("the template prints a function instead of a value; "
+                                "refer to the value itself")
         return value
 
     def _held_guard(self, value: Any) -> Any:

@@ -229,18 +229,18 @@ IDENTITY_RUNTIME_CASES = [
          "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 100) + "]|length }}{% endfor %}",
          ("holds more than 64,000,000 characters",)),
     Case("list_of_references_sorted",
-         "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 40) + "]|sort|length }}{% endfor %}",
+         "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 60) + "]|sort|length }}{% endfor %}",
          ("sort would compare more text",)),
     Case("list_of_references_as_text",
          "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 40) + "]|upper }}{% endfor %}",
          ("a filter would turn a list into more text",)),
     Case("huge_join_separator", "{{ concerns|join(subject * 50) }}", ("join would produce more text",)),
     Case("huge_replace", "{{ (subject ~ subject)|replace('S', subject) }}", ("replace would produce more text",)),
-    Case("list_of_megabytes", "{{ [" + ", ".join([MEGA] * 40) + "]|length }}",
-         ("builds more than 16,000,000 characters",)),
-    Case("list_of_slices", "{% for s in [subject * 49] %}{{ [" + ", ".join(f"s[{i}:]" for i in range(20))
+    Case("list_of_megabytes", "{{ [" + ", ".join([MEGA] * 45) + "]|length }}",
+         ("builds more than 40,000,000 characters",)),
+    Case("list_of_slices", "{% for s in [subject * 49] %}{{ [" + ", ".join(f"s[{i}:]" for i in range(45))
          + "]|length }}{% endfor %}",
-         ("builds more than 16,000,000 characters",)),
+         ("builds more than 40,000,000 characters",)),
     Case("gathering_a_megabyte", f"{{{{ ({MEGA})|list|length }}}}", ("gather more than 100,000 items",)),
     Case("huge_number_from_text", "{{ ('9' * 4000)|int }}", ("number too large",)),
     Case("huge_number_negated", "{{ -(('9' * 70)|int) ** 4 }}", ("number too large",)),
@@ -822,6 +822,9 @@ SOUND_CASES = [
          "{{ 2**10 }} {{ 'ab' * 3 }} {{ (concerns|length) // 7 - 1 }} {{ -(concerns|length) }}", ()),
     Case("sound_addressees", "{% for a in addressees %}{{ a.block }}{% if not loop.last %}; {% endif %}{% endfor %}",
          ()),
+    Case("sound_every_paragraph_filtered",
+         "{% for p in opening + concerns %}{{ p|trim|upper }}{% endfor %}"
+         "{% for p in requested_policies + closing %}{{ p|trim|lower }}{% endfor %}", ()),
     Case("sound_nested_hundred",
          "{% for a in concerns %}{% for b in concerns %}{{ loop.index }}{% endfor %}{% endfor %}", ()),
 ]

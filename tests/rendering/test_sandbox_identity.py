@@ -156,6 +156,7 @@ def test_the_allow_list_still_runs(source: str, expected: str) -> None:
     ("{{ subject.startswith(('a', 'b')) }}", "startswith() takes at most 1"),
     ("{{ subject.upper(x=1) }}", "upper() takes at most 0"),
     ("{{ (subject ~ '')|length }}{{ court.name() }}", "the template calls a str value, which is not a function"),
+    ("{{ subject.upper }}", "the template prints a function instead of a value"),
 ])
 def test_allowed_methods_take_only_what_they_need(source: str, words: str) -> None:
     env = LetterEnvironment()
@@ -175,7 +176,7 @@ def test_a_dict_key_wins_over_a_dict_method() -> None:
 def test_the_build_budget_is_per_letter() -> None:
     """A budget error, not memory exhaustion: and the next letter starts afresh."""
     env = LetterEnvironment()
-    template = env.from_string("{{ [" + ", ".join([MEGA] * 20) + "]|length }}")
+    template = env.from_string("{{ [" + ", ".join([MEGA] * 45) + "]|length }}")
     env.budget.start()
     with pytest.raises(RenderLimitExceeded, match="builds more than"):
         template.render({})
