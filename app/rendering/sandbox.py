@@ -390,7 +390,7 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             if isinstance(value, Sized) and len(value) > MAX_ITEMS:
                 raise RenderLimitExceeded(f"join would gather more than {MAX_ITEMS:,} items")
             items = list(value)
-            separators = max(len(items) - 1, 0) * _size(soft_str(d))
+            separators = max(len(items) - 1, 0) * _size(d)  # sized before it is made text
             if separators + sum(_size(item) for item in items) > MAX_STRING:
                 raise _too_big("join would produce")
             return fn(eval_ctx, items, d, attribute)

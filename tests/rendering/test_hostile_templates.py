@@ -235,6 +235,7 @@ IDENTITY_RUNTIME_CASES = [
          "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 40) + "]|upper }}{% endfor %}",
          ("a filter would turn a list into more text",)),
     Case("huge_join_separator", "{{ concerns|join(subject * 50) }}", ("join would produce more text",)),
+    Case("join_with_a_list_separator", "{{ concerns|join([subject] * 49) }}", ("join would produce more text",)),
     Case("huge_replace", "{{ (subject ~ subject)|replace('S', subject) }}", ("replace would produce more text",)),
     Case("list_of_megabytes", "{{ [" + ", ".join([MEGA] * 45) + "]|length }}",
          ("builds more than 40,000,000 characters",)),
