@@ -20,7 +20,7 @@ import re
 import stat
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from markupsafe import Markup
 from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.letter import Letter, parse_letter
 from app.core.packs import Manifest, check_letter_for_pack, load_manifest
-from app.core.stress import stress_letter
+from app.core.stress import small_letter, stress_letter
 from app.core.text import Removal
 from app.rendering.context import build_context
 from app.rendering.package import (
@@ -429,30 +429,38 @@ def _read_sample(folder: Path, pack_id: str) -> tuple[Letter | None, list[str]]:
         return None, [f"{where} is not a valid letter: {problem}" for problem in exc.problems]
 
 
+def _trial_signature() -> bytes:
+    """A one-pixel PNG standing in for a judge's signature in trial renders."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
 def trial_render(pack: CompiledPack, folder: Path) -> list[str]:
-    """Render the pack's sample letter and the stress letter as a real render would.
+    """Render the pack's sample letter and the stress letter as real renders would.
 
     The same ``CompiledPack.render`` (and so the same deadline, step, build and output
-    budgets) a clerk's letter goes through: a pack is sound only if both render. The first
-    failure is reported (with the letter that found it); later renders would repeat it.
+    budgets) a clerk's letter goes through, both ways a letter is rendered: as a draft, and
+    final with the judge's signature. The sample (or, for a pack without one, a small letter)
+    is rendered both ways; the letter at every size limit final and signed, as the longest
+    approved letter would be. A pack is sound only if every render succeeds. The first failure
+    is reported, with the letter that found it; later renders would only repeat it.
     """
     sample, findings = _read_sample(folder, pack.id)
-    trials: list[tuple[str, Letter, bool]] = []
+    trials: list[tuple[str, Callable[[Manifest], Letter] | Letter, bool]] = []
     if sample is not None:
         trials += [("the pack's sample letter", sample, True), ("the pack's sample letter", sample, False)]
-    try:
-        stress = stress_letter(pack.manifest)
-    except LetterInvalid as exc:
-        findings += [f"template {pack.id}: no letter at the size limits fits this pack: {problem}"
-                     for problem in exc.problems]
-    else:
-        trials.append(("a letter at every size limit", stress, False))
-    for what, letter, draft in trials:
+    elif not findings:
+        trials += [("a small letter", small_letter, True), ("a small letter", small_letter, False)]
+    trials.append(("a letter at every size limit", stress_letter, False))
+    for what, make, draft in trials:
+        kind = "a draft" if draft else "a final, signed letter"
         try:
-            pack.render(letter, draft=draft)
+            letter = make if isinstance(make, Letter) else make(pack.manifest)
+            pack.render(letter, draft=draft, signature_png=None if draft else _trial_signature())
         except TemplateProblem as exc:
-            kind = "draft" if draft else "final"
-            return findings + [f"{line} (found by rendering {what} as a {kind} letter)"
+            return findings + [f"{line} (found by rendering {what} as {kind})"
                                for line in str(exc).split("\n")]
         except LetterInvalid as exc:
             findings += [f"template {pack.id}: {what} does not fit the pack: {problem}"

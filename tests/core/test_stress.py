@@ -25,6 +25,7 @@ def test_every_list_is_full_and_every_text_is_as_long_as_allowed() -> None:
     assert "&" in letter.subject
     assert "<" in letter.subject
     assert "\n" in letter.concerns[0]
+    assert stress_letter(manifest()) is letter, "made once for a manifest"
 
 
 def test_the_letter_fits_the_pack() -> None:

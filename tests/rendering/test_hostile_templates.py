@@ -831,12 +831,24 @@ SOUND_CASES = [
 ]
 
 
+# Bombs behind the branches a letter takes only as a draft, or only once a judge has signed it.
+BRANCH_CASES = [
+    Case("bomb_in_drafts_only", "{% if draft %}{{ 'x' * 10**9 }}{% endif %}", ("repetition", "as a draft")),
+    Case("bomb_once_signed", "{% if signature_image %}{{ 'x' * 10**9 }}{% endif %}",
+         ("repetition", "as a final, signed letter")),
+]
+
+
 def render_fails(folder: Path, letters: list[Letter]) -> bool:
-    """Whether compiling the pack, or rendering any of ``letters`` with it, fails."""
+    """Whether compiling the pack, or rendering any of ``letters`` with it (as a draft, and
+    final with a signature, as the application renders letters), fails."""
+    from app.rendering.engine import _trial_signature
+
     try:
         pack = CompiledPack(folder)
         for letter in letters:
-            pack.render(letter)
+            pack.render(letter, draft=True)
+            pack.render(letter, draft=False, signature_png=_trial_signature())
     except TemplateProblem:
         return True
     return False
@@ -846,6 +858,7 @@ def every_case() -> list[Any]:
     return ([pytest.param("template", c, id=f"template-{c.id}") for c in TEMPLATE_CASES]
             + [pytest.param("runtime", c, id=f"runtime-{c.id}") for c in RUNTIME_CASES]
             + [pytest.param("identity", c, id=f"identity-{c.id}") for c in IDENTITY_CASES]
+            + [pytest.param("branch", c, id=f"branch-{c.id}") for c in BRANCH_CASES]
             + [pytest.param("package", c, id=f"package-{c.id}") for c in PACKAGE_CASES + NOT_UTF8_CASES]
             + [pytest.param("sound", c, id=f"sound-{c.id}") for c in SOUND_CASES])
 
@@ -902,8 +915,20 @@ def test_check_renders_the_sample_letter_and_names_it(tmp_path: Path) -> None:
     findings = check_pack(folder)
     assert len(findings) == 1, findings
     assert "repetition in the template is too large" in findings[0]
-    assert "(found by rendering the pack's sample letter as a draft letter)" in findings[0]
+    assert "(found by rendering the pack's sample letter as a draft)" in findings[0]
     assert_names_paragraph(findings[0], payload)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("case", BRANCH_CASES, ids=lambda c: c.id)
+def test_check_renders_drafts_and_signed_letters(case: Case, tmp_path: Path) -> None:
+    from app.rendering.engine import check_pack
+
+    findings = check_pack(build(case, tmp_path / "pack", tmp_path / "pwned"))
+    assert len(findings) == 1, findings
+    for words in case.words:
+        assert words in findings[0]
+    assert_names_paragraph(findings[0], case.payload)
 
 
 @pytest.mark.timeout(60)
