@@ -44,3 +44,18 @@ def test_the_letter_fits_the_pack() -> None:
                              "heard": STRESS_DATE, "count": STRESS_NUMBER, "urgent": True}
     assert len(str(letter.fields["note"])) == max_text_length()
     assert letter.template == "stress"
+
+
+def test_the_small_letter_fits_the_pack() -> None:
+    from app.core.stress import small_letter
+
+    pack = manifest(sections=["concerns"], fields=[
+        {"name": "heard", "label": "Heard", "type": "date", "required": True},
+        {"name": "kind", "label": "Kind", "type": "choice", "choices": ["press", "agency"]},
+    ])
+    letter = small_letter(pack)
+    assert pack.check_letter(letter) == []
+    assert len(letter.addressees) == 1
+    assert letter.concerns == ["The concerns & more."]
+    assert letter.opening == []
+    assert letter.fields == {"heard": STRESS_DATE, "kind": "agency"}

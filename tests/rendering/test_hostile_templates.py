@@ -733,6 +733,9 @@ CLI_CASES = [
     pytest.param("template", "if_without_endif", id="broken-syntax"),
     pytest.param("runtime", "string_times_billion", id="runtime-repetition"),
     pytest.param("runtime", "nested_list_loops", id="runtime-nested-loops"),
+    pytest.param("identity", "loop_variable_named_range", id="range-named-loop-variable"),
+    pytest.param("identity", "format_method_printed", id="format-method"),
+    pytest.param("identity", "list_of_references_sorted", id="sorted-references"),
     pytest.param("package", "zip_bomb_200mb", id="zip-bomb"),
     pytest.param("package", "xxe", id="xxe"),
     pytest.param("package", "renamed_docm", id="docm"),
@@ -743,7 +746,8 @@ def build_cli_case(kind: str, case_id: str, folder: Path, marker: Path) -> tuple
     if kind == "package":
         package_case = by_id(PACKAGE_CASES, case_id)
         return h.write_raw_docx(folder, package_case.make()), package_case.words
-    case = by_id(TEMPLATE_CASES if kind == "template" else RUNTIME_CASES, case_id)
+    cases = {"template": TEMPLATE_CASES, "runtime": RUNTIME_CASES, "identity": IDENTITY_CASES}[kind]
+    case = by_id(cases, case_id)
     return build(case, folder, marker), case.words
 
 
@@ -771,6 +775,22 @@ def test_cli_render_exits_3_and_writes_nothing(kind: str, case_id: str, tmp_path
         assert sorted(p.name for p in out.iterdir()) == ["earlier.docx"], "a file or temporary file was written"
         assert earlier.read_bytes() == b"the clerk's earlier letter \x00\xff"
     assert not marker.exists()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(("kind", "case_id"), CLI_CASES)
+def test_cli_templates_check_agrees_with_render(kind: str, case_id: str, tmp_path: Path) -> None:
+    """Whatever ``render`` refuses with exit 3, ``templates check`` refuses too, in bounded memory."""
+    folder, words = build_cli_case(kind, case_id, tmp_path / "pack", tmp_path / "pwned")
+    started = time.monotonic()
+    proc = run_cli("templates", "check", str(folder))
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    for word in words:
+        assert word in proc.stderr
+    assert not (tmp_path / "pwned").exists()
 
 
 @pytest.mark.timeout(120)
