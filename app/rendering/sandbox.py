@@ -549,6 +549,13 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             return False
         return not callable(value) or self.may_call(value)
 
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        """What a refused attribute becomes: using it in any way fails with this message."""
+        return self.undefined(f"the template uses '{attribute}' of a {type(obj).__name__} value, which a "
+                              "template may not use: Python internals, functions and methods are unsafe "
+                              "in a letter",
+                              name=attribute, obj=obj, exc=SecurityError)
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.budget.tick(0)
         # The letter's values are plain dicts: a key wins over a dict method of the same

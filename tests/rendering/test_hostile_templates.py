@@ -213,11 +213,11 @@ IDENTITY_STATIC_CASES = [
 # Cases the static check lets through: the sandbox refuses them while rendering, and so does
 # ``templates check``, which renders a letter at the size limits.
 IDENTITY_RUNTIME_CASES = [
-    Case("format_method_printed", "{{ subject.format }}", ("access to attribute 'format'", "unsafe")),
+    Case("format_method_printed", "{{ subject.format }}", ("uses 'format' of a", "may not use")),
     Case("center_method_in_loop", "{% for m in [subject.center] %}{{ m }}{% endfor %}",
-         ("access to attribute 'center'", "unsafe")),
-    Case("dict_method", "{{ court.items }}", ("access to attribute 'items'", "unsafe")),
-    Case("loop_cycle", "{% for a in concerns %}{{ loop.cycle }}{% endfor %}", ("access to attribute 'cycle'",)),
+         ("uses 'center' of a", "may not use")),
+    Case("dict_method", "{{ court.items }}", ("uses 'items' of a", "may not use")),
+    Case("loop_cycle", "{% for a in concerns %}{{ loop.cycle }}{% endfor %}", ("uses 'cycle' of a", "may not use")),
     Case("huge_repetition_of_list", "{{ [subject * 50] * 20 }}", ("printing this list would produce more text",)),
     Case("list_of_a_million_items", "{{ [1] * 1000000 }}", ("repetition", "too large")),
     # Many references to one long value: each costs nothing to hold, and a copy to print,
