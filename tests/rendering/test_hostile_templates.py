@@ -862,7 +862,7 @@ BRANCH_CASES = [
 def render_fails(folder: Path, letters: list[Letter]) -> bool:
     """Whether compiling the pack, or rendering any of ``letters`` with it (as a draft, and
     final with a signature, as the application renders letters), fails."""
-    from app.rendering.engine import _trial_signature
+    from app.rendering.trial import _trial_signature
 
     try:
         pack = CompiledPack(folder)
@@ -994,7 +994,8 @@ def test_a_sample_that_is_not_a_plain_file_is_refused_unread(tmp_path: Path) -> 
 
 @pytest.mark.timeout(60)
 def test_an_oversized_sample_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    from app.rendering.engine import MAX_SAMPLE_BYTES, check_pack
+    from app.rendering.engine import check_pack
+    from app.rendering.trial import MAX_SAMPLE_BYTES
 
     folder = sample_pack(tmp_path / "pack")
     with (folder / "sample.json").open("wb") as stream:
