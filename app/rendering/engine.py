@@ -361,12 +361,18 @@ class CompiledPack:
 
 
 def check_pack(folder: Path) -> list[str]:
-    """Every finding for the pack in ``folder``, in words; empty when the pack is sound."""
+    """Every finding for the pack in ``folder``, in words; empty when the pack is sound.
+
+    Sound means what a clerk needs: the pack compiles and its sample letter and a letter at
+    every size limit of the data contract render within the budgets of a real render.
+    """
+    from app.rendering.trial import trial_render  # it renders CompiledPacks: imported here, not above
+
     try:
-        CompiledPack(folder)
+        pack = CompiledPack(folder)
     except TemplateProblem as exc:
         return str(exc).split("\n")
-    return []
+    return trial_render(pack, folder)
 
 
 __all__ = ["CompiledPack", "Rendered", "check_pack"]

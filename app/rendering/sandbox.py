@@ -3,15 +3,26 @@
 Template packs may come from outside the court (a court's own pack in a folder), so the
 template is treated as untrusted code:
 
-* Jinja's ImmutableSandboxedEnvironment blocks attribute access to Python internals and
-  any method that mutates data; autoescape is on, so a value can never inject Word XML.
-* A static check (``check_template``) accepts only the small subset of Jinja a letter needs:
-  output, ``if``, ``for`` over the letter's lists or a bounded ``range``, a fixed list of
-  filters. Macros, ``set``, imports, includes and calls are refused before anything runs.
-* At run time each render has a deadline and an output budget, and ``range``, ``*``, ``**``,
-  ``%``, ``~``, every loop and every filter are bounded, so no template can hang the app or
-  exhaust its memory. Sizes are counted *before* a value is built where the result could
-  outgrow its inputs (``*``, ``~``, ``replace``, ``join``); checking afterwards is too late.
+* What a template may call is decided at run time, on the object itself, never on the name
+  the template gave it: ``LetterEnvironment.call`` runs only the environment's own bounded
+  ``range`` (the very bound method) and a few plain ``str`` methods (checked by the exact
+  type of the string and the method's own definition), and refuses everything else with a
+  ``SecurityError``. Attribute access refuses Python internals, mutating methods and any
+  callable outside that allow-list, so ``subject.format`` is refused where it is reached,
+  whatever a loop variable holding it is called.
+* A static check (``check_template``) is the first line: it accepts only the small subset of
+  Jinja a letter needs (output, ``if``, ``for`` over the letter's lists or ``range``, a fixed
+  list of filters), refuses macros, ``set``, imports, includes and calls other than
+  ``range()``, and refuses any name a template binds (loop targets, ``set``, macro
+  arguments, ``with``) that shadows a global, a filter, a test or a value of the letter.
+  Safety does not rest on it: the run-time checks above hold with it bypassed.
+* At run time each render has a deadline and an output budget, and ``range``, every
+  arithmetic operator, ``~``, every loop and every filter are bounded, so no template can hang
+  the app or exhaust its memory. Sizes are counted *before* a value is built where the result
+  could outgrow its inputs (``*``, ``~``, ``replace``, ``join``); checking afterwards is too
+  late. Everything a render builds (filter results, operator results, slices) also counts
+  against one budget for the whole letter (``MAX_BUILT``), so a list of a thousand
+  megabyte-long values, each within the limit, is refused long before it exists.
 * Tags nested deeper than any letter needs are refused when parsed, since Jinja's parser and
   compiler recurse once per level and would otherwise fail with a ``RecursionError``; and a
   pack with more tags than any letter needs is refused before Jinja spends minutes on them.
@@ -22,14 +33,15 @@ from __future__ import annotations
 import operator
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
+from types import BuiltinMethodType, MethodType, ModuleType
 from typing import Any
 
 from jinja2 import StrictUndefined, nodes, pass_eval_context
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.nodes import EvalContext
-from jinja2.runtime import Context, markup_join, str_join
+from jinja2.runtime import Context, Undefined, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from markupsafe import escape, soft_str
@@ -42,6 +54,21 @@ RENDER_SECONDS = 3.0
 MAX_STRING = 1_000_000
 #: Iterations of ``range`` and of every ``for`` loop across one render.
 MAX_RANGE_STEPS = 100_000
+#: Characters a render may build in values it computes along the way (filter and operator
+#: results, slices), whatever becomes of them; a container counts ``ITEM_COST`` an item.
+#: About what a letter at every size limit holds (and what a part may print): a pack may pass
+#: every word of the letter through a filter or two. The flagship pack builds a few hundred
+#: thousand characters for that letter.
+MAX_BUILT = 40_000_000
+ITEM_COST = 64
+#: Characters a list, tuple or dict written in a template may hold, counting a value once for
+#: each place it is held: what sorting, comparing or searching it can cost. The letter's own
+#: lists hold about 40 million characters at the size limits of the data contract.
+MAX_HELD = 64_000_000
+#: Items a filter may gather into a list (``list``, ``sort``, ``unique``, ``join``, ...).
+MAX_ITEMS = 100_000
+#: Bits in a whole number a template computes; a letter counts paragraphs, not atoms.
+MAX_INT_BITS = 256
 #: Levels of nested tags and expressions; a letter needs a handful.
 MAX_DEPTH = 60
 #: Tags (``{{ }}`` and ``{% %}``) in all the parts of one pack; the shipped packs have under 100.
@@ -51,6 +78,8 @@ MAX_TAGS = 2_000
 #: Filters the sandbox puts around every ``for`` loop's sequence and every ``~`` (see ``_Guard``).
 LOOP_GUARD = "chambers_loop_guard"
 CONCAT_GUARD = "chambers_concat_guard"
+SLICE_GUARD = "chambers_slice_guard"
+HELD_GUARD = "chambers_held_guard"
 
 ALLOWED_FILTERS = (
     "capitalize", "default", "d", "first", "last", "join", "length", "count", "lower",
@@ -64,6 +93,26 @@ ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
     nodes.List, nodes.Slice, nodes.Neg, nodes.Pos, nodes.Add, nodes.Sub, nodes.Mul,
     nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow, nodes.Call, nodes.Keyword,
 )
+#: Plain ``str`` methods a template may call, with how many arguments each takes (each a str).
+#: None of them produces more than a few times its input, and none takes a size or a pattern.
+STR_METHODS: dict[str, int] = {
+    "upper": 0, "lower": 0, "title": 0, "capitalize": 0, "strip": 0, "lstrip": 0, "rstrip": 0,
+    "startswith": 1, "endswith": 1,
+}
+#: Names Jinja gives meaning to inside a template; a template may not bind them either.
+RESERVED_NAMES = frozenset({"loop", "self", "caller", "varargs", "kwargs", "super"})
+#: Filters that gather their input into a list before anything else happens.
+_GATHERING_FILTERS = frozenset({"list", "sort", "unique", "min", "max", "reverse"})
+#: Filters that compare (lower-cased copies of) the items of their input.
+_COMPARING_FILTERS = frozenset({"sort", "unique", "min", "max"})
+#: Filters that turn their input into text first: a list given to them is printed whole.
+_PRINTING_FILTERS = frozenset({"capitalize", "lower", "upper", "title", "trim", "replace",
+                               "truncate", "wordcount", "escape", "e", "string"})
+_BINOPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "//": operator.floordiv, "%": operator.mod, "**": operator.pow,
+}
+_UNOPS: dict[str, Callable[[Any], Any]] = {"+": operator.pos, "-": operator.neg}
 _REFUSED_WORDS: dict[type[nodes.Node], str] = {
     nodes.Macro: "defines a macro", nodes.CallBlock: "uses a call block",
     nodes.Import: "imports another template", nodes.FromImport: "imports another template",
@@ -88,15 +137,24 @@ class Finding:
 
 
 class _Budget:
-    """Deadline and step count for one render; reset before each part is rendered."""
+    """Deadline, step count and built characters for one render; reset before each letter."""
 
     def __init__(self) -> None:
         self.deadline = float("inf")
         self.steps = 0
+        self.built = 0
 
     def start(self, seconds: float = RENDER_SECONDS) -> None:
         self.deadline = time.monotonic() + seconds
         self.steps = 0
+        self.built = 0
+
+    def build(self, value: Any, cost: int | None = None) -> None:
+        """Count ``value`` (just computed) against what one render may build."""
+        self.built += _cost(value) if cost is None else cost
+        if self.built > MAX_BUILT:
+            raise RenderLimitExceeded(f"the template builds more than {MAX_BUILT:,} characters "
+                                      "of text along the way; a letter needs far less")
 
     def tick(self, steps: int = 1) -> None:
         self.steps += steps
@@ -128,6 +186,44 @@ def _size(value: Any, limit: int = MAX_STRING) -> int:
         else:
             total += 1
     return total
+
+
+def _cost(value: Any) -> int:
+    """What building ``value`` cost: its characters, or ``ITEM_COST`` an item of a container.
+
+    A container holds references to values counted when they were built, so only its own
+    slots count here; a string is new memory of its own length.
+    """
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple | dict):
+        return ITEM_COST * (len(value) + 1)
+    return 0
+
+
+def _check_result(value: Any, what: str) -> None:
+    """Refuse a value no letter needs: too much text, a list too long or holding too much, or
+    a number too large to print. A list holds references, so it may hold more than one piece
+    of text may be long (the letter's own lists do); printing it is checked when it is printed.
+    """
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        raise _too_big(what)
+    if isinstance(value, list | tuple) and (len(value) > MAX_ITEMS or _size(value, MAX_HELD) > MAX_HELD):
+        raise _too_big(what)
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise RenderLimitExceeded("the template computed a number too large")
+
+
+def _describe(obj: Any) -> str:
+    """What a template tried to call, in words (never the template's own name for it)."""
+    if isinstance(obj, MethodType | BuiltinMethodType):
+        owner = obj.__self__
+        if owner is not None and not isinstance(owner, ModuleType):
+            return f"the {obj.__name__}() method of a {type(owner).__name__} value"
+        return f"the function {obj.__name__}()"
+    if isinstance(obj, str | int | float | list | dict | tuple | bool):
+        return f"a {type(obj).__name__} value, which is not a function"
+    return f"a {type(obj).__name__} object"
 
 
 def _too_big(what: str) -> RenderLimitExceeded:
@@ -167,12 +263,37 @@ class _Steps:
 
 
 class _Guard(NodeTransformer):
-    """Puts a counting filter around each ``for`` loop's sequence and each ``~`` concatenation.
+    """Puts a counting filter around each ``for`` loop's sequence, each ``~`` concatenation and
+    each slice.
 
-    Jinja compiles both to plain Python (a ``for`` statement, a string join) that no sandbox
-    hook sees; without this, ``{% for a in subject %}{% for b in subject %}`` runs 400 million
-    times and ``{{ subject ~ subject ~ ... }}`` builds gigabytes in one step.
+    Jinja compiles these to plain Python (a ``for`` statement, a string join, ``x[a:b]``) that
+    no sandbox hook sees; without this, ``{% for a in subject %}{% for b in subject %}`` runs
+    400 million times, ``{{ subject ~ subject ~ ... }}`` builds gigabytes in one step, and a
+    list of a thousand slices of the subject holds twenty million characters.
     """
+
+    def _held(self, node: nodes.Expr) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Filter(node, HELD_GUARD, [], [], None, None, lineno=node.lineno)
+
+    def visit_List(self, node: nodes.List) -> nodes.Node:
+        return self._held(node)
+
+    def visit_Dict(self, node: nodes.Dict) -> nodes.Node:
+        return self._held(node)
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        if node.ctx != "load":  # a loop target such as ``for a, b in ...``
+            return self.generic_visit(node)
+        return self._held(node)
+
+    def visit_Getitem(self, node: nodes.Getitem) -> nodes.Node:
+        self.generic_visit(node)
+        if not isinstance(node.arg, nodes.Slice):
+            return node
+        bounds = [part if part is not None else nodes.Const(None, lineno=node.lineno)
+                  for part in (node.arg.start, node.arg.stop, node.arg.step)]
+        return nodes.Filter(node.node, SLICE_GUARD, bounds, [], None, None, lineno=node.lineno)
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
@@ -200,13 +321,14 @@ def _deepest(ast: nodes.Node) -> tuple[int, int | None]:
 class LetterEnvironment(ImmutableSandboxedEnvironment):
     """ImmutableSandboxedEnvironment with autoescape, StrictUndefined and resource bounds."""
 
-    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    intercepted_binops = frozenset(_BINOPS)
+    intercepted_unops = frozenset(_UNOPS)
 
     def __init__(self) -> None:
         super().__init__(
             autoescape=True,
             undefined=StrictUndefined,
-            finalize=lambda value: "" if value is None else value,
+            finalize=self._printable,
             keep_trailing_newline=True,
             extensions=(),
             cache_size=0,
@@ -216,19 +338,36 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         self.globals.clear()
         self.globals["range"] = self._range
         builtin = self.filters
-        self.filters = {name: self._capped(builtin[name]) for name in ALLOWED_FILTERS}
-        self.filters["replace"] = self._capped(self._replace(builtin["replace"]))
-        self.filters["join"] = self._capped(self._join(builtin["join"]))
+        self.filters = {name: self._capped(builtin[name], name) for name in ALLOWED_FILTERS}
+        self.filters["replace"] = self._capped(self._replace(builtin["replace"]), "replace")
+        self.filters["join"] = self._capped(self._join(builtin["join"]), "join")
         self.filters[LOOP_GUARD] = self._loop_guard
         self.filters[CONCAT_GUARD] = self._concat_guard
+        self.filters[SLICE_GUARD] = self._slice_guard
+        self.filters[HELD_GUARD] = self._held_guard
 
-    def _capped(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """``fn`` that checks the deadline, and refuses a result too large for a letter."""
+    def _capped(self, fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+        """The filter ``name`` (``fn``) checking the deadline, refusing a result too large for a
+        letter and counting what it built; one that gathers its input into a list, or prints
+        it as text, refuses a huge input before it starts (the input follows the eval context
+        or the environment, for filters given one)."""
+        passed = getattr(fn, "jinja_pass_arg", None)
+        gathers, prints = name in _GATHERING_FILTERS, name in _PRINTING_FILTERS
+
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             self.budget.tick(0)
+            value = args[1 if passed else 0] if len(args) > (1 if passed else 0) else None
+            if gathers and isinstance(value, Sized) and len(value) > MAX_ITEMS:
+                raise RenderLimitExceeded(f"a filter would gather more than {MAX_ITEMS:,} items "
+                                          "into a list")
+            if name in _COMPARING_FILTERS and _size(value, MAX_BUILT) > MAX_BUILT:
+                # they compare lower-cased copies of every item: the copies cost what the items hold
+                raise _too_big(f"{name} would compare")
+            if prints and isinstance(value, list | tuple | dict) and _size(value) > MAX_STRING:
+                raise _too_big("a filter would turn a list into")
             result = fn(*args, **kwargs)
-            if isinstance(result, str | list | tuple) and _size(result) > MAX_STRING:
-                raise _too_big("a filter produced")
+            _check_result(result, "a filter produced")
+            self.budget.build(result)
             return result
         if hasattr(fn, "jinja_pass_arg"):
             wrapper.jinja_pass_arg = fn.jinja_pass_arg  # type: ignore[attr-defined]
@@ -238,6 +377,8 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     def _replace(fn: Callable[..., Any]) -> Callable[..., Any]:
         @pass_eval_context
         def replace(eval_ctx: EvalContext, s: Any, old: Any, new: Any, count: Any = None) -> Any:
+            if any(isinstance(v, list | tuple | dict) and _size(v) > MAX_STRING for v in (s, old, new)):
+                raise _too_big("replace would turn a list into")
             if _replace_size(eval_ctx, s, old, new, count) > MAX_STRING:
                 raise _too_big("replace would produce")
             return fn(eval_ctx, s, old, new, count)
@@ -246,8 +387,10 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
     def _join(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         @pass_eval_context
         def join(eval_ctx: EvalContext, value: Iterable[Any], d: Any = "", attribute: Any = None) -> Any:
+            if isinstance(value, Sized) and len(value) > MAX_ITEMS:
+                raise RenderLimitExceeded(f"join would gather more than {MAX_ITEMS:,} items")
             items = list(value)
-            separators = max(len(items) - 1, 0) * _size(soft_str(d))
+            separators = max(len(items) - 1, 0) * _size(d)  # sized before it is made text
             if separators + sum(_size(item) for item in items) > MAX_STRING:
                 raise _too_big("join would produce")
             return fn(eval_ctx, items, d, attribute)
@@ -262,11 +405,45 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             self.budget.tick()
             yield item
 
+    def _printable(self, value: Any) -> Any:
+        """Every ``{{ }}`` prints through this: a list is refused before it is turned into text
+        (a list of a thousand references to one long value prints a thousand copies)."""
+        if type(value) is str:  # nearly everything a letter prints: checked first, for speed
+            return value
+        if value is None:
+            return ""
+        if isinstance(value, list | tuple | dict) and _size(value) > MAX_STRING:
+            raise _too_big("printing this list would produce")
+        if callable(value) and not isinstance(value, Undefined):
+            # a function prints as its memory address: nothing a letter says, something an
+            # attacker probing the process would like to read
+            raise SecurityError("the template prints a function instead of a value; "
+                                "refer to the value itself")
+        return value
+
+    def _held_guard(self, value: Any) -> Any:
+        """Every list, tuple and dict the template writes is built through this."""
+        self.budget.tick(0)
+        if _size(value, MAX_HELD) > MAX_HELD:
+            raise RenderLimitExceeded(f"a list in the template holds more than {MAX_HELD:,} characters "
+                                      "of text; a letter needs far less")
+        self.budget.build(value)
+        return value
+
+    def _slice_guard(self, value: Any, start: Any, stop: Any, step: Any) -> Any:
+        """Every ``x[a:b:c]`` goes through this: the slice counts against the build budget."""
+        self.budget.tick(0)
+        result = value[slice(start, stop, step)]
+        self.budget.build(result)
+        return result
+
     @pass_eval_context
     def _concat_guard(self, eval_ctx: EvalContext, items: list[Any]) -> Any:
         if sum(_size(item) for item in items) > MAX_STRING:
             raise _too_big("joining with ~ would produce")
-        return (markup_join if eval_ctx.autoescape else str_join)(items)
+        joined = (markup_join if eval_ctx.autoescape else str_join)(items)
+        self.budget.build(joined)
+        return joined
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """Parse, refusing what Jinja itself cannot handle, then add the run-time guards."""
@@ -330,28 +507,111 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             raise RenderLimitExceeded("a power in the template is too large")
         if op == "*":
             seq, count = (left, right) if isinstance(left, str | list | tuple) else (right, left)
-            if isinstance(seq, str | list | tuple) and isinstance(count, int) \
-                    and _size(seq) * count > MAX_STRING:
+            if isinstance(seq, str) and isinstance(count, int) and len(seq) * count > MAX_STRING:
                 raise RenderLimitExceeded("a repetition in the template is too large")
-        result = {"*": operator.mul, "**": operator.pow, "%": operator.mod,
-                  "+": operator.add}[op](left, right)
-        if isinstance(result, str | list | tuple) and _size(result) > MAX_STRING:
-            raise RenderLimitExceeded("the template built a value too large for a letter")
-        if isinstance(result, int) and result.bit_length() > 256:
-            raise RenderLimitExceeded("the template computed a number too large")
+            if isinstance(seq, list | tuple) and isinstance(count, int) \
+                    and (len(seq) * count > MAX_ITEMS or _size(seq, MAX_HELD) * count > MAX_HELD):
+                raise RenderLimitExceeded("a repetition in the template is too large")
+        result = _BINOPS[op](left, right)
+        _check_result(result, "the template built a value with")
+        self.budget.build(result)
         return result
+
+    def call_unop(self, context: Context, op: str, arg: Any) -> Any:
+        self.budget.tick(0)
+        result = _UNOPS[op](arg)
+        _check_result(result, "the template built")
+        return result
+
+    def may_call(self, obj: Any) -> bool:
+        """Whether a template may call ``obj``: decided on the object, never on its name.
+
+        Only this environment's own ``range`` (the bound method itself, on this very
+        environment) and the methods in ``STR_METHODS`` bound to a plain ``str`` qualify. A
+        builtin method compares equal to another only when both are bound to the same object
+        and come from the same C definition, so ``getattr(owner, name)`` on a ``str`` proves
+        what ``obj`` is, whatever the template called it or wherever it found it.
+        """
+        kind = type(obj)
+        if kind is MethodType:
+            return obj.__func__ is LetterEnvironment._range and obj.__self__ is self
+        if kind is BuiltinMethodType:
+            owner = obj.__self__
+            name = obj.__name__
+            return type(owner) is str and name in STR_METHODS and obj == getattr(owner, name)
+        return False
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return self.may_call(obj)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Internals, mutating methods and any callable a template may not call are refused
+        where they are reached, so no name the template gives them can carry them further."""
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        return not callable(value) or self.may_call(value)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        """What a refused attribute becomes: using it in any way fails with this message."""
+        return self.undefined(f"the template uses '{attribute}' of a {type(obj).__name__} value, which a "
+                              "template may not use: Python internals, functions and methods are unsafe "
+                              "in a letter",
+                              name=attribute, obj=obj, exc=SecurityError)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.budget.tick(0)
-        return super().getattr(obj, attribute)
+        # The letter's values are plain dicts: a key wins over a dict method of the same
+        # name, so a pack field called "items" or "values" means the field.
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        # Jinja's own getattr hands out a sandboxed str.format before asking whether the
+        # attribute is safe; here nothing is handed out that a template may not call.
+        if self.is_safe_attribute(obj, attribute, value):
+            if callable(value):  # a bound method is a new object each time it is reached
+                self.budget.build(value, ITEM_COST)
+            return value
+        return self.unsafe_undefined(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         self.budget.tick(0)
-        return super().getitem(obj, argument)
+        try:
+            value = obj[argument]
+        except (TypeError, LookupError):
+            if isinstance(argument, str):
+                return self.getattr(obj, argument)
+            return self.undefined(obj=obj, name=str(argument))
+        if isinstance(argument, slice):
+            self.budget.build(value)
+        return value
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         __self.budget.tick(0)
-        return super().call(__context, __obj, *args, **kwargs)
+        # Jinja's compiled code passes its own loop and block variables inside loops and blocks
+        # (Context.call drops them); they are not the template's arguments.
+        kwargs.pop("_loop_vars", None)
+        kwargs.pop("_block_vars", None)
+        if isinstance(__obj, Undefined):  # its own error says what was missing or unsafe
+            __obj._fail_with_undefined_error()
+        if not __self.may_call(__obj):
+            raise SecurityError(f"the template calls {_describe(__obj)}; a template may call "
+                                "range() and nothing else")
+        if type(__obj) is BuiltinMethodType:
+            arity = STR_METHODS[__obj.__name__]
+            if kwargs or len(args) > arity or not all(type(a) is str for a in args):
+                raise SecurityError(f"{__obj.__name__}() takes at most {arity} piece(s) of text "
+                                    "in a template")
+        result = __obj(*args, **kwargs)
+        if type(__obj) is BuiltinMethodType:
+            _check_result(result, f"{__obj.__name__}() produced")
+            __self.budget.build(result)
+        return result
 
 
 def _nesting_line(env: LetterEnvironment, source: str) -> int:
@@ -398,6 +658,20 @@ def _unclosed_line(env: LetterEnvironment, source: str) -> int | None:
     return open_blocks[-1][1] if open_blocks else None
 
 
+def _taken_names(env: LetterEnvironment) -> dict[str, str]:
+    """Names a template may not bind, each with what it already means.
+
+    A name bound over one of these would make ``range(...)`` or ``subject`` mean something
+    else in the rest of the template than what the static check assumed it means.
+    """
+    taken = {name: "a name Jinja reserves" for name in RESERVED_NAMES}
+    taken.update((name, f"the name of the test 'is {name}'") for name in env.tests)
+    taken.update((name, f"the name of the filter '{name}'") for name in env.filters)
+    taken.update((name, f"the name of the function {name}()") for name in env.globals)
+    taken.update((name, f"the name of the letter's '{name}'") for name in CONTEXT_KEYS)
+    return taken
+
+
 def check_template(env: LetterEnvironment, ast: nodes.Template,
                    field_names: frozenset[str] | None) -> list[Finding]:
     """Statically refuse what a letter template has no business doing.
@@ -409,6 +683,7 @@ def check_template(env: LetterEnvironment, ast: nodes.Template,
     for loop in ast.find_all(nodes.For):
         targets = [loop.target, *loop.target.find_all(nodes.Name)]
         loop_names.update(t.name for t in targets if isinstance(t, nodes.Name))
+    taken = _taken_names(env)
 
     for node in ast.find_all(nodes.Node):
         line = getattr(node, "lineno", None)
@@ -430,6 +705,9 @@ def check_template(env: LetterEnvironment, ast: nodes.Template,
             findings.append(Finding(line, f"the template uses the test 'is {node.name}', which does not exist"))
         elif isinstance(node, nodes.Name) and node.ctx == "store" and node.name == "loop":
             findings.append(Finding(line, "the template names a loop variable 'loop', which Jinja reserves"))
+        elif isinstance(node, nodes.Name) and node.ctx in ("store", "param") and node.name in taken:
+            findings.append(Finding(line, f"the template names a variable '{node.name}', which is already "
+                                          f"{taken[node.name]}; choose another name"))
         elif isinstance(node, nodes.Name) and node.ctx == "load" \
                 and node.name not in CONTEXT_KEYS and node.name not in loop_names \
                 and node.name != "range":

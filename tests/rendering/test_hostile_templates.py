@@ -26,6 +26,7 @@ from jinja2 import TemplateError
 
 from app.core.errors import TemplateProblem
 from app.core.letter import Letter, parse_letter
+from app.core.packs import load_manifest
 from app.rendering.context import build_context
 from app.rendering.engine import CompiledPack
 from app.rendering.package import SAFE_PARSER
@@ -36,6 +37,7 @@ from tests.rendering import helpers as h
 PAYLOAD_AT = 2  # the hostile paragraph's number (1-based) in every template-level case
 SECONDS = 10.0  # wall time any one refusal may take (the render deadline is 3 s)
 MEGABYTES = 200  # memory any one refusal may take
+CHECK_MEGABYTES = 600  # memory ``templates check`` may take (it renders a letter at the size limits)
 MARKER = "@MARKER@"  # replaced by a path a successful injection would create
 
 
@@ -159,6 +161,93 @@ RUNTIME_CASES = [
     Case("unsafe_attribute_argument", "{{ concerns|join(attribute='__class__') }}", ("unsafe",)),
     Case("unsafe_sort_attribute", "{{ concerns|sort(attribute='__class__.__mro__')|first }}", ("unsafe",)),
 ]
+
+
+HUGE = "10**9"
+MEGA = "'x' * 999999"
+
+# The sandbox decides by identity (tests/rendering/test_sandbox_identity.py): cases the static
+# check refuses (and the sandbox refuses on its own, with the check bypassed).
+IDENTITY_STATIC_CASES = [
+    # The reported attack and its relatives: a callable smuggled in under a trusted name.
+    Case("loop_variable_named_range", f"{{% for range in [subject.center] %}}{{{{ range({HUGE}) }}}}{{% endfor %}}",
+         ("names a variable 'range'", "the function range()", "choose another name")),
+    Case("loop_variable_named_range_format",
+         "{% for range in ['{0:>999999999}'.format] %}{{ range(1) }}{% endfor %}",
+         ("names a variable 'range'",)),
+    Case("tuple_target_named_range",
+         f"{{% for x, range in [(1, subject.center)] %}}{{{{ range({HUGE}) }}}}{{% endfor %}}",
+         ("names a variable 'range'",)),
+    Case("set_named_range", f"{{% set range = subject.center %}}{{{{ range({HUGE}) }}}}",
+         ("{% set %}", "names a variable 'range'")),
+    Case("with_named_range", f"{{% with range = subject.center %}}{{{{ range({HUGE}) }}}}{{% endwith %}}",
+         ("{% with %}", "names a variable 'range'")),
+    Case("macro_argument_named_range",
+         f"{{% macro m(range) %}}{{{{ range({HUGE}) }}}}{{% endmacro %}}{{{{ m(subject.center) }}}}",
+         ("defines a macro", "names a variable 'range'")),
+    # Names that shadow filters, tests, letter values and Jinja's own names.
+    Case("loop_variable_named_like_a_filter", "{% for join in concerns %}{{ join }}{% endfor %}",
+         ("names a variable 'join'", "the filter 'join'")),
+    Case("loop_variable_named_like_a_test", "{% for defined in concerns %}{{ defined }}{% endfor %}",
+         ("names a variable 'defined'", "the test 'is defined'")),
+    Case("loop_variable_named_like_a_letter_value", "{% for subject in concerns %}{{ subject }}{% endfor %}",
+         ("names a variable 'subject'", "the letter's 'subject'")),
+    Case("loop_variable_named_caller", "{% for caller in concerns %}{{ caller }}{% endfor %}",
+         ("names a variable 'caller'", "Jinja reserves")),
+    # Method calls through aliases and expressions rather than names.
+    Case("method_through_parentheses", f"{{{{ (subject.center)({HUGE}) }}}}", ("calls a function or method",)),
+    Case("method_through_list", f"{{{{ [subject.center][0]({HUGE}) }}}}", ("calls a function or method",)),
+    Case("method_through_conditional", f"{{{{ (subject.center if draft else subject.ljust)({HUGE}) }}}}",
+         ("calls a function or method",)),
+    Case("range_through_alias", "{% for r in [range] %}{{ r(3)|join }}{% endfor %}", ("calls a function or method",)),
+    Case("recursive_loop_call", "{% for a in concerns recursive %}{{ loop(concerns) }}{% endfor %}",
+         ("calls a function or method",)),
+    # The str.format family and attribute chains to Python internals.
+    Case("format_call", "{{ '{0.__class__.__mro__}'.format(subject) }}", ("calls a function or method",)),
+    Case("format_map_call", "{{ '{x}'.format_map(court) }}", ("calls a function or method",)),
+    Case("globals_chain", "{{ range.__globals__ }}", ("reaches into Python internals (__globals__)",)),
+    Case("mro_chain", "{{ subject.__class__.mro }}", ("reaches into Python internals (__class__)",)),
+    Case("subscript_chain", "{{ subject['__class__']['__mro__'] }}", ("reaches into Python internals (__class__)",)),
+]
+
+# Cases the static check lets through: the sandbox refuses them while rendering, and so does
+# ``templates check``, which renders a letter at the size limits.
+IDENTITY_RUNTIME_CASES = [
+    Case("format_method_printed", "{{ subject.format }}", ("uses 'format' of a", "may not use")),
+    Case("center_method_in_loop", "{% for m in [subject.center] %}{{ m }}{% endfor %}",
+         ("uses 'center' of a", "may not use")),
+    Case("dict_method", "{{ court.items }}", ("uses 'items' of a", "may not use")),
+    Case("loop_cycle", "{% for a in concerns %}{{ loop.cycle }}{% endfor %}", ("uses 'cycle' of a", "may not use")),
+    Case("huge_repetition_of_list", "{{ [subject * 50] * 20 }}", ("printing this list would produce more text",)),
+    Case("list_of_a_million_items", "{{ [1] * 1000000 }}", ("repetition", "too large")),
+    # Many references to one long value: each costs nothing to hold, and a copy to print,
+    # compare or sort.
+    Case("list_of_references_printed",
+         "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 40) + "] }}{% endfor %}",
+         ("printing this list would produce more text",)),
+    Case("list_of_references_held",
+         "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 100) + "]|length }}{% endfor %}",
+         ("holds more than 64,000,000 characters",)),
+    Case("list_of_references_sorted",
+         "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 60) + "]|sort|length }}{% endfor %}",
+         ("sort would compare more text",)),
+    Case("list_of_references_as_text",
+         "{% for s in [subject * 49] %}{{ [" + ", ".join(["s"] * 40) + "]|upper }}{% endfor %}",
+         ("a filter would turn a list into more text",)),
+    Case("huge_join_separator", "{{ concerns|join(subject * 50) }}", ("join would produce more text",)),
+    Case("join_with_a_list_separator", "{{ concerns|join([subject] * 49) }}", ("join would produce more text",)),
+    Case("huge_replace", "{{ (subject ~ subject)|replace('S', subject) }}", ("replace would produce more text",)),
+    Case("list_of_megabytes", "{{ [" + ", ".join([MEGA] * 45) + "]|length }}",
+         ("builds more than 40,000,000 characters",)),
+    Case("list_of_slices", "{% for s in [subject * 49] %}{{ [" + ", ".join(f"s[{i}:]" for i in range(45))
+         + "]|length }}{% endfor %}",
+         ("builds more than 40,000,000 characters",)),
+    Case("gathering_a_megabyte", f"{{{{ ({MEGA})|list|length }}}}", ("gather more than 100,000 items",)),
+    Case("huge_number_from_text", "{{ ('9' * 4000)|int }}", ("number too large",)),
+    Case("huge_number_negated", "{{ -(('9' * 70)|int) ** 4 }}", ("number too large",)),
+]
+
+IDENTITY_CASES = IDENTITY_STATIC_CASES + IDENTITY_RUNTIME_CASES
 
 
 @contextmanager
@@ -648,6 +737,9 @@ CLI_CASES = [
     pytest.param("template", "if_without_endif", id="broken-syntax"),
     pytest.param("runtime", "string_times_billion", id="runtime-repetition"),
     pytest.param("runtime", "nested_list_loops", id="runtime-nested-loops"),
+    pytest.param("identity", "loop_variable_named_range", id="range-named-loop-variable"),
+    pytest.param("identity", "format_method_printed", id="format-method"),
+    pytest.param("identity", "list_of_references_sorted", id="sorted-references"),
     pytest.param("package", "zip_bomb_200mb", id="zip-bomb"),
     pytest.param("package", "xxe", id="xxe"),
     pytest.param("package", "renamed_docm", id="docm"),
@@ -658,7 +750,8 @@ def build_cli_case(kind: str, case_id: str, folder: Path, marker: Path) -> tuple
     if kind == "package":
         package_case = by_id(PACKAGE_CASES, case_id)
         return h.write_raw_docx(folder, package_case.make()), package_case.words
-    case = by_id(TEMPLATE_CASES if kind == "template" else RUNTIME_CASES, case_id)
+    cases = {"template": TEMPLATE_CASES, "runtime": RUNTIME_CASES, "identity": IDENTITY_CASES}[kind]
+    case = by_id(cases, case_id)
     return build(case, folder, marker), case.words
 
 
@@ -691,6 +784,22 @@ def test_cli_render_exits_3_and_writes_nothing(kind: str, case_id: str, tmp_path
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.parametrize(("kind", "case_id"), CLI_CASES)
+def test_cli_templates_check_agrees_with_render(kind: str, case_id: str, tmp_path: Path) -> None:
+    """Whatever ``render`` refuses with exit 3, ``templates check`` refuses too, in bounded memory."""
+    folder, words = build_cli_case(kind, case_id, tmp_path / "pack", tmp_path / "pwned")
+    started = time.monotonic()
+    proc = run_cli("templates", "check", str(folder))
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    for word in words:
+        assert word in proc.stderr
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize(("kind", "case_id", "lines"), [
     ("template", "ssti_cycler", 5),
     ("template", "ssti_subclasses", 4),
@@ -711,17 +820,195 @@ def test_cli_templates_check_exits_3_listing_every_finding(kind: str, case_id: s
 
 
 @pytest.mark.timeout(120)
-def test_cli_templates_check_passes_a_runtime_bounded_pack_and_render_refuses_it(tmp_path: Path) -> None:
-    """The static check cannot see every limit; the render still refuses, with exit 3."""
+def test_cli_templates_check_refuses_a_pack_that_only_fails_when_rendered(tmp_path: Path) -> None:
+    """The static check cannot see every limit; the trial renders of ``templates check`` can,
+    so check and render agree: both exit 3, naming the same paragraph and the same limit."""
     case = by_id(RUNTIME_CASES, "replace_squared")
     folder = build(case, tmp_path / "pack", tmp_path / "pwned")
-    assert run_cli("templates", "check", str(folder)).returncode == 0
+    check = run_cli("templates", "check", str(folder))
+    assert check.returncode == 3, check.stdout + check.stderr
+    assert "sound" not in check.stdout
+    assert "replace would produce more text than a letter can hold" in check.stderr
+    assert "found by rendering a letter at every size limit" in check.stderr
+    assert_names_paragraph(check.stderr, case.payload)
     data = tmp_path / "letter.json"
     data.write_text(json.dumps(letter_data()), encoding="utf-8")
     proc = run_cli("render", "--template", str(folder), "--data", str(data), "--out", str(tmp_path / "x.docx"))
     assert proc.returncode == 3
     assert "replace would produce more text than a letter can hold" in proc.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+# --- templates check agrees with rendering ------------------------------------------------------
+SOUND_CASES = [
+    Case("sound_loops", "{% for a in concerns[:3] %}{% for b in concerns[-3:] %}{{ a ~ b }}{% endfor %}{% endfor %}",
+         ()),
+    Case("sound_filters",
+         "{{ subject|replace('S', 's')|truncate(40) }} {{ concerns|length }} {{ range(3)|join(', ') }}", ()),
+    Case("sound_arithmetic",
+         "{{ 2**10 }} {{ 'ab' * 3 }} {{ (concerns|length) // 7 - 1 }} {{ -(concerns|length) }}", ()),
+    Case("sound_addressees", "{% for a in addressees %}{{ a.block }}{% if not loop.last %}; {% endif %}{% endfor %}",
+         ()),
+    Case("sound_every_paragraph_filtered",
+         "{% for p in opening + concerns %}{{ p|trim|upper }}{% endfor %}"
+         "{% for p in requested_policies + closing %}{{ p|trim|lower }}{% endfor %}", ()),
+    Case("sound_nested_hundred",
+         "{% for a in concerns %}{% for b in concerns %}{{ loop.index }}{% endfor %}{% endfor %}", ()),
+]
+
+
+# Bombs behind the branches a letter takes only as a draft, or only once a judge has signed it.
+BRANCH_CASES = [
+    Case("bomb_in_drafts_only", "{% if draft %}{{ 'x' * 10**9 }}{% endif %}", ("repetition", "as a draft")),
+    Case("bomb_once_signed", "{% if signature_image %}{{ 'x' * 10**9 }}{% endif %}",
+         ("repetition", "as a final, signed letter")),
+]
+
+
+def render_fails(folder: Path, letters: list[Letter]) -> bool:
+    """Whether compiling the pack, or rendering any of ``letters`` with it (as a draft, and
+    final with a signature, as the application renders letters), fails."""
+    from app.rendering.trial import _trial_signature
+
+    try:
+        pack = CompiledPack(folder)
+        for letter in letters:
+            pack.render(letter, draft=True)
+            pack.render(letter, draft=False, signature_png=_trial_signature())
+    except TemplateProblem:
+        return True
+    return False
+
+
+def every_case() -> list[Any]:
+    return ([pytest.param("template", c, id=f"template-{c.id}") for c in TEMPLATE_CASES]
+            + [pytest.param("runtime", c, id=f"runtime-{c.id}") for c in RUNTIME_CASES]
+            + [pytest.param("identity", c, id=f"identity-{c.id}") for c in IDENTITY_CASES]
+            + [pytest.param("branch", c, id=f"branch-{c.id}") for c in BRANCH_CASES]
+            + [pytest.param("package", c, id=f"package-{c.id}") for c in PACKAGE_CASES + NOT_UTF8_CASES]
+            + [pytest.param("sound", c, id=f"sound-{c.id}") for c in SOUND_CASES])
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(("kind", "case"), every_case())
+def test_templates_check_says_unsound_exactly_when_a_render_fails(kind: str, case: Any, tmp_path: Path,
+                                                                  big_letter: Letter) -> None:
+    """For every case in the corpus: ``templates check`` (``TemplateLibrary.check``, what the
+    command runs) calls the pack unsound if and only if rendering a letter with it fails: the
+    corpus's own large letter, or the largest letter the data contract allows."""
+    from app.core.stress import stress_letter
+    from app.services.templates import TemplateLibrary
+
+    marker = tmp_path / "pwned"
+    if kind == "package":
+        folder = h.write_raw_docx(tmp_path / "pack", case.make())
+    else:
+        folder = build(case, tmp_path / "pack", marker)
+    # The check renders a letter at every size limit (about 40 million characters of text),
+    # so it may take more memory than a refusal; it is bounded all the same.
+    with bounded(seconds=30, megabytes=CHECK_MEGABYTES):
+        findings = TemplateLibrary([]).check(folder)
+    try:
+        letters = [big_letter, stress_letter(load_manifest(folder / "manifest.yaml"))]
+    except TemplateProblem:
+        letters = [big_letter]
+    fails = render_fails(folder, letters)
+    assert bool(findings) == fails, (findings, fails)
+    assert (kind == "sound") == (not fails), f"the corpus misfiled {case.id}"
+    for line in findings:
+        assert line.startswith("template hostile"), line
+        assert "Traceback" not in line
+    assert not marker.exists()
+
+
+# --- the sample letter ``templates check`` renders ------------------------------------------------
+def sample_pack(folder: Path, paragraph: str = "Re: {{ subject }}") -> Path:
+    return h.make_pack(folder, ["Dear Justice,", paragraph])
+
+
+def sample_json(**changes: Any) -> str:
+    return json.dumps({**letter_data(concerns=2, subject="Court security"), **changes})
+
+
+@pytest.mark.timeout(60)
+def test_check_renders_the_sample_letter_and_names_it(tmp_path: Path) -> None:
+    """A template that fails only for the pack's own sample: the check finds it there."""
+    payload = "{% if concerns|length == 2 %}{{ 'x' * 10**9 }}{% endif %}"
+    folder = sample_pack(tmp_path / "pack", payload)
+    (folder / "sample.json").write_text(sample_json(), encoding="utf-8")
+    from app.rendering.engine import check_pack
+
+    findings = check_pack(folder)
+    assert len(findings) == 1, findings
+    assert "repetition in the template is too large" in findings[0]
+    assert "(found by rendering the pack's sample letter as a draft)" in findings[0]
+    assert_names_paragraph(findings[0], payload)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("case", BRANCH_CASES, ids=lambda c: c.id)
+def test_check_renders_drafts_and_signed_letters(case: Case, tmp_path: Path) -> None:
+    from app.rendering.engine import check_pack
+
+    findings = check_pack(build(case, tmp_path / "pack", tmp_path / "pwned"))
+    assert len(findings) == 1, findings
+    for words in case.words:
+        assert words in findings[0]
+    assert_names_paragraph(findings[0], case.payload)
+
+
+@pytest.mark.timeout(60)
+def test_a_sound_pack_with_a_sample_is_sound(tmp_path: Path) -> None:
+    folder = sample_pack(tmp_path / "pack")
+    (folder / "sample.json").write_text(sample_json(), encoding="utf-8")
+    proc = run_cli("templates", "check", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert "the template pack is sound" in proc.stdout
+    assert "a letter at every size limit" in proc.stdout
+
+
+@pytest.mark.timeout(60)
+def test_an_invalid_sample_is_named_with_its_path(tmp_path: Path) -> None:
+    folder = sample_pack(tmp_path / "pack")
+    (folder / "sample.json").write_text(sample_json(subject="  "), encoding="utf-8")
+    from app.rendering.engine import check_pack
+
+    assert check_pack(folder) == ["template hostile: sample.json is not a valid letter: subject: required"]
+    (folder / "sample.json").write_text('{"date": ', encoding="utf-8")
+    assert check_pack(folder) == ["template hostile: sample.json is not valid letter JSON (line 1)"]
+
+
+@pytest.mark.timeout(60)
+def test_a_sample_that_is_not_a_plain_file_is_refused_unread(tmp_path: Path) -> None:
+    """A link to a system file is never read (nor quoted); a FIFO never blocks the check."""
+    from app.rendering.engine import check_pack
+
+    folder = sample_pack(tmp_path / "pack")
+    if PASSWD.exists():
+        (folder / "sample.json").symlink_to(PASSWD)
+        findings = check_pack(folder)
+        assert len(findings) == 1, findings
+        assert "sample.json cannot be read" in findings[0]
+        assert "root:" not in findings[0]
+        (folder / "sample.json").unlink()
+    os.mkfifo(folder / "sample.json")
+    started = time.monotonic()
+    findings = check_pack(folder)
+    assert time.monotonic() - started < 30
+    assert findings == ["template hostile: sample.json is not a plain file"], findings
+
+
+@pytest.mark.timeout(60)
+def test_an_oversized_sample_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from app.rendering.engine import check_pack
+    from app.rendering.trial import MAX_SAMPLE_BYTES
+
+    folder = sample_pack(tmp_path / "pack")
+    with (folder / "sample.json").open("wb") as stream:
+        stream.truncate(MAX_SAMPLE_BYTES + 1)  # sparse: nothing is written, the size is what counts
+    with bounded(seconds=30, megabytes=CHECK_MEGABYTES):
+        findings = check_pack(folder)
+    assert findings == ["template hostile: sample.json is larger than 8 MB"], findings
 
 
 def test_passwd_is_readable_so_the_xxe_cases_mean_something() -> None:
