@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -34,9 +35,9 @@ from PySide6.QtWidgets import (
 from app.core.errors import ChambersError
 from app.core.records import User
 from app.core.workflow import Conflict, Role
+from app.services.desk import ExportRequest
 from app.services.office import ROLE_SENTENCES, check_user_name
 from app.services.templates import PackInfo
-from app.ui.letter_ops import ExportRequest
 from app.ui.profile import Preferences
 
 
@@ -448,3 +449,36 @@ class ConflictDialog(_TwoChoices):
                          ("keep", "&Keep mine as a new version"), parent)
         self.setObjectName("conflict-dialog")
         self.conflict = conflict
+
+
+class WithdrawApprovalPrompt(QMessageBox):
+    """Asked before the first edit of an approved, exported or in-review letter; No puts the edit back."""
+
+    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("withdraw-approval")
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(self.tr("Edit this letter?"))
+        self.setText(question)
+        self.setInformativeText(self.tr("The history records who edited it and why the approval or review "
+                                        "ended."))
+        self.edit_anyway = self.addButton(self.tr("&Edit anyway"), QMessageBox.ButtonRole.AcceptRole)
+        self.keep = self.addButton(self.tr("&Keep it as it is"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.keep)
+        self.setEscapeButton(self.keep)
+
+
+class CloseUnsavedPrompt(QMessageBox):
+    """Closing when the edit could be saved nowhere: close and lose it, or stay."""
+
+    def __init__(self, error: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("close-unsaved")
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(self.tr("Unsaved changes"))
+        self.setText(self.tr("Your latest changes could not be saved ({error}). Close and lose them?")
+                     .format(error=error))
+        self.discard = self.addButton(self.tr("Close and &lose them"), QMessageBox.ButtonRole.DestructiveRole)
+        self.stay = self.addButton(self.tr("&Stay"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.stay)
+        self.setEscapeButton(self.stay)

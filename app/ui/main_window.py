@@ -5,15 +5,18 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDesktopServices,
     QGuiApplication,
+    QKeyEvent,
     QKeySequence,
     QUndoCommand,
     QUndoStack,
@@ -38,42 +41,66 @@ from app.bootstrap import data_dir
 from app.core.errors import TemplateProblem
 from app.core.letter import parse_letter
 from app.core.text import clean_text
-from app.core.workflow import Conflict
+from app.core.workflow import Action, Conflict, Status
 from app.rendering.engine import CompiledPack
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
 from app.rendering.pdf import find_soffice
+from app.services.desk import (
+    Check,
+    ClauseItem,
+    ExportRequest,
+    ExportResult,
+    ReviewView,
+    Row,
+    check_letter,
+    export_letter,
+    planned_files,
+)
+from app.services.drafts import LetterDetail
 from app.services.letters import suggested_file_name
 from app.services.spelling import DICTIONARY_FILE, letter_names
 from app.services.templates import TemplateLibrary
-from app.ui.backend import ClauseItem, LocalBackend, Row, ServiceBackend
+from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.clauses import ClauseBankPanel
-from app.ui.dialogs import ConflictDialog, ExportDialog, PreferencesDialog, RestoreDialog, TemplateGallery, TextPrompt
+from app.ui.dialogs import (
+    CloseUnsavedPrompt,
+    ConflictDialog,
+    ExportDialog,
+    PreferencesDialog,
+    RestoreDialog,
+    TemplateGallery,
+    TextPrompt,
+    WithdrawApprovalPrompt,
+)
 from app.ui.drafts_browser import DraftsBrowser
 from app.ui.form import PARAGRAPH_SECTIONS, LetterForm
 from app.ui.icons import icon
-from app.ui.letter_ops import Check, ExportRequest, ExportResult, check_letter, export_letter, planned_files
 from app.ui.preflight import PreflightList
 from app.ui.preview_pane import PreviewPane
 from app.ui.profile import CourtProfile, Preferences
 from app.ui.review_pane import ReviewPane
+from app.ui.session import LetterRecord, LetterSession
 from app.ui.spelling import SpellChecking
 from app.ui.workers import LatestWins, OpRunner, describe_error
 
+log = logging.getLogger(__name__)
+
 FLAGSHIP = "officials-concern"
+RECENT_COUNT = 8
 # The fast preview starts on the next turn of the event loop: LatestWins already keeps only the
 # newest edit while a render runs, so a longer pause would only add to every keystroke's latency.
 PREVIEW_DELAY_MS = 0
 # LibreOffice takes a second or two a layout: the page view waits for a pause in typing.
 PAGE_DELAY_MS = 500
 NAME_PATHS = ("addressees", "signatory", "sender", "cc")
-AUTOSAVE_DELAY_MS = 1500
 
 
 class SnapshotCommand(QUndoCommand):
     """One edit, as the letter before and after it; typing in one field merges into one step."""
 
-    def __init__(self, window: MainWindow, before: dict[str, Any], after: dict[str, Any], path: str) -> None:
-        super().__init__(f"Edit {path}")
+    def __init__(self, window: MainWindow, before: dict[str, Any], after: dict[str, Any], path: str,
+                 label: str = "") -> None:
+        super().__init__(label or edit_label(path))
         self.window = window
         self.before = before
         self.after = after
@@ -97,6 +124,36 @@ class SnapshotCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.window.restore_snapshot(self.before)
+
+
+def edit_label(path: str) -> str:
+    """What an edit of ``path`` is called in the Edit menu ("Edit concern 2", "Edit the subject")."""
+    import re
+
+    singular = {"addressees": "addressee", "concerns": "concern", "requested_policies": "requested policy",
+                "opening": "opening paragraph", "closing": "closing paragraph", "cc": "cc", "enclosures": "enclosure"}
+    match = re.fullmatch(r"([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?", path)
+    if match:
+        what = f"{singular.get(match.group(1), match.group(1))} {int(match.group(2)) + 1}"
+        return f"Edit {what}" + (f" ({match.group(3).replace('_', ' ')})" if match.group(3) else "")
+    named = {"clean": "Remove characters Word cannot hold", "reload": "Show their version",
+             "addressees": "Change the addressees"}
+    if path in named:
+        return named[path]
+    if path in singular:
+        return f"Change the {path.replace('_', ' ')}"
+    return f"Edit the {path.replace('fields.', '').replace('.', ' ').replace('_', ' ')}"
+
+
+class UndoKeys(QObject):
+    """Lets Undo and Redo shortcuts through a text field to the window's actions (a field would take them)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
+            event.ignore()
+            return True
+        return False
 
 
 class MessageBar(QWidget):
@@ -133,6 +190,7 @@ class MainWindow(QMainWindow):
     letter_loaded = Signal()
     checked = Signal(object)
     exported = Signal(object)
+    review_loaded = Signal(object)  # ReviewView: the review pane shows this letter's status and changes
 
     def __init__(self, library: TemplateLibrary, prefs: Preferences,
                  backend: LocalBackend | ServiceBackend | None = None, settings: QSettings | None = None) -> None:
@@ -146,13 +204,12 @@ class MainWindow(QMainWindow):
         # The database is used from one worker thread at a time, in the order of the requests.
         self.db = OpRunner(self, threads=1)
         self.db.error.connect(self.show_error)
-        self.letter_id: int | None = None
-        self.version: int | None = None
-        self.status: str | None = None
-        self.detail: Any = None
+        self.session = LetterSession(self.backend, self.db, self)
+        self.session.set_source(self._save_source)
         self.previewer = LatestWins(self.runner)
         self.previewer.delivered.connect(self._checked)
         self.undo_stack = QUndoStack(self)
+        self._undo_keys = UndoKeys(self)
         # The page view has a thread of its own, so a slow LibreOffice never delays the fast preview.
         self.page_runner = OpRunner(self, threads=1)
         self.page_requests = LatestWins(self.page_runner)
@@ -166,10 +223,7 @@ class MainWindow(QMainWindow):
         self.form: LetterForm | None = None
         self.last_check: Check | None = None
         self._snapshot: dict[str, Any] = {}
-        self._edits = 0
-        self._saved_edits = 0
         self._restoring = False
-        self._resolving_conflict = False
         self.setObjectName("main-window")
         self.setWindowTitle(self.tr("Chambers"))
         self.setWindowIcon(icon("letter"))
@@ -228,13 +282,10 @@ class MainWindow(QMainWindow):
         self._page_timer.timeout.connect(self.request_pages)
         self.preview.tabs.currentChanged.connect(lambda _i: self._page_view_shown())
         self.preview_dock.visibilityChanged.connect(lambda _v: self._page_view_shown())
-        self._autosave_timer = QTimer(self)
-        self._autosave_timer.setSingleShot(True)
-        self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
-        self._autosave_timer.timeout.connect(self.autosave)
 
         self._build_actions()
         self._build_status_bar()
+        self._connect_session()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
@@ -327,10 +378,17 @@ class MainWindow(QMainWindow):
                                            tip=why)
         self.drafts_action = self._action("drafts", self.tr("Go to &drafts"), self.focus_drafts, keys=["Ctrl+D"])
         self.about_action = self._action("about", self.tr("&About Chambers"), self.about)
+        self.open_action = self._action("open", self.tr("&Open letter…"), self.open_by_number, icon_name="open",
+                                        keys=[sk.Open], tip=self.tr("Open a letter of the drafts database"))
 
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        for a in (self.new_action, self.save_action, self.export_action):
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu(self.tr("&Recent letters"))
+        self.recent_menu.setObjectName("menu-recent")
+        self._fill_recent_menu()
+        for a in (self.save_action, self.export_action):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.prefs_action)
@@ -424,20 +482,21 @@ class MainWindow(QMainWindow):
 
     # -- letters ------------------------------------------------------------------------------
     def start(self) -> None:
-        """First start: the flagship sample, so a newcomer sees a real letter at once."""
+        """An unsaved edit first (asked); else a judge's letters waiting for review; else the letter this
+        person worked on last; the flagship sample only for a newcomer."""
         try:
             saved = self.backend.restore()
         except Exception as exc:  # a broken journal must not stop the window from opening
             self.show_error(self.tr("Unsaved work could not be restored: {error}").format(error=describe_error(exc)))
             saved = None
         if saved is not None:
-            letter_id, base_version, data = saved
-            answer = self._ask_restore(letter_id, data) if self.backend.asks_before_restore else "restore"
+            letter_id = saved.letter_id
+            answer = self._ask_restore(letter_id, saved.data) if self.backend.asks_before_restore else "restore"
             if answer == "restore":
                 if letter_id is not None:
-                    self.open_record(letter_id, restored=(base_version, data))
+                    self.open_record(letter_id, restored=(saved.base_version, saved.data))
                 else:
-                    self.open_letter(data, restored=True)
+                    self.open_letter(saved.data, restored=True)
                 return
             if answer == "discard":
                 self.backend.discard_recovery(letter_id)
@@ -448,6 +507,17 @@ class MainWindow(QMainWindow):
             if letter_id is not None and isinstance(self.backend, ServiceBackend):
                 self.open_record(letter_id)
                 return
+        backend = self.backend
+        if isinstance(backend, ServiceBackend) and backend.may("approve").allowed:
+            self.show_waiting()
+            return
+        recent = self.recent_letters()
+        if recent and isinstance(backend, ServiceBackend):
+            self.open_record(recent[0])
+            return
+        self.open_sample()
+
+    def open_sample(self) -> None:
         try:
             data = json.loads(self.library.sample(FLAGSHIP))
         except (TemplateProblem, ValueError) as exc:
@@ -459,6 +529,69 @@ class MainWindow(QMainWindow):
         if not self.prefs.profile.court:
             self.prefs.profile = CourtProfile.from_letter(data)
         self.open_letter(data)
+
+    def show_waiting(self) -> None:
+        """A judge's start: the drafts list on the letters waiting for this judge, the first one open."""
+        backend = self.backend
+        assert isinstance(backend, ServiceBackend)
+        self.drafts_dock.show()
+        self.drafts_dock.raise_()
+        self.drafts.show_waiting()
+
+        def listed(rows: list[Row]) -> None:
+            self.drafts.show_rows(rows)
+            waiting = [r for r in rows if r.waiting_for_me]
+            recent = self.recent_letters()
+            if waiting:
+                self.open_record(waiting[0].id)
+            elif recent:
+                self.open_record(recent[0])
+            else:
+                self.placeholder.setText(self.tr("No letters are waiting for your review. Letters submitted "
+                                                 "to you appear in Drafts."))
+
+        self.db.run(lambda: backend.rows("", "mine"), listed)
+
+    def _recent_key(self) -> str:
+        return f"{self.backend.user}@{self.backend.database}"
+
+    def recent_letters(self) -> list[int]:
+        return list(self.prefs.recent.get(self._recent_key(), []))
+
+    def _remember(self, letter_id: int) -> None:
+        key = self._recent_key()
+        ids = [letter_id, *[i for i in self.prefs.recent.get(key, []) if i != letter_id]][:RECENT_COUNT]
+        if self.prefs.recent.get(key) == ids:
+            return
+        self.prefs.recent[key] = ids
+        self._fill_recent_menu()
+        prefs = self.prefs
+        self.runner.run(prefs.save, None, lambda exc: log.warning("recent letters not saved: %s", exc))
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        ids = self.recent_letters()
+        for letter_id in ids:
+            action = menu.addAction(self.tr("Letter {id}").format(id=letter_id))
+            action.triggered.connect(lambda _c=False, i=letter_id: self.open_record(i))
+        menu.setEnabled(bool(ids))
+
+    def open_by_number(self) -> None:
+        """File > Open: a letter of the drafts database by its number (the drafts list finds it by words)."""
+        if not isinstance(self.backend, ServiceBackend):
+            self.show_error(self.tr("Opening letters needs the drafts database: {why}")
+                            .format(why=self.backend.why_no_workflow))
+            return
+        prompt = TextPrompt(self.tr("Open letter"), self.tr("Letter number (search by words in Drafts, Ctrl+D):"),
+                            self)
+        if prompt.exec() != TextPrompt.DialogCode.Accepted:
+            return
+        text = prompt.value().strip().lstrip("#")
+        if not text.isdigit():
+            self.show_error(self.tr("{text!r} is not a letter number").format(text=text))
+            return
+        self.open_record(int(text))
 
     def _ask_restore(self, letter_id: int | None, data: dict[str, Any]) -> str | None:
         """Restore, discard, or (Escape) neither for now: the edit stays in the journal."""
@@ -477,19 +610,25 @@ class MainWindow(QMainWindow):
             data[key] = [""] if key in ("opening", "concerns") else []
         return data
 
-    def open_letter(self, data: dict[str, Any], restored: bool = False, detail: Any = None,
+    def open_letter(self, data: dict[str, Any], restored: bool = False, detail: LetterDetail | None = None,
                     base_version: int | None = None) -> None:
         pack_id = str(data.get("template") or FLAGSHIP)
 
         def loaded(pack: CompiledPack) -> None:
-            self._set_record(detail)
+            record = LetterRecord.of(detail)
             if base_version is not None:
                 # A restored edit saves against the version it started from: a save in between is a conflict.
-                self.version = base_version
+                from dataclasses import replace
+
+                record = replace(record, version=base_version)
+            if detail is None and self.backend.has_workflow:
+                self.review.clear(self.tr("This letter is not saved yet; it is saved as soon as it is complete."))
             self._install(pack, data)
+            self.session.open(record, dirty=restored)
             if restored:
-                self._mark_dirty()
                 self.save_state.setText(self.tr("Restored the letter you were writing (not yet saved)"))
+            if record.id is not None:
+                self._remember(record.id)
 
         def failed(exc: BaseException) -> None:
             self.show_error(self.tr("The template {pack} cannot be used: {error}")
@@ -500,6 +639,8 @@ class MainWindow(QMainWindow):
     def _install(self, pack: CompiledPack, data: dict[str, Any]) -> None:
         self.pack = pack
         form = LetterForm(pack.manifest, self, editor_hook=self._editor_created)
+        for editor in form.findChildren(QLineEdit) + form.findChildren(QTextEdit) + form.findChildren(QPlainTextEdit):
+            self._take_undo_keys(editor)
         form.set_data(data)
         form.edited.connect(self._edited)
         form.addressees.save_requested.connect(self.save_addressee)
@@ -524,43 +665,39 @@ class MainWindow(QMainWindow):
         """Every text field the form makes passes here (spell checking attaches to it)."""
         if isinstance(editor, QLineEdit | QTextEdit | QPlainTextEdit):
             self.spelling.attach(editor)
+            self._take_undo_keys(editor)
+
+    def _take_undo_keys(self, editor: QWidget) -> None:
+        """Ctrl+Z goes to the letter's one Undo history (moves, removals, inserts too), never to a field's own."""
+        if isinstance(editor, QTextEdit | QPlainTextEdit):
+            editor.setUndoRedoEnabled(False)
+        editor.installEventFilter(self._undo_keys)
 
     def new_letter(self) -> None:
         packs = self.library.list()
         gallery = TemplateGallery(packs, self)
-        if gallery.exec() != TemplateGallery.DialogCode.Accepted:
-            return
+        accepted = gallery.exec() == TemplateGallery.DialogCode.Accepted
         pack_id = gallery.chosen()
+        gallery.deleteLater()  # a closed dialog kept as a child could still hold the keyboard focus
+        if not accepted:
+            return
         if pack_id:
             self.autosave()
             self.open_letter(self._blank(pack_id))
 
     # -- letters in the drafts database -------------------------------------------------------
-    def _set_record(self, detail: Any) -> None:
-        self.detail = detail
-        if detail is None:
-            self.letter_id = self.version = self.status = None
-            if self.backend.has_workflow:
-                self.review.clear(self.tr("This letter is not saved yet; it is saved as soon as it is complete."))
-        else:
-            self.letter_id = detail.summary.id
-            self.version = detail.summary.version
-            self.status = detail.summary.status.value
-        self._edits = self._saved_edits = 0
-        self.save_state.setText(self.tr("Saved") if detail is not None else self.tr("Not saved yet"))
-
     def open_record(self, letter_id: int, restored: tuple[int | None, dict[str, Any]] | None = None) -> None:
         """Open a letter from the drafts database (with unsaved journal edits on top, if any)."""
         if self.form is not None and self.dirty:
-            self.autosave()
+            self.session.save()
         backend = self.backend
-        assert isinstance(backend, ServiceBackend)
+        if not isinstance(backend, ServiceBackend):
+            return
 
-        def opened(detail: Any) -> None:
+        def opened(detail: LetterDetail) -> None:
             data = restored[1] if restored else detail.current.data
             self.open_letter(data, restored=restored is not None, detail=detail,
                              base_version=restored[0] if restored else None)
-            self._load_review(detail)
 
         def failed(exc: BaseException) -> None:
             self.show_error(self.tr("Letter {id} cannot be opened: {error}").format(id=letter_id,
@@ -581,35 +718,36 @@ class MainWindow(QMainWindow):
         self.drafts_dock.raise_()
         self.drafts.search.setFocus()
 
-    def _load_review(self, detail: Any) -> None:
+    def _load_review(self, record: LetterRecord) -> None:
+        """Status, comments, versions and the changes since my last review, read in one job; a read
+        that returns after the letter moved on is dropped (never a blank or stale pane)."""
         backend = self.backend
-        if not isinstance(backend, ServiceBackend) or detail is None:
+        if not isinstance(backend, ServiceBackend) or record.id is None:
             return
-        letter_id = detail.summary.id
+        letter_id, version = record.id, record.version
 
-        def history(result: Any) -> None:
-            _summary, versions, _events = result
-            self.review.show_detail(detail, versions)
-            if len(versions) > 1:
-                self._load_diff(None, None, since_review=True)
-            else:
-                self.review.changes.setHtml(self.tr("<p><i>This is the first version.</i></p>"))
+        def shown(view: ReviewView) -> None:
+            now = self.session.record
+            if now.id != letter_id or now.version != version:
+                return
+            self.review.show_detail(view.detail, view.versions)
+            self.review.show_diff(view.since_review, since_review=True, first=view.reviewed_version is None)
+            self.review_loaded.emit(view)
 
-        self.db.run(lambda: backend.history(letter_id), history)
+        self.db.run(lambda: backend.review(letter_id), shown)
 
     def _load_diff(self, a: int | None, b: int | None, since_review: bool) -> None:
         backend = self.backend
-        if not isinstance(backend, ServiceBackend) or self.letter_id is None:
+        letter_id = self.session.record.id
+        if not isinstance(backend, ServiceBackend) or letter_id is None:
             return
-        letter_id = self.letter_id
         self.db.run(lambda: backend.diff(letter_id, a, b), lambda report: self.review.show_diff(report, since_review))
 
-    def _after_transition(self, message: str) -> Any:
-        def done(_result: Any) -> None:
+    def _after_transition(self, message: str) -> Callable[[LetterDetail], None]:
+        def done(detail: LetterDetail) -> None:
             self.statusBar().showMessage(message, 6000)
             self.messages.show_message(message, error=False)
-            if self.letter_id is not None:
-                self.open_record(self.letter_id)
+            self.session.apply(detail)  # the record follows; the form and its Undo stay as they are
             self.drafts.refresh()
         return done
 
@@ -617,132 +755,171 @@ class MainWindow(QMainWindow):
         self.show_error(describe_error(exc))
 
     def submit(self) -> None:
+        """Submit exactly what the form shows: saved first, then sent at the version that holds it."""
         backend = self.backend
-        if not isinstance(backend, ServiceBackend):
+        ok, why = self._gate(Action.SUBMIT)
+        if not isinstance(backend, ServiceBackend) or not ok:
+            if why:
+                self.show_error(why)
             return
 
-        def work() -> Any:
-            return backend.submit(self._require_saved(), self._saved_version())
+        def send(record: LetterRecord) -> None:
+            letter_id, version = record.id, record.version
+            assert letter_id is not None
+            assert version is not None
+            self.db.run(lambda: backend.submit(letter_id, version),
+                        self._after_transition(self.tr("Submitted for review.")), self._transition_failed)
 
-        self.autosave()
-        self.db.run(work, self._after_transition(self.tr("Submitted for review.")), self._transition_failed)
-
-    def _require_saved(self) -> int:
-        if self.letter_id is None:
-            raise TemplateProblem("the letter is not saved yet: complete what Preflight lists first")
-        return self.letter_id
-
-    def _saved_version(self) -> int:
-        assert self.version is not None
-        return self.version
+        self.session.after_saved(send)
 
     def approve(self) -> None:
+        """Approve the version on screen (a version saved meanwhile by someone else is refused)."""
         backend = self.backend
-        if not isinstance(backend, ServiceBackend) or self.letter_id is None or self.version is None:
+        ok, why = self._gate(Action.APPROVE)
+        if not isinstance(backend, ServiceBackend) or not ok:
+            if why:
+                self.show_error(why)
             return
-        letter_id, version = self.letter_id, self.version
-        self.db.run(lambda: backend.approve(letter_id, version), self._after_transition(self.tr("Approved.")),
-                    self._transition_failed)
+
+        def send(record: LetterRecord) -> None:
+            letter_id, version = record.id, record.version
+            assert letter_id is not None
+            assert version is not None
+            self.db.run(lambda: backend.approve(letter_id, version), self._after_transition(self.tr("Approved.")),
+                        self._transition_failed)
+
+        self.session.after_saved(send)
 
     def request_changes(self) -> None:
         backend = self.backend
-        if not isinstance(backend, ServiceBackend) or self.letter_id is None:
+        letter_id = self.session.record.id
+        if not isinstance(backend, ServiceBackend) or letter_id is None or not self._gate(Action.REQUEST_CHANGES)[0]:
             return
         prompt = TextPrompt(self.tr("Request changes"), self.tr("What should change?"), self)
         self.spelling.attach(prompt.text)
         if prompt.exec() != TextPrompt.DialogCode.Accepted:
             return
-        text, letter_id = prompt.value(), self.letter_id
+        text = prompt.value()
         self.db.run(lambda: backend.request_changes(letter_id, text),
                     self._after_transition(self.tr("Changes requested.")), self._transition_failed)
 
     def comment(self) -> None:
         backend = self.backend
-        if not isinstance(backend, ServiceBackend) or self.letter_id is None:
+        letter_id = self.session.record.id
+        if not isinstance(backend, ServiceBackend) or letter_id is None or not self._gate(Action.COMMENT)[0]:
             return
         prompt = TextPrompt(self.tr("Comment"), self.tr("Your comment:"), self)
         self.spelling.attach(prompt.text)
         if prompt.exec() != TextPrompt.DialogCode.Accepted:
             return
-        text, letter_id = prompt.value(), self.letter_id
+        text = prompt.value()
         self.db.run(lambda: backend.comment(letter_id, text), self._after_transition(self.tr("Comment added.")),
                     self._transition_failed)
 
+    def _gate(self, action: Action) -> tuple[bool, str]:
+        """Whether ``action`` is live now, and why not: the role and status (asked of the workflow's one
+        verdict), the letter saved in the drafts database, and for Submit and Approve a clean preflight."""
+        record = self.session.record
+        ok, why = self.backend.verdict(action, record.status)
+        if not ok:
+            return False, why[:1].upper() + why[1:]
+        if action in (Action.CREATE, Action.EDIT, Action.EXPORT_DRAFT):
+            return True, ""
+        if record.id is None:
+            return False, self.tr("The letter is not saved in the drafts database yet")
+        if action in (Action.SUBMIT, Action.APPROVE):
+            check = self.last_check
+            if check is None:
+                return False, self.tr("Preflight is still checking the letter")
+            if check.blocking:
+                return False, check.blocking
+        return True, ""
+
+    @property
+    def editable(self) -> tuple[bool, str]:
+        ok, why = self.backend.may("edit")
+        return ok, why[:1].upper() + why[1:]
+
     def update_controls(self) -> None:
         """Enable what this role may do to this letter now; say why for the rest."""
-        backend = self.backend
-        status = self.status
-
-        def gate(action: str, allowed_states: tuple[str, ...], state_why: str) -> tuple[bool, str]:
-            ok, why = backend.may(action)
-            if not ok:
-                return False, why[0].upper() + why[1:] if why else why
-            if self.letter_id is None:
-                return False, self.tr("The letter is not saved in the drafts database yet")
-            if status not in allowed_states:
-                return False, state_why
-            return True, ""
-
-        controls = {
-            "submit": gate("submit", ("draft", "changes_requested"),
-                           self.tr("Only a draft or a letter with changes requested can be submitted")),
-            "approve": gate("approve", ("in_review",), self.tr("Only a letter in review can be approved")),
-            "request_changes": gate("request_changes", ("in_review",),
-                                    self.tr("Changes can only be requested on a letter in review")),
-            "comment": gate("comment", ("draft", "in_review", "changes_requested", "approved", "exported"), ""),
-        }
+        controls = {"submit": self._gate(Action.SUBMIT), "approve": self._gate(Action.APPROVE),
+                    "request_changes": self._gate(Action.REQUEST_CHANGES), "comment": self._gate(Action.COMMENT)}
         for name, (enabled, why) in controls.items():
             action: QAction = getattr(self, f"{name}_action")
             action.setEnabled(enabled)
             action.setToolTip(why or action.text().replace("&", ""))
+            action.setStatusTip(why or action.text().replace("&", ""))
         self.review.set_enabled_controls({k: v for k, v in controls.items() if k != "submit"})
-        may_edit, why_not = backend.may("edit")
-        if self.form is not None:
-            self.form.set_read_only(None if may_edit else why_not[0].upper() + why_not[1:])
+        may_edit, why_not = self.editable
+        if self.form is not None and self.form.read_only != (not may_edit):
+            self.form.set_read_only(None if may_edit else why_not)
         for action in (self.add_addressee_action, self.pick_addressee_action, self.insert_clause_action,
                        self.save_action):
             action.setEnabled(may_edit)
-        may_create, why_create = backend.may("create")
+        may_create, why_create = self._gate(Action.CREATE)
         self.new_action.setEnabled(may_create)
-        self.new_action.setToolTip(self.tr("Start a letter from a template pack") if may_create
-                                   else why_create[0].upper() + why_create[1:])
+        self.new_action.setToolTip(self.tr("Start a letter from a template pack") if may_create else why_create)
         self.clause_bank.insert_new.setEnabled(may_edit)
         self.clause_bank.insert_at_cursor.setEnabled(may_edit)
-        may_clause, why_clause = backend.may("manage_clauses")
+        may_clause, why_clause = self.backend.may("manage_clauses")
         self.clause_bank.save.setEnabled(may_clause)
         self.clause_bank.save.setToolTip(self.tr("Save the paragraph being edited as a new clause") if may_clause
-                                         else why_clause[0].upper() + why_clause[1:])
+                                         else why_clause[:1].upper() + why_clause[1:])
+        self.preflight.clean_button.setEnabled(may_edit)
+        if not may_edit:
+            self.preflight.clean_button.setToolTip(why_not)
 
     # -- editing ------------------------------------------------------------------------------
     def _edited(self, path: str) -> None:
+        """Every change of the form passes here: a reader's is put back, a withdrawing one asked first."""
         if self.form is None or self._restoring:
             return
         after = self.form.data()
         before = self._snapshot
         if after == before:
             return  # a signal that changed nothing (a highlighter re-colouring a paragraph): not an edit
+        label = self.form.take_label() or edit_label(path)
+        may_edit, why = self.editable
+        if not may_edit:
+            self._put_back(before)
+            self.statusBar().showMessage(why, 6000)
+            return
+        question = self.session.edit_question()
+        if question is not None:
+            if not self._confirm_edit(question):
+                self._put_back(before)
+                return
+            self.session.consent()
         self._snapshot = after
-        self.undo_stack.push(SnapshotCommand(self, before, after, path))
+        self.undo_stack.push(SnapshotCommand(self, before, after, path, label))
         self._mark_dirty()
         if path.startswith(NAME_PATHS):
             self.spelling.set_names(letter_names(after))
         if path == "subject":
             self.setWindowTitle(self.tr("{subject} — Chambers").format(subject=after.get("subject") or "…"))
 
-    def _mark_dirty(self) -> None:
-        self._edits += 1
-        self.save_state.setText(self.tr("Unsaved changes"))
-        self._preview_timer.start()
-        self._autosave_timer.start()
+    def _confirm_edit(self, question: str) -> bool:
+        dialog = WithdrawApprovalPrompt(question, self)
+        dialog.exec()
+        return dialog.clickedButton() is dialog.edit_anyway
 
-    def restore_snapshot(self, data: dict[str, Any]) -> None:
-        if self.form is None:
-            return
+    def _put_back(self, data: dict[str, Any]) -> None:
+        """Show ``data`` again: an edit that may not happen leaves no trace (no save, no recovery file)."""
+        assert self.form is not None
         self._restoring = True
         try:
             self.form.set_data(copy.deepcopy(data))
         finally:
             self._restoring = False
+
+    def _mark_dirty(self) -> None:
+        self.session.mark_edited()
+        self._preview_timer.start()
+
+    def restore_snapshot(self, data: dict[str, Any]) -> None:
+        if self.form is None:
+            return
+        self._put_back(data)
         self._snapshot = self.form.data()
         self._mark_dirty()
 
@@ -767,8 +944,8 @@ class MainWindow(QMainWindow):
             self.form.addressees.add()
 
     def clean_text(self) -> None:
-        """Take out what Word cannot hold, through the same cleaning the services use."""
-        if self.form is None:
+        """Take out what Word cannot hold, through the same cleaning the services use (one Undo step)."""
+        if self.form is None or not self.editable[0]:
             return
 
         def clean(value: Any) -> Any:
@@ -782,7 +959,14 @@ class MainWindow(QMainWindow):
 
         before = self.form.data()
         after = clean(before)
-        self.form.set_data(after)
+        if after == before:
+            return
+        question = self.session.edit_question()
+        if question is not None:
+            if not self._confirm_edit(question):
+                return
+            self.session.consent()
+        self._put_back(after)
         self._snapshot = self.form.data()
         self.undo_stack.push(SnapshotCommand(self, before, self._snapshot, "clean"))
         self._mark_dirty()
@@ -817,6 +1001,7 @@ class MainWindow(QMainWindow):
             self._pages_stale = True
             if self.preview.showing_pages():
                 self._page_timer.start()
+        self.update_controls()
         self.export_action.setEnabled(result.exportable)
         self.export_action.setToolTip(self.tr("Export the letter as .docx or PDF") if result.exportable
                                       else self.tr("Fix what Preflight lists before exporting"))
@@ -857,136 +1042,119 @@ class MainWindow(QMainWindow):
     # -- saving -------------------------------------------------------------------------------
     @property
     def dirty(self) -> bool:
-        return self._edits != self._saved_edits
+        return self.session.dirty
+
+    @property
+    def letter_id(self) -> int | None:
+        return self.session.record.id
+
+    @property
+    def version(self) -> int | None:
+        return self.session.record.version
+
+    @property
+    def status(self) -> str | None:
+        status = self.session.record.status
+        return status.value if status is not None else None
+
+    @property
+    def detail(self) -> LetterDetail | None:
+        return self.session.record.detail
 
     def autosave(self) -> None:
-        """Keep the edit on this computer at once, and save it as a version once the letter is complete."""
-        if self.form is None or not self.dirty or self.pack is None or self._resolving_conflict:
-            return
-        data = self.form.data()
-        edits = self._edits
-        pack = self.pack
-        backend = self.backend
-        letter_id, version = self.letter_id, self.version
-        self.save_state.setText(self.tr("Saving…"))
+        """Save now (letters are also saved a moment after typing stops); one save at a time."""
+        self.session.save()
 
-        def work() -> Any:
-            backend.keep(letter_id, data, version)
-            if not backend.has_workflow or not backend.may("edit")[0]:
-                return None
-            check = check_letter(pack, data, render=False)
-            if check.letter is None or check.problems:
-                return None
-            assert isinstance(backend, ServiceBackend)
-            return backend.save(letter_id, data, version)
+    def _save_source(self) -> tuple[CompiledPack, dict[str, Any]] | None:
+        if self.form is None or self.pack is None or not self.editable[0]:
+            return None
+        return self.pack, self.form.data()
 
-        def saved(summary: Any) -> None:
-            self._saved_edits = max(self._saved_edits, edits)
-            now = dt.datetime.now().strftime("%H:%M")
-            if summary is not None:
-                first = self.letter_id is None
-                self.letter_id, self.version, self.status = summary.id, summary.version, summary.status.value
-                self.save_state.setText(self.tr("Saved as version {v} at {time}").format(v=summary.version, time=now))
-                self.update_controls()
-                self.drafts.refresh()
-                if first or summary.version > 1:
-                    self.runner.run(lambda: None, lambda _r: self._reload_review())
-            elif backend.has_workflow:
-                self.save_state.setText(self.tr("Kept on this computer at {time} (saved once complete)")
-                                        .format(time=now))
-            elif not self.dirty:
-                self.save_state.setText(self.tr("Saved at {time}").format(time=now))
+    def _connect_session(self) -> None:
+        session = self.session
+        session.save_state.connect(self._show_save_state)
+        session.conflict.connect(lambda exc: QTimer.singleShot(0, lambda: self.resolve_conflict(exc)))
+        session.refused.connect(self.show_error)
+        session.opened.connect(self._record_shown)
+        session.record_changed.connect(self._record_shown)
+        session.dirty_changed.connect(lambda _d: self.update_controls())
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, Conflict):
-                self.save_state.setText(self.tr("Not saved: {author} saved this letter first").format(
-                    author=exc.author))
-                self.save_state.setToolTip(str(exc))
-                QTimer.singleShot(0, lambda: self.resolve_conflict(exc))
-                return
-            self.save_state.setText(self.tr("Not saved: {error}").format(error=describe_error(exc)))
-            self.save_state.setToolTip(self.save_state.text())
+    def _show_save_state(self, text: str) -> None:
+        now = dt.datetime.now().strftime("%H:%M")
+        self.save_state.setText(text if text in (self.tr("Unsaved changes"), self.tr("Saving…"))
+                                else self.tr("{state} at {time}").format(state=text, time=now))
+        self.save_state.setToolTip(text)
 
-        self.db.run(work, saved, failed)
+    def _record_shown(self, record: LetterRecord) -> None:
+        self.update_controls()
+        if record.id is not None:
+            self._load_review(record)
+            self.drafts.refresh()
 
     def resolve_conflict(self, conflict: Conflict) -> None:
         """Someone saved the letter first: reload theirs or keep mine on top; never overwrite, never lose."""
-        if self._resolving_conflict or conflict.letter_id != self.letter_id or conflict.expected != self.version:
+        record = self.session.record
+        if self.session.paused or conflict.letter_id != record.id or conflict.expected != record.version:
             return  # being answered, or answered already (a second save met the same newer version)
-        self._resolving_conflict = True
-        self._autosave_timer.stop()
+        self.session.paused = True
         try:
             dialog = ConflictDialog(conflict, self)
             dialog.exec()
             answer = dialog.answer
         finally:
-            self._resolving_conflict = False
-        if conflict.letter_id != self.letter_id:
+            self.session.paused = False
+        if conflict.letter_id != self.session.record.id:
             return
         if answer == "keep":
-            self.version = conflict.current  # the next save goes on top of theirs
-            self.autosave()
+            self.session.rebase(conflict.current)  # the next save goes on top of theirs
         elif answer == "reload":
             backend = self.backend
             assert isinstance(backend, ServiceBackend)
-            self.db.run(lambda: backend.open(conflict.letter_id), self._take_theirs, self._transition_failed)
+            mine = self.form.data() if self.form is not None else None
+            letter_id = conflict.letter_id
+            base = conflict.expected
+
+            def fetch() -> LetterDetail:
+                if mine is not None:
+                    backend.keep(letter_id, mine, base)
+                return backend.open(letter_id)
+
+            self.db.run(fetch, self._take_theirs, self._transition_failed)
         else:
             self.show_error(self.tr("Not saved: {why} Save again (Ctrl+S) to choose.").format(why=str(conflict)))
 
-    def _take_theirs(self, detail: Any) -> None:
-        """Show the other version; mine stays one Undo away (and in the recovery journal)."""
-        if self.form is None or detail.summary.id != self.letter_id:
+    def _take_theirs(self, detail: LetterDetail) -> None:
+        """Show the other version; mine stays one Undo away (and in my recovery journal)."""
+        if self.form is None or detail.summary.id != self.session.record.id:
             return
         mine = self.form.data()
-        self._restoring = True
-        try:
-            self.form.set_data(copy.deepcopy(detail.current.data))
-        finally:
-            self._restoring = False
+        self._put_back(detail.current.data)
         self._snapshot = self.form.data()
         self.undo_stack.push(SnapshotCommand(self, mine, self._snapshot, "reload"))
-        self.detail = detail
-        self.version, self.status = detail.summary.version, detail.summary.status.value
-        self._saved_edits = self._edits
-        self._autosave_timer.stop()
+        self.session.take_theirs(detail)
         self.save_state.setText(self.tr("Showing version {v} by {author}; Undo brings your edit back").format(
             v=detail.summary.version, author=detail.summary.updated_by))
-        self.update_controls()
         self.request_check()
-        self._load_review(detail)
-        self.drafts.refresh()
-
-    def _reload_review(self) -> None:
-        backend = self.backend
-        if isinstance(backend, ServiceBackend) and self.letter_id is not None:
-            letter_id = self.letter_id
-            self.db.run(lambda: backend.open(letter_id), self._refresh_detail)
-
-    def _refresh_detail(self, detail: Any) -> None:
-        self.detail = detail
-        self._load_review(detail)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._autosave_timer.stop()
+        """Closing saves what was typed (waiting for a save under way first); it asks only when the edit
+        cannot be saved anywhere."""
+        self.session.timer.stop()
         self._page_timer.stop()
-        self.runner.shutdown()
         self.db.shutdown()
-        if self.page_previewer is not None:
-            self.page_previewer.close()  # a layout under way finishes on its own and is thrown away
-        if self.form is not None and self.dirty:
+        if self.form is not None and self.session.dirty:
             try:
-                self.backend.keep(self.letter_id, self.form.data(), self.version)
-                self._saved_edits = self._edits
+                self.session.save_now_blocking()
             except Exception as exc:  # the prompt below tells the user; nothing else may crash here
-                answer = QMessageBox.question(
-                    self, self.tr("Unsaved changes"),
-                    self.tr("Your latest changes could not be saved ({error}). Close and lose them?")
-                    .format(error=describe_error(exc)),
-                    QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                    QMessageBox.StandardButton.Cancel)
-                if answer != QMessageBox.StandardButton.Discard:
+                prompt = CloseUnsavedPrompt(describe_error(exc), self)
+                prompt.exec()
+                if prompt.clickedButton() is not prompt.discard:
                     event.ignore()
                     return
+        self.runner.shutdown()
+        self.page_runner.shutdown()
+        if self.page_previewer is not None:
+            self.page_previewer.close()  # a layout under way finishes on its own and is thrown away
         self.save_layout()
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -1063,11 +1231,11 @@ class MainWindow(QMainWindow):
     @property
     def approved_docx(self) -> bytes | None:
         """The bytes the judge approved, when the open letter is approved and unchanged since."""
-        detail = self.detail
-        if detail is None or self.status not in ("approved", "exported") or self.dirty:
+        record = self.session.record
+        if record.status not in (Status.APPROVED, Status.EXPORTED) or self.dirty:
             return None
-        approval = detail.approval
-        return approval.docx if approval is not None and approval.voided_at is None else None
+        approval = record.approval
+        return approval.docx if approval is not None else None
 
     def export(self) -> None:
         check = self.last_check
@@ -1081,6 +1249,7 @@ class MainWindow(QMainWindow):
                 approved = None  # a clerk exports a draft copy of an approved letter
         letter = check.letter
         if approved is not None:
+            assert self.detail is not None
             letter = parse_letter(self.detail.current.data).letter
         stem = suggested_file_name(letter, "")
         dialog = ExportDialog(stem, self.prefs.export_folder, pdf_available=find_soffice() is not None,
@@ -1130,16 +1299,15 @@ class MainWindow(QMainWindow):
             docx = request.folder / f"{request.stem}.docx"
             pdf = request.folder / f"{request.stem}.pdf" if request.pdf else None
 
-            def final() -> ExportResult:
+            def final() -> tuple[ExportResult, LetterDetail]:
                 request.folder.mkdir(parents=True, exist_ok=True)
                 report = backend.export_final(letter_id, docx, pdf)
-                return ExportResult([p for p in (report.docx, report.pdf) if p is not None])
+                written = ExportResult([p for p in (report.docx, report.pdf) if p is not None])
+                return written, backend.open(letter_id)
 
-            def final_done(result: ExportResult) -> None:
-                done(result)
-                self.status = "exported"
-                self.drafts.refresh()
-                self._reload_review()
+            def final_done(result: tuple[ExportResult, LetterDetail]) -> None:
+                done(result[0])
+                self.session.apply(result[1])
 
             self.db.run(final, final_done, failed)
             return

@@ -109,28 +109,66 @@ def office(private_home: Path) -> Iterator[dict[str, str]]:
     return {"clerk": "clerk", "judge": "judge"}
 
 
-def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True) -> MainWindow:
+def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True, ready: bool = True) -> MainWindow:
     prefs = Preferences(user=user or "", role="clerk", profile=flagship_profile())
     backend: LocalBackend | ServiceBackend
     backend = ServiceBackend(services(as_user=user)) if user else LocalBackend()
     if fresh:
         backend.restore = lambda: None  # type: ignore[method-assign]
-    return show_window(qtbot, MainWindow(template_library(), prefs, backend, QSettings()))
+    return show_window(qtbot, MainWindow(template_library(), prefs, backend, QSettings()), ready=ready)
 
 
-def show_window(qtbot: Any, window: MainWindow) -> MainWindow:
+def show_window(qtbot: Any, window: MainWindow, *, ready: bool = True) -> MainWindow:
     """Show ``window`` as a user would see it, and wait until its letter and preview are ready."""
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
     window.start()
-    wait_ready(qtbot, window)
+    if ready:
+        wait_ready(qtbot, window)
     return window
 
 
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def window(qtbot: Any) -> Iterator[WindowFactory]:
+    """Opens windows (``window(user)``, as make_window); at the end closes every one of them, which waits
+    for their thread pools, and closes their databases."""
+    opened: list[MainWindow] = []
+
+    def open_window(user: str | None = None, **options: Any) -> MainWindow:
+        made = make_window(qtbot, user, **options)
+        opened.append(made)
+        return made
+
+    yield open_window
+    for made in opened:
+        close_window(qtbot, made)
+
+
+def user_journal(user: str) -> Any:
+    """The recovery journal of ``user`` (per user: one person's edit is never offered to another)."""
+    from app.services.journal import Journal
+
+    s = services(as_user=user)
+    try:
+        return Journal(s.journal.folder / "users" / user)
+    finally:
+        s.close()
+
+
 def wait_ready(qtbot: Any, window: MainWindow) -> None:
-    if not window.isActiveWindow():  # after a dialog the offscreen platform does not reactivate on its own
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    # A dialog deleted later would take the activation with it after the check below.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    focus = QApplication.focusWidget()
+    if not window.isActiveWindow() or focus is None or focus.window() is not window:
+        # after a dialog the offscreen platform does not give the window back its activation on its own
         window.activateWindow()
         qtbot.waitActive(window)
     qtbot.waitUntil(lambda: window.form is not None and window.last_check is not None and window.previewer.idle,
@@ -139,10 +177,13 @@ def wait_ready(qtbot: Any, window: MainWindow) -> None:
 
 def close_window(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.runner.pending == 0 and window.db.pending == 0, timeout=15_000)
-    window.close()
+    if window.isVisible():
+        window.close()
+    qtbot.waitUntil(lambda: window.db.pending == 0, timeout=15_000)
     backend = window.backend
-    if isinstance(backend, ServiceBackend):
+    if isinstance(backend, ServiceBackend) and not getattr(backend, "closed", False):
         backend.close()
+        backend.closed = True  # type: ignore[attr-defined]
 
 
 def read_json(path: Path) -> Any:

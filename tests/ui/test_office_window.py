@@ -20,7 +20,7 @@ from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import ConflictDialog, FirstRunDialog, RestoreDialog
 from app.ui.main_window import MainWindow
 from tests.conftest import ROOT, sample_data
-from tests.ui.conftest import DialogScript, close_window, make_window, show_window
+from tests.ui.conftest import DialogScript, close_window, make_window, show_window, user_journal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -93,7 +93,7 @@ def test_a_desktop_unknown_to_the_database_picks_one_of_its_users(
         dialog.ok.click()
 
     dialog_guard.expect(FirstRunDialog, pick)
-    window = show_window(qtbot, build_window(parse_args([])))
+    window = show_window(qtbot, build_window(parse_args([])), ready=False)
     assert len(listed) == 3
     assert any(text.startswith("Tani G. Cantil-Sakauye (judge), judge:") for text in listed)
     assert isinstance(window.backend, ServiceBackend)
@@ -216,7 +216,7 @@ def test_conflict_keep_mine_saves_a_new_version_on_top_of_theirs(
         assert [(v.number, v.author, v.data["subject"]) for v in versions] == [
             (1, "clerk", f"{SAMPLE_SUBJECT} (mine)"), (2, "ann", "Their subject"),
             (3, "clerk", f"{SAMPLE_SUBJECT} (mine) again")]
-        assert check.journal.pending() == []
+        assert user_journal("clerk").pending() == []
     finally:
         check.close()
     close_window(qtbot, window)
@@ -233,7 +233,7 @@ def test_conflict_reload_theirs_keeps_my_edit_in_the_journal_and_undo(
     assert not window.dirty
     check = services(as_user="clerk")
     try:
-        kept = [e for e in check.journal.pending() if e.letter_id == letter_id]
+        kept = [e for e in user_journal("clerk").pending() if e.letter_id == letter_id]
         assert [(e.base_version, e.data["subject"]) for e in kept] == [(1, f"{SAMPLE_SUBJECT} (mine) again")]
         assert check.drafts.get(letter_id).summary.version == 2  # nothing was overwritten
     finally:
@@ -260,7 +260,7 @@ def _crashed_edit(saved_over: str | None = None) -> int:
         letter_id = s.drafts.create("officials-concern", sample_data()).id
         if saved_over is not None:
             _saved_in_between(letter_id, saved_over)
-        s.journal.record(letter_id, {**sample_data(), "subject": "Unsaved subject"}, 1)
+        user_journal("clerk").record(letter_id, {**sample_data(), "subject": "Unsaved subject"}, 1)
         return letter_id
     finally:
         s.close()
@@ -269,7 +269,7 @@ def _crashed_edit(saved_over: str | None = None) -> int:
 def _pending() -> list[Any]:
     s = services(as_user="clerk")
     try:
-        return s.journal.pending()
+        return user_journal("clerk").pending()
     finally:
         s.close()
 
