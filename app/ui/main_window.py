@@ -41,7 +41,7 @@ from app.bootstrap import data_dir
 from app.core.errors import TemplateProblem
 from app.core.letter import parse_letter
 from app.core.text import clean_text
-from app.core.workflow import Action, Conflict, Status
+from app.core.workflow import TRANSITIONS, Action, Conflict, Status
 from app.rendering.engine import CompiledPack
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
 from app.rendering.pdf import find_soffice
@@ -627,8 +627,6 @@ class MainWindow(QMainWindow):
             self.session.open(record, dirty=restored)
             if restored:
                 self.save_state.setText(self.tr("Restored the letter you were writing (not yet saved)"))
-            if record.id is not None:
-                self._remember(record.id)
 
         def failed(exc: BaseException) -> None:
             self.show_error(self.tr("The template {pack} cannot be used: {error}")
@@ -820,7 +818,11 @@ class MainWindow(QMainWindow):
         """Whether ``action`` is live now, and why not: the role and status (asked of the workflow's one
         verdict), the letter saved in the drafts database, and for Submit and Approve a clean preflight."""
         record = self.session.record
-        ok, why = self.backend.verdict(action, record.status)
+        status = record.status
+        if status is not None and self.session.dirty:
+            # The edit on screen is saved before anything is sent, and saving it moves the letter on.
+            status = TRANSITIONS.get((status, Action.EDIT), status)
+        ok, why = self.backend.verdict(action, status)
         if not ok:
             return False, why[:1].upper() + why[1:]
         if action in (Action.CREATE, Action.EDIT, Action.EXPORT_DRAFT):
@@ -1088,6 +1090,7 @@ class MainWindow(QMainWindow):
     def _record_shown(self, record: LetterRecord) -> None:
         self.update_controls()
         if record.id is not None:
+            self._remember(record.id)
             self._load_review(record)
             self.drafts.refresh()
 
@@ -1243,17 +1246,25 @@ class MainWindow(QMainWindow):
         if self.pack is None or check is None or check.letter is None or (approved is None and not check.exportable):
             self.show_error(self.tr("The letter cannot be exported yet: fix what Preflight lists."))
             return
+        why_draft = ""
+        record = self.session.record
         if approved is not None:
             ok, _why = self.backend.may("export_final")
             if not ok:
                 approved = None  # a clerk exports a draft copy of an approved letter
+                why_draft = self.tr("This letter is approved; only a judge exports the final letter. You export "
+                                    "a copy marked DRAFT.")
+        elif record.status in (Status.APPROVED, Status.EXPORTED) and self.dirty:
+            why_draft = self.tr("This letter was approved, but it has changed since: it is exported as a draft, "
+                                "marked DRAFT.")
         letter = check.letter
         if approved is not None:
             assert self.detail is not None
             letter = parse_letter(self.detail.current.data).letter
         stem = suggested_file_name(letter, "")
         dialog = ExportDialog(stem, self.prefs.export_folder, pdf_available=find_soffice() is not None,
-                              approved=approved is not None, addressees=len(letter.addressees), parent=self)
+                              approved=approved is not None, addressees=len(letter.addressees), parent=self,
+                              why_draft=why_draft)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         request = dialog.request()
@@ -1315,7 +1326,7 @@ class MainWindow(QMainWindow):
 
     # -- preferences and messages -------------------------------------------------------------
     def edit_preferences(self) -> None:
-        dialog = PreferencesDialog(copy.deepcopy(self.prefs), self)
+        dialog = PreferencesDialog(copy.deepcopy(self.prefs), self, working_as=self.user_label.text())
         if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
             return
         self.prefs = dialog.result_preferences()

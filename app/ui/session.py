@@ -195,15 +195,15 @@ class LetterSession(QObject):
         if self._in_flight:
             self._again = True
             return
-        if not self.dirty:
+        if not self.dirty and (self._record.saved or not self.desk.has_workflow):
             self._settle()
             return
-        self._start()
+        self._start()  # an edit, or a letter never saved (Save now puts it in the drafts database)
 
     def after_saved(self, fn: AfterSaved) -> None:
         """Run ``fn(record)`` once the form's content is saved, on the version that holds it."""
         self._waiting.append(fn)
-        if self._in_flight or self.dirty:
+        if self._in_flight or self.dirty or not self._record.saved:
             self.save()
         else:
             self._settle()

@@ -111,6 +111,9 @@ def office(private_home: Path) -> Iterator[dict[str, str]]:
 
 def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True, ready: bool = True) -> MainWindow:
     prefs = Preferences(user=user or "", role="clerk", profile=flagship_profile())
+    if not fresh:  # a restart: what the last session saved (the recent letters) is there again
+        saved = Preferences.load()
+        prefs.recent = saved.recent
     backend: LocalBackend | ServiceBackend
     backend = ServiceBackend(services(as_user=user)) if user else LocalBackend()
     if fresh:
@@ -160,7 +163,9 @@ def user_journal(user: str) -> Any:
         s.close()
 
 
-def wait_ready(qtbot: Any, window: MainWindow) -> None:
+def activate(qtbot: Any, window: MainWindow) -> None:
+    """Give the window back the activation a dialog took (the offscreen platform does not, a desktop does):
+    shortcuts only reach the active window."""
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
@@ -168,9 +173,12 @@ def wait_ready(qtbot: Any, window: MainWindow) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     focus = QApplication.focusWidget()
     if not window.isActiveWindow() or focus is None or focus.window() is not window:
-        # after a dialog the offscreen platform does not give the window back its activation on its own
-        window.activateWindow()
-        qtbot.waitActive(window)
+        with qtbot.waitActive(window):
+            window.activateWindow()
+
+
+def wait_ready(qtbot: Any, window: MainWindow) -> None:
+    activate(qtbot, window)
     qtbot.waitUntil(lambda: window.form is not None and window.last_check is not None and window.previewer.idle,
                     timeout=15_000)
 
