@@ -81,6 +81,69 @@ def test_first_start_on_an_empty_database_asks_who_you_are_then_saves_drafts(
     close_window(qtbot, again)
 
 
+def _users() -> dict[str, str]:
+    s = services()
+    try:
+        return {u.name: u.role.value for u in s.users.list()}
+    finally:
+        s.close()
+
+
+def test_the_first_person_on_a_new_database_is_its_admin_by_default(
+        qtbot: Any, dialog_guard: DialogScript) -> None:
+    seen: dict[str, Any] = {}
+
+    def accept_defaults(dialog: FirstRunDialog) -> None:
+        seen["admin checked"] = dialog.roles[Role.ADMIN].isChecked()
+        seen["admin name shown"] = dialog.admin_name.isVisible()
+        dialog.name.setText("olga")
+        dialog.ok.click()
+
+    dialog_guard.expect(FirstRunDialog, accept_defaults)
+    window = show_window(qtbot, build_window(parse_args([])), ready=False)
+    assert seen == {"admin checked": True, "admin name shown": False}
+    assert _users() == {"olga": "admin"}
+    assert isinstance(window.backend, ServiceBackend)
+    assert (window.backend.user, window.backend.role) == ("olga", "admin")
+    close_window(qtbot, window)
+
+
+def test_a_first_clerk_comes_with_an_admin_so_the_office_can_add_a_judge(
+        qtbot: Any, dialog_guard: DialogScript) -> None:
+    def clerk_with_admin(dialog: FirstRunDialog) -> None:
+        dialog.name.setText("ann")
+        dialog.set_role(Role.CLERK)
+        assert dialog.admin_name.isVisible()
+        dialog.admin_name.setText("ann")
+        assert not dialog.ok.isEnabled()  # the admin needs a name of its own
+        dialog.admin_name.setText("office-admin")
+        dialog.ok.click()
+
+    dialog_guard.expect(FirstRunDialog, clerk_with_admin)
+    window = show_window(qtbot, build_window(parse_args([])))
+    assert _users() == {"office-admin": "admin", "ann": "clerk"}
+    assert isinstance(window.backend, ServiceBackend)
+    assert (window.backend.user, window.backend.role) == ("ann", "clerk")
+    close_window(qtbot, window)
+    admin = services(as_user="office-admin")
+    try:
+        admin.users.add("judge", Role.JUDGE, "Tani G. Cantil-Sakauye")  # not locked out
+    finally:
+        admin.close()
+    assert _users()["judge"] == "judge"
+
+
+def test_user_given_for_one_session_is_not_saved(qtbot: Any, office: dict[str, str]) -> None:
+    from app.ui.profile import Preferences
+
+    window = show_window(qtbot, build_window(parse_args(["--user", "judge"])), ready=False)
+    assert isinstance(window.backend, ServiceBackend)
+    assert window.backend.user == "judge"
+    window.prefs.save()  # what the window saves (recent letters, export folder) keeps the saved user
+    close_window(qtbot, window)
+    assert Preferences.load().user == ""
+
+
 def test_a_desktop_unknown_to_the_database_picks_one_of_its_users(
         qtbot: Any, office: dict[str, str], dialog_guard: DialogScript) -> None:
     Profile(data_dir() / "profile.json").choose("someone-gone")
