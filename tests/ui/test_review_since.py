@@ -53,7 +53,7 @@ def test_changes_since_my_last_review_are_right_on_every_resubmission(
         tree.setCurrentItem(tree.topLevelItem(judge.drafts.ids().index(letter_id)))
         tree.setFocus()
         with qtbot.waitSignal(judge.review_loaded, timeout=10_000,
-                              check_params_cb=lambda v: v.detail.summary.version == expected) as blocker:
+                              check_params_cb=lambda v, n=expected: v.detail.summary.version == n) as blocker:
             qtbot.keyClick(tree, Qt.Key.Key_Return)
         view = blocker.args[0]
         assert isinstance(view, ReviewView)
@@ -72,8 +72,8 @@ def test_changes_since_my_last_review_are_right_on_every_resubmission(
             assert sample_data()["subject"] not in marked  # only what changed is marked
         assert f"r{i}x" in shown
 
-        def ask(prompt: TextPrompt) -> None:
-            prompt.text.setPlainText(f"Round {i}: say more.")
+        def ask(prompt: TextPrompt, round_: int = i) -> None:
+            prompt.text.setPlainText(f"Round {round_}: say more.")
             prompt.accept()
 
         dialog_guard.expect(TextPrompt, ask)
