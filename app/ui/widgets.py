@@ -454,3 +454,31 @@ def shortcut(parent: QWidget, keys: str | QKeySequence, slot: Callable[[], Any])
     sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     sc.activated.connect(slot)
     return sc
+
+
+class MessageBar(QWidget):
+    """Errors and notices shown in the window, never as a traceback or a crash."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message-bar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName(self.tr("Message"))
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label, 1)
+        close = QToolButton(self)
+        close.setText("×")
+        close.setAccessibleName(self.tr("Dismiss message"))
+        close.setToolTip(self.tr("Dismiss"))
+        close.clicked.connect(self.hide)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        colour = "#fde7e9; color: #5c0a10" if error else "#dff6dd; color: #0b3d0b"
+        self.setStyleSheet(f"#message-bar {{ background: {colour}; }} QLabel {{ color: inherit; }}")
+        self.label.setText(text)
+        self.show()
