@@ -579,18 +579,19 @@ class ServiceDesk:
         # Users.set_role / set_signature / deactivate come with the storage behind them (branch workflow).
         found: Callable[..., object] | None = getattr(self.services.users, method, None)
         if found is None:
-            raise Refused(f"this installation cannot {method.replace('_', ' ')} of users yet; "
-                          "update Chambers, or use the command line")
+            what = {"set_role": "change a user's role", "set_signature": "set a signature image",
+                    "deactivate": "deactivate a user"}.get(method, method)
+            raise Refused(f"this installation cannot {what} yet: its Users service has no {method}")
         return found
 
-    def set_role(self, name: str, role: Role) -> None:
-        self._users_call("set_role")(name, role)
+    def set_role(self, name: str, role: Role) -> str:
+        return str(self._users_call("set_role")(name, role))
 
-    def set_signature(self, name: str, png: bytes | None) -> None:
-        self._users_call("set_signature")(name, png)
+    def set_signature(self, name: str, png: bytes | None) -> str:
+        return str(self._users_call("set_signature")(name, png))
 
-    def deactivate(self, name: str) -> None:
-        self._users_call("deactivate")(name)
+    def deactivate(self, name: str) -> str:
+        return str(self._users_call("deactivate")(name))
 
 
 def _active(user: User) -> bool:

@@ -87,6 +87,8 @@ class ActionTable(Controller):
                                            tip=why)
         w.drafts_action = self._action("drafts", w.tr("Go to &drafts"), w.reviewing.focus_drafts, keys=["Ctrl+D"])
         w.about_action = self._action("about", w.tr("&About Chambers"), w.about)
+        w.users_action = self._action("users", w.tr("&Users…"), self.manage_users, icon_name="settings",
+                                      tip=w.tr("Add users, change a role, set a signature image, deactivate"))
         w.open_action = self._action("open", w.tr("&Open letter…"), w.opening.open_by_number, icon_name="open",
                                         keys=[sk.Open], tip=w.tr("Open a letter of the drafts database"))
 
@@ -122,6 +124,8 @@ class ActionTable(Controller):
         view_menu.addSeparator()
         for dock in (w.preview_dock, w.review_dock, w.drafts_dock, w.clause_dock, w.preflight_dock):
             view_menu.addAction(dock.toggleViewAction())
+        office_menu = bar.addMenu(w.tr("&Office"))
+        office_menu.addAction(w.users_action)
         help_menu = bar.addMenu(w.tr("&Help"))
         help_menu.addAction(w.about_action)
 
@@ -148,6 +152,11 @@ class ActionTable(Controller):
             return False, why[:1].upper() + why[1:]
         if action in (Action.CREATE, Action.EDIT, Action.EXPORT_DRAFT):
             return True, ""
+        if action is Action.MANAGE_USERS:
+            if not self.w.backend.has_workflow:
+                return False, self.w.tr("Users live in the drafts database: {why}").format(
+                    why=self.w.backend.why_no_workflow)
+            return True, ""
         if record.id is None:
             return False, self.w.tr("The letter is not saved in the drafts database yet")
         if action in (Action.SUBMIT, Action.APPROVE):
@@ -166,13 +175,14 @@ class ActionTable(Controller):
     def update_controls(self) -> None:
         """Enable what this role may do to this letter now; say why for the rest."""
         controls = {"submit": self._gate(Action.SUBMIT), "approve": self._gate(Action.APPROVE),
-                    "request_changes": self._gate(Action.REQUEST_CHANGES), "comment": self._gate(Action.COMMENT)}
+                    "request_changes": self._gate(Action.REQUEST_CHANGES), "comment": self._gate(Action.COMMENT),
+                    "users": self._gate(Action.MANAGE_USERS)}
         for name, (enabled, why) in controls.items():
             action: QAction = getattr(self.w, f"{name}_action")
             action.setEnabled(enabled)
             action.setToolTip(why or action.text().replace("&", ""))
             action.setStatusTip(why or action.text().replace("&", ""))
-        self.w.review.set_enabled_controls({k: v for k, v in controls.items() if k != "submit"})
+        self.w.review.set_enabled_controls({k: v for k, v in controls.items() if k not in ("submit", "users")})
         may_edit, why_not = self.editable
         if self.w.form is not None and self.w.form.read_only != (not may_edit):
             self.w.form.set_read_only(None if may_edit else why_not)
@@ -191,3 +201,16 @@ class ActionTable(Controller):
         self.w.preflight.clean_button.setEnabled(may_edit)
         if not may_edit:
             self.w.preflight.clean_button.setToolTip(why_not)
+
+    def manage_users(self) -> None:
+        """An admin's list of users (the action is live for an admin on the drafts database only)."""
+        from app.ui.backend import ServiceBackend
+        from app.ui.users import UsersDialog
+
+        backend = self.w.backend
+        if not isinstance(backend, ServiceBackend) or not self._gate(Action.MANAGE_USERS)[0]:
+            return
+        dialog = UsersDialog(backend, self.w.db, self.w)
+        dialog.changed.connect(lambda text: self.w.statusBar().showMessage(text, 6000))
+        dialog.exec()
+        dialog.deleteLater()

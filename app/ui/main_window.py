@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
     comment_action: QAction
     drafts_action: QAction
     about_action: QAction
+    users_action: QAction
     recent_menu: QMenu
 
     def __init__(self, library: TemplateLibrary, prefs: Preferences,
