@@ -320,6 +320,9 @@ class LocalDesk:
     def verdict(self, action: Action, status: Status | None) -> Verdict:
         return self.may(action.value)
 
+    def shown_name(self, name: str) -> str:
+        return name
+
     def _read(self, name: str, default: object) -> object:
         try:
             value: object = json.loads((self.folder / name).read_text(encoding="utf-8"))
@@ -414,6 +417,7 @@ class ServiceDesk:
         self.drafts = services.drafts
         self.addresses = AddressBookService(services.store, lambda: services.drafts.user)
         self.recovered_at: dt.datetime | None = None
+        self._names: dict[str, str] | None = None
         actor = services.drafts.user
         self.user = actor.name
         self.role = actor.role.value
@@ -431,6 +435,15 @@ class ServiceDesk:
 
     def verdict(self, action: Action, status: Status | None) -> Verdict:
         return verdict(Role(self.role), status, action)
+
+    def shown_name(self, name: str) -> str:
+        """A user as people know them (the full name, as signed); read once, the office's users change rarely."""
+        if self._names is None:
+            try:
+                self._names = {u.name: u.shown for u in self.services.users.list()}
+            except ChambersError:
+                return name
+        return self._names.get(name, name)
 
     # -- the letter being written ---------------------------------------------------------
     def restore(self) -> Restorable | None:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AskIdentity = Callable[["LocalIdentity"], IdentityChoice | None]
+SCENES = ("clerk", "judge", "withdraw", "users")
 
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
@@ -43,6 +44,9 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--user", help="act as this user for this session")
     parser.add_argument("--tab", choices=("text", "page"), default="text",
                         help="for --screenshot: the preview tab to show (page waits for LibreOffice's pages)")
+    parser.add_argument("--scene", choices=SCENES, default="clerk",
+                        help="for --screenshot: what to show (judge, withdraw and users use a throwaway office "
+                             "database with sample letters)")
     parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(args))
 
@@ -186,6 +190,10 @@ def run_gui(argv: Sequence[str]) -> int:
         throwaway = tempfile.mkdtemp(prefix="chambers-screenshot-")
         atexit.register(shutil.rmtree, throwaway, ignore_errors=True)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, throwaway)
+    if args.screenshot is not None and args.scene != "clerk":
+        from app.ui.scenes import screenshot_scene
+
+        return screenshot_scene(app, args.scene, args.screenshot, args.size)
     try:
         window = build_window(args, fresh=args.screenshot is not None or args.bench_startup)
     except Refused as exc:

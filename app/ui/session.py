@@ -162,7 +162,7 @@ class LetterSession(QObject):
             return self.tr("Letter {id} was approved. Editing it withdraws the approval. Edit anyway?").format(
                 id=record.id)
         return self.tr("This withdraws the approval of version {v} by Judge {judge}. Edit anyway?").format(
-            v=approval.version, judge=approval.approver)
+            v=approval.version, judge=self.desk.shown_name(approval.approver))
 
     def consent(self) -> None:
         """The clerk chose to edit anyway: not asked again, and the next save says why in the history."""

@@ -132,6 +132,7 @@ class UsersDialog(QDialog):
             if row.name == keep:
                 self.table.selectRow(i)
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
         self._selected()
         self.listed.emit(len(rows))
 

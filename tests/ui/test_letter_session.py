@@ -208,7 +208,7 @@ def test_an_approval_is_withdrawn_only_after_the_clerk_confirms(
 
     dialog_guard.expect(WithdrawApprovalPrompt, keep)
     _type(qtbot, form.subject, "x")
-    assert asked == ["This withdraws the approval of version 1 by Judge judge. Edit anyway?"]
+    assert asked == ["This withdraws the approval of version 1 by Judge Tani G. Cantil-Sakauye. Edit anyway?"]
     assert form.subject.text() == sample_data()["subject"]
     assert not clerk.dirty
     assert clerk.undo_stack.count() == 0
