@@ -174,7 +174,11 @@ def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: 
             assert isinstance(window.backend, ServiceBackend)
             dialog = UsersDialog(window.backend, window.db, window)
             dialog.show()
-            _wait(loop, lambda: len(dialog.rows) == 4, lambda: (dialog.select("ann"), save(dialog)))
+            def shown() -> None:
+                dialog.select("ann")
+                save(dialog)
+
+            _wait(loop, lambda: len(dialog.rows) == 4, shown)
 
         _wait(loop, ready, users)
     QTimer.singleShot(60_000, loop.quit)
