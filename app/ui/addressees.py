@@ -128,7 +128,7 @@ class AddresseeListEditor(QWidget):
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.list.setMaximumWidth(300)
-        self.list.setMinimumWidth(180)
+        self.list.setMinimumWidth(130)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setToolTip(self.tr("Drag, or Alt+Up/Alt+Down, to change the order; Delete removes"))
@@ -139,6 +139,7 @@ class AddresseeListEditor(QWidget):
 
         box = QGroupBox(self.tr("Selected addressee"), self)
         form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.honorific = QComboBox(box)
         self.honorific.setEditable(True)
         self.honorific.addItems(list(HONORIFICS))
@@ -151,8 +152,11 @@ class AddresseeListEditor(QWidget):
         self.inside_address = QLabel(box)
         self.inside_address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.inside_address.setAccessibleName(self.tr("Inside address as printed"))
+        # Long lines wrap instead of widening the form past the window (text cut mid-word).
+        self.inside_address.setWordWrap(True)
         self.salutation_preview = QLabel(box)
         self.salutation_preview.setAccessibleName(self.tr("Salutation as printed"))
+        self.salutation_preview.setWordWrap(True)
         rows: list[tuple[str, QWidget, str]] = [
             (self.tr("&Honorific"), self.honorific, "honorific"),
             (self.tr("&Name"), self.name, "name"),

@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QGuiApplication,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
     letter_loaded = Signal()
     checked = Signal(object)
     exported = Signal(object)
+    layout_settled = Signal()  # the default layout is shared out for the size the window was shown at
     review_loaded = Signal(object)  # ReviewView: the review pane shows this letter's status and changes
 
     # Made by the action table (app/ui/actions.py); each asks the workflow's verdict before it is live.
@@ -278,16 +280,29 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1500, 940)
+        self._default_layout = state is None
         if state is not None:
             self.restoreState(state)
-        else:
-            self.resizeDocks([self.preview_dock, self.clause_dock], [540, 320], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.clause_dock, self.preflight_dock], [640, 180], Qt.Orientation.Vertical)
-            review_share = 420 if self.backend.may("approve")[0] else 260
-            self.resizeDocks([self.preview_dock, self.review_dock], [960 - review_share, review_share],
-                             Qt.Orientation.Vertical)
-            self.resizeDocks([self.drafts_dock], [300], Qt.Orientation.Horizontal)
         self._ensure_on_screen()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._default_layout:
+            self._default_layout = False
+            QTimer.singleShot(0, self._share_width)
+
+    def _share_width(self) -> None:
+        """The default layout in shares of the window as shown (a laptop's 1366 pixels included), so the
+        form keeps the room its fields and buttons need: a fifth for the clause bank, a third for the preview."""
+        width, height = max(self.width(), 800), max(self.height(), 600)
+        self.resizeDocks([self.preview_dock, self.clause_dock], [width * 32 // 100, width * 21 // 100],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.clause_dock, self.preflight_dock], [height * 68 // 100, height * 20 // 100],
+                         Qt.Orientation.Vertical)
+        review_share = 45 if self.backend.may("approve")[0] else 28
+        self.resizeDocks([self.preview_dock, self.review_dock],
+                         [height * (100 - review_share) // 100, height * review_share // 100], Qt.Orientation.Vertical)
+        self.layout_settled.emit()
 
     def _ensure_on_screen(self) -> None:
         centre = self.frameGeometry().center()

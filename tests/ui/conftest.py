@@ -140,16 +140,21 @@ WindowFactory = Callable[..., MainWindow]
 def window(qtbot: Any) -> Iterator[WindowFactory]:
     """Opens windows (``window(user)``, as make_window); at the end closes every one of them, which waits
     for their thread pools, and closes their databases."""
-    opened: list[MainWindow] = []
+    opened: list[tuple[MainWindow, Any]] = []
 
     def open_window(user: str | None = None, **options: Any) -> MainWindow:
         made = make_window(qtbot, user, **options)
-        opened.append(made)
+        opened.append((made, made.backend))
         return made
 
     yield open_window
-    for made in opened:
-        close_window(qtbot, made)
+    import shiboken6
+
+    for made, backend in opened:
+        if shiboken6.isValid(made) and made.isVisible():
+            close_window(qtbot, made)  # closing waits for the window's thread pools
+        elif not getattr(backend, "closed", False):
+            backend.close()  # pytest-qt closed the window (and waited) already; the database is ours
 
 
 def user_journal(user: str) -> Any:
