@@ -159,6 +159,12 @@ class ActionTable(Controller):
             return True, ""
         if record.id is None:
             return False, self.w.tr("The letter is not saved in the drafts database yet")
+        if action is Action.APPROVE:
+            signatory = self._signatory()
+            me = {self.w.backend.user.casefold(), getattr(self.w.backend, "full_name", "").casefold()}
+            if signatory and signatory.casefold() not in me:
+                return False, self.w.tr("This letter is signed by {name}: only {name} approves it").format(
+                    name=signatory)
         if action in (Action.SUBMIT, Action.APPROVE):
             check = self.w.last_check
             if check is None:
@@ -166,6 +172,12 @@ class ActionTable(Controller):
             if check.blocking:
                 return False, check.blocking
         return True, ""
+
+    def _signatory(self) -> str:
+        """Who signs the letter as saved (the judge who may approve it)."""
+        detail = self.w.session.record.detail
+        signatory = detail.current.data.get("signatory") if detail is not None else None
+        return str(signatory.get("name") or "").strip() if isinstance(signatory, dict) else ""
 
     @property
     def editable(self) -> tuple[bool, str]:

@@ -94,9 +94,9 @@ class DraftsBrowser(QWidget):
         self.waiting_count = waiting
         text = self.tr("%n letter(s)", "", len(rows))
         if waiting:
-            text += " — " + self.tr("%n waiting for you", "", waiting)
+            text += " — <b>" + self.tr("%n waiting for you", "", waiting) + "</b>"
         self.note.setText(text)
-        self.note.setEnabled(not waiting)
+        self.note.setEnabled(True)
         self.waiting_changed.emit(waiting)
 
     waiting_count = 0

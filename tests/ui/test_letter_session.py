@@ -287,3 +287,24 @@ def test_undo_takes_back_a_move_made_from_inside_a_paragraph(qtbot: Any, window:
     assert clerk.undo_action.text().startswith("&Undo Remove concern")
     clerk.undo_action.trigger()
     assert concerns.values() == order
+
+
+def test_a_judge_cannot_approve_a_letter_someone_else_signs(
+        qtbot: Any, office: dict[str, str], window: WindowFactory) -> None:
+    clerk = _as("clerk")
+    try:
+        data = {**sample_data(), "signatory": {"name": "Ming W. Chin", "title": "Associate Justice"}}
+        letter_id = clerk.drafts.create("officials-concern", data).id
+        clerk.drafts.submit(letter_id)
+    finally:
+        clerk.close()
+    judge = window("judge", ready=False)
+    judge.open_record(letter_id)
+    with qtbot.waitSignal(judge.review_loaded, timeout=10_000):
+        pass
+    wait_ready(qtbot, judge)
+    assert not judge.approve_action.isEnabled()
+    assert judge.approve_action.toolTip() == "This letter is signed by Ming W. Chin: only Ming W. Chin approves it"
+    assert not judge.review.approve.isEnabled()
+    qtbot.keyClick(judge.form.subject, Qt.Key.Key_Y, CTRL | SHIFT)  # type: ignore[union-attr]
+    assert _db_letter(letter_id).summary.status is Status.IN_REVIEW
