@@ -184,11 +184,22 @@ class ActionTable(Controller):
         ok, why = self.w.backend.may("edit")
         return ok, why[:1].upper() + why[1:]
 
+    _shown: tuple[object, ...] | None = None
+
     def update_controls(self) -> None:
-        """Enable what this role may do to this letter now; say why for the rest."""
+        """Enable what this role may do to this letter now; say why for the rest.
+
+        Asked after every check of the letter (each keystroke): the widgets are touched only when an
+        answer changed, since each Qt setter costs a call into PySide6 (and PySide6 6.12 on Python 3.11
+        loses a reference to None on each one; see app/ui/app.py).
+        """
         controls = {"submit": self._gate(Action.SUBMIT), "approve": self._gate(Action.APPROVE),
                     "request_changes": self._gate(Action.REQUEST_CHANGES), "comment": self._gate(Action.COMMENT),
                     "users": self._gate(Action.MANAGE_USERS)}
+        shown = (tuple(controls.items()), self.editable, self._gate(Action.CREATE), id(self.w.form))
+        if shown == self._shown:
+            return
+        self._shown = shown
         for name, (enabled, why) in controls.items():
             action: QAction = getattr(self.w, f"{name}_action")
             action.setEnabled(enabled)

@@ -20,6 +20,7 @@ from app.bootstrap import APP_NAME, Services, Settings, services, template_libra
 from app.core.errors import ChambersError
 from app.core.workflow import Refused
 from app.rendering.pages import page_view_available
+from app.ui import none_guard
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import FirstRunDialog, IdentityChoice, suggested_user_name
 from app.ui.main_window import MainWindow
@@ -62,6 +63,7 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     app = QApplication([sys.argv[0] if sys.argv else "chambers", *argv])
     app.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")  # Fusion follows the system's light or dark scheme on every platform
+    none_guard.install(app)
     return app
 
 
