@@ -48,7 +48,8 @@ class Reviewing(Controller):
             if now.id != letter_id or now.version != version:
                 return
             self.w.review.show_detail(view.detail, view.versions)
-            self.w.review.show_diff(view.since_review, since_review=True, first=view.reviewed_version is None)
+            self.w.review.show_diff(view.since_review, since_review=True, first=view.reviewed_version is None,
+                                    reviewer=self.w.backend.may("approve").allowed)
             self.w.review_loaded.emit(view)
 
         self.w.db.run(lambda: backend.review(letter_id), shown)
