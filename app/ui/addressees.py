@@ -93,6 +93,8 @@ class AddresseeListEditor(QWidget):
         super().__init__(parent)
         self._data: dict[int, dict[str, Any]] = {}
         self._loading = False
+        self.locked = False  # a read-only letter: no key or button changes the list
+        self.last_action = ""  # for the Edit menu: "Move addressee 2 up"
         self.setObjectName("section-addressees")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -126,7 +128,7 @@ class AddresseeListEditor(QWidget):
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.list.setMaximumWidth(300)
-        self.list.setMinimumWidth(180)
+        self.list.setMinimumWidth(130)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setToolTip(self.tr("Drag, or Alt+Up/Alt+Down, to change the order; Delete removes"))
@@ -137,6 +139,7 @@ class AddresseeListEditor(QWidget):
 
         box = QGroupBox(self.tr("Selected addressee"), self)
         form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.honorific = QComboBox(box)
         self.honorific.setEditable(True)
         self.honorific.addItems(list(HONORIFICS))
@@ -149,8 +152,11 @@ class AddresseeListEditor(QWidget):
         self.inside_address = QLabel(box)
         self.inside_address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.inside_address.setAccessibleName(self.tr("Inside address as printed"))
+        # Long lines wrap instead of widening the form past the window (text cut mid-word).
+        self.inside_address.setWordWrap(True)
         self.salutation_preview = QLabel(box)
         self.salutation_preview.setAccessibleName(self.tr("Salutation as printed"))
+        self.salutation_preview.setWordWrap(True)
         rows: list[tuple[str, QWidget, str]] = [
             (self.tr("&Honorific"), self.honorific, "honorific"),
             (self.tr("&Name"), self.name, "name"),
@@ -286,21 +292,29 @@ class AddresseeListEditor(QWidget):
         self.edited.emit("addressees")
 
     def add(self, data: dict[str, Any] | None = None) -> None:
+        if self.locked:
+            return
         row = self._append(copy.deepcopy(data) if data else {"honorific": "The Honorable", "name": "",
                                                              "title": "", "address": []})
         self.list.setCurrentRow(row)
+        self.last_action = f"Add addressee {row + 1}"
         self._structure_changed()
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def duplicate(self) -> None:
+        if self.locked:
+            return
         data = self._current()
         if data is None:
             return
         row = self._append(copy.deepcopy(data), self.list.currentRow() + 1)
         self.list.setCurrentRow(row)
+        self.last_action = f"Duplicate addressee {row}"
         self._structure_changed()
 
     def remove_current(self) -> None:
+        if self.locked:
+            return
         row = self.list.currentRow()
         if row < 0:
             return
@@ -309,9 +323,12 @@ class AddresseeListEditor(QWidget):
             self._data.pop(int(item.data(Qt.ItemDataRole.UserRole)), None)
         self.list.setCurrentRow(min(row, self.list.count() - 1))
         self._show(self.list.currentRow())
+        self.last_action = f"Remove addressee {row + 1}"
         self._structure_changed()
 
     def move_current(self, step: int) -> None:
+        if self.locked:
+            return
         row = self.list.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.list.count():
@@ -319,6 +336,7 @@ class AddresseeListEditor(QWidget):
         item = self.list.takeItem(row)
         self.list.insertItem(target, item)
         self.list.setCurrentRow(target)
+        self.last_action = f"Move addressee {row + 1} {'up' if step < 0 else 'down'}"
         self._structure_changed()
 
     def _dropped(self, *_: object) -> None:

@@ -20,6 +20,7 @@ from app.bootstrap import APP_NAME, Services, Settings, services, template_libra
 from app.core.errors import ChambersError
 from app.core.workflow import Refused
 from app.rendering.pages import page_view_available
+from app.ui import none_guard
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import FirstRunDialog, IdentityChoice, suggested_user_name
 from app.ui.main_window import MainWindow
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AskIdentity = Callable[["LocalIdentity"], IdentityChoice | None]
+SCENES = ("clerk", "judge", "withdraw", "users")
 
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
@@ -43,6 +45,9 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--user", help="act as this user for this session")
     parser.add_argument("--tab", choices=("text", "page"), default="text",
                         help="for --screenshot: the preview tab to show (page waits for LibreOffice's pages)")
+    parser.add_argument("--scene", choices=SCENES, default="clerk",
+                        help="for --screenshot: what to show (judge, withdraw and users use a throwaway office "
+                             "database with sample letters)")
     parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(args))
 
@@ -58,22 +63,20 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     app = QApplication([sys.argv[0] if sys.argv else "chambers", *argv])
     app.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")  # Fusion follows the system's light or dark scheme on every platform
+    none_guard.install(app)
     return app
 
 
 def build_window(args: argparse.Namespace, *, fresh: bool = False) -> MainWindow:
+    # --user and --role hold for this session only: they never reach the saved preferences.
     prefs = Preferences.load()
-    if args.role:
-        prefs.role = args.role
-    if args.user:
-        prefs.user = args.user
     settings = Settings.from_environment()
     if prefs.templates_folder:
         settings.template_folders.insert(0, Path(prefs.templates_folder).expanduser())
     # A screenshot, a benchmark and an explicit --user never ask who the user is.
     ask = None if fresh or args.user else ask_identity
     backend = open_backend(prefs, settings, args.user or prefs.user or None, ask,
-                           strict=bool(args.user) and not fresh)
+                           strict=bool(args.user) and not fresh, role=args.role)
     window = MainWindow(template_library(settings), prefs, backend, QSettings())
     if fresh:
         backend.restore = lambda: None  # type: ignore[method-assign]
@@ -90,7 +93,8 @@ def ask_identity(identity: LocalIdentity) -> IdentityChoice | None:
 
 
 def open_backend(prefs: Preferences, settings: Settings, user: str | None,
-                 ask: AskIdentity | None = None, *, strict: bool = False) -> LocalBackend | ServiceBackend:
+                 ask: AskIdentity | None = None, *, strict: bool = False,
+                 role: str | None = None) -> LocalBackend | ServiceBackend:
     """The drafts database when it can be opened and knows the user; else this computer alone.
 
     On this computer's own database (SQLite) the user is the local profile: with ``ask``, a start
@@ -111,17 +115,17 @@ def open_backend(prefs: Preferences, settings: Settings, user: str | None,
     except Refused as exc:
         if strict:  # a user named on the command line that the database refuses: say so, don't guess
             raise
-        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
+        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=role or prefs.role)
     except (ChambersError, OSError) as exc:
-        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
+        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=role or prefs.role)
     if opened is None:
         return LocalBackend(why_no_workflow="nobody was chosen to work as on this computer; Chambers asks "
-                                            "again at the next start", user=user or "", role=prefs.role)
+                                            "again at the next start", user=user or "", role=role or prefs.role)
     try:
         return ServiceBackend(opened)
     except (ChambersError, OSError) as exc:
         opened.close()
-        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=prefs.role)
+        return LocalBackend(why_no_workflow=str(exc), user=user or "", role=role or prefs.role)
 
 
 def _settle_identity(opened: Services, prefs: Preferences, settings: Settings, user: str | None,
@@ -141,8 +145,21 @@ def _settle_identity(opened: Services, prefs: Preferences, settings: Settings, u
         if choice is None:
             opened.close()
             return None
+        with_admin = choice.new and bool(choice.admin)
+        if with_admin:
+            # The admin first (the database's first user), then the person, added by that admin.
+            create_first_user(store, opened.profile, choice.admin, Role.ADMIN)
+            opened.close()
+            as_admin = services(prefs.database_url or None, choice.admin, settings)
+            try:
+                as_admin.users.add(choice.name, choice.role or Role.CLERK, choice.full_name)
+                choose_local_user(as_admin.store, as_admin.profile, choice.name)
+            finally:
+                as_admin.close()
+            _remember_user(prefs, user, choice.name)
+            return services(prefs.database_url or None, choice.name, settings)
         if choice.new:
-            create_first_user(store, opened.profile, choice.name, choice.role or Role.CLERK, choice.full_name)
+            create_first_user(store, opened.profile, choice.name, choice.role or Role.ADMIN, choice.full_name)
         else:
             choose_local_user(store, opened.profile, choice.name)
     except BaseException:
@@ -150,14 +167,20 @@ def _settle_identity(opened: Services, prefs: Preferences, settings: Settings, u
         raise
     if user is None or user == choice.name:
         return opened  # the services ask the profile, which now names the user
-    # The preferences named a user the database does not know: they name the chosen one from now on.
     opened.close()
-    prefs.user = choice.name
+    _remember_user(prefs, user, choice.name)
+    return services(prefs.database_url or None, choice.name, settings)
+
+
+def _remember_user(prefs: Preferences, named: str | None, chosen: str) -> None:
+    """The preferences named a user the database does not know: they name the chosen one from now on."""
+    if named is None or named == chosen:
+        return
+    prefs.user = chosen
     try:
         prefs.save()
     except OSError as exc:
         log.warning("preferences not saved: %s", exc)
-    return services(prefs.database_url or None, choice.name, settings)
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -169,6 +192,10 @@ def run_gui(argv: Sequence[str]) -> int:
         throwaway = tempfile.mkdtemp(prefix="chambers-screenshot-")
         atexit.register(shutil.rmtree, throwaway, ignore_errors=True)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, throwaway)
+    if args.screenshot is not None and args.scene != "clerk":
+        from app.ui.scenes import screenshot_scene
+
+        return screenshot_scene(app, args.scene, args.screenshot, args.size)
     try:
         window = build_window(args, fresh=args.screenshot is not None or args.bench_startup)
     except Refused as exc:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -22,7 +23,8 @@ from app.ui.backend import ClauseItem
 class ClauseBankPanel(QWidget):
     """Lists clauses matching the search; ``insert_requested(text, at_cursor)`` inserts one."""
 
-    insert_requested = Signal(str, bool)
+    # (text, at_cursor); object for the bool: PySide6 6.12 loses a reference to True/False on each emit of a bool
+    insert_requested = Signal(str, object)
     save_requested = Signal()
     search_changed = Signal(str, str)
 
@@ -52,14 +54,17 @@ class ClauseBankPanel(QWidget):
         self.list.setToolTip(self.tr("Enter inserts the clause as a new paragraph"))
         self.list.itemActivated.connect(lambda _i: self._insert(False))
         layout.addWidget(self.list, 1)
-        buttons = QHBoxLayout()
+        # Two rows: on one the three buttons would set the clause bank's narrowest width, and the form's room.
+        buttons = QGridLayout()
         self.insert_new = QPushButton(self.tr("Insert as &new paragraph"), self)
         self.insert_at_cursor = QPushButton(self.tr("Insert at &cursor"), self)
         self.save = QPushButton(self.tr("Save paragraph to bank"), self)
         self.save.setToolTip(self.tr("Save the paragraph being edited as a new clause"))
         for b in (self.insert_new, self.insert_at_cursor, self.save):
             b.setAccessibleName(b.text().replace("&", ""))
-            buttons.addWidget(b)
+        buttons.addWidget(self.insert_new, 0, 0)
+        buttons.addWidget(self.insert_at_cursor, 0, 1)
+        buttons.addWidget(self.save, 1, 0, 1, 2)
         layout.addLayout(buttons)
         self.insert_new.clicked.connect(lambda: self._insert(False))
         self.insert_at_cursor.clicked.connect(lambda: self._insert(True))

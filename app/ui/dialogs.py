@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -34,9 +35,9 @@ from PySide6.QtWidgets import (
 from app.core.errors import ChambersError
 from app.core.records import User
 from app.core.workflow import Conflict, Role
+from app.services.desk import ExportRequest
 from app.services.office import ROLE_SENTENCES, check_user_name
 from app.services.templates import PackInfo
-from app.ui.letter_ops import ExportRequest
 from app.ui.profile import Preferences
 
 
@@ -92,13 +93,15 @@ class ExportDialog(QDialog):
     """Where and how to export: .docx and/or PDF, one file or one per addressee."""
 
     def __init__(self, stem: str, folder: str, *, pdf_available: bool, approved: bool, addressees: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, why_draft: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Export letter"))
         self.setObjectName("export-dialog")
         layout = QVBoxLayout(self)
+        # ``why_draft`` says why an approved letter still goes out as a draft (a clerk's copy, an edit since).
         state = (self.tr("This letter is approved: the exact approved document is exported.") if approved
-                 else self.tr("This letter is not approved: it is exported as a draft, marked DRAFT."))
+                 else why_draft or self.tr("This letter is not approved: it is exported as a draft, marked DRAFT."))
+        self.state = state
         note = QLabel(state, self)
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -165,7 +168,7 @@ class ExportDialog(QDialog):
 class PreferencesDialog(QDialog):
     """Court profile, who I am, the database, the templates folder, the court's dictionary."""
 
-    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+    def __init__(self, prefs: Preferences, parent: QWidget | None = None, working_as: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Preferences"))
         self.setObjectName("preferences")
@@ -199,7 +202,13 @@ class PreferencesDialog(QDialog):
         self.database.setPlaceholderText(self.tr("Empty: this computer's own database (SQLite)"))
         self.templates = QLineEdit(prefs.templates_folder, me)
         self.templates.setPlaceholderText(self.tr("Extra folder of the court's own template packs"))
-        rows: tuple[tuple[str, QWidget], ...] = ((self.tr("User name"), self.user), (self.tr("Role"), self.role),
+        if working_as:
+            # Who this window works as (a --user for this session included), apart from what the next start uses.
+            self.working_as = QLabel(working_as, me)
+            self.working_as.setAccessibleName(self.tr("Working as"))
+            me_form.addRow(self.tr("Working as"), self.working_as)
+        rows: tuple[tuple[str, QWidget], ...] = ((self.tr("User name at the next start"), self.user),
+                                                 (self.tr("Role without the drafts database"), self.role),
                               (self.tr("Database URL"), self.database),
                                                  (self.tr("Templates folder"), self.templates))
         for label, row_widget in rows:
@@ -275,6 +284,7 @@ class IdentityChoice:
     new: bool                 # True: make this the database's first user
     role: Role | None = None  # for a new user
     full_name: str = ""
+    admin: str = ""           # a new clerk or judge: the admin made with them, so users can be added later
 
 
 class FirstRunDialog(QDialog):
@@ -313,11 +323,25 @@ class FirstRunDialog(QDialog):
                 button.setToolTip(ROLE_SENTENCES[role])
                 self.roles[role] = button
                 layout.addWidget(button)
-            self.roles[Role.CLERK].setChecked(True)
-            note = QLabel(self.tr("Only an admin can add more users later: if others will share this "
-                                  "database, choose Admin now or have an admin set up first."), self)
+            # The first user of a database is its admin, or comes with one: only an admin adds users, and an
+            # office whose only user is a clerk (or a judge) could never add the other.
+            self.roles[Role.ADMIN].setChecked(True)
+            admin_row = QFormLayout()
+            self.admin_name = QLineEdit("admin", self)
+            self.admin_name.setObjectName("admin-name")
+            self.admin_name.setAccessibleName(self.tr("Admin's user name"))
+            self.admin_label = QLabel(self.tr("A&dmin's user name"), self)
+            self.admin_label.setBuddy(self.admin_name)
+            admin_row.addRow(self.admin_label, self.admin_name)
+            layout.addLayout(admin_row)
+            note = QLabel(self.tr("Only an admin can add users. Choose Admin to be this database's admin; as a "
+                                  "clerk or a judge you get an admin account beside yours (start Chambers with "
+                                  "--user and its name to add users)."), self)
             note.setWordWrap(True)
             layout.addWidget(note)
+            for button in self.roles.values():
+                button.toggled.connect(lambda _on: self._check())
+            self.admin_name.textChanged.connect(lambda _t: self._check())
             self.list.hide()
         else:
             self.intro.setText(self.tr(
@@ -360,8 +384,18 @@ class FirstRunDialog(QDialog):
         if self.users:
             self.problem.hide()
             return
+        if not hasattr(self, "ok"):
+            return  # still being built
+        with_admin = not self.roles[Role.ADMIN].isChecked()
+        self.admin_name.setVisible(with_admin)
+        self.admin_label.setVisible(with_admin)
         try:
             check_user_name(self.name.text().strip())
+            if with_admin:
+                admin = self.admin_name.text().strip()
+                check_user_name(admin)
+                if admin == self.name.text().strip():
+                    raise ChambersError("the admin needs a user name of its own")
         except ChambersError as exc:
             self.problem.setText(str(exc)[0].upper() + str(exc)[1:] + ".")
             self.problem.setVisible(bool(self.name.text().strip()))
@@ -375,7 +409,8 @@ class FirstRunDialog(QDialog):
             item = self.list.currentItem()
             return IdentityChoice(str(item.data(Qt.ItemDataRole.UserRole)) if item else "", new=False)
         role = next(r for r, b in self.roles.items() if b.isChecked())
-        return IdentityChoice(self.name.text().strip(), True, role, self.full_name.text().strip())
+        admin = self.admin_name.text().strip() if role is not Role.ADMIN else ""
+        return IdentityChoice(self.name.text().strip(), True, role, self.full_name.text().strip(), admin)
 
 
 def _when(at: dt.datetime) -> str:
@@ -448,3 +483,36 @@ class ConflictDialog(_TwoChoices):
                          ("keep", "&Keep mine as a new version"), parent)
         self.setObjectName("conflict-dialog")
         self.conflict = conflict
+
+
+class WithdrawApprovalPrompt(QMessageBox):
+    """Asked before the first edit of an approved, exported or in-review letter; No puts the edit back."""
+
+    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("withdraw-approval")
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(self.tr("Edit this letter?"))
+        self.setText(question)
+        self.setInformativeText(self.tr("The history records who edited it and why the approval or review "
+                                        "ended."))
+        self.edit_anyway = self.addButton(self.tr("&Edit anyway"), QMessageBox.ButtonRole.AcceptRole)
+        self.keep = self.addButton(self.tr("&Keep it as it is"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.keep)
+        self.setEscapeButton(self.keep)
+
+
+class CloseUnsavedPrompt(QMessageBox):
+    """Closing when the edit could be saved nowhere: close and lose it, or stay."""
+
+    def __init__(self, error: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("close-unsaved")
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(self.tr("Unsaved changes"))
+        self.setText(self.tr("Your latest changes could not be saved ({error}). Close and lose them?")
+                     .format(error=error))
+        self.discard = self.addButton(self.tr("Close and &lose them"), QMessageBox.ButtonRole.DestructiveRole)
+        self.stay = self.addButton(self.tr("&Stay"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.stay)
+        self.setEscapeButton(self.stay)

@@ -27,6 +27,7 @@ class DraftsBrowser(QWidget):
     query_changed = Signal(str, str)
     open_requested = Signal(int)
     new_requested = Signal()
+    waiting_changed = Signal(int)  # how many letters wait for this person's review
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,7 +90,22 @@ class DraftsBrowser(QWidget):
         for column in range(1, 6):
             self.tree.resizeColumnToContents(column)
         self.tree.setColumnWidth(0, max(self.tree.columnWidth(0), 220))
-        self.note.setText(self.tr("%n letter(s)", "", len(rows)))
+        waiting = sum(1 for r in rows if r.waiting_for_me)
+        self.waiting_count = waiting
+        text = self.tr("%n letter(s)", "", len(rows))
+        if waiting:
+            text += " — <b>" + self.tr("%n waiting for you", "", waiting) + "</b>"
+        self.note.setText(text)
+        self.note.setEnabled(True)
+        self.waiting_changed.emit(waiting)
+
+    waiting_count = 0
+
+    def show_waiting(self) -> None:
+        """Show the letters waiting for this person ("Mine and waiting for me")."""
+        index = self.status.findData("mine")
+        if index >= 0 and self.status.currentIndex() != index:
+            self.status.setCurrentIndex(index)
 
     def show_unavailable(self, why: str) -> None:
         self.tree.clear()

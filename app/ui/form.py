@@ -239,7 +239,19 @@ class LetterForm(QScrollArea):
                 continue
             if why is not None:
                 widget.setToolTip(why)
+        for section in self.sections.values():
+            section.locked = locked
+        self.addressees.locked = locked
         self.read_only = locked
+
+    def take_label(self) -> str:
+        """What the last change of a list was ("Move concern 2 up"), once; "" for typing."""
+        label = self.addressees.last_action
+        self.addressees.last_action = ""
+        for section in self.sections.values():
+            label = label or section.last_action
+            section.last_action = ""
+        return label
 
     read_only = False
 

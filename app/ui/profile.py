@@ -52,6 +52,8 @@ class Preferences:
     dictionary: list[str] = field(default_factory=list)
     export_folder: str = ""
     profile: CourtProfile = field(default_factory=CourtProfile)
+    # The letters each user worked on last, newest first, per database ("user@database" -> ids).
+    recent: dict[str, list[int]] = field(default_factory=dict)
 
     @staticmethod
     def path() -> Path:

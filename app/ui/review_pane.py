@@ -123,9 +123,15 @@ class ReviewPane(QWidget):
             self.to_version.setCurrentIndex(len(versions) - 1)
         self.compare.setEnabled(len(versions) > 1)
 
-    def show_diff(self, report: Any, since_review: bool) -> None:
-        title = (self.tr("<b>Changes since my last review</b> (version {a} → {b})") if since_review
-                 else self.tr("<b>Version {a} compared with version {b}</b>"))
+    def show_diff(self, report: Any, since_review: bool, first: bool = False, reviewer: bool = True) -> None:
+        """``reviewer``: a judge sees the changes since their own review, anyone else since a judge's."""
+        since = self.tr("Changes since my last review") if reviewer else self.tr("Changes since the last review")
+        if first:
+            title = "<b>" + since + "</b>" + self.tr(": not reviewed yet, the whole letter (version {b})")
+        elif since_review:
+            title = "<b>" + since + "</b>" + self.tr(" (version {a} → {b})")
+        else:
+            title = self.tr("<b>Version {a} compared with version {b}</b>")
         self.changes_title.setText(title.format(a=report.from_version, b=report.to_version))
         self.changes.setHtml(diff_html(list(report.text.lines)))
 

@@ -78,6 +78,10 @@ class GrowingTextEdit(QTextEdit):
             self.setPlainText(text)
 
 
+SINGULAR = {"concerns": "concern", "requested_policies": "requested policy", "opening": "opening paragraph",
+            "closing": "closing paragraph"}
+
+
 class _MoveKeys(QObject):
     """Alt+Up / Alt+Down on an item's editor move the item; Ctrl+Return adds one after it."""
 
@@ -120,6 +124,10 @@ class ParagraphListEditor(QWidget):
         self._frames: list[QFrame] = []
         self._current = -1
         self._keys = _MoveKeys(self)
+        # A read-only letter: no key, button or clause changes the list (typing is stopped by read-only editors).
+        self.locked = False
+        # What the last change of the list was, for the Edit menu ("Move concern 2 up").
+        self.last_action = ""
         self.setObjectName(f"section-{key}")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -223,7 +231,13 @@ class ParagraphListEditor(QWidget):
         if watched in self._editors:
             self._current = self._editors.index(watched)
 
-    def add_after(self, watched: QObject | None, text: str = "") -> GrowingTextEdit:
+    @property
+    def singular(self) -> str:
+        return SINGULAR.get(self.key, self.key)
+
+    def add_after(self, watched: QObject | None, text: str = "") -> GrowingTextEdit | None:
+        if self.locked:
+            return None
         index = self._editors.index(watched) if watched in self._editors else self.current_index
         values = self.values()
         at = index + 1 if index >= 0 else len(values)
@@ -233,10 +247,13 @@ class ParagraphListEditor(QWidget):
         editor.setFocus(Qt.FocusReason.OtherFocusReason)
         editor.moveCursor(QTextCursor.MoveOperation.End)
         self._current = at
+        self.last_action = f"Add {self.singular} {at + 1}"
         self.edited.emit(self.key)
         return editor
 
     def remove_current(self) -> None:
+        if self.locked:
+            return
         index = self.current_index
         if index < 0:
             if not self._editors:
@@ -248,6 +265,7 @@ class ParagraphListEditor(QWidget):
         self._current = min(index, len(values) - 1)
         if self._current >= 0:
             self._editors[self._current].setFocus()
+        self.last_action = f"Remove {self.singular} {index + 1}"
         self.edited.emit(self.key)
 
     def move_editor(self, watched: QObject, step: int) -> None:
@@ -258,7 +276,7 @@ class ParagraphListEditor(QWidget):
     def move_current(self, step: int) -> None:
         index = self.current_index
         target = index + step
-        if index < 0 or not 0 <= target < len(self._editors):
+        if self.locked or index < 0 or not 0 <= target < len(self._editors):
             return
         position = self._editors[index].textCursor().position()
         values = self.values()
@@ -270,12 +288,16 @@ class ParagraphListEditor(QWidget):
         cursor = editor.textCursor()
         cursor.setPosition(min(position, len(editor.text())))
         editor.setTextCursor(cursor)
+        self.last_action = f"Move {self.singular} {index + 1} {'up' if step < 0 else 'down'}"
         self.edited.emit(self.key)
 
     def insert_text(self, text: str, at_cursor: bool) -> None:
         """Insert a clause: at the cursor of the current paragraph, or as a new paragraph."""
+        if self.locked:
+            return
         index = self.current_index
         if at_cursor and index >= 0:
+            self.last_action = f"Insert a clause into {self.singular} {index + 1}"
             self._editors[index].insertPlainText(text)
             self._editors[index].setFocus()
         else:
@@ -432,3 +454,31 @@ def shortcut(parent: QWidget, keys: str | QKeySequence, slot: Callable[[], Any])
     sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     sc.activated.connect(slot)
     return sc
+
+
+class MessageBar(QWidget):
+    """Errors and notices shown in the window, never as a traceback or a crash."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message-bar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAccessibleName(self.tr("Message"))
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label, 1)
+        close = QToolButton(self)
+        close.setText("×")
+        close.setAccessibleName(self.tr("Dismiss message"))
+        close.setToolTip(self.tr("Dismiss"))
+        close.clicked.connect(self.hide)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        colour = "#fde7e9; color: #5c0a10" if error else "#dff6dd; color: #0b3d0b"
+        self.setStyleSheet(f"#message-bar {{ background: {colour}; }} QLabel {{ color: inherit; }}")
+        self.label.setText(text)
+        self.show()

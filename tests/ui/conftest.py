@@ -82,6 +82,14 @@ def dialog_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogScript]:
     assert not script.expected, f"expected dialogs never shown: {[k.__name__ for k, _ in script.expected]}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def keep_none_alive(qapp: Any) -> None:
+    """The test run uses the window's guard against PySide6 6.12's lost references to None."""
+    from app.ui import none_guard
+
+    none_guard.install(qapp)
+
+
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path: Path) -> Iterator[None]:
     """QSettings (window geometry) go to a temp folder, never the user's."""
@@ -109,40 +117,94 @@ def office(private_home: Path) -> Iterator[dict[str, str]]:
     return {"clerk": "clerk", "judge": "judge"}
 
 
-def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True) -> MainWindow:
+def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True, ready: bool = True) -> MainWindow:
     prefs = Preferences(user=user or "", role="clerk", profile=flagship_profile())
+    if not fresh:  # a restart: what the last session saved (the recent letters) is there again
+        saved = Preferences.load()
+        prefs.recent = saved.recent
     backend: LocalBackend | ServiceBackend
     backend = ServiceBackend(services(as_user=user)) if user else LocalBackend()
     if fresh:
         backend.restore = lambda: None  # type: ignore[method-assign]
-    return show_window(qtbot, MainWindow(template_library(), prefs, backend, QSettings()))
+    return show_window(qtbot, MainWindow(template_library(), prefs, backend, QSettings()), ready=ready)
 
 
-def show_window(qtbot: Any, window: MainWindow) -> MainWindow:
+def show_window(qtbot: Any, window: MainWindow, *, ready: bool = True) -> MainWindow:
     """Show ``window`` as a user would see it, and wait until its letter and preview are ready."""
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
     window.start()
-    wait_ready(qtbot, window)
+    if ready:
+        wait_ready(qtbot, window)
     return window
 
 
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def window(qtbot: Any) -> Iterator[WindowFactory]:
+    """Opens windows (``window(user)``, as make_window); at the end closes every one of them, which waits
+    for their thread pools, and closes their databases."""
+    opened: list[tuple[MainWindow, Any]] = []
+
+    def open_window(user: str | None = None, **options: Any) -> MainWindow:
+        made = make_window(qtbot, user, **options)
+        opened.append((made, made.backend))
+        return made
+
+    yield open_window
+    import shiboken6
+
+    for made, backend in opened:
+        if shiboken6.isValid(made) and made.isVisible():
+            close_window(qtbot, made)  # closing waits for the window's thread pools
+        elif not getattr(backend, "closed", False):
+            backend.close()  # pytest-qt closed the window (and waited) already; the database is ours
+
+
+def user_journal(user: str) -> Any:
+    """The recovery journal of ``user`` (per user: one person's edit is never offered to another)."""
+    from app.services.journal import Journal
+
+    s = services(as_user=user)
+    try:
+        return Journal(s.journal.folder / "users" / user)
+    finally:
+        s.close()
+
+
+def activate(qtbot: Any, window: MainWindow) -> None:
+    """Give the window back the activation a dialog took (the offscreen platform does not, a desktop does):
+    shortcuts only reach the active window."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    # A dialog deleted later would take the activation with it after the check below.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    focus = QApplication.focusWidget()
+    if not window.isActiveWindow() or focus is None or focus.window() is not window:
+        with qtbot.waitActive(window):
+            window.activateWindow()
+
+
 def wait_ready(qtbot: Any, window: MainWindow) -> None:
-    if not window.isActiveWindow():  # after a dialog the offscreen platform does not reactivate on its own
-        window.activateWindow()
-        qtbot.waitActive(window)
+    activate(qtbot, window)
     qtbot.waitUntil(lambda: window.form is not None and window.last_check is not None and window.previewer.idle,
                     timeout=15_000)
 
 
 def close_window(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.runner.pending == 0 and window.db.pending == 0, timeout=15_000)
-    window.close()
+    if window.isVisible():
+        window.close()
+    qtbot.waitUntil(lambda: window.db.pending == 0, timeout=15_000)
     backend = window.backend
-    if isinstance(backend, ServiceBackend):
+    if isinstance(backend, ServiceBackend) and not getattr(backend, "closed", False):
         backend.close()
+        backend.closed = True  # type: ignore[attr-defined]
 
 
 def read_json(path: Path) -> Any:

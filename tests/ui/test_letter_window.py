@@ -159,7 +159,7 @@ def test_clerk_drafts_submits_and_judge_approves_and_exports(qtbot: Any, office:
     judge.approve_action.trigger()
     qtbot.waitUntil(lambda: judge.status == "approved", timeout=10_000)
     wait_ready(qtbot, judge)
-    assert judge.approved_docx is not None
+    assert judge.exporting.approved_docx is not None
     assert not judge.approve_action.isEnabled()
 
     out = tmp_path / "out"
@@ -306,8 +306,12 @@ def test_screenshot_option_writes_a_png(tmp_path: Path, qtbot: Any) -> None:
 
 
 def test_a_judge_cannot_start_or_save_a_letter_and_is_told_why(qtbot: Any, office: dict[str, str]) -> None:
-    window = make_window(qtbot, office["judge"])
+    window = make_window(qtbot, office["judge"], ready=False)
     try:
+        # A judge's start is the letters waiting for review, never the sample letter as someone else's draft.
+        qtbot.waitUntil(lambda: "No letters are waiting for your review" in window.placeholder.text(),
+                        timeout=10_000)
+        assert window.form is None
         assert not window.new_action.isEnabled()
         assert "judge may not" in window.new_action.toolTip()
         assert not window.save_action.isEnabled()

@@ -20,7 +20,7 @@ from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import ConflictDialog, FirstRunDialog, RestoreDialog
 from app.ui.main_window import MainWindow
 from tests.conftest import ROOT, sample_data
-from tests.ui.conftest import DialogScript, close_window, make_window, show_window
+from tests.ui.conftest import DialogScript, close_window, make_window, show_window, user_journal
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -81,6 +81,69 @@ def test_first_start_on_an_empty_database_asks_who_you_are_then_saves_drafts(
     close_window(qtbot, again)
 
 
+def _users() -> dict[str, str]:
+    s = services()
+    try:
+        return {u.name: u.role.value for u in s.users.list()}
+    finally:
+        s.close()
+
+
+def test_the_first_person_on_a_new_database_is_its_admin_by_default(
+        qtbot: Any, dialog_guard: DialogScript) -> None:
+    seen: dict[str, Any] = {}
+
+    def accept_defaults(dialog: FirstRunDialog) -> None:
+        seen["admin checked"] = dialog.roles[Role.ADMIN].isChecked()
+        seen["admin name shown"] = dialog.admin_name.isVisible()
+        dialog.name.setText("olga")
+        dialog.ok.click()
+
+    dialog_guard.expect(FirstRunDialog, accept_defaults)
+    window = show_window(qtbot, build_window(parse_args([])), ready=False)
+    assert seen == {"admin checked": True, "admin name shown": False}
+    assert _users() == {"olga": "admin"}
+    assert isinstance(window.backend, ServiceBackend)
+    assert (window.backend.user, window.backend.role) == ("olga", "admin")
+    close_window(qtbot, window)
+
+
+def test_a_first_clerk_comes_with_an_admin_so_the_office_can_add_a_judge(
+        qtbot: Any, dialog_guard: DialogScript) -> None:
+    def clerk_with_admin(dialog: FirstRunDialog) -> None:
+        dialog.name.setText("ann")
+        dialog.set_role(Role.CLERK)
+        assert dialog.admin_name.isVisible()
+        dialog.admin_name.setText("ann")
+        assert not dialog.ok.isEnabled()  # the admin needs a name of its own
+        dialog.admin_name.setText("office-admin")
+        dialog.ok.click()
+
+    dialog_guard.expect(FirstRunDialog, clerk_with_admin)
+    window = show_window(qtbot, build_window(parse_args([])))
+    assert _users() == {"office-admin": "admin", "ann": "clerk"}
+    assert isinstance(window.backend, ServiceBackend)
+    assert (window.backend.user, window.backend.role) == ("ann", "clerk")
+    close_window(qtbot, window)
+    admin = services(as_user="office-admin")
+    try:
+        admin.users.add("judge", Role.JUDGE, "Tani G. Cantil-Sakauye")  # not locked out
+    finally:
+        admin.close()
+    assert _users()["judge"] == "judge"
+
+
+def test_user_given_for_one_session_is_not_saved(qtbot: Any, office: dict[str, str]) -> None:
+    from app.ui.profile import Preferences
+
+    window = show_window(qtbot, build_window(parse_args(["--user", "judge"])), ready=False)
+    assert isinstance(window.backend, ServiceBackend)
+    assert window.backend.user == "judge"
+    window.prefs.save()  # what the window saves (recent letters, export folder) keeps the saved user
+    close_window(qtbot, window)
+    assert Preferences.load().user == ""
+
+
 def test_a_desktop_unknown_to_the_database_picks_one_of_its_users(
         qtbot: Any, office: dict[str, str], dialog_guard: DialogScript) -> None:
     Profile(data_dir() / "profile.json").choose("someone-gone")
@@ -93,7 +156,7 @@ def test_a_desktop_unknown_to_the_database_picks_one_of_its_users(
         dialog.ok.click()
 
     dialog_guard.expect(FirstRunDialog, pick)
-    window = show_window(qtbot, build_window(parse_args([])))
+    window = show_window(qtbot, build_window(parse_args([])), ready=False)
     assert len(listed) == 3
     assert any(text.startswith("Tani G. Cantil-Sakauye (judge), judge:") for text in listed)
     assert isinstance(window.backend, ServiceBackend)
@@ -216,7 +279,7 @@ def test_conflict_keep_mine_saves_a_new_version_on_top_of_theirs(
         assert [(v.number, v.author, v.data["subject"]) for v in versions] == [
             (1, "clerk", f"{SAMPLE_SUBJECT} (mine)"), (2, "ann", "Their subject"),
             (3, "clerk", f"{SAMPLE_SUBJECT} (mine) again")]
-        assert check.journal.pending() == []
+        assert user_journal("clerk").pending() == []
     finally:
         check.close()
     close_window(qtbot, window)
@@ -233,7 +296,7 @@ def test_conflict_reload_theirs_keeps_my_edit_in_the_journal_and_undo(
     assert not window.dirty
     check = services(as_user="clerk")
     try:
-        kept = [e for e in check.journal.pending() if e.letter_id == letter_id]
+        kept = [e for e in user_journal("clerk").pending() if e.letter_id == letter_id]
         assert [(e.base_version, e.data["subject"]) for e in kept] == [(1, f"{SAMPLE_SUBJECT} (mine) again")]
         assert check.drafts.get(letter_id).summary.version == 2  # nothing was overwritten
     finally:
@@ -260,7 +323,7 @@ def _crashed_edit(saved_over: str | None = None) -> int:
         letter_id = s.drafts.create("officials-concern", sample_data()).id
         if saved_over is not None:
             _saved_in_between(letter_id, saved_over)
-        s.journal.record(letter_id, {**sample_data(), "subject": "Unsaved subject"}, 1)
+        user_journal("clerk").record(letter_id, {**sample_data(), "subject": "Unsaved subject"}, 1)
         return letter_id
     finally:
         s.close()
@@ -269,7 +332,7 @@ def _crashed_edit(saved_over: str | None = None) -> int:
 def _pending() -> list[Any]:
     s = services(as_user="clerk")
     try:
-        return s.journal.pending()
+        return user_journal("clerk").pending()
     finally:
         s.close()
 

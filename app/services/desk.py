@@ -1,0 +1,614 @@
+"""What the drafting window asks of the services: a typed boundary, no Qt, no ``Any`` across it.
+
+The window (app.ui) runs these calls on worker threads and shows their results; everything here
+takes plain data and returns frozen records, so it can be tested with PySide6 uninstalled.
+
+``ServiceDesk`` is the drafts database (review workflow, shared clause bank and address book);
+``LocalDesk`` is this computer alone (an autosave file, clause bank and address book as JSON), with
+no workflow, so review controls stay disabled and say why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from app.core.diff import WordDiff, field_changes, word_diff
+from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
+from app.core.files import atomic_write
+from app.core.letter import Letter, iter_text, parse_letter
+from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User
+from app.core.text import Removal
+from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
+from app.rendering.engine import CompiledPack
+from app.rendering.pdf import PdfConverter
+from app.rendering.preview import Preview, docx_preview
+from app.rendering.seal import document_text
+from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
+from app.services.journal import Journal
+from app.services.letters import suggested_file_name, write_docx
+from app.services.office import AddressBookService, Clauses, Users, address_entry
+from app.services.templates import TemplateLibrary
+from app.storage.interfaces import Store
+
+# The letter's JSON, as the form holds it: nested dicts, lists and scalars.
+LetterData = dict[str, object]
+
+# A compiled pack keeps per-render state (its sandbox budget, its zip cache): one render at a time.
+RENDER_LOCK = threading.Lock()
+PARAGRAPH_SECTIONS = ("opening", "concerns", "requested_policies", "closing")
+SECTION_NAMES = {"opening": "opening", "concerns": "concerns", "requested_policies": "requested policies",
+                 "closing": "closing"}
+# A judge's review is any of these on a version: what "changes since my last review" starts from.
+REVIEW_ACTIONS = frozenset({"commented", "request_changes", "approve"})
+
+
+# -- checking and exporting a letter -------------------------------------------------------------
+@dataclass
+class Check:
+    """The letter as typed, checked: what stops export, what cleaning removed, and its preview."""
+
+    letter: Letter | None
+    problems: list[Problem] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
+    preview: Preview | None = None
+    docx: bytes | None = None
+    millis: float = 0.0
+
+    @property
+    def exportable(self) -> bool:
+        return self.letter is not None and not self.problems and not self.removals
+
+    @property
+    def blocking(self) -> str:
+        """Why this letter cannot go to a judge or be approved now ("" when it can)."""
+        count = len(self.problems) + len(self.removals)
+        if self.letter is None or count:
+            what = "1 problem" if count == 1 else f"{count} problems"
+            return f"Preflight lists {what}: fix {'it' if count == 1 else 'them'} first"
+        return ""
+
+
+def _section_problems(pack: CompiledPack, data: LetterData) -> list[Problem]:
+    problems: list[Problem] = []
+    for key in PARAGRAPH_SECTIONS:
+        if key not in pack.manifest.sections:
+            continue
+        raw = data.get(key)
+        items = raw if isinstance(raw, list) else []
+        if not any(str(p).strip() for p in items):
+            if key in ("concerns", "opening"):
+                problems.append(Problem(key, f"the {SECTION_NAMES[key]} section is empty"))
+            continue
+        for i, item in enumerate(items):
+            if not str(item).strip():
+                problems.append(Problem(f"{key}[{i}]", "empty paragraph: write it or remove it"))
+    return problems
+
+
+def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True) -> Check:
+    """Validate ``data`` against the letter contract and the pack, and render a fast preview."""
+    start = time.perf_counter()
+    try:
+        parsed = parse_letter(data)
+    except LetterInvalid as exc:
+        return Check(None, exc.problems + _section_problems(pack, data), millis=_since(start))
+    letter = parsed.letter
+    problems = pack.manifest.check_letter(letter) + _section_problems(pack, data)
+    result = Check(letter, problems, list(parsed.removals))
+    if render:
+        try:
+            with RENDER_LOCK:
+                rendered = pack.render(letter, draft=True)
+            result.docx = rendered.data
+            result.preview = docx_preview(rendered.data)
+        except ChambersError as exc:
+            result.problems.append(Problem("", str(exc)))
+    result.millis = _since(start)
+    return result
+
+
+def _since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+@dataclass
+class ExportRequest:
+    """What the export dialog asks for."""
+
+    folder: Path
+    stem: str
+    docx: bool = True
+    pdf: bool = False
+    per_addressee: bool = False
+    overwrite: bool = False
+    approved_bytes: bytes | None = None  # the approved .docx, exported as it was approved
+
+
+@dataclass
+class ExportResult:
+    written: list[Path] = field(default_factory=list)
+
+
+def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
+    """The files an export would write, so the dialog can ask before overwriting any."""
+    stems = ([Path(suggested_file_name(letter.model_copy(update={"addressees": [a]}), "")).name
+              for a in letter.addressees] if request.per_addressee else [request.stem])
+    paths = []
+    for stem in stems:
+        if request.docx:
+            paths.append(request.folder / f"{stem}.docx")
+        if request.pdf:
+            paths.append(request.folder / f"{stem}.pdf")
+    return paths
+
+
+def export_letter(pack: CompiledPack, letter: Letter, request: ExportRequest) -> ExportResult:
+    """Render and write the files; nothing is written over an existing file unless asked."""
+    if request.per_addressee:
+        letters = [letter.model_copy(update={"addressees": [a]}) for a in letter.addressees]
+    else:
+        letters = [letter]
+    targets = planned_files(letter, request)
+    if not request.overwrite:
+        existing = [p for p in targets if p.exists()]
+        if existing:
+            raise FileExistsError(0, "already exists; choose another name or allow overwriting", str(existing[0]))
+    request.folder.mkdir(parents=True, exist_ok=True)
+    result = ExportResult()
+    converter = PdfConverter() if request.pdf else None
+    try:
+        stems = [p.stem for p in targets if p.suffix == (".docx" if request.docx else ".pdf")]
+        for one, stem in zip(letters, stems, strict=True):
+            if request.approved_bytes is not None and not request.per_addressee:
+                data = request.approved_bytes
+            else:
+                with RENDER_LOCK:
+                    data = pack.render(one, draft=request.approved_bytes is None).data
+            if request.docx:
+                path = request.folder / f"{stem}.docx"
+                write_docx(path, data)
+                result.written.append(path)
+            if converter is not None:
+                pdf_path = request.folder / f"{stem}.pdf"
+                atomic_write(pdf_path, converter.convert(data))
+                result.written.append(pdf_path)
+    finally:
+        if converter is not None:
+            converter.close()
+    return result
+
+
+# -- what the window shows -----------------------------------------------------------------------
+SEED_CLAUSES: list[dict[str, object]] = [
+    {"title": "Courthouses as sensitive locations",
+     "text": "I respectfully request that courthouses be treated as sensitive locations, as schools, hospitals "
+             "and places of worship already are, at which enforcement actions are generally avoided.",
+     "tags": ["requested policy", "immigration", "access to justice"]},
+    {"title": "Coordinate with the presiding judge",
+     "text": "Where an enforcement action at or near a courthouse cannot be avoided, I ask that officers first "
+             "coordinate with the presiding judge and court security personnel.",
+     "tags": ["requested policy", "security"]},
+    {"title": "Access to justice",
+     "text": "Our courthouses serve as a vital forum for ensuring access to justice and protecting public "
+             "safety; courts cannot do their work if those whose presence the law requires are afraid to "
+             "walk through the courthouse door.",
+     "tags": ["concern", "access to justice"]},
+    {"title": "Public trust and confidence",
+     "text": "I am concerned about the impact on public trust and confidence in our state court system if the "
+             "public feels that our state institutions are being used to facilitate other goals.",
+     "tags": ["concern", "public trust"]},
+    {"title": "Welcome a discussion",
+     "text": "I would welcome the opportunity to discuss these concerns with you or your staff.",
+     "tags": ["closing"]},
+    {"title": "Thank you",
+     "text": "Thank you for your attention to this important matter.",
+     "tags": ["closing"]},
+]
+
+
+@dataclass(frozen=True)
+class ClauseItem:
+    title: str
+    text: str
+    tags: tuple[str, ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the drafts browser."""
+
+    id: int
+    subject: str
+    status: str
+    template: str
+    addressees: str
+    date: str
+    updated_by: str
+    updated_at: str
+    waiting_for_me: bool = False
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class Restorable:
+    """An edit that never reached the database, offered back at the next start."""
+
+    letter_id: int | None
+    base_version: int | None
+    data: LetterData
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """What the review pane shows of one version of a letter, read in one go (no loading race)."""
+
+    detail: LetterDetail
+    versions: list[LetterVersion]
+    since_review: DiffReport
+    reviewed_version: int | None  # None: never reviewed, the changes are the whole letter
+
+
+@dataclass(frozen=True)
+class UserRow:
+    name: str
+    role: Role
+    full_name: str
+    has_signature: bool
+    active: bool
+
+
+class OfficeServices(Protocol):
+    """The parts of ``app.bootstrap.Services`` the window uses (bootstrap is a layer above this one)."""
+
+    store: Store
+    library: TemplateLibrary
+    journal: Journal
+    drafts: Drafts
+    users: Users
+    clauses: Clauses
+
+    def close(self) -> None: ...
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def letter_text(library: TemplateLibrary, version: LetterVersion) -> list[str]:
+    """The letter's paragraphs as the judge reads them on paper (the pack's own wording included)."""
+    letter = parse_letter(version.data).letter
+    try:
+        pack = library.get(version.template_id)
+        with RENDER_LOCK:
+            return document_text(pack.render(letter, draft=False).data)
+    except (TemplateProblem, LetterInvalid):
+        return [text for _path, text in iter_text(letter)]
+
+
+@dataclass
+class LocalDesk:
+    """Autosave, clause bank and address book in a folder; no shared drafts, no workflow."""
+
+    folder: Path
+    database: str = "none (letters are autosaved on this computer)"
+    has_workflow: bool = False
+    why_no_workflow: str = "the drafts database is not available in this installation"
+    user: str = ""
+    role: str = "clerk"
+    full_name: str = ""
+    # The autosave file is the letter itself (there is no database to save to): it reopens silently.
+    asks_before_restore: bool = False
+    recovered_at: dt.datetime | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def close(self) -> None:
+        return
+
+    def may(self, action: str) -> Verdict:
+        if action in ("edit", "create", "export_draft"):
+            return Verdict(True, "")
+        return Verdict(False, f"review needs the drafts database: {self.why_no_workflow}")
+
+    def verdict(self, action: Action, status: Status | None) -> Verdict:
+        return self.may(action.value)
+
+    def shown_name(self, name: str) -> str:
+        return name
+
+    def _read(self, name: str, default: object) -> object:
+        try:
+            value: object = json.loads((self.folder / name).read_text(encoding="utf-8"))
+            return value
+        except (OSError, ValueError):
+            return default
+
+    def _write(self, name: str, value: object) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.folder / name, json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8"))
+
+    @property
+    def _autosave_name(self) -> str:
+        # Per user: one person's unsaved letter is never offered to another as "your last edit".
+        return f"autosave-{self.user}.json" if self.user else "autosave.json"
+
+    # -- the letter being written ---------------------------------------------------------
+    def restore(self) -> Restorable | None:
+        data = self.load_autosave()
+        return Restorable(None, None, data) if data is not None else None
+
+    def keep(self, letter_id: int | None, data: LetterData, base_version: int | None) -> None:
+        self.autosave(data)
+
+    def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData,
+                   version: int | None, note: str = "") -> LetterSummary | None:
+        self.keep(letter_id, data, version)
+        return None
+
+    def load_autosave(self) -> LetterData | None:
+        data = self._read(self._autosave_name, None)
+        return data if isinstance(data, dict) else None
+
+    def autosave(self, data: LetterData) -> None:
+        with self._lock:
+            self._write(self._autosave_name, data)
+
+    def discard_recovery(self, letter_id: int | None) -> None:
+        with self._lock:
+            (self.folder / self._autosave_name).unlink(missing_ok=True)
+
+    # -- clause bank ----------------------------------------------------------------------
+    def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]:
+        raw = self._read("clauses.json", None)
+        items = raw if isinstance(raw, list) else SEED_CLAUSES
+        words = search.lower().split()
+        out = []
+        for i, c in enumerate(items):
+            if not isinstance(c, dict):
+                continue
+            raw_tags = c.get("tags")
+            tags = tuple(str(t) for t in raw_tags) if isinstance(raw_tags, list) else ()
+            hay = f"{c.get('title', '')} {c.get('text', '')} {' '.join(tags)}".lower()
+            if all(w in hay for w in words) and (not tag or tag in tags):
+                out.append(ClauseItem(str(c.get("title", "")), str(c.get("text", "")), tags, i))
+        return out
+
+    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> ClauseItem:
+        with self._lock:
+            raw = self._read("clauses.json", None)
+            items = list(raw) if isinstance(raw, list) else list(SEED_CLAUSES)
+            items.append({"title": title, "text": text, "tags": list(tags)})
+            self._write("clauses.json", items)
+        return ClauseItem(title, text, tags, len(items) - 1)
+
+    # -- address book ---------------------------------------------------------------------
+    def address_book(self) -> list[LetterData]:
+        raw = self._read("address-book.json", [])
+        return [e for e in raw if isinstance(e, dict)] if isinstance(raw, list) else []
+
+    def add_address(self, entry: LetterData) -> bool:
+        """Add ``entry`` (or replace the one with its name and title); whether it is new."""
+        with self._lock:
+            book = self.address_book()
+            others = [e for e in book if (e.get("name"), e.get("title")) != (entry.get("name"), entry.get("title"))]
+            others.append(entry)
+            self._write("address-book.json", others)
+        return len(others) > len(book)
+
+
+class ServiceDesk:
+    """The drafts, review, clause and user services over one database, as the window's user."""
+
+    has_workflow = True
+    why_no_workflow = ""
+    # A journal entry is an edit that never reached the database (a crash, a lost connection):
+    # the next start asks before it restores it.
+    asks_before_restore = True
+
+    def __init__(self, services: OfficeServices) -> None:
+        self.services = services
+        self.drafts = services.drafts
+        self.addresses = AddressBookService(services.store, lambda: services.drafts.user)
+        self.recovered_at: dt.datetime | None = None
+        self._names: dict[str, str] | None = None
+        actor = services.drafts.user
+        self.user = actor.name
+        self.role = actor.role.value
+        self.full_name = actor.shown
+        # Per user: one person's unsaved edit is never offered to another as "your last edit".
+        self.journal = Journal(services.journal.folder / "users" / actor.name)
+        url = str(getattr(services.store, "url", ""))
+        self.database = "this computer (SQLite)" if url.startswith("sqlite") else url.split("@")[-1]
+
+    def close(self) -> None:
+        self.services.close()
+
+    def may(self, action: str) -> Verdict:
+        return verdict(Role(self.role), None, Action(action))
+
+    def verdict(self, action: Action, status: Status | None) -> Verdict:
+        return verdict(Role(self.role), status, action)
+
+    def shown_name(self, name: str) -> str:
+        """A user as people know them (the full name, as signed); read once, the office's users change rarely."""
+        if self._names is None:
+            try:
+                self._names = {u.name: u.shown for u in self.services.users.list()}
+            except ChambersError:
+                return name
+        return self._names.get(name, name)
+
+    # -- the letter being written ---------------------------------------------------------
+    def restore(self) -> Restorable | None:
+        pending = self.journal.pending()
+        if pending:
+            entry = max(pending, key=lambda e: e.recorded_at)
+            self.recovered_at = entry.recorded_at
+            return Restorable(entry.letter_id, entry.base_version, entry.data)
+        return None
+
+    def discard_recovery(self, letter_id: int | None) -> None:
+        self.journal.discard(letter_id)
+
+    def keep(self, letter_id: int | None, data: LetterData, base_version: int | None) -> None:
+        if self.may("edit").allowed:  # a reader's window has no edit to keep
+            self.journal.record(letter_id, dict(data), base_version)
+
+    def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData,
+                   version: int | None, note: str = "") -> LetterSummary | None:
+        """Keep the edit on this computer, and save it as a version once the letter is complete."""
+        self.keep(letter_id, data, version)
+        if not self.may("edit").allowed:
+            return None
+        check = check_letter(pack, data, render=False)
+        if check.letter is None or check.problems:
+            return None
+        summary = self.save(letter_id, data, version, note)
+        self.journal.discard(letter_id)
+        if letter_id is None:
+            self.journal.discard(None)
+        return summary
+
+    def save(self, letter_id: int | None, data: LetterData, version: int | None, note: str = "") -> LetterSummary:
+        if letter_id is None:
+            return self.drafts.create(str(data.get("template")), dict(data), note)
+        assert version is not None
+        return self.drafts.update(letter_id, dict(data), version, note)
+
+    def open(self, letter_id: int) -> LetterDetail:
+        return self.drafts.get(letter_id)
+
+    def rows(self, search: str, status: str) -> list[Row]:
+        wanted = None if status in ("", "mine") else Status(status)
+        rows = []
+        for summary in self.drafts.find(wanted, search or None, 200):
+            mine = self.user in (summary.created_by, summary.updated_by)
+            detail = self.drafts.get(summary.id)
+            try:
+                letter = parse_letter(detail.current.data).letter
+                names = ", ".join(a.name for a in letter.addressees)
+                date = letter.date_line
+                signatory = letter.signatory.name.casefold()
+            except (LetterInvalid, ValueError):  # an old version the current rules reject still gets its row
+                names, date, signatory = "", "", ""
+            waiting = (summary.status is Status.IN_REVIEW and self.role == Role.JUDGE.value
+                       and signatory in (self.user.casefold(), self.full_name.casefold()))
+            if status == "mine" and not (mine or waiting):
+                continue
+            rows.append(Row(summary.id, summary.subject, summary.status.value, summary.template_id, names, date,
+                            summary.updated_by, f"{summary.updated_at.astimezone():%Y-%m-%d %H:%M}",
+                            waiting, mine))
+        return rows
+
+    # -- review ---------------------------------------------------------------------------
+    def submit(self, letter_id: int, version: int) -> LetterDetail:
+        self.drafts.submit(letter_id, version)
+        return self.drafts.get(letter_id)
+
+    def approve(self, letter_id: int, version: int) -> LetterDetail:
+        self.drafts.approve(letter_id, version)
+        return self.drafts.get(letter_id)
+
+    def request_changes(self, letter_id: int, comment: str) -> LetterDetail:
+        self.drafts.request_changes(letter_id, comment)
+        return self.drafts.get(letter_id)
+
+    def comment(self, letter_id: int, text: str) -> LetterDetail:
+        made: Comment = self.drafts.comment(letter_id, text)
+        assert made.letter_id == letter_id
+        return self.drafts.get(letter_id)
+
+    def history(self, letter_id: int) -> tuple[LetterSummary, list[LetterVersion], list[AuditEvent]]:
+        return self.drafts.history(letter_id)
+
+    def diff(self, letter_id: int, from_version: int | None = None, to_version: int | None = None) -> DiffReport:
+        return self.drafts.diff(letter_id, from_version, to_version)
+
+    def review(self, letter_id: int) -> ReviewView:
+        """The letter, its versions and the changes since this person's last review, read together.
+
+        A judge's review is a comment, a request for changes or an approval by that judge; anyone
+        else sees the changes since any judge's last review. Never reviewed: the whole letter, as added.
+        """
+        detail = self.drafts.get(letter_id)
+        _summary, versions, events = self.drafts.history(letter_id)
+        version = detail.summary.version
+        reviews = [e for e in events if e.action in REVIEW_ACTIONS]
+        if self.role == Role.JUDGE.value:
+            reviews = [e for e in reviews if e.actor == self.user]
+        else:
+            judges = {u.name for u in self.services.users.list() if u.role is Role.JUDGE}
+            reviews = [e for e in reviews if e.actor in judges]
+        reviewed = int(json.loads(reviews[-1].detail)["version"]) if reviews else None
+        after = next(v for v in versions if v.number == version)
+        if reviewed is None:
+            report = DiffReport(letter_id, 0, version, field_changes({}, after.data),
+                                word_diff([], letter_text(self.services.library, after)))
+        elif reviewed >= version:
+            report = DiffReport(letter_id, reviewed, version, [], WordDiff([], 0, 0))
+        else:
+            report = self.drafts.diff(letter_id, reviewed, version)
+        return ReviewView(detail, versions, report, reviewed)
+
+    def export_final(self, letter_id: int, out: Path, pdf: Path | None) -> ExportReport:
+        return self.drafts.export(letter_id, out, pdf)
+
+    def approval(self, detail: LetterDetail) -> Approval | None:
+        approval = detail.approval
+        return approval if approval is not None and approval.voided_at is None else None
+
+    # -- clause bank and address book -----------------------------------------------------
+    def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]:
+        return [ClauseItem(c.title, c.text, tuple(c.tags), c.id)
+                for c in self.services.clauses.list(search or None, tag or None)]
+
+    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> ClauseItem:
+        c = self.services.clauses.add(title, text, tags)
+        return ClauseItem(c.title, c.text, tuple(c.tags), c.id)
+
+    def address_book(self) -> list[LetterData]:
+        return [dict(e.to_addressee()) for e in self.addresses.list()]
+
+    def add_address(self, entry: LetterData) -> bool:
+        """Add ``entry`` to the court's address book (or update the one with its name and title)."""
+        return self.addresses.save(address_entry(dict(entry)))[1]
+
+    # -- users (an admin's) ---------------------------------------------------------------
+    def users(self) -> list[UserRow]:
+        return [UserRow(u.name, u.role, u.full_name, u.signature_png is not None, _active(u))
+                for u in self.services.users.list()]
+
+    def add_user(self, name: str, role: Role, full_name: str) -> str:
+        return self.services.users.add(name, role, full_name)
+
+    def _users_call(self, method: str) -> Callable[..., object]:
+        # Users.set_role / set_signature / deactivate come with the storage behind them (branch workflow).
+        found: Callable[..., object] | None = getattr(self.services.users, method, None)
+        if found is None:
+            what = {"set_role": "change a user's role", "set_signature": "set a signature image",
+                    "deactivate": "deactivate a user"}.get(method, method)
+            raise Refused(f"this installation cannot {what} yet: its Users service has no {method}")
+        return found
+
+    def set_role(self, name: str, role: Role) -> str:
+        return str(self._users_call("set_role")(name, role))
+
+    def set_signature(self, name: str, png: bytes | None) -> str:
+        return str(self._users_call("set_signature")(name, png))
+
+    def deactivate(self, name: str) -> str:
+        return str(self._users_call("deactivate")(name))
+
+
+def _active(user: User) -> bool:
+    return bool(getattr(user, "active", True))
+
+
+Desk = LocalDesk | ServiceDesk

@@ -1,0 +1,207 @@
+"""Every change of the form: the read-only gate, the withdraw-approval question, one Undo history."""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import (
+    QKeyEvent,
+    QKeySequence,
+    QUndoCommand,
+)
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from app.core.text import clean_text
+from app.services.spelling import letter_names
+from app.ui.controller import Controller
+from app.ui.dialogs import (
+    WithdrawApprovalPrompt,
+)
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+
+NAME_PATHS = ("addressees", "signatory", "sender", "cc")
+
+
+class SnapshotCommand(QUndoCommand):
+    """One edit, as the letter before and after it; typing in one field merges into one step."""
+
+    def __init__(self, window: MainWindow, before: dict[str, Any], after: dict[str, Any], path: str,
+                 label: str = "") -> None:
+        super().__init__(label or edit_label(path))
+        self.window = window
+        self.before = before
+        self.after = after
+        self.path = path
+        self._first = True
+
+    def id(self) -> int:
+        return 1 if "[" not in self.path or "." in self.path or self.path.endswith("]") else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SnapshotCommand) or other.path != self.path or self.id() < 0:
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self.window.editing.restore_snapshot(self.after)
+
+    def undo(self) -> None:
+        self.window.editing.restore_snapshot(self.before)
+
+
+def edit_label(path: str) -> str:
+    """What an edit of ``path`` is called in the Edit menu ("Edit concern 2", "Edit the subject")."""
+    import re
+
+    singular = {"addressees": "addressee", "concerns": "concern", "requested_policies": "requested policy",
+                "opening": "opening paragraph", "closing": "closing paragraph", "cc": "cc", "enclosures": "enclosure"}
+    match = re.fullmatch(r"([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?", path)
+    if match:
+        what = f"{singular.get(match.group(1), match.group(1))} {int(match.group(2)) + 1}"
+        return f"Edit {what}" + (f" ({match.group(3).replace('_', ' ')})" if match.group(3) else "")
+    named = {"clean": "Remove characters Word cannot hold", "reload": "Show their version",
+             "addressees": "Change the addressees"}
+    if path in named:
+        return named[path]
+    if path in singular:
+        return f"Change the {path.replace('_', ' ')}"
+    return f"Edit the {path.replace('fields.', '').replace('.', ' ').replace('_', ' ')}"
+
+
+class UndoKeys(QObject):
+    """Lets Undo and Redo shortcuts through a text field to the window's actions (a field would take them)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
+            event.ignore()
+            return True
+        return False
+
+
+class Editing(Controller):
+    """Every change of the form: the read-only gate, the withdraw-approval question, one Undo history."""
+
+    def _edited(self, path: str) -> None:
+        """Every change of the form passes here: a reader's is put back, a withdrawing one asked first."""
+        if self.w.form is None or self.w._restoring:
+            return
+        after = self.w.form.data()
+        before = self.w._snapshot
+        if after == before:
+            return  # a signal that changed nothing (a highlighter re-colouring a paragraph): not an edit
+        label = self.w.form.take_label() or edit_label(path)
+        may_edit, why = self.w.actions_table.editable
+        if not may_edit:
+            self._put_back(before)
+            self.w.statusBar().showMessage(why, 6000)
+            return
+        question = self.w.session.edit_question()
+        if question is not None:
+            if not self._confirm_edit(question):
+                self._put_back(before)
+                return
+            self.w.session.consent()
+        self.w._snapshot = after
+        self.w.undo_stack.push(SnapshotCommand(self.w, before, after, path, label))
+        self._mark_dirty()
+        if path.startswith(NAME_PATHS):
+            self.w.spelling.set_names(letter_names(after))
+        if path == "subject":
+            self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=after.get("subject") or "…"))
+
+    def _confirm_edit(self, question: str) -> bool:
+        dialog = WithdrawApprovalPrompt(question, self.w)
+        dialog.exec()
+        return dialog.clickedButton() is dialog.edit_anyway
+
+    def _put_back(self, data: dict[str, Any]) -> None:
+        """Show ``data`` again: an edit that may not happen leaves no trace (no save, no recovery file)."""
+        assert self.w.form is not None
+        self.w._restoring = True
+        try:
+            self.w.form.set_data(copy.deepcopy(data))
+        finally:
+            self.w._restoring = False
+
+    def _mark_dirty(self) -> None:
+        self.w.session.mark_edited()
+        self.w._preview_timer.start()
+
+    def restore_snapshot(self, data: dict[str, Any]) -> None:
+        if self.w.form is None:
+            return
+        self._put_back(data)
+        self.w._snapshot = self.w.form.data()
+        self._mark_dirty()
+
+    def focus_path(self, path: str) -> None:
+        if self.w.form is not None and not self.w.form.focus_path(path):
+            self.w.statusBar().showMessage(self.w.tr("That entry is not tied to one field"), 4000)
+
+    def focus_form(self) -> None:
+        if self.w.form is not None:
+            self.w.form.subject.setFocus()
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self.w.form is not None and new is not None:
+            self.w.form.note_focus(new)
+
+    def add_addressee(self) -> None:
+        if self.w.form is not None:
+            self.w.form.ensureWidgetVisible(self.w.form.addressees)
+            self.w.form.addressees.add()
+
+    def clean_text(self) -> None:
+        """Take out what Word cannot hold, through the same cleaning the services use (one Undo step)."""
+        if self.w.form is None or not self.w.actions_table.editable[0]:
+            return
+
+        def clean(value: Any) -> Any:
+            if isinstance(value, str):
+                return clean_text(value)[0]
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            return value
+
+        before = self.w.form.data()
+        after = clean(before)
+        if after == before:
+            return
+        question = self.w.session.edit_question()
+        if question is not None:
+            if not self._confirm_edit(question):
+                return
+            self.w.session.consent()
+        self._put_back(after)
+        self.w._snapshot = self.w.form.data()
+        self.w.undo_stack.push(SnapshotCommand(self.w, before, self.w._snapshot, "clean"))
+        self._mark_dirty()
+
+    def _editor_created(self, editor: QWidget) -> None:
+        """Every text field the form makes passes here (spell checking attaches to it)."""
+        if isinstance(editor, QLineEdit | QTextEdit | QPlainTextEdit):
+            self.w.spelling.attach(editor)
+            self._take_undo_keys(editor)
+
+    def _take_undo_keys(self, editor: QWidget) -> None:
+        """Ctrl+Z goes to the letter's one Undo history (moves, removals, inserts too), never to a field's own."""
+        if isinstance(editor, QTextEdit | QPlainTextEdit):
+            editor.setUndoRedoEnabled(False)
+        editor.installEventFilter(self.w._undo_keys)

@@ -1,0 +1,128 @@
+"""Export: the approved bytes as approved, or a draft copy, never over a file unasked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+)
+from PySide6.QtWidgets import (
+    QMessageBox,
+)
+
+from app.core.letter import parse_letter
+from app.core.workflow import Status
+from app.rendering.pdf import find_soffice
+from app.services.desk import (
+    ExportRequest,
+    ExportResult,
+    export_letter,
+    planned_files,
+)
+from app.services.drafts import LetterDetail
+from app.services.letters import suggested_file_name
+from app.ui.backend import ServiceBackend
+from app.ui.controller import Controller
+from app.ui.dialogs import (
+    ExportDialog,
+)
+from app.ui.workers import describe_error
+
+
+class Exporting(Controller):
+    """Export: the approved bytes as approved, or a draft copy, never over a file unasked."""
+
+    @property
+    def approved_docx(self) -> bytes | None:
+        """The bytes the judge approved, when the open letter is approved and unchanged since."""
+        record = self.w.session.record
+        if record.status not in (Status.APPROVED, Status.EXPORTED) or self.w.dirty:
+            return None
+        approval = record.approval
+        return approval.docx if approval is not None else None
+
+    def export(self) -> None:
+        check = self.w.last_check
+        approved = self.approved_docx
+        if self.w.pack is None or check is None or check.letter is None or (approved is None and not check.exportable):
+            self.w.show_error(self.w.tr("The letter cannot be exported yet: fix what Preflight lists."))
+            return
+        why_draft = ""
+        record = self.w.session.record
+        if approved is not None:
+            ok, _why = self.w.backend.may("export_final")
+            if not ok:
+                approved = None  # a clerk exports a draft copy of an approved letter
+                why_draft = self.w.tr("This letter is approved; only a judge exports the final letter. You export "
+                                    "a copy marked DRAFT.")
+        elif record.status in (Status.APPROVED, Status.EXPORTED) and self.w.dirty:
+            why_draft = self.w.tr("This letter was approved, but it has changed since: it is exported as a draft, "
+                                "marked DRAFT.")
+        letter = check.letter
+        if approved is not None:
+            assert self.w.detail is not None
+            letter = parse_letter(self.w.detail.current.data).letter
+        stem = suggested_file_name(letter, "")
+        dialog = ExportDialog(stem, self.w.prefs.export_folder, pdf_available=find_soffice() is not None,
+                              approved=approved is not None, addressees=len(letter.addressees), parent=self.w,
+                              why_draft=why_draft)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        request = dialog.request()
+        request.approved_bytes = approved
+        open_folder = dialog.open_folder.isChecked()
+        existing = [p for p in planned_files(letter, request) if p.exists()]
+        if existing:
+            names = "\n".join(p.name for p in existing[:8])
+            answer = QMessageBox.question(
+                self.w, self.w.tr("Replace files?"),
+                self.w.tr("These files already exist in {folder}:\n{names}\n\nReplace them?")
+                .format(folder=request.folder, names=names),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            request.overwrite = True
+        self.w.prefs.export_folder = str(request.folder)
+        self.run_export(letter, request, open_folder)
+
+    def run_export(self, letter: Any, request: ExportRequest, open_folder: bool) -> None:
+        pack = self.w.pack
+        assert pack is not None
+        self.w.statusBar().showMessage(self.w.tr("Exporting…"))
+
+        def done(result: ExportResult) -> None:
+            names = ", ".join(p.name for p in result.written)
+            self.w.statusBar().showMessage(self.w.tr("Exported {names}").format(names=names), 8000)
+            self.w.messages.show_message(self.w.tr("Exported to {folder}: {names}").format(folder=request.folder,
+                                                                                      names=names), error=False)
+            if open_folder:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(request.folder)))
+            self.w.exported.emit(result)
+            self.w.runner.run(self.w.prefs.save)
+
+        def failed(exc: BaseException) -> None:
+            self.w.statusBar().clearMessage()
+            self.w.show_error(self.w.tr("Export failed: {error}").format(error=describe_error(exc)))
+
+        backend = self.w.backend
+        letter_id = self.w.letter_id
+        if (request.approved_bytes is not None and request.docx and not request.per_addressee
+                and isinstance(backend, ServiceBackend) and letter_id is not None):
+            docx = request.folder / f"{request.stem}.docx"
+            pdf = request.folder / f"{request.stem}.pdf" if request.pdf else None
+
+            def final() -> tuple[ExportResult, LetterDetail]:
+                request.folder.mkdir(parents=True, exist_ok=True)
+                report = backend.export_final(letter_id, docx, pdf)
+                written = ExportResult([p for p in (report.docx, report.pdf) if p is not None])
+                return written, backend.open(letter_id)
+
+            def final_done(result: tuple[ExportResult, LetterDetail]) -> None:
+                done(result[0])
+                self.w.session.apply(result[1])
+
+            self.w.db.run(final, final_done, failed)
+            return
+        self.w.runner.run(lambda: export_letter(pack, letter, request), done, failed)

@@ -1,0 +1,252 @@
+"""Which letter is open: a restored edit, a judge's waiting letters, the last letter, Open and Recent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+)
+
+from app.core.errors import TemplateProblem
+from app.rendering.engine import CompiledPack
+from app.services.desk import (
+    Row,
+)
+from app.services.drafts import LetterDetail
+from app.services.spelling import letter_names
+from app.ui.backend import ServiceBackend
+from app.ui.controller import Controller
+from app.ui.dialogs import (
+    RestoreDialog,
+    TemplateGallery,
+    TextPrompt,
+)
+from app.ui.form import PARAGRAPH_SECTIONS, LetterForm
+from app.ui.profile import CourtProfile
+from app.ui.session import LetterRecord
+from app.ui.workers import describe_error
+
+log = logging.getLogger(__name__)
+
+FLAGSHIP = "officials-concern"
+RECENT_COUNT = 8
+
+
+class Opening(Controller):
+    """Which letter is open: a restored edit, a judge's waiting letters, the last letter, Open and Recent."""
+
+    def start(self) -> None:
+        """An unsaved edit first (asked); else a judge's letters waiting for review; else the letter this
+        person worked on last; the flagship sample only for a newcomer."""
+        try:
+            saved = self.w.backend.restore()
+        except Exception as exc:  # a broken journal must not stop the window from opening
+            self.w.show_error(self.w.tr("Unsaved work could not be restored: {error}")
+                              .format(error=describe_error(exc)))
+            saved = None
+        if saved is not None:
+            letter_id = saved.letter_id
+            answer = self._ask_restore(letter_id, saved.data) if self.w.backend.asks_before_restore else "restore"
+            if answer == "restore":
+                if letter_id is not None:
+                    self.open_record(letter_id, restored=(saved.base_version, saved.data))
+                else:
+                    self.open_letter(saved.data, restored=True)
+                return
+            if answer == "discard":
+                self.w.backend.discard_recovery(letter_id)
+                self.w.statusBar().showMessage(self.w.tr("The unsaved edit was discarded"), 6000)
+            else:
+                self.w.show_error(self.w.tr("Your unsaved edit is still kept; Chambers offers it again at the next "
+                                        "start."), error=False)
+            if letter_id is not None and isinstance(self.w.backend, ServiceBackend):
+                self.open_record(letter_id)
+                return
+        backend = self.w.backend
+        if isinstance(backend, ServiceBackend) and backend.may("approve").allowed:
+            self.show_waiting()
+            return
+        recent = self.recent_letters()
+        if recent and isinstance(backend, ServiceBackend):
+            self.open_record(recent[0])
+            return
+        self.open_sample()
+
+    def open_sample(self) -> None:
+        try:
+            data = json.loads(self.w.library.sample(FLAGSHIP))
+        except (TemplateProblem, ValueError) as exc:
+            packs = [p for p in self.w.library.list() if not p.problem]
+            if not packs:
+                self.w.show_error(self.w.tr("No template packs were found: {error}").format(error=describe_error(exc)))
+                return
+            data = self._blank(packs[0].id)
+        if not self.w.prefs.profile.court:
+            self.w.prefs.profile = CourtProfile.from_letter(data)
+        self.open_letter(data)
+
+    def show_waiting(self) -> None:
+        """A judge's start: the drafts list on the letters waiting for this judge, the first one open."""
+        backend = self.w.backend
+        assert isinstance(backend, ServiceBackend)
+        self.w.drafts_dock.show()
+        self.w.drafts_dock.raise_()
+        self.w.drafts.show_waiting()
+
+        def listed(rows: list[Row]) -> None:
+            self.w.drafts.show_rows(rows)
+            waiting = [r for r in rows if r.waiting_for_me]
+            recent = self.recent_letters()
+            if waiting:
+                self.open_record(waiting[0].id)
+            elif recent:
+                self.open_record(recent[0])
+            else:
+                self.w.placeholder.setText(self.w.tr("No letters are waiting for your review. Letters submitted "
+                                                 "to you appear in Drafts."))
+
+        self.w.db.run(lambda: backend.rows("", "mine"), listed)
+
+    def _recent_key(self) -> str:
+        return f"{self.w.backend.user}@{self.w.backend.database}"
+
+    def recent_letters(self) -> list[int]:
+        return list(self.w.prefs.recent.get(self._recent_key(), []))
+
+    def _remember(self, letter_id: int) -> None:
+        key = self._recent_key()
+        ids = [letter_id, *[i for i in self.w.prefs.recent.get(key, []) if i != letter_id]][:RECENT_COUNT]
+        if self.w.prefs.recent.get(key) == ids:
+            return
+        self.w.prefs.recent[key] = ids
+        self._fill_recent_menu()
+        prefs = self.w.prefs
+        self.w.runner.run(prefs.save, None, lambda exc: log.warning("recent letters not saved: %s", exc))
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.w.recent_menu
+        menu.clear()
+        ids = self.recent_letters()
+        for letter_id in ids:
+            action = menu.addAction(self.w.tr("Letter {id}").format(id=letter_id))
+            action.triggered.connect(lambda _c=False, i=letter_id: self.open_record(i))
+        menu.setEnabled(bool(ids))
+
+    def open_by_number(self) -> None:
+        """File > Open: a letter of the drafts database by its number (the drafts list finds it by words)."""
+        if not isinstance(self.w.backend, ServiceBackend):
+            self.w.show_error(self.w.tr("Opening letters needs the drafts database: {why}")
+                            .format(why=self.w.backend.why_no_workflow))
+            return
+        prompt = TextPrompt(self.w.tr("Open letter"), self.w.tr("Letter number (search by words in Drafts, Ctrl+D):"),
+                            self.w)
+        if prompt.exec() != TextPrompt.DialogCode.Accepted:
+            return
+        text = prompt.value().strip().lstrip("#")
+        if not text.isdigit():
+            self.w.show_error(self.w.tr("{text!r} is not a letter number").format(text=text))
+            return
+        self.open_record(int(text))
+
+    def _ask_restore(self, letter_id: int | None, data: dict[str, Any]) -> str | None:
+        """Restore, discard, or (Escape) neither for now: the edit stays in the journal."""
+        dialog = RestoreDialog(letter_id, data, self.w.backend.recovered_at, self.w)
+        dialog.exec()
+        return dialog.answer
+
+    def _blank(self, pack_id: str) -> dict[str, Any]:
+        profile = self.w.prefs.profile
+        data: dict[str, Any] = {
+            "template": pack_id, "date": dt.date.today().isoformat(), "subject": "",
+            "sender": profile.sender(), "signatory": profile.signatory(), "addressees": [],
+            "complimentary_close": "Sincerely,", "fields": {},
+        }
+        for key in PARAGRAPH_SECTIONS:
+            data[key] = [""] if key in ("opening", "concerns") else []
+        return data
+
+    def open_letter(self, data: dict[str, Any], restored: bool = False, detail: LetterDetail | None = None,
+                    base_version: int | None = None) -> None:
+        pack_id = str(data.get("template") or FLAGSHIP)
+
+        def loaded(pack: CompiledPack) -> None:
+            record = LetterRecord.of(detail)
+            if base_version is not None:
+                # A restored edit saves against the version it started from: a save in between is a conflict.
+                from dataclasses import replace
+
+                record = replace(record, version=base_version)
+            if detail is None and self.w.backend.has_workflow:
+                self.w.review.clear(self.w.tr("This letter is not saved yet; it is saved as soon as it is complete."))
+            self._install(pack, data)
+            self.w.session.open(record, dirty=restored)
+            if restored:
+                self.w.save_state.setText(self.w.tr("Restored the letter you were writing (not yet saved)"))
+
+        def failed(exc: BaseException) -> None:
+            self.w.show_error(self.w.tr("The template {pack} cannot be used: {error}")
+                            .format(pack=pack_id, error=describe_error(exc)))
+
+        self.w.runner.run(lambda: self.w.library.get(pack_id), loaded, failed)
+
+    def _install(self, pack: CompiledPack, data: dict[str, Any]) -> None:
+        self.w.pack = pack
+        form = LetterForm(pack.manifest, self.w, editor_hook=self.w.editing._editor_created)
+        for editor in form.findChildren(QLineEdit) + form.findChildren(QTextEdit) + form.findChildren(QPlainTextEdit):
+            self.w.editing._take_undo_keys(editor)
+        form.set_data(data)
+        form.edited.connect(self.w.editing._edited)
+        form.addressees.save_requested.connect(self.w.bank.save_addressee)
+        form.addressees.pick_requested.connect(self.w.bank.pick_addressee)
+        if self.w.form is not None:
+            self.w.form_holder.removeWidget(self.w.form)
+            self.w.form.deleteLater()
+        self.w.placeholder.hide()
+        self.w.form_holder.addWidget(form)
+        self.w.form = form
+        self.w._snapshot = form.data()
+        self.w.spelling.set_names(letter_names(self.w._snapshot))
+        self.w.undo_stack.clear()
+        self.w.last_check = None
+        subject = data.get("subject") or self.w.tr("New letter")
+        self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=subject))
+        self.w.actions_table.update_controls()
+        self.w.previewing.request_check()
+        self.w.letter_loaded.emit()
+
+    def new_letter(self) -> None:
+        packs = self.w.library.list()
+        gallery = TemplateGallery(packs, self.w)
+        accepted = gallery.exec() == TemplateGallery.DialogCode.Accepted
+        pack_id = gallery.chosen()
+        gallery.deleteLater()  # a closed dialog kept as a child could still hold the keyboard focus
+        if not accepted:
+            return
+        if pack_id:
+            self.w.saving.autosave()
+            self.open_letter(self._blank(pack_id))
+
+    def open_record(self, letter_id: int, restored: tuple[int | None, dict[str, Any]] | None = None) -> None:
+        """Open a letter from the drafts database (with unsaved journal edits on top, if any)."""
+        if self.w.form is not None and self.w.dirty:
+            self.w.session.save()
+        backend = self.w.backend
+        if not isinstance(backend, ServiceBackend):
+            return
+
+        def opened(detail: LetterDetail) -> None:
+            data = restored[1] if restored else detail.current.data
+            self.open_letter(data, restored=restored is not None, detail=detail,
+                             base_version=restored[0] if restored else None)
+
+        def failed(exc: BaseException) -> None:
+            self.w.show_error(self.w.tr("Letter {id} cannot be opened: {error}").format(id=letter_id,
+                                                                                    error=describe_error(exc)))
+
+        self.w.db.run(lambda: backend.open(letter_id), opened, failed)

@@ -1,0 +1,188 @@
+"""Screenshots of the office at work (``--screenshot FILE --scene judge|withdraw|users``).
+
+Each scene builds a throwaway office database (an admin, a clerk and the Chief Justice as the
+judge, with the sample letters) in a temporary data folder, drives the real window to the
+moment shown, and writes the PNG: the window, with a dialog drawn over it where one is open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QPoint, QSettings, QTimer
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.core.workflow import Role
+from app.ui.main_window import MainWindow
+
+SAMPLES = ("officials-concern", "legislative-position", "response-to-inquiry")
+
+
+def _office(templates: Path) -> list[int]:
+    """Users and letters: the flagship and a second letter waiting for the judge, a third a draft."""
+    from app.bootstrap import services
+
+    admin = services(as_user="admin")
+    try:
+        admin.users.add("admin", Role.ADMIN, "Office Admin")
+        admin.users.add("clerk", Role.CLERK, "Court Clerk")
+        admin.users.add("judge", Role.JUDGE, "Tani G. Cantil-Sakauye")
+        admin.users.add("ann", Role.CLERK, "Ann Rivera")
+    finally:
+        admin.close()
+    clerk = services(as_user="clerk")
+    ids = []
+    try:
+        flagship = json.loads((templates / SAMPLES[0] / "sample.json").read_text(encoding="utf-8"))
+        for i, pack in enumerate(SAMPLES):
+            data = json.loads((templates / pack / "sample.json").read_text(encoding="utf-8"))
+            data["signatory"] = flagship["signatory"]
+            letter = clerk.drafts.create(pack, data)
+            ids.append(letter.id)
+            if i < 2:
+                clerk.drafts.submit(letter.id)
+        # A second round on the flagship: the judge commented, the clerk revised and resubmitted.
+        judge = services(as_user="judge")
+        try:
+            judge.drafts.request_changes(ids[0], "Say which courts reported the arrests.")
+        finally:
+            judge.close()
+        current = clerk.drafts.get(ids[0])
+        data = dict(current.current.data)
+        data["opening"] = [data["opening"][0].replace("some of our trial courts",
+                                                      "our trial courts in Los Angeles, Fresno and Sonoma")]
+        data["opening"] += current.current.data["opening"][1:]
+        clerk.drafts.update(ids[0], data, current.summary.version)
+        clerk.drafts.submit(ids[0])
+    finally:
+        clerk.close()
+    return ids
+
+
+def _window(user: str) -> MainWindow:
+    from app.bootstrap import services, template_library
+    from app.ui.backend import ServiceBackend
+    from app.ui.profile import Preferences
+
+    backend = ServiceBackend(services(as_user=user))
+    return MainWindow(template_library(), Preferences(user=user), backend, QSettings())
+
+
+def _wait(loop: QEventLoop, ready: Callable[[], bool], then: Callable[[], None]) -> None:
+    def poll() -> None:
+        if ready():
+            then()
+        else:
+            QTimer.singleShot(50, poll)
+    QTimer.singleShot(0, poll)
+
+
+def _compose(window: QWidget, dialog: QWidget | None) -> QPixmap:
+    shot = window.grab()
+    if dialog is not None:
+        painter = QPainter(shot)
+        over = dialog.grab()
+        painter.fillRect(shot.rect(), QColor(0, 0, 0, 90))  # the window dimmed behind a modal question
+        painter.drawPixmap(QPoint((shot.width() - over.width()) // 2, (shot.height() - over.height()) // 3), over)
+        painter.end()
+    return shot
+
+
+def screenshot_scene(app: QApplication, scene: str, path: Path, size: str) -> int:
+    home = tempfile.mkdtemp(prefix="chambers-scene-")
+    os.environ["CHAMBERS_HOME"] = home
+    try:
+        width, height = (int(v) for v in size.lower().split("x"))
+        from app.bootstrap import SHIPPED
+
+        ids = _office(SHIPPED)
+        return _run(app, scene, path, (width, height), ids)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: list[int]) -> int:
+    from app.bootstrap import services
+
+    if scene == "withdraw":
+        judge = services(as_user="judge")
+        try:
+            judge.drafts.approve(ids[1])
+        finally:
+            judge.close()
+    user = {"judge": "judge", "withdraw": "clerk", "users": "admin"}[scene]
+    window = _window(user)
+    window.resize(*size)
+    window.show()
+    loop = QEventLoop()
+    result = {"code": 1}
+
+    def save(dialog: QWidget | None = None) -> None:
+        app.processEvents()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if _compose(window, dialog).save(str(path), "PNG"):
+            result["code"] = 0
+            print(f"wrote {path}")
+        else:
+            print(f"could not write {path}", file=sys.stderr)
+        if dialog is not None:
+            dialog.close()
+        loop.quit()
+
+    def ready() -> bool:
+        return (window.form is not None and window.previewer.idle and window.last_check is not None
+                and window.spelling.loaded and window.db.pending == 0)
+
+    if scene == "judge":
+        window.start()
+        _wait(loop, lambda: ready() and window.review.changes.toPlainText() != "", save)
+    elif scene == "withdraw":
+        window.open_record(ids[1])
+
+        def edit() -> None:
+            from app.ui.dialogs import WithdrawApprovalPrompt
+
+            def grab_prompt() -> None:
+                prompt = next((w for w in app.topLevelWidgets()
+                               if isinstance(w, WithdrawApprovalPrompt) and w.isVisible()), None)
+                if prompt is None:
+                    QTimer.singleShot(50, grab_prompt)
+                    return
+                save(prompt)
+
+            QTimer.singleShot(200, grab_prompt)
+            assert window.form is not None
+            window.form.subject.setFocus()
+            window.form.subject.end(False)
+            window.form.subject.insert(" (revised)")
+
+        _wait(loop, ready, edit)
+    else:
+        window.start()
+
+        def users() -> None:
+            from app.ui.backend import ServiceBackend
+            from app.ui.users import UsersDialog
+
+            assert isinstance(window.backend, ServiceBackend)
+            dialog = UsersDialog(window.backend, window.db, window)
+            dialog.show()
+            def shown() -> None:
+                dialog.select("ann")
+                save(dialog)
+
+            _wait(loop, lambda: len(dialog.rows) == 4, shown)
+
+        _wait(loop, ready, users)
+    QTimer.singleShot(60_000, loop.quit)
+    loop.exec()
+    window.close()
+    window.backend.close()
+    return result["code"]
