@@ -422,8 +422,9 @@ class ServiceDesk:
         self.user = actor.name
         self.role = actor.role.value
         self.full_name = actor.shown
-        # Per user: one person's unsaved edit is never offered to another as "your last edit".
-        self.journal = Journal(services.journal.folder / "users" / actor.name)
+        # Per user (the services' journal is this user's own): one person's unsaved edit is
+        # never offered to another as "your last edit".
+        self.journal = services.journal
         url = str(getattr(services.store, "url", ""))
         self.database = "this computer (SQLite)" if url.startswith("sqlite") else url.split("@")[-1]
 

@@ -114,7 +114,7 @@ def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: 
     if scene == "withdraw":
         judge = services(as_user="judge")
         try:
-            judge.drafts.approve(ids[1])
+            judge.drafts.approve(ids[1], judge.drafts.get(ids[1]).summary.version)
         finally:
             judge.close()
     user = {"judge": "judge", "withdraw": "clerk", "users": "admin"}[scene]
