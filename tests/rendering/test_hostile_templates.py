@@ -847,8 +847,11 @@ SOUND_CASES = [
          "{{ subject|replace('S', 's')|truncate(40) }} {{ concerns|length }} {{ range(3)|join(', ') }}", ()),
     Case("sound_arithmetic",
          "{{ 2**10 }} {{ 'ab' * 3 }} {{ (concerns|length) // 7 - 1 }} {{ -(concerns|length) }}", ()),
-    Case("sound_addressees", "{% for a in addressees %}{{ a.block }}{% if not loop.last %}; {% endif %}{% endfor %}",
-         ()),
+    # Every name in one paragraph. (Every whole inside address in one paragraph is more than a
+    # render may produce at the contract's limits, 100 addressees of 8 lines of 20,000 characters,
+    # since blocks are no longer cut: check and render both refuse that pack, as they should.)
+    Case("sound_addressees",
+         "{% for a in addressees %}{{ a.name_line }}{% if not loop.last %}; {% endif %}{% endfor %}", ()),
     Case("sound_every_paragraph_filtered",
          "{% for p in opening + concerns %}{{ p|trim|upper }}{% endfor %}"
          "{% for p in requested_policies + closing %}{{ p|trim|lower }}{% endfor %}", ()),
