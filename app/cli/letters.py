@@ -175,6 +175,8 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
     # Say what "sound" rests on: the renders a clerk's letters will go through, not a scan.
     print(f"{folder}: the template pack is sound (it compiles, and its sample letter and a letter at "
           "every size limit render within the limits of a real render)")
+    for advice in library.advice(folder):
+        print(f"  advice: {advice}")
     return EXIT_OK
 
 

@@ -110,6 +110,14 @@ class TemplateLibrary:
     def check(self, folder: Path) -> builtins.list[str]:
         return check_pack(folder)
 
+    def advice(self, folder: Path) -> builtins.list[str]:
+        """Advice for the pack's author (direct formatting where a style belongs); never makes a pack unsound."""
+        from app.rendering.package import MAX_TEMPLATE_BYTES, read_members
+        from app.rendering.style_advice import style_advice
+
+        data = read_pack_file(folder / "letter.docx", MAX_TEMPLATE_BYTES, "the template")
+        return style_advice(read_members(data, "the template"))
+
     def sample(self, id_or_path: str) -> str:
         """The pack's sample letter as JSON text; a link, pipe or oversized file is refused."""
         path = self.folder_of(id_or_path) / "sample.json"
