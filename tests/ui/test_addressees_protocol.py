@@ -9,11 +9,13 @@ from typing import Any
 import docx
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QLineEdit
 
+from app.bootstrap import services
+from app.services.office import addresses
 from app.ui.dialogs import ExportDialog
 from app.ui.main_window import MainWindow
-from tests.ui.conftest import DialogScript, WindowFactory
+from tests.ui.conftest import DialogScript, WindowFactory, close_window, make_window
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -134,3 +136,38 @@ def test_the_group_salutation_opens_the_letter(qtbot: Any, window: WindowFactory
     _retype(qtbot, clerk, editor.group_salutation, "")
     assert "group_salutation" not in form.data()
     assert "Dear Attorney General Sessions and Secretary Kelly:" in clerk.preview.plain_text()
+
+
+def test_surname_and_courtesy_go_to_the_address_book_and_come_back(
+        qtbot: Any, office: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    clerk = make_window(qtbot, "clerk")
+    editor = clerk.form.addressees  # type: ignore[union-attr]
+    _add(qtbot, clerk)
+    _retype(qtbot, clerk, editor.name, "Catherine Cortez Masto")
+    _retype(qtbot, clerk, editor.surname, "Cortez Masto")
+    _choose(qtbot, clerk, editor.courtesy, "Ms.")
+    _retype(qtbot, clerk, editor.title, "United States Senator")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "added to the address book" in clerk.statusBar().currentMessage(), timeout=10_000)
+    held = services(as_user="clerk")
+    try:
+        saved = next(e for e in addresses(held.store) if e.name == "Catherine Cortez Masto")
+    finally:
+        held.close()
+    assert (saved.surname, saved.courtesy, saved.title) == ("Cortez Masto", "Ms.", "United States Senator")
+
+    editor.remove_current()
+
+    def get_item(_parent: Any, _title: str, _label: str, labels: list[str], *args: Any) -> tuple[str, bool]:
+        return next(label for label in labels if label.startswith("Catherine Cortez Masto")), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    before = len(clerk.letter_data()["addressees"])
+    clerk.pick_addressee_action.trigger()
+    qtbot.waitUntil(lambda: len(clerk.letter_data()["addressees"]) == before + 1, timeout=10_000)
+    picked = clerk.letter_data()["addressees"][-1]
+    assert (picked["surname"], picked["courtesy"]) == ("Cortez Masto", "Ms.")
+    assert editor.surname.text() == "Cortez Masto"
+    assert editor.salutation_preview.text() == "Dear Senator Cortez Masto:"
+    assert editor.surname_used.text() == "Salutation uses: Cortez Masto"
+    close_window(qtbot, clerk)
