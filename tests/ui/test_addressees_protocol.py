@@ -171,3 +171,41 @@ def test_surname_and_courtesy_go_to_the_address_book_and_come_back(
     assert editor.salutation_preview.text() == "Dear Senator Cortez Masto:"
     assert editor.surname_used.text() == "Salutation uses: Cortez Masto"
     close_window(qtbot, clerk)
+
+
+def test_above_six_addressees_preflight_asks_for_the_group_salutation_and_the_export_has_it(
+        qtbot: Any, window: WindowFactory, dialog_guard: DialogScript, tmp_path: Path) -> None:
+    clerk = window()
+    editor = clerk.form.addressees  # type: ignore[union-attr]
+    editor.list.setCurrentRow(1)
+    for _ in range(5):
+        with qtbot.waitSignal(clerk.checked, timeout=10_000):
+            qtbot.mouseClick(editor.duplicate_button, Qt.MouseButton.LeftButton)
+    assert editor.list.count() == 7
+    advice = clerk.preflight.advice_texts()
+    row = next(i for i, text in enumerate(advice) if text.startswith("Group salutation: "))
+    assert "7 addressees" in advice[row]
+    clerk.preflight.advice.setFocus()
+    clerk.preflight.advice.setCurrentRow(row)
+    qtbot.keyClick(clerk.preflight.advice, Qt.Key.Key_Return)
+    assert editor.group_salutation.hasFocus()
+    with qtbot.waitSignal(clerk.checked, timeout=10_000):
+        qtbot.keyClicks(editor.group_salutation, "Dear Members of the Judicial Council:")
+    assert not any(text.startswith("Group salutation: ") for text in clerk.preflight.advice_texts())
+
+    out = tmp_path / "letters"
+
+    def fill(dialog: ExportDialog) -> None:
+        dialog.folder.setText(str(out))
+        dialog.pdf.setChecked(False)
+        dialog.per_addressee.setChecked(False)
+        dialog.accept()
+
+    dialog_guard.expect(ExportDialog, fill)
+    clerk.export_action.trigger()
+    qtbot.waitUntil(lambda: out.exists() and any(out.glob("*.docx")), timeout=15_000)
+    (exported,) = out.glob("*.docx")
+    qtbot.waitUntil(lambda: exported.stat().st_size > 0, timeout=5_000)
+    paragraphs = _paragraphs(exported)
+    assert "Dear Members of the Judicial Council:" in paragraphs
+    assert any(p.strip().startswith("Distribution") for p in paragraphs), paragraphs
