@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import address as forms
+from app.core import protocol
 from app.ui.widgets import EditorHook, LineListEditor, tool_button
 
 HONORIFICS = ("The Honorable", "Mr.", "Ms.", "Mrs.", "Dr.", "Professor", "The Reverend", "")
@@ -449,6 +450,13 @@ class AddresseeListEditor(QWidget):
         if not 0 <= row < self.list.count() or key not in ("honorific", "courtesy", *TEXT_KEYS):
             return False
         self.list.setCurrentRow(row)
+        data = self._current() or {}
+        typed = (data.get("name") or "").split()
+        if (key == "name" and not (data.get("honorific") or "").strip() and typed
+                and forms.normal(typed[0]) in protocol.HONORABLE):
+            # "Honorable Jane Doe" typed as the name: the fix moves the honorific to its own field
+            # (with its "The") rather than dropping it.
+            self.honorific.setEditText("The Honorable")
         widget = getattr(self, key)
         if isinstance(widget, QComboBox):
             widget.setEditText(value)

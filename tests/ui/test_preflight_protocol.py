@@ -124,3 +124,25 @@ def test_a_substituted_font_is_named_as_a_warning(qtbot: Any, window: WindowFact
     assert any(text.startswith("Printing: ") and "Chambers Missing Serif" in text for text in texts), texts
     assert preflight.paths() == []
     assert "export is not stopped" in preflight.advice_summary.text()
+
+
+def test_honorable_typed_in_the_name_moves_to_the_honorific(qtbot: Any, window: WindowFactory) -> None:
+    clerk = window()
+    editor = clerk.form.addressees  # type: ignore[union-attr]
+    editor.list.setCurrentRow(0)
+    line = editor.honorific.lineEdit()
+    assert line is not None
+    line.setFocus()
+    line.selectAll()
+    with qtbot.waitSignal(clerk.checked, timeout=10_000):
+        qtbot.keyClick(line, Qt.Key.Key_Delete)
+    _retype(qtbot, clerk, editor.name, "Honorable Jeff Sessions")
+    assert ("addressees[0].name", "Jeff Sessions") in clerk.preflight.fixes()
+    row = next(i for i, text in enumerate(clerk.preflight.advice_texts()) if text.startswith("Addressee 1, name"))
+    clerk.preflight.advice.setCurrentRow(row)
+    with qtbot.waitSignal(clerk.checked, timeout=10_000):
+        qtbot.mouseClick(clerk.preflight.fix_button, Qt.MouseButton.LeftButton)
+    first = clerk.form.data()["addressees"][0]  # type: ignore[union-attr]
+    assert (first["honorific"], first["name"]) == ("The Honorable", "Jeff Sessions")
+    assert editor.inside_address.text().splitlines()[0] == "The Honorable Jeff Sessions"
+    assert not any(text.startswith("Addressee 1") for text in clerk.preflight.advice_texts())
