@@ -148,10 +148,14 @@ class AddressBookEntry:
     organization: str | None = None
     address: tuple[str, ...] = ()
     salutation: str | None = None
+    # What no forms-of-address rule can know: "Cortez Masto", a family name written first, "Ms."
+    surname: str | None = None
+    given_name: str | None = None
+    courtesy: str | None = None
 
     def to_addressee(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"name": self.name, "title": self.title, "address": list(self.address)}
-        for key in ("honorific", "organization", "salutation"):
+        data: dict[str, Any] = {"name": self.name, "address": list(self.address)}
+        for key in ("honorific", "title", "organization", "salutation", "surname", "given_name", "courtesy"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
         return data

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from app.core.address import Finding, letter_findings
 from app.core.diff import WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
 from app.core.files import atomic_write
@@ -27,6 +28,7 @@ from app.core.records import Approval, AuditEvent, Comment, LetterSummary, Lette
 from app.core.text import Removal
 from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
+from app.rendering.fonts import print_check
 from app.rendering.pdf import PdfConverter
 from app.rendering.preview import Preview, docx_preview
 from app.rendering.seal import document_text
@@ -60,6 +62,9 @@ class Check:
     preview: Preview | None = None
     docx: bytes | None = None
     millis: float = 0.0
+    # Advice that never stops export: name-line checks, guessed salutations, substituted fonts.
+    advice: list[Finding] = field(default_factory=list)
+    print_warnings: list[Problem] = field(default_factory=list)
 
     @property
     def exportable(self) -> bool:
@@ -101,13 +106,17 @@ def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True) -
         return Check(None, exc.problems + _section_problems(pack, data), millis=_since(start))
     letter = parsed.letter
     problems = pack.manifest.check_letter(letter) + _section_problems(pack, data)
-    result = Check(letter, problems, list(parsed.removals))
+    result = Check(letter, problems, list(parsed.removals), advice=letter_findings(letter))
     if render:
         try:
             with RENDER_LOCK:
                 rendered = pack.render(letter, draft=True)
             result.docx = rendered.data
             result.preview = docx_preview(rendered.data)
+            # A character no font has would vanish from the PDF: an error, like any other preflight error.
+            printing = print_check(letter, rendered.data)
+            result.problems.extend(printing.errors)
+            result.print_warnings = printing.warnings
         except ChambersError as exc:
             result.problems.append(Problem("", str(exc)))
     result.millis = _since(start)

@@ -38,7 +38,11 @@ from app.rendering.pdf import PdfConverter, conversion_mode
 from app.rendering.verify import check_docx_file
 from app.services.templates import TemplateLibrary
 
-CSV_COLUMNS = ("honorific", "name", "title", "organization", "address", "salutation")
+# Only "name" is required: a private person or a priest has no title, and surname, given_name and
+# courtesy say what no forms-of-address rule can know ("Cortez Masto"; "Ms." for "Dear Madam Speaker:").
+CSV_COLUMNS = ("honorific", "name", "title", "organization", "address", "salutation", "surname", "given_name",
+               "courtesy")
+CSV_OPTIONAL = ("honorific", "title", "organization", "salutation", "surname", "given_name", "courtesy")
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_NAME_BYTES = 200
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -158,9 +162,9 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
         separator = "semicolons" if ";" in first_line else "tabs"
         raise LetterInvalid([Problem("", f"{path}: the columns are separated by {separator}; save the CSV with "
                                          "commas (in a spreadsheet: Save as, CSV UTF-8, comma-delimited)")])
-    if "name" not in header or "title" not in header:
+    if "name" not in header:
         raise LetterInvalid([Problem("", f"{path}: the first line must name the columns; "
-                                         f"'name' and 'title' are required (known: {', '.join(CSV_COLUMNS)})")])
+                                         f"'name' is required (known: {', '.join(CSV_COLUMNS)})")])
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
         raise LetterInvalid([Problem("", f"{path}: the column(s) {', '.join(repeated)} appear more than once "
@@ -197,10 +201,9 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
             continue
         addressee: dict[str, Any] = {
             "name": values.get("name", ""),
-            "title": values.get("title", ""),
             "address": [line.strip() for line in values.get("address", "").split("|") if line.strip()],
         }
-        for key in ("honorific", "organization", "salutation"):
+        for key in CSV_OPTIONAL:
             if values.get(key):
                 addressee[key] = values[key]
         rows.append((number, addressee, None))

@@ -337,7 +337,8 @@ def address_entry(data: dict[str, Any]) -> AddressBookEntry:
 
     lines = tuple(str(line).strip() for line in data.get("address") or () if str(line).strip())
     return AddressBookEntry(0, str(data.get("name") or "").strip(), str(data.get("title") or "").strip(),
-                            optional("honorific"), optional("organization"), lines, optional("salutation"))
+                            optional("honorific"), optional("organization"), lines, optional("salutation"),
+                            optional("surname"), optional("given_name"), optional("courtesy"))
 
 
 class AddressBookService:
@@ -351,12 +352,14 @@ class AddressBookService:
         return addresses(self.store)
 
     def save(self, entry: AddressBookEntry) -> tuple[AddressBookEntry, bool]:
-        """Add ``entry``, or update the one with the same name and title; (the entry, whether it is new)."""
+        """Add ``entry``, or update the one with the same name and title; (the entry, whether it is new).
+
+        The title may be empty (a private person, a priest): protocol gives them none."""
         user = self._actor()
         check_role(user.name, user.role, Action.MANAGE_ADDRESS_BOOK)
         entry = replace(entry, name=entry.name.strip(), title=entry.title.strip())
-        if not entry.name or not entry.title:
-            raise Refused("an address book entry needs the addressee's name and title")
+        if not entry.name:
+            raise Refused("an address book entry needs the addressee's name")
         now = utc_now()
         with self.store.write() as tx:
             same = [e for e in tx.addresses.list() if (e.name, e.title) == (entry.name, entry.title)]
@@ -397,13 +400,12 @@ def seed(store: Store, library: TemplateLibrary) -> bool:
                     tx.clauses.add(title_of(text), text, (tag,), now)
         known = {(e.name, e.title) for e in tx.addresses.list()}
         for raw in sample.get("addressees") or []:
-            if not isinstance(raw, dict) or not raw.get("name") or not raw.get("title"):
+            if not isinstance(raw, dict) or not raw.get("name"):
                 continue
-            if (raw["name"], raw["title"]) in known:
+            entry = address_entry(raw)
+            if (entry.name, entry.title) in known:
                 continue
-            tx.addresses.add(AddressBookEntry(0, raw["name"], raw["title"], raw.get("honorific"),
-                                              raw.get("organization"), tuple(raw.get("address") or ()),
-                                              raw.get("salutation")))
+            tx.addresses.add(entry)
         tx.meta.set("seeded", FLAGSHIP)
         tx.audit.append("chambers", "seeded", None, {"from": f"{FLAGSHIP}/sample.json"}, now)
     return True

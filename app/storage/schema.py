@@ -153,5 +153,9 @@ addressees = Table(
     Column("organization", String(300), nullable=True),
     Column("address", Text, nullable=False, server_default="[]"),
     Column("salutation", String(300), nullable=True),
+    # What no forms-of-address rule can know (migration 0005).
+    Column("surname", String(200), nullable=True),
+    Column("given_name", String(200), nullable=True),
+    Column("courtesy", String(40), nullable=True),
     UniqueConstraint("name", "title", name="uq_addressees_name_title"),
 )

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -650,18 +651,21 @@ class _Addresses:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    @staticmethod
+    def _values(entry: AddressBookEntry) -> dict[str, Any]:
+        return {"honorific": entry.honorific, "name": entry.name, "title": entry.title,
+                "organization": entry.organization, "address": json.dumps(list(entry.address)),
+                "salutation": entry.salutation, "surname": entry.surname, "given_name": entry.given_name,
+                "courtesy": entry.courtesy}
+
     def add(self, entry: AddressBookEntry) -> AddressBookEntry:
-        entry_id = self.conn.execute(s.addressees.insert().values(
-            honorific=entry.honorific, name=entry.name, title=entry.title, organization=entry.organization,
-            address=json.dumps(list(entry.address)), salutation=entry.salutation)
-            .returning(s.addressees.c.id)).scalar_one()
-        return AddressBookEntry(int(entry_id), entry.name, entry.title, entry.honorific, entry.organization,
-                                entry.address, entry.salutation)
+        entry_id = self.conn.execute(s.addressees.insert().values(**self._values(entry))
+                                     .returning(s.addressees.c.id)).scalar_one()
+        return replace(entry, id=int(entry_id))
 
     def update(self, entry: AddressBookEntry) -> AddressBookEntry:
-        changed = self.conn.execute(s.addressees.update().where(s.addressees.c.id == entry.id).values(
-            honorific=entry.honorific, name=entry.name, title=entry.title, organization=entry.organization,
-            address=json.dumps(list(entry.address)), salutation=entry.salutation)).rowcount
+        changed = self.conn.execute(s.addressees.update().where(s.addressees.c.id == entry.id)
+                                    .values(**self._values(entry))).rowcount
         if not changed:
             raise NotFound(f"there is no address book entry {entry.id}")
         return entry
@@ -669,7 +673,8 @@ class _Addresses:
     def list(self) -> list[AddressBookEntry]:
         rows = self.conn.execute(select(s.addressees).order_by(s.addressees.c.name))
         return [AddressBookEntry(r.id, r.name, r.title, r.honorific, r.organization,
-                                 tuple(json.loads(r.address)), r.salutation) for r in rows]
+                                 tuple(json.loads(r.address)), r.salutation, r.surname, r.given_name, r.courtesy)
+                for r in rows]
 
 
 class _Audit:

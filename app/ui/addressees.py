@@ -26,9 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import address as forms
+from app.core import protocol
 from app.ui.widgets import EditorHook, LineListEditor, tool_button
 
 HONORIFICS = ("The Honorable", "Mr.", "Ms.", "Mrs.", "Dr.", "Professor", "The Reverend", "")
+# The courtesy title a salutation uses when the honorific ("The Honorable") says nothing of it.
+COURTESIES = ("", "Mr.", "Ms.", "Mrs.", "Mx.", "Dr.")
+# Optional keys of an addressee, kept in the letter JSON only when filled in.
+OPTIONAL_KEYS = ("honorific", "title", "organization", "salutation", "surname", "given_name", "courtesy")
+TEXT_KEYS = ("name", "title", "organization", "salutation", "surname", "given_name")
 _ids = itertools.count(1)
 
 
@@ -42,26 +48,32 @@ class AddresseeView:
     organization: str | None = None
     address: Sequence[str] = field(default_factory=list)
     salutation: str | None = None
+    surname: str | None = None
+    given_name: str | None = None
+    courtesy: str | None = None
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> AddresseeView:
         return cls(data.get("honorific"), data.get("name", ""), data.get("title"), data.get("organization"),
-                   list(data.get("address", [])), data.get("salutation"))
+                   list(data.get("address", [])), data.get("salutation"), data.get("surname") or None,
+                   data.get("given_name") or None, data.get("courtesy") or None)
 
 
 def tidy(data: dict[str, Any]) -> dict[str, Any]:
     """An addressee dict with empty optional entries left out, as the letter JSON has it."""
-    out: dict[str, Any] = {"name": data.get("name", ""), "title": data.get("title", "")}
-    for key in ("honorific", "organization", "salutation"):
-        if data.get(key):
-            out[key] = data[key]
+    out: dict[str, Any] = {"name": data.get("name", "")}
+    # Protocol has no title for a private person or a priest: an empty title is left out, not required.
+    for key in OPTIONAL_KEYS:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            out[key] = value
     out["address"] = [line for line in data.get("address", []) if line.strip()]
     return out
 
 
 def label_of(data: dict[str, Any]) -> str:
     name = data.get("name", "").strip() or "(no name)"
-    title = data.get("title", "").strip()
+    title = (data.get("title") or "").strip()
     return f"{name} — {title}" if title else name
 
 
@@ -144,7 +156,19 @@ class AddresseeListEditor(QWidget):
         self.honorific.setEditable(True)
         self.honorific.addItems(list(HONORIFICS))
         self.name = QLineEdit(box)
+        self.surname = QLineEdit(box)
+        self.surname.setPlaceholderText(self.tr("Only where the rule guesses wrong, e.g. Cortez Masto"))
+        self.surname.setToolTip(self.tr("The family name the salutation uses: a two-word surname, or one "
+                                        "written first"))
+        self.given_name = QLineEdit(box)
+        self.given_name.setPlaceholderText(self.tr("Optional"))
+        self.courtesy = QComboBox(box)
+        self.courtesy.setEditable(True)
+        self.courtesy.addItems(list(COURTESIES))
+        self.courtesy.setToolTip(self.tr("Mr., Ms., Mrs., Mx. or Dr.: what the salutation says when the "
+                                         "honorific is \"The Honorable\""))
         self.title = QLineEdit(box)
+        self.title.setPlaceholderText(self.tr("Optional: none for a private person"))
         self.organization = QLineEdit(box)
         self.address = LineListEditor("address", self.tr("Address lines"), box, lines=3)
         self.salutation = QLineEdit(box)
@@ -157,9 +181,21 @@ class AddresseeListEditor(QWidget):
         self.salutation_preview = QLabel(box)
         self.salutation_preview.setAccessibleName(self.tr("Salutation as printed"))
         self.salutation_preview.setWordWrap(True)
+        self.surname_used = QLabel(box)
+        self.surname_used.setObjectName("addressee-surname-used")
+        self.surname_used.setAccessibleName(self.tr("Surname the salutation uses"))
+        self.surname_used.setWordWrap(True)
+        self.guess_reason = QLabel(box)
+        self.guess_reason.setObjectName("addressee-guess")
+        self.guess_reason.setAccessibleName(self.tr("Why the salutation is a guess"))
+        self.guess_reason.setWordWrap(True)
+        self.guess_reason.hide()
         rows: list[tuple[str, QWidget, str]] = [
             (self.tr("&Honorific"), self.honorific, "honorific"),
             (self.tr("&Name"), self.name, "name"),
+            (self.tr("Su&rname"), self.surname, "surname"),
+            (self.tr("&Given name"), self.given_name, "given_name"),
+            (self.tr("&Courtesy title"), self.courtesy, "courtesy"),
             (self.tr("&Title"), self.title, "title"),
             (self.tr("&Organization"), self.organization, "organization"),
             (self.tr("Address &lines"), self.address, "address"),
@@ -171,16 +207,36 @@ class AddresseeListEditor(QWidget):
             form.addRow(text, widget)
         form.addRow(self.tr("Inside address:"), self.inside_address)
         form.addRow(self.tr("Salutation:"), self.salutation_preview)
+        form.addRow("", self.surname_used)
+        form.addRow("", self.guess_reason)
         self.joint_salutation = QLabel(self)
         self.joint_salutation.setAccessibleName(self.tr("Letter salutation"))
         self.joint_salutation.setWordWrap(True)
         form.addRow(self.tr("Letter opens:"), self.joint_salutation)
         body.addWidget(box, 1)
         outer.addLayout(body)
+        group_row = QFormLayout()
+        # A letter-level field: it stands under the list, not in the selected addressee's box.
+        self.group_salutation = QLineEdit(self)
+        self.group_salutation.setObjectName("group_salutation")
+        self.group_salutation.setAccessibleName(self.tr("Group salutation"))
+        self.group_salutation.setPlaceholderText(self.tr("e.g. Dear Members of the Judicial Council: "
+                                                         "(leave empty to name each addressee)"))
+        self.group_salutation.setToolTip(self.tr("One salutation for the whole letter; above {n} addressees "
+                                                 "the letter prints it and a Distribution list")
+                                         .format(n=forms.DISTRIBUTION_THRESHOLD))
+        group_label = QLabel(self.tr("Gro&up salutation"), self)
+        group_label.setBuddy(self.group_salutation)
+        group_row.addRow(group_label, self.group_salutation)
+        outer.addLayout(group_row)
+        self.group_salutation.textChanged.connect(self._group_changed)
+        if editor_hook:
+            editor_hook(self.group_salutation)
         self.box = box
         self.honorific.editTextChanged.connect(lambda _t: self._field_changed("honorific"))
-        for key, widget in (("name", self.name), ("title", self.title), ("organization", self.organization),
-                            ("salutation", self.salutation)):
+        self.courtesy.editTextChanged.connect(lambda _t: self._field_changed("courtesy"))
+        for key in TEXT_KEYS:
+            widget = getattr(self, key)
             widget.textChanged.connect(lambda _t, k=key: self._field_changed(k))
             if editor_hook:
                 editor_hook(widget)
@@ -188,6 +244,24 @@ class AddresseeListEditor(QWidget):
         self._update_buttons()
 
     # -- data ---------------------------------------------------------------------------------
+    def group_value(self) -> str:
+        return self.group_salutation.text()
+
+    def set_group_value(self, text: str | None) -> None:
+        text = text or ""
+        if self.group_salutation.text() != text:
+            self._loading = True
+            try:
+                self.group_salutation.setText(text)
+            finally:
+                self._loading = False
+            self._refresh_forms()
+
+    def _group_changed(self) -> None:
+        self._refresh_forms()
+        if not self._loading:
+            self.edited.emit("group_salutation")
+
     def _ids(self) -> list[int]:
         return [int(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
 
@@ -235,8 +309,11 @@ class AddresseeListEditor(QWidget):
             honorific = data.get("honorific") or ""
             if self.honorific.currentText() != honorific:
                 self.honorific.setEditText(honorific)
-            for key, widget in (("name", self.name), ("title", self.title), ("organization", self.organization),
-                                ("salutation", self.salutation)):
+            courtesy = data.get("courtesy") or ""
+            if self.courtesy.currentText() != courtesy:
+                self.courtesy.setEditText(courtesy)
+            for key in TEXT_KEYS:
+                widget = getattr(self, key)
                 text = data.get(key) or ""
                 if widget.text() != text:
                     widget.setText(text)
@@ -255,8 +332,8 @@ class AddresseeListEditor(QWidget):
             return
         if key == "address":
             data["address"] = self.address.values()
-        elif key == "honorific":
-            data["honorific"] = self.honorific.currentText().strip()
+        elif key in ("honorific", "courtesy"):
+            data[key] = getattr(self, key).currentText().strip()
         else:
             data[key] = getattr(self, key).text()
         item = self.list.currentItem()
@@ -270,12 +347,21 @@ class AddresseeListEditor(QWidget):
         if data is None:
             self.inside_address.clear()
             self.salutation_preview.clear()
+            self.surname_used.clear()
+            self.guess_reason.hide()
         else:
             view = AddresseeView.of(data)
             self.inside_address.setText("\n".join(forms.inside_address(view)))
-            self.salutation_preview.setText(f"Dear {forms.salutation_name(view)}:")
+            explained = forms.explain_salutation(view)
+            self.salutation_preview.setText(explained.line)
+            used = forms.surname_used(view)
+            self.surname_used.setText(self.tr("Salutation uses: {surname}").format(surname=used) if used
+                                      else self.tr("Salutation uses no surname"))
+            self.guess_reason.setText(self.tr("A guess ({rule}): {reason}").format(
+                rule=explained.rule, reason=explained.reason) if explained.guessed else "")
+            self.guess_reason.setVisible(explained.guessed)
         views = [AddresseeView.of(self._data[i]) for i in self._ids()]
-        self.joint_salutation.setText(forms.joint_salutation(views) if views else "")
+        self.joint_salutation.setText(forms.joint_salutation(views, self.group_value() or None) if views else "")
 
     def _update_buttons(self) -> None:
         has = self.list.currentRow() >= 0
@@ -348,11 +434,44 @@ class AddresseeListEditor(QWidget):
         if data is not None:
             self.save_requested.emit(tidy(data))
 
+    def apply_fix(self, path: str, value: str) -> bool:
+        """Put a preflight fix's ``value`` in the field ``path`` names ("addressees[0].honorific"),
+        as if typed there (so Undo takes it back); False when the path is not one of these fields."""
+        if self.locked:
+            return False
+        if path == "group_salutation":
+            self.group_salutation.setText(value)
+            return True
+        head, _, key = path.partition(".")
+        prefix, _, index = head.partition("[")
+        if prefix != "addressees" or not index.rstrip("]").isdigit():
+            return False
+        row = int(index.rstrip("]"))
+        if not 0 <= row < self.list.count() or key not in ("honorific", "courtesy", *TEXT_KEYS):
+            return False
+        self.list.setCurrentRow(row)
+        data = self._current() or {}
+        typed = (data.get("name") or "").split()
+        if (key == "name" and not (data.get("honorific") or "").strip() and typed
+                and forms.normal(typed[0]) in protocol.HONORABLE):
+            # "Honorable Jane Doe" typed as the name: the fix moves the honorific to its own field
+            # (with its "The") rather than dropping it.
+            self.honorific.setEditText("The Honorable")
+        widget = getattr(self, key)
+        if isinstance(widget, QComboBox):
+            widget.setEditText(value)
+        else:
+            widget.setText(value)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
     def focus_path(self, index: int | None, key: str | None) -> None:
         if index is not None and 0 <= index < self.list.count():
             self.list.setCurrentRow(index)
         widget: QWidget = self.list
-        if key in ("honorific", "name", "title", "organization", "address", "salutation"):
+        if index is None and key == "group_salutation":
+            widget = self.group_salutation
+        elif key in ("honorific", "courtesy", "address", *TEXT_KEYS):
             widget = getattr(self, key)
         elif self.list.count() == 0:
             widget = self.add_button

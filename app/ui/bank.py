@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 from app.services.desk import (
     ClauseItem,
 )
+from app.ui.addressees import label_of
 from app.ui.controller import Controller
 from app.ui.workers import describe_error
 
@@ -62,7 +63,7 @@ class ClauseBankAndAddressBook(Controller):
             if not book:
                 self.w.show_error(self.w.tr("The address book is empty. Save an addressee to it first."), error=False)
                 return
-            labels = [f"{e.get('name', '')} — {e.get('title', '')}" for e in book]
+            labels = [label_of(e) for e in book]  # an entry may have no title (a private person)
             label, ok = QInputDialog.getItem(self.w, self.w.tr("Address book"), self.w.tr("Addressee:"), labels,
                                              0, False)
             if ok and self.w.form is not None:

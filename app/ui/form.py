@@ -166,6 +166,7 @@ class LetterForm(QScrollArea):
         signatory["title"] = self.signatory_title.text()
         out["signatory"] = signatory
         out["addressees"] = self.addressees.values()
+        _put(out, "group_salutation", self.addressees.group_value())
         for key, editor in self.sections.items():
             out[key] = editor.values()
         out["complimentary_close"] = self.complimentary_close.text()
@@ -202,6 +203,7 @@ class LetterForm(QScrollArea):
             _set(self.signatory_name, signatory.get("name"))
             _set(self.signatory_title, signatory.get("title"))
             self.addressees.set_values(list(data.get("addressees") or []))
+            self.addressees.set_group_value(data.get("group_salutation"))
             for key, editor in self.sections.items():
                 editor.set_values([str(p) for p in data.get(key) or []])
             _set(self.complimentary_close, data.get("complimentary_close", "Sincerely,"))

@@ -241,6 +241,8 @@ class MainWindow(QMainWindow):
         self.review.compare_requested.connect(lambda a, b: self.reviewing._load_diff(a, b, since_review=False))
         self.preflight.focus_requested.connect(self.editing.focus_path)
         self.preflight.clean_requested.connect(self.editing.clean_text)
+        self.preflight.fix_requested.connect(lambda path, value: self.form is not None
+                                             and self.form.addressees.apply_fix(path, value))
         self.clause_bank.search_changed.connect(self.bank._search_clauses)
         self.clause_bank.insert_requested.connect(self.bank.insert_clause)
         self.clause_bank.save_requested.connect(self.bank.save_paragraph_to_bank)

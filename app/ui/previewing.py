@@ -28,7 +28,7 @@ class Previewing(Controller):
             return
         assert isinstance(result, Check)
         self.w.last_check = result
-        self.w.preflight.set_entries(result.problems, result.removals)
+        self.w.preflight.set_entries(result.problems, result.removals, result.advice, result.print_warnings)
         if result.preview is not None:
             self.w.preview.show_preview(result.preview, result.millis)
             self.w.preview.set_stale(None)
