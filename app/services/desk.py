@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from app.core.dates import date_line
 from app.core.diff import WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
 from app.core.files import atomic_write
@@ -487,25 +488,23 @@ class ServiceDesk:
         return self.drafts.get(letter_id)
 
     def rows(self, search: str, status: str) -> list[Row]:
+        """The drafts list in one query: each summary carries its names and date (no letter is loaded).
+
+        "mine": the letters this person wrote or last edited, and (a judge's) those waiting for them:
+        in review, signed by this judge or by nobody who is a judge (any judge may take those).
+        """
         wanted = None if status in ("", "mine") else Status(status)
+        judge = self.role == Role.JUDGE.value
         rows = []
         for summary in self.drafts.find(wanted, search or None, 200):
             mine = self.user in (summary.created_by, summary.updated_by)
-            detail = self.drafts.get(summary.id)
-            try:
-                letter = parse_letter(detail.current.data).letter
-                names = ", ".join(a.name for a in letter.addressees)
-                date = letter.date_line
-                signatory = letter.signatory.name.casefold()
-            except (LetterInvalid, ValueError):  # an old version the current rules reject still gets its row
-                names, date, signatory = "", "", ""
-            waiting = (summary.status is Status.IN_REVIEW and self.role == Role.JUDGE.value
-                       and signatory in (self.user.casefold(), self.full_name.casefold()))
+            waiting = judge and summary.status is Status.IN_REVIEW and summary.waiting_for in (self.user, None)
             if status == "mine" and not (mine or waiting):
                 continue
-            rows.append(Row(summary.id, summary.subject, summary.status.value, summary.template_id, names, date,
-                            summary.updated_by, f"{summary.updated_at.astimezone():%Y-%m-%d %H:%M}",
-                            waiting, mine))
+            date = date_line(summary.letter_date) if summary.letter_date else ""
+            rows.append(Row(summary.id, summary.subject, summary.status.value, summary.template_id,
+                            ", ".join(summary.addressees), date, summary.updated_by,
+                            f"{summary.updated_at.astimezone():%Y-%m-%d %H:%M}", waiting, mine))
         return rows
 
     # -- review ---------------------------------------------------------------------------
