@@ -20,8 +20,9 @@ class Saving(Controller):
     """Autosave and conflicts: what the session saves, and what the clerk is asked when someone saved first."""
 
     def autosave(self) -> None:
-        """Save now (letters are also saved a moment after typing stops); one save at a time."""
-        self.w.session.save()
+        """Save now (File > Save, Ctrl+S): a history version, where typing pauses only amend the
+        working copy; one save at a time."""
+        self.w.session.save(save_point=True)
 
     def _save_source(self) -> tuple[CompiledPack, dict[str, Any]] | None:
         if self.w.form is None or self.w.pack is None or not self.w.actions_table.editable[0]:
