@@ -171,7 +171,7 @@ def user_journal(user: str) -> Any:
 
     s = services(as_user=user)
     try:
-        return Journal(s.journal.folder / "users" / user)
+        return Journal(s.journal.root, user)
     finally:
         s.close()
 

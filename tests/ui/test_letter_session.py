@@ -190,7 +190,7 @@ def test_an_approval_is_withdrawn_only_after_the_clerk_confirms(
     letter_id = _waiting_for_judge()
     judge_services = _as("judge")
     try:
-        judge_services.drafts.approve(letter_id)
+        judge_services.drafts.approve(letter_id, judge_services.drafts.get(letter_id).summary.version)
     finally:
         judge_services.close()
     clerk = window("clerk", ready=False)
