@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -24,9 +23,9 @@ from app.core.diff import WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
 from app.core.files import atomic_write
 from app.core.letter import Letter, iter_text, parse_letter
-from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User
+from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion
 from app.core.text import Removal
-from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
+from app.core.workflow import Action, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
 from app.rendering.pdf import PdfConverter
 from app.rendering.preview import Preview, docx_preview
@@ -584,33 +583,23 @@ class ServiceDesk:
 
     # -- users (an admin's) ---------------------------------------------------------------
     def users(self) -> list[UserRow]:
-        return [UserRow(u.name, u.role, u.full_name, u.signature_png is not None, _active(u))
+        return [UserRow(u.name, u.role, u.full_name, u.signature_png is not None, u.active)
                 for u in self.services.users.list()]
 
     def add_user(self, name: str, role: Role, full_name: str) -> str:
         return self.services.users.add(name, role, full_name)
 
-    def _users_call(self, method: str) -> Callable[..., object]:
-        # Users.set_role / set_signature / deactivate come with the storage behind them (branch workflow).
-        found: Callable[..., object] | None = getattr(self.services.users, method, None)
-        if found is None:
-            what = {"set_role": "change a user's role", "set_signature": "set a signature image",
-                    "deactivate": "deactivate a user"}.get(method, method)
-            raise Refused(f"this installation cannot {what} yet: its Users service has no {method}")
-        return found
-
     def set_role(self, name: str, role: Role) -> str:
-        return str(self._users_call("set_role")(name, role))
+        return self.services.users.set_role(name, role)
 
     def set_signature(self, name: str, png: bytes | None) -> str:
-        return str(self._users_call("set_signature")(name, png))
+        return self.services.users.set_signature(name, png)
 
     def deactivate(self, name: str) -> str:
-        return str(self._users_call("deactivate")(name))
+        return self.services.users.deactivate(name)
 
-
-def _active(user: User) -> bool:
-    return bool(getattr(user, "active", True))
+    def activate(self, name: str) -> str:
+        return self.services.users.activate(name)
 
 
 Desk = LocalDesk | ServiceDesk
