@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from app.core import jsondata
 from app.core.dates import date_line
 from app.core.diff import WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import atomic_write
+from app.core.files import atomic_write, preflight_outputs, write_outputs
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion
 from app.core.text import Removal
@@ -32,7 +33,12 @@ from app.rendering.preview import Preview, docx_preview
 from app.rendering.seal import document_text
 from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
 from app.services.journal import Journal
-from app.services.letters import suggested_file_name, write_docx
+from app.services.letters import (
+    preflight_letter_files,
+    protect_packs,
+    suggested_file_name,
+    write_letter_files,
+)
 from app.services.office import AddressBookService, Clauses, Users, address_entry
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
@@ -149,8 +155,10 @@ def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
     return paths
 
 
-def export_letter(pack: CompiledPack, letter: Letter, request: ExportRequest) -> ExportResult:
-    """Render and write the files; nothing is written over an existing file unless asked."""
+def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
+                  request: ExportRequest) -> ExportResult:
+    """Render every letter first, then write: each .docx with its PDF both or neither, never into a
+    template folder, and over an existing file only when asked."""
     if request.per_addressee:
         letters = [letter.model_copy(update={"addressees": [a]}) for a in letter.addressees]
     else:
@@ -160,29 +168,38 @@ def export_letter(pack: CompiledPack, letter: Letter, request: ExportRequest) ->
         existing = [p for p in targets if p.exists()]
         if existing:
             raise FileExistsError(0, "already exists; choose another name or allow overwriting", str(existing[0]))
+    stems = [p.stem for p in targets if p.suffix == (".docx" if request.docx else ".pdf")]
+    for stem in stems:  # every target refused or accepted before anything is rendered or written
+        preflight_letter_files(library, request.folder / f"{stem}.docx",
+                               request.folder / f"{stem}.pdf" if request.pdf else None)
+    rendered: list[bytes] = []
+    for one in letters:
+        if request.approved_bytes is not None and not request.per_addressee:
+            rendered.append(request.approved_bytes)
+        else:
+            with RENDER_LOCK:
+                rendered.append(pack.render(one, draft=request.approved_bytes is None).data)
     request.folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
-    converter = PdfConverter() if request.pdf else None
-    try:
-        stems = [p.stem for p in targets if p.suffix == (".docx" if request.docx else ".pdf")]
-        for one, stem in zip(letters, stems, strict=True):
-            if request.approved_bytes is not None and not request.per_addressee:
-                data = request.approved_bytes
-            else:
-                with RENDER_LOCK:
-                    data = pack.render(one, draft=request.approved_bytes is None).data
-            if request.docx:
-                path = request.folder / f"{stem}.docx"
-                write_docx(path, data)
-                result.written.append(path)
-            if converter is not None:
-                pdf_path = request.folder / f"{stem}.pdf"
-                atomic_write(pdf_path, converter.convert(data))
-                result.written.append(pdf_path)
-    finally:
-        if converter is not None:
-            converter.close()
+    for data, stem in zip(rendered, stems, strict=True):
+        docx, pdf = request.folder / f"{stem}.docx", request.folder / f"{stem}.pdf"
+        if request.docx:
+            write_letter_files(library, data, docx, pdf if request.pdf else None)
+            result.written.append(docx)
+        else:
+            write_pdf_only(library, data, pdf)
+        if request.pdf:
+            result.written.append(pdf)
     return result
+
+
+def write_pdf_only(library: TemplateLibrary, docx: bytes, pdf: Path) -> None:
+    """A PDF without its .docx, under the same rules as ``write_letter_files``."""
+    protect_packs(library)
+    preflight_outputs([(pdf, ".pdf", "--pdf")])
+    with PdfConverter() as converter:
+        data = converter.convert(docx)
+    write_outputs([(pdf, ".pdf", "--pdf", data, None)])
 
 
 # -- what the window shows -----------------------------------------------------------------------
@@ -325,9 +342,9 @@ class LocalDesk:
 
     def _read(self, name: str, default: object) -> object:
         try:
-            value: object = json.loads((self.folder / name).read_text(encoding="utf-8"))
+            value: object = jsondata.load_file(self.folder / name)
             return value
-        except (OSError, ValueError):
+        except LetterInvalid:  # missing, unreadable or not JSON: as if never written
             return default
 
     def _write(self, name: str, value: object) -> None:
@@ -513,8 +530,9 @@ class ServiceDesk:
         self.drafts.submit(letter_id, version)
         return self.drafts.get(letter_id)
 
-    def approve(self, letter_id: int, version: int) -> LetterDetail:
-        self.drafts.approve(letter_id, version)
+    def approve(self, letter_id: int, version: int, signing_for: str | None = None) -> LetterDetail:
+        """Approve the version on screen; ``signing_for`` names the signatory a judge signs for."""
+        self.drafts.approve(letter_id, version, signing_for=signing_for)
         return self.drafts.get(letter_id)
 
     def request_changes(self, letter_id: int, comment: str) -> LetterDetail:
@@ -560,6 +578,28 @@ class ServiceDesk:
 
     def export_final(self, letter_id: int, out: Path, pdf: Path | None) -> ExportReport:
         return self.drafts.export(letter_id, out, pdf)
+
+    def export_copies(self, letter_id: int, folder: Path, pdf: bool = False) -> list[Path]:
+        """The approved letter's sealed per-addressee copies, as sealed at approval (and each one's PDF).
+
+        The PDFs are made before anything is written, so a failed conversion writes nothing.
+        """
+        library = self.services.library
+        pdfs: list[bytes] = []
+        if pdf:
+            copies = self.drafts.approved_copies(letter_id)
+            with PdfConverter() as converter:
+                pdfs = [converter.convert(c.data) for c in copies]
+        folder.mkdir(parents=True, exist_ok=True)
+        written = self.drafts.export_copies(letter_id, folder)
+        if pdf:
+            protect_packs(library)
+            write_outputs([(path.with_suffix(".pdf"), ".pdf", "--pdf", data, None)
+                           for path, data in zip(written, pdfs, strict=True)])
+        out: list[Path] = []
+        for path in written:
+            out += [path, path.with_suffix(".pdf")] if pdf else [path]
+        return out
 
     def approval(self, detail: LetterDetail) -> Approval | None:
         approval = detail.approval

@@ -133,7 +133,7 @@ class ExportDialog(QDialog):
         if addressees <= 1:
             self.per_addressee.setToolTip(self.tr("The letter has one addressee"))
         elif approved:
-            self.per_addressee.setToolTip(self.tr("Each letter is rendered again from the approved version"))
+            self.per_addressee.setToolTip(self.tr("Each addressee's copy as it was sealed at approval"))
         self.open_folder = QCheckBox(self.tr("Open the folder afterwards"), self)
         self.open_folder.setChecked(True)
         for box in (self.docx, self.pdf, self.per_addressee, self.open_folder):
@@ -500,6 +500,26 @@ class WithdrawApprovalPrompt(QMessageBox):
         self.keep = self.addButton(self.tr("&Keep it as it is"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.keep)
         self.setEscapeButton(self.keep)
+
+
+class SignForPrompt(QMessageBox):
+    """Asked before a judge approves a letter another judge signs: the approval says so for good."""
+
+    def __init__(self, signatory: str, version: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("approve-signing-for")
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(self.tr("Approve signing for {name}?").format(name=signatory))
+        self.setText(self.tr("This letter is signed by {name}, not by you. Approve version {v} on {name}'s "
+                             "behalf?").format(name=signatory, v=version))
+        self.setInformativeText(self.tr("The approval, the sealed letter and every check of it (verify) name you "
+                                        "as signing for {name}; no signature image is printed.")
+                                .format(name=signatory))
+        self.approve = self.addButton(self.tr("&Approve signing for {name}").format(name=signatory),
+                                      QMessageBox.ButtonRole.AcceptRole)
+        self.cancel = self.addButton(self.tr("&Cancel"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.cancel)
+        self.setEscapeButton(self.cancel)
 
 
 class CloseUnsavedPrompt(QMessageBox):
