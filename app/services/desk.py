@@ -169,9 +169,16 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
         if existing:
             raise FileExistsError(0, "already exists; choose another name or allow overwriting", str(existing[0]))
     stems = [p.stem for p in targets if p.suffix == (".docx" if request.docx else ".pdf")]
-    for stem in stems:  # every target refused or accepted before anything is rendered or written
-        preflight_letter_files(library, request.folder / f"{stem}.docx",
-                               request.folder / f"{stem}.pdf" if request.pdf else None)
+    made = not request.folder.exists()
+    request.folder.mkdir(parents=True, exist_ok=True)  # the folder chosen in the dialog
+    try:
+        for stem in stems:  # every target refused or accepted before anything is rendered or written
+            preflight_letter_files(library, request.folder / f"{stem}.docx",
+                                   request.folder / f"{stem}.pdf" if request.pdf else None)
+    except BaseException:
+        if made:  # a refusal leaves the disk as it was
+            request.folder.rmdir()
+        raise
     rendered: list[bytes] = []
     for one in letters:
         if request.approved_bytes is not None and not request.per_addressee:
@@ -179,7 +186,6 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
         else:
             with RENDER_LOCK:
                 rendered.append(pack.render(one, draft=request.approved_bytes is None).data)
-    request.folder.mkdir(parents=True, exist_ok=True)
     result = ExportResult()
     for data, stem in zip(rendered, stems, strict=True):
         docx, pdf = request.folder / f"{stem}.docx", request.folder / f"{stem}.pdf"
