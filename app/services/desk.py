@@ -26,7 +26,7 @@ from app.core.files import atomic_write, preflight_outputs, write_outputs
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion
 from app.core.text import Removal
-from app.core.workflow import Action, Role, Status, Verdict, verdict
+from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
 from app.rendering.pdf import PdfConverter
 from app.rendering.preview import Preview, docx_preview
@@ -286,6 +286,47 @@ class UserRow:
     full_name: str
     has_signature: bool
     active: bool
+
+
+@dataclass(frozen=True)
+class PartChange:
+    """One part of the letter (a field or a section) the other person changed, beside mine."""
+
+    part: str                        # the letter's key: "subject", "concerns", "addressees"
+    paths: tuple[str, ...]           # the fields they changed in it, e.g. ("concerns[1]",)
+    theirs: str
+    mine: str
+    same: bool                       # mine already says what theirs says
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return "\n".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(_shown(v) for v in value.values() if v not in (None, "", []))
+    return "" if value is None else str(value)
+
+
+def conflict_parts(base: LetterData, theirs: LetterData, mine: LetterData) -> list[PartChange]:
+    """What the other person changed since the version I started from, part by part, beside mine."""
+    parts: dict[str, list[str]] = {}
+    for change in field_changes(base, theirs):
+        key = change.path.split(".")[0].split("[")[0]
+        parts.setdefault(key, []).append(change.path)
+    return [PartChange(key, tuple(paths), _shown(theirs.get(key)), _shown(mine.get(key)),
+                       theirs.get(key) == mine.get(key))
+            for key, paths in parts.items()]
+
+
+def take_parts(mine: LetterData, theirs: LetterData, parts: list[str]) -> LetterData:
+    """My letter with the chosen parts as the other person has them (a part they removed goes)."""
+    merged = dict(mine)
+    for key in parts:
+        if key in theirs:
+            merged[key] = theirs[key]
+        else:
+            merged.pop(key, None)
+    return merged
 
 
 class OfficeServices(Protocol):
@@ -581,6 +622,15 @@ class ServiceDesk:
         else:
             report = self.drafts.diff(letter_id, reviewed, version)
         return ReviewView(detail, versions, report, reviewed)
+
+    def conflict_versions(self, letter_id: int, base: int, current: int) -> tuple[LetterData, LetterData]:
+        """The version my edit started from and the other person's newer one, to set side by side
+        (the base is empty when it is gone, a working copy replaced since)."""
+        versions = {v.number: v for v in self.drafts.history(letter_id)[1]}
+        if current not in versions:
+            raise Refused(f"letter {letter_id} has no version {current}")
+        before = dict(versions[base].data) if base in versions else {}
+        return before, dict(versions[current].data)
 
     def export_final(self, letter_id: int, out: Path, pdf: Path | None) -> ExportReport:
         return self.drafts.export(letter_id, out, pdf)
