@@ -14,17 +14,18 @@ import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from app.core import jsondata
 from app.core.address import Finding, letter_findings
+from app.core.dates import date_line
 from app.core.diff import WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import atomic_write
+from app.core.files import atomic_write, preflight_outputs, write_outputs
 from app.core.letter import Letter, iter_text, parse_letter
-from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User
+from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion
 from app.core.text import Removal
 from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
@@ -34,7 +35,12 @@ from app.rendering.preview import Preview, docx_preview
 from app.rendering.seal import document_text
 from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
 from app.services.journal import Journal
-from app.services.letters import suggested_file_name, write_docx
+from app.services.letters import (
+    preflight_letter_files,
+    protect_packs,
+    suggested_file_name,
+    write_letter_files,
+)
 from app.services.office import AddressBookService, Clauses, Users, address_entry
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
@@ -158,8 +164,10 @@ def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
     return paths
 
 
-def export_letter(pack: CompiledPack, letter: Letter, request: ExportRequest) -> ExportResult:
-    """Render and write the files; nothing is written over an existing file unless asked."""
+def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
+                  request: ExportRequest) -> ExportResult:
+    """Render every letter first, then write: each .docx with its PDF both or neither, never into a
+    template folder, and over an existing file only when asked."""
     if request.per_addressee:
         letters = [letter.model_copy(update={"addressees": [a]}) for a in letter.addressees]
     else:
@@ -169,29 +177,44 @@ def export_letter(pack: CompiledPack, letter: Letter, request: ExportRequest) ->
         existing = [p for p in targets if p.exists()]
         if existing:
             raise FileExistsError(0, "already exists; choose another name or allow overwriting", str(existing[0]))
-    request.folder.mkdir(parents=True, exist_ok=True)
-    result = ExportResult()
-    converter = PdfConverter() if request.pdf else None
+    stems = [p.stem for p in targets if p.suffix == (".docx" if request.docx else ".pdf")]
+    made = not request.folder.exists()
+    request.folder.mkdir(parents=True, exist_ok=True)  # the folder chosen in the dialog
     try:
-        stems = [p.stem for p in targets if p.suffix == (".docx" if request.docx else ".pdf")]
-        for one, stem in zip(letters, stems, strict=True):
-            if request.approved_bytes is not None and not request.per_addressee:
-                data = request.approved_bytes
-            else:
-                with RENDER_LOCK:
-                    data = pack.render(one, draft=request.approved_bytes is None).data
-            if request.docx:
-                path = request.folder / f"{stem}.docx"
-                write_docx(path, data)
-                result.written.append(path)
-            if converter is not None:
-                pdf_path = request.folder / f"{stem}.pdf"
-                atomic_write(pdf_path, converter.convert(data))
-                result.written.append(pdf_path)
-    finally:
-        if converter is not None:
-            converter.close()
+        for stem in stems:  # every target refused or accepted before anything is rendered or written
+            preflight_letter_files(library, request.folder / f"{stem}.docx",
+                                   request.folder / f"{stem}.pdf" if request.pdf else None)
+    except BaseException:
+        if made:  # a refusal leaves the disk as it was
+            request.folder.rmdir()
+        raise
+    rendered: list[bytes] = []
+    for one in letters:
+        if request.approved_bytes is not None and not request.per_addressee:
+            rendered.append(request.approved_bytes)
+        else:
+            with RENDER_LOCK:
+                rendered.append(pack.render(one, draft=request.approved_bytes is None).data)
+    result = ExportResult()
+    for data, stem in zip(rendered, stems, strict=True):
+        docx, pdf = request.folder / f"{stem}.docx", request.folder / f"{stem}.pdf"
+        if request.docx:
+            write_letter_files(library, data, docx, pdf if request.pdf else None)
+            result.written.append(docx)
+        else:
+            write_pdf_only(library, data, pdf)
+        if request.pdf:
+            result.written.append(pdf)
     return result
+
+
+def write_pdf_only(library: TemplateLibrary, docx: bytes, pdf: Path) -> None:
+    """A PDF without its .docx, under the same rules as ``write_letter_files``."""
+    protect_packs(library)
+    preflight_outputs([(pdf, ".pdf", "--pdf")])
+    with PdfConverter() as converter:
+        data = converter.convert(docx)
+    write_outputs([(pdf, ".pdf", "--pdf", data, None)])
 
 
 # -- what the window shows -----------------------------------------------------------------------
@@ -274,6 +297,47 @@ class UserRow:
     active: bool
 
 
+@dataclass(frozen=True)
+class PartChange:
+    """One part of the letter (a field or a section) the other person changed, beside mine."""
+
+    part: str                        # the letter's key: "subject", "concerns", "addressees"
+    paths: tuple[str, ...]           # the fields they changed in it, e.g. ("concerns[1]",)
+    theirs: str
+    mine: str
+    same: bool                       # mine already says what theirs says
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return "\n".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(_shown(v) for v in value.values() if v not in (None, "", []))
+    return "" if value is None else str(value)
+
+
+def conflict_parts(base: LetterData, theirs: LetterData, mine: LetterData) -> list[PartChange]:
+    """What the other person changed since the version I started from, part by part, beside mine."""
+    parts: dict[str, list[str]] = {}
+    for change in field_changes(base, theirs):
+        key = change.path.split(".")[0].split("[")[0]
+        parts.setdefault(key, []).append(change.path)
+    return [PartChange(key, tuple(paths), _shown(theirs.get(key)), _shown(mine.get(key)),
+                       theirs.get(key) == mine.get(key))
+            for key, paths in parts.items()]
+
+
+def take_parts(mine: LetterData, theirs: LetterData, parts: list[str]) -> LetterData:
+    """My letter with the chosen parts as the other person has them (a part they removed goes)."""
+    merged = dict(mine)
+    for key in parts:
+        if key in theirs:
+            merged[key] = theirs[key]
+        else:
+            merged.pop(key, None)
+    return merged
+
+
 class OfficeServices(Protocol):
     """The parts of ``app.bootstrap.Services`` the window uses (bootstrap is a layer above this one)."""
 
@@ -334,9 +398,9 @@ class LocalDesk:
 
     def _read(self, name: str, default: object) -> object:
         try:
-            value: object = json.loads((self.folder / name).read_text(encoding="utf-8"))
+            value: object = jsondata.load_file(self.folder / name)
             return value
-        except (OSError, ValueError):
+        except LetterInvalid:  # missing, unreadable or not JSON: as if never written
             return default
 
     def _write(self, name: str, value: object) -> None:
@@ -357,7 +421,7 @@ class LocalDesk:
         self.autosave(data)
 
     def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData,
-                   version: int | None, note: str = "") -> LetterSummary | None:
+                   version: int | None, note: str = "", *, save_point: bool = False) -> LetterSummary | None:
         self.keep(letter_id, data, version)
         return None
 
@@ -472,49 +536,49 @@ class ServiceDesk:
             self.journal.record(letter_id, dict(data), base_version)
 
     def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData,
-                   version: int | None, note: str = "") -> LetterSummary | None:
-        """Keep the edit on this computer, and save it as a version once the letter is complete."""
+                   version: int | None, note: str = "", *, save_point: bool = False) -> LetterSummary | None:
+        """Keep the edit on this computer, and save it once the letter is complete: an autosave amends
+        the author's working copy, a ``save_point`` (File > Save) makes a history version."""
         self.keep(letter_id, data, version)
         if not self.may("edit").allowed:
             return None
         check = check_letter(pack, data, render=False)
         if check.letter is None or check.problems:
             return None
-        summary = self.save(letter_id, data, version, note)
+        summary = self.save(letter_id, data, version, note, save_point=save_point)
         self.journal.discard(letter_id)
         if letter_id is None:
             self.journal.discard(None)
         return summary
 
-    def save(self, letter_id: int | None, data: LetterData, version: int | None, note: str = "") -> LetterSummary:
+    def save(self, letter_id: int | None, data: LetterData, version: int | None, note: str = "", *,
+             save_point: bool = False) -> LetterSummary:
         if letter_id is None:
             return self.drafts.create(str(data.get("template")), dict(data), note)
         assert version is not None
-        return self.drafts.update(letter_id, dict(data), version, note)
+        return self.drafts.update(letter_id, dict(data), version, note, save_point=save_point)
 
     def open(self, letter_id: int) -> LetterDetail:
         return self.drafts.get(letter_id)
 
     def rows(self, search: str, status: str) -> list[Row]:
+        """The drafts list in one query: each summary carries its names and date (no letter is loaded).
+
+        "mine": the letters this person wrote or last edited, and (a judge's) those waiting for them:
+        in review, signed by this judge or by nobody who is a judge (any judge may take those).
+        """
         wanted = None if status in ("", "mine") else Status(status)
+        judge = self.role == Role.JUDGE.value
         rows = []
         for summary in self.drafts.find(wanted, search or None, 200):
             mine = self.user in (summary.created_by, summary.updated_by)
-            detail = self.drafts.get(summary.id)
-            try:
-                letter = parse_letter(detail.current.data).letter
-                names = ", ".join(a.name for a in letter.addressees)
-                date = letter.date_line
-                signatory = letter.signatory.name.casefold()
-            except (LetterInvalid, ValueError):  # an old version the current rules reject still gets its row
-                names, date, signatory = "", "", ""
-            waiting = (summary.status is Status.IN_REVIEW and self.role == Role.JUDGE.value
-                       and signatory in (self.user.casefold(), self.full_name.casefold()))
+            waiting = judge and summary.status is Status.IN_REVIEW and summary.waiting_for in (self.user, None)
             if status == "mine" and not (mine or waiting):
                 continue
-            rows.append(Row(summary.id, summary.subject, summary.status.value, summary.template_id, names, date,
-                            summary.updated_by, f"{summary.updated_at.astimezone():%Y-%m-%d %H:%M}",
-                            waiting, mine))
+            date = date_line(summary.letter_date) if summary.letter_date else ""
+            rows.append(Row(summary.id, summary.subject, summary.status.value, summary.template_id,
+                            ", ".join(summary.addressees), date, summary.updated_by,
+                            f"{summary.updated_at.astimezone():%Y-%m-%d %H:%M}", waiting, mine))
         return rows
 
     # -- review ---------------------------------------------------------------------------
@@ -522,8 +586,9 @@ class ServiceDesk:
         self.drafts.submit(letter_id, version)
         return self.drafts.get(letter_id)
 
-    def approve(self, letter_id: int, version: int) -> LetterDetail:
-        self.drafts.approve(letter_id, version)
+    def approve(self, letter_id: int, version: int, signing_for: str | None = None) -> LetterDetail:
+        """Approve the version on screen; ``signing_for`` names the signatory a judge signs for."""
+        self.drafts.approve(letter_id, version, signing_for=signing_for)
         return self.drafts.get(letter_id)
 
     def request_changes(self, letter_id: int, comment: str) -> LetterDetail:
@@ -567,8 +632,39 @@ class ServiceDesk:
             report = self.drafts.diff(letter_id, reviewed, version)
         return ReviewView(detail, versions, report, reviewed)
 
+    def conflict_versions(self, letter_id: int, base: int, current: int) -> tuple[LetterData, LetterData]:
+        """The version my edit started from and the other person's newer one, to set side by side
+        (the base is empty when it is gone, a working copy replaced since)."""
+        versions = {v.number: v for v in self.drafts.history(letter_id)[1]}
+        if current not in versions:
+            raise Refused(f"letter {letter_id} has no version {current}")
+        before = dict(versions[base].data) if base in versions else {}
+        return before, dict(versions[current].data)
+
     def export_final(self, letter_id: int, out: Path, pdf: Path | None) -> ExportReport:
         return self.drafts.export(letter_id, out, pdf)
+
+    def export_copies(self, letter_id: int, folder: Path, pdf: bool = False) -> list[Path]:
+        """The approved letter's sealed per-addressee copies, as sealed at approval (and each one's PDF).
+
+        The PDFs are made before anything is written, so a failed conversion writes nothing.
+        """
+        library = self.services.library
+        pdfs: list[bytes] = []
+        if pdf:
+            copies = self.drafts.approved_copies(letter_id)
+            with PdfConverter() as converter:
+                pdfs = [converter.convert(c.data) for c in copies]
+        folder.mkdir(parents=True, exist_ok=True)
+        written = self.drafts.export_copies(letter_id, folder)
+        if pdf:
+            protect_packs(library)
+            write_outputs([(path.with_suffix(".pdf"), ".pdf", "--pdf", data, None)
+                           for path, data in zip(written, pdfs, strict=True)])
+        out: list[Path] = []
+        for path in written:
+            out += [path, path.with_suffix(".pdf")] if pdf else [path]
+        return out
 
     def approval(self, detail: LetterDetail) -> Approval | None:
         approval = detail.approval
@@ -592,33 +688,23 @@ class ServiceDesk:
 
     # -- users (an admin's) ---------------------------------------------------------------
     def users(self) -> list[UserRow]:
-        return [UserRow(u.name, u.role, u.full_name, u.signature_png is not None, _active(u))
+        return [UserRow(u.name, u.role, u.full_name, u.signature_png is not None, u.active)
                 for u in self.services.users.list()]
 
     def add_user(self, name: str, role: Role, full_name: str) -> str:
         return self.services.users.add(name, role, full_name)
 
-    def _users_call(self, method: str) -> Callable[..., object]:
-        # Users.set_role / set_signature / deactivate come with the storage behind them (branch workflow).
-        found: Callable[..., object] | None = getattr(self.services.users, method, None)
-        if found is None:
-            what = {"set_role": "change a user's role", "set_signature": "set a signature image",
-                    "deactivate": "deactivate a user"}.get(method, method)
-            raise Refused(f"this installation cannot {what} yet: its Users service has no {method}")
-        return found
-
     def set_role(self, name: str, role: Role) -> str:
-        return str(self._users_call("set_role")(name, role))
+        return self.services.users.set_role(name, role)
 
     def set_signature(self, name: str, png: bytes | None) -> str:
-        return str(self._users_call("set_signature")(name, png))
+        return self.services.users.set_signature(name, png)
 
     def deactivate(self, name: str) -> str:
-        return str(self._users_call("deactivate")(name))
+        return self.services.users.deactivate(name)
 
-
-def _active(user: User) -> bool:
-    return bool(getattr(user, "active", True))
+    def activate(self, name: str) -> str:
+        return self.services.users.activate(name)
 
 
 Desk = LocalDesk | ServiceDesk

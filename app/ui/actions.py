@@ -15,6 +15,11 @@ from app.ui.controller import Controller
 from app.ui.icons import icon
 
 
+def _person(name: str) -> str:
+    """A name as the services compare signatories: any case, any spacing."""
+    return " ".join(name.split()).casefold()
+
+
 class ActionTable(Controller):
     """The window's actions, menus and toolbar, and which are live: the workflow's verdict for each."""
 
@@ -81,6 +86,8 @@ class ActionTable(Controller):
                                           keys=["Ctrl+Shift+Return"], tip=why)
         w.approve_action = self._action("approve", w.tr("&Approve"), w.reviewing.approve, icon_name="approve",
                                            keys=["Ctrl+Shift+Y"], tip=why)
+        w.approve_for_action = self._action("approve-for", w.tr("Approve &signing for the signatory…"),
+                                            self.approve_signing_for, tip=why)
         w.request_changes_action = self._action("request-changes", w.tr("Request &changes…"),
                                                    w.reviewing.request_changes, icon_name="request-changes", tip=why)
         w.comment_action = self._action("comment", w.tr("Co&mment…"), w.reviewing.comment, icon_name="comment",
@@ -115,6 +122,7 @@ class ActionTable(Controller):
         letter_menu.addAction(w.submit_action)
         review_menu = bar.addMenu(w.tr("&Review"))
         review_menu.addAction(w.approve_action)
+        review_menu.addAction(w.approve_for_action)
         review_menu.addAction(w.request_changes_action)
         review_menu.addAction(w.comment_action)
         view_menu = bar.addMenu(w.tr("&View"))
@@ -161,10 +169,11 @@ class ActionTable(Controller):
             return False, self.w.tr("The letter is not saved in the drafts database yet")
         if action is Action.APPROVE:
             signatory = self._signatory()
-            me = {self.w.backend.user.casefold(), getattr(self.w.backend, "full_name", "").casefold()}
-            if signatory and signatory.casefold() not in me:
-                return False, self.w.tr("This letter is signed by {name}: only {name} approves it").format(
-                    name=signatory)
+            me = {_person(self.w.backend.user), _person(getattr(self.w.backend, "full_name", ""))}
+            if signatory and _person(signatory) not in me:
+                return False, self.w.tr("This letter is signed by {name}: only {name} approves it, or you "
+                                        "approve it signing for them (Review > Approve signing for {name}…)"
+                                        ).format(name=signatory)
         if action in (Action.SUBMIT, Action.APPROVE):
             check = self.w.last_check
             if check is None:
@@ -172,6 +181,52 @@ class ActionTable(Controller):
             if check.blocking:
                 return False, check.blocking
         return True, ""
+
+    def _signing_for_gate(self) -> tuple[bool, str]:
+        """Approve on the signatory's behalf: live for a judge whose Approve is refused only because
+        another judge signs the letter."""
+        signatory = self._signatory()
+        me = {_person(self.w.backend.user), _person(getattr(self.w.backend, "full_name", ""))}
+        if not signatory or _person(signatory) in me:
+            return False, self.w.tr("You sign this letter: use Approve")
+        ok, why = self._gate(Action.APPROVE)
+        signed_by = self.w.tr("This letter is signed by {name}").format(name=signatory)
+        if not ok and not why.startswith(signed_by):
+            return False, why  # not saved, preflight errors, not in review: the same reasons as Approve
+        return True, ""
+
+    def approve_signing_for(self) -> None:
+        """Approve the version on screen for its signatory, after an explicit confirmation."""
+        from app.ui.backend import ServiceBackend
+        from app.ui.dialogs import SignForPrompt
+
+        backend = self.w.backend
+        ok, why = self._signing_for_gate()
+        if not isinstance(backend, ServiceBackend) or not ok:
+            if why:
+                self.w.show_error(why)
+            return
+        signatory = self._signatory()
+        record = self.w.session.record
+        prompt = SignForPrompt(signatory, record.version or 0, self.w)
+        prompt.exec()
+        confirmed = prompt.clickedButton() is prompt.approve
+        prompt.deleteLater()
+        if not confirmed:
+            return
+        reviewing = self.w.reviewing
+
+        def send(saved: Any) -> None:
+            letter_id, version = saved.id, saved.version
+            if (letter_id, version) != (record.id, record.version):
+                self.w.show_error(self.w.tr("Nothing was approved: the letter changed to version {v} after you "
+                                            "confirmed; read it and approve again").format(v=version))
+                return
+            self.w.db.run(lambda: backend.approve(letter_id, version, signing_for=signatory),
+                          reviewing._after_transition(self.w.tr("Approved signing for {name}.").format(
+                              name=signatory)), reviewing._transition_failed)
+
+        self.w.session.after_saved(send)
 
     def _signatory(self) -> str:
         """Who signs the letter as saved (the judge who may approve it)."""
@@ -195,7 +250,7 @@ class ActionTable(Controller):
         """
         controls = {"submit": self._gate(Action.SUBMIT), "approve": self._gate(Action.APPROVE),
                     "request_changes": self._gate(Action.REQUEST_CHANGES), "comment": self._gate(Action.COMMENT),
-                    "users": self._gate(Action.MANAGE_USERS)}
+                    "users": self._gate(Action.MANAGE_USERS), "approve_for": self._signing_for_gate()}
         shown = (tuple(controls.items()), self.editable, self._gate(Action.CREATE), id(self.w.form))
         if shown == self._shown:
             return
@@ -205,7 +260,12 @@ class ActionTable(Controller):
             action.setEnabled(enabled)
             action.setToolTip(why or action.text().replace("&", ""))
             action.setStatusTip(why or action.text().replace("&", ""))
-        self.w.review.set_enabled_controls({k: v for k, v in controls.items() if k not in ("submit", "users")})
+        signatory = self._signatory()
+        self.w.approve_for_action.setText(
+            self.w.tr("Approve &signing for {name}…").format(name=signatory.replace("&", "&&")) if signatory
+            else self.w.tr("Approve &signing for the signatory…"))
+        self.w.review.set_enabled_controls({k: v for k, v in controls.items()
+                                            if k not in ("submit", "users", "approve_for")})
         may_edit, why_not = self.editable
         if self.w.form is not None and self.w.form.read_only != (not may_edit):
             self.w.form.set_read_only(None if may_edit else why_not)

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import ChambersError
 from app.core.records import User
 from app.core.workflow import Conflict, Role
-from app.services.desk import ExportRequest
+from app.services.desk import ExportRequest, PartChange
 from app.services.office import ROLE_SENTENCES, check_user_name
 from app.services.templates import PackInfo
 from app.ui.profile import Preferences
@@ -133,7 +136,7 @@ class ExportDialog(QDialog):
         if addressees <= 1:
             self.per_addressee.setToolTip(self.tr("The letter has one addressee"))
         elif approved:
-            self.per_addressee.setToolTip(self.tr("Each letter is rendered again from the approved version"))
+            self.per_addressee.setToolTip(self.tr("Each addressee's copy as it was sealed at approval"))
         self.open_folder = QCheckBox(self.tr("Open the folder afterwards"), self)
         self.open_folder.setChecked(True)
         for box in (self.docx, self.pdf, self.per_addressee, self.open_folder):
@@ -444,6 +447,7 @@ class _TwoChoices(QDialog):
             row.addWidget(button)
         self.buttons[first[0]].setDefault(True)
         layout.addLayout(row)
+        self.answer_row = row
         self.resize(520, 200)
 
     def _answer(self, key: str) -> None:
@@ -469,9 +473,11 @@ class RestoreDialog(_TwoChoices):
 
 
 class ConflictDialog(_TwoChoices):
-    """A save met a newer version by someone else: reload theirs, or keep mine on top. Nothing is lost."""
+    """A save met a newer version by someone else: reload theirs, keep mine on top, or take the parts
+    of theirs ticked in the side-by-side list. Nothing is lost."""
 
-    def __init__(self, conflict: Conflict, parent: QWidget | None = None) -> None:
+    def __init__(self, conflict: Conflict, parent: QWidget | None = None,
+                 parts: list[PartChange] | None = None) -> None:
         text = (f"{conflict.author} saved letter {conflict.letter_id} at {_when(conflict.at)} (version "
                 f"{conflict.current}) after you opened it at version {conflict.expected}. Your edit was not "
                 "saved and nothing was overwritten.\n\n"
@@ -483,6 +489,58 @@ class ConflictDialog(_TwoChoices):
                          ("keep", "&Keep mine as a new version"), parent)
         self.setObjectName("conflict-dialog")
         self.conflict = conflict
+        self.parts = list(parts or [])
+        self.table: QTableWidget | None = None
+        self._checks: list[QTableWidgetItem] = []
+        if self.parts:
+            self._side_by_side(conflict)
+
+    def _side_by_side(self, conflict: Conflict) -> None:
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        heading = QLabel(self.tr("What {author} changed, beside yours; tick a part to take theirs:")
+                         .format(author=conflict.author), self)
+        layout.insertWidget(1, heading)
+        table = QTableWidget(len(self.parts), 3, self)
+        table.setObjectName("conflict-parts")
+        table.setAccessibleName(self.tr("Their changes beside yours"))
+        table.setHorizontalHeaderLabels([self.tr("Take theirs"), self.tr("{author}'s version").format(
+            author=conflict.author), self.tr("Yours")])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(True)
+        table.verticalHeader().hide()
+        for row, part in enumerate(self.parts):
+            check = QTableWidgetItem(part.part.replace("_", " ") + (self.tr(" (the same)") if part.same else ""))
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Unchecked)
+            check.setToolTip(", ".join(part.paths))
+            table.setItem(row, 0, check)
+            self._checks.append(check)
+            table.setItem(row, 1, QTableWidgetItem(part.theirs))
+            table.setItem(row, 2, QTableWidgetItem(part.mine))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeRowsToContents()
+        layout.insertWidget(2, table, 1)
+        self.table = table
+        take = QPushButton(self.tr("Take the &ticked parts of theirs"), self)
+        take.setObjectName("answer-merge")
+        take.setAccessibleName(take.text().replace("&", ""))
+        take.setToolTip(self.tr("Your letter, with the ticked parts as {author} has them; saved on top of "
+                                "their version").format(author=conflict.author))
+        take.clicked.connect(lambda: self._answer("merge"))
+        self.buttons["merge"] = take
+        self.answer_row.addWidget(take)
+        self.resize(820, 480)
+
+    def tick(self, part: str) -> None:
+        """Tick ``part`` (e.g. "subject") to take theirs."""
+        self._checks[[p.part for p in self.parts].index(part)].setCheckState(Qt.CheckState.Checked)
+
+    def taken(self) -> list[str]:
+        """The parts ticked to take theirs."""
+        return [p.part for p, check in zip(self.parts, self._checks, strict=True)
+                if check.checkState() == Qt.CheckState.Checked]
 
 
 class WithdrawApprovalPrompt(QMessageBox):
@@ -500,6 +558,26 @@ class WithdrawApprovalPrompt(QMessageBox):
         self.keep = self.addButton(self.tr("&Keep it as it is"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.keep)
         self.setEscapeButton(self.keep)
+
+
+class SignForPrompt(QMessageBox):
+    """Asked before a judge approves a letter another judge signs: the approval says so for good."""
+
+    def __init__(self, signatory: str, version: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("approve-signing-for")
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(self.tr("Approve signing for {name}?").format(name=signatory))
+        self.setText(self.tr("This letter is signed by {name}, not by you. Approve version {v} on {name}'s "
+                             "behalf?").format(name=signatory, v=version))
+        self.setInformativeText(self.tr("The approval, the sealed letter and every check of it (verify) name you "
+                                        "as signing for {name}; no signature image is printed.")
+                                .format(name=signatory))
+        self.approve = self.addButton(self.tr("&Approve signing for {name}").format(name=signatory),
+                                      QMessageBox.ButtonRole.AcceptRole)
+        self.cancel = self.addButton(self.tr("&Cancel"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.cancel)
+        self.setEscapeButton(self.cancel)
 
 
 class CloseUnsavedPrompt(QMessageBox):

@@ -108,21 +108,40 @@ class Exporting(Controller):
 
         backend = self.w.backend
         letter_id = self.w.letter_id
-        if (request.approved_bytes is not None and request.docx and not request.per_addressee
-                and isinstance(backend, ServiceBackend) and letter_id is not None):
+        final = (request.approved_bytes is not None and isinstance(backend, ServiceBackend)
+                 and letter_id is not None)
+        if final and request.per_addressee:
+            assert isinstance(backend, ServiceBackend)
+            assert letter_id is not None
+            # The sealed copies made at approval, byte for byte; never copies rendered afresh.
+
+            def copies() -> tuple[ExportResult, LetterDetail]:
+                written = backend.export_copies(letter_id, request.folder, request.pdf)
+                return ExportResult(written), backend.open(letter_id)
+
+            def copies_done(result: tuple[ExportResult, LetterDetail]) -> None:
+                done(result[0])
+                self.w.session.apply(result[1])
+
+            self.w.db.run(copies, copies_done, failed)
+            return
+        if final and request.docx:
+            assert isinstance(backend, ServiceBackend)
+            assert letter_id is not None
             docx = request.folder / f"{request.stem}.docx"
             pdf = request.folder / f"{request.stem}.pdf" if request.pdf else None
 
-            def final() -> tuple[ExportResult, LetterDetail]:
+            def one() -> tuple[ExportResult, LetterDetail]:
                 request.folder.mkdir(parents=True, exist_ok=True)
                 report = backend.export_final(letter_id, docx, pdf)
                 written = ExportResult([p for p in (report.docx, report.pdf) if p is not None])
                 return written, backend.open(letter_id)
 
-            def final_done(result: tuple[ExportResult, LetterDetail]) -> None:
+            def one_done(result: tuple[ExportResult, LetterDetail]) -> None:
                 done(result[0])
                 self.w.session.apply(result[1])
 
-            self.w.db.run(final, final_done, failed)
+            self.w.db.run(one, one_done, failed)
             return
-        self.w.runner.run(lambda: export_letter(pack, letter, request), done, failed)
+        library = self.w.library
+        self.w.runner.run(lambda: export_letter(library, pack, letter, request), done, failed)

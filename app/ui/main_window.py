@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import data_dir
+from app.core import jsondata
 from app.core.letter import parse_letter
 from app.rendering.engine import CompiledPack
 from app.rendering.pages import PagePreviewer
@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
     focus_form_action: QAction
     submit_action: QAction
     approve_action: QAction
+    approve_for_action: QAction
     request_changes_action: QAction
     comment_action: QAction
     drafts_action: QAction
@@ -410,5 +411,5 @@ class MainWindow(QMainWindow):
 
 def letter_from_file(path: Path) -> dict[str, Any]:
     """Letter data read from a JSON file and checked (for opening from the command line)."""
-    data: dict[str, Any] = parse_letter(json.loads(path.read_text(encoding="utf-8"))).letter.to_data()
+    data: dict[str, Any] = parse_letter(jsondata.load_file(path)).letter.to_data()
     return data

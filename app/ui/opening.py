@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from typing import Any
 
@@ -13,7 +12,8 @@ from PySide6.QtWidgets import (
     QTextEdit,
 )
 
-from app.core.errors import TemplateProblem
+from app.core import jsondata
+from app.core.errors import LetterInvalid, TemplateProblem
 from app.rendering.engine import CompiledPack
 from app.services.desk import (
     Row,
@@ -80,8 +80,8 @@ class Opening(Controller):
 
     def open_sample(self) -> None:
         try:
-            data = json.loads(self.w.library.sample(FLAGSHIP))
-        except (TemplateProblem, ValueError) as exc:
+            data = jsondata.loads(self.w.library.sample(FLAGSHIP), "the sample letter")
+        except (TemplateProblem, LetterInvalid) as exc:
             packs = [p for p in self.w.library.list() if not p.problem]
             if not packs:
                 self.w.show_error(self.w.tr("No template packs were found: {error}").format(error=describe_error(exc)))

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import data_dir
+from app.core import jsondata
+from app.core.errors import LetterInvalid
 from app.core.files import atomic_write
 
 
@@ -62,8 +64,8 @@ class Preferences:
     @classmethod
     def load(cls) -> Preferences:
         try:
-            raw = json.loads(cls.path().read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = jsondata.load_file(cls.path())
+        except (OSError, LetterInvalid):
             return cls()
         if not isinstance(raw, dict):
             return cls()

@@ -7,6 +7,7 @@ from typing import Any
 
 from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
+from app.services.desk import conflict_parts, take_parts
 from app.services.drafts import LetterDetail
 from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
@@ -20,8 +21,9 @@ class Saving(Controller):
     """Autosave and conflicts: what the session saves, and what the clerk is asked when someone saved first."""
 
     def autosave(self) -> None:
-        """Save now (letters are also saved a moment after typing stops); one save at a time."""
-        self.w.session.save()
+        """Save now (File > Save, Ctrl+S): a history version, where typing pauses only amend the
+        working copy; one save at a time."""
+        self.w.session.save(save_point=True)
 
     def _save_source(self) -> tuple[CompiledPack, dict[str, Any]] | None:
         if self.w.form is None or self.w.pack is None or not self.w.actions_table.editable[0]:
@@ -35,25 +37,45 @@ class Saving(Controller):
         self.w.save_state.setToolTip(text)
 
     def resolve_conflict(self, conflict: Conflict) -> None:
-        """Someone saved the letter first: reload theirs or keep mine on top; never overwrite, never lose."""
+        """Someone saved the letter first: reload theirs, keep mine on top, or take parts of theirs
+        shown beside mine; never overwrite, never lose."""
         record = self.w.session.record
         if self.w.session.paused or conflict.letter_id != record.id or conflict.expected != record.version:
             return  # being answered, or answered already (a second save met the same newer version)
         self.w.session.paused = True
+        backend = self.w.backend
+        if not isinstance(backend, ServiceBackend):
+            self._ask(conflict, None)
+            return
+        self.w.db.run(lambda: backend.conflict_versions(conflict.letter_id, conflict.expected, conflict.current),
+                      lambda versions: self._ask(conflict, versions), lambda _exc: self._ask(conflict, None))
+
+    def _ask(self, conflict: Conflict, versions: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
         try:
-            dialog = ConflictDialog(conflict, self.w)
+            mine = self.w.form.data() if self.w.form is not None else None
+            parts = conflict_parts(versions[0], versions[1], mine) if versions and mine is not None else []
+            dialog = ConflictDialog(conflict, self.w, parts)
             dialog.exec()
-            answer = dialog.answer
+            answer, taken = dialog.answer, dialog.taken()
+            dialog.deleteLater()
         finally:
             self.w.session.paused = False
         if conflict.letter_id != self.w.session.record.id:
             return
-        if answer == "keep":
+        if answer == "merge" and versions is not None and mine is not None and self.w.form is not None:
+            merged = take_parts(mine, versions[1], taken)
+            self.w.editing._put_back(merged)
+            self.w._snapshot = self.w.form.data()
+            label = self.w.tr("take {parts} from {author}").format(parts=", ".join(taken) or "nothing",
+                                                                   author=conflict.author)
+            self.w.undo_stack.push(SnapshotCommand(self.w, mine, self.w._snapshot, "merge", label))
+            self.w.previewing.request_check()
+            self.w.session.rebase(conflict.current)  # mine, with their parts, on top of theirs
+        elif answer == "keep":
             self.w.session.rebase(conflict.current)  # the next save goes on top of theirs
         elif answer == "reload":
+            assert isinstance(self.w.backend, ServiceBackend)
             backend = self.w.backend
-            assert isinstance(backend, ServiceBackend)
-            mine = self.w.form.data() if self.w.form is not None else None
             letter_id = conflict.letter_id
             base = conflict.expected
 

@@ -7,7 +7,6 @@ moment shown, and writes the PNG: the window, with a dialog drawn over it where 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -19,6 +18,7 @@ from PySide6.QtCore import QEventLoop, QPoint, QSettings, QTimer
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.core import jsondata
 from app.core.workflow import Role
 from app.ui.main_window import MainWindow
 
@@ -40,9 +40,9 @@ def _office(templates: Path) -> list[int]:
     clerk = services(as_user="clerk")
     ids = []
     try:
-        flagship = json.loads((templates / SAMPLES[0] / "sample.json").read_text(encoding="utf-8"))
+        flagship = jsondata.load_file(templates / SAMPLES[0] / "sample.json")
         for i, pack in enumerate(SAMPLES):
-            data = json.loads((templates / pack / "sample.json").read_text(encoding="utf-8"))
+            data = jsondata.load_file(templates / pack / "sample.json")
             data["signatory"] = flagship["signatory"]
             letter = clerk.drafts.create(pack, data)
             ids.append(letter.id)

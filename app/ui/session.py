@@ -77,6 +77,7 @@ class LetterSession(QObject):
         self._saved_edits = 0
         self._in_flight = False
         self._again = False
+        self._save_point = False  # an explicit save (Ctrl+S) is asked for: it makes a history version
         self._waiting: list[AfterSaved] = []
         self._source: Source = lambda: None
         self._consent: tuple[int | None, int | None] | None = None
@@ -112,6 +113,7 @@ class LetterSession(QObject):
         self._record = record
         self._edits = self._saved_edits = 0
         self._again = False
+        self._save_point = False
         self._waiting.clear()
         self._consent = None
         self._note = ""
@@ -188,18 +190,32 @@ class LetterSession(QObject):
             self.timer.start()
 
     # -- saves ----------------------------------------------------------------------------------
-    def save(self) -> None:
-        """Save now; while a save is in flight the request is merged and runs on its result."""
+    def save(self, save_point: bool = False) -> None:
+        """Save now; while a save is in flight the request is merged and runs on its result.
+
+        ``save_point`` (File > Save): the result is a history version that later autosaves leave
+        as it is; an autosave only amends the author's working copy.
+        """
         self.timer.stop()
         if self.paused:
             return
+        self._save_point = self._save_point or save_point
         if self._in_flight:
             self._again = True
             return
+        if not self.dirty and self._save_point and self._working_copy():
+            self._start()  # nothing new typed: the working copy itself becomes a history version
+            return
+        self._save_point = self._save_point and self.dirty
         if not self.dirty and (self._record.saved or not self.desk.has_workflow):
             self._settle()
             return
         self._start()  # an edit, or a letter never saved (Save now puts it in the drafts database)
+
+    def _working_copy(self) -> bool:
+        detail = self._record.detail
+        return self._record.saved and detail is not None and detail.current.working \
+            and detail.current.author == self.desk.user and self.desk.may("edit").allowed
 
     def after_saved(self, fn: AfterSaved) -> None:
         """Run ``fn(record)`` once the form's content is saved, on the version that holds it."""
@@ -215,12 +231,13 @@ class LetterSession(QObject):
             return
         pack, data = got
         edits, record, generation, note = self._edits, self._record, self._generation, self._note
+        save_point, self._save_point = self._save_point, False
         desk = self.desk
         self._in_flight = True
         self.save_state.emit(self.tr("Saving…"))
 
         def work() -> LetterDetail | None:
-            summary = desk.save_draft(pack, record.id, data, record.version, note)
+            summary = desk.save_draft(pack, record.id, data, record.version, note, save_point=save_point)
             if summary is None or not isinstance(desk, ServiceDesk):
                 return None
             return desk.open(summary.id)
@@ -249,7 +266,7 @@ class LetterSession(QObject):
             self.dirty_changed.emit(False)
         if self._again or (self._waiting and self.dirty):
             self._again = False
-            if self.dirty:
+            if self.dirty or (self._save_point and self._working_copy()):
                 self._start()
                 return
         self._settle()
@@ -257,6 +274,7 @@ class LetterSession(QObject):
     def _failed(self, generation: int, exc: BaseException) -> None:
         self._in_flight = False
         self._again = False
+        self._save_point = False
         if generation != self._generation:
             return
         waiting, self._waiting = self._waiting, []

@@ -1,4 +1,5 @@
-"""An admin's user management: add users, change a role, set a signature image, deactivate.
+"""An admin's user management: add users, change a role, set or remove a signature image, deactivate
+and reactivate.
 
 Every change goes through the Users service (``app.services.office``) on the database thread;
 the list is read again from its result, so what is shown is what the database holds.
@@ -73,9 +74,10 @@ class UsersDialog(QDialog):
         self.signature_button = QPushButton(self.tr("Set &signature image…"), self)
         self.remove_signature_button = QPushButton(self.tr("Remove si&gnature"), self)
         self.deactivate_button = QPushButton(self.tr("&Deactivate"), self)
+        self.activate_button = QPushButton(self.tr("Reac&tivate"), self)
         chosen.addWidget(QLabel(self.tr("Selected user:"), self))
         for w in (self.role, self.set_role_button, self.signature_button, self.remove_signature_button,
-                  self.deactivate_button):
+                  self.deactivate_button, self.activate_button):
             chosen.addWidget(w)
         chosen.addStretch(1)
         layout.addLayout(chosen)
@@ -84,6 +86,7 @@ class UsersDialog(QDialog):
         self.remove_signature_button.clicked.connect(lambda: self._run(
             lambda name: self.desk.set_signature(name, None)))
         self.deactivate_button.clicked.connect(lambda: self._run(self.desk.deactivate))
+        self.activate_button.clicked.connect(lambda: self._run(self.desk.activate))
 
         add = QGroupBox(self.tr("Add a user"), self)
         form = QFormLayout(add)
@@ -147,13 +150,17 @@ class UsersDialog(QDialog):
     def _selected(self) -> None:
         name = self.selected_name()
         for button in (self.set_role_button, self.signature_button, self.remove_signature_button,
-                       self.deactivate_button, self.role):
+                       self.deactivate_button, self.activate_button, self.role):
             button.setEnabled(name is not None)
         if name is not None:
             row = next(r for r in self.rows if r.name == name)
             self.role.setCurrentIndex(self.role.findData(row.role.value))
             self.remove_signature_button.setEnabled(row.has_signature)
-            self.deactivate_button.setEnabled(row.active)
+            self.deactivate_button.setEnabled(row.active and row.name != self.desk.user)
+            self.deactivate_button.setToolTip(
+                self.tr("You cannot deactivate your own account; another admin can") if row.name == self.desk.user
+                else self.tr("They can no longer act; their letters, versions and approvals stay as they are"))
+            self.activate_button.setEnabled(not row.active)
 
     # -- changes ----------------------------------------------------------------------------------
     def _run(self, change: Callable[[str], object]) -> None:

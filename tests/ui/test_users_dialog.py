@@ -7,13 +7,10 @@ from typing import Any
 import pytest
 
 from app.bootstrap import services
-from app.services.office import Users
 from app.ui.users import UsersDialog
 from tests.ui.conftest import DialogScript, WindowFactory
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
-
-CAN_CHANGE_USERS = hasattr(Users, "set_role")
 
 
 def _roles() -> dict[str, str]:
@@ -59,9 +56,5 @@ def test_an_admin_adds_a_user_and_changes_a_role(
     admin.users_action.trigger()
     assert seen["listed"] == [("admin", "admin"), ("clerk", "clerk"), ("judge", "judge")]
     assert seen["added"] == "Done: added ann as clerk."
-    if CAN_CHANGE_USERS:
-        assert _roles()["ann"] == "judge"
-        assert seen["role message"] == "Done: ann is now a judge."
-    else:  # before the Users service can change roles, the window says so and changes nothing
-        assert _roles()["ann"] == "clerk"
-        assert "cannot change a user's role yet" in seen["role message"]
+    assert _roles()["ann"] == "judge"
+    assert seen["role message"] == "Done: ann is now a judge."
