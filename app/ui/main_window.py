@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
         self.review.request_changes_requested.connect(self.reviewing.request_changes)
         self.review.approve_requested.connect(self.reviewing.approve)
         self.review.compare_requested.connect(lambda a, b: self.reviewing._load_diff(a, b, since_review=False))
+        self.review.redline_requested.connect(self.reviewing.redline)
         self.preflight.focus_requested.connect(self.editing.focus_path)
         self.preflight.clean_requested.connect(self.editing.clean_text)
         self.clause_bank.search_changed.connect(self.bank._search_clauses)
