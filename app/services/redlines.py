@@ -26,8 +26,10 @@ def redline_versions(drafts: Drafts, letter_id: int, from_version: int | None = 
     one before) to ``to_version`` (default: the newest), each attributed to the version that made it."""
     summary, versions, _events = drafts.history(letter_id)
     to_number = to_version or summary.version
-    from_number = from_version or drafts.last_reviewed_version(letter_id) or max(1, to_number - 1)
     numbers = {v.number for v in versions}
+    # Versions saved in quick succession are kept as one, so "the one before" is the stored one before.
+    before = max((n for n in numbers if n < to_number), default=to_number)
+    from_number = from_version or drafts.last_reviewed_version(letter_id) or before
     for wanted in (from_number, to_number):
         if wanted not in numbers:
             raise NotFound(f"letter {letter_id} has no version {wanted} (it has versions "

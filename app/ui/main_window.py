@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         self.review.request_changes_requested.connect(self.reviewing.request_changes)
         self.review.approve_requested.connect(self.reviewing.approve)
         self.review.compare_requested.connect(lambda a, b: self.reviewing._load_diff(a, b, since_review=False))
+        self.review.redline_requested.connect(self.reviewing.redline)
         self.preflight.focus_requested.connect(self.editing.focus_path)
         self.preflight.clean_requested.connect(self.editing.clean_text)
         self.preflight.fix_requested.connect(lambda path, value: self.form is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
+from app.rendering.pdf import conversion_mode
 from app.services.desk import (
     Check,
     check_letter,
@@ -13,6 +14,8 @@ from app.ui.workers import describe_error
 
 class Previewing(Controller):
     """The fast preview and preflight after every edit, and the page view when it is looked at."""
+
+    one_shot_noted = False  # the slow-LibreOffice note is said once a session, not after every edit
 
     def request_check(self) -> None:
         if self.w.form is None or self.w.pack is None:
@@ -77,6 +80,11 @@ class Previewing(Controller):
         assert isinstance(result, tuple)
         docx, pages = result
         assert isinstance(pages, PageSet)
-        self.w.preview.page_view.show_pages(pages, docx)
+        note = ""
+        mode, why = conversion_mode()
+        if mode == "one-shot" and not self.one_shot_noted:
+            self.one_shot_noted = True
+            note = why
+        self.w.preview.page_view.show_pages(pages, docx, note)
         if docx != self.w._page_docx and self.w.preview.showing_pages():
             self.w._page_timer.start()  # typed on meanwhile: lay out the letter as it is now

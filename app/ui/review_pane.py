@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -45,6 +46,8 @@ class ReviewPane(QWidget):
     request_changes_requested = Signal()
     approve_requested = Signal()
     compare_requested = Signal(int, int)
+    # (from, to) versions for a Word redline; None, None: the changes since my last review.
+    redline_requested = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +93,22 @@ class ReviewPane(QWidget):
         self.compare.clicked.connect(self._compare)
         history.addWidget(self.compare)
         layout.addLayout(history)
+        redline_row = QHBoxLayout()
+        self.redline = QPushButton(icon("history"), self.tr("Redline in &Word…"), self)
+        self.redline.setObjectName("review-redline")
+        self.redline.setAccessibleName(self.tr("Redline in Word"))
+        self.redline.setToolTip(self.tr("Save the changes as a Word document with tracked changes, "
+                                        "to accept or reject in Word or LibreOffice"))
+        menu = QMenu(self.redline)
+        self.redline_since_action = menu.addAction(self.tr("Changes since my last review…"))
+        self.redline_versions_action = menu.addAction(self.tr("The two versions chosen above…"))
+        self.redline_since_action.triggered.connect(lambda: self.redline_requested.emit(None, None))
+        self.redline_versions_action.triggered.connect(self._redline_chosen)
+        self.redline.setMenu(menu)
+        redline_row.addWidget(self.redline)
+        redline_row.addStretch(1)
+        layout.addLayout(redline_row)
+        self.redline.setEnabled(False)
         self.set_enabled_controls({"comment": (False, ""), "request_changes": (False, ""), "approve": (False, "")})
 
     def set_enabled_controls(self, controls: dict[str, tuple[bool, str]]) -> None:
@@ -122,6 +141,10 @@ class ReviewPane(QWidget):
             self.from_version.setCurrentIndex(max(0, len(versions) - 2))
             self.to_version.setCurrentIndex(len(versions) - 1)
         self.compare.setEnabled(len(versions) > 1)
+        self.redline.setEnabled(len(versions) > 1)
+        self.redline.setToolTip(self.tr("Save the changes as a Word document with tracked changes, to accept "
+                                        "or reject in Word or LibreOffice") if len(versions) > 1
+                                else self.tr("A redline needs two versions; this letter has one"))
 
     def show_diff(self, report: Any, since_review: bool, first: bool = False, reviewer: bool = True) -> None:
         """``reviewer``: a judge sees the changes since their own review, anyone else since a judge's."""
@@ -141,8 +164,14 @@ class ReviewPane(QWidget):
         self.changes.clear()
         self.from_version.clear()
         self.to_version.clear()
+        self.redline.setEnabled(False)
 
     def _compare(self) -> None:
         a, b = self.from_version.currentData(), self.to_version.currentData()
         if a is not None and b is not None:
             self.compare_requested.emit(int(a), int(b))
+
+    def _redline_chosen(self) -> None:
+        a, b = self.from_version.currentData(), self.to_version.currentData()
+        if a is not None and b is not None:
+            self.redline_requested.emit(int(a), int(b))

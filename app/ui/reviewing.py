@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
 
 from app.core.workflow import Action
 from app.services.desk import (
@@ -10,6 +13,8 @@ from app.services.desk import (
     Row,
 )
 from app.services.drafts import LetterDetail
+from app.services.letters import write_docx
+from app.services.redlines import Redline, redline_versions
 from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
@@ -136,3 +141,48 @@ class Reviewing(Controller):
         text = prompt.value()
         self.w.db.run(lambda: backend.comment(letter_id, text), self._after_transition(self.w.tr("Comment added.")),
                     self._transition_failed)
+
+    def redline(self, from_version: int | None, to_version: int | None) -> None:
+        """The changes (since my last review, or between two versions) as tracked changes in a .docx:
+        made off the GUI thread, then saved where the clerk says."""
+        backend = self.w.backend
+        letter_id = self.w.session.record.id
+        if not isinstance(backend, ServiceBackend) or letter_id is None:
+            self.w.show_error(self.w.tr("A redline needs a letter from the drafts database."))
+            return
+        drafts = backend.drafts
+        self.w.statusBar().showMessage(self.w.tr("Making the redline…"))
+        self.w.db.run(lambda: redline_versions(drafts, letter_id, from_version, to_version),
+                      self._save_redline, self._redline_failed)
+
+    def _redline_failed(self, exc: BaseException) -> None:
+        self.w.statusBar().clearMessage()
+        self.w.show_error(self.w.tr("The redline could not be made: {error}").format(error=describe_error(exc)))
+
+    def _save_redline(self, made: Redline) -> None:
+        self.w.statusBar().clearMessage()
+        folder = Path(self.w.prefs.export_folder or Path.home())
+        name = f"letter-{made.letter_id}-redline-v{made.from_version}-v{made.to_version}.docx"
+        dialog = QFileDialog(self.w, self.w.tr("Save the redline as"), str(folder / name),
+                             self.w.tr("Word document (*.docx)"))
+        dialog.setObjectName("redline-save")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("docx")
+        dialog.selectFile(str(folder / name))
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return
+        target = Path(dialog.selectedFiles()[0])
+        if target.suffix.lower() != ".docx":
+            target = target.with_name(target.name + ".docx")
+        message = self.w.tr("Redline of versions {a} to {b} saved to {path}").format(
+            a=made.from_version, b=made.to_version, path=target)
+
+        def saved(_result: object) -> None:
+            self.w.statusBar().showMessage(message, 8000)
+            self.w.messages.show_message(message, error=False)
+
+        def not_saved(exc: BaseException) -> None:
+            self.w.show_error(self.w.tr("The redline was not saved to {path}: {error}").format(
+                path=target, error=describe_error(exc)))
+
+        self.w.runner.run(lambda: write_docx(target, made.docx), saved, not_saved)
