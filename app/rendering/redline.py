@@ -16,15 +16,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from lxml import etree
 
 from app.core.errors import TemplateProblem
 from app.rendering.package import SAFE_PARSER, read_members
+from app.rendering.seal import zip_package
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -227,7 +226,7 @@ def redline(revisions: list[Revision]) -> bytes:
     members["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     if "word/settings.xml" in members:
         members["word/settings.xml"] = _tracking_on(members["word/settings.xml"])
-    return _zip(members)
+    return zip_package(list(members.items()))
 
 
 def _tracking_on(settings_xml: bytes) -> bytes:
@@ -242,13 +241,3 @@ def _tracking_on(settings_xml: bytes) -> bytes:
         else:
             root.insert(0, track)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, blob in members.items():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, blob)
-    return out.getvalue()

@@ -225,7 +225,8 @@ def _with_custom_relationship(blob: bytes | None) -> bytes | None:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _zip(members: list[tuple[str, bytes]]) -> bytes:
+def zip_package(members: list[tuple[str, bytes]]) -> bytes:
+    """A .docx of ``members`` in the given order, deflated, with fixed timestamps (same parts, same bytes)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, blob in members:
@@ -255,7 +256,7 @@ def add_custom_properties(docx: bytes, properties: dict[str, str]) -> bytes:
         changed[PACKAGE_RELS] = rels
     out = [(name, changed.pop(name, blob)) for name, blob in members]
     out.extend(changed.items())
-    return _zip(out)
+    return zip_package(out)
 
 
 def seal(docx: bytes, properties: dict[str, str]) -> tuple[bytes, str]:

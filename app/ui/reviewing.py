@@ -80,26 +80,17 @@ class Reviewing(Controller):
 
     def submit(self) -> None:
         """Submit exactly what the form shows: saved first, then sent at the version that holds it."""
-        backend = self.w.backend
-        ok, why = self.w.actions_table._gate(Action.SUBMIT)
-        if not isinstance(backend, ServiceBackend) or not ok:
-            if why:
-                self.w.show_error(why)
-            return
-
-        def send(record: LetterRecord) -> None:
-            letter_id, version = record.id, record.version
-            assert letter_id is not None
-            assert version is not None
-            self.w.db.run(lambda: backend.submit(letter_id, version),
-                        self._after_transition(self.w.tr("Submitted for review.")), self._transition_failed)
-
-        self.w.session.after_saved(send)
+        self._on_saved_version(Action.SUBMIT, lambda backend: backend.submit, self.w.tr("Submitted for review."))
 
     def approve(self) -> None:
         """Approve the version on screen (a version saved meanwhile by someone else is refused)."""
+        self._on_saved_version(Action.APPROVE, lambda backend: backend.approve, self.w.tr("Approved."))
+
+    def _on_saved_version(self, action: Action, step: Callable[[ServiceBackend], Callable[[int, int], object]],
+                          done: str) -> None:
+        """Run a workflow step once the form is saved, on exactly the version that save made."""
         backend = self.w.backend
-        ok, why = self.w.actions_table._gate(Action.APPROVE)
+        ok, why = self.w.actions_table._gate(action)
         if not isinstance(backend, ServiceBackend) or not ok:
             if why:
                 self.w.show_error(why)
@@ -109,8 +100,8 @@ class Reviewing(Controller):
             letter_id, version = record.id, record.version
             assert letter_id is not None
             assert version is not None
-            self.w.db.run(lambda: backend.approve(letter_id, version), self._after_transition(self.w.tr("Approved.")),
-                        self._transition_failed)
+            self.w.db.run(lambda: step(backend)(letter_id, version), self._after_transition(done),
+                          self._transition_failed)
 
         self.w.session.after_saved(send)
 
