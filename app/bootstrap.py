@@ -85,12 +85,18 @@ class Services:
         self.store.close()
 
 
+def resolved_database_url(url: str | None = None) -> str:
+    """The database's URL as the store names it (a SQLite path made absolute), without opening it."""
+    from app.storage.urls import normalize_url
+
+    return normalize_url(database_url(url))
+
+
 def open_database(url: str | None = None) -> SqlStore:
     """The database named by ``url`` (see ``database_url``); an embedded one is migrated first."""
     from app.storage.database import open_store
-    from app.storage.sql import normalize_url
 
-    resolved = normalize_url(database_url(url))
+    resolved = resolved_database_url(url)
     protect_database_url(resolved)  # no export may ever be written over it
     return open_store(resolved, migrate=resolved.startswith("sqlite"))
 
@@ -105,7 +111,9 @@ def preload_for_window() -> None:
     import app.services.drafts
     import app.services.journal
     import app.services.office
-    import app.storage.database  # noqa: F401
+    import app.services.startcard  # noqa: F401
+
+    # Not app.storage (SQLAlchemy): the window opens the database after it shows the last letter.
 
 
 def services(db: str | None = None, as_user: str | None = None, settings: Settings | None = None) -> Services:

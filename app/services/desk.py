@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -476,8 +477,24 @@ class LocalDesk:
         return len(others) > len(book)
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who the window works as, and where: what a start shows before the database has answered."""
+
+    user: str
+    role: str
+    full_name: str
+    database: str
+
+
 class ServiceDesk:
-    """The drafts, review, clause and user services over one database, as the window's user."""
+    """The drafts, review, clause and user services over one database, as the window's user.
+
+    Made over open services, or over an ``opener`` with the identity the last session had
+    (``known``): the window then opens and shows the last letter at once, and the database is
+    opened by the first call that needs it, on the database worker, in order before every
+    other call. ``ready()`` is that first call: it says who the database says the user is.
+    """
 
     has_workflow = True
     why_no_workflow = ""
@@ -485,12 +502,28 @@ class ServiceDesk:
     # the next start asks before it restores it.
     asks_before_restore = True
 
-    def __init__(self, services: OfficeServices) -> None:
-        self.services = services
-        self.drafts = services.drafts
-        self.addresses = AddressBookService(services.store, lambda: services.drafts.user)
+    def __init__(self, services: OfficeServices | None = None, *,
+                 opener: Callable[[], OfficeServices] | None = None, known: Identity | None = None,
+                 journal: Journal | None = None, url: str = "") -> None:
+        self._services = services
+        self.url = url  # the database's URL as the store names it: the start card's key
+        self._opener = opener
+        self._opening = threading.Lock()
+        self._failure: BaseException | None = None
         self.recovered_at: dt.datetime | None = None
         self._names: dict[str, str] | None = None
+        self._addresses: AddressBookService | None = None
+        if services is None:
+            if opener is None or known is None or journal is None:
+                raise ValueError("a desk opened later needs an opener, the identity it expects and its journal")
+            self.user, self.role, self.full_name = known.user, known.role, known.full_name
+            self.database = known.database
+            # Per user, and on disk next to the database: readable before the database answers.
+            self.journal = journal
+            return
+        self._take(services)
+
+    def _take(self, services: OfficeServices) -> None:
         actor = services.drafts.user
         self.user = actor.name
         self.role = actor.role.value
@@ -499,10 +532,54 @@ class ServiceDesk:
         # never offered to another as "your last edit".
         self.journal = services.journal
         url = str(getattr(services.store, "url", ""))
+        self.url = url
         self.database = "this computer (SQLite)" if url.startswith("sqlite") else url.split("@")[-1]
 
+    @property
+    def opened(self) -> bool:
+        return self._services is not None
+
+    @property
+    def services(self) -> OfficeServices:
+        """The open services; the first use opens the database (never on the GUI thread in the window)."""
+        if self._services is None:
+            with self._opening:
+                if self._failure is not None:
+                    raise self._failure  # once refused, every call says so at once (no second wait)
+                if self._services is None:
+                    assert self._opener is not None
+                    try:
+                        services = self._opener()
+                    except BaseException as exc:
+                        self._failure = exc
+                        raise
+                    try:
+                        self._take(services)
+                    except BaseException:
+                        services.close()
+                        raise
+                    self._services = services
+        return self._services
+
+    def ready(self) -> Identity:
+        """Open the database now (if it is not open) and say who it says the user is."""
+        _ = self.services
+        return Identity(self.user, self.role, self.full_name, self.database)
+
+    @property
+    def drafts(self) -> Drafts:
+        return self.services.drafts
+
+    @property
+    def addresses(self) -> AddressBookService:
+        if self._addresses is None:
+            services = self.services
+            self._addresses = AddressBookService(services.store, lambda: services.drafts.user)
+        return self._addresses
+
     def close(self) -> None:
-        self.services.close()
+        if self._services is not None:
+            self._services.close()
 
     def may(self, action: str) -> Verdict:
         return verdict(Role(self.role), None, Action(action))
@@ -513,8 +590,10 @@ class ServiceDesk:
     def shown_name(self, name: str) -> str:
         """A user as people know them (the full name, as signed); read once, the office's users change rarely."""
         if self._names is None:
+            if self._services is None:
+                return name  # asked on the GUI thread: never wait there for the database to open
             try:
-                self._names = {u.name: u.shown for u in self.services.users.list()}
+                self._names = {u.name: u.shown for u in self._services.users.list()}
             except ChambersError:
                 return name
         return self._names.get(name, name)

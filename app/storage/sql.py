@@ -52,6 +52,7 @@ from app.core.records import (
 from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable, reviewers
 from app.storage import schema as s
 from app.storage.interfaces import KEEP, NewVersion
+from app.storage.urls import normalize_url
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 # Every PostgreSQL session: a lock held elsewhere (a clerk's open transaction on a letter or on
@@ -73,16 +74,6 @@ def parse_time(value: str) -> dt.datetime:
     if len(value) == 27 and value[10] == "T" and value[-1] == "Z":
         return dt.datetime.fromisoformat(value)
     return dt.datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=dt.UTC)
-
-
-def normalize_url(url: str) -> str:
-    """``postgresql://`` means psycopg 3 here; a bare path means a SQLite file."""
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
 
 
 def make_engine(url: str) -> Engine:

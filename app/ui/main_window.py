@@ -35,6 +35,7 @@ from app.services.desk import (
 )
 from app.services.drafts import LetterDetail
 from app.services.spelling import DICTIONARY_FILE
+from app.services.startcard import StartCard
 from app.services.templates import TemplateLibrary
 from app.ui import none_guard
 from app.ui.actions import ActionTable
@@ -50,7 +51,7 @@ from app.ui.editing import Editing, UndoKeys
 from app.ui.exporting import Exporting
 from app.ui.form import LetterForm
 from app.ui.icons import icon
-from app.ui.opening import Opening
+from app.ui.opening import FIRST_PREVIEW_WAIT_MS, Opening
 from app.ui.preflight import PreflightList
 from app.ui.preview_pane import PreviewPane
 from app.ui.previewing import Previewing
@@ -104,8 +105,10 @@ class MainWindow(QMainWindow):
     recent_menu: QMenu
 
     def __init__(self, library: TemplateLibrary, prefs: Preferences,
-                 backend: LocalBackend | ServiceBackend | None = None, settings: QSettings | None = None) -> None:
+                 backend: LocalBackend | ServiceBackend | None = None, settings: QSettings | None = None,
+                 start_card: StartCard | None = None) -> None:
         super().__init__()
+        self.start_card = start_card
         self.library = library
         self.prefs = prefs
         self.backend = backend or LocalBackend()
@@ -118,18 +121,35 @@ class MainWindow(QMainWindow):
         self._init_status_bar()
         self._connect_signals()
         self.restore_layout()
-        self.clause_bank.refresh()
-        if self.backend.has_workflow:
-            self.drafts.refresh()
+        self._show_workflow()
+
+    def _show_workflow(self) -> None:
+        """The drafts list, review pane and clause bank as the desk allows (a desk still opening: later)."""
+        if isinstance(self.backend, ServiceBackend) and not self.backend.opened:
+            self.drafts.show_unavailable(self.tr("Opening the drafts database…"))
         else:
-            why = self.backend.why_no_workflow
-            self.drafts.show_unavailable(self.tr("Shared drafts need the drafts database: {why}").format(why=why))
-            self.review.clear(self.tr("Review needs the drafts database: {why}").format(why=why))
-            self.review_dock.hide()
+            self.clause_bank.refresh()
+            if self.backend.has_workflow:
+                self.drafts.setEnabled(True)
+                self.drafts.refresh()
+            else:
+                why = self.backend.why_no_workflow
+                self.drafts.show_unavailable(self.tr("Shared drafts need the drafts database: {why}").format(why=why))
+                self.review.clear(self.tr("Review needs the drafts database: {why}").format(why=why))
+                self.review_dock.hide()
         self.actions_table.update_controls()
+
+    def attach_backend(self, backend: LocalBackend | ServiceBackend) -> None:
+        """The desk the window works on from now on (the database opened, or could not be); the session's too."""
+        self.backend = backend
+        self.session.desk = backend
+        self._update_identity()
+        self._show_workflow()
 
     def start(self) -> None:
         self.opening.start()
+        # Should no preview come (a pack that cannot render), spelling is still checked after a while.
+        QTimer.singleShot(FIRST_PREVIEW_WAIT_MS, self.spelling.start)
 
     def open_record(self, letter_id: int) -> None:
         self.opening.open_record(letter_id)
@@ -360,6 +380,8 @@ class MainWindow(QMainWindow):
         self.actions_table.update_controls()
         if record.id is not None:
             self.opening._remember(record.id)
+            if isinstance(self.backend, ServiceBackend) and not self.backend.opened:
+                return  # the review pane and drafts list are read once the database is open
             self.reviewing._load_review(record)
             self.drafts.refresh()
 
@@ -378,6 +400,7 @@ class MainWindow(QMainWindow):
                 if prompt.clickedButton() is not prompt.discard:
                     event.ignore()
                     return
+        self.opening.write_card()
         self.runner.shutdown()
         self.page_runner.shutdown()
         if self.page_previewer is not None:

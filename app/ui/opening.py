@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
 )
 
+from app.bootstrap import data_dir
 from app.core import jsondata
 from app.core.errors import LetterInvalid, TemplateProblem
+from app.core.workflow import Status
 from app.rendering.engine import CompiledPack
 from app.services.desk import (
+    Identity,
     Row,
 )
 from app.services.drafts import LetterDetail
 from app.services.spelling import letter_names
-from app.ui.backend import ServiceBackend
+from app.services.startcard import ShownLetter, StartCard
+from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
     RestoreDialog,
@@ -36,6 +42,8 @@ log = logging.getLogger(__name__)
 
 FLAGSHIP = "officials-concern"
 RECENT_COUNT = 8
+# A start opens the database once the card's letter has its preview, or after this long without one.
+FIRST_PREVIEW_WAIT_MS = 1500
 
 
 class Opening(Controller):
@@ -43,32 +51,20 @@ class Opening(Controller):
 
     def start(self) -> None:
         """An unsaved edit first (asked); else a judge's letters waiting for review; else the letter this
-        person worked on last; the flagship sample only for a newcomer."""
-        try:
-            saved = self.w.backend.restore()
-        except Exception as exc:  # a broken journal must not stop the window from opening
-            self.w.show_error(self.w.tr("Unsaved work could not be restored: {error}")
-                              .format(error=describe_error(exc)))
-            saved = None
-        if saved is not None:
-            letter_id = saved.letter_id
-            answer = self._ask_restore(letter_id, saved.data) if self.w.backend.asks_before_restore else "restore"
-            if answer == "restore":
-                if letter_id is not None:
-                    self.open_record(letter_id, restored=(saved.base_version, saved.data))
-                else:
-                    self.open_letter(saved.data, restored=True)
-                return
-            if answer == "discard":
-                self.w.backend.discard_recovery(letter_id)
-                self.w.statusBar().showMessage(self.w.tr("The unsaved edit was discarded"), 6000)
-            else:
-                self.w.show_error(self.w.tr("Your unsaved edit is still kept; Chambers offers it again at the next "
-                                        "start."), error=False)
-            if letter_id is not None and isinstance(self.w.backend, ServiceBackend):
-                self.open_record(letter_id)
-                return
+        person worked on last; the flagship sample only for a newcomer.
+
+        A start with the last session's card shows the card's letter at once and opens the database
+        behind it (``_database_ready`` then reconciles the two)."""
         backend = self.w.backend
+        later = isinstance(backend, ServiceBackend) and not backend.opened
+        restored = self._restore()
+        if restored is True:
+            if later:
+                self._open_database()  # what was restored needs the database to show
+            return
+        if later:
+            self._show_card(skip_unsaved=restored is None)
+            return
         if isinstance(backend, ServiceBackend) and backend.may("approve").allowed:
             self.show_waiting()
             return
@@ -77,6 +73,168 @@ class Opening(Controller):
             self.open_record(recent[0])
             return
         self.open_sample()
+
+    def _restore(self) -> bool | None:
+        """Offer the unsaved edit the journal kept: True when a letter is being opened, None when there was
+        an edit but it was not restored (discarded, or kept for later), False when there was none."""
+        try:
+            saved = self.w.backend.restore()
+        except Exception as exc:  # a broken journal must not stop the window from opening
+            self.w.show_error(self.w.tr("Unsaved work could not be restored: {error}")
+                              .format(error=describe_error(exc)))
+            saved = None
+        if saved is None:
+            return False
+        letter_id = saved.letter_id
+        answer = self._ask_restore(letter_id, saved.data) if self.w.backend.asks_before_restore else "restore"
+        if answer == "restore":
+            if letter_id is not None:
+                self.open_record(letter_id, restored=(saved.base_version, saved.data))
+            else:
+                self.open_letter(saved.data, restored=True)
+            return True
+        if answer == "discard":
+            self.w.backend.discard_recovery(letter_id)
+            self.w.statusBar().showMessage(self.w.tr("The unsaved edit was discarded"), 6000)
+        else:
+            self.w.show_error(self.w.tr("Your unsaved edit is still kept; Chambers offers it again at the next "
+                                    "start."), error=False)
+        if letter_id is not None and isinstance(self.w.backend, ServiceBackend):
+            self.open_record(letter_id)
+            return True
+        return None
+
+    # -- a start from the last session's card --------------------------------------------------
+    def _show_card(self, *, skip_unsaved: bool = False) -> None:
+        """The card's letter on screen now; the database opens once its preview is drawn (the two would
+        share the processor), and everything asked of the database meanwhile waits for it, in order."""
+        card = self.w.start_card
+        shown = card.letter if card is not None else None
+        if shown is not None and shown.id is None and skip_unsaved:
+            shown = None  # a new letter the clerk just chose not to restore is not shown from the card either
+        self._card_letter = shown
+        self.w.statusBar().showMessage(self.w.tr("Opening the drafts database…"))
+        self._after_first_preview(self._open_database)
+        if shown is None:
+            self.open_sample()
+            return
+        status = Status(shown.status) if shown.status in {s.value for s in Status} else None
+        self.open_letter(shown.data, record=LetterRecord(shown.id, shown.version, status))
+
+    def _after_first_preview(self, fn: Callable[[], None]) -> None:
+        """``fn`` once, after the first preview is on screen (or after a while, should it never come)."""
+        done = [False]
+
+        def once(*_args: object) -> None:
+            if done[0]:
+                return
+            done[0] = True
+            self.w.checked.disconnect(once)
+            fn()
+
+        self.w.checked.connect(once)
+        QTimer.singleShot(FIRST_PREVIEW_WAIT_MS, once)
+
+    def _open_database(self) -> None:
+        backend = self.w.backend
+        if not isinstance(backend, ServiceBackend):
+            return
+        self.w.db.run(backend.ready, lambda who: self._database_ready(backend, who),
+                      lambda exc: self._database_failed(backend, exc))
+
+    def _database_ready(self, backend: ServiceBackend, identity: Identity) -> None:
+        if self.w.backend is not backend:
+            return
+        self.w.statusBar().showMessage(self.w.tr("The drafts database is open"), 4000)
+        self.w.attach_backend(backend)
+        card = self.w.start_card
+        if card is not None and identity.user != card.identity.user:
+            self.w.show_error(self.w.tr("The drafts database opened as {user}, not as {before} of the last "
+                                        "session").format(user=identity.user, before=card.identity.user), error=False)
+        shown = getattr(self, "_card_letter", None)
+        record = self.w.session.record
+        if shown is not None and shown.id is not None and record.id == shown.id:
+            letter_id = shown.id
+
+            def failed(exc: BaseException) -> None:
+                self.w.show_error(self.w.tr("Letter {id} cannot be opened: {error}").format(
+                    id=letter_id, error=describe_error(exc)))
+
+            self.w.db.run(lambda: backend.open(letter_id), lambda detail: self._reconcile(shown, detail), failed)
+        if backend.may("approve").allowed:
+            self._waiting_after_open(backend)
+
+    def _reconcile(self, shown: ShownLetter, detail: LetterDetail) -> None:
+        """The database's record of the letter the card showed: the record follows it; the form follows it
+        only when nothing was typed (an edit typed meanwhile is saved against the card's version, so a
+        newer one in the database is a conflict, shown side by side, never overwritten)."""
+        session = self.w.session
+        if session.record.id != shown.id:
+            return  # the clerk opened another letter meanwhile
+        if session.record.detail is not None:
+            session.apply(detail)  # a save made meanwhile already read the letter back
+            return
+        same_text = detail.current.data == shown.data
+        if same_text or ((session.dirty or session.saving) and detail.summary.version == session.record.version):
+            session.apply(detail)
+            return
+        if session.dirty or session.saving:
+            self.w.show_error(self.w.tr(
+                "Letter {id} was changed in the drafts database since you last had it open (it is at version "
+                "{v} now): your edit is compared with it when it is saved").format(
+                    id=shown.id, v=detail.summary.version), error=False)
+            return
+        self.open_letter(detail.current.data, detail=detail)
+        self.w.show_error(self.w.tr("Letter {id} was changed since you last had it open: this is version {v}, "
+                                    "saved by {author}").format(id=shown.id, v=detail.summary.version,
+                                                                author=self.w.backend.shown_name(
+                                                                    detail.current.author)), error=False)
+
+    def _waiting_after_open(self, backend: ServiceBackend) -> None:
+        """A judge's start: once the database is open, the letters waiting for review; the first one opens
+        unless the judge is already working on the letter shown."""
+        self.w.drafts_dock.show()
+        self.w.drafts_dock.raise_()
+        self.w.drafts.show_waiting()
+
+        def listed(rows: list[Row]) -> None:
+            self.w.drafts.show_rows(rows)
+            waiting = [r.id for r in rows if r.waiting_for_me]
+            shown = self.w.session.record.id
+            if waiting and shown not in waiting and not self.w.session.dirty:
+                self.open_record(waiting[0])
+
+        self.w.db.run(lambda: backend.rows("", "mine"), listed)
+
+    def _database_failed(self, backend: ServiceBackend, exc: BaseException) -> None:
+        """The database could not be opened (or does not know this person): this computer alone, as a start
+        without the card would have been; the letter on screen and what was typed stay."""
+        if self.w.backend is not backend:
+            return
+        why = describe_error(exc)
+        local = LocalBackend(why_no_workflow=why, user=backend.user, role=backend.role)
+        self.w.attach_backend(local)
+        self.w.statusBar().clearMessage()
+        self.w.show_error(self.w.tr("The drafts database could not be opened: {why}. You are working on this "
+                                    "computer alone; what you type is kept here.").format(why=why))
+        if self.w.form is not None:
+            self.w.session.mark_edited()  # kept in this computer's autosave from now on
+
+    def write_card(self) -> None:
+        """At close: who worked here and the letter on screen, for the next start to show at once."""
+        backend = self.w.backend
+        if not isinstance(backend, ServiceBackend) or not backend.opened or not backend.url:
+            return  # no database (or never opened this session): the card of the last session stays
+        record = self.w.session.record
+        letter = None
+        if self.w.form is not None:
+            letter = ShownLetter(record.id, record.version, record.status.value if record.status else None,
+                                 self.w.letter_data())
+        card = StartCard(Identity(backend.user, backend.role, backend.full_name, backend.database), letter)
+        try:
+            card.save(data_dir(), backend.url)
+        except OSError as exc:
+            log.warning("the start card was not written: %s", exc)
 
     def open_sample(self) -> None:
         try:
@@ -172,17 +330,20 @@ class Opening(Controller):
         return data
 
     def open_letter(self, data: dict[str, Any], restored: bool = False, detail: LetterDetail | None = None,
-                    base_version: int | None = None) -> None:
+                    base_version: int | None = None, record: LetterRecord | None = None) -> None:
+        """Show ``data`` in the form: a letter of the database (``detail``), the record a start card
+        remembered (``record``, read again once the database is open), or a letter never saved."""
         pack_id = str(data.get("template") or FLAGSHIP)
+        remembered = record
 
         def loaded(pack: CompiledPack) -> None:
-            record = LetterRecord.of(detail)
+            record = remembered if detail is None and remembered is not None else LetterRecord.of(detail)
             if base_version is not None:
                 # A restored edit saves against the version it started from: a save in between is a conflict.
                 from dataclasses import replace
 
                 record = replace(record, version=base_version)
-            if detail is None and self.w.backend.has_workflow:
+            if detail is None and remembered is None and self.w.backend.has_workflow:
                 self.w.review.clear(self.w.tr("This letter is not saved yet; it is saved as soon as it is complete."))
             self._install(pack, data)
             self.w.session.open(record, dirty=restored)

@@ -50,6 +50,7 @@ class Previewing(Controller):
         self.w.export_action.setEnabled(result.exportable)
         self.w.export_action.setToolTip(self.w.tr("Export the letter as .docx or PDF") if result.exportable
                                       else self.w.tr("Fix what Preflight lists before exporting"))
+        self.w.spelling.start()  # the word list is read once the first preview is on screen
         self.w.checked.emit(result)
 
     def _page_view_shown(self) -> None:

@@ -308,4 +308,6 @@ class LetterSession(QObject):
         pack, data = got
         summary = self.desk.save_draft(pack, self._record.id, data, self._record.version, self._note)
         self._saved_edits = self._edits
+        if summary is not None:  # what the start card of the next start remembers
+            self._record = replace(self._record, id=summary.id, version=summary.version, status=summary.status)
         return summary is not None or not self.desk.has_workflow

@@ -134,14 +134,24 @@ class SpellChecking(QObject):
         self._highlighters: list[SpellHighlighter] = []
         self._lines: list[QLineEdit] = []
         self._underliner = _LineUnderliner(self)
-        accepted = list(accepted or [])
+        self._dictionary = dictionary
+        self._accepted = list(accepted or [])
+        self._started = False
+
+    def start(self) -> None:
+        """Load the word lists (once): at start-up only after the letter is on screen, as the word list
+        takes longer to read than the window to open."""
+        if self._started:
+            return
+        self._started = True
+        dictionary, accepted = self._dictionary, self._accepted
 
         def load() -> Speller:
             speller = Speller(dictionary)
             speller.accept(accepted)
             return speller
 
-        runner.run(load, self._loaded, lambda exc: self._error(describe_error(exc)))
+        self._runner.run(load, self._loaded, lambda exc: self._error(describe_error(exc)))
 
     @property
     def loaded(self) -> bool:
@@ -194,6 +204,7 @@ class SpellChecking(QObject):
             self.recheck()
 
     def accept(self, words: list[str]) -> None:
+        self._accepted = list(words)  # a list changed before the word lists are read is read with them
         if self.speller is not None:
             self.speller.accept(words)
             self.recheck()
