@@ -108,7 +108,7 @@ def preload_for_window() -> None:
     (to look for ``from __feature__``); measured at 0.5 s of a 6 s cold start for the storage,
     rendering and pydantic modules. Importing them first skips that hook.
     """
-    import app.services.drafts
+    import app.services.desk
     import app.services.journal
     import app.services.office
     import app.services.startcard  # noqa: F401

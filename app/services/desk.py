@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from app.core import jsondata
 from app.core.address import Finding, letter_findings
@@ -31,20 +31,14 @@ from app.core.text import Removal
 from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import print_check
-from app.rendering.pdf import PdfConverter
 from app.rendering.preview import Preview, docx_preview
-from app.rendering.seal import document_text
-from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
 from app.services.journal import Journal
-from app.services.letters import (
-    preflight_letter_files,
-    protect_packs,
-    suggested_file_name,
-    write_letter_files,
-)
 from app.services.office import AddressBookService, Clauses, Users, address_entry
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
+
+if TYPE_CHECKING:  # the drafts service, exports and PDFs are imported when first used: not at start-up
+    from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
 
 # The letter's JSON, as the form holds it: nested dicts, lists and scalars.
 LetterData = dict[str, object]
@@ -154,6 +148,8 @@ class ExportResult:
 
 def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
     """The files an export would write, so the dialog can ask before overwriting any."""
+    from app.services.letters import suggested_file_name
+
     stems = ([Path(suggested_file_name(letter.model_copy(update={"addressees": [a]}), "")).name
               for a in letter.addressees] if request.per_addressee else [request.stem])
     paths = []
@@ -169,6 +165,8 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
                   request: ExportRequest) -> ExportResult:
     """Render every letter first, then write: each .docx with its PDF both or neither, never into a
     template folder, and over an existing file only when asked."""
+    from app.services.letters import preflight_letter_files, write_letter_files
+
     if request.per_addressee:
         letters = [letter.model_copy(update={"addressees": [a]}) for a in letter.addressees]
     else:
@@ -211,6 +209,9 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
 
 def write_pdf_only(library: TemplateLibrary, docx: bytes, pdf: Path) -> None:
     """A PDF without its .docx, under the same rules as ``write_letter_files``."""
+    from app.rendering.pdf import PdfConverter
+    from app.services.letters import protect_packs
+
     protect_packs(library)
     preflight_outputs([(pdf, ".pdf", "--pdf")])
     with PdfConverter() as converter:
@@ -358,6 +359,8 @@ def _capital(text: str) -> str:
 
 def letter_text(library: TemplateLibrary, version: LetterVersion) -> list[str]:
     """The letter's paragraphs as the judge reads them on paper (the pack's own wording included)."""
+    from app.rendering.seal import document_text
+
     letter = parse_letter(version.data).letter
     try:
         pack = library.get(version.template_id)
@@ -691,6 +694,8 @@ class ServiceDesk:
         A judge's review is a comment, a request for changes or an approval by that judge; anyone
         else sees the changes since any judge's last review. Never reviewed: the whole letter, as added.
         """
+        from app.services.drafts import DiffReport
+
         detail = self.drafts.get(letter_id)
         _summary, versions, events = self.drafts.history(letter_id)
         version = detail.summary.version
@@ -728,6 +733,9 @@ class ServiceDesk:
 
         The PDFs are made before anything is written, so a failed conversion writes nothing.
         """
+        from app.rendering.pdf import PdfConverter
+        from app.services.letters import protect_packs
+
         library = self.services.library
         pdfs: list[bytes] = []
         if pdf:

@@ -52,6 +52,7 @@ class TemplateLibrary:
         self.folders = folders if folders is not None else [SHIPPED]
         self._cache: dict[Path, tuple[tuple[int, ...], CompiledPack]] = {}
         self._lock = threading.Lock()
+        self._manifests: dict[Path, tuple[tuple[int, ...], Manifest]] = {}
 
     def _pack_folders(self) -> list[Path]:
         found: list[Path] = []
@@ -69,7 +70,7 @@ class TemplateLibrary:
         infos: list[PackInfo] = []
         for folder in self._pack_folders():
             try:
-                manifest: Manifest = load_manifest(folder / "manifest.yaml")
+                manifest: Manifest = self._manifest(folder)
             except TemplateProblem as exc:
                 infos.append(PackInfo(folder.name, folder.name, "", "?", folder, str(exc)))
                 continue
@@ -79,6 +80,23 @@ class TemplateLibrary:
             infos.append(PackInfo(manifest.id, manifest.name, manifest.description,
                                   manifest.version, folder))
         return infos
+
+    def _manifest(self, folder: Path) -> Manifest:
+        """The folder's manifest, read again only when the file changes (every ``get`` lists the packs)."""
+        path = folder / "manifest.yaml"
+        try:
+            info = os.lstat(path)
+            stamp = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_mode)
+        except OSError:
+            return load_manifest(path)  # says what is wrong with it
+        with self._lock:
+            cached = self._manifests.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        manifest = load_manifest(path)
+        with self._lock:
+            self._manifests[path] = (stamp, manifest)
+        return manifest
 
     def folder_of(self, id_or_path: str) -> Path:
         """The folder of a pack named by id, or given as a folder path."""
@@ -102,7 +120,7 @@ class TemplateLibrary:
             cached = self._cache.get(folder)
             if cached and cached[0] == stamp:
                 return cached[1]
-        pack = CompiledPack(folder)
+        pack = CompiledPack(folder, manifest=self._manifest(folder))
         with self._lock:
             self._cache[folder] = (stamp, pack)
         return pack

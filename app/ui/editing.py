@@ -96,10 +96,12 @@ class UndoKeys(QObject):
 class Editing(Controller):
     """Every change of the form: the read-only gate, the withdraw-approval question, one Undo history."""
 
+    _asking = False  # the withdraw-approval question is on screen
+
     def _edited(self, path: str) -> None:
         """Every change of the form passes here: a reader's is put back, a withdrawing one asked first."""
-        if self.w.form is None or self.w._restoring:
-            return
+        if self.w.form is None or self.w._restoring or self._asking:
+            return  # while the clerk is asked, the prompt's own event loop delivers more signals: one answer
         after = self.w.form.data()
         before = self.w._snapshot
         if after == before:
@@ -112,10 +114,16 @@ class Editing(Controller):
             return
         question = self.w.session.edit_question()
         if question is not None:
-            if not self._confirm_edit(question):
+            self._asking = True
+            try:
+                confirmed = self._confirm_edit(question)
+            finally:
+                self._asking = False
+            if not confirmed:
                 self._put_back(before)
                 return
             self.w.session.consent()
+            after = self.w.form.data()  # with whatever else changed while the prompt was open
         self.w._snapshot = after
         self.w.undo_stack.push(SnapshotCommand(self.w, before, after, path, label))
         self._mark_dirty()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import (
@@ -14,21 +14,21 @@ from PySide6.QtWidgets import (
 
 from app.core.letter import parse_letter
 from app.core.workflow import Status
-from app.rendering.pdf import find_soffice
 from app.services.desk import (
     ExportRequest,
     ExportResult,
     export_letter,
     planned_files,
 )
-from app.services.drafts import LetterDetail
-from app.services.letters import suggested_file_name
 from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
     ExportDialog,
 )
 from app.ui.workers import describe_error
+
+if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.services.drafts import LetterDetail
 
 
 class Exporting(Controller):
@@ -64,6 +64,9 @@ class Exporting(Controller):
         if approved is not None:
             assert self.w.detail is not None
             letter = parse_letter(self.w.detail.current.data).letter
+        from app.rendering.pdf import find_soffice
+        from app.services.letters import suggested_file_name
+
         stem = suggested_file_name(letter, "")
         dialog = ExportDialog(stem, self.w.prefs.export_folder, pdf_available=find_soffice() is not None,
                               approved=approved is not None, addressees=len(letter.addressees), parent=self.w,

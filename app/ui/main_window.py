@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -33,7 +33,6 @@ from app.rendering.pages import PagePreviewer
 from app.services.desk import (
     Check,
 )
-from app.services.drafts import LetterDetail
 from app.services.spelling import DICTIONARY_FILE
 from app.services.startcard import StartCard
 from app.services.templates import TemplateLibrary
@@ -63,6 +62,9 @@ from app.ui.session import LetterRecord, LetterSession
 from app.ui.spelling import SpellChecking
 from app.ui.widgets import MessageBar
 from app.ui.workers import LatestWins, OpRunner, describe_error
+
+if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.services.drafts import LetterDetail
 
 # The fast preview starts on the next turn of the event loop: LatestWins already keeps only the
 # newest edit while a render runs, so a longer pause would only add to every keystroke's latency.

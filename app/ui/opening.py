@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -19,11 +19,11 @@ from app.core import jsondata
 from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.workflow import Status
 from app.rendering.engine import CompiledPack
+from app.rendering.fonts import prefetch as prefetch_fonts
 from app.services.desk import (
     Identity,
     Row,
 )
-from app.services.drafts import LetterDetail
 from app.services.spelling import letter_names
 from app.services.startcard import ShownLetter, StartCard
 from app.ui.backend import LocalBackend, ServiceBackend
@@ -37,6 +37,9 @@ from app.ui.form import PARAGRAPH_SECTIONS, LetterForm
 from app.ui.profile import CourtProfile
 from app.ui.session import LetterRecord
 from app.ui.workers import describe_error
+
+if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.services.drafts import LetterDetail
 
 log = logging.getLogger(__name__)
 
@@ -354,7 +357,12 @@ class Opening(Controller):
             self.w.show_error(self.w.tr("The template {pack} cannot be used: {error}")
                             .format(pack=pack_id, error=describe_error(exc)))
 
-        self.w.runner.run(lambda: self.w.library.get(pack_id), loaded, failed)
+        def compiled() -> CompiledPack:
+            pack = self.w.library.get(pack_id)
+            prefetch_fonts(pack.members.get("word/styles.xml"))  # asked beside the form's building
+            return pack
+
+        self.w.runner.run(compiled, loaded, failed)
 
     def _install(self, pack: CompiledPack, data: dict[str, Any]) -> None:
         self.w.pack = pack

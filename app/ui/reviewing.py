@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
 
@@ -12,9 +13,6 @@ from app.services.desk import (
     ReviewView,
     Row,
 )
-from app.services.drafts import LetterDetail
-from app.services.letters import write_docx
-from app.services.redlines import Redline, redline_versions
 from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
@@ -22,6 +20,10 @@ from app.ui.dialogs import (
 )
 from app.ui.session import LetterRecord
 from app.ui.workers import describe_error
+
+if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.services.drafts import LetterDetail
+    from app.services.redlines import Redline
 
 
 class Reviewing(Controller):
@@ -136,6 +138,8 @@ class Reviewing(Controller):
     def redline(self, from_version: int | None, to_version: int | None) -> None:
         """The changes (since my last review, or between two versions) as tracked changes in a .docx:
         made off the GUI thread, then saved where the clerk says."""
+        from app.services.redlines import redline_versions
+
         backend = self.w.backend
         letter_id = self.w.session.record.id
         if not isinstance(backend, ServiceBackend) or letter_id is None:
@@ -151,6 +155,8 @@ class Reviewing(Controller):
         self.w.show_error(self.w.tr("The redline could not be made: {error}").format(error=describe_error(exc)))
 
     def _save_redline(self, made: Redline) -> None:
+        from app.services.letters import write_docx
+
         self.w.statusBar().clearMessage()
         folder = Path(self.w.prefs.export_folder or Path.home())
         name = f"letter-{made.letter_id}-redline-v{made.from_version}-v{made.to_version}.docx"

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
 from app.services.desk import conflict_parts, take_parts
-from app.services.drafts import LetterDetail
 from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
     ConflictDialog,
 )
 from app.ui.editing import SnapshotCommand
+
+if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.services.drafts import LetterDetail
 
 
 class Saving(Controller):

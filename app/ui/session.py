@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -20,8 +21,10 @@ from app.core.records import Approval
 from app.core.workflow import Conflict, Status
 from app.rendering.engine import CompiledPack
 from app.services.desk import LetterData, LocalDesk, ServiceDesk
-from app.services.drafts import LetterDetail
 from app.ui.workers import OpRunner, describe_error
+
+if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.services.drafts import LetterDetail
 
 AUTOSAVE_DELAY_MS = 1500
 

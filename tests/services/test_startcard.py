@@ -28,7 +28,8 @@ def test_a_server_url_password_never_reaches_the_card(tmp_path: Path) -> None:
     url = "postgresql+psycopg://carla:s3cret@db.court.example/chambers"
     StartCard(Identity("carla", "clerk", "", "db.court.example/chambers"), None).save(tmp_path, url)
     written = StartCard.path(tmp_path, url)
-    assert "s3cret" not in written.read_text(encoding="utf-8") and "s3cret" not in written.name
+    assert "s3cret" not in written.read_text(encoding="utf-8")
+    assert "s3cret" not in written.name
     assert StartCard.load(tmp_path, url) is not None
 
 

@@ -78,7 +78,8 @@ def _opened(window: MainWindow) -> bool:
 def test_closing_writes_a_private_card_of_who_worked_and_the_letter_shown(qtbot: Any, last_session: dict) -> None:
     _yesterday(qtbot)
     card = _card()
-    assert card is not None and card.letter is not None
+    assert card is not None
+    assert card.letter is not None
     assert (card.identity.user, card.identity.role, card.identity.full_name) == ("carla", "clerk", "Carla Clerk")
     assert (card.letter.id, card.letter.version) == (last_session["id"], 1)
     assert card.letter.data["subject"] == SUBJECT
@@ -92,7 +93,8 @@ def test_the_last_letter_shows_before_the_database_opens_and_an_edit_typed_meanw
     _yesterday(qtbot)
     gate = Gate(monkeypatch)
     window = show_window(qtbot, build_window(parse_args([])))  # the letter and its preview, database shut
-    assert window.form is not None and window.form.subject.text() == SUBJECT
+    assert window.form is not None
+    assert window.form.subject.text() == SUBJECT
     assert not _opened(window)
     assert "Opening the drafts database" in window.statusBar().currentMessage()
     assert (window.letter_id, window.version) == (last_session["id"], 1)
@@ -128,7 +130,8 @@ def test_a_letter_changed_since_the_card_shows_the_database_text(
     tom.close()
     gate = Gate(monkeypatch)
     window = show_window(qtbot, build_window(parse_args([])))
-    assert window.form is not None and window.form.subject.text() == SUBJECT  # the card, at once
+    assert window.form is not None
+    assert window.form.subject.text() == SUBJECT
     gate.open.set()
     qtbot.waitUntil(lambda: window.form is not None and window.version == 2
                     and window.form.subject.text() == data["subject"], timeout=15_000)
@@ -193,6 +196,7 @@ def test_another_user_named_on_the_command_line_gets_the_full_start(
         qtbot: Any, last_session: dict) -> None:
     _yesterday(qtbot)
     window = show_window(qtbot, build_window(parse_args(["--user", "tom"])))
-    assert isinstance(window.backend, ServiceBackend) and window.backend.opened
+    assert isinstance(window.backend, ServiceBackend)
+    assert window.backend.opened
     assert window.backend.user == "tom"
     close_window(qtbot, window)
