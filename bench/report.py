@@ -51,17 +51,29 @@ def _render(results: dict[str, Any]) -> list[str]:
             return "met" if ok else "**missed**"
         lines += ["### Window (offscreen Qt; peer: a bare PySide6 process that opens an empty QMainWindow)", "",
                   "| measure | ours | peer | ratio | target |", "|---|---|---|---|---|",
-                  f"| cold start to the sample letter and its fast preview, ms (median of 5) | {g['startup_ms']} "
+                  f"| cold start to a usable window (the last letter in the form, its fast preview on screen), ms "
+                  f"(median of {len(g.get('startup_runs_ms', [])) or 5}) | {g['startup_ms']} "
                   f"| {g['bare_window_ms']} | {g['startup_ratio_vs_bare']}x | <= {g['startup_target_ratio']}x: "
                   f"{mark(g['startup_ratio_vs_bare'] <= g['startup_target_ratio'])} |",
+                  f"| each start, ms | {', '.join(str(v) for v in g.get('startup_runs_ms', []))} | "
+                  f"{', '.join(str(v) for v in g.get('bare_window_runs_ms', []))} | | |",
+                  f"| drafts database open behind the letter (drafts list enabled), ms | "
+                  f"{g.get('database_ready_ms', '')} | | {g.get('database_ready_ratio_vs_bare', '')}x | |",
                   f"| keystroke to fast preview, median ms ({g['edits']} edits) | "
                   f"{g['keystroke_to_preview_median_ms']} | | | < {g['keystroke_target_median_ms']} ms: "
                   f"{mark(g['keystroke_to_preview_median_ms'] < g['keystroke_target_median_ms'])} |",
                   f"| keystroke to fast preview, 95th percentile ms | {g['keystroke_to_preview_p95_ms']} | | | |",
-                  f"| peak memory with the sample open, MB | {g['peak_rss_mb']} | {g['bare_window_rss_mb']} "
-                  f"| {g['rss_ratio_vs_bare']}x | < {g['rss_target_mb']} MB: "
-                  f"{mark(g['peak_rss_mb'] < g['rss_target_mb'])} |",
-                  ""]
+                  f"| peak memory, the letter open and the database ready, MB | {g['peak_rss_mb']} | "
+                  f"{g['bare_window_rss_mb']} | {g['rss_ratio_vs_bare']}x | < {g['rss_target_mb']} MB: "
+                  f"{mark(g['peak_rss_mb'] < g['rss_target_mb'])} |"]
+        if "page_view_peak_rss_mb" in g:
+            lines += [f"| peak memory with the Page view open (pages on screen), MB | "
+                      f"{g['page_view_peak_rss_mb']} | | | < {g['rss_target_mb']} MB: {mark(g['page_view_peak_rss_mb'] < g['rss_target_mb'])} |",
+                      f"| LibreOffice's own memory meanwhile (its processes, apart from ours), MB | "
+                      f"{g['libreoffice_rss_mb']} | | | |"]
+        elif "page_view_rss_note" in g:
+            lines.append(f"| peak memory with the Page view open | not measured: {g['page_view_rss_note']} | | | |")
+        lines.append("")
     p = results.get("pack_check_bench")
     if p:
         lines += ["### Checking a template pack (`templates check`) against the size of its letter.docx", "",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,8 @@ class Speller:
         self._engine: Any = None
         self.available = False
         self.why_unavailable = ""
-        self._lower: set[str] = set()  # accepted in any case
+        self._lower: set[str] = set()  # accepted in any case (beyond the English word list)
+        self._words: Mapping[str, int] = {}
         self._exact: set[str] = set()  # accepted only as written (names, acronyms)
         self._names: set[str] = set()
         self._cache: dict[str, bool] = {}
@@ -79,7 +80,8 @@ class Speller:
             self.why_unavailable = "the English word list (pyspellchecker) is not installed"
             return
         self._engine = SpellChecker(distance=1)
-        self._lower.update(self._engine.word_frequency.keys())
+        # The engine's own word counts answer "is it a word" (a copy as a set cost 8 MB of the window's memory).
+        self._words = self._engine.word_frequency.dictionary
         for path in extra_lists:
             self._learn(_read_words(path))
         if user_dictionary is not None:
@@ -114,12 +116,15 @@ class Speller:
         if len(w) > 1 and w.isupper():
             return True  # an acronym (ICE, DHS) is the writer's business
         lower = w.lower()
-        if lower in self._lower:
+        if self._known(lower):
             return True
         if lower.endswith("'s") and len(w) > 2:
             return self._check(w[:-2])  # the possessive of a known word or name
         stem = lower[:-1] if lower.endswith("s") else ""
-        return len(stem) > 2 and stem in self._lower  # plurals the list lacks ("detainers")
+        return len(stem) > 2 and self._known(stem)  # plurals the list lacks ("detainers")
+
+    def _known(self, lower: str) -> bool:
+        return lower in self._lower or lower in self._words
 
     def misspellings(self, text: str) -> list[Misspelling]:
         """The misspelt words of ``text`` (a paragraph, a line), in order."""

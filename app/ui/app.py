@@ -61,6 +61,7 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
                         help="for --screenshot: what to show (judge, withdraw and users use a throwaway office "
                              "database with sample letters)")
     parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bench-pages", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(args))
 
 
@@ -246,7 +247,7 @@ def run_gui(argv: Sequence[str]) -> int:
         print(f"Chambers cannot start as {args.user}: {exc}", file=sys.stderr)
         return 2
     if args.bench_startup:
-        return _bench_startup(app, window)
+        return _bench_startup(app, window, pages=args.bench_pages)
     if args.screenshot is not None:
         return _screenshot(app, window, args.screenshot, args.size, args.tab)
     window.show()
@@ -259,9 +260,11 @@ def run_gui(argv: Sequence[str]) -> int:
             close()
 
 
-def _bench_startup(app: QApplication, window: MainWindow) -> int:
+def _bench_startup(app: QApplication, window: MainWindow, *, pages: bool = False) -> int:
     """Show the window with the last letter; print a line as soon as its fast preview is on screen (the
-    window is usable), another once the drafts database is open, and quit."""
+    window is usable), another once the drafts database is open, and quit. With ``pages``: then the
+    Page view, a line once its pages are on screen, and quit when the benchmark says (on standard
+    input: it reads LibreOffice's memory meanwhile)."""
     import json
     import resource
 
@@ -284,6 +287,24 @@ def _bench_startup(app: QApplication, window: MainWindow) -> int:
             QTimer.singleShot(1, database)
             return
         line("database")
+        if not pages:
+            window.close()
+            loop.exit(0)
+            return
+        if page_view_available() is not None:
+            print(json.dumps({"pages": False, "why": page_view_available()}), flush=True)
+            window.close()
+            loop.exit(0)
+            return
+        window.preview.show_page_tab()
+        QTimer.singleShot(1, paged)
+
+    def paged() -> None:
+        if window.preview.page_view.page_count() == 0 or not window.page_requests.idle:
+            QTimer.singleShot(5, paged)
+            return
+        line("pages")
+        sys.stdin.readline()  # the benchmark has read LibreOffice's memory
         window.close()
         loop.exit(0)
 
