@@ -68,7 +68,8 @@ def _render(results: dict[str, Any]) -> list[str]:
                   f"{mark(g['peak_rss_mb'] < g['rss_target_mb'])} |"]
         if "page_view_peak_rss_mb" in g:
             lines += [f"| peak memory with the Page view open (pages on screen), MB | "
-                      f"{g['page_view_peak_rss_mb']} | | | < {g['rss_target_mb']} MB: {mark(g['page_view_peak_rss_mb'] < g['rss_target_mb'])} |",
+                      f"{g['page_view_peak_rss_mb']} | | | < {g['rss_target_mb']} MB: "
+                      f"{mark(g['page_view_peak_rss_mb'] < g['rss_target_mb'])} |",
                       f"| LibreOffice's own memory meanwhile (its processes, apart from ours), MB | "
                       f"{g['libreoffice_rss_mb']} | | | |"]
         elif "page_view_rss_note" in g:
