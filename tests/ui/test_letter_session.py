@@ -185,6 +185,51 @@ def test_a_judges_key_presses_change_nothing(qtbot: Any, office: dict[str, str],
     assert (held.summary.version, held.summary.status) == (1, Status.IN_REVIEW)
 
 
+def test_edits_arriving_while_the_withdraw_question_is_open_are_one_question(
+        qtbot: Any, office: dict[str, str], window: WindowFactory, dialog_guard: DialogScript) -> None:
+    """The prompt runs an event loop of its own: a change delivered meanwhile (a late highlighter, a
+    timer, a paste) is part of the same answer, never a second prompt on top of the first."""
+    letter_id = _waiting_for_judge()
+    judge_services = _as("judge")
+    try:
+        judge_services.drafts.approve(letter_id, judge_services.drafts.get(letter_id).summary.version)
+    finally:
+        judge_services.close()
+    clerk = window("clerk", ready=False)
+    clerk.open_record(letter_id)
+    qtbot.waitUntil(lambda: clerk.letter_id == letter_id and clerk.form is not None, timeout=10_000)
+    wait_ready(qtbot, clerk)
+    form = clerk.form
+    assert form is not None
+    original = form.data()
+    asked: list[str] = []
+
+    def keep_after_more_edits(prompt: WithdrawApprovalPrompt) -> None:
+        asked.append(prompt.text())
+        form.subject.setText("Changed while the question was open")  # arrives inside the prompt's loop
+        prompt.keep.click()
+
+    dialog_guard.expect(WithdrawApprovalPrompt, keep_after_more_edits)
+    _type(qtbot, form.subject, "x")
+    assert len(asked) == 1
+    assert form.data() == original  # "keep the approval" puts back everything, the later change too
+    assert not clerk.dirty
+    assert clerk.undo_stack.count() == 0
+
+    def edit_after_more_edits(prompt: WithdrawApprovalPrompt) -> None:
+        asked.append(prompt.text())
+        form.sections["opening"].editors()[0].setPlainText("A new opening, typed while asked")
+        prompt.edit_anyway.click()
+
+    dialog_guard.expect(WithdrawApprovalPrompt, edit_after_more_edits)
+    activate(qtbot, clerk)
+    _type(qtbot, form.subject, "y")
+    assert len(asked) == 2
+    assert form.data()["opening"][0] == "A new opening, typed while asked"
+    assert clerk._snapshot == form.data()  # the edit the clerk agreed to is the whole of what changed
+    assert clerk.dirty
+
+
 def test_an_approval_is_withdrawn_only_after_the_clerk_confirms(
         qtbot: Any, office: dict[str, str], window: WindowFactory, dialog_guard: DialogScript) -> None:
     letter_id = _waiting_for_judge()
