@@ -409,7 +409,8 @@ class CompiledPack:
                 extent.set("cx", cx)
                 extent.set("cy", cy)
                 for ext in frame.iter(_NS_A + "ext"):
-                    if ext.getparent() is not None and ext.getparent().tag == _NS_A + "xfrm":
+                    parent = ext.getparent()
+                    if parent is not None and parent.tag == _NS_A + "xfrm":
                         ext.set("cx", cx)
                         ext.set("cy", cy)
                 changed = True

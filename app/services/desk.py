@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -25,7 +26,7 @@ from app.core.diff import WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
 from app.core.files import atomic_write, preflight_outputs, write_outputs
 from app.core.letter import Letter, iter_text, parse_letter
-from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion
+from app.core.records import Approval, AuditEvent, Comment, CourtProfile, LetterSummary, LetterVersion
 from app.core.text import Removal
 from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
@@ -41,7 +42,7 @@ from app.services.letters import (
     suggested_file_name,
     write_letter_files,
 )
-from app.services.office import AddressBookService, Clauses, Users, address_entry
+from app.services.office import AddressBookService, Clauses, CourtProfileService, Users, address_entry
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
 
@@ -103,8 +104,10 @@ def _section_problems(pack: CompiledPack, data: LetterData) -> list[Problem]:
     return problems
 
 
-def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True) -> Check:
-    """Validate ``data`` against the letter contract and the pack, and render a fast preview."""
+def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True,
+                 images: Mapping[str, bytes] | None = None) -> Check:
+    """Validate ``data`` against the letter contract and the pack, and render a fast preview;
+    ``images``: the office's seal images, for a letter that pins one (``desk.seals``)."""
     start = time.perf_counter()
     try:
         parsed = parse_letter(data)
@@ -116,13 +119,15 @@ def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True) -
     if render:
         try:
             with RENDER_LOCK:
-                rendered = pack.render(letter, draft=True)
+                rendered = pack.render(letter, draft=True, images=images)
             result.docx = rendered.data
             result.preview = docx_preview(rendered.data)
             # A character no font has would vanish from the PDF: an error, like any other preflight error.
             printing = print_check(letter, rendered.data)
             result.problems.extend(printing.errors)
             result.print_warnings = printing.warnings
+        except LetterInvalid as exc:  # the pinned seal is missing or not what its hash says
+            result.problems.extend(exc.problems)
         except ChambersError as exc:
             result.problems.append(Problem("", str(exc)))
     result.millis = _since(start)
@@ -165,7 +170,7 @@ def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
 
 
 def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
-                  request: ExportRequest) -> ExportResult:
+                  request: ExportRequest, images: Mapping[str, bytes] | None = None) -> ExportResult:
     """Render every letter first, then write: each .docx with its PDF both or neither, never into a
     template folder, and over an existing file only when asked."""
     if request.per_addressee:
@@ -194,7 +199,7 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
             rendered.append(request.approved_bytes)
         else:
             with RENDER_LOCK:
-                rendered.append(pack.render(one, draft=request.approved_bytes is None).data)
+                rendered.append(pack.render(one, draft=request.approved_bytes is None, images=images).data)
     result = ExportResult()
     for data, stem in zip(rendered, stems, strict=True):
         docx, pdf = request.folder / f"{stem}.docx", request.folder / f"{stem}.pdf"
@@ -347,6 +352,7 @@ class OfficeServices(Protocol):
     drafts: Drafts
     users: Users
     clauses: Clauses
+    court: CourtProfileService
 
     def close(self) -> None: ...
 
@@ -355,13 +361,14 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def letter_text(library: TemplateLibrary, version: LetterVersion) -> list[str]:
+def letter_text(library: TemplateLibrary, version: LetterVersion,
+                images: Mapping[str, bytes] | None = None) -> list[str]:
     """The letter's paragraphs as the judge reads them on paper (the pack's own wording included)."""
     letter = parse_letter(version.data).letter
     try:
         pack = library.get(version.template_id)
         with RENDER_LOCK:
-            return document_text(pack.render(letter, draft=False).data)
+            return document_text(pack.render(letter, draft=False, images=images).data)
     except (TemplateProblem, LetterInvalid):
         return [text for _path, text in iter_text(letter)]
 
@@ -384,6 +391,14 @@ class LocalDesk:
 
     def close(self) -> None:
         return
+
+    @property
+    def seals(self) -> Mapping[str, bytes]:
+        """No office, no seal store: a letter that pins a seal is refused on ``sender.seal``."""
+        return {}
+
+    def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None:
+        return None  # this computer alone: the window's own Preferences give the letterhead
 
     def may(self, action: str) -> Verdict:
         if action in ("edit", "create", "export_draft"):
@@ -625,7 +640,7 @@ class ServiceDesk:
         after = next(v for v in versions if v.number == version)
         if reviewed is None:
             report = DiffReport(letter_id, 0, version, field_changes({}, after.data),
-                                word_diff([], letter_text(self.services.library, after)))
+                                word_diff([], letter_text(self.services.library, after, self.seals)))
         elif reviewed >= version:
             report = DiffReport(letter_id, reviewed, version, [], WordDiff([], 0, 0))
         else:
@@ -705,6 +720,25 @@ class ServiceDesk:
 
     def activate(self, name: str) -> str:
         return self.services.users.activate(name)
+
+
+    # --- the office's court profile ------------------------------------------------------
+    @property
+    def seals(self) -> Mapping[str, bytes]:
+        return self.services.drafts.seals
+
+    def court_profile(self) -> CourtProfile:
+        return self.services.court.get()
+
+    def save_court_profile(self, expect_version: int, changes: LetterData,
+                           seal_png: bytes | None = None, placeholder_seal: bool = False) -> CourtProfile:
+        """Save an admin's edit of the profile: the fields, then a new seal image or the placeholder."""
+        if placeholder_seal:
+            changes = {**changes, "seal": None}
+        return self.services.court.update(expect_version, seal_png=seal_png, **changes)
+
+    def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None:
+        return self.services.court.new_letter_defaults()
 
 
 Desk = LocalDesk | ServiceDesk
