@@ -41,6 +41,7 @@ from app.ui.actions import ActionTable
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.bank import ClauseBankAndAddressBook
 from app.ui.clauses import ClauseBankPanel
+from app.ui.court_profile import OfficeLetterhead
 from app.ui.dialogs import (
     CloseUnsavedPrompt,
     PreferencesDialog,
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
     drafts_action: QAction
     about_action: QAction
     users_action: QAction
+    court_profile_action: QAction
     recent_menu: QMenu
 
     def __init__(self, library: TemplateLibrary, prefs: Preferences,
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         self.clause_bank.refresh()
         if self.backend.has_workflow:
             self.drafts.refresh()
+            self.letterhead.refresh()
         else:
             why = self.backend.why_no_workflow
             self.drafts.show_unavailable(self.tr("Shared drafts need the drafts database: {why}").format(why=why))
@@ -179,6 +182,7 @@ class MainWindow(QMainWindow):
         self.saving = Saving(self)
         self.bank = ClauseBankAndAddressBook(self)
         self.exporting = Exporting(self)
+        self.letterhead = OfficeLetterhead(self)
 
     def _init_central(self) -> None:
         self.setObjectName("main-window")
