@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.audit import first_broken
+from app.core.audit import first_broken, missing
 from app.core.diff import FieldChange, WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, TemplateProblem
 from app.core.files import StagedWrites
@@ -684,6 +684,16 @@ class Drafts:
             events = list(tx.audit.events())
             head = tx.audit.head()
             references = tx.audit.references()
+            profile = tx.court_profile.get()
         broken, why = first_broken(events, head, references)
+        if broken is None and profile.version:
+            # The profile row must still say what the event that set it recorded: new letters copy it.
+            setting = [e for e in events if e.action == "court_profile_changed"]
+            recorded = json.loads(setting[-1].detail) if setting else None
+            if recorded != {**profile.content(), "version": profile.version}:
+                last = setting[-1] if setting else None
+                return len(events), last or missing(0), (
+                    f"the court profile (version {profile.version}) is not what its audit event recorded: it was "
+                    "changed behind Chambers' back; an admin saves it again in Office > Court profile")
         return len(events), broken, why
 

@@ -337,3 +337,22 @@ def test_stored_seals_are_never_changed_or_removed(db_url: str) -> None:  # noqa
         assert admin.court.get().version == 1
     finally:
         admin.close()
+
+
+def test_a_profile_changed_behind_chambers_back_breaks_the_audit_check(db_url: str) -> None:  # noqa: F811
+    from sqlalchemy import text
+
+    office(db_url).close()
+    admin = as_user(db_url, "admin")
+    store: Any = admin.store
+    try:
+        set_profile(admin)
+        assert admin.drafts.audit_check()[1] is None
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE court_profile SET court = 'Court of Mallory'"))
+        _count, broken, why = admin.drafts.audit_check()
+        assert broken is not None
+        assert broken.action == "court_profile_changed"
+        assert "changed behind Chambers' back" in why
+    finally:
+        admin.close()
