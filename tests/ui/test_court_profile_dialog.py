@@ -120,3 +120,30 @@ def test_an_admin_sets_the_letterhead_and_the_clerks_new_letter_prints_it(
     lines = [p.text for p in header.paragraphs]
     assert "Superior Court of Sierra Vista" in lines
     assert "Chambers of the Presiding Judge" in lines
+
+
+def test_on_this_computer_alone_preferences_give_the_chambers_line_to_new_letters(
+        qtbot: Any, window: WindowFactory, dialog_guard: DialogScript) -> None:
+    from app.ui.dialogs import PreferencesDialog
+
+    alone = window()
+
+    def edit(dialog: PreferencesDialog) -> None:
+        dialog.chambers.setText("Chambers of the Chief Justice")
+        dialog.accept()
+
+    dialog_guard.expect(PreferencesDialog, edit)
+    alone.prefs_action.trigger()
+    assert alone.prefs.profile.chambers == "Chambers of the Chief Justice"
+
+    def choose(gallery: TemplateGallery) -> None:
+        gallery.choose("officials-concern")
+        gallery.accept()
+
+    dialog_guard.expect(TemplateGallery, choose)
+    alone.new_action.trigger()
+    qtbot.waitUntil(lambda: alone.form is not None and alone.form.subject.text() == "", timeout=10_000)
+    assert alone.form is not None
+    assert alone.form.court_chambers.text() == "Chambers of the Chief Justice"
+    assert alone.form.data()["sender"]["chambers"] == "Chambers of the Chief Justice"
+    assert "seal" not in alone.form.data()["sender"]
