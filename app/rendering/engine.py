@@ -245,6 +245,7 @@ class CompiledPack:
         # relationships, never by reading the XML as text. Empty: the pack prints no seal.
         self.seal_uses = [(part, rel_id) for part, rel_id, target in inspection.images
                           if target == SEAL_MEDIA and SEAL_MEDIA in self.members]
+        self._checked_seal: tuple[str, bytes, int, int] | None = None
         self.parts: dict[str, CompiledPart] = {}
         findings = inspection.findings + self._compile(inspection.paragraphs)
         if findings:
@@ -379,7 +380,12 @@ class CompiledPack:
             raise LetterInvalid([Problem("sender.seal", f"the seal image {reference} this letter pins is not "
                                                         "in this office's seal store; choose the seal again in "
                                                         "Office > Court profile, or remove sender.seal")])
-        return check_seal(reference, png)
+        known = self._checked_seal
+        if known is not None and known[0] == reference and known[1] is png:
+            return known[1], known[2], known[3]  # a mail merge: the very image checked a letter ago
+        checked = check_seal(reference, png)
+        self._checked_seal = (reference, *checked)
+        return checked
 
     def _fit_seal(self, rendered: dict[str, bytes], png: bytes, width: int, height: int) -> None:
         """Keep the seal's proportions inside the box the pack drew for it (a wide logo is not

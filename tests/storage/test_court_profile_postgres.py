@@ -148,3 +148,25 @@ def test_a_seal_row_must_hold_the_image_its_hash_names_and_is_never_changed(role
     finally:
         owner.dispose()
     assert state(roles) == before
+
+
+def test_upgrading_an_office_whose_roles_exist_opens_the_new_tables_to_them(roles: str) -> None:
+    from tests.services.test_address_book_names import _migrate
+
+    owner = services(roles)
+    try:
+        _migrate(owner.store, "0005", down=True)
+        _migrate(owner.store, "head")
+    finally:
+        owner.close()
+    admin = as_login(roles, "admin")
+    try:  # no `db init-roles` again: the migration granted what the admin group needs
+        admin.court.update(0, seal_png=png(50, 50), court="Superior Court of Sierra Vista")
+    finally:
+        admin.close()
+    judge = as_login(roles, "tani")
+    try:
+        assert judge.court.get().court == "Superior Court of Sierra Vista"
+        assert judge.drafts.audit_check()[1] is None
+    finally:
+        judge.close()
