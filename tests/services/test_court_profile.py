@@ -309,6 +309,13 @@ def test_changing_the_seal_after_approval_changes_nothing_the_judge_approved(db_
         assert member(exported, SEAL_MEDIA) == first
         assert "Court of Appeal" not in header_text(exported)
         assert judge.drafts.verify(tmp_path / "final.docx").code == 0
+        # The seal is part of what was approved: another image in its place is a modified letter.
+        forged = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(exported)) as source, zipfile.ZipFile(forged, "w") as target:
+            for info in source.infolist():
+                target.writestr(info, second if info.filename == SEAL_MEDIA else source.read(info.filename))
+        (tmp_path / "forged.docx").write_bytes(forged.getvalue())
+        assert judge.drafts.verify(tmp_path / "forged.docx").code == 1
         (tmp_path / "copies").mkdir()
         copies = judge.drafts.export_copies(letter_id, tmp_path / "copies")
         assert len(copies) == 2

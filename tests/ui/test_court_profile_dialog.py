@@ -64,7 +64,10 @@ def test_an_admin_sets_the_letterhead_and_the_clerks_new_letter_prints_it(
         qtbot.keyClicks(dialog.signatory_title, "Presiding Judge")
         qtbot.keyClicks(dialog.phone, "(916) 555-0142")
         qtbot.keyClicks(dialog.email, "chambers@sierravista-court.example")
-        dialog.grab().save(str(Path(__file__).resolve().parents[2] / "docs" / "court-profile.png"))
+        # docs/court-profile.png was taken here; a test run writes its own copy, never into the tree.
+        shot = dialog.grab()
+        assert shot.save(str(tmp_path / "court-profile.png"))
+        assert shot.width() >= 700
         qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)  # too small: refused, said why
         seen["refused"] = dialog.message.text()
         qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
