@@ -56,10 +56,8 @@ def test_an_admin_sets_the_profile_and_seal_and_everyone_reads_it(url: str, tmp_
     text = chambers(url, "office", "profile", "show", "--as", "ann").stdout
     assert "Chambers line:      Chambers of the Presiding Judge" in text
 
-    # A clerk's letter with the profile's sender exports with its court, chambers line and seal.
-    letter = sample_data()
-    letter["sender"] = {"court": profile["court"], "chambers": profile["chambers"], "address": profile["address"],
-                        "seal": profile["seal"]}
+    # A clerk's letter written without a letterhead takes the office's: court, chambers line and seal.
+    letter = {k: v for k, v in sample_data().items() if k not in ("sender", "signatory")}
     (tmp_path / "letter.json").write_text(json.dumps(letter), encoding="utf-8")
     made = chambers(url, "drafts", "new", "--template", "officials-concern", "--data", str(tmp_path / "letter.json"),
                     "--as", "ann")
@@ -70,8 +68,11 @@ def test_an_admin_sets_the_profile_and_seal_and_everyone_reads_it(url: str, tmp_
     assert exported.returncode == 0, exported.stderr
     with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as package:
         assert package.read("word/media/seal.png") == seal
-    header = [p.text for p in Document(str(out)).sections[0].first_page_header.paragraphs]
+    document = Document(str(out))
+    header = [p.text for p in document.sections[0].first_page_header.paragraphs]
+    assert "Superior Court of Sierra Vista" in header
     assert "Chambers of the Presiding Judge" in header
+    assert "Presiding Judge" in [p.text for p in document.paragraphs]  # the profile's signatory
 
 
 def test_a_clerk_is_refused_and_nothing_changes(url: str, tmp_path: Path) -> None:
