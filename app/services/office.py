@@ -435,7 +435,23 @@ def check_seal_png(data: bytes, where: str = "the seal image") -> tuple[int, int
     if not (MIN_SEAL_PIXELS <= width <= MAX_SEAL_PIXELS and MIN_SEAL_PIXELS <= height <= MAX_SEAL_PIXELS):
         raise Refused(f"{where} is {width}x{height} pixels; each side must be {MIN_SEAL_PIXELS} to "
                       f"{MAX_SEAL_PIXELS} pixels (a seal prints about an inch wide)")
+    _decode_png(data, where)
     return width, height
+
+
+def _decode_png(data: bytes, where: str) -> None:
+    """Decode every pixel once (the size is capped above): a truncated or damaged file would print as a
+    broken picture on every letter of the office, so it is refused here instead."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError  # only when a seal is set: Pillow costs start-up time
+
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise Refused(f"{where} is damaged and cannot be read as a PNG picture ({exc}); save it again as PNG") \
+            from None
 
 
 def check_profile(profile: CourtProfile) -> None:

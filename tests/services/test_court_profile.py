@@ -137,6 +137,8 @@ def test_clerks_and_judges_read_the_profile_but_may_not_change_it(db_url: str, w
     (png(8, 8), "8x8 pixels; each side must be 32 to 4000"),
     (png(5000, 40), "5000x40 pixels"),
     (png(40, 40, pad=MAX_SEAL_BYTES), "a seal may be at most 2,097,152 bytes"),
+    (png(64, 64)[:-30], "is damaged and cannot be read as a PNG picture"),
+    (png(64, 64).replace(b"IDAT", b"IDAT\x00\x00", 1), "is damaged"),
 ])
 def test_a_seal_that_is_no_sane_png_is_refused_and_nothing_is_stored(db_url: str, image: bytes,  # noqa: F811
                                                                      message: str) -> None:
