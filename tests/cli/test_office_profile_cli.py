@@ -106,3 +106,23 @@ def test_a_bad_seal_or_a_stale_version_is_refused_with_the_reason(url: str, tmp_
     assert "now version 2, yours started from version 1" in stale.stderr
     shown = json.loads(chambers(url, "office", "profile", "show", "--json", "--as", "admin").stdout)
     assert (shown["phone"], shown["version"]) == ("(916) 555-0100", 2)
+
+
+def test_render_prints_the_seal_given_for_the_letters_pin_and_refuses_without_it(tmp_path: Path) -> None:
+    seal = png(90, 90)
+    (tmp_path / "seal.png").write_bytes(seal)
+    letter = sample_data()
+    letter["sender"] = {**letter["sender"], "seal": reference(seal)}
+    (tmp_path / "letter.json").write_text(json.dumps(letter), encoding="utf-8")
+    base = [sys.executable, str(ROOT / "main.py"), "render", "--template", "officials-concern",
+            "--data", str(tmp_path / "letter.json")]
+    missing = subprocess.run([*base, "--out", str(tmp_path / "a.docx")], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120, check=False)
+    assert missing.returncode == 2
+    assert "sender.seal" in missing.stderr
+    assert not (tmp_path / "a.docx").exists()
+    done = subprocess.run([*base, "--out", str(tmp_path / "b.docx"), "--seal", str(tmp_path / "seal.png")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(tmp_path / "b.docx") as package:
+        assert package.read("word/media/seal.png") == seal
