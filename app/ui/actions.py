@@ -99,6 +99,9 @@ class ActionTable(Controller):
         w.court_profile_action = self._action(
             "court-profile", w.tr("Court &profile…"), w.letterhead.edit, icon_name="settings",
             tip=w.tr("The letterhead every new letter starts from: court, chambers line, address, seal, signatory"))
+        w.letterhead_action = self._action(
+            "letterhead", w.tr("Use the office's &letterhead"), w.letterhead.use_on_letter,
+            tip=w.tr("Take the court profile as it is now: court, chambers line, address, seal and signatory"))
         w.open_action = self._action("open", w.tr("&Open letter…"), w.opening.open_by_number, icon_name="open",
                                         keys=[sk.Open], tip=w.tr("Open a letter of the drafts database"))
 
@@ -119,7 +122,7 @@ class ActionTable(Controller):
         edit_menu.addAction(w.undo_action)
         edit_menu.addAction(w.redo_action)
         letter_menu = bar.addMenu(w.tr("&Letter"))
-        for a in (w.add_addressee_action, w.pick_addressee_action, w.insert_clause_action):
+        for a in (w.add_addressee_action, w.pick_addressee_action, w.insert_clause_action, w.letterhead_action):
             letter_menu.addAction(a)
         letter_menu.addSeparator()
         letter_menu.addAction(w.submit_action)
@@ -282,6 +285,7 @@ class ActionTable(Controller):
         for action in (self.w.add_addressee_action, self.w.pick_addressee_action, self.w.insert_clause_action,
                        self.w.save_action):
             action.setEnabled(may_edit)
+        self.w.letterhead_action.setEnabled(may_edit and self.w.backend.has_workflow)
         may_create, why_create = self._gate(Action.CREATE)
         self.w.new_action.setEnabled(may_create)
         self.w.new_action.setToolTip(self.w.tr("Start a letter from a template pack") if may_create else why_create)

@@ -8,6 +8,7 @@ On this computer alone (no database) the letterhead is the one in Preferences > 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -255,6 +256,30 @@ class OfficeLetterhead(Controller):
 
     def _read(self, defaults: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
         self.defaults = defaults
+
+    def use_on_letter(self) -> None:
+        """Letter > Use the office's letterhead: the open letter takes the court profile as it is now
+        (sender and signatory, the seal pinned anew), as one edit the clerk can undo."""
+        backend = self.w.backend
+        if self.w.form is None or not backend.has_workflow:
+            return
+
+        def apply(defaults: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
+            self.defaults = defaults
+            if defaults is None:
+                self.w.show_error(self.w.tr("This office has no court profile yet: an admin sets it in "
+                                            "Office > Court profile…"))
+                return
+            if self.w.form is None:
+                return
+            letter = self.w.form.data()
+            changed = self.w.editing.change_letter(
+                {**letter, "sender": copy.deepcopy(defaults[0]), "signatory": copy.deepcopy(defaults[1])},
+                "letterhead")
+            self.w.statusBar().showMessage(self.w.tr("The letter now has the office's letterhead.") if changed
+                                           else self.w.tr("The letter already has the office's letterhead."), 6000)
+
+        self.w.db.run(backend.new_letter_defaults, apply)
 
     def edit(self) -> None:
         """Office > Court profile…: live for an admin on the drafts database only."""

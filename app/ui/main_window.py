@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
     about_action: QAction
     users_action: QAction
     court_profile_action: QAction
+    letterhead_action: QAction
     recent_menu: QMenu
 
     def __init__(self, library: TemplateLibrary, prefs: Preferences,

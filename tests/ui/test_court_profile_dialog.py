@@ -150,3 +150,34 @@ def test_on_this_computer_alone_preferences_give_the_chambers_line_to_new_letter
     assert alone.form.court_chambers.text() == "Chambers of the Chief Justice"
     assert alone.form.data()["sender"]["chambers"] == "Chambers of the Chief Justice"
     assert "seal" not in alone.form.data()["sender"]
+
+
+def test_a_clerk_gives_an_open_letter_the_offices_letterhead_as_one_undoable_edit(
+        qtbot: Any, office: dict[str, str], window: WindowFactory) -> None:
+    clerk = window("clerk")
+    assert clerk.form is not None
+    before = clerk.form.data()
+    seal = png(70, 70)
+    admin = services(as_user="admin")  # the admin sets the profile after the clerk's window opened
+    try:
+        admin.court.update(0, seal_png=seal, court="Superior Court of Sierra Vista",
+                           chambers="Chambers of the Presiding Judge", signatory_name="Tani G. Cantil-Sakauye",
+                           signatory_title="Presiding Judge")
+    finally:
+        admin.close()
+    assert clerk.letterhead_action.isEnabled()
+    with qtbot.waitSignal(clerk.checked, timeout=15_000):
+        clerk.letterhead_action.trigger()
+    data = clerk.form.data()
+    assert data["sender"] == {"court": "Superior Court of Sierra Vista", "chambers": "Chambers of the Presiding Judge",
+                              "address": [], "seal": reference(seal)}
+    assert data["signatory"] == {"name": "Tani G. Cantil-Sakauye", "title": "Presiding Judge"}
+    assert data["subject"] == before["subject"]
+    assert clerk.form.court_chambers.text() == "Chambers of the Presiding Judge"
+    assert clerk.undo_action.text() == "&Undo Use the office's letterhead"
+    qtbot.waitUntil(lambda: clerk.last_check is not None and clerk.last_check.docx is not None, timeout=15_000)
+    assert clerk.last_check is not None and clerk.last_check.docx is not None
+    with zipfile.ZipFile(io.BytesIO(clerk.last_check.docx)) as package:
+        assert package.read(SEAL_MEDIA) == seal
+    clerk.undo_action.trigger()
+    assert clerk.form.data()["sender"] == before["sender"]
