@@ -176,7 +176,8 @@ def test_a_clerk_gives_an_open_letter_the_offices_letterhead_as_one_undoable_edi
     assert clerk.form.court_chambers.text() == "Chambers of the Presiding Judge"
     assert clerk.undo_action.text() == "&Undo Use the office's letterhead"
     qtbot.waitUntil(lambda: clerk.last_check is not None and clerk.last_check.docx is not None, timeout=15_000)
-    assert clerk.last_check is not None and clerk.last_check.docx is not None
+    assert clerk.last_check is not None
+    assert clerk.last_check.docx is not None
     with zipfile.ZipFile(io.BytesIO(clerk.last_check.docx)) as package:
         assert package.read(SEAL_MEDIA) == seal
     clerk.undo_action.trigger()
