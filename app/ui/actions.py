@@ -286,6 +286,9 @@ class ActionTable(Controller):
                        self.w.save_action):
             action.setEnabled(may_edit)
         self.w.letterhead_action.setEnabled(may_edit and self.w.backend.has_workflow)
+        if not self.w.backend.has_workflow:
+            self.w.letterhead_action.setToolTip(self.w.tr("On this computer alone new letters take the letterhead "
+                                                          "in Preferences > Court profile"))
         may_create, why_create = self._gate(Action.CREATE)
         self.w.new_action.setEnabled(may_create)
         self.w.new_action.setToolTip(self.w.tr("Start a letter from a template pack") if may_create else why_create)
