@@ -170,3 +170,35 @@ def test_upgrading_an_office_whose_roles_exist_opens_the_new_tables_to_them(role
         assert judge.drafts.audit_check()[1] is None
     finally:
         judge.close()
+
+
+def test_member_logins_write_and_approve_a_letter_with_the_offices_seal(roles: str) -> None:
+    import io
+    import zipfile
+
+    from tests.conftest import sample_data
+
+    seal = png(60, 60, shade=0x55)
+    admin = as_login(roles, "admin")
+    try:
+        admin.court.update(0, seal_png=seal, court="Superior Court of Sierra Vista",
+                           signatory_name="Tani G. Cantil-Sakauye", signatory_title="Presiding Judge")
+    finally:
+        admin.close()
+    clerk = as_login(roles, "ann")
+    try:
+        defaults = clerk.court.new_letter_defaults()
+        assert defaults is not None
+        letter_id = clerk.drafts.create("officials-concern", {**sample_data(), "sender": defaults[0],
+                                                              "signatory": defaults[1]}).id
+        clerk.drafts.submit(letter_id)
+    finally:
+        clerk.close()
+    judge = as_login(roles, "tani")
+    try:
+        approval = judge.drafts.approve(letter_id, 1)
+        with zipfile.ZipFile(io.BytesIO(approval.docx)) as package:
+            assert package.read("word/media/seal.png") == seal
+        assert judge.drafts.audit_check()[1] is None
+    finally:
+        judge.close()
