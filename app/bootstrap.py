@@ -15,7 +15,7 @@ from app.services.templates import SHIPPED, TemplateLibrary
 if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
     from app.services.drafts import Drafts
     from app.services.journal import Journal
-    from app.services.office import Clauses, Profile, Users
+    from app.services.office import Clauses, CourtProfileService, Profile, Users
     from app.storage.interfaces import Store
     from app.storage.sql import SqlStore
 
@@ -80,6 +80,7 @@ class Services:
     users: Users
     clauses: Clauses
     profile: Profile
+    court: CourtProfileService  # the office's letterhead (one per database)
 
     def close(self) -> None:
         self.store.close()
@@ -120,7 +121,7 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
     from app.core.records import User
     from app.services.drafts import Drafts
     from app.services.journal import Journal
-    from app.services.office import Clauses, Profile, Users, resolve_user, seed
+    from app.services.office import Clauses, CourtProfileService, Profile, Users, resolve_user, seed
     from app.storage.database import add_login, enable_login
 
     store = open_database(db)
@@ -142,5 +143,5 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
         drafts=Drafts(store, library, journal, actor),
         users=Users(store, actor, lambda name, role, password: add_login(store, name, role, password),
                     lambda name, enabled: enable_login(store, name, enabled)),
-        clauses=Clauses(store, actor), profile=profile,
+        clauses=Clauses(store, actor), profile=profile, court=CourtProfileService(store, actor),
     )

@@ -114,7 +114,7 @@ def draft_paragraph() -> list[str]:
 
 
 def letterhead_header() -> str:
-    """First-page header: seal, court name, address and contacts, a rule; all by style."""
+    """First-page header: seal, court name, chambers line, address and contacts, a rule; all by style."""
     contacts = ("{% if court.phone %}Telephone {{ court.phone }}{% endif %}"
                 "{% if court.phone and court.email %}  \u00b7  {% endif %}"
                 "{% if court.email %}{{ court.email }}{% endif %}")
@@ -122,6 +122,9 @@ def letterhead_header() -> str:
         *draft_paragraph(),
         para(seal_run("rIdSeal"), style="LetterheadSeal"),
         para(run("{{ court.name }}"), style="LetterheadCourt"),
+        ctrl("{%p if court.chambers %}"),
+        para(run("{{ court.chambers }}"), style="LetterheadChambers"),
+        ctrl("{%p endif %}"),
         para(run("{{ court.address|join('  \u00b7  ') }}"), style="LetterheadAddress"),
         ctrl("{%p if court.phone or court.email %}"),
         para(run(contacts), style="LetterheadAddress"),
@@ -334,6 +337,8 @@ STYLES = (
               ppr='<w:spacing w:after="20"/><w:jc w:val="center"/>',
               rpr_xml=f'<w:b/><w:bCs/><w:smallCaps/>{NAVY_INK}<w:spacing w:val="10"/>'
                       '<w:sz w:val="32"/><w:szCs w:val="32"/>')
+    + _pstyle("LetterheadChambers", "Letterhead Chambers", ppr='<w:spacing w:after="20"/><w:jc w:val="center"/>',
+              rpr_xml=f'<w:i/><w:iCs/>{NAVY_INK}<w:sz w:val="22"/><w:szCs w:val="22"/>')
     + _pstyle("LetterheadAddress", "Letterhead Address", ppr='<w:jc w:val="center"/>',
               rpr_xml=f'{NAVY_INK}<w:sz w:val="20"/><w:szCs w:val="20"/>')
     + _pstyle("LetterheadRule", "Letterhead Rule",
@@ -613,6 +618,7 @@ def paras(text: str) -> list[str]:
 
 SIERRA_VISTA = {
     "court": "Superior Court of California, County of Sierra Vista",
+    "chambers": "Chambers of the Presiding Judge",
     "address": ["Hall of Justice", "400 Courthouse Square", "Sierra Vista, California 95999"],
     "phone": "(916) 555-0142",
     "email": "presiding.judge@sierravista-court.example",

@@ -88,7 +88,13 @@ def _print_summaries(rows: list[LetterSummary], as_json: bool) -> None:
 
 # --- drafts ------------------------------------------------------------------------------------
 def cmd_new(args: argparse.Namespace, s: Services) -> int:
-    letter = s.drafts.create(args.template, read_json(args.data), note=args.note or "")
+    data = read_json(args.data)
+    if isinstance(data, dict) and ("sender" not in data or "signatory" not in data):
+        # A letter written without a letterhead gets the office's, as a new letter in the window does.
+        defaults = s.court.new_letter_defaults()
+        if defaults is not None:
+            data = {"sender": defaults[0], "signatory": defaults[1], **data}
+    letter = s.drafts.create(args.template, data, note=args.note or "")
     print(letter.id)
     return EXIT_OK
 
@@ -385,7 +391,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     d = drafts.add_subparsers(dest="drafts_command", metavar="ACTION")
     p = add(d, "new", cmd_new, "start a letter from a template and letter JSON; prints its id")
     p.add_argument("--template", required=True)
-    p.add_argument("--data", required=True, type=Path)
+    p.add_argument("--data", required=True, type=Path,
+                   help="the letter JSON; without sender or signatory, the office's court profile gives them")
     p.add_argument("--note", default="")
     p = add(d, "list", cmd_list, "the letters, newest first", (json_flag,))
     p.add_argument("--status", choices=[s.value for s in Status])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import sys
 import time
@@ -99,7 +100,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         library = template_library()
         library.get(args.template)  # a bad template is reported before the data
         data = read_json(args.data)
-        report = service.render_file(library, args.template, data, args.out, args.pdf)
+        images = {}
+        if args.seal is not None:
+            image = args.seal.read_bytes()  # an unreadable file is said by run_guarded, naming it
+            images["sha256:" + hashlib.sha256(image).hexdigest()] = image
+        report = service.render_file(library, args.template, data, args.out, args.pdf, images)
         report_removals(report.removals)
         print(f"Wrote {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))
         return EXIT_OK
@@ -210,6 +215,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     render.add_argument("--data", required=True, type=Path, help="the letter as JSON")
     render.add_argument("--out", required=True, type=Path, help="the .docx to write")
     render.add_argument("--pdf", type=Path, help="also write a PDF (needs LibreOffice)")
+    render.add_argument("--seal", type=Path, metavar="FILE.png",
+                        help="the seal image the letter pins by hash (sender.seal), when it pins one")
     render.set_defaults(handler=cmd_render)
 
     merge = commands.add_parser("batch", help="mail merge: one letter per addressee in a CSV")

@@ -58,15 +58,32 @@ def _required_text(value: str) -> str:
     return value
 
 
+SEAL_REFERENCE = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _seal_reference(value: str | None) -> str | None:
+    if value is not None and not SEAL_REFERENCE.fullmatch(value):
+        raise ValueError('must be "sha256:" followed by the 64 lower-case hex digits of the seal image\'s SHA-256')
+    return value
+
+
 class Sender(_Model):
-    """The court that sends the letter: its name, address lines and contacts."""
+    """The court that sends the letter: its name, chambers line, address lines, contacts and seal.
+
+    ``seal`` pins the letterhead's seal image by its hash, so that a version's JSON alone says what
+    prints: an approval covers the seal the judge saw, whatever the office profile says later.
+    """
 
     court: CleanStr
+    # "Chambers of the Chief Justice": printed under the court's name when given.
+    chambers: CleanStr | None = None
     address: list[CleanStr] = Field(default_factory=list, max_length=MAX_ADDRESS_LINES)
     phone: CleanStr | None = None
     email: CleanStr | None = None
+    seal: str | None = None
 
     _court = field_validator("court")(_required_text)
+    _seal = field_validator("seal")(_seal_reference)
 
 
 class Signatory(_Model):
@@ -298,8 +315,12 @@ def load_letter(path: Path) -> ParsedLetter:
 
 
 def iter_text(letter: Letter) -> Iterator[tuple[str, str]]:
-    """Every piece of text in a letter with its path, for spell checking and previews."""
+    """Every piece of text in a letter with its path, for spell checking and previews.
+
+    The seal reference is a hash, not words: nothing spell-checks or shows it."""
     def walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
+        if path == "sender.seal":
+            return
         if isinstance(value, str):
             yield path, value
         elif isinstance(value, list):

@@ -163,3 +163,41 @@ class AddressBookEntry:
 
 __all__ = ["AddressBookEntry", "Approval", "AuditEvent", "Clause", "Comment", "LetterSummary",
            "LetterVersion", "User", "utc_now"]
+
+
+@dataclass(frozen=True)
+class CourtProfile:
+    """The office's letterhead and default signatory, as the database keeps it (one per office).
+
+    ``seal``: ``"sha256:<hex>"`` of an image in the office's seal store, or None for the pack's
+    own placeholder seal. ``version`` 0: nobody has set the profile yet.
+    """
+
+    court: str = ""
+    chambers: str = ""
+    address: tuple[str, ...] = ()
+    phone: str = ""
+    email: str = ""
+    seal: str | None = None
+    signatory_name: str = ""
+    signatory_title: str = ""
+    version: int = 0
+    updated_by: str = ""
+    updated_at: str = ""
+
+    def content(self) -> dict[str, Any]:
+        """What the profile says (no bookkeeping): the detail of the audit event that set it."""
+        return {"court": self.court, "chambers": self.chambers, "address": list(self.address),
+                "phone": self.phone, "email": self.email, "seal": self.seal,
+                "signatory_name": self.signatory_name, "signatory_title": self.signatory_title}
+
+    def sender(self) -> dict[str, Any]:
+        """The letter's ``sender`` from the profile (empty values left out, as the contract wants)."""
+        data: dict[str, Any] = {"court": self.court, "address": list(self.address)}
+        for key in ("chambers", "phone", "email", "seal"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
+
+    def signatory(self) -> dict[str, Any]:
+        return {"name": self.signatory_name, "title": self.signatory_title}

@@ -12,6 +12,9 @@ paragraph of each section breaks its lines, so escaping and line breaks are trie
 from __future__ import annotations
 
 import functools
+import hashlib
+import struct
+import zlib
 from typing import Any, get_args
 
 from pydantic import ValidationError
@@ -25,6 +28,20 @@ STRESS_DATE = "2017-09-30"
 #: A number field's value: as wide as any court would print.
 STRESS_NUMBER = 999_999_999_999
 _WORDS = "Court & counsel <review> \"quoted\" 'text' \u00a7 12(b) \u2014 Hon. Jane Q. Public-Smith, "
+
+
+@functools.cache
+def stress_seal_png() -> bytes:
+    """The seal image the stress letter pins: a plain 64x64 PNG, so that trial renders also
+    swap the pack's seal for the letter's own, as every letter from an office profile does."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x80" * 64 for _ in range(64))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+STRESS_SEAL = "sha256:" + hashlib.sha256(stress_seal_png()).hexdigest()
 
 
 def max_text_length() -> int:
@@ -79,8 +96,9 @@ def stress_data(manifest: Manifest) -> dict[str, Any]:
         "date": STRESS_DATE,
         "reference": text("Reference"),
         "subject": text("Subject"),
-        "sender": {"court": text("Court"), "address": [text(f"Court address {j}") for j in range(MAX_ADDRESS_LINES)],
-                   "phone": text("Phone"), "email": text("Email")},
+        "sender": {"court": text("Court"), "chambers": text("Chambers"),
+                   "address": [text(f"Court address {j}") for j in range(MAX_ADDRESS_LINES)],
+                   "phone": text("Phone"), "email": text("Email"), "seal": STRESS_SEAL},
         "signatory": {"name": text("Signatory"), "title": text("Signatory title")},
         "addressees": [{k: v for k, v in a.items() if v is not None} for a in addressees],
         **sections,

@@ -46,6 +46,7 @@ class Action(StrEnum):
     MANAGE_CLAUSES = "manage_clauses"
     MANAGE_PACKS = "manage_packs"
     MANAGE_ADDRESS_BOOK = "manage_address_book"
+    EDIT_COURT_PROFILE = "edit_court_profile"
 
     @property
     def phrase(self) -> str:
@@ -59,6 +60,7 @@ _PHRASES = {
     Action.EXPORT_DRAFT: "export draft copies", Action.MANAGE_USERS: "manage users",
     Action.MANAGE_CLAUSES: "manage the clause bank", Action.MANAGE_PACKS: "manage template packs",
     Action.MANAGE_ADDRESS_BOOK: "change the address book",
+    Action.EDIT_COURT_PROFILE: "change the court profile (the letterhead every letter prints)",
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -67,7 +69,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.JUDGE: frozenset({Action.COMMENT, Action.REQUEST_CHANGES, Action.APPROVE, Action.EXPORT_FINAL,
                            Action.EXPORT_DRAFT}),
     Role.ADMIN: frozenset({Action.MANAGE_USERS, Action.MANAGE_CLAUSES, Action.MANAGE_PACKS,
-                           Action.MANAGE_ADDRESS_BOOK}),
+                           Action.MANAGE_ADDRESS_BOOK, Action.EDIT_COURT_PROFILE}),
 }
 
 # (status before, action) -> status after; a pair that is absent is not allowed.
@@ -96,7 +98,8 @@ _WHY_NOT = {
 
 # Actions that do not depend on (or change) the letter's status.
 _STATUS_FREE = frozenset({Action.COMMENT, Action.EXPORT_DRAFT, Action.CREATE, Action.MANAGE_USERS,
-                          Action.MANAGE_CLAUSES, Action.MANAGE_PACKS, Action.MANAGE_ADDRESS_BOOK})
+                          Action.MANAGE_CLAUSES, Action.MANAGE_PACKS, Action.MANAGE_ADDRESS_BOOK,
+                          Action.EDIT_COURT_PROFILE})
 
 # An edit to a letter in one of these states withdraws the judge's approval of it.
 _APPROVED = frozenset({Status.APPROVED, Status.EXPORTED})

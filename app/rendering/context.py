@@ -5,7 +5,7 @@ This is the contract between the letter and every template pack. A template may 
 ``date_line``            "March 16, 2017"
 ``reference``            "" when absent
 ``subject``
-``court``                {name, address: [lines], address_block, phone, email}
+``court``                {name, chambers ("" when absent), address: [lines], address_block, phone, email}
 ``signatory``            {name, title}
 ``signature_image``      the judge's signature (a picture) once approved, else ""
 ``addressees``           [{name_line, honorific, name, title, organization, address: [lines],
@@ -148,6 +148,7 @@ def build_context(
         "subject": letter.subject,
         "court": {
             "name": letter.sender.court,
+            "chambers": letter.sender.chambers or "",
             "address": list(letter.sender.address),
             "address_block": "\n".join(letter.sender.address),
             "phone": letter.sender.phone,

@@ -17,7 +17,7 @@ import io
 import re
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError
 from lxml import etree
 from markupsafe import Markup
 
-from app.core.errors import TemplateProblem
+from app.core.errors import LetterInvalid, Problem, TemplateProblem
 from app.core.letter import Letter
 from app.core.packs import Manifest, check_letter_for_pack, load_manifest, read_pack_file
 from app.core.text import Removal
@@ -48,6 +48,14 @@ CORE_PROPS = "docProps/core.xml"
 SIGNATURE_MEDIA = "word/media/chambers-signature.png"
 SIGNATURE_RID = "rIdChambersSignature"
 MAX_OUTPUT_PART = 30 * 1024 * 1024
+# The packs' convention: the letterhead's seal is this picture; a letter that pins a seal of its
+# own (``sender.seal``) prints that image in its place, wherever the pack shows it.
+SEAL_MEDIA = "word/media/seal.png"
+MAX_SEAL_BYTES = 2 * 1024 * 1024
+MAX_SEAL_PIXELS = 4000
+_NS_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_NS_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 # docxtpl's XML patching and listing resolution are pure functions on strings that happen
 # to be methods; a bare instance lets us call them without loading a document per letter.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
@@ -233,6 +241,11 @@ class CompiledPack:
         inspection = inspect_package(read_members(self.template_bytes, f"template {self.id}"))
         # The inspected members, not the zip's: what the check dropped never reaches a letter.
         self.members = inspection.members
+        # Where the pack shows its seal: (part, relationship id) pairs found through the
+        # relationships, never by reading the XML as text. Empty: the pack prints no seal.
+        self.seal_uses = [(part, rel_id) for part, rel_id, target in inspection.images
+                          if target == SEAL_MEDIA and SEAL_MEDIA in self.members]
+        self._checked_seal: tuple[str, bytes, int, int] | None = None
         self.parts: dict[str, CompiledPart] = {}
         findings = inspection.findings + self._compile(inspection.paragraphs)
         if findings:
@@ -294,10 +307,21 @@ class CompiledPack:
             return DocxFinding(part, message, numbers[lineno - 1], paragraphs[lineno - 1])
         return DocxFinding(part, message)
 
+    @property
+    def prints_seal(self) -> bool:
+        return bool(self.seal_uses)
+
     def render(self, letter: Letter, *, draft: bool = False,
-               signature_png: bytes | None = None) -> Rendered:
-        """Render ``letter`` to .docx bytes; ``TemplateProblem`` when the template fails."""
+               signature_png: bytes | None = None, images: Mapping[str, bytes] | None = None) -> Rendered:
+        """Render ``letter`` to .docx bytes; ``TemplateProblem`` when the template fails.
+
+        ``images``: the pictures a letter pins by hash (``"sha256:<hex>"`` -> bytes); the seal
+        named by ``sender.seal`` must be among them when the pack prints a seal, or the render is
+        refused (``LetterInvalid`` on ``sender.seal``): a letter never falls back silently to
+        the pack's placeholder seal.
+        """
         check_letter_for_pack(self.manifest, letter)
+        seal = self._pinned_seal(letter, images)
         signature = _signature_xml(signature_png) if signature_png else None
         context, removals = build_context(letter, self.manifest, draft=draft,
                                           signature_image=signature)
@@ -309,7 +333,11 @@ class CompiledPack:
         extra: list[tuple[str, bytes, bool]] = []
         if signature_png:
             self._add_signature(rendered, extra, signature_png)
-        members = [(name, rendered.get(name, blob), name not in rendered)
+        if seal is not None:
+            self._fit_seal(rendered, *seal)
+            rendered[SEAL_MEDIA] = seal[0]
+        # The seal stays cacheable: the writer recognises the very same image object next time.
+        members = [(name, rendered.get(name, blob), name not in rendered or name == SEAL_MEDIA)
                    for name, blob in self.members.items()]
         if CORE_PROPS not in self.members:
             members.append((CORE_PROPS, rendered[CORE_PROPS], False))
@@ -344,6 +372,59 @@ class CompiledPack:
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         return _resolve_listing(xml).encode("utf-8")
 
+    def _pinned_seal(self, letter: Letter, images: Mapping[str, bytes] | None) -> tuple[bytes, int, int] | None:
+        """The letter's own seal image, checked, with its size; None when the pack keeps its own."""
+        reference = letter.sender.seal
+        if reference is None or not self.seal_uses:
+            return None
+        png = images.get(reference) if images is not None else None
+        if png is None:
+            raise LetterInvalid([Problem("sender.seal", f"the seal image {reference} this letter pins is not "
+                                                        "in this office's seal store; choose the seal again in "
+                                                        "Office > Court profile, or remove sender.seal")])
+        known = self._checked_seal
+        if known is not None and known[0] == reference and known[1] is png:
+            return known[1], known[2], known[3]  # a mail merge: the very image checked a letter ago
+        checked = check_seal(reference, png)
+        self._checked_seal = (reference, *checked)
+        return checked
+
+    def _fit_seal(self, rendered: dict[str, bytes], png: bytes, width: int, height: int) -> None:
+        """Keep the seal's proportions inside the box the pack drew for it (a wide logo is not
+        squeezed into a square seal's place); a seal of the box's own shape changes nothing."""
+        for part, rel_id in self.seal_uses:
+            blob = rendered.get(part, self.members.get(part))
+            if blob is None:
+                continue
+            root = etree.fromstring(blob, SAFE_PARSER)
+            changed = False
+            for blip in root.iter(_NS_A + "blip"):
+                if blip.get(_NS_R + "embed") != rel_id:
+                    continue
+                frame = next((a for a in blip.iterancestors() if a.tag in (_NS_WP + "inline", _NS_WP + "anchor")),
+                             None)
+                extent = frame.find(_NS_WP + "extent") if frame is not None else None
+                if frame is None or extent is None:
+                    continue
+                try:
+                    box_cx, box_cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+                except ValueError:
+                    continue
+                if box_cx <= 0 or box_cy <= 0 or box_cx * height == box_cy * width:
+                    continue
+                scale = min(box_cx / width, box_cy / height)
+                cx, cy = str(max(1, int(width * scale))), str(max(1, int(height * scale)))
+                extent.set("cx", cx)
+                extent.set("cy", cy)
+                for ext in frame.iter(_NS_A + "ext"):
+                    parent = ext.getparent()
+                    if parent is not None and parent.tag == _NS_A + "xfrm":
+                        ext.set("cx", cx)
+                        ext.set("cy", cy)
+                changed = True
+            if changed:
+                rendered[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
     def _core_properties(self, letter: Letter) -> bytes:
         return _core_properties(letter.subject, letter.signatory.name, letter.date, letter.reference)
 
@@ -362,6 +443,24 @@ class CompiledPack:
         extra.append((SIGNATURE_MEDIA, png, False))
 
 
+def check_seal(reference: str, png: bytes) -> tuple[bytes, int, int]:
+    """``png`` as the seal ``reference`` pins, with its (width, height); ``LetterInvalid`` on
+    ``sender.seal`` when it is not a PNG of sane size or is not the very image the hash names."""
+    def refused(why: str) -> LetterInvalid:
+        return LetterInvalid([Problem("sender.seal", f"the seal image {reference} {why}")])
+
+    if len(png) > MAX_SEAL_BYTES:
+        raise refused(f"is {len(png):,} bytes; a seal may be at most {MAX_SEAL_BYTES:,}")
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 33 or png[12:16] != b"IHDR":
+        raise refused("is not a PNG picture")
+    if "sha256:" + hashlib.sha256(png).hexdigest() != reference:
+        raise refused("does not match its hash: the stored image was changed")
+    width, height = struct.unpack(">II", png[16:24])
+    if not (0 < width <= MAX_SEAL_PIXELS and 0 < height <= MAX_SEAL_PIXELS):
+        raise refused(f"is {width}x{height} pixels; each side must be 1 to {MAX_SEAL_PIXELS}")
+    return png, width, height
+
+
 def check_pack(folder: Path) -> list[str]:
     """Every finding for the pack in ``folder``, in words; empty when the pack is sound.
 
@@ -377,4 +476,4 @@ def check_pack(folder: Path) -> list[str]:
     return trial_render(pack, folder)
 
 
-__all__ = ["CompiledPack", "Rendered", "check_pack"]
+__all__ = ["CompiledPack", "Rendered", "check_pack", "check_seal"]

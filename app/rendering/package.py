@@ -184,6 +184,9 @@ class Inspection:
     members: dict[str, bytes]
     findings: list[DocxFinding] = field(default_factory=list)
     paragraphs: dict[str, list[str]] = field(default_factory=dict)
+    # (part that shows it, relationship id, image part) for every picture the relationships reach:
+    # how the renderer finds the seal without reading the XML as text.
+    images: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _show(name: str) -> str:
@@ -822,6 +825,8 @@ def inspect_package(members: dict[str, bytes]) -> Inspection:
                 findings.append(DocxFinding(rels_name, f"relationship {rel.id} points at {target}, "
                                                        "which is not in the package"))
                 continue
+            if rel_type == _RT + "image":
+                inspection.images.append((source, rel.id, target))
             if target not in reached:
                 reached[target] = rels_name
                 queue.append(target)

@@ -20,7 +20,7 @@ from pathlib import Path
 from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.letter import Letter, parse_letter
 from app.core.packs import Manifest
-from app.core.stress import small_letter, stress_letter
+from app.core.stress import STRESS_SEAL, small_letter, stress_letter, stress_seal_png
 from app.rendering.engine import CompiledPack
 
 #: The largest sample.json read; a sample is one letter, at most a few hundred kilobytes.
@@ -94,7 +94,8 @@ def trial_render(pack: CompiledPack, folder: Path) -> list[str]:
         kind = "a draft" if draft else "a final, signed letter"
         try:
             letter = make if isinstance(make, Letter) else make(pack.manifest)
-            pack.render(letter, draft=draft, signature_png=None if draft else _trial_signature())
+            pack.render(letter, draft=draft, signature_png=None if draft else _trial_signature(),
+                        images={STRESS_SEAL: stress_seal_png()})
         except TemplateProblem as exc:
             return findings + [f"{line} (found by rendering {what} as {kind})"
                                for line in str(exc).split("\n")]

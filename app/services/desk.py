@@ -11,10 +11,11 @@ no workflow, so review controls stay disabled and say why.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -24,16 +25,16 @@ from app.core.address import Finding, letter_findings
 from app.core.dates import date_line
 from app.core.diff import WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import atomic_write, preflight_outputs, write_outputs
+from app.core.files import atomic_write, make_private_folder, preflight_outputs, write_outputs
 from app.core.letter import Letter, iter_text, parse_letter
-from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion
+from app.core.records import Approval, AuditEvent, Comment, CourtProfile, LetterSummary, LetterVersion
 from app.core.text import Removal
 from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import print_check
 from app.rendering.preview import Preview, docx_preview
 from app.services.journal import Journal
-from app.services.office import AddressBookService, Clauses, Users, address_entry
+from app.services.office import AddressBookService, Clauses, CourtProfileService, Users, address_entry
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
 
@@ -98,8 +99,10 @@ def _section_problems(pack: CompiledPack, data: LetterData) -> list[Problem]:
     return problems
 
 
-def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True) -> Check:
-    """Validate ``data`` against the letter contract and the pack, and render a fast preview."""
+def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True,
+                 images: Mapping[str, bytes] | None = None) -> Check:
+    """Validate ``data`` against the letter contract and the pack, and render a fast preview;
+    ``images``: the office's seal images, for a letter that pins one (``desk.seals``)."""
     start = time.perf_counter()
     try:
         parsed = parse_letter(data)
@@ -111,13 +114,15 @@ def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True) -
     if render:
         try:
             with RENDER_LOCK:
-                rendered = pack.render(letter, draft=True)
+                rendered = pack.render(letter, draft=True, images=images)
             result.docx = rendered.data
             result.preview = docx_preview(rendered.data)
             # A character no font has would vanish from the PDF: an error, like any other preflight error.
             printing = print_check(letter, rendered.data)
             result.problems.extend(printing.errors)
             result.print_warnings = printing.warnings
+        except LetterInvalid as exc:  # the pinned seal is missing or not what its hash says
+            result.problems.extend(exc.problems)
         except ChambersError as exc:
             result.problems.append(Problem("", str(exc)))
     result.millis = _since(start)
@@ -162,7 +167,7 @@ def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
 
 
 def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
-                  request: ExportRequest) -> ExportResult:
+                  request: ExportRequest, images: Mapping[str, bytes] | None = None) -> ExportResult:
     """Render every letter first, then write: each .docx with its PDF both or neither, never into a
     template folder, and over an existing file only when asked."""
     from app.services.letters import preflight_letter_files, write_letter_files
@@ -193,7 +198,7 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
             rendered.append(request.approved_bytes)
         else:
             with RENDER_LOCK:
-                rendered.append(pack.render(one, draft=request.approved_bytes is None).data)
+                rendered.append(pack.render(one, draft=request.approved_bytes is None, images=images).data)
     result = ExportResult()
     for data, stem in zip(rendered, stems, strict=True):
         docx, pdf = request.folder / f"{stem}.docx", request.folder / f"{stem}.pdf"
@@ -349,6 +354,7 @@ class OfficeServices(Protocol):
     drafts: Drafts
     users: Users
     clauses: Clauses
+    court: CourtProfileService
 
     def close(self) -> None: ...
 
@@ -357,7 +363,8 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def letter_text(library: TemplateLibrary, version: LetterVersion) -> list[str]:
+def letter_text(library: TemplateLibrary, version: LetterVersion,
+                images: Mapping[str, bytes] | None = None) -> list[str]:
     """The letter's paragraphs as the judge reads them on paper (the pack's own wording included)."""
     from app.rendering.seal import document_text
 
@@ -365,7 +372,7 @@ def letter_text(library: TemplateLibrary, version: LetterVersion) -> list[str]:
     try:
         pack = library.get(version.template_id)
         with RENDER_LOCK:
-            return document_text(pack.render(letter, draft=False).data)
+            return document_text(pack.render(letter, draft=False, images=images).data)
     except (TemplateProblem, LetterInvalid):
         return [text for _path, text in iter_text(letter)]
 
@@ -388,6 +395,14 @@ class LocalDesk:
 
     def close(self) -> None:
         return
+
+    @property
+    def seals(self) -> Mapping[str, bytes]:
+        """No office, no seal store: a letter that pins a seal is refused on ``sender.seal``."""
+        return {}
+
+    def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None:
+        return None  # this computer alone: the window's own Preferences give the letterhead
 
     def may(self, action: str) -> Verdict:
         if action in ("edit", "create", "export_draft"):
@@ -480,6 +495,67 @@ class LocalDesk:
         return len(others) > len(book)
 
 
+class SealCache(Mapping[str, bytes]):
+    """Seal images by their reference ("sha256:<hex>"), kept on this computer once read.
+
+    A letter pins its seal by hash, so a start can show the last letter, seal and all, before the
+    database is open: a copy in ``folder`` (owner-only, next to the recovery journal) is used only
+    if its bytes have that hash; any other is read from the database (``fetch``) and kept.
+    """
+
+    FOLDER = ".seals"  # never a user's folder: user names do not start with a dot
+
+    def __init__(self, folder: Path, fetch: Callable[[str], bytes]) -> None:
+        self.folder = folder
+        self._fetch = fetch
+        self._found: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def _path(self, reference: str) -> Path | None:
+        digest = reference.removeprefix("sha256:")
+        if not reference.startswith("sha256:") or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+            return None
+        return self.folder / f"{digest}.png"
+
+    def _kept(self, reference: str) -> bytes | None:
+        path = self._path(reference)
+        try:
+            if path is None or path.is_symlink() or path.stat().st_size > MAX_KEPT_SEAL:
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return data if "sha256:" + hashlib.sha256(data).hexdigest() == reference else None
+
+    def __getitem__(self, reference: str) -> bytes:
+        with self._lock:
+            found = self._found.get(reference)
+        if found is not None:
+            return found
+        data = self._kept(reference)
+        if data is None:
+            data = self._fetch(reference)  # KeyError when the office has no such seal
+            path = self._path(reference)
+            if path is not None and "sha256:" + hashlib.sha256(data).hexdigest() == reference:
+                try:
+                    make_private_folder(self.folder)
+                    atomic_write(path, data, durable=False)
+                except OSError:
+                    pass  # only a copy: the database still has it
+        with self._lock:
+            self._found[reference] = data
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict(self._found))  # those read so far: the office's store is not listed
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
+MAX_KEPT_SEAL = 2 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who the window works as, and where: what a start shows before the database has answered."""
@@ -516,6 +592,7 @@ class ServiceDesk:
         self.recovered_at: dt.datetime | None = None
         self._names: dict[str, str] | None = None
         self._addresses: AddressBookService | None = None
+        self._seals: SealCache | None = None
         if services is None:
             if opener is None or known is None or journal is None:
                 raise ValueError("a desk opened later needs an opener, the identity it expects and its journal")
@@ -709,7 +786,7 @@ class ServiceDesk:
         after = next(v for v in versions if v.number == version)
         if reviewed is None:
             report = DiffReport(letter_id, 0, version, field_changes({}, after.data),
-                                word_diff([], letter_text(self.services.library, after)))
+                                word_diff([], letter_text(self.services.library, after, self.seals)))
         elif reviewed >= version:
             report = DiffReport(letter_id, reviewed, version, [], WordDiff([], 0, 0))
         else:
@@ -792,6 +869,29 @@ class ServiceDesk:
 
     def activate(self, name: str) -> str:
         return self.services.users.activate(name)
+
+
+    # --- the office's court profile ------------------------------------------------------
+    @property
+    def seals(self) -> Mapping[str, bytes]:
+        """The office's seal images, asked for on the GUI thread but read only when a render needs one
+        (on a worker): from this computer's copy when it has one, else from the database."""
+        if self._seals is None:
+            self._seals = SealCache(self.journal.root / SealCache.FOLDER, lambda ref: self.services.drafts.seals[ref])
+        return self._seals
+
+    def court_profile(self) -> CourtProfile:
+        return self.services.court.get()
+
+    def save_court_profile(self, expect_version: int, changes: LetterData,
+                           seal_png: bytes | None = None, placeholder_seal: bool = False) -> CourtProfile:
+        """Save an admin's edit of the profile: the fields, then a new seal image or the placeholder."""
+        if placeholder_seal:
+            changes = {**changes, "seal": None}
+        return self.services.court.update(expect_version, seal_png=seal_png, **changes)
+
+    def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None:
+        return self.services.court.new_letter_defaults()
 
 
 Desk = LocalDesk | ServiceDesk

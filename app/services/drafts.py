@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.core.audit import first_broken
+from app.core.audit import first_broken, missing
 from app.core.diff import FieldChange, WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, TemplateProblem
 from app.core.files import StagedWrites
@@ -56,6 +56,7 @@ from app.rendering.seal import (
 from app.rendering.verify import check_docx_file
 from app.services.journal import Journal
 from app.services.letters import preflight_letter_files, write_letter_files
+from app.services.office import OfficeSeals
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import NewVersion, Store, Transaction
 
@@ -178,6 +179,8 @@ class Drafts:
         self.library = library
         self.journal = journal
         self._actor = actor
+        # The seal images letters pin by hash; every render of a stored letter is given them.
+        self.seals = OfficeSeals.of(store)
 
     @property
     def user(self) -> User:
@@ -355,14 +358,15 @@ class Drafts:
                 raise Refused(f"letter {letter_id} is signed by {signatory}; --for names {signing_for!r}")
             pack = self.library.get(current.template_id)
             signature = user.signature_png if own and user.role is Role.JUDGE else None
-            rendered = pack.render(letter, draft=False, signature_png=signature)
+            seals = OfficeSeals(tx.court_profile.seal)
+            rendered = pack.render(letter, draft=False, signature_png=signature, images=seals)
             now = utc_now()
             props = {PROP_LETTER: str(letter_id), PROP_VERSION: str(current.version), PROP_APPROVER: user.shown,
                      PROP_AT: now.isoformat(timespec="seconds"), PROP_DATABASE: tx.meta.get("database_id") or ""}
             if not own:
                 props[PROP_SIGNED_FOR] = signatory
             data, digest = seal(rendered.data, props)
-            copies = self._sealed_copies(pack, letter, props, digest, signature)
+            copies = self._sealed_copies(pack, letter, props, digest, signature, seals)
             approval = tx.letters.add_approval(letter_id, current.version, user.name, now, digest, data)
             more: dict[str, Any] = {
                 "approval_id": approval.id, "approval": approval.id, "content_sha256": digest,
@@ -381,7 +385,7 @@ class Drafts:
 
     @staticmethod
     def _sealed_copies(pack: CompiledPack, letter: Letter, props: dict[str, str], digest: str,
-                       signature: bytes | None) -> list[SealedCopy]:
+                       signature: bytes | None, seals: Mapping[str, bytes]) -> list[SealedCopy]:
         """One sealed letter per addressee (none for a letter to one): the mail-merge copies."""
         from app.services.letters import suggested_file_name
 
@@ -392,7 +396,7 @@ class Drafts:
         for index in range(count):
             one = letter.model_copy(update={"addressees": [letter.addressees[index]]})
             label = _addressee_label(letter, index)
-            rendered = pack.render(one, draft=False, signature_png=signature)
+            rendered = pack.render(one, draft=False, signature_png=signature, images=seals)
             data, sha = seal(rendered.data, {**props, PROP_COPY_FOR: label, PROP_COPY: f"{index + 1} of {count}",
                                              PROP_COPY_OF: digest})
             copies.append(SealedCopy(label, index + 1, data, sha, suggested_file_name(one)))
@@ -441,7 +445,7 @@ class Drafts:
         else:
             check_role(user.name, user.role, Action.EXPORT_DRAFT)
             pack = self.library.get(current.template_id)
-            rendered = pack.render(parse_letter(version.data).letter, draft=True)
+            rendered = pack.render(parse_letter(version.data).letter, draft=True, images=self.seals)
             data, removals = rendered.data, rendered.removals
         write_letter_files(self.library, data, out, pdf)
         if final:
@@ -481,7 +485,8 @@ class Drafts:
         letter = parse_letter(version.data).letter
         pack = self.library.get(version.template_id)
         props = {k: v for k, v in custom_properties(data).items() if k.startswith(SEAL_PREFIX) and k != PROP_HASH}
-        copies = self._sealed_copies(pack, letter, props, approval.content_sha256, member(data, SIGNATURE_MEDIA))
+        copies = self._sealed_copies(pack, letter, props, approval.content_sha256, member(data, SIGNATURE_MEDIA),
+                                     self.seals)
         expected = {int(c["number"]): c for c in recorded["copies"]}
         if len(copies) != len(expected):
             raise Refused(f"letter {letter_id} was approved with {len(expected)} per-addressee copies; "
@@ -561,7 +566,8 @@ class Drafts:
     def _text(self, version: LetterVersion) -> list[str]:
         try:
             letter = parse_letter(version.data).letter
-            return document_text(self.library.get(version.template_id).render(letter, draft=False).data)
+            return document_text(self.library.get(version.template_id).render(letter, draft=False,
+                                                                              images=self.seals).data)
         except (TemplateProblem, LetterInvalid):
             # The pack is gone or changed shape; the letter's own text still shows what changed.
             return [text for _path, text in iter_text(parse_letter(version.data).letter)]
@@ -678,6 +684,16 @@ class Drafts:
             events = list(tx.audit.events())
             head = tx.audit.head()
             references = tx.audit.references()
+            profile = tx.court_profile.get()
         broken, why = first_broken(events, head, references)
+        if broken is None and profile.version:
+            # The profile row must still say what the event that set it recorded: new letters copy it.
+            setting = [e for e in events if e.action == "court_profile_changed"]
+            recorded = json.loads(setting[-1].detail) if setting else None
+            if recorded != {**profile.content(), "version": profile.version}:
+                last = setting[-1] if setting else None
+                return len(events), last or missing(0), (
+                    f"the court profile (version {profile.version}) is not what its audit event recorded: it was "
+                    "changed behind Chambers' back; an admin saves it again in Office > Court profile")
         return len(events), broken, why
 

@@ -11,7 +11,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,12 +114,13 @@ def write_letter_files(library: TemplateLibrary, docx: bytes, out: Path, pdf: Pa
 
 
 def render_file(library: TemplateLibrary, template: str, data: dict[str, Any], out: Path,
-                pdf: Path | None = None) -> RenderReport:
-    """Render one letter to ``out`` (and ``pdf``); nothing is written unless all succeeds."""
+                pdf: Path | None = None, images: Mapping[str, bytes] | None = None) -> RenderReport:
+    """Render one letter to ``out`` (and ``pdf``); nothing is written unless all succeeds.
+    ``images``: the seal the letter pins (``sender.seal``), by its reference."""
     pack = library.get(template)
     protect_packs(library, pack.folder)
     parsed = parse_letter(data)
-    rendered = pack.render(parsed.letter)  # in memory: the data and the template speak first
+    rendered = pack.render(parsed.letter, images=images)  # in memory: the data and the template speak first
     write_letter_files(library, rendered.data, out, pdf)
     return RenderReport(out, pdf, parsed.removals + rendered.removals)
 

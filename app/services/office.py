@@ -6,18 +6,22 @@ from __future__ import annotations
 import json
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from app.core import jsondata
 from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.files import atomic_write
-from app.core.records import AddressBookEntry, Clause, User, utc_now
+from app.core.letter import MAX_ADDRESS_LINES, Sender
+from app.core.records import AddressBookEntry, Clause, CourtProfile, User, utc_now
+from app.core.text import is_clean
 from app.core.workflow import Action, NotFound, Refused, Role, check_role, may
 from app.services.templates import TemplateLibrary
-from app.storage.interfaces import Store
+from app.storage.interfaces import Store, Transaction
 
 FLAGSHIP = "officials-concern"
 
@@ -409,3 +413,165 @@ def seed(store: Store, library: TemplateLibrary) -> bool:
         tx.meta.set("seeded", FLAGSHIP)
         tx.audit.append("chambers", "seeded", None, {"from": f"{FLAGSHIP}/sample.json"}, now)
     return True
+
+
+# --- the court profile: the office's letterhead --------------------------------------------------
+MAX_SEAL_BYTES = 2 * 1024 * 1024
+MIN_SEAL_PIXELS, MAX_SEAL_PIXELS = 32, 4000
+_PROFILE_TEXT = ("court", "chambers", "phone", "email", "signatory_name", "signatory_title")
+_PROFILE_LABELS = {"court": "court name", "chambers": "chambers line", "address": "address",
+                   "phone": "telephone", "email": "e-mail", "signatory_name": "default signatory's name",
+                   "signatory_title": "default signatory's title"}
+
+
+def check_seal_png(data: bytes, where: str = "the seal image") -> tuple[int, int]:
+    """A seal must be a PNG of sane size, big enough to print sharp; its (width, height)."""
+    if len(data) > MAX_SEAL_BYTES:
+        raise Refused(f"{where} is {len(data):,} bytes; a seal may be at most {MAX_SEAL_BYTES:,} bytes")
+    if not data.startswith(PNG_MAGIC) or len(data) < 33 or data[12:16] != b"IHDR":
+        raise Refused(f"{where} is not a PNG file (it must start with the PNG signature and an IHDR header); "
+                      "save the seal or logo as PNG")
+    width, height = struct.unpack(">II", data[16:24])
+    if not (MIN_SEAL_PIXELS <= width <= MAX_SEAL_PIXELS and MIN_SEAL_PIXELS <= height <= MAX_SEAL_PIXELS):
+        raise Refused(f"{where} is {width}x{height} pixels; each side must be {MIN_SEAL_PIXELS} to "
+                      f"{MAX_SEAL_PIXELS} pixels (a seal prints about an inch wide)")
+    _decode_png(data, where)
+    return width, height
+
+
+def _decode_png(data: bytes, where: str) -> None:
+    """Decode every pixel once (the size is capped above): a truncated or damaged file would print as a
+    broken picture on every letter of the office, so it is refused here instead."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError  # only when a seal is set: Pillow costs start-up time
+
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise Refused(f"{where} is damaged and cannot be read as a PNG picture ({exc}); save it again as PNG") \
+            from None
+
+
+def check_profile(profile: CourtProfile) -> None:
+    """The profile's text must be what a letter may hold, since every new letter copies it."""
+    problems = []
+    for key in _PROFILE_TEXT:
+        value = getattr(profile, key)
+        if len(value) > 20_000:
+            problems.append(f"the {_PROFILE_LABELS[key]} is {len(value):,} characters; at most 20,000")
+        elif not is_clean(value) or "\n" in value:
+            problems.append(f"the {_PROFILE_LABELS[key]} holds a line break or a character a Word document "
+                            "cannot hold")
+    if len(profile.address) > MAX_ADDRESS_LINES:
+        problems.append(f"the address has {len(profile.address)} lines; at most {MAX_ADDRESS_LINES}")
+    for number, line in enumerate(profile.address, start=1):
+        if not line.strip() or not is_clean(line) or "\n" in line or len(line) > 20_000:
+            problems.append(f"address line {number} is empty, too long or holds a character a Word document "
+                            "cannot hold")
+    if not profile.court.strip():
+        problems.append("the court name is required: every letter's letterhead prints it")
+    if not problems:
+        try:
+            Sender.model_validate(profile.sender())
+        except ValidationError as exc:
+            problems += [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+    if problems:
+        raise Refused("the court profile was not saved: " + "; ".join(problems))
+
+
+class OfficeSeals(Mapping[str, bytes]):
+    """The office's seal images by reference ("sha256:<hex>"), read from the database when a
+    render asks for one; what the renderer is given so that a letter prints the seal it pins."""
+
+    def __init__(self, lookup: Callable[[str], bytes | None]) -> None:
+        self._lookup = lookup
+        self._found: dict[str, bytes] = {}
+
+    @classmethod
+    def of(cls, store: Store) -> OfficeSeals:
+        def lookup(reference: str) -> bytes | None:
+            with store.read() as tx:
+                return tx.court_profile.seal(reference)
+        return cls(lookup)
+
+    def __getitem__(self, reference: str) -> bytes:
+        if reference not in self._found:
+            found = self._lookup(reference)
+            if found is None:
+                raise KeyError(reference)
+            self._found[reference] = found  # stored seals never change: keep it for the next render
+        return self._found[reference]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._found)  # only those already read: the store is not listed
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
+class CourtProfileService:
+    """The office's court profile: everyone reads it, an admin changes it; new letters take
+    their sender and signatory from it, and pin its seal by hash."""
+
+    def __init__(self, store: Store, actor: Callable[[], User]) -> None:
+        self.store = store
+        self._actor = actor
+        self.seals = OfficeSeals.of(store)
+
+    def get(self) -> CourtProfile:
+        with self.store.read() as tx:
+            return tx.court_profile.get()
+
+    def _admin(self) -> User:
+        user = self._actor()
+        check_role(user.name, user.role, Action.EDIT_COURT_PROFILE)
+        return user
+
+    def update(self, expect_version: int | None = None, *, seal_png: bytes | None = None,
+               **changes: Any) -> CourtProfile:
+        """Change the given fields (court, chambers, address, phone, email, signatory_name,
+        signatory_title, seal) and, with ``seal_png``, make that image the seal; all in one write.
+        ``expect_version``: the version the admin edited, refused when another change came in
+        between (None: on top of whatever is there now)."""
+        admin = self._admin()
+        size = check_seal_png(seal_png) if seal_png is not None else None
+        with self.store.write() as tx:
+            if seal_png is not None and size is not None:
+                changes["seal"] = tx.court_profile.add_seal(seal_png, *size, admin.name, utc_now())
+            return self._apply(tx, admin, expect_version, changes)
+
+    @staticmethod
+    def _apply(tx: Transaction, admin: User, expect_version: int | None, changes: dict[str, Any]) -> CourtProfile:
+        unknown = set(changes) - {*_PROFILE_TEXT, "address", "seal"}
+        if unknown:
+            raise Refused(f"the court profile has no {', '.join(sorted(unknown))}")
+        if "address" in changes:
+            changes["address"] = tuple(str(line).strip() for line in changes["address"] if str(line).strip())
+        for key in _PROFILE_TEXT:
+            if key in changes:
+                changes[key] = str(changes[key] or "").strip()
+        before = tx.court_profile.get()
+        after = replace(before, **changes)
+        check_profile(after)
+        if after.content() == before.content() and expect_version in (None, before.version):
+            return before
+        return tx.court_profile.set(after, before.version if expect_version is None else expect_version,
+                                    admin.name, utc_now())
+
+    def set_seal(self, png: bytes | None, expect_version: int | None = None) -> CourtProfile:
+        """Make ``png`` the office's seal (None: the pack's neutral placeholder seal)."""
+        if png is None:
+            return self.update(expect_version, seal=None)
+        return self.update(expect_version, seal_png=png)
+
+    def seal(self, reference: str) -> bytes | None:
+        return self.seals.get(reference)
+
+    def new_letter_defaults(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(sender, signatory) of a new letter from the office's profile; None before one is set."""
+        profile = self.get()
+        if profile.version == 0:
+            return None
+        return profile.sender(), profile.signatory()

@@ -45,7 +45,7 @@ def redline_versions(drafts: Drafts, letter_id: int, from_version: int | None = 
             continue
         try:
             letter = parse_letter(version.data).letter
-            docx = drafts.library.get(version.template_id).render(letter, draft=True).data
+            docx = drafts.library.get(version.template_id).render(letter, draft=True, images=drafts.seals).data
         except (TemplateProblem, LetterInvalid) as exc:
             raise TemplateProblem(f"version {version.number} of letter {letter_id} cannot be rendered "
                                   f"for the redline: {exc}") from None

@@ -130,11 +130,17 @@ class TemplateLibrary:
 
     def advice(self, folder: Path) -> builtins.list[str]:
         """Advice for the pack's author (direct formatting where a style belongs); never makes a pack unsound."""
-        from app.rendering.package import MAX_TEMPLATE_BYTES, read_members
+        from app.rendering.engine import SEAL_MEDIA
+        from app.rendering.package import MAX_TEMPLATE_BYTES, inspect_package, read_members
         from app.rendering.style_advice import style_advice
 
         data = read_pack_file(folder / "letter.docx", MAX_TEMPLATE_BYTES, "the template")
-        return style_advice(read_members(data, "the template"))
+        members = read_members(data, "the template")
+        advice = style_advice(members)
+        if not any(target == SEAL_MEDIA for _part, _rel, target in inspect_package(members).images):
+            advice.append(f"the pack shows no seal (no picture {SEAL_MEDIA} in the document or a header): its "
+                          "letters print none, and the seal of the office's court profile is not used")
+        return advice
 
     def sample(self, id_or_path: str) -> str:
         """The pack's sample letter as JSON text; a link, pipe or oversized file is refused."""

@@ -154,6 +154,10 @@ def _role_sql(database: str) -> list[str]:
         f"TO {judge}",
         f"GRANT UPDATE ({', '.join(_LETTER_COLUMNS_JUDGE)}) ON letters TO {judge}",
         f"GRANT INSERT, UPDATE ON users TO {admin}",
+        # The letterhead: read by all, set by an admin only (migration 0006 checks each write's audit).
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON court_profile, court_seals FROM {clerk}, {judge}, {admin}",
+        f"GRANT INSERT, UPDATE ON court_profile TO {admin}",
+        f"GRANT INSERT ON court_seals TO {admin}",
         f"GRANT INSERT, UPDATE, DELETE ON clauses, addressees TO {admin}",
         # Row-level security where it helps: a login writes comments and versions in its own name.
         "ALTER TABLE comments ENABLE ROW LEVEL SECURITY",

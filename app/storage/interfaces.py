@@ -21,6 +21,7 @@ from app.core.records import (
     AuditEvent,
     Clause,
     Comment,
+    CourtProfile,
     LetterSummary,
     LetterVersion,
     User,
@@ -157,6 +158,24 @@ class AuditLog(Protocol):
         """The rows that recorded the audit event that wrote them."""
 
 
+class CourtProfiles(Protocol):
+    """The office's one court profile and its seal images (stored by content, never changed)."""
+
+    def get(self) -> CourtProfile:
+        """The profile as last set; ``CourtProfile()`` (version 0) before anyone set it."""
+
+    def set(self, profile: CourtProfile, expect_version: int, actor: str, at: dt.datetime) -> CourtProfile:
+        """Replace the profile's content with ``profile``'s, audited as done by ``actor``; the
+        profile as it is now (version one up). ``Refused`` when it is no longer at
+        ``expect_version`` (someone else changed it since it was read) or names a seal not stored."""
+
+    def add_seal(self, png: bytes, width: int, height: int, actor: str, at: dt.datetime) -> str:
+        """Store a seal image (audited when new); its reference ``"sha256:<hex>"``."""
+
+    def seal(self, reference: str) -> bytes | None:
+        """The image stored under ``"sha256:<hex>"``, or None."""
+
+
 class Meta(Protocol):
     def get(self, key: str) -> str | None: ...
 
@@ -169,6 +188,7 @@ class Transaction(Protocol):
     users: UserRepository
     clauses: ClauseRepository
     addresses: AddressBook
+    court_profile: CourtProfiles
     audit: AuditLog
     meta: Meta
 

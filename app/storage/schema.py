@@ -159,3 +159,39 @@ addressees = Table(
     Column("courtesy", String(40), nullable=True),
     UniqueConstraint("name", "title", name="uq_addressees_name_title"),
 )
+
+# The office's letterhead (migration 0006): one row, changed only by an admin, each change an audit
+# event whose detail is the row's content, so the row can be checked against the event that wrote it.
+court_profile = Table(
+    "court_profile", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1: one profile an office
+    Column("court", Text, nullable=False, server_default=""),
+    Column("chambers", Text, nullable=False, server_default=""),
+    Column("address", Text, nullable=False, server_default="[]"),
+    Column("phone", Text, nullable=False, server_default=""),
+    Column("email", Text, nullable=False, server_default=""),
+    Column("seal_sha256", String(64), ForeignKey("court_seals.sha256"), nullable=True),
+    Column("signatory_name", Text, nullable=False, server_default=""),
+    Column("signatory_title", Text, nullable=False, server_default=""),
+    Column("version", Integer, nullable=False),
+    Column("updated_by", String(63), nullable=False),
+    Column("updated_at", TIME, nullable=False),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
+)
+
+# Seal images by content (migration 0006): a letter pins its seal by hash, so a row is never
+# changed or removed once written; a later profile names another row instead.
+court_seals = Table(
+    "court_seals", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("png", LargeBinary, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("added_by", String(63), nullable=False),
+    Column("added_at", TIME, nullable=False),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
+)

@@ -10,6 +10,7 @@ entirely or leaves nothing behind, and a lost connection surfaces as ``StorageUn
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -45,6 +46,7 @@ from app.core.records import (
     AuditEvent,
     Clause,
     Comment,
+    CourtProfile,
     LetterSummary,
     LetterVersion,
     User,
@@ -219,6 +221,7 @@ class _Tx:
         self.users = _Users(conn, dialect, pending, self.audit)
         self.clauses = _Clauses(conn)
         self.addresses = _Addresses(conn)
+        self.court_profile = _CourtProfiles(conn, self.audit)
         self.meta = _Meta(conn)
 
 
@@ -585,8 +588,6 @@ class _Users:
 
 
 def _digest(data: bytes | None) -> str | None:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest() if data else None
 
 
@@ -668,6 +669,75 @@ class _Addresses:
                 for r in rows]
 
 
+class _CourtProfiles:
+    """The court profile row and the seal store. Every write appends its audit event first and the
+    row records it (id, hash, preceding hash); on PostgreSQL migration 0006 checks at commit that
+    the event is the login's own and holds the row's content."""
+
+    _PREFIX = "sha256:"
+
+    def __init__(self, conn: Connection, audit: _Audit) -> None:
+        self.conn = conn
+        self.audit = audit
+
+    def get(self) -> CourtProfile:
+        row = self.conn.execute(select(s.court_profile).where(s.court_profile.c.id == 1)).first()
+        if row is None:
+            return CourtProfile()
+        return CourtProfile(row.court, row.chambers, tuple(json.loads(row.address)), row.phone, row.email,
+                            self._PREFIX + row.seal_sha256 if row.seal_sha256 else None, row.signatory_name,
+                            row.signatory_title, row.version, row.updated_by, row.updated_at)
+
+    def set(self, profile: CourtProfile, expect_version: int, actor: str, at: dt.datetime) -> CourtProfile:
+        before = self.get()
+        if before.version != expect_version:
+            raise Refused(f"the court profile was changed by {before.updated_by or 'someone'} at "
+                          f"{before.updated_at or 'an unknown time'} (now version {before.version}, yours started "
+                          f"from version {expect_version}); nothing was overwritten: open it again and "
+                          "make your change there")
+        sha = None
+        if profile.seal is not None:
+            sha = profile.seal.removeprefix(self._PREFIX)
+            if not profile.seal.startswith(self._PREFIX) or self.seal(profile.seal) is None:
+                raise Refused(f"the seal {profile.seal} is not in this office's seal store: add the image first")
+        version = before.version + 1
+        event = self.audit.append(actor, "court_profile_changed", None,
+                                  {**profile.content(), "version": version}, at)
+        values = {"court": profile.court, "chambers": profile.chambers, "address": json.dumps(list(profile.address)),
+                  "phone": profile.phone, "email": profile.email, "seal_sha256": sha,
+                  "signatory_name": profile.signatory_name, "signatory_title": profile.signatory_title,
+                  "version": version, "updated_by": actor, "updated_at": iso(at),
+                  "audit_id": event.id, "audit_hash": event.hash, "audit_prev": event.prev_hash}
+        if before.version == 0:
+            self.conn.execute(s.court_profile.insert().values(id=1, **values))
+        else:
+            changed = self.conn.execute(s.court_profile.update().where(and_(
+                s.court_profile.c.id == 1, s.court_profile.c.version == before.version)).values(**values)).rowcount
+            if changed != 1:
+                raise Refused("the court profile was changed while yours was being saved; nothing was "
+                              "overwritten: open it again")
+        return self.get()
+
+    def add_seal(self, png: bytes, width: int, height: int, actor: str, at: dt.datetime) -> str:
+        digest = hashlib.sha256(png).hexdigest()
+        exists = self.conn.execute(select(s.court_seals.c.sha256).where(s.court_seals.c.sha256 == digest)).first()
+        if exists is None:
+            event = self.audit.append(actor, "court_seal_added", None,
+                                      {"seal": self._PREFIX + digest, "bytes": len(png),
+                                       "width": width, "height": height}, at)
+            self.conn.execute(s.court_seals.insert().values(
+                sha256=digest, png=png, width=width, height=height, added_by=actor, added_at=iso(at),
+                audit_id=event.id, audit_hash=event.hash, audit_prev=event.prev_hash))
+        return self._PREFIX + digest
+
+    def seal(self, reference: str) -> bytes | None:
+        if not reference.startswith(self._PREFIX):
+            return None
+        found = self.conn.execute(select(s.court_seals.c.png).where(
+            s.court_seals.c.sha256 == reference.removeprefix(self._PREFIX))).scalar_one_or_none()
+        return None if found is None else bytes(found)
+
+
 class _Audit:
     def __init__(self, conn: Connection, dialect: str, pending: _Pending) -> None:
         self.conn = conn
@@ -740,8 +810,10 @@ class _Audit:
                 (s.letter_versions, lambda r: f"version {r.number} of letter {r.letter_id}", False),
                 (s.approvals, lambda r: f"approval {r.id} of letter {r.letter_id}", False),
                 (s.comments, lambda r: f"comment {r.id} on letter {r.letter_id}", False),
-                (s.users, lambda r: f"user {r.name}", False)):
-            keys = [c for c in table.c if c.name in ("id", "letter_id", "number", "name")]
+                (s.users, lambda r: f"user {r.name}", False),
+                (s.court_profile, lambda r: "the court profile", False),
+                (s.court_seals, lambda r: f"court seal sha256:{r.sha256}", False)):
+            keys = [c for c in table.c if c.name in ("id", "letter_id", "number", "name", "sha256")]
             for r in self.conn.execute(select(*keys, table.c.audit_id, table.c.audit_hash, table.c.audit_prev)):
                 found.append(AuditReference(what(r), r.audit_id, r.audit_hash, newest, r.audit_prev))
         return found

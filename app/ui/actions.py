@@ -96,6 +96,12 @@ class ActionTable(Controller):
         w.about_action = self._action("about", w.tr("&About Chambers"), w.about)
         w.users_action = self._action("users", w.tr("&Users…"), self.manage_users, icon_name="settings",
                                       tip=w.tr("Add users, change a role, set a signature image, deactivate"))
+        w.court_profile_action = self._action(
+            "court-profile", w.tr("Court &profile…"), w.letterhead.edit, icon_name="settings",
+            tip=w.tr("The letterhead every new letter starts from: court, chambers line, address, seal, signatory"))
+        w.letterhead_action = self._action(
+            "letterhead", w.tr("Use the office's &letterhead"), w.letterhead.use_on_letter,
+            tip=w.tr("Take the court profile as it is now: court, chambers line, address, seal and signatory"))
         w.open_action = self._action("open", w.tr("&Open letter…"), w.opening.open_by_number, icon_name="open",
                                         keys=[sk.Open], tip=w.tr("Open a letter of the drafts database"))
 
@@ -116,7 +122,7 @@ class ActionTable(Controller):
         edit_menu.addAction(w.undo_action)
         edit_menu.addAction(w.redo_action)
         letter_menu = bar.addMenu(w.tr("&Letter"))
-        for a in (w.add_addressee_action, w.pick_addressee_action, w.insert_clause_action):
+        for a in (w.add_addressee_action, w.pick_addressee_action, w.insert_clause_action, w.letterhead_action):
             letter_menu.addAction(a)
         letter_menu.addSeparator()
         letter_menu.addAction(w.submit_action)
@@ -134,6 +140,7 @@ class ActionTable(Controller):
             view_menu.addAction(dock.toggleViewAction())
         office_menu = bar.addMenu(w.tr("&Office"))
         office_menu.addAction(w.users_action)
+        office_menu.addAction(w.court_profile_action)
         help_menu = bar.addMenu(w.tr("&Help"))
         help_menu.addAction(w.about_action)
 
@@ -155,6 +162,9 @@ class ActionTable(Controller):
         if status is not None and self.w.session.dirty:
             # The edit on screen is saved before anything is sent, and saving it moves the letter on.
             status = TRANSITIONS.get((status, Action.EDIT), status)
+        if action is Action.EDIT_COURT_PROFILE and not self.w.backend.has_workflow:
+            return False, self.w.tr("On this computer alone the letterhead is in Preferences > Court profile "
+                                    "(the office's court profile lives in the drafts database)")
         ok, why = self.w.backend.verdict(action, status)
         if not ok:
             return False, why[:1].upper() + why[1:]
@@ -164,6 +174,8 @@ class ActionTable(Controller):
             if not self.w.backend.has_workflow:
                 return False, self.w.tr("Users live in the drafts database: {why}").format(
                     why=self.w.backend.why_no_workflow)
+            return True, ""
+        if action is Action.EDIT_COURT_PROFILE:
             return True, ""
         if record.id is None:
             return False, self.w.tr("The letter is not saved in the drafts database yet")
@@ -250,7 +262,8 @@ class ActionTable(Controller):
         """
         controls = {"submit": self._gate(Action.SUBMIT), "approve": self._gate(Action.APPROVE),
                     "request_changes": self._gate(Action.REQUEST_CHANGES), "comment": self._gate(Action.COMMENT),
-                    "users": self._gate(Action.MANAGE_USERS), "approve_for": self._signing_for_gate()}
+                    "users": self._gate(Action.MANAGE_USERS), "approve_for": self._signing_for_gate(),
+                    "court_profile": self._gate(Action.EDIT_COURT_PROFILE)}
         shown = (tuple(controls.items()), self.editable, self._gate(Action.CREATE), id(self.w.form))
         if shown == self._shown:
             return
@@ -265,13 +278,17 @@ class ActionTable(Controller):
             self.w.tr("Approve &signing for {name}…").format(name=signatory.replace("&", "&&")) if signatory
             else self.w.tr("Approve &signing for the signatory…"))
         self.w.review.set_enabled_controls({k: v for k, v in controls.items()
-                                            if k not in ("submit", "users", "approve_for")})
+                                            if k not in ("submit", "users", "approve_for", "court_profile")})
         may_edit, why_not = self.editable
         if self.w.form is not None and self.w.form.read_only != (not may_edit):
             self.w.form.set_read_only(None if may_edit else why_not)
         for action in (self.w.add_addressee_action, self.w.pick_addressee_action, self.w.insert_clause_action,
                        self.w.save_action):
             action.setEnabled(may_edit)
+        self.w.letterhead_action.setEnabled(may_edit and self.w.backend.has_workflow)
+        if not self.w.backend.has_workflow:
+            self.w.letterhead_action.setToolTip(self.w.tr("On this computer alone new letters take the letterhead "
+                                                          "in Preferences > Court profile"))
         may_create, why_create = self._gate(Action.CREATE)
         self.w.new_action.setEnabled(may_create)
         self.w.new_action.setToolTip(self.w.tr("Start a letter from a template pack") if may_create else why_create)

@@ -180,14 +180,20 @@ class PreferencesDialog(QDialog):
         court = QWidget(tabs)
         court_form = QFormLayout(court)
         p = prefs.profile
+        note = QLabel(self.tr("The letterhead of new letters on this computer alone. With the drafts database, "
+                              "the office's court profile (Office > Court profile…) is used instead."), court)
+        note.setWordWrap(True)
+        court_form.addRow(note)
         self.court = QLineEdit(p.court, court)
+        self.chambers = QLineEdit(p.chambers, court)
         self.address = QPlainTextEdit("\n".join(p.address), court)
         self.address.setTabChangesFocus(True)
         self.phone = QLineEdit(p.phone, court)
         self.email = QLineEdit(p.email, court)
         self.signatory_name = QLineEdit(p.signatory_name, court)
         self.signatory_title = QLineEdit(p.signatory_title, court)
-        for label, widget in ((self.tr("Court"), self.court), (self.tr("Address lines"), self.address),
+        for label, widget in ((self.tr("Court"), self.court), (self.tr("Chambers line"), self.chambers),
+                              (self.tr("Address lines"), self.address),
                               (self.tr("Phone"), self.phone), (self.tr("Email"), self.email),
                               (self.tr("Signing judge"), self.signatory_name),
                               (self.tr("Judge's title"), self.signatory_title)):
@@ -232,6 +238,7 @@ class PreferencesDialog(QDialog):
     def result_preferences(self) -> Preferences:
         p = self.prefs
         p.profile.court = self.court.text().strip()
+        p.profile.chambers = self.chambers.text().strip()
         p.profile.address = [line.strip() for line in self.address.toPlainText().splitlines() if line.strip()]
         p.profile.phone = self.phone.text().strip()
         p.profile.email = self.email.text().strip()

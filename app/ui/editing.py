@@ -74,6 +74,7 @@ def edit_label(path: str) -> str:
         what = f"{singular.get(match.group(1), match.group(1))} {int(match.group(2)) + 1}"
         return f"Edit {what}" + (f" ({match.group(3).replace('_', ' ')})" if match.group(3) else "")
     named = {"clean": "Remove characters Word cannot hold", "reload": "Show their version",
+             "letterhead": "Use the office's letterhead",
              "addressees": "Change the addressees"}
     if path in named:
         return named[path]
@@ -188,19 +189,26 @@ class Editing(Controller):
                 return {k: clean(v) for k, v in value.items()}
             return value
 
+        self.change_letter(clean(self.w.form.data()), "clean")
+
+    def change_letter(self, after: dict[str, Any], path: str, label: str = "") -> bool:
+        """Show ``after`` as one edit of the whole letter (one Undo step, asked first when it
+        withdraws an approval); whether the letter changed."""
+        if self.w.form is None or not self.w.actions_table.editable[0]:
+            return False
         before = self.w.form.data()
-        after = clean(before)
         if after == before:
-            return
+            return False
         question = self.w.session.edit_question()
         if question is not None:
             if not self._confirm_edit(question):
-                return
+                return False
             self.w.session.consent()
         self._put_back(after)
         self.w._snapshot = self.w.form.data()
-        self.w.undo_stack.push(SnapshotCommand(self.w, before, self.w._snapshot, "clean"))
+        self.w.undo_stack.push(SnapshotCommand(self.w, before, self.w._snapshot, path, label))
         self._mark_dirty()
+        return True
 
     def _editor_created(self, editor: QWidget) -> None:
         """Every text field the form makes passes here (spell checking attaches to it)."""

@@ -146,5 +146,5 @@ class Exporting(Controller):
 
             self.w.db.run(one, one_done, failed)
             return
-        library = self.w.library
-        self.w.runner.run(lambda: export_letter(library, pack, letter, request), done, failed)
+        library, seals = self.w.library, self.w.backend.seals
+        self.w.runner.run(lambda: export_letter(library, pack, letter, request, seals), done, failed)

@@ -101,6 +101,7 @@ class LetterForm(QScrollArea):
         self.signatory_name = QLineEdit(close_box)
         self.signatory_title = QLineEdit(close_box)
         self.court = QLineEdit(close_box)
+        self.court_chambers = QLineEdit(close_box)
         self.court_address = LineListEditor("sender.address", self.tr("Court address"), close_box, lines=3)
         self.court_phone = QLineEdit(close_box)
         self.court_email = QLineEdit(close_box)
@@ -108,13 +109,15 @@ class LetterForm(QScrollArea):
                                     (self.tr("Si&gnatory"), self.signatory_name, "signatory.name"),
                                     (self.tr("Signatory's t&itle"), self.signatory_title, "signatory.title"),
                                     (self.tr("C&ourt"), self.court, "sender.court"),
+                                    (self.tr("Chambers line"), self.court_chambers, "sender.chambers"),
                                     (self.tr("Court address"), self.court_address, "sender.address"),
                                     (self.tr("Phone"), self.court_phone, "sender.phone"),
                                     (self.tr("Email"), self.court_email, "sender.email"))
         for label, row_widget, path in signature_rows:
             row_widget.setObjectName(path)
             row_widget.setAccessibleName(label.replace("&", ""))
-            row_widget.setToolTip(self.tr("Filled from the court profile in Preferences"))
+            row_widget.setToolTip(self.tr("Filled from the court profile (Office > Court profile, or Preferences "
+                                          "on this computer alone)"))
             close_form.addRow(label, row_widget)
         self.lists: dict[str, LineListEditor] = {}
         for key in ("cc", "enclosures"):
@@ -131,7 +134,8 @@ class LetterForm(QScrollArea):
         for widget, path in ((self.reference, "reference"), (self.subject, "subject"),
                              (self.complimentary_close, "complimentary_close"),
                              (self.signatory_name, "signatory.name"), (self.signatory_title, "signatory.title"),
-                             (self.court, "sender.court"), (self.court_phone, "sender.phone"),
+                             (self.court, "sender.court"), (self.court_chambers, "sender.chambers"),
+                             (self.court_phone, "sender.phone"),
                              (self.court_email, "sender.email")):
             widget.textChanged.connect(lambda _t, p=path: self._changed(p))
             if hook and widget in (self.subject, self.complimentary_close, self.signatory_title, self.court):
@@ -158,6 +162,7 @@ class LetterForm(QScrollArea):
         sender = dict(out.get("sender") or {})
         sender["court"] = self.court.text()
         sender["address"] = self.court_address.values()
+        _put(sender, "chambers", self.court_chambers.text())
         _put(sender, "phone", self.court_phone.text())
         _put(sender, "email", self.court_email.text())
         out["sender"] = sender
@@ -196,6 +201,7 @@ class LetterForm(QScrollArea):
             _set(self.subject, data.get("subject"))
             sender = data.get("sender") or {}
             _set(self.court, sender.get("court"))
+            _set(self.court_chambers, sender.get("chambers"))
             self.court_address.set_values(list(sender.get("address") or []))
             _set(self.court_phone, sender.get("phone"))
             _set(self.court_email, sender.get("email"))

@@ -41,6 +41,7 @@ from app.ui.actions import ActionTable
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.bank import ClauseBankAndAddressBook
 from app.ui.clauses import ClauseBankPanel
+from app.ui.court_profile import OfficeLetterhead
 from app.ui.dialogs import (
     CloseUnsavedPrompt,
     PreferencesDialog,
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
     drafts_action: QAction
     about_action: QAction
     users_action: QAction
+    court_profile_action: QAction
+    letterhead_action: QAction
     recent_menu: QMenu
 
     def __init__(self, library: TemplateLibrary, prefs: Preferences,
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
             if self.backend.has_workflow:
                 self.drafts.setEnabled(True)
                 self.drafts.refresh()
+                self.letterhead.refresh()
             else:
                 why = self.backend.why_no_workflow
                 self.drafts.show_unavailable(self.tr("Shared drafts need the drafts database: {why}").format(why=why))
@@ -201,6 +205,7 @@ class MainWindow(QMainWindow):
         self.saving = Saving(self)
         self.bank = ClauseBankAndAddressBook(self)
         self.exporting = Exporting(self)
+        self.letterhead = OfficeLetterhead(self)
 
     def _init_central(self) -> None:
         self.setObjectName("main-window")

@@ -323,9 +323,11 @@ class Opening(Controller):
 
     def _blank(self, pack_id: str) -> dict[str, Any]:
         profile = self.w.prefs.profile
+        # The office's court profile when there is a database; this computer's Preferences otherwise.
+        sender, signatory = self.w.letterhead.defaults or (profile.sender(), profile.signatory())
         data: dict[str, Any] = {
             "template": pack_id, "date": dt.date.today().isoformat(), "subject": "",
-            "sender": profile.sender(), "signatory": profile.signatory(), "addressees": [],
+            "sender": sender, "signatory": signatory, "addressees": [],
             "complimentary_close": "Sincerely,", "fields": {},
         }
         for key in PARAGRAPH_SECTIONS:

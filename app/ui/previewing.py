@@ -22,7 +22,8 @@ class Previewing(Controller):
             return
         data = self.w.form.data()
         pack = self.w.pack
-        self.w.previewer.request(lambda: check_letter(pack, data))
+        seals = self.w.backend.seals  # the office's seal images: a letter prints the seal it pins
+        self.w.previewer.request(lambda: check_letter(pack, data, images=seals))
 
     def _checked(self, _generation: int, result: object) -> None:
         if isinstance(result, BaseException):

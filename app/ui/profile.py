@@ -19,15 +19,21 @@ from app.core.files import atomic_write
 
 @dataclass
 class CourtProfile:
+    """The letterhead of this computer alone; with the drafts database the office's court profile
+    (Office > Court profile…) is used instead."""
+
     court: str = ""
     address: list[str] = field(default_factory=list)
     phone: str = ""
     email: str = ""
     signatory_name: str = ""
     signatory_title: str = ""
+    chambers: str = ""
 
     def sender(self) -> dict[str, Any]:
         out: dict[str, Any] = {"court": self.court, "address": list(self.address)}
+        if self.chambers:
+            out["chambers"] = self.chambers
         if self.phone:
             out["phone"] = self.phone
         if self.email:
@@ -42,7 +48,8 @@ class CourtProfile:
         sender = data.get("sender") or {}
         signatory = data.get("signatory") or {}
         return cls(sender.get("court", ""), list(sender.get("address", [])), sender.get("phone", ""),
-                   sender.get("email", ""), signatory.get("name", ""), signatory.get("title", ""))
+                   sender.get("email", ""), signatory.get("name", ""), signatory.get("title", ""),
+                   sender.get("chambers", ""))
 
 
 @dataclass
