@@ -58,3 +58,67 @@ def test_a_damaged_or_foreign_card_is_as_if_there_were_none(tmp_path: Path, mang
 
 def test_no_card_is_none(tmp_path: Path) -> None:
     assert StartCard.load(tmp_path, URL) is None
+
+
+# --- the seals a start shows before the database is open ---------------------------------------
+def _png(seed: int) -> bytes:
+    import hashlib as _h
+
+    return b"\x89PNG\r\n\x1a\n" + _h.sha256(str(seed).encode()).digest() * 4
+
+
+def _ref(data: bytes) -> str:
+    import hashlib as _h
+
+    return "sha256:" + _h.sha256(data).hexdigest()
+
+
+def test_a_seal_read_once_is_kept_and_then_needs_no_database(tmp_path: Path) -> None:
+    from app.services.desk import SealCache
+
+    seal = _png(1)
+    asked: list[str] = []
+
+    def database(ref: str) -> bytes:
+        asked.append(ref)
+        return seal
+
+    assert SealCache(tmp_path / ".seals", database)[_ref(seal)] == seal
+    assert asked == [_ref(seal)]
+
+    def closed(ref: str) -> bytes:
+        raise AssertionError("the database was asked although this computer has the seal")
+
+    assert SealCache(tmp_path / ".seals", closed)[_ref(seal)] == seal
+    kept = next((tmp_path / ".seals").iterdir())
+    assert kept.stat().st_mode & 0o077 == 0
+
+
+def test_a_kept_seal_whose_bytes_changed_is_read_from_the_database_again(tmp_path: Path) -> None:
+    from app.services.desk import SealCache
+
+    seal = _png(2)
+    SealCache(tmp_path / ".seals", lambda ref: seal)[_ref(seal)]
+    kept = next((tmp_path / ".seals").iterdir())
+    kept.write_bytes(_png(3))  # someone swapped the copy
+    asked: list[str] = []
+
+    def database(ref: str) -> bytes:
+        asked.append(ref)
+        return seal
+
+    assert SealCache(tmp_path / ".seals", database)[_ref(seal)] == seal
+    assert asked == [_ref(seal)]
+    assert kept.read_bytes() == seal  # and the copy is right again
+
+
+@pytest.mark.parametrize("ref", ["sha256:../../etc/passwd", "md5:abc", "sha256:" + "A" * 64, ""])
+def test_a_reference_that_is_not_a_hash_never_names_a_file(tmp_path: Path, ref: str) -> None:
+    from app.services.desk import SealCache
+
+    def database(_ref: str) -> bytes:
+        raise KeyError(_ref)
+
+    with pytest.raises(KeyError):
+        SealCache(tmp_path / ".seals", database)[ref]
+    assert not (tmp_path / ".seals").exists()

@@ -200,3 +200,37 @@ def test_another_user_named_on_the_command_line_gets_the_full_start(
     assert window.backend.opened
     assert window.backend.user == "tom"
     close_window(qtbot, window)
+
+
+def test_a_letter_pinning_the_office_seal_shows_with_it_before_the_database_opens(
+        qtbot: Any, last_session: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.services.test_court_profile import png
+
+    seal = png(64, 64, shade=0x20)
+    admin = services(as_user="admin")
+    try:
+        admin.court.update(court="Superior Court of Sierra Vista", signatory_name="Ana Ruiz",
+                           signatory_title="Presiding Judge", seal_png=seal)
+        reference = admin.court.get().seal
+        carla = services(as_user="carla")
+        data = sample_data()
+        data["sender"]["seal"] = reference
+        carla.drafts.update(last_session["id"], data, 1)
+        carla.close()
+    finally:
+        admin.close()
+    _yesterday(qtbot)  # the window read the seal once: this computer keeps a copy
+    gate = Gate(monkeypatch)
+    window = show_window(qtbot, build_window(parse_args([])))  # the preview is drawn, the database shut
+    assert not _opened(window)
+    check = window.last_check
+    assert check is not None and check.docx is not None
+    assert not check.problems
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(check.docx)) as docx:
+        assert seal in [docx.read(n) for n in docx.namelist() if n.startswith("word/media/")]
+    gate.open.set()
+    qtbot.waitUntil(lambda: _opened(window), timeout=15_000)
+    close_window(qtbot, window)
