@@ -224,7 +224,8 @@ def test_a_letter_pinning_the_office_seal_shows_with_it_before_the_database_open
     window = show_window(qtbot, build_window(parse_args([])))  # the preview is drawn, the database shut
     assert not _opened(window)
     check = window.last_check
-    assert check is not None and check.docx is not None
+    assert check is not None
+    assert check.docx is not None
     assert not check.problems
     import io
     import zipfile
