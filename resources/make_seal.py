@@ -1,4 +1,8 @@
-"""Draw ``resources/seal.png``: a generic round court seal for the shipped letterheads.
+"""Draw ``resources/seal.png``: the neutral placeholder seal of the shipped letterheads.
+
+It names no court and carries no court's motto (an earlier one carried "Equal Justice Under Law",
+the words over the US Supreme Court's door): it says what it is, a placeholder, and that the
+court's own seal replaces it (Office > Court profile…, or ``office profile seal FILE.png``).
 
 Run ``.venv/bin/python resources/make_seal.py`` (needs Pillow, which is a build-time tool
 here only; the app never imports it). The seal is drawn at four times its size and scaled
@@ -17,8 +21,8 @@ SIZE = 300                      # final pixels, square
 SCALE = 4                       # drawn at 4x, then downsampled
 NAVY = (27, 42, 74)
 WHITE = (255, 255, 255)
-TOP_TEXT = "SEAL OF THE COURT"
-BOTTOM_TEXT = "EQUAL JUSTICE UNDER LAW"
+TOP_TEXT = "PLACEHOLDER SEAL"
+BOTTOM_TEXT = "REPLACE WITH YOUR OWN"
 OUT = Path(__file__).with_name("seal.png")
 
 FONT_CANDIDATES = (

@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
         """The drafts list, review pane and clause bank as the desk allows (a desk still opening: later)."""
         if isinstance(self.backend, ServiceBackend) and not self.backend.opened:
             self.drafts.show_unavailable(self.tr("Opening the drafts database…"))
+            self.review.clear(self.tr("Opening the drafts database… the letter's status, comments and changes "
+                                      "show here in a moment."))
         else:
             self.clause_bank.refresh()
             if self.backend.has_workflow:

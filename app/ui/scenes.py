@@ -1,4 +1,4 @@
-"""Screenshots of the office at work (``--screenshot FILE --scene judge|withdraw|users``).
+"""Screenshots of the office at work (``--screenshot FILE --scene judge|withdraw|users|opening``).
 
 Each scene builds a throwaway office database (an admin, a clerk and the Chief Justice as the
 judge, with the sample letters) in a temporary data folder, drives the real window to the
@@ -11,8 +11,10 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QPoint, QSettings, QTimer
 from PySide6.QtGui import QColor, QPainter, QPixmap
@@ -75,6 +77,35 @@ def _window(user: str) -> MainWindow:
     return MainWindow(template_library(), Preferences(user=user), backend, QSettings())
 
 
+def _opening_window(letter_id: int) -> tuple[MainWindow, threading.Event]:
+    """The clerk's morning start: the last letter from the start card, the database held shut until the
+    picture is taken (the event), as a slow disk or a busy server would."""
+    from app.bootstrap import journal_folder, resolved_database_url, services, template_library
+    from app.services.desk import Identity
+    from app.services.journal import Journal
+    from app.services.startcard import ShownLetter, StartCard
+    from app.ui.backend import ServiceBackend
+    from app.ui.profile import Preferences
+
+    clerk = services(as_user="clerk")
+    try:
+        detail = clerk.drafts.get(letter_id)
+    finally:
+        clerk.close()
+    url = resolved_database_url()
+    who = Identity("clerk", "clerk", "Court Clerk", "this computer (SQLite)")
+    summary = detail.summary
+    card = StartCard(who, ShownLetter(letter_id, summary.version, summary.status.value, detail.current.data))
+    held = threading.Event()
+
+    def opener() -> Any:
+        held.wait(60)
+        return services(as_user="clerk")
+
+    backend = ServiceBackend(opener=opener, known=who, journal=Journal(journal_folder(url), "clerk"), url=url)
+    return MainWindow(template_library(), Preferences(user="clerk"), backend, QSettings(), start_card=card), held
+
+
 def _wait(loop: QEventLoop, ready: Callable[[], bool], then: Callable[[], None]) -> None:
     def poll() -> None:
         if ready():
@@ -117,8 +148,11 @@ def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: 
             judge.drafts.approve(ids[1], judge.drafts.get(ids[1]).summary.version)
         finally:
             judge.close()
-    user = {"judge": "judge", "withdraw": "clerk", "users": "admin"}[scene]
-    window = _window(user)
+    held: threading.Event | None = None
+    if scene == "opening":
+        window, held = _opening_window(ids[2])
+    else:
+        window = _window({"judge": "judge", "withdraw": "clerk", "users": "admin"}[scene])
     window.resize(*size)
     window.show()
     loop = QEventLoop()
@@ -140,7 +174,11 @@ def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: 
         return (window.form is not None and window.previewer.idle and window.last_check is not None
                 and window.spelling.loaded and window.db.pending == 0)
 
-    if scene == "judge":
+    if scene == "opening":
+        window.start()
+        _wait(loop, lambda: (window.form is not None and window.previewer.idle and window.last_check is not None
+                             and window.spelling.loaded), save)
+    elif scene == "judge":
         window.start()
         _wait(loop, lambda: ready() and window.review.changes.toPlainText() != "", save)
     elif scene == "withdraw":
@@ -183,6 +221,8 @@ def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: 
         _wait(loop, ready, users)
     QTimer.singleShot(60_000, loop.quit)
     loop.exec()
+    if held is not None:
+        held.set()  # the picture is taken: the database may open, and the window close
     window.close()
     window.backend.close()
     return result["code"]
