@@ -12,12 +12,20 @@ and the editors can check every block on every keystroke.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import importlib.util
 import re
+import subprocess
+import sys
 import threading
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from app.core.files import atomic_write, make_private_folder
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "words"
 LEGAL_WORDS = RESOURCES / "legal.txt"
@@ -60,33 +68,156 @@ def _read_words(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-class Speller:
-    """Says which words are misspelt and what they might be; safe to share between threads."""
+class WordList:
+    """The English word list as one sorted block of words, found by bisection.
 
-    def __init__(self, user_dictionary: Path | None = None, extra_lists: Iterable[Path] = (LEGAL_WORDS,)) -> None:
+    pyspellchecker keeps its 160,000 words as a dictionary of counts: 26 MB of the window's memory
+    (38 MB at its peak while loading, measured), most of what kept the window over 200 MB with the
+    Page view open. Here the words are one ``bytes`` of about 1.5 MB with an index of where each
+    starts, read from a file made once per installation (``build``, in a process of its own, so the
+    window never holds the library's dictionary); a lookup is about 20 comparisons. The library is
+    still what suggests corrections, loaded the first time a suggestion is asked for.
+    """
+
+    MAGIC = b"CHW1"
+
+    def __init__(self, blob: bytes, offsets: array) -> None:
+        self._blob = blob
+        self._offsets = offsets  # n + 1 entries: word i is blob[offsets[i]:offsets[i + 1] - 1]
+        self._count = len(offsets) - 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _word(self, i: int) -> bytes:
+        return self._blob[self._offsets[i]:self._offsets[i + 1] - 1]
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        key = word.encode("utf-8")
+        i = bisect.bisect_left(range(self._count), key, key=self._word)
+        return i < self._count and self._word(i) == key
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> WordList:
+        ordered = sorted({w.encode("utf-8") for w in words if w and "\n" not in w})
+        offsets = array("I", [0])
+        for word in ordered:
+            offsets.append(offsets[-1] + len(word) + 1)
+        return cls(b"".join(w + b"\n" for w in ordered), offsets)
+
+    def to_bytes(self) -> bytes:
+        body = len(self._offsets).to_bytes(4, "little") + self._offsets.tobytes() + self._blob
+        return self.MAGIC + hashlib.sha256(body).digest() + body
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> WordList | None:
+        """The list a file holds, or None when it is not one whole list this version wrote."""
+        if data[:4] != cls.MAGIC or hashlib.sha256(data[36:]).digest() != data[4:36]:
+            return None
+        count = int.from_bytes(data[36:40], "little")
+        offsets = array("I")
+        if offsets.itemsize != 4 or count < 1 or 40 + 4 * count > len(data):
+            return None
+        offsets.frombytes(data[40:40 + 4 * count])
+        if sys.byteorder != "little":
+            offsets.byteswap()
+        blob = data[40 + 4 * count:]
+        return cls(blob, offsets) if offsets[0] == 0 and offsets[-1] == len(blob) else None
+
+
+def english_words() -> list[str]:
+    """pyspellchecker's English words (lower case), as its own dictionary holds them."""
+    from spellchecker import SpellChecker
+
+    return list(SpellChecker(distance=1).word_frequency.keys())
+
+
+def word_list_file(cache: Path) -> Path:
+    from importlib.metadata import version
+
+    return cache / f"words-en-pyspellchecker-{version('pyspellchecker')}.bin"
+
+
+def cached_word_list(cache: Path) -> WordList | None:
+    """The compact English word list kept in ``cache``, made there first (in a process of its own) if
+    it is not; None when it can be neither read nor made (the caller then loads the library's)."""
+    try:
+        path = word_list_file(cache)
+    except Exception:
+        return None
+    for attempt in range(2):
+        try:
+            if path.is_file() and not path.is_symlink():
+                found = WordList.from_bytes(path.read_bytes())
+                if found is not None:
+                    return found
+        except OSError:
+            return None
+        if attempt == 0:
+            try:
+                subprocess.run([sys.executable, "-m", "app.services.spelling", "--build-word-list", str(path)],
+                               check=True, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+            except (OSError, subprocess.SubprocessError):
+                return None
+    return None
+
+
+def build_word_list(path: Path) -> None:
+    make_private_folder(path.parent)
+    atomic_write(path, WordList.of(english_words()).to_bytes(), durable=False)
+
+
+class Speller:
+    """Says which words are misspelt and what they might be; safe to share between threads.
+
+    ``cache``: a folder where the compact English word list is kept between starts (the window's
+    data folder); without one the library's own dictionary is loaded, as a command does once.
+    """
+
+    def __init__(self, user_dictionary: Path | None = None, extra_lists: Iterable[Path] = (LEGAL_WORDS,),
+                 cache: Path | None = None) -> None:
         self.user_dictionary = user_dictionary
         self._lock = threading.Lock()
         self._engine: Any = None
         self.available = False
         self.why_unavailable = ""
         self._lower: set[str] = set()  # accepted in any case (beyond the English word list)
-        self._words: Mapping[str, int] = {}
+        self._plain: list[str] = []    # those, for the suggestion engine when it is loaded
+        self._words: Container[str] = frozenset()
         self._exact: set[str] = set()  # accepted only as written (names, acronyms)
         self._names: set[str] = set()
         self._cache: dict[str, bool] = {}
-        try:
-            from spellchecker import SpellChecker
-        except ImportError:
+        if importlib.util.find_spec("spellchecker") is None:
             self.why_unavailable = "the English word list (pyspellchecker) is not installed"
             return
-        self._engine = SpellChecker(distance=1)
-        # The engine's own word counts answer "is it a word" (a copy as a set cost 8 MB of the window's memory).
-        self._words = self._engine.word_frequency.dictionary
+        compact = cached_word_list(cache) if cache is not None else None
+        if compact is not None:
+            self._words = compact
+        else:
+            self._engine = self._new_engine()
+            # The engine's own word counts answer "is it a word" (a copy as a set cost 8 MB).
+            self._words = self._engine.word_frequency.dictionary
         for path in extra_lists:
             self._learn(_read_words(path))
         if user_dictionary is not None:
             self._learn(_read_words(user_dictionary))
         self.available = True
+
+    @staticmethod
+    def _new_engine() -> Any:
+        from spellchecker import SpellChecker
+
+        return SpellChecker(distance=1)
+
+    def _suggester(self) -> Any:
+        """The library's engine, loaded the first time a correction is asked for (under the lock)."""
+        if self._engine is None:
+            self._engine = self._new_engine()
+            if self._plain:
+                self._engine.word_frequency.load_words(self._plain)
+        return self._engine
 
     def _learn(self, entries: Iterable[str]) -> None:
         plain = []
@@ -97,8 +228,10 @@ class Speller:
                 plain.append(word)
             else:
                 self._exact.add(word)
+        self._plain.extend(plain)
         if plain and self._engine is not None:
-            self._engine.word_frequency.load_words(plain)
+            with self._lock:
+                self._engine.word_frequency.load_words(plain)
 
     # -- checking -----------------------------------------------------------------------------
     def is_known(self, word: str) -> bool:
@@ -136,15 +269,16 @@ class Speller:
             return []
         lower = word.translate(_APOSTROPHES).lower()
         with self._lock:  # the engine's caches are not made for threads
-            found = self._engine.candidates(lower) or set()
+            engine = self._suggester()
+            found = engine.candidates(lower) or set()
             if not found and len(lower) <= 12:
-                self._engine.distance = 2
+                engine.distance = 2
                 try:
-                    found = self._engine.candidates(lower) or set()
+                    found = engine.candidates(lower) or set()
                 finally:
-                    self._engine.distance = 1
+                    engine.distance = 1
             ranked = sorted((c for c in found if c != lower),
-                            key=lambda c: (-self._engine.word_usage_frequency(c), c))
+                            key=lambda c: (-engine.word_usage_frequency(c), c))
         return [_same_case(word, c) for c in ranked[:limit]]
 
     # -- the court's dictionary and the letter's names ----------------------------------------
@@ -206,3 +340,10 @@ def letter_names(data: dict[str, Any]) -> list[str]:
         names += [str(line) for line in sender.get("address") or []]
     names += [str(v) for v in data.get("cc") or []]
     return names
+
+
+if __name__ == "__main__":  # python -m app.services.spelling --build-word-list PATH (what the window runs once)
+    if len(sys.argv) == 3 and sys.argv[1] == "--build-word-list":
+        build_word_list(Path(sys.argv[2]))
+    else:
+        sys.exit("usage: python -m app.services.spelling --build-word-list PATH")

@@ -51,7 +51,7 @@ from app.ui.editing import Editing, UndoKeys
 from app.ui.exporting import Exporting
 from app.ui.form import LetterForm
 from app.ui.icons import icon
-from app.ui.opening import FIRST_PREVIEW_WAIT_MS, Opening
+from app.ui.opening import Opening
 from app.ui.preflight import PreflightList
 from app.ui.preview_pane import PreviewPane
 from app.ui.previewing import Previewing
@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # imported when first used, not at start-up
 PREVIEW_DELAY_MS = 0
 # LibreOffice takes a second or two a layout: the page view waits for a pause in typing.
 PAGE_DELAY_MS = 500
+SPELLING_AT_THE_LATEST_MS = 3000
 
 
 class MainWindow(QMainWindow):
@@ -156,8 +157,9 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         self.opening.start()
-        # Should no preview come (a pack that cannot render), spelling is still checked after a while.
-        QTimer.singleShot(FIRST_PREVIEW_WAIT_MS, self.spelling.start)
+        # Should no preview come (a pack that cannot render) or the database be slow to open, spelling is
+        # still checked after a while.
+        QTimer.singleShot(SPELLING_AT_THE_LATEST_MS, self.spelling.start)
 
     def open_record(self, letter_id: int) -> None:
         self.opening.open_record(letter_id)

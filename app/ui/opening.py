@@ -36,7 +36,7 @@ from app.ui.dialogs import (
 from app.ui.form import PARAGRAPH_SECTIONS, LetterForm
 from app.ui.profile import CourtProfile
 from app.ui.session import LetterRecord
-from app.ui.workers import describe_error
+from app.ui.workers import SETTLE_MS, describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.drafts import LetterDetail
@@ -133,7 +133,9 @@ class Opening(Controller):
                 return
             done[0] = True
             self.w.checked.disconnect(once)
-            fn()
+            # A moment for the window to paint what it just got: the database's opening holds
+            # Python's lock for long stretches (its extensions load), which would hold the paint.
+            QTimer.singleShot(SETTLE_MS, fn)
 
         self.w.checked.connect(once)
         QTimer.singleShot(FIRST_PREVIEW_WAIT_MS, once)
@@ -150,6 +152,7 @@ class Opening(Controller):
             return
         self.w.statusBar().showMessage(self.w.tr("The drafts database is open"), 4000)
         self.w.attach_backend(backend)
+        QTimer.singleShot(SETTLE_MS, self.w.spelling.start)
         card = self.w.start_card
         if card is not None and identity.user != card.identity.user:
             self.w.show_error(self.w.tr("The drafts database opened as {user}, not as {before} of the last "
@@ -217,6 +220,7 @@ class Opening(Controller):
         why = describe_error(exc)
         local = LocalBackend(why_no_workflow=why, user=backend.user, role=backend.role)
         self.w.attach_backend(local)
+        self.w.spelling.start()
         self.w.statusBar().clearMessage()
         self.w.show_error(self.w.tr("The drafts database could not be opened: {why}. You are working on this "
                                     "computer alone; what you type is kept here.").format(why=why))

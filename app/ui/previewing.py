@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
+
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
 from app.rendering.pdf import conversion_mode
 from app.services.desk import (
     Check,
     check_letter,
 )
+from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
-from app.ui.workers import describe_error
+from app.ui.workers import SETTLE_MS, describe_error
 
 
 class Previewing(Controller):
@@ -51,7 +54,11 @@ class Previewing(Controller):
         self.w.export_action.setEnabled(result.exportable)
         self.w.export_action.setToolTip(self.w.tr("Export the letter as .docx or PDF") if result.exportable
                                       else self.w.tr("Fix what Preflight lists before exporting"))
-        self.w.spelling.start()  # the word list is read once the first preview is on screen
+        backend = self.w.backend
+        if not self.w.spelling.started and not (isinstance(backend, ServiceBackend) and not backend.opened):
+            # The word list is read once the first preview is on screen (and, at a start that opens the
+            # database behind the letter, once that is done: their loads' peaks of memory never add up).
+            QTimer.singleShot(SETTLE_MS, self.w.spelling.start)
         self.w.checked.emit(result)
 
     def _page_view_shown(self) -> None:

@@ -147,11 +147,16 @@ class SpellChecking(QObject):
         dictionary, accepted = self._dictionary, self._accepted
 
         def load() -> Speller:
-            speller = Speller(dictionary)
+            # The compact English list is kept beside the court's dictionary, in the data folder's cache.
+            speller = Speller(dictionary, cache=dictionary.parent / "cache" if dictionary is not None else None)
             speller.accept(accepted)
             return speller
 
         self._runner.run(load, self._loaded, lambda exc: self._error(describe_error(exc)))
+
+    @property
+    def started(self) -> bool:
+        return self._started
 
     @property
     def loaded(self) -> bool:

@@ -18,6 +18,10 @@ from app.core.errors import ChambersError, LetterInvalid
 
 log = logging.getLogger(__name__)
 
+# After the first preview, start-up's background work (the database, the word list) waits this long
+# for the window to paint: loading their extensions holds Python's lock for long stretches.
+SETTLE_MS = 120
+
 
 def describe_error(exc: BaseException) -> str:
     """A message for the clerk; a traceback only goes to the log."""

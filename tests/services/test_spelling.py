@@ -90,3 +90,48 @@ def test_a_paragraph_is_checked_in_under_5_ms(shared: Speller) -> None:
     started = time.perf_counter()
     fresh.misspellings(paragraph)
     assert time.perf_counter() - started < 0.02
+
+
+# --- the compact English word list the window keeps ----------------------------------------------
+def test_the_compact_word_list_answers_as_the_library_does(tmp_path: Path) -> None:
+    from app.services.spelling import WordList, english_words
+
+    words_ = english_words()
+    compact = WordList.of(words_)
+    assert len(compact) == len(set(words_))
+    for word in [*words_[::997], "courthouse", "a", "zygote"]:
+        assert (word in compact) == (word in set(words_))
+    for word in ["courthousse", "", "zzzzqx", "Courthouse", "court\nhouse"]:
+        assert word not in compact
+    again = WordList.from_bytes(compact.to_bytes())
+    assert again is not None
+    assert all(w in again for w in words_[::4999])
+
+
+@pytest.mark.parametrize("damage", [lambda b: b[:-1], lambda b: b[:40], lambda b: b"XXXX" + b[4:],
+                                    lambda b: b[:len(b) // 2] + bytes([b[len(b) // 2] ^ 1]) + b[len(b) // 2 + 1:],
+                                    lambda b: b""])
+def test_a_damaged_word_list_file_is_not_used(damage) -> None:  # type: ignore[no-untyped-def]
+    from app.services.spelling import WordList
+
+    good = WordList.of(["court", "letter", "seal"]).to_bytes()
+    assert WordList.from_bytes(damage(good)) is None
+
+
+def test_the_window_keeps_the_list_made_once_and_answers_and_suggests_the_same(tmp_path: Path) -> None:
+    from app.services.spelling import WordList, word_list_file
+
+    cache = tmp_path / "cache"
+    kept = Speller(cache=cache)
+    made = word_list_file(cache)
+    assert made.is_file()
+    assert made.stat().st_mode & 0o077 == 0
+    assert isinstance(kept._words, WordList)  # not the library's dictionary
+    assert kept._engine is None               # nor its engine, until a correction is asked for
+    plain = Speller()
+    text = "The courthouse clerk recieved the subpoena and the detainers; Cantil-Sakauye signs amicus briefs."
+    assert [m.word for m in kept.misspellings(text)] == [m.word for m in plain.misspellings(text)]
+    assert kept.suggestions("recieved") == plain.suggestions("recieved")
+    stamp = made.stat().st_mtime_ns
+    Speller(cache=cache)
+    assert made.stat().st_mtime_ns == stamp  # read, not made again
