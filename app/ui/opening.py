@@ -52,6 +52,8 @@ FIRST_PREVIEW_WAIT_MS = 1500
 class Opening(Controller):
     """Which letter is open: a restored edit, a judge's waiting letters, the last letter, Open and Recent."""
 
+    _card_letter: ShownLetter | None = None  # the letter a start showed from the card, until the database answers
+
     def start(self) -> None:
         """An unsaved edit first (asked); else a judge's letters waiting for review; else the letter this
         person worked on last; the flagship sample only for a newcomer.
@@ -157,7 +159,7 @@ class Opening(Controller):
         if card is not None and identity.user != card.identity.user:
             self.w.show_error(self.w.tr("The drafts database opened as {user}, not as {before} of the last "
                                         "session").format(user=identity.user, before=card.identity.user), error=False)
-        shown = getattr(self, "_card_letter", None)
+        shown = self._card_letter
         record = self.w.session.record
         if shown is not None and shown.id is not None and record.id == shown.id:
             letter_id = shown.id
