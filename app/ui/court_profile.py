@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import ChambersError
 from app.core.records import CourtProfile
+from app.core.workflow import Refused
 from app.services.desk import ServiceDesk
-from app.services.office import check_seal_png
+from app.services.office import MAX_SEAL_BYTES, check_seal_png
 from app.ui.controller import Controller
 from app.ui.workers import OpRunner, describe_error
 
@@ -200,6 +201,9 @@ class CourtProfileDialog(QDialog):
     def take_seal_file(self, path: Path) -> None:
         """Check the chosen file here, so a wrong one is refused before anything is saved."""
         try:
+            size = path.stat().st_size
+            if size > MAX_SEAL_BYTES:  # said before a film or a disk image is read into memory
+                raise Refused(f"{path.name} is {size:,} bytes; a seal may be at most {MAX_SEAL_BYTES:,} bytes")
             png = path.read_bytes()
             width, height = check_seal_png(png, path.name)
         except (OSError, ChambersError) as exc:  # the seal on screen stays as it was

@@ -182,3 +182,32 @@ def test_a_clerk_gives_an_open_letter_the_offices_letterhead_as_one_undoable_edi
         assert package.read(SEAL_MEDIA) == seal
     clerk.undo_action.trigger()
     assert clerk.form.data()["sender"] == before["sender"]
+
+
+def test_a_seal_file_too_big_is_refused_before_it_is_read(
+        qtbot: Any, office: dict[str, str], window: WindowFactory, dialog_guard: DialogScript,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    huge = tmp_path / "scan.png"
+    with huge.open("wb") as out:  # a sparse 3 GB file: reading it would take the window's memory
+        out.truncate(3 * 1024 ** 3)
+    read_bytes = Path.read_bytes
+
+    def guarded(self: Path) -> bytes:
+        assert self != huge, "the 3 GB file was read"
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", guarded)
+    admin = window("admin")
+    seen: dict[str, str] = {}
+
+    def choose(dialog: CourtProfileDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10_000)
+        dialog.take_seal_file(huge)
+        seen["message"] = dialog.message.text()
+        seen["note"] = dialog.seal_note.text()
+        dialog.reject()
+
+    dialog_guard.expect(CourtProfileDialog, choose)
+    admin.court_profile_action.trigger()
+    assert seen["message"].startswith("That seal cannot be used: scan.png is 3,221,225,472 bytes")
+    assert seen["note"] == "The placeholder seal (names no court)"
