@@ -19,6 +19,7 @@ from app.bootstrap import Services
 from app.core.records import utc_now
 from app.core.workflow import Refused, Status
 from app.services.signing import NOT_SIGNED_BY_SIGNATORY, UNTRUSTED, check_signed_pdf
+from tests.conftest import IN_CI
 from tests.services.test_drafts_workflow import new_letter
 from tests.signing_office import PASSPHRASE, PIN, Issued, issue, root, softhsm_module, softhsm_token, timestamp_server
 from tests.storage.dbfixtures import JUDGE_FULL_NAME, as_user, db_url, office, postgres_template  # noqa: F401
@@ -67,6 +68,13 @@ def _court(url: str, folder: Path, ca: Issued, tani: Issued) -> Court:
 @pytest.fixture
 def court(tmp_path: Path, ca: Issued, tani_cert: Issued) -> Court:
     return _court(f"sqlite:///{tmp_path / 'chambers.sqlite3'}", tmp_path, ca, tani_cert)
+
+
+def _missing(what: str) -> None:
+    """Skip where a system tool is absent; under CI (which installs it) that skip is a failure."""
+    if IN_CI:
+        pytest.fail(f"{what} (CI=true installs them: .ci/run)")
+    pytest.skip(what)
 
 
 def _nothing_written(*paths: Path) -> None:
@@ -184,7 +192,7 @@ def test_binding_and_trust_are_admin_changes_audited(db_url: str, ca: Issued, ta
 def _pdfsig(pdf: Path, ca: Issued, folder: Path) -> str:
     """pdfsig's report, with the office CA trusted in a throwaway NSS database (certutil)."""
     if shutil.which("pdfsig") is None or shutil.which("certutil") is None:
-        pytest.skip("poppler-utils and libnss3-tools are needed to check with pdfsig")
+        _missing("poppler-utils and libnss3-tools are needed to check with pdfsig")
     nss = folder / "nss"
     if not nss.exists():
         nss.mkdir()
@@ -244,10 +252,30 @@ def test_the_signed_letter_is_valid_tagged_pdfa_carrying_the_approved_docx(court
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts
     assert all(line.split()[-5] == "yes" for line in fonts), fonts   # the "emb" column
+    alts = _alt_texts(reader.root["/StructTreeRoot"])
+    assert "Seal of the court" in alts, alts
+    assert f"Signature of {JUDGE_FULL_NAME}" in alts, alts       # the judge's signature image
     spec = reader.root["/AF"][0].get_object()
     assert spec["/AFRelationship"] == "/Source"
     assert spec["/EF"]["/F"].get_object().data == approval.docx
     tani.close()
+
+
+def _alt_texts(node: object, depth: int = 0) -> list[str]:
+    """Every /Alt in the structure tree (following /K only: /P points back up)."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    found: list[str] = []
+    if depth > 64:
+        return found
+    if isinstance(node, dict):
+        if "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        if "/K" in node:
+            found += _alt_texts(node["/K"], depth + 1)
+    elif isinstance(node, list):
+        for kid in node:
+            found += _alt_texts(kid, depth + 1)
+    return found
 
 
 @pytest.mark.libreoffice
@@ -337,7 +365,7 @@ def test_a_timestamp_from_the_offices_server_makes_it_pades_b_t(court: Court, ca
 @pytest.fixture
 def token(tmp_path: Path, tani_cert: Issued, monkeypatch: pytest.MonkeyPatch) -> None:
     if softhsm_module() is None:
-        pytest.skip("SoftHSM2 and OpenSC (softhsm2-util, pkcs11-tool) are needed for the token test")
+        _missing("SoftHSM2 and OpenSC (softhsm2-util, pkcs11-tool) are needed for the token test")
     folder = tmp_path / "hsm"
     folder.mkdir()
     for name, value in softhsm_token(folder, tani_cert).items():
