@@ -18,6 +18,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from app.bootstrap import Services
 from app.core.records import utc_now
 from app.core.workflow import Refused, Status
+from app.rendering.seal import member
 from app.services.signing import NOT_SIGNED_BY_SIGNATORY, UNTRUSTED, check_signed_pdf
 from tests.conftest import IN_CI
 from tests.services.test_drafts_workflow import new_letter
@@ -253,8 +254,10 @@ def test_the_signed_letter_is_valid_tagged_pdfa_carrying_the_approved_docx(court
     assert fonts
     assert all(line.split()[-5] == "yes" for line in fonts), fonts   # the "emb" column
     alts = _alt_texts(reader.root["/StructTreeRoot"])
-    assert "Seal of the court" in alts, alts
-    assert f"Signature of {JUDGE_FULL_NAME}" in alts, alts       # the judge's signature image
+    assert f"Signature of {JUDGE_FULL_NAME}" in alts, alts       # the judge's signature image, in the tags
+    # The seal stands in the letterhead (the page header), which a tagged PDF marks as an artifact;
+    # its alternative text travels in the .docx the PDF carries.
+    assert 'descr="Seal of the court"' in member(approval.docx, "word/header1.xml").decode()
     spec = reader.root["/AF"][0].get_object()
     assert spec["/AFRelationship"] == "/Source"
     assert spec["/EF"]["/F"].get_object().data == approval.docx
