@@ -19,8 +19,9 @@ from app.bootstrap import Services
 from app.core.records import utc_now
 from app.core.workflow import Refused, Status
 from app.rendering.seal import member
+from app.services.drafts import FOREIGN, WITHDRAWN
 from app.services.signing import NOT_SIGNED_BY_SIGNATORY, UNTRUSTED, check_signed_pdf
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, sample_data
 from tests.services.test_drafts_workflow import new_letter
 from tests.signing_office import PASSPHRASE, PIN, Issued, issue, root, softhsm_module, softhsm_token, timestamp_server
 from tests.storage.dbfixtures import JUDGE_FULL_NAME, as_user, db_url, office, postgres_template  # noqa: F401
@@ -143,8 +144,6 @@ def test_an_expired_certificate_and_one_never_bound_are_refused(court: Court, ca
 
 
 def new_letter_signed_by_ming(url: str) -> int:
-    from tests.conftest import sample_data
-
     data = sample_data()
     data["signatory"] = {"name": "Ming W. Chin", "title": "Associate Justice"}
     clerk = as_user(url, "ann")
@@ -388,3 +387,61 @@ def test_a_key_on_a_pkcs11_token_signs_and_a_wrong_pin_is_refused(court: Court, 
     verdict = tani.signing.verify_pdf(pdf)
     tani.close()
     assert verdict.code == 0, verdict.message
+
+
+@pytest.mark.libreoffice
+def test_signed_for_the_signatory_then_withdrawn_and_an_unsigned_pdf(tmp_path: Path, ca: Issued, tani_cert: Issued,
+                                                                       libreoffice: None) -> None:
+    court = _court(f"sqlite:///{tmp_path / 'chambers.sqlite3'}", tmp_path, ca, tani_cert)
+    ming_cert = issue(ca, "Ming W. Chin")
+    admin = office(court.url)
+    admin.signing.bind_certificate("ming", ming_cert.pem)
+    admin.close()
+    clerk = as_user(court.url, "ann")
+    letter = clerk.drafts.create("officials-concern", sample_data()).id
+    clerk.drafts.submit(letter)
+    clerk.close()
+    ming = as_user(court.url, "ming")
+    ming.drafts.approve(letter, 1, signing_for=JUDGE_FULL_NAME)
+    out, pdf = court.outputs("for")
+    with pytest.raises(Refused, match="not the one bound to"):       # ming signs with ming's own key only
+        ming.signing.export_signed(letter, out, pdf, court.key(court.tani), lambda: PASSPHRASE)
+    ming.signing.export_signed(letter, out, pdf, court.key(ming_cert, "ming.p12"), lambda: PASSPHRASE)
+    verdict = ming.signing.verify_pdf(pdf)
+    assert verdict.code == 0, verdict.message
+    assert f"signed by Ming W. Chin for {JUDGE_FULL_NAME}" in verdict.message
+    assert check_signed_pdf(pdf, [ca.der]).code == 0                 # outside too: the seal says "for"
+    ming.close()
+
+    # An edit after signing withdraws the approval: the signed PDF now says so (3).
+    clerk = as_user(court.url, "ann")
+    current = clerk.drafts.get(letter).summary.version
+    changed = sample_data()
+    changed["subject"] = "A later subject"
+    clerk.drafts.update(letter, changed, current)
+    clerk.close()
+    reader = as_user(court.url, "ann")
+    withdrawn = reader.signing.verify_pdf(pdf)
+    assert withdrawn.code == WITHDRAWN, withdrawn.message
+    assert "withdrawn" in withdrawn.message
+
+    # A PDF with no signature at all (the unsigned export) is not a signed letter: 2.
+    reader.close()
+    tani = court.judge()
+    tani.drafts.export(court.letter, tmp_path / "plain.docx", tmp_path / "plain.pdf")
+    plain = tani.signing.verify_pdf(tmp_path / "plain.pdf")
+    tani.close()
+    assert plain.code == FOREIGN, plain.message
+    assert "carries no signature" in plain.message
+
+
+@pytest.mark.libreoffice
+def test_an_unreachable_timestamp_server_refuses_and_writes_nothing(court: Court, libreoffice: None,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHAMBERS_TIMESTAMP_URL", "http://127.0.0.1:9/tsa")   # the discard port: nothing answers
+    out, pdf = court.outputs()
+    tani = court.judge()
+    with pytest.raises(Refused, match=r"timestamp server http://127\.0\.0\.1:9/tsa"):
+        tani.signing.export_signed(court.letter, out, pdf, court.key(court.tani), lambda: PASSPHRASE)
+    tani.close()
+    _nothing_written(out, pdf)
