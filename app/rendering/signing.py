@@ -517,11 +517,9 @@ def read_signed_pdf(data: bytes, anchors: Sequence[bytes]) -> SignedPdf:
     timestamp = status.timestamp_validity
     trust_problem = ""
     if not status.trusted:
-        trust_problem = "the signer's certificate does not chain to a trusted anchor" if not anchors \
-            or not status.valid else ""
-        path_problem = getattr(status, "trust_problem_indic", None)
-        trust_problem = trust_problem or (f"the signer's certificate is not trusted ({path_problem})"
-                                          if path_problem else "the signer's certificate is not trusted")
+        trust_problem = ("no trust anchor was given" if not anchors else
+                         "no path from the signer's certificate to a trust anchor, or the certificate was not "
+                         "valid (expired, not yet valid, or not for signing)")
     signed_revision = embedded.reader.get_historical_resolver(embedded.signed_revision)
     info = signed_revision.trailer_view.get("/Info")
     author = str(info.get_object().get("/Author", "")) if info is not None else ""

@@ -271,13 +271,16 @@ def check_signed_pdf(path: Path, anchors: list[bytes] | list[tuple[str, bytes]],
     if not report.signed:
         return PdfVerdict(FOREIGN, "not a signed letter: the PDF carries no signature")
     signer = report.signer
+    if signer is None:
+        return PdfVerdict(UNCHECKED, f"could not be checked: the signature names no signer certificate "
+                                     f"({report.summary})")
     if not report.intact:
         return PdfVerdict(MODIFIED, f"modified after signing: the signature no longer matches the file "
                                     f"({report.summary})", signer)
     if not report.whole_file:
         return PdfVerdict(MODIFIED, "modified after signing: content was added after the signature "
                                     f"({report.summary})", signer)
-    who = signer.common_name if signer else "an unknown signer"
+    who = signer.common_name or signer.subject
     if not report.trusted:
         where = "the office's trust anchors" if office is not None else "the --trust certificate(s)"
         return PdfVerdict(UNTRUSTED, f"signed by {who}, but the certificate does not chain to {where} "
@@ -291,7 +294,6 @@ def check_signed_pdf(path: Path, anchors: list[bytes] | list[tuple[str, bytes]],
     props = custom_properties(docx)
     signatory = report.author
     signed_for = props.get(PROP_SIGNED_FOR)
-    assert signer is not None
     by_signatory = _person(signer.common_name) == _person(signatory) and bool(signatory)
     for_signatory = bool(signed_for) and _person(signed_for or "") == _person(signatory) and \
         _person(signer.common_name) == _person(props.get(PROP_APPROVER, ""))

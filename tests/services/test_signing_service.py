@@ -445,3 +445,11 @@ def test_an_unreachable_timestamp_server_refuses_and_writes_nothing(court: Court
         tani.signing.export_signed(court.letter, out, pdf, court.key(court.tani), lambda: PASSPHRASE)
     tani.close()
     _nothing_written(out, pdf)
+
+
+def test_a_damaged_pdf_could_not_be_checked(tmp_path: Path, ca: Issued) -> None:
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /AcroForm 2 0 R >>\n" + b"\x00" * 64)
+    verdict = check_signed_pdf(damaged, [ca.der])
+    assert verdict.code == 9, verdict.message
+    assert "could not be checked" in verdict.message
