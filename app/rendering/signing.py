@@ -199,11 +199,6 @@ class OpenKey:
     certificate: CertificateFacts
 
 
-def key_certificate(data: bytes, secret: str, where: str) -> CertificateFacts:
-    """The certificate of the PKCS#12 ``data``; ``WrongSecret`` when ``secret`` does not open it."""
-    return open_pkcs12(data, secret, where).certificate
-
-
 class _KeyFileSigner(signers.SimpleSigner):
     """pyHanko's signer for a key held in memory, parsing the key once rather than per signature.
 
