@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # storage is imported when a database is opened, not for a pl
     from app.services.drafts import Drafts
     from app.services.journal import Journal
     from app.services.office import Clauses, CourtProfileService, Profile, Users
+    from app.services.signing import Signing
     from app.storage.interfaces import Store
     from app.storage.sql import SqlStore
 
@@ -81,6 +82,7 @@ class Services:
     clauses: Clauses
     profile: Profile
     court: CourtProfileService  # the office's letterhead (one per database)
+    signing: Signing            # judges' certificates, trust anchors, signed export, PDF verify
 
     def close(self) -> None:
         self.store.close()
@@ -122,6 +124,7 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
     from app.services.drafts import Drafts
     from app.services.journal import Journal
     from app.services.office import Clauses, CourtProfileService, Profile, Users, resolve_user, seed
+    from app.services.signing import Signing
     from app.storage.database import add_login, enable_login
 
     store = open_database(db)
@@ -138,10 +141,12 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
     if store.login()[1]:
         seed(store, library)
     journal = Journal(journal_folder(url), lambda: actor().name)
+    drafts = Drafts(store, library, journal, actor)
     return Services(
         store=store, library=library, journal=journal,
-        drafts=Drafts(store, library, journal, actor),
+        drafts=drafts,
         users=Users(store, actor, lambda name, role, password: add_login(store, name, role, password),
                     lambda name, enabled: enable_login(store, name, enabled)),
         clauses=Clauses(store, actor), profile=profile, court=CourtProfileService(store, actor),
+        signing=Signing(store, drafts, actor),
     )

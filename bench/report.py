@@ -114,6 +114,17 @@ def _render(results: dict[str, Any]) -> list[str]:
                   f"| **{merge['speedup']}x faster** | |",
                   f"| first conversion (starts LibreOffice), ms | {o['first_conversion_ms']} | | | |",
                   ""]
+    sg = results.get("signing_bench")
+    if sg:
+        one, batch = sg["one_letter_ms"], sg["batch"]
+        lines += ["### Signing (flagship letter; peer: the unsigned PDF export in the same run)", "",
+                  "| measure | signed (PDF/A-3b, .docx embedded, PAdES B-B) | unsigned PDF | ratio |",
+                  "|---|---|---|---|",
+                  f"| one letter, median ms of {one['letters']} | {one['signed_median']} "
+                  f"| {one['unsigned_pdf_median']} | {one['ratio']}x |",
+                  f"| {batch['letters']}-letter batch, s | {batch['signed_s']} | {batch['unsigned_pdf_s']} "
+                  f"| {batch['ratio']}x |",
+                  ""]
     return lines
 
 

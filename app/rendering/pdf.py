@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -89,8 +90,44 @@ def conversion_mode() -> tuple[str, str]:
     return "resident", ""
 
 
+@dataclass(frozen=True)
+class PdfOptions:
+    """What LibreOffice's PDF export is asked for beyond a plain PDF, in its own filter options.
+
+    ``archival``: PDF/A-3b (``SelectPdfVersion`` 3): fonts embedded, an sRGB output intent and
+    XMP metadata with the document's title, author and subject; A-3 rather than A-2 because the
+    signed letter carries its approved .docx as an associated file, which only A-3 allows.
+    ``tagged``: a structure tree in reading order with the document language (Section 508).
+    """
+
+    archival: bool = False
+    tagged: bool = False
+
+    def filter_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.archival:
+            data["SelectPdfVersion"] = 3
+        if self.tagged:
+            data["UseTaggedPDF"] = True
+            data["ExportBookmarks"] = True  # headings as bookmarks: a tagged letter reads as it is laid out
+        return data
+
+    def convert_to(self) -> str:
+        """The ``--convert-to`` argument of a one-shot ``soffice`` (JSON filter options, LibreOffice 7.4+)."""
+        data = self.filter_data()
+        if not data:
+            return "pdf:writer_pdf_Export"
+        typed = {name: {"type": "boolean" if isinstance(value, bool) else "long", "value": str(value).lower()
+                        if isinstance(value, bool) else str(value)} for name, value in data.items()}
+        return "pdf:writer_pdf_Export:" + json.dumps(typed)
+
+
+# A signed letter leaves the court as tagged PDF/A.
+ARCHIVAL_TAGGED = PdfOptions(archival=True, tagged=True)
+
+
 class Converter(Protocol):
-    def convert(self, docx: bytes) -> bytes: ...
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes: ...
 
     def close(self) -> None: ...
 
@@ -196,21 +233,21 @@ class ResidentOffice:
         self.office_pid = None
 
     # -- conversion ----------------------------------------------------------------------
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         with self._lock:
             if self._closed:
                 raise ConversionError("the PDF converter has been shut down")
             try:
-                return self._convert_once(docx)
+                return self._convert_once(docx, options)
             except _OfficeDied:
                 # LibreOffice died under this letter (killed, crashed): a new one, one more try.
                 try:
-                    return self._convert_once(docx)
+                    return self._convert_once(docx, options)
                 except _OfficeDied:
                     raise ConversionError("LibreOffice stopped twice while converting this letter; "
                                           "the letter may be too large or damaged") from None
 
-    def _convert_once(self, docx: bytes) -> bytes:
+    def _convert_once(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         bridge = self._bridge
         if bridge is None or bridge.poll() is not None:
             self._kill()
@@ -221,7 +258,10 @@ class ResidentOffice:
         try:
             assert bridge.stdin is not None
             try:
-                bridge.stdin.write(json.dumps({"id": name, "in": str(source), "out": str(target)}).encode() + b"\n")
+                request: dict[str, Any] = {"id": name, "in": str(source), "out": str(target)}
+                if options is not None and options.filter_data():
+                    request["filter"] = options.filter_data()
+                bridge.stdin.write(json.dumps(request).encode() + b"\n")
                 bridge.stdin.flush()
             except OSError:
                 self._kill()
@@ -321,13 +361,13 @@ class PdfConverter:
     def mode(self) -> str:
         return conversion_mode()[0]
 
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         office = shared_office()
         if office is not None:
-            return office.convert(docx)
+            return office.convert(docx, options)
         if self._one_shot is None:
             self._one_shot = OneShotConverter(self.timeout)
-        return self._one_shot.convert(docx)
+        return self._one_shot.convert(docx, options)
 
     def close(self) -> None:
         if self._one_shot is not None:
@@ -357,7 +397,7 @@ class OneShotConverter:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         soffice = find_soffice()
         if soffice is None:
             raise ConversionError(INSTALL_HINT)
@@ -367,7 +407,7 @@ class OneShotConverter:
             command = [
                 soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
                 f"-env:UserInstallation={self._profile.as_uri()}",
-                "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, str(source),
+                "--convert-to", (options or PdfOptions()).convert_to(), "--outdir", work, str(source),
             ]
             try:
                 proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

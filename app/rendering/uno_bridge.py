@@ -73,7 +73,15 @@ def _connect(pipe: str, office: subprocess.Popen[bytes]) -> Any:
             time.sleep(0.05)
 
 
-def _convert(desktop: Any, source: str, target: str) -> None:
+def _filter_data(options: dict[str, Any]) -> Any:
+    import uno
+
+    # The export filter's own option names (SelectPdfVersion, UseTaggedPDF, ...), as the caller gave them.
+    values = tuple(_property(name, value) for name, value in options.items())
+    return uno.Any("[]com.sun.star.beans.PropertyValue", values)
+
+
+def _convert(desktop: Any, source: str, target: str, options: dict[str, Any] | None = None) -> None:
     import uno
 
     # No macros, no updating of links: a letter is printed as it is, never as it fetches.
@@ -83,7 +91,10 @@ def _convert(desktop: Any, source: str, target: str) -> None:
     if document is None:
         raise RuntimeError("LibreOffice could not open the letter")
     try:
-        document.storeToURL(uno.systemPathToFileUrl(target), (_property("FilterName", "writer_pdf_Export"),))
+        store = [_property("FilterName", "writer_pdf_Export")]
+        if options:
+            store.append(_property("FilterData", _filter_data(options)))
+        uno.invoke(document, "storeToURL", (uno.systemPathToFileUrl(target), tuple(store)))
     finally:
         document.close(True)
 
@@ -116,7 +127,7 @@ def main() -> int:
     for line in sys.stdin:
         try:
             request = json.loads(line)
-            _convert(desktop, request["in"], request["out"])
+            _convert(desktop, request["in"], request["out"], request.get("filter"))
             _reply({"id": request.get("id"), "ok": True})
         except Exception as exc:  # every failure goes back to the caller as a message
             died = not _alive(desktop, office)
