@@ -174,6 +174,7 @@ def cmd_approve(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_export_copies(args: argparse.Namespace, s: Services) -> int:
+    protect_local_database()  # the default database too, when --db names another one
     paths = s.drafts.export_copies(args.id, args.folder)
     print(f"Wrote {len(paths)} sealed per-addressee copies of letter {args.id} to {args.folder}:")
     for path in paths:
@@ -221,14 +222,15 @@ def cmd_diff(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_redline(args: argparse.Namespace, s: Services) -> int:
-    from app.core.files import atomic_write
-    from app.services.redlines import redline_versions
+    from app.core.files import WORD_LETTER, preflight_outputs
+    from app.services.letters import protect_packs
+    from app.services.redlines import redline_versions, save_redline
 
-    if args.out.suffix.lower() != ".docx":
-        err(f"{args.out}: a redline is a Word document; name it .docx")
-        return EXIT_INVALID
+    protect_local_database()  # the default database too, when --db names another one
+    protect_packs(s.drafts.library)
+    preflight_outputs([(args.out, WORD_LETTER, "--out")])  # refused before the versions are rendered
     report = redline_versions(s.drafts, args.id, args.from_version, args.to_version)
-    atomic_write(args.out, report.docx)
+    save_redline(s.drafts, report, args.out)
     print(f"Wrote the changes to letter {report.letter_id} from version {report.from_version} to "
           f"{report.to_version} as tracked changes to {args.out}")
     return EXIT_OK

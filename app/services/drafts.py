@@ -21,7 +21,7 @@ from typing import Any
 from app.core.audit import first_broken, missing
 from app.core.diff import FieldChange, WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, TemplateProblem
-from app.core.files import StagedWrites
+from app.core.files import WORD_LETTER, check_output_folder_target, write_outputs
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.packs import check_letter_for_pack
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User, utc_now
@@ -55,7 +55,7 @@ from app.rendering.seal import (
 )
 from app.rendering.verify import check_docx_file
 from app.services.journal import Journal
-from app.services.letters import preflight_letter_files, write_letter_files
+from app.services.letters import preflight_letter_files, protect_packs, write_letter_files
 from app.services.office import OfficeSeals
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import NewVersion, Store, Transaction
@@ -500,6 +500,8 @@ class Drafts:
 
     def export_copies(self, letter_id: int, folder: Path) -> list[Path]:
         """Write each sealed per-addressee copy of the approved letter into ``folder``."""
+        protect_packs(self.library)
+        check_output_folder_target(folder, "--folder")
         copies = self.approved_copies(letter_id)
         taken: set[str] = set()
         paths = []
@@ -511,17 +513,9 @@ class Drafts:
                 name = f"{stem} ({n}).docx"
             taken.add(name.casefold())
             paths.append(folder / name)
-        for path in paths:  # every target checked (protected files, kinds, folders) before any is written
-            preflight_letter_files(self.library, path)
-        # All the copies or none: each is staged and checked before any is put in place.
-        staged = StagedWrites()
-        try:
-            for made, path in zip(copies, paths, strict=True):
-                staged.stage(path, made.data, check_docx_file)
-            staged.commit()
-        except BaseException:
-            staged.abort()
-            raise
+        # All the copies or none, every target through the output policy before any is written.
+        write_outputs([(path, WORD_LETTER, "--folder", made.data, check_docx_file)
+                       for made, path in zip(copies, paths, strict=True)])
         self._transition(letter_id, Action.EXPORT_FINAL,
                          {"files": [p.name for p in paths], "per_addressee": len(paths)})
         return paths
