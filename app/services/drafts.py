@@ -130,8 +130,10 @@ class ExportReport:
 @dataclass(frozen=True)
 class Verification:
     """What a .docx is: 0 the approved letter (or a per-addressee copy of it), 1 modified after
-    approval, 2 not from this database, 3 an approval withdrawn since (a later edit voided it),
-    8 approved by a judge who is not the signatory and recorded no signing on their behalf."""
+    approval (or approved bytes the approved version does not render to), 2 not from this
+    database, 3 an approval withdrawn since (a later edit voided it), 8 approved by a judge who
+    is not the signatory and recorded no signing on their behalf, 9 could not check (the pinned
+    pack or seal is not available)."""
 
     code: int
     message: str
@@ -659,7 +661,9 @@ class Drafts:
 
     def verify(self, path: Path) -> Verification:
         """What ``path`` is: an approved letter or copy of this database (0), modified after
-        approval (1), not from this database (2), or approved once but withdrawn since (3).
+        approval (1), not from this database (2), approved once but withdrawn since (3), not
+        approved by its signatory (8), or not checkable (9); see ``Verification``. The approval
+        found must also render again from its version (``reproduction_problem``).
 
         The hash covers every part of the file (see ``app.rendering.seal``); the seal's own
         properties, which a DOCPROPERTY field could print, are covered too, and the hash
