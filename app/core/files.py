@@ -329,7 +329,8 @@ def _is_word_letter(path: Path) -> bool:
     return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
-def _starts_with(magic: bytes) -> Callable[[Path], bool]:
+def starts_with(magic: bytes) -> Callable[[Path], bool]:
+    """An ``OutputKind.is_ours`` that recognises a file by its first bytes (its format's magic number)."""
     def recognise(path: Path) -> bool:
         try:
             with open(path, "rb") as stream:
@@ -354,7 +355,7 @@ class OutputKind:
 
 
 WORD_LETTER = OutputKind("a Word letter (.docx)", (".docx",), _is_word_letter)
-PDF_COPY = OutputKind("a PDF copy (.pdf)", (".pdf",), _starts_with(b"%PDF-"))
+PDF_COPY = OutputKind("a PDF copy (.pdf)", (".pdf",), starts_with(b"%PDF-"))
 _KINDS = {".docx": WORD_LETTER, ".pdf": PDF_COPY}
 
 
