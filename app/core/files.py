@@ -350,7 +350,7 @@ class OutputKind:
     """
 
     description: str                  # "a Word letter (.docx)", as refusals print it
-    suffixes: tuple[str, ...]         # lower case, with the dot; the first is the one suggested
+    suffixes: tuple[str, ...]         # lower case, with the dot; the first is the one suggested; () any name
     is_ours: Callable[[Path], bool]
 
 
@@ -425,7 +425,7 @@ def check_output_target(path: Path, kind: OutputKind | str, option: str = "") ->
     if link is not None and stat.S_ISLNK(link.st_mode):
         raise OutputRefused(f"{label}: this is a symbolic link (to {os.readlink(path)}); Chambers does not write "
                             "through links: name the file itself")
-    if path.suffix.lower() not in kind.suffixes:
+    if kind.suffixes and path.suffix.lower() not in kind.suffixes:
         raise OutputRefused(f"{label}: only {kind.description} is written here; name the file "
                             f"….{kind.suffixes[0][1:]}")
     if info is None:

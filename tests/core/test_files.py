@@ -99,3 +99,13 @@ def test_a_writer_declares_its_own_kind(tmp_path: Path) -> None:
     check_output_target(tmp_path / "new.sqlite3", backup, "FILE")
     with pytest.raises(OutputRefused, match=r"name the file ….sqlite3"):
         check_output_target(tmp_path / "new.docx", backup, "FILE")
+
+
+def test_a_kind_may_take_any_name_and_is_still_recognised_by_content(tmp_path: Path) -> None:
+    from app.core.files import OutputKind, OutputRefused, check_output_target, starts_with
+
+    backup = OutputKind("a Chambers database backup", (), starts_with(b"SQLite format 3\x00"))
+    check_output_target(tmp_path / "office-2026-12-06", backup, "FILE")
+    (tmp_path / "letter.docx").write_bytes(b"PK a letter")
+    with pytest.raises(OutputRefused, match="not a Chambers database backup"):
+        check_output_target(tmp_path / "letter.docx", backup, "FILE")
