@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from app.bootstrap import journal_folder
+from app.bootstrap import database_url, journal_folder
 from app.cli import build_parser, main
+from app.core import files
 from tests.conftest import ROOT, sample_data
 from tests.storage.dbfixtures import office
 
@@ -130,8 +131,9 @@ def _snapshot(path: Path) -> object:
 
 @pytest.fixture
 def court(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Office:
-    url = f"sqlite:///{tmp_path / 'office' / 'chambers.sqlite3'}"
-    (tmp_path / "office").mkdir()
+    # The default database of this computer (in the test's private data folder): the one that
+    # render, batch and demo, which take no --db, must protect too.
+    url = database_url()
     office(url).close()
     v1 = sample_data()
     v2 = copy.deepcopy(v1)
@@ -180,10 +182,14 @@ def targets(o: Office, recipe: Recipe) -> dict[str, Path]:
     }
 
 
-def test_every_writer_refuses_every_protected_target(court: Office, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_writer_refuses_every_protected_target(court: Office, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     failures = []
     for key, recipe in sorted(RECIPES.items()):
         for what, target in targets(court, recipe).items():
+            # As in a process of its own: each command registers what it protects itself.
+            monkeypatch.setattr(files, "_PROTECTED_FILES", {})
+            monkeypatch.setattr(files, "_PROTECTED_FOLDERS", {})
             before = _snapshot(target)
             fresh_before = _snapshot(court.tmp / "fresh")
             try:
