@@ -284,10 +284,12 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
                 parsed = parse_letter({**base, "addressees": [addressee]})
                 rendered = pack.render(parsed.letter)
                 path = out / names[number]
-                check_output_target(path, WORD_LETTER)
                 pdf_path = path.with_suffix(".pdf") if converter is not None else None
                 files: list[tuple[Path, bytes, Callable[[Path], None] | None, Any, str]] = []
                 if converter is not None and pdf_path is not None:
+                    # Both targets are refused before LibreOffice spends a second on the PDF;
+                    # staging checks them again (and the commit once more, just before the rename).
+                    check_output_target(path, WORD_LETTER)
                     check_output_target(pdf_path, PDF_COPY)
                     # The PDF is made before anything is staged: a row whose PDF fails writes neither file.
                     files.append((pdf_path, converter.convert(rendered.data), None, PDF_COPY, ""))
