@@ -39,6 +39,17 @@ INTERNAL_WRITES = {
     ("app/ui/scenes.py", "save"): "--screenshot FILE.png, a developer's tool for the README, not a letter",
     ("app/cli/letters.py", "run_guarded"): "stdout sent to /dev/null once the reader of a pipe went away",
 }
+# Internal writes of changes made beside this one (the window's typing log, signing's check in a
+# temporary folder, the database's own restore and copies), listed ahead; the stale check below
+# leaves them out until they arrive. ``db backup FILE`` is not here: it writes where a person
+# says, so it goes through the output policy.
+ARRIVING_INTERNAL_WRITES = {
+    ("app/services/journal.py", "_write"): "the recovery journal and typing log, in the recovery folder",
+    ("app/services/signing.py", "_against_database"): "a letter checked in a private temporary folder",
+    ("app/bootstrap.py", "restore_database"): "the embedded database itself, replaced by a checked backup",
+    ("app/storage/database.py", "copy_sqlite"): "SQLite's online backup into a checked temporary",
+    ("app/storage/database.py", "fresh_name"): "a new name beside the database, created exclusively",
+}
 _READ_ONLY_FLAGS = {"O_RDONLY", "O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "O_BINARY", "O_DIRECTORY"}
 
 
@@ -84,8 +95,9 @@ def raw_writes() -> set[tuple[str, str, str]]:
 
 def test_no_file_is_written_around_the_output_policy() -> None:
     found = raw_writes()
+    known = INTERNAL_WRITES.keys() | ARRIVING_INTERNAL_WRITES.keys()
     unknown = sorted(f"{module}: {function}() writes with {how}" for module, function, how in found
-                     if (module, function) not in INTERNAL_WRITES)
+                     if (module, function) not in known)
     assert not unknown, ("files written without the output policy (app.core.files.check_output_target); "
                          "write them with write_outputs, or list an internal write here with its reason:\n"
                          + "\n".join(unknown))
