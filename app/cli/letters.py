@@ -14,7 +14,7 @@ from typing import Any
 from app.bootstrap import database_url, journal_folder, template_library
 from app.core import jsondata
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import OutputRefused, protect_database_url, protect_folder
+from app.core.files import WORD_LETTER, OutputRefused, check_output_target, protect_database_url, protect_folder
 from app.core.text import Removal
 from app.services import letters as service
 
@@ -198,10 +198,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """What ``make run`` does until the window exists: render the flagship sample."""
     def action() -> int:
+        protect_local_database()
         library = template_library()
         data = jsondata.loads(library.sample(args.template), f"the sample letter of {args.template}")
         parsed = service.parse_letter(data)
         out = args.out or Path("out") / service.suggested_file_name(parsed.letter)
+        check_output_target(out, WORD_LETTER, "--out")  # the output policy, before a folder is made for it
         out.parent.mkdir(parents=True, exist_ok=True)
         report = service.render_file(library, args.template, data, out)
         print(f"Rendered the sample letter of '{args.template}' to {report.docx.resolve()}")
