@@ -22,6 +22,7 @@ from app.core.letter import Letter, parse_letter
 from app.core.packs import Manifest
 from app.core.stress import STRESS_SEAL, small_letter, stress_letters, stress_seal_png
 from app.rendering.engine import CompiledPack
+from app.rendering.sandbox import WALL_SECONDS, MachineTooBusy
 
 #: The largest sample.json read; a sample is one letter, at most a few hundred kilobytes.
 MAX_SAMPLE_BYTES = 8 * 1024 * 1024
@@ -81,7 +82,8 @@ def trial_render(pack: CompiledPack, folder: Path) -> list[str]:
     final with the judge's signature. The sample (or, for a pack without one, a small letter)
     is rendered both ways; the letter at every size limit final and signed, as the longest
     approved letter would be. A pack is sound only if every render succeeds. The first failure
-    is reported, with the letter that found it; later renders would only repeat it.
+    is reported, with the letter that found it; later renders would only repeat it. A render
+    that only the wall clock stopped raises ``MachineTooBusy``: no verdict.
     """
     sample, findings = _read_sample(folder, pack.id)
     trials: list[tuple[str, Callable[[Manifest], Letter | tuple[Letter, ...]] | Letter, bool]] = []
@@ -100,6 +102,12 @@ def trial_render(pack: CompiledPack, folder: Path) -> list[str]:
         except TemplateProblem as exc:
             return findings + [f"{line} (found by rendering {what} as {kind})"
                                for line in str(exc).split("\n")]
+        except MachineTooBusy:
+            # Only the clock ran out: a verdict either way would depend on the machine's load.
+            raise MachineTooBusy(f"template {pack.id}: the machine was too busy to finish the check: rendering "
+                                 f"{what} as {kind} did not finish within {WALL_SECONDS:g} seconds, though it "
+                                 "was within every counted limit when it stopped; no verdict was reached on the "
+                                 "pack; run the check again when the machine is less busy") from None
         except LetterInvalid as exc:
             findings += [f"template {pack.id}: {what} does not fit the pack: {problem}"
                          for problem in exc.problems]
