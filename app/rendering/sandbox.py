@@ -58,8 +58,8 @@ from app.rendering.context import CONTEXT_KEYS
 
 #: Work one render may do, counted in steps: each pass of a ``for`` loop costs the nodes of
 #: its body, each call, attribute, item, operator and filter the sandbox sees costs one. The
-#: shipped packs spend at most 12,000 on a letter at the limits of the data contract (40 times
-#: less); half a million takes about a second on a quiet machine, whatever the steps are.
+#: shipped packs spend at most 12,000 on a letter at the limits of the data contract, forty
+#: times fewer; half a million take about a second on a quiet machine, whatever the steps are.
 MAX_STEPS = 500_000
 #: Seconds on the wall clock after which a render is given up because the machine is too busy,
 #: never because of the template: the counted limits above end a template's work long before.
@@ -90,8 +90,8 @@ MAX_INT_BITS = 256
 #: Levels of nested tags and expressions; a letter needs a handful.
 MAX_DEPTH = 60
 #: Tokens (names, numbers, operators, text between tags) in all the parts of one pack,
-#: counted before they are parsed: the shipped packs have under 2,000. Jinja parses and
-#: compiles about 150,000 a second, so this bounds a pack's compile time like ``MAX_TAGS``.
+#: counted before they are parsed: the shipped packs have under 700. Jinja parses and compiles
+#: about 100,000 a second, so this bounds a pack's compile time to under half a second.
 MAX_TOKENS = 40_000
 #: Tags (``{{ }}`` and ``{% %}``) in all the parts of one pack; the shipped packs have under 100.
 #: Jinja takes about half a millisecond to parse and compile each, so this bounds a pack's
@@ -174,6 +174,7 @@ class _Budget:
     """
 
     def __init__(self) -> None:
+        self.seconds = WALL_SECONDS
         self.deadline = float("inf")
         self.passes = 0
         self.steps = 0
