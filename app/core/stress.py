@@ -71,6 +71,7 @@ def _text(tag: str, length: int, *, lines: bool = False) -> str:
 #: values) and ``MAX_LETTER_TEXT`` of 120,000 characters, four values of 20,000 leave about
 #: 20 characters each for the rest, enough for a name or a line of an address.
 LONG_AT_ONCE = 4
+GROUP_SALUTATION = "group_salutation"
 
 
 @dataclass
@@ -125,6 +126,9 @@ def _skeleton(manifest: Manifest) -> tuple[dict[str, Any], list[_Slot]]:
             for i in range(MAX_ITEMS):
                 slot(paragraphs, i, f"{section} {i}", section if i == 0 else None, lines=True)
     slot(data, "complimentary_close", "Respectfully", "complimentary_close")
+    # Only in the letter where it is at its longest: it replaces the joint salutation of the
+    # hundred addressees, which the other letters print.
+    slot(data, "group_salutation", "Dear Members", GROUP_SALUTATION)
     fields: dict[str, Any] = {}
     for spec in manifest.fields:
         if spec.type in ("text", "multiline"):
@@ -167,6 +171,9 @@ def stress_data_sets(manifest: Manifest) -> list[dict[str, Any]]:
     sets = []
     for long_kinds in turns:
         data, slots = _skeleton(manifest)
+        if GROUP_SALUTATION not in long_kinds:
+            del data[GROUP_SALUTATION]
+            slots = [slot for slot in slots if slot.kind != GROUP_SALUTATION]
         long_slots = [slot for slot in slots if slot.kind in long_kinds]
         short_slots = [slot for slot in slots if slot.kind not in long_kinds]
         fixed = _fixed_text({key: value for key, value in data.items() if key != "date"})  # a date, not text
