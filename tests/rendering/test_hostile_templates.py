@@ -843,11 +843,12 @@ SOUND_CASES = [
          "{{ subject|replace('S', 's')|truncate(40) }} {{ concerns|length }} {{ range(3)|join(', ') }}", ()),
     Case("sound_arithmetic",
          "{{ 2**10 }} {{ 'ab' * 3 }} {{ (concerns|length) // 7 - 1 }} {{ -(concerns|length) }}", ()),
-    # Every name in one paragraph. (Every whole inside address in one paragraph is more than a
-    # render may produce at the contract's limits, 100 addressees of 8 lines of 20,000 characters,
-    # since blocks are no longer cut: check and render both refuse that pack, as they should.)
+    # Every name in one paragraph, and every whole inside address in one paragraph: sound since a
+    # letter's whole text is capped (it was refused while 100 addressees of 8 lines of 20,000
+    # characters were a valid letter).
     Case("sound_addressees",
          "{% for a in addressees %}{{ a.name_line }}{% if not loop.last %}; {% endif %}{% endfor %}", ()),
+    Case("sound_every_inside_address", "{% for a in addressees %}{{ a.block }} {% endfor %}", ()),
     Case("sound_every_paragraph_filtered",
          "{% for p in opening + concerns %}{{ p|trim|upper }}{% endfor %}"
          "{% for p in requested_policies + closing %}{{ p|trim|lower }}{% endfor %}", ()),
