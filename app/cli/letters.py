@@ -172,7 +172,11 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
     except TemplateProblem as exc:
         err(str(exc))
         return EXIT_TEMPLATE
-    findings = library.check(folder)
+    try:
+        findings = library.check(folder)
+    except ChambersError as exc:  # the machine was too busy to finish: no verdict either way
+        err(str(exc))
+        return EXIT_FAILED
     if findings:
         for finding in findings:
             err(finding)

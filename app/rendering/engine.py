@@ -42,12 +42,15 @@ from app.rendering.package import (
     read_members,
     unbalanced_tags,
 )
-from app.rendering.sandbox import Finding, LetterEnvironment, check_template
+from app.rendering.sandbox import Finding, LetterEnvironment, MachineTooBusy, check_template
 
 CORE_PROPS = "docProps/core.xml"
 SIGNATURE_MEDIA = "word/media/chambers-signature.png"
 SIGNATURE_RID = "rIdChambersSignature"
-MAX_OUTPUT_PART = 30 * 1024 * 1024
+# What one part of a rendered letter may hold, counted as it is produced: the shipped packs print
+# at most 250 KB for a letter at every limit of the data contract. Every byte printed is
+# parsed, resolved and zipped afterwards, so this also bounds that work (about 1.5 s at worst).
+MAX_OUTPUT_PART = 4 * 1024 * 1024
 # The packs' convention: the letterhead's seal is this picture; a letter that pins a seal of its
 # own (``sender.seal``) prints that image in its place, wherever the pack shows it.
 SEAL_MEDIA = "word/media/seal.png"
@@ -60,6 +63,13 @@ _NS_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawin
 # to be methods; a bare instance lets us call them without loading a document per letter.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?(?<!/)>.*?</w:p>", re.DOTALL)  # an empty <w:p/> opens nothing
+# docxtpl's output tags that put their value in place of the whole paragraph, run, table row or
+# cell (``{{p x}}``, ``{{r x}}``, ``{{tr x}}``, ``{{tc x}}``): they are for Word XML a program
+# builds (RichText, Subdoc), which a letter never holds. Given the letter's text they print
+# it where Word allows no text, which Word cannot open, so they are refused. The block forms
+# (``{%p if %}``, ``{%tr for %}``) are structure, not output, and stay allowed.
+_XML_OUTPUT_TAG = re.compile(r"\{\{(p|r|tr|tc)\s")
+_XML_OUTPUT_WHERE = {"p": "paragraph", "r": "run", "tr": "table row", "tc": "table cell"}
 
 
 @dataclass
@@ -147,6 +157,21 @@ def _paragraph_numbers(source: str) -> list[int]:
 def _paragraph_texts(source: str) -> list[str]:
     return ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", line))
             for line in source.split("\n")]
+
+
+def _xml_output_tags(part: str, paragraphs: list[str]) -> list[DocxFinding]:
+    """Paragraphs holding ``{{p x}}``, ``{{r x}}``, ``{{tr x}}`` or ``{{tc x}}`` (see ``_XML_OUTPUT_TAG``)."""
+    findings = []
+    for number, text in enumerate(paragraphs):
+        match = _XML_OUTPUT_TAG.search(text) if "{{" in text else None
+        if match is not None:
+            kind = match.group(1)
+            findings.append(DocxFinding(
+                part, f"the tag {{{{{kind} ...}}}} puts its value in place of the whole {_XML_OUTPUT_WHERE[kind]}, "
+                      "which only Word XML may fill, and a letter's values are text (Word could not open the "
+                      f"result); write {{{{ ... }}}} inside the {_XML_OUTPUT_WHERE[kind]} instead",
+                number or None, text))
+    return findings
 
 
 def _render_lineno(exc: BaseException) -> int | None:
@@ -273,7 +298,7 @@ class CompiledPack:
             xml = blob.decode("utf-8")
             if "{" not in xml:
                 continue
-            unbalanced = unbalanced_tags(name, texts[name])
+            unbalanced = unbalanced_tags(name, texts[name]) + _xml_output_tags(name, texts[name])
             if unbalanced:
                 findings.extend(unbalanced)
                 continue
@@ -331,9 +356,12 @@ class CompiledPack:
         context, removals = build_context(letter, self.manifest, draft=draft,
                                           signature_image=signature)
         rendered: dict[str, bytes] = {}
-        self.env.budget.start()  # E3: one deadline and one loop budget for the whole letter
-        for name, part in self.parts.items():
-            rendered[name] = self._render_part(part, context)
+        self.env.budget.start()  # E3: one counted budget (and one last-resort clock) for the whole letter
+        try:
+            for name, part in self.parts.items():
+                rendered[name] = self._render_part(part, context)
+        except MachineTooBusy as exc:
+            raise MachineTooBusy(f"template {self.id}: {exc}") from None
         rendered[CORE_PROPS] = self._core_properties(letter)
         extra: list[tuple[str, bytes, bool]] = []
         if signature_png:
@@ -355,8 +383,8 @@ class CompiledPack:
             for chunk in part.template.generate(context):
                 size += len(chunk)
                 if size > MAX_OUTPUT_PART:
-                    raise TemplateProblem(_compile_error(self.id, part, None,
-                                                         "the template produced more than 30 MB of text"))
+                    raise TemplateProblem(_compile_error(
+                        self.id, part, None, f"the template produced more than {MAX_OUTPUT_PART >> 20} MB of text"))
                 chunks.append(chunk)
         except TemplateProblem:
             raise
