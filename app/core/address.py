@@ -27,6 +27,7 @@ from typing import Protocol
 
 from app.core import protocol as p
 from app.core.errors import Problem
+from app.core.names import read_surname
 from app.core.protocol import DISTRIBUTION_THRESHOLD, SOURCES, normal
 
 __all__ = [
@@ -74,6 +75,10 @@ class Salutation:
     surname: str = ""
     guessed: bool = False
     reason: str = ""     # what the clerk can fill in so that no guess is needed
+    # "settled": a rule decided it; "reading": one of two readings of the name or title was taken
+    # (the clerk is asked to confirm); "guess": nothing decided it (the clerk must fill something in).
+    confidence: str = "settled"
+    gender: str | None = None   # "m", "f" or None, from the courtesy title: what a Spanish salutation agrees with
 
     @property
     def takes_dear(self) -> bool:
@@ -118,7 +123,8 @@ for _key in p.PROFESSOR:
 for _key in p.EXCELLENCY:
     _PREFIX_KEYS[_key] = ("excellency", _key)
 for _key in p.CLERGY:
-    _PREFIX_KEYS[_key] = ("clergy", _key)
+    # "Sr." is Señor before a name; a religious sister is found by her title or order (see _person).
+    _PREFIX_KEYS.setdefault(_key, ("clergy", _key))
 for _key in p.RANKS:
     _PREFIX_KEYS.setdefault(_key, ("rank", _key))
 # Indexed by first word, longest first, because every word of every name is looked up.
@@ -141,11 +147,13 @@ _CHURCH_ORDER = ("Your Holiness", "Patriarch", "Metropolitan", "Cardinal", "Arch
                  "Father")
 
 
-def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str]], int]:
+def _prefixes(words: list[str], *, from_name: bool, clergy_context: bool = False) -> tuple[list[tuple[str, str]], int]:
     """Known titles at the front of ``words``: [(kind, key)] and how many words they took.
 
     From a name, a word that is also a given name or surname ("Major", "Bishop") is not taken,
-    and at least two words are always left for the name itself.
+    and at least two words are always left for the name itself; after a religious honorific ("His
+    Eminence Archbishop Elpidophoros") a church title is taken and one word may be left, since
+    bishops of many churches use their religious name alone.
     """
     tokens = [normal(w) for w in words]
     found: list[tuple[str, str]] = []
@@ -153,9 +161,15 @@ def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str
     while i < len(tokens):
         for key, (kind, canonical) in _PREFIX_INDEX.get(tokens[i], ()):
             if tokens[i:i + len(key)] == key:
+                if kind == "courtesy" and canonical == "sra" and words[i].rstrip(".") == "SrA":
+                    # The Air Force's Senior Airman is written "SrA"; the Spanish "Sra." is a courtesy.
+                    kind, canonical = "rank", "sra"
+                church = clergy_context and kind == "clergy"
                 # "The Honorable" is never part of a name; other titles might be ("Major Smith").
-                if from_name and kind != "honorable" and (canonical in _NOT_IN_NAMES
-                                                          or len(words) - i - len(key) < 2):
+                if from_name and kind != "honorable" and not church and (
+                        canonical in _NOT_IN_NAMES or len(words) - i - len(key) < 2):
+                    continue
+                if from_name and church and len(words) - i - len(key) < 1:
                     continue
                 found.append((kind, canonical))
                 i += len(key)
@@ -173,6 +187,7 @@ class _Person:
     surname: str
     surname_reason: str = ""      # set when the surname is a guess
     honorific_prefixes: list[tuple[str, str]] = field(default_factory=list)
+    office_named: bool = False    # the name field holds an office ("The President")
 
     def has(self, kind: str) -> bool:
         return any(k == kind for k, _ in self.prefixes)
@@ -185,15 +200,26 @@ class _Person:
         """"Mr." or "Madam" (for "Mr. President", "Madam Speaker"), when the honorific says."""
         for kind, key in self.prefixes:
             if kind == "courtesy":
-                return p.COURTESY[key][1]
+                return p.COURTESY[key].address
             if kind == "excellency":
                 return p.EXCELLENCY[key]
         return None
 
     @property
     def courtesy(self) -> str | None:
+        """The courtesy title as an English salutation prints it ("Sra." -> "Ms.")."""
         keys = self.keys("courtesy")
-        return p.COURTESY[keys[0]][0] if keys else None
+        return p.COURTESY[keys[0]].english if keys else None
+
+    @property
+    def courtesy_written(self) -> str | None:
+        keys = self.keys("courtesy")
+        return p.COURTESY[keys[0]].form if keys else None
+
+    @property
+    def gender(self) -> str | None:
+        keys = self.keys("courtesy")
+        return p.COURTESY[keys[0]].gender if keys else None
 
     @property
     def doctorate(self) -> bool:
@@ -215,19 +241,38 @@ def _person(addressee: Addressable) -> _Person:
                           getattr(addressee, "surname", None) or "", getattr(addressee, "courtesy", None) or "")
 
 
+def _name_paren(match: re.Match[str]) -> str:
+    # "(Ret.)" and "(USA, Ret.)" are letters after the name; "Chaplain (Major)" names a rank the
+    # chaplain is not addressed by: left out.
+    inner = match.group(1)
+    return "," + inner if any(normal(w) in p.SERVICES for w in inner.replace(",", " ").split()) else " "
+
+
+def _office_named(words: list[str]) -> bool:
+    """A name field that holds an office instead of a name: "The President", "The Chief Justice"."""
+    text = normal(" ".join(words))
+    text = text.removeprefix("the ")
+    return text in p.OFFICES or text in p.CLERGY_OFFICES
+
+
 @functools.lru_cache(maxsize=1024)
 def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: str) -> _Person:
     """The parsed name; cached, so callers must not change what it returns."""
-    honorific_words = honorific.split()
+    honorific_words = _PAREN.sub(" ", honorific).split()
     honorific_prefixes, _ = _prefixes(honorific_words, from_name=False)
     # "The Honorable" in the address and "Madam Speaker" in the salutation: the courtesy title
     # the salutation needs has a field of its own.
     courtesy_key = normal(courtesy)
     courtesy_prefixes = [("courtesy", courtesy_key)] if courtesy_key in p.COURTESY else []
-    text = _PAREN.sub(lambda m: "," + m.group(1), name)
+    text = _PAREN.sub(_name_paren, name)
     main, *rest = text.split(",")
     words = main.split()
-    name_prefixes, taken = _prefixes(words, from_name=True)
+    if _office_named(words):
+        return _Person(honorific_prefixes + courtesy_prefixes, [], [], "", "", honorific_prefixes, True)
+    # "Chaplain (Major) John Roe": the parenthesis shows "Chaplain" is a title, not a given name.
+    church = any(kind in ("clergy", "excellency") for kind, _ in honorific_prefixes) \
+        or re.match(r"^\s*chaplain\s*\(", name, flags=re.IGNORECASE) is not None
+    name_prefixes, taken = _prefixes(words, from_name=True, clergy_context=church)
     # "Honorable" is never a name, wherever it was typed ("Hon" may be one: a Chinese surname).
     words = [w for w in words[taken:] if normal(w) not in {"honorable", "honourable"}]
     if len(words) > 2 and normal(words[-2]) == "cardinal":
@@ -246,35 +291,12 @@ def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: s
                    honorific_prefixes)
 
 
-def _is_particle(word: str) -> bool:
-    """"de", "van", "St."; never an initial ("E.") nor a capitalised conjunction."""
-    if re.fullmatch(r"[A-Za-z]\.", word):
-        return False
-    token = normal(word)
-    if token in {"y", "e", "i"}:
-        return word == token
-    return token in p.PARTICLES
-
-
 def _surname(words: list[str], explicit: str | None) -> tuple[str, str]:
     given = [w for w in (explicit or "").split() if normal(w) not in {"honorable", "honourable"}]
     if given:
         return " ".join(given), ""
-    if not words:
-        return "", ""
-    start = len(words) - 1
-    while start > 1 and _is_particle(words[start - 1]):
-        start -= 1
-    # "Ortega y Gasset": the word before a conjunction belongs to the surname too.
-    if start > 1 and words[start] in {"y", "e", "i"}:
-        start -= 1
-    reason = ""
-    before = words[start - 1] if start > 0 else ""
-    if start >= 2 and before and not re.fullmatch(r"[A-Za-z]\.?", before):
-        reason = (f"the family name is taken as the last word, '{' '.join(words[start:])}'; if it is "
-                  f"'{' '.join(words[start - 1:])}' (a two-word or Spanish family name) or the family "
-                  f"name is written first, fill in the surname")
-    return " ".join(words[start:]), reason
+    reading = read_surname(tuple(words))
+    return reading.surname, reading.reason
 
 
 def surname_of(name: str) -> str:
@@ -317,8 +339,31 @@ def _tokens(title: str) -> tuple[list[str], bool]:
     for inner in _PAREN.findall(title):
         if normal(inner) in {"ret", "retired"}:
             retired = True
-    tokens = _TITLE_TOKENS.findall(normal(_PAREN.sub(" ", title)))
+    # "Chaplain (Major)": what stands in parentheses qualifies the title, it does not name the office.
+    raw = _TITLE_TOKENS.findall(normal(_PAREN.sub(" ", title)))
+    tokens: list[str] = []
+    for token in raw:
+        if tokens and (tokens[-1], token) in p.ABBREVIATIONS_AFTER:
+            tokens.append(p.ABBREVIATIONS_AFTER[(tokens[-1], token)])
+        elif token in p.TITLE_ABBREVIATIONS:
+            tokens.extend(p.TITLE_ABBREVIATIONS[token].split())
+        elif "-" in token and token not in p.OFFICES and not token.endswith("-elect"):
+            tokens.extend(_compound(token))
+        else:
+            tokens.append(token)
     return tokens, retired
+
+
+def _compound(token: str) -> list[str]:
+    """A hyphenated title: "vice-president" is "vice president"; "sheriff-coroner", an office that
+    joins two, is addressed by the first office it names (Hickey: the Sheriff-Coroner as Sheriff)."""
+    parts = token.split("-")
+    if " ".join(parts) in p.OFFICES:
+        return parts
+    for part in parts:
+        if part in p.OFFICES:
+            return [part]
+    return [token]
 
 
 def _read_title(title: str | None) -> _Title:
@@ -363,8 +408,22 @@ def _read_title_cached(title: str) -> _Title:
     elif naming == ["member"] and _chamber_form(tokens[head:]):
         # "Member of the New York State Assembly": a member of the chamber named.
         form = _chamber_form(tokens[head:])
-        out.office = p.Office(form, "legislative", civil=True)
+        out.office = p.Office(form, "legislative", civil=True, many=True)
         out.form = form
+    elif naming == ["member"] and _member_body(tokens[head:]) is not None:
+        # "Member, Board of Supervisors" -> Supervisor; "Member, Board of Education" -> Mr. or Ms.
+        form = _member_body(tokens[head:]) or ""
+        out.office = p.Office(form, "local" if form else "courtesy", civil=bool(form), many=True,
+                              courtesy_only=not form)
+        out.form = form
+    elif naming == ["chief"] and any(t in p.TRIBAL_WORDS for t in tokens[head:]):
+        out.office = p.OFFICES["tribal chief"]
+        out.form = out.office.form
+    if out.office is not None and out.office.form == "Minister" and (
+            any(t in p.CHURCH_WORDS for t in tokens) or ("of" not in tokens[head:head + 1] + tokens[head + 1:]
+            and not {"foreign", "prime", "federal", "cabinet"} & set(tokens))):
+        # A minister of a church, not of a government.
+        out.office, out.form, out.clergy = None, "", "Reverend"
     out.tokens = tokens
     rank_key = " ".join(tokens[:head])
     # A title that is a rank in full ("Lieutenant General"), or any rank with its service
@@ -426,11 +485,19 @@ def office_of(title: str | None) -> str | None:
     "Lieutenant Governor"); a leader gets the form of a member of the chamber named.
     """
     read = _read_title(title)
-    if read.office is None:
+    if read.office is None or read.office.courtesy_only:
         return None
     if read.office.usage == "member":
         return _chamber_form(read.tokens) or read.form
     return read.form
+
+
+def _member_body(tokens: list[str]) -> str | None:
+    for words, form in p.MEMBER_BODIES:
+        n = len(words)
+        if any(tokens[i:i + n] == list(words) for i in range(len(tokens))):
+            return form
+    return None
 
 
 def _chamber_form(tokens: list[str]) -> str:
@@ -500,11 +567,41 @@ def _by_name(form: str, person: _Person) -> str:
 
 def _result(name: str, rule: str, table: str, person: _Person, *, dear: bool = True, joinable: str = "",
             guessed: bool = False, reason: str = "") -> Salutation:
+    confidence = "guess" if guessed else "settled"
     if person.surname_reason and person.surname and person.surname in name and not guessed:
-        guessed, reason = True, person.surname_reason
+        guessed, reason, confidence = True, person.surname_reason, "reading"
     line = f"Dear {name}:" if dear else (name if name.endswith(":") else f"{name}:")
     shown = name if dear else line.rstrip(":")
-    return Salutation(line, shown, joinable or shown, rule, SOURCES[table], person.surname, guessed, reason)
+    return Salutation(line, shown, joinable or shown, rule, SOURCES[table], person.surname, guessed, reason,
+                      confidence, person.gender)
+
+
+def _ask(person: _Person, rule: str, table: str, reason: str) -> Salutation:
+    """Nothing decides the salutation: never the full name, but the courtesy-free form that is
+    always correct, and a finding that asks for what is missing."""
+    return _result("Sir or Madam", rule, table, person, guessed=True, reason=reason)
+
+
+_ASK_COURTESY = ("give the courtesy title (Mr., Ms., Mrs., Mx., Dr.) so the salutation can be the courtesy "
+                 "title and the surname")
+
+
+def _us_unique(office: p.Office, title: _Title, person: _Person) -> bool:
+    """A one-of-a-kind office of the United States: named with its jurisdiction, or typed as the
+    name itself ("The President") with no other jurisdiction."""
+    if office.form not in p.UNIQUE_OFFICES:
+        return False
+    joined = " ".join(title.tokens)
+    if any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]):
+        return True
+    return person.office_named and "of" not in title.tokens
+
+
+def _religious_sister(person: _Person, title: _Title, addressee: Addressable) -> bool:
+    if "sr" not in person.keys("courtesy"):
+        return False
+    context = set(title.tokens) | set(normal(addressee.organization or "").split())
+    return bool(context & p.RELIGIOUS_CONTEXT)
 
 
 def explain_salutation(addressee: Addressable) -> Salutation:
@@ -515,20 +612,41 @@ def explain_salutation(addressee: Addressable) -> Salutation:
         line, words = written
         return Salutation(line, words if line.lower().startswith(("dear ", "my dear ")) else line.rstrip(":,"),
                           words, "the salutation written for this addressee", SOURCES["written"],
-                          person.surname)
-    title = _read_title(addressee.title)
+                          person.surname, gender=person.gender)
+    title_text = addressee.title
+    if person.office_named and not (title_text or "").strip():
+        # The office typed as the name ("The Chief Justice"): the name is the office.
+        title_text = addressee.name
+    title = _read_title(title_text)
     office = title.office
-    held = office is not None and not (title.former and office.form not in p.KEPT_WHEN_FORMER)
-    if office is not None and title.retired and office.form in p.KEPT_WHEN_RETIRED:
-        held = True
-    elif office is not None and title.retired and not title.former:
-        held = office.form in p.KEPT_WHEN_FORMER
+    held = office is not None
+    if office is not None and (title.former or title.retired):
+        kept = office.many or (office.form in p.KEPT_WHEN_FORMER and (_us_unique(office, title, person)
+                                                                      or "of" not in title.tokens))
+        if title.retired and not title.former and office.form in p.KEPT_WHEN_RETIRED:
+            kept = True
+        held = kept
+    if not held:
+        # An office typed as the honorific ("Judge") is the clerk's choice of title: it is used.
+        typed = _honorific_office(addressee.honorific)
+        if typed is not None:
+            office, held, title = typed, True, _Title(office=typed, form=typed.form)
 
     for kind, key in person.prefixes:
         clergy = p.CLERGY.get(key) if kind == "clergy" else None
         if clergy is not None and clergy.line:
             return _result(clergy.line, "a form of address the holder alone has", "clergy", person, dear=False,
                            joinable=_strip_honorable(addressee.name))
+
+    if _religious_sister(person, title, addressee):
+        given = getattr(addressee, "given_name", None)
+        whole = f"{given.strip()} {person.surname}" if given and given.strip() else " ".join(person.words)
+        return _result(f"Sister {whole}", "'Sr.' before a religious sister's name is 'Sister'", "clergy", person)
+
+    # A military chaplain is addressed as Chaplain whatever the rank. Hickey, 'Chaplain in the Armed Services'.
+    if "chaplain" in person.keys("clergy") or title.clergy == "Chaplain":
+        return _result(_by_name("Chaplain", person), "a chaplain is addressed as Chaplain, whatever the rank",
+                       "clergy", person)
 
     if office is not None and held and office.civil:
         return _civil_office(office, title, person)
@@ -545,7 +663,7 @@ def explain_salutation(addressee: Addressable) -> Salutation:
     if church is not None:
         return church
 
-    if office is not None and held:
+    if office is not None and held and not office.courtesy_only:
         if office.military:
             return _result(_by_name(title.form, person), "the office of a military officer, rank not given",
                            "rank_over_office", person, guessed=True,
@@ -557,20 +675,38 @@ def explain_salutation(addressee: Addressable) -> Salutation:
     if person.has("excellency"):
         return _result("Excellency", "a foreign head of mission or state with no office named", "diplomatic",
                        person, dear=False, joinable=_by_name("Ambassador", person))
-    former = "a former official is not addressed by the office; " if office is not None else ""
-    table = "modifiers" if former else "courtesy"
+    return _private(person, office, held)
+
+
+def _private(person: _Person, office: p.Office | None, held: bool) -> Salutation:
+    """No office the salutation uses: Dr., Professor, the courtesy title and surname, else ask."""
+    if office is not None and held:
+        former, table = "the office is not used in the salutation; ", office.table
+    elif office is not None:
+        former, table = "a former official is not addressed by the office; ", "modifiers"
+    else:
+        former, table = "", "courtesy"
     if person.has("doctor") or person.doctorate:
         return _result(_by_name("Dr.", person), former + "a doctorate gives Dr.", "academic" if not former
                        else table, person)
     if person.has("professor"):
         return _result(_by_name("Professor", person), former + "the academic title", "academic", person)
     courtesy = person.courtesy
-    if courtesy and person.surname and len(person.words) > 1:
+    if courtesy and person.surname:
+        # A mononym keeps its courtesy title: "Dear Ms. Cher:".
         return _result(_by_name(courtesy, person), former + "the courtesy title and the surname", table, person)
-    full = " ".join(w for w in person.words if normal(w) not in p.HONORABLE) or "Sir or Madam"
-    return _result(full, former + "no office, rank or courtesy title is known: the full name", table, person,
-                   guessed=True, reason="give an honorific (Mr., Ms., Mrs., Mx., Dr.) so the salutation can be "
-                                        "the courtesy title and the surname")
+    if not person.surname:
+        return _ask(person, former + "no name to address", table,
+                    "write the addressee's name, or a salutation for this addressee")
+    return _ask(person, former + "no office, rank or courtesy title is known (never the full name)", table,
+                _ASK_COURTESY)
+
+
+def _honorific_office(honorific: str | None) -> p.Office | None:
+    """An office typed as the honorific ("Judge", "Senator", "Mayor"): the salutation uses it."""
+    key = normal(_PAREN.sub(" ", honorific or ""))
+    office = p.OFFICES.get(key)
+    return office if office is not None and office.civil and office.form else None
 
 
 def _modified(form: str, title: _Title) -> str:
@@ -590,29 +726,42 @@ def _rank(person: _Person, title: _Title) -> p.Rank | None:
 def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutation:
     form = _modified(title.form, title)
     tokens = title.tokens
-    joined = " ".join(tokens)
     gender = person.address_form
-    if title.former:
-        return _result(_by_name(form, person), "a former President keeps the title", "modifiers", person)
+    us_unique = _us_unique(office, title, person)
+    if title.former or (title.retired and office.form not in p.KEPT_WHEN_RETIRED):
+        if office.form == "President":
+            return _result(_by_name(form, person), "a former President keeps the title", "modifiers", person)
+        if office.usage == "member" and _chamber_form(tokens):
+            form = _chamber_form(tokens)
+        return _result(_by_name(form, person), "a former holder of an office many hold at a time keeps its title",
+                       "former", person)
+    if office.courtesy_only:
+        return _private(person, office, True)
     if office.form == "President" and form == office.form and any(t in p.HEAD_OF_STATE_WORDS for t in tokens):
         if gender:
             return _result(f"{gender} President", "a foreign head of state", "diplomatic", person)
         return _result("Excellency", "a foreign head of state", "diplomatic", person, dear=False,
                        joinable=_by_name("President", person))
-    if office.form in p.UNIQUE_OFFICES and any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]) \
-            and title.elect:
+    if us_unique and title.elect:
         return _result(_by_name(form, person), "an office-holder elect by name", "unique_offices", person)
-    if office.form in p.UNIQUE_OFFICES and any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]) \
-            and form == office.form:
+    if us_unique and form == office.form:
         if office.form == "Chief Justice":
             return _result("Chief Justice", "a one-of-a-kind office is addressed by the office alone",
                            "unique_offices", person, joinable="Chief Justice")
         if gender:
             return _result(f"{gender} {form}", "a one-of-a-kind office is addressed by the office alone",
                            "unique_offices", person)
+        if office.form == "President" or not person.surname:
+            # Never the name (Hickey); every holder so far was "Mr. President", but say it is a guess.
+            return _result(f"Mr. {form}", "a one-of-a-kind office is addressed by the office alone",
+                           "unique_offices", person, guessed=True,
+                           reason=f"the courtesy title is not known, so 'Mr. {form}' was taken; for 'Dear "
+                                  f"Madam {form}:' fill in Ms. as the courtesy")
         return _result(_by_name(form, person), "a one-of-a-kind office, by name", "unique_offices", person,
                        guessed=True, reason=f"'Dear Mr. {form}:' or 'Dear Madam {form}:' needs the courtesy "
                                             f"title: fill in Mr. or Ms. as the courtesy")
+    if office.unique_form and form == office.form and gender:
+        return _result(f"{gender} {form}", "the office alone, with Mr. or Madam", office.table, person)
     if office.form == "President" and form == office.form and _chamber_form(tokens) == "Senator":
         # The President of a state senate presides as the Speaker does.
         if gender:
@@ -628,6 +777,15 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
         if chamber:
             return _result(_by_name(chamber, person), "a leader is addressed as a member of the chamber",
                            "legislative", person)
+        if office.form == "Member":
+            # A ranking member of a committee whose chamber is not named: Senator or Representative?
+            courtesy = person.courtesy or ("Dr." if person.has("doctor") or person.doctorate else None)
+            reason = "name the chamber in the title (e.g. 'Ranking Member, Committee on the Judiciary, United " \
+                     "States Senate')"
+            if courtesy and person.surname:
+                return _result(_by_name(courtesy, person), "a member of a chamber not named", "legislative",
+                               person, guessed=True, reason=reason)
+            return _ask(person, "a member of a chamber not named", "legislative", reason)
         guessed = office.form != "Leader"
         return _result(_by_name(form, person), "a leader of a chamber not named", "legislative", person,
                        guessed=guessed, reason="name the chamber in the title (Senate, House, Assembly)"
@@ -772,8 +930,8 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
     esq = any(t in p.ESQUIRE for t in person.post)
     if esq and person.courtesy:
         without = re.sub(r",?\s*esq(uire|\.)?\s*$", "", name, flags=re.IGNORECASE).strip()
-        findings.append(Finding(f"{path}.name", f"'{person.courtesy}' and 'Esq.' say the same thing twice.",
-                                f"Use one of them: '{person.courtesy} {without}' or '{without}, Esq.' "
+        findings.append(Finding(f"{path}.name", f"'{person.courtesy_written}' and 'Esq.' say the same thing twice.",
+                                f"Use one of them: '{person.courtesy_written} {without}' or '{without}, Esq.' "
                                 f"(the address prints '{without}, Esq.').", without))
         if normal(honorific) in p.COURTESY:
             honorific = ""
@@ -804,7 +962,7 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
     if courtesy_typed and _is_honorable_office(addressee.title) and len(person.honorific_prefixes) == 1:
         findings.append(Finding(f"{path}.honorific", f"A holder of this office is 'The Honorable' in the "
                                 f"address, not '{honorific}'.", f"Write 'The Honorable' here and "
-                                f"'{p.COURTESY[courtesy_typed[0]][0]}' as the courtesy title, which the "
+                                f"'{p.COURTESY[courtesy_typed[0]].form}' as the courtesy title, which the "
                                 f"salutation uses.", "The Honorable"))
     for kind, key in person.honorific_prefixes:
         if kind == "rank":
