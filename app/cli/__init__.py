@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import drafts, letters, office
+from app.cli import drafts, letters, office, preflight
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_TEMPLATE, EXIT_PDF = 0, 1, 2, 3, 4
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     letters.register(commands)
     drafts.register(commands)
     office.register(commands)
+    preflight.register(commands)
     return parser
 
 

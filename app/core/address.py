@@ -31,10 +31,31 @@ from app.core.names import read_surname
 from app.core.protocol import DISTRIBUTION_THRESHOLD, SOURCES, normal
 
 __all__ = [
-    "DISTRIBUTION_THRESHOLD", "OFFICES", "SOURCES", "SUFFIXES", "Addressable", "Finding", "Salutation",
-    "address_findings", "distribution_list", "explain_salutation", "group_address", "inside_address",
-    "join_names", "joint_salutation", "letter_findings", "name_line", "office_of", "salutation_line", "salutation_name",
-    "surname_of", "surname_used", "uses_distribution",
+    "DISTRIBUTION_THRESHOLD",
+    "OFFICES",
+    "SOURCES",
+    "SUFFIXES",
+    "Addressable",
+    "Finding",
+    "Salutation",
+    "address_findings",
+    "distribution_list",
+    "explain_salutation",
+    "group_address",
+    "group_salutation_for",
+    "guesses",
+    "inside_address",
+    "join_names",
+    "joint_salutation",
+    "letter_findings",
+    "name_line",
+    "office_of",
+    "plural_office",
+    "salutation_line",
+    "salutation_name",
+    "surname_of",
+    "surname_used",
+    "uses_distribution",
 ]
 
 OFFICES = p.OFFICES
@@ -869,19 +890,75 @@ def join_names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + f", and {names[-1]}"
 
 
-def joint_salutation(addressees: Sequence[Addressable], group: str | None = None) -> str:
+def joint_salutation(addressees: Sequence[Addressable], group: str | None = None,
+                     mixed_group: str = p.MIXED_GROUP_SALUTATION) -> str:
     """"Dear Attorney General Sessions and Secretary Kelly:", or the group salutation when given.
 
     One addressee gets that addressee's line as it is ("Excellency:"); several share one "Dear",
-    each named by a form that can follow it.
+    each named by a form that can follow it. Above DISTRIBUTION_THRESHOLD addressees the letter
+    greets them as a group (``group_salutation_for``) unless the clerk wrote one.
     """
     written = _override(group)
     if written is not None:
         return written[0]
+    if uses_distribution(len(addressees)):
+        return group_salutation_for(addressees, mixed_group)
     explained = [explain_salutation(a) for a in addressees]
     if len(explained) == 1:
         return explained[0].line
     return f"Dear {join_names([s.joinable for s in explained])}:"
+
+
+def group_salutation_for(addressees: Sequence[Addressable], mixed_group: str = p.MIXED_GROUP_SALUTATION) -> str:
+    """The salutation for many addressees: the plural of their one office ("Dear Sheriffs:"), or,
+    when their offices differ, the office's chosen style ("Ladies and Gentlemen:", "Dear Colleagues:").
+    Chicago, 'Salutations to groups'; Hickey, 'Letters to several officials'."""
+    forms = {_group_form(a) for a in addressees}
+    if len(forms) == 1 and None not in forms:
+        form = forms.pop()
+        assert form is not None
+        return f"Dear {plural_office(form)}:"
+    return mixed_group
+
+
+def _group_form(addressee: Addressable) -> str | None:
+    explained = explain_salutation(addressee)
+    if explained.guessed or explained.rule == "the salutation written for this addressee":
+        return None
+    title = _read_title(addressee.title)
+    if title.office is None or title.former or title.office.courtesy_only:
+        return None
+    form = office_of(addressee.title)
+    # A leader of a chamber is greeted as one of its members; "Chief Justice" stays itself.
+    return form or None
+
+
+_PLURAL_WORDS = {"man": "men", "woman": "women", "person": "persons", "justice": "justices",
+                 "attorney": "attorneys", "inspector": "inspectors", "solicitor": "solicitors",
+                 "secretary": "secretaries", "director": "directors", "chargé": "chargés"}
+
+
+def plural_office(form: str) -> str:
+    """"Sheriff" -> "Sheriffs", "Attorney General" -> "Attorneys General", "Chairman" -> "Chairmen",
+    "Secretary-General" -> "Secretaries-General", "Chargé d'Affaires" -> "Chargés d'Affaires"."""
+    words = form.split()
+    # In "Attorney General" and "Chargé d'Affaires" the office is the word before the last.
+    postpositive = len(words) > 1 and (words[-1] == "General" or words[-1].startswith("d'"))
+    i = len(words) - 2 if postpositive else len(words) - 1
+    head, sep, tail = words[i].partition("-") if "-General" in words[i] else (words[i], "", "")
+    lower = head.lower()
+    if lower in _PLURAL_WORDS:
+        plural = _PLURAL_WORDS[lower]
+    elif lower.endswith(("man", "woman")):
+        plural = lower[:-3] + "men"
+    elif lower.endswith("y") and lower[-2:-1] not in "aeiou":
+        plural = lower[:-1] + "ies"
+    elif lower.endswith(("s", "sh", "ch", "x")):
+        plural = lower + "es"
+    else:
+        plural = lower + "s"
+    words[i] = head[:1] + plural[1:] + sep + tail
+    return " ".join(words)
 
 
 def uses_distribution(count: int) -> bool:
@@ -1030,6 +1107,9 @@ def address_findings(addressees: Sequence[Addressable], group_salutation: str | 
             written = _override(typed)
             findings.append(Finding(f"{where}.salutation", "'The Honorable' is never used in a salutation.",
                                     "It is left out.", written[0] if written else None, kind="salutation"))
+        comma = _comma_advice(typed, f"{where}.salutation")
+        if comma is not None:
+            findings.append(comma)
         if typed and re.match(r"^dear\s+your\b", typed, flags=re.IGNORECASE):
             findings.append(Finding(f"{where}.salutation", "'Your ...' forms take no 'Dear'.",
                                     "Leave out 'Dear'.", re.sub(r"^dear\s+", "", typed, flags=re.IGNORECASE),
@@ -1041,12 +1121,33 @@ def address_findings(addressees: Sequence[Addressable], group_salutation: str | 
                                     kind="salutation"))
         explained = explain_salutation(addressee)
         if explained.guessed:
-            findings.append(Finding(f"{where}.salutation", f"'{explained.line}' is a guess ({explained.rule}).",
+            said = "takes one of two readings" if explained.confidence == "reading" else "is a guess"
+            findings.append(Finding(f"{where}.salutation", f"'{explained.line}' {said} ({explained.rule}).",
                                     explained.reason[0].upper() + explained.reason[1:] + ".", None,
                                     kind="guess"))
     if uses_distribution(len(addressees)) and _override(group_salutation) is None:
+        chosen = group_salutation_for(addressees)
         findings.append(Finding("group_salutation", f"The letter has {len(addressees)} addressees, more than "
-                                f"{DISTRIBUTION_THRESHOLD}: their addresses go in a distribution list.",
-                                "Write a group salutation, e.g. 'Dear Members of the Judicial Council:'.",
-                                None, kind="salutation"))
+                                f"{DISTRIBUTION_THRESHOLD}: their addresses go in a distribution list and the "
+                                f"letter opens '{chosen}'.",
+                                "Keep it, or write your own group salutation, e.g. 'Dear Members of the "
+                                "Judicial Council:'.", None, kind="salutation"))
+    comma = _comma_advice(group_salutation, "group_salutation")
+    if comma is not None:
+        findings.append(comma)
     return findings
+
+
+def _comma_advice(typed: str | None, path: str) -> Finding | None:
+    """A salutation typed with a comma: the close of a personal letter, not of a formal one."""
+    text = (typed or "").strip()
+    if not text.endswith(",") or not re.match(r"^(my\s+)?dear\b", text, flags=re.IGNORECASE):
+        return None
+    fixed = text.rstrip(",").rstrip() + ":"
+    return Finding(path, f"'{text}' ends with a comma, as a personal letter does.",
+                   f"A formal letter's salutation ends with a colon: '{fixed}'.", fixed, kind="salutation")
+
+
+def guesses(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings that say a salutation was guessed or read one of two ways: what ``--strict`` refuses."""
+    return [f for f in findings if f.kind == "guess"]

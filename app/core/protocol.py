@@ -612,3 +612,7 @@ INTERNATIONAL_BODIES = (("united", "nations"), ("un",), ("u", "n"), ("organizati
 # group in the salutation and lists the addressees under "Distribution" on its last page. Hickey,
 # 'Letters to several officials'; six blocks of four or five lines already take half a page.
 DISTRIBUTION_THRESHOLD = 6
+# Many addressees of different offices: the salutation the court's style chooses. Chicago, 'Salutations
+# to groups' ("Ladies and Gentlemen:"); an office writing to fellow judges may choose "Dear Colleagues:".
+MIXED_GROUP_SALUTATION = "Ladies and Gentlemen:"
+GROUP_STYLES = ("Ladies and Gentlemen:", "Dear Colleagues:", "Dear Sir or Madam:")
