@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.core import protocol as p
+from app.core.countries import COUNTRIES
 from app.core.errors import Problem
 from app.core.names import read_surname
 from app.core.protocol import DISTRIBUTION_THRESHOLD, SOURCES, normal
@@ -363,15 +364,23 @@ def _tokens(title: str) -> tuple[list[str], bool]:
     # "Chaplain (Major)": what stands in parentheses qualifies the title, it does not name the office.
     raw = _TITLE_TOKENS.findall(normal(_PAREN.sub(" ", title)))
     tokens: list[str] = []
+    skipping = False
     for token in raw:
         if tokens and (tokens[-1], token) in p.ABBREVIATIONS_AFTER:
             tokens.append(p.ABBREVIATIONS_AFTER[(tokens[-1], token)])
         elif token in p.TITLE_ABBREVIATIONS:
             tokens.extend(p.TITLE_ABBREVIATIONS[token].split())
         elif "-" in token and token not in p.OFFICES and not token.endswith("-elect"):
-            tokens.extend(_compound(token))
+            parts = _compound(token)
+            tokens.extend(parts)
+            # "Treasurer-Tax Collector": the first office names it; the rest of the name goes with it.
+            skipping = len(parts) == 1 and parts[0] != token
+            continue
+        elif skipping and token not in p.SEPARATORS:
+            continue
         else:
             tokens.append(token)
+        skipping = False
     return tokens, retired
 
 
@@ -534,6 +543,18 @@ def _names_international_body(tokens: list[str]) -> bool:
                for body in p.INTERNATIONAL_BODIES)
 
 
+def _of_a_country(tokens: list[str]) -> bool:
+    """"President of Mexico", "President of the French Republic": the office of another country."""
+    if any(t in p.HEAD_OF_STATE_WORDS for t in tokens):
+        return True
+    if "of" not in tokens:
+        return False
+    after = tokens[tokens.index("of") + 1:]
+    if after[:1] == ["the"]:
+        after = after[1:]
+    return any(" ".join(after[:n]) in COUNTRIES for n in range(1, min(len(after), 5) + 1))
+
+
 def _foreign_post(tokens: list[str]) -> bool:
     """"Ambassador of France", "Ambassador of X to the United States": a foreign envoy."""
     if "of" not in tokens:
@@ -635,9 +656,10 @@ def explain_salutation(addressee: Addressable) -> Salutation:
                           words, "the salutation written for this addressee", SOURCES["written"],
                           person.surname, gender=person.gender)
     title_text = addressee.title
-    if person.office_named and not (title_text or "").strip():
-        # The office typed as the name ("The Chief Justice"): the name is the office.
-        title_text = addressee.name
+    if person.office_named and _read_title(title_text).office is None:
+        # The office typed as the name ("The Chief Justice", "The President" / "The White House"):
+        # the name is the office, and a title beside it can only say where.
+        title_text = f"{addressee.name}, {title_text}" if (title_text or "").strip() else addressee.name
     title = _read_title(title_text)
     office = title.office
     held = office is not None
@@ -758,7 +780,7 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
                        "former", person)
     if office.courtesy_only:
         return _private(person, office, True)
-    if office.form == "President" and form == office.form and any(t in p.HEAD_OF_STATE_WORDS for t in tokens):
+    if office.form == "President" and form == office.form and _of_a_country(tokens):
         if gender:
             return _result(f"{gender} President", "a foreign head of state", "diplomatic", person)
         return _result("Excellency", "a foreign head of state", "diplomatic", person, dear=False,
@@ -1060,7 +1082,8 @@ def _is_honorable_office(title: str | None) -> bool:
         return False
     if office.usage == "ambassador" and _foreign_post(read.tokens):
         return False
-    if any(t in p.HEAD_OF_STATE_WORDS for t in read.tokens):
+    if _of_a_country(read.tokens) or read.office.table in ("foreign", "international") \
+            or read.office.courtesy_only:
         return False
     return office.form not in ("President", "Vice President", "Secretary-General")
 

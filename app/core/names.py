@@ -101,8 +101,10 @@ def _accented(word: str) -> bool:
 
 
 def _in_capitals(word: str) -> bool:
+    """A name written in capitals; not initials run together ("JB"), which have no vowel."""
     letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters) and not _ROMAN.match(word)
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and not _ROMAN.match(word) \
+        and any(_plain(c) in "aeiouy" for c in letters)
 
 
 def _title_case(word: str) -> str:

@@ -487,8 +487,10 @@ OFFICES.update({
     "deputy secretary-general": _o("Deputy Secretary-General", "international", civil=True),
     "under-secretary-general": _o("Under-Secretary-General", "international", civil=True, many=True),
     "under secretary-general": _o("Under-Secretary-General", "international", civil=True, many=True),
-    "special rapporteur": _o("", "international", courtesy_only=True),
-    "registrar": _o("", "international", courtesy_only=True, strict=True),
+    "special rapporteur": _o("", "courtesy", courtesy_only=True),
+    "registrar": _o("", "courtesy", courtesy_only=True, strict=True),
+    # The Surgeon General is addressed as Dr. (Hickey, 'Surgeon General').
+    "surgeon general": _o("", "courtesy", courtesy_only=True),
     # Other countries' offices, as their own. State Dept, 'Foreign Officials'.
     "prime minister": _o("Prime Minister", "foreign", civil=True, unique_form=True),
     "premier": _o("Premier", "foreign", civil=True, unique_form=True, strict=True),
@@ -509,6 +511,9 @@ MEMBER_BODIES: list[tuple[tuple[str, ...], str]] = [
     (("board", "of", "supervisors"), "Supervisor"),
     (("board", "of", "aldermen"), "Alderman"),
     (("board", "of", "commissioners"), "Commissioner"),
+    (("commissioners",), "Commissioner"),
+    (("supervisors",), "Supervisor"),
+    (("aldermen",), "Alderman"),
     (("county", "commission"), "Commissioner"),
     (("city", "commission"), "Commissioner"),
     (("board", "of", "selectmen"), "Selectman"),
