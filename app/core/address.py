@@ -1082,8 +1082,8 @@ def _is_honorable_office(title: str | None) -> bool:
         return False
     if office.usage == "ambassador" and _foreign_post(read.tokens):
         return False
-    if _of_a_country(read.tokens) or read.office.table in ("foreign", "international") \
-            or read.office.courtesy_only:
+    if _of_a_country(read.tokens) or office.table in ("foreign", "international") \
+            or office.courtesy_only:
         return False
     return office.form not in ("President", "Vice President", "Secretary-General")
 
