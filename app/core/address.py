@@ -501,7 +501,9 @@ def _qualified(office: p.Office, before: list[str]) -> str:
     for token in reversed(before):
         if token not in p.QUALIFIERS:
             break
-        words.insert(0, p.QUALIFIERS[token])
+        # "Deputy Deputy Prime Minister" typed twice is one deputy.
+        if not words[0].startswith(p.QUALIFIERS[token]):
+            words.insert(0, p.QUALIFIERS[token])
     return " ".join(words)
 
 
