@@ -4,6 +4,7 @@ article inside it, and never "Honorable" (Hickey, 'The Honorable'; Chicago, 'Sal
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import given, settings
@@ -27,17 +28,17 @@ NAME_SHAPES = [
 HONORIFICS = [None, "The Honorable", "Ms.", "Mr.", "Dr.", "Sra.", "Lic.", "His Excellency", "General"]
 
 
-def check(honorific: str | None, name: str, given: str | None, surname: str | None, title: str) -> None:
+def check(honorific: str | None, name: str, given_name: str | None, surname: str | None, title: str) -> None:
     addressee = Addressee(honorific=honorific, name=name, title=title, surname=surname)
     line = explain_salutation(addressee).line
     where = f"{honorific!r} {name!r} {title!r}: {line!r}"
     assert line.endswith(":"), where
     words = line.rstrip(":").split()
     # No full name: a given name is never in a salutation of an office, rank or courtesy title.
-    if given is not None:
-        assert given not in words, where
+    if given_name is not None:
+        assert given_name not in words, where
     # No doubled title: "Dear President President:", "Dear Mr. Mr. Doe:", "Dear Judge Judge Doe:".
-    assert not any(a.lower().strip(".") == b.lower().strip(".") for a, b in zip(words, words[1:], strict=False)), where
+    assert not any(a.lower().strip(".") == b.lower().strip(".") for a, b in itertools.pairwise(words)), where
     # No article and no "Honorable" inside.
     assert not re.search(r"\b(the|The|a|an)\b", line), where
     assert not re.search(r"hono(u)?rable|\bHon\.", line, re.IGNORECASE), where
@@ -47,16 +48,16 @@ def test_every_office_with_every_modifier_before_every_name() -> None:
     for key in sorted(OFFICES):
         for modifier in MODIFIERS:
             title = modifier.format(key.title())
-            for name, given, surname in NAME_SHAPES:
+            for name, given_name, surname in NAME_SHAPES:
                 for honorific in ("The Honorable", "Ms."):
-                    check(honorific, name, given, surname, title)
+                    check(honorific, name, given_name, surname, title)
 
 
 def test_every_rank_and_church_office_before_every_name() -> None:
     for key in sorted(set(RANKS) | set(CLERGY_OFFICES)):
-        for name, given, surname in NAME_SHAPES:
+        for name, given_name, surname in NAME_SHAPES:
             for honorific in (key.title(), None):
-                check(honorific, name, given, surname, f"{key.title()}, U.S. Army")
+                check(honorific, name, given_name, surname, f"{key.title()}, U.S. Army")
 
 
 @settings(max_examples=400, deadline=None)
@@ -64,5 +65,5 @@ def test_every_rank_and_church_office_before_every_name() -> None:
        shape=st.sampled_from(NAME_SHAPES), honorific=st.sampled_from(HONORIFICS + sorted(COURTESY)))
 def test_any_office_modifier_name_and_honorific(office: str, modifier: str, shape: tuple[str, str | None, str | None],
                                                 honorific: str | None) -> None:
-    name, given, surname = shape
-    check(honorific, name, given, surname, modifier.format(office.title()))
+    name, given_name, surname = shape
+    check(honorific, name, given_name, surname, modifier.format(office.title()))
