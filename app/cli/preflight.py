@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from app.core import jsondata
+from app.bootstrap import template_library
+from app.core import jsondata, spanish
 from app.core.address import Finding, address_findings, explain_salutation, guesses, letter_findings
-from app.core.errors import LetterInvalid, Problem
+from app.core.errors import ChambersError, LetterInvalid, Problem
 from app.core.letter import Addressee, Letter, parse_letter
 
 EXIT_OK, EXIT_INVALID = 0, 2
@@ -37,16 +38,28 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
             "value": finding.value}
 
 
-def report(letter: Letter) -> dict[str, Any]:
+def pack_language(template: str) -> str:
+    """The language the letter's pack declares; English when the pack cannot be loaded (preflight
+    checks the forms of address, not the pack: ``templates check`` does that)."""
+    try:
+        return template_library().get(template).manifest.language
+    except (ChambersError, OSError):
+        return "en"
+
+
+def report(letter: Letter, language: str = "en") -> dict[str, Any]:
     """What preflight says about a letter's forms of address, as plain data."""
     findings = letter_findings(letter)
     addressees = []
     for i, addressee in enumerate(letter.addressees):
         explained = explain_salutation(addressee)
-        addressees.append({"path": f"addressees[{i}]", "name": addressee.name, "salutation": explained.line,
+        line = spanish.salutation_line(addressee) if language == "es" else explained.line
+        addressees.append({"path": f"addressees[{i}]", "name": addressee.name, "salutation": line,
                            "rule": explained.rule, "source": explained.source,
                            "confidence": explained.confidence, "surname": explained.surname})
-    return {"salutation": letter.salutation, "addressees": addressees,
+    salutation = (spanish.joint_salutation(letter.addressees, letter.group_salutation) if language == "es"
+                  else letter.salutation)
+    return {"language": language, "salutation": salutation, "addressees": addressees,
             "findings": [_finding_json(f) for f in findings],
             "guesses": len(guesses(findings))}
 
@@ -101,7 +114,7 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{args.file}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
-    result = report(letter)
+    result = report(letter, pack_language(letter.template))
     if args.json:
         print(json.dumps({"valid": True, **result}, indent=2, ensure_ascii=False))
     else:

@@ -57,6 +57,7 @@ __all__ = [
     "surname_of",
     "surname_used",
     "uses_distribution",
+    "written_salutation",
 ]
 
 OFFICES = p.OFFICES
@@ -603,6 +604,12 @@ def _override(text: str | None) -> tuple[str, str] | None:
     if closing or _NO_DEAR.match(words):
         return f"{words}{closing or ':'}", words
     return f"Dear {words}:", words
+
+
+def written_salutation(text: str | None) -> str | None:
+    """A salutation the clerk typed, as the letter prints it; None when nothing was typed."""
+    written = _override(text)
+    return written[0] if written is not None else None
 
 
 def _by_name(form: str, person: _Person) -> str:
