@@ -145,6 +145,8 @@ for _key in p.PROFESSOR:
     _PREFIX_KEYS[_key] = ("professor", _key)
 for _key in p.EXCELLENCY:
     _PREFIX_KEYS[_key] = ("excellency", _key)
+for _key in p.ROYAL:
+    _PREFIX_KEYS[_key] = ("royal", _key)
 for _key in p.CLERGY:
     # "Sr." is Señor before a name; a religious sister is found by her title or order (see _person).
     _PREFIX_KEYS.setdefault(_key, ("clergy", _key))
@@ -424,6 +426,12 @@ def _read_title_cached(title: str) -> _Title:
             kept.append(token)
     tokens = kept
     head = next((i for i, t in enumerate(tokens) if t in p.SEPARATORS), len(tokens))
+    if "and" in tokens[:head]:
+        # "Lieutenant Governor and President of the Senate": two offices, addressed by the first;
+        # "President and Chief Executive Officer" joins an office to a post that is none.
+        split = tokens.index("and")
+        if _match_office(tokens, split) is not None and _match_office(tokens[split + 1:], head - split - 1):
+            head = split
     naming = tokens[:head]
     # "Mayor pro Tem": a pro tem of an office that has no entry of its own.
     if len(naming) >= 2 and naming[-2:] == ["pro", "tempore"] \
@@ -689,6 +697,10 @@ def explain_salutation(addressee: Addressable) -> Salutation:
         if clergy is not None and clergy.line:
             return _result(clergy.line, "a form of address the holder alone has", "clergy", person, dear=False,
                            joinable=_strip_honorable(addressee.name))
+
+    for key in person.keys("royal"):
+        return _result(p.ROYAL[key], "a royal style is the salutation", "foreign", person, dear=False,
+                       joinable=p.ROYAL[key].rstrip(":"))
 
     if _religious_sister(person, title, addressee):
         given = getattr(addressee, "given_name", None)

@@ -276,6 +276,11 @@ PROFESSOR = frozenset({"prof", "professor"})
 HONORABLE = frozenset({"the honorable", "the honourable", "honorable", "honourable", "hon", "the hon"})
 EXCELLENCY: dict[str, str | None] = {"his excellency": "Mr.", "her excellency": "Madam",
                                      "excellency": None, "his or her excellency": None}
+# Royal styles: the salutation is the style alone. State Dept, 'Forms of Address: Chiefs of State'.
+ROYAL: dict[str, str] = {"his majesty": "Your Majesty:", "her majesty": "Your Majesty:",
+                         "his royal highness": "Your Royal Highness:", "her royal highness": "Your Royal Highness:",
+                         "his highness": "Your Highness:", "her highness": "Your Highness:",
+                         "his serene highness": "Your Serene Highness:", "her serene highness": "Your Serene Highness:"}
 
 # Post-nominals. Chicago, 'Academic degrees'; Emily Post, 'Doctors'.
 DOCTORATES = frozenset({"phd", "md", "do", "dds", "dmd", "dvm", "od", "edd", "dd", "dmin", "psyd", "dnp",
@@ -489,6 +494,16 @@ OFFICES.update({
     "under secretary-general": _o("Under-Secretary-General", "international", civil=True, many=True),
     "special rapporteur": _o("", "courtesy", courtesy_only=True),
     "registrar": _o("", "courtesy", courtesy_only=True, strict=True),
+    # Federal officers by their office (Hickey, 'U.S. Federal Officials'); a U.S. Attorney is Mr. or Ms.
+    "postmaster general": _o("Postmaster General", "executive", civil=True),
+    "comptroller general": _o("Comptroller General", "executive", civil=True),
+    "united states attorney": _o("", "courtesy", courtesy_only=True, civil=True),
+    "u s attorney": _o("", "courtesy", courtesy_only=True, civil=True),
+    "us attorney": _o("", "courtesy", courtesy_only=True, civil=True),
+    "secretary general": _o("Secretary-General", "diplomatic", civil=True, usage="unique"),
+    # Consuls: "Dear Mr./Madam Consul General:" (State Dept, 'Consular Officers').
+    "consul general": _o("Consul General", "foreign", civil=True, unique_form=True, many=True),
+    "consul": _o("Consul", "foreign", civil=True, unique_form=True, many=True, strict=True),
     # The Surgeon General is addressed as Dr. (Hickey, 'Surgeon General').
     "surgeon general": _o("", "courtesy", courtesy_only=True),
     # Other countries' offices, as their own. State Dept, 'Foreign Officials'.
@@ -611,7 +626,9 @@ SERVICE_WORDS = frozenset({"army", "navy", "air", "force", "marine", "marines", 
 # 'Forms of Address: Chiefs of State'.
 HEAD_OF_STATE_WORDS = frozenset({"republic", "federation", "kingdom", "emirates", "confederation", "principality"})
 INTERNATIONAL_BODIES = (("united", "nations"), ("un",), ("u", "n"), ("organization", "of", "american"),
-                        ("european", "union"), ("nato",))
+                        ("european", "union"), ("nato",), ("european", "commission"), ("european", "council"),
+                        ("european", "parliament"), ("international", "court"), ("international", "criminal"),
+                        ("world", "bank"), ("international", "monetary"), ("african", "union"))
 
 # Above this many addressees the inside addresses would fill the first page: the letter names the
 # group in the salutation and lists the addressees under "Distribution" on its last page. Hickey,
