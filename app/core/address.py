@@ -213,6 +213,7 @@ class _Person:
     surname_reason: str = ""      # set when the surname is a guess
     honorific_prefixes: list[tuple[str, str]] = field(default_factory=list)
     office_named: bool = False    # the name field holds an office ("The President")
+    name_office: str = ""         # an office typed before the name ("Senator Dianne Feinstein")
 
     def has(self, kind: str) -> bool:
         return any(k == kind for k, _ in self.prefixes)
@@ -300,6 +301,9 @@ def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: s
     name_prefixes, taken = _prefixes(words, from_name=True, clergy_context=church)
     # "Honorable" is never a name, wherever it was typed ("Hon" may be one: a Chinese surname).
     words = [w for w in words[taken:] if normal(w) not in {"honorable", "honourable"}]
+    name_office = _office_before_name(words)
+    if name_office:
+        words = words[len(name_office.split()):]
     if len(words) > 2 and normal(words[-2]) == "cardinal":
         # A cardinal's title stands between given name and surname: "Blase Cardinal Cupich".
         name_prefixes.append(("clergy", "cardinal"))
@@ -313,7 +317,18 @@ def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: s
                 post.append(normal(word).replace(" ", ""))
     surname, reason = _surname(words, explicit_surname)
     return _Person(honorific_prefixes + name_prefixes + courtesy_prefixes, words, post, surname, reason,
-                   honorific_prefixes)
+                   honorific_prefixes, name_office=name_office)
+
+
+def _office_before_name(words: list[str]) -> str:
+    """An office typed at the front of the name ("Senator Dianne Feinstein", "Attorney General Jeff
+    Sessions"): the key of the office, when at least two words of name follow it."""
+    for n in (3, 2, 1):
+        key = normal(" ".join(words[:n]))
+        office = p.OFFICES.get(key)
+        if len(words) - n >= 2 and office is not None and office.civil and office.form and not office.strict:
+            return key
+    return ""
 
 
 def _surname(words: list[str], explicit: str | None) -> tuple[str, str]:
@@ -687,8 +702,10 @@ def explain_salutation(addressee: Addressable) -> Salutation:
             kept = True
         held = kept
     if not held:
-        # An office typed as the honorific ("Judge") is the clerk's choice of title: it is used.
-        typed = _honorific_office(addressee.honorific)
+        # An office typed as the honorific ("Judge") or before the name ("Senator Dianne Feinstein") is
+        # the clerk's choice of title: it is used.
+        typed = _honorific_office(addressee.honorific) or (p.OFFICES[person.name_office]
+                                                           if person.name_office else None)
         if typed is not None:
             office, held, title = typed, True, _Title(office=typed, form=typed.form)
 
@@ -1037,6 +1054,15 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
     name = " ".join(addressee.name.split())
     findings: list[Finding] = []
     person = _person(addressee)
+    if person.name_office:
+        typed = name.split()
+        n = len(person.name_office.split())
+        at = next((i for i in range(len(typed)) if normal(" ".join(typed[i:i + n])) == person.name_office), None)
+        if at is not None:
+            office_words = " ".join(typed[at:at + n])
+            findings.append(Finding(f"{path}.name", f"'{office_words}' is the office, not part of the name.",
+                                    "Write the office in the title and the name alone here.",
+                                    " ".join(typed[:at] + typed[at + n:])))
     h_norm = normal(honorific)
     if h_norm in {"honorable", "honourable"}:
         findings.append(Finding(f"{path}.honorific", f"'{honorific}' needs 'The' before it.",

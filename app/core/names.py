@@ -150,8 +150,8 @@ def read_surname(words: tuple[str, ...]) -> SurnameReading:
     before = words[start - 1]
     if len(last_words) == 1 and start >= 2 and not _INITIAL.match(before) and before[:1].isupper():
         double = f"{before} {last}"
-        spanish = _plain(before) in HISPANIC_SURNAMES or (
-            (_accented(before) or _accented(last)) and _plain(before) not in HISPANIC_GIVEN_NAMES)
+        # An accent on the last word alone says nothing of the word before it ("Ben Ray Luján").
+        spanish = _plain(before) in HISPANIC_SURNAMES or _accented(before)
         if spanish and _plain(before) not in HISPANIC_GIVEN_NAMES:
             return SurnameReading(double, _ask(double, last, "a Spanish or Portuguese double family name"))
         return SurnameReading(last, _ask(last, double, "the last word; a two-word or Spanish family name, or "

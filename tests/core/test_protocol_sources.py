@@ -348,3 +348,20 @@ def test_a_salutation_typed_with_a_comma_is_kept_and_advised() -> None:
     assert explain_salutation(addressee).line == "Dear Judge Ito,"
     findings = address_findings([addressee])
     assert [(f.path, f.value) for f in findings] == [("addressees[0].salutation", "Dear Judge Ito:")]
+
+
+def test_an_office_typed_before_the_name_is_used_and_moved_to_the_title() -> None:
+    addressee = Addressee(honorific=H, name="Senator Dianne Feinstein")
+    assert explain_salutation(addressee).line == "Dear Senator Feinstein:"
+    assert [(f.path, f.value) for f in address_findings([addressee])] == [("addressees[0].name", "Dianne Feinstein")]
+    # A surname that is an office word is a surname: two words of name must follow the office.
+    assert explain_salutation(Addressee(honorific="Mr.", name="Judge Reinhold")).line == "Dear Mr. Reinhold:"
+
+
+@pytest.mark.parametrize(("name", "surname"), [
+    ("Ben Ray Luján", "Luján"), ("Gabriel García Márquez", "García Márquez"), ("Kevin de León", "de León"),
+    ("Máire Ní Bhriain", "Ní Bhriain"), ("TANAKA Hiroshi", "Tanaka"), ("JB Pritzker", "Pritzker"),
+    ("Kim Min-ji", "Kim"), ("Cher", "Cher"), ("José Ortega y Gasset", "Ortega y Gasset"),
+])
+def test_the_surname_by_the_name_s_culture(name: str, surname: str) -> None:
+    assert explain_salutation(Addressee(honorific="Mx.", name=name)).surname == surname
