@@ -715,6 +715,11 @@ def explain_salutation(addressee: Addressable) -> Salutation:
             return _result(clergy.line, "a form of address the holder alone has", "clergy", person, dear=False,
                            joinable=_strip_honorable(addressee.name))
 
+    couple = p.COUPLES.get(normal(addressee.honorific or ""))
+    if couple is not None and person.surname:
+        return _result(_by_name(couple, person), "two people greeted together by their courtesy titles",
+                       "courtesy", person)
+
     for key in person.keys("royal"):
         return _result(p.ROYAL[key], "a royal style is the salutation", "foreign", person, dear=False,
                        joinable=p.ROYAL[key].rstrip(":"))

@@ -150,6 +150,8 @@ _RANKS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("Petty Officer Third Class", "Petty Officer", "Navy, Coast Guard", ("PO3",)),
     ("Petty Officer", "Petty Officer", "Navy, Coast Guard", ()),
     ("Seaman", "Seaman", "Navy, Coast Guard", ("SN",)),
+    ("Cadet", "Cadet", "Military, Air Force, Coast Guard academies", ("CDT",)),
+    ("Midshipman", "Midshipman", "Naval Academy, Merchant Marine Academy", ("MIDN",)),
 ]
 
 
@@ -276,6 +278,10 @@ PROFESSOR = frozenset({"prof", "professor"})
 HONORABLE = frozenset({"the honorable", "the honourable", "honorable", "honourable", "hon", "the hon"})
 EXCELLENCY: dict[str, str | None] = {"his excellency": "Mr.", "her excellency": "Madam",
                                      "excellency": None, "his or her excellency": None}
+# Two people in one honorific: the salutation greets both. Emily Post, 'Couples'.
+COUPLES: dict[str, str] = {"mr and mrs": "Mr. and Mrs.", "mr & mrs": "Mr. and Mrs.", "dr and mr": "Dr. and Mr.",
+                           "dr and mrs": "Dr. and Mrs.", "drs": "Drs.", "the drs": "Drs.", "messrs": "Messrs.",
+                           "mmes": "Mmes.", "mesdames": "Mesdames"}
 # Royal styles: the salutation is the style alone. State Dept, 'Forms of Address: Chiefs of State'.
 ROYAL: dict[str, str] = {"his majesty": "Your Majesty:", "her majesty": "Your Majesty:",
                          "his royal highness": "Your Royal Highness:", "her royal highness": "Your Royal Highness:",
@@ -462,6 +468,8 @@ OFFICES.update({
     # Executive offices of many kinds.
     "trade representative": _o("Ambassador", "diplomatic", civil=True, usage="ambassador", many=True),
     "county executive": _o("County Executive", "local", civil=True),
+    "council president": _o("President", "local", civil=True),
+    "city council president": _o("President", "local", civil=True),
     "borough president": _o("Borough President", "local", civil=True),
     "public advocate": _o("Public Advocate", "local", civil=True),
     "county judge": _o("Judge", "judicial", civil=True, keeps_qualifiers=False, many=True),

@@ -230,6 +230,11 @@ CASES = [
          "Dear Lieutenant Governor Doe:", "executive"),
     case("written", "Mr.", "John Roe", "United States Attorney for the Eastern District of California",
          "Dear Mr. Roe:", "courtesy"),
+    case("names", "Mr. and Mrs.", "John Smith", None, "Dear Mr. and Mrs. Smith:", "courtesy"),
+    case("names", "Drs.", "Jane and John Smith", None, "Dear Drs. Smith:", "courtesy"),
+    case("grades", "Cadet", "Jane Doe", "United States Military Academy", "Dear Cadet Doe:", "ranks"),
+    case("grades", "Midshipman", "John Roe", None, "Dear Midshipman Roe:", "ranks"),
+    case("written", H, "Jane Doe", "City Council President", "Dear President Doe:", "local"),
     # --- overrides kept, with advice (Chicago, 'Salutations') ---------------------------------------------------
     case("override", H, "Lance Ito", "Judge of the Superior Court", "Dear Judge Ito,", "written",
          salutation="Dear Judge Ito,"),
