@@ -918,6 +918,17 @@ def _clergy(person: _Person, title: _Title, addressee: Addressable) -> Salutatio
         elif person.has("doctor") or person.doctorate:
             return _result(_by_name("Dr.", person), "a member of the clergy with a doctorate", "clergy", person)
     assert form is not None
+    if form == "Eminence":
+        # "His Eminence" alone: a cardinal, or an Orthodox archbishop or metropolitan (Hickey).
+        context = " ".join([*title.tokens, normal(addressee.organization or ""), normal(addressee.honorific or "")])
+        if "orthodox" in context:
+            return _result("Your Eminence", "an Orthodox hierarch styled His Eminence, with no office named",
+                           "clergy", person, dear=False, joinable=_by_name("Archbishop", person))
+        return _result(_by_name("Cardinal", person), "His Eminence, with no office named, read as a cardinal",
+                       "clergy", person, guessed=True,
+                       reason="'His Eminence' is a cardinal or an Orthodox archbishop or metropolitan: put "
+                              "the office in the title (e.g. 'Archbishop of New York', 'Greek Orthodox "
+                              "Archbishop of America')")
     if forms and forms[0].whole_name and form == forms[0].salutation:
         given = getattr(addressee, "given_name", None)
         whole = f"{given.strip()} {person.surname}" if given and given.strip() else " ".join(person.words)
