@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from app.core.address import OFFICES, explain_salutation
 from app.core.letter import Addressee
-from app.core.protocol import CLERGY_OFFICES, COURTESY, RANKS
+from app.core.protocol import CLERGY, CLERGY_OFFICES, COUPLES, COURTESY, EXCELLENCY, RANKS, ROYAL
 
 MODIFIERS = ["{}", "Acting {}", "Deputy {}", "Interim {}", "Former {}", "{} (Ret.)", "{}-elect", "Vice {}",
              "Former {} of California", "{} of the State of Illinois", "{} for the Ninth Circuit", "{} pro Tem",
@@ -67,3 +67,14 @@ def test_any_office_modifier_name_and_honorific(office: str, modifier: str, shap
                                                 honorific: str | None) -> None:
     name, given_name, surname = shape
     check(honorific, name, given_name, surname, modifier.format(office.title()))
+
+
+def test_every_honorific_alone_gives_a_salutation_of_its_own_kind() -> None:
+    for key in sorted({*CLERGY, *COURTESY, *RANKS, *EXCELLENCY, *ROYAL, *COUPLES}):
+        clergy = CLERGY.get(key)
+        # A religious sister or brother is greeted by the whole religious name (Hickey).
+        given = None if clergy is not None and clergy.whole_name else "Jane"
+        for title in (None, "Chaplain, U.S. Navy"):
+            check(key.title(), "Jane Doe", given, None, title or "")
+            line = explain_salutation(Addressee(honorific=key.title(), name="Jane Doe", title=title)).line
+            assert "Eminence Doe" not in line, (key, line)
