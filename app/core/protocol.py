@@ -264,7 +264,8 @@ COURTESY: dict[str, Courtesy] = {
     "sr": Courtesy("Sr.", "Mr.", "Mr.", "m"), "senor": Courtesy("Sr.", "Mr.", "Mr.", "m"),
     "sra": Courtesy("Sra.", "Madam", "Ms.", "f"), "senora": Courtesy("Sra.", "Madam", "Ms.", "f"),
     "srta": Courtesy("Srta.", "Madam", "Ms.", "f"), "senorita": Courtesy("Srta.", "Madam", "Ms.", "f"),
-    "lic": Courtesy("Lic.", "Mr.", "Mr.", "m"), "licdo": Courtesy("Lic.", "Mr.", "Mr.", "m"),
+    # "Lic." is written for women and men alike: kept as written, never turned into "Mr.".
+    "lic": Courtesy("Lic.", None, "Lic."), "licdo": Courtesy("Licdo.", "Mr.", "Mr.", "m"),
     "licda": Courtesy("Licda.", "Madam", "Ms.", "f"), "dra": Courtesy("Dra.", "Madam", "Dr.", "f"),
     "ing": Courtesy("Ing.", None, "Ing."), "mtro": Courtesy("Mtro.", "Mr.", "Mr.", "m"),
     "mtra": Courtesy("Mtra.", "Madam", "Ms.", "f"), "arq": Courtesy("Arq.", None, "Arq."),

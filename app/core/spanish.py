@@ -113,7 +113,7 @@ def salutation_words(addressee: Addressable) -> tuple[str, str | None]:
     surname = explained.surname
     if surname and name.endswith(surname) and name != surname:
         form = name[: -len(surname)].strip()
-        if form in ("Mr.", "Ms.", "Mrs.", "Miss"):
+        if form in ("Mr.", "Ms.", "Mrs.", "Miss", "Lic.", "Ing.", "Arq."):
             written = _courtesy_written(addressee)
             if written:
                 return f"{written} {surname}", gender
@@ -131,9 +131,11 @@ def salutation_words(addressee: Addressable) -> tuple[str, str | None]:
     return name, gender
 
 
-def _opening(gender: str | None, plural: bool = False) -> str:
+def _opening(gender: str | None, plural: bool = False, office: bool = True) -> str:
     if gender is None:
-        return "Honorables" if plural else "Honorable"
+        # Neither agrees with a gender: "Honorable" before an office, "Apreciable" before a courtesy title.
+        word = "Honorable" if office else "Apreciable"
+        return word + ("s" if plural else "")
     word = "Estimada" if gender == "f" else "Estimado"
     return word + "s" if plural else word
 
@@ -143,7 +145,8 @@ def salutation_line(addressee: Addressable) -> str:
     words, gender = salutation_words(addressee)
     if words.endswith(":"):
         return words
-    return f"{_opening(gender)} {words}:"
+    courtesy = words.split()[0] in {c.form for c in p.COURTESY.values()} | {"Dr.", "Dra."}
+    return f"{_opening(gender, office=not courtesy)} {words}:"
 
 
 def joint_salutation(addressees: Sequence[Addressable], group: str | None = None,

@@ -143,7 +143,8 @@ CASES = [
     case("spanish", "Sra.", "María Pérez-Gómez", None, "Dear Ms. Pérez-Gómez:", "courtesy"),
     case("spanish", "Sr.", "José Núñez", None, "Dear Mr. Núñez:", "courtesy"),
     case("spanish", "Srta.", "Ana Ruiz", None, "Dear Ms. Ruiz:", "courtesy"),
-    case("spanish", "Lic.", "Juan Pérez", None, "Dear Mr. Pérez:", "courtesy"),
+    case("spanish", "Lic.", "Juan Pérez", None, "Dear Lic. Pérez:", "courtesy"),  # "Lic." says no gender
+    case("spanish", "Licdo.", "Juan Pérez", None, "Dear Mr. Pérez:", "courtesy"),
     case("spanish", "Licda.", "Ana Torres", None, "Dear Ms. Torres:", "courtesy"),
     case("spanish", "Dra.", "Ana Torres", None, "Dear Dr. Torres:", "courtesy"),
     case("spanish", "Mtro.", "Luis Ramos", None, "Dear Mr. Ramos:", "courtesy"),

@@ -17,7 +17,10 @@ H = "The Honorable"
     ({"honorific": "Sr.", "name": "José Núñez"}, "Estimado Sr. Núñez:"),
     ({"honorific": "Sra.", "name": "María Pérez-Gómez"}, "Estimada Sra. Pérez-Gómez:"),
     ({"honorific": "Srta.", "name": "Ana Ruiz"}, "Estimada Srta. Ruiz:"),
-    ({"honorific": "Lic.", "name": "Juan Pérez"}, "Estimado Lic. Pérez:"),
+    # "Lic." and "Ing." say no gender: "Apreciable", which agrees with anyone, opens the line.
+    ({"honorific": "Lic.", "name": "Juan Pérez"}, "Apreciable Lic. Pérez:"),
+    ({"honorific": "Ing.", "name": "Luz Ramos"}, "Apreciable Ing. Ramos:"),
+    ({"honorific": "Licdo.", "name": "Juan Pérez"}, "Estimado Licdo. Pérez:"),
     ({"honorific": "Licda.", "name": "Ana Torres"}, "Estimada Licda. Torres:"),
     ({"honorific": "Dra.", "name": "Ana Torres"}, "Estimada Dra. Torres:"),
     ({"honorific": "Mtra.", "name": "Luisa Ramos"}, "Estimada Mtra. Ramos:"),
