@@ -982,6 +982,10 @@ def joint_salutation(addressees: Sequence[Addressable], group: str | None = None
     explained = [explain_salutation(a) for a in addressees]
     if len(explained) == 1:
         return explained[0].line
+    if any(s.name == "Sir or Madam" for s in explained):
+        # "Dear Senator Padilla and Sir or Madam:" is no salutation: greet them all until preflight's
+        # question is answered.
+        return mixed_group
     return f"Dear {join_names([s.joinable for s in explained])}:"
 
 

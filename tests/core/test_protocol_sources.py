@@ -374,3 +374,11 @@ def test_an_office_typed_before_the_name_is_used_and_moved_to_the_title() -> Non
 ])
 def test_the_surname_by_the_name_s_culture(name: str, surname: str) -> None:
     assert explain_salutation(Addressee(honorific="Mx.", name=name)).surname == surname
+
+
+def test_an_addressee_nobody_can_name_turns_a_joint_salutation_into_the_group_style() -> None:
+    padilla = Addressee(honorific=H, name="Alex Padilla", title="United States Senator")
+    unknown = Addressee(name="Richard J. Durbin")
+    assert joint_salutation([padilla, unknown]) == "Ladies and Gentlemen:"
+    assert joint_salutation([padilla, Addressee(honorific="Mr.", name="Richard J. Durbin")]) == \
+        "Dear Senator Padilla and Mr. Durbin:"
