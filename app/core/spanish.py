@@ -109,8 +109,11 @@ def salutation_words(addressee: Addressable) -> tuple[str, str | None]:
     name = explained.name.rstrip(":")
     if name in LINES:
         return LINES[name], None
-    gender = explained.gender
-    surname = explained.surname
+    return _say(name, explained.surname, explained.gender, addressee)
+
+
+def _say(name: str, surname: str, gender: str | None, addressee: Addressable) -> tuple[str, str | None]:
+    """The English words after "Dear" ("Secretary Kelly", "Mr. President") said in Spanish."""
     if surname and name.endswith(surname) and name != surname:
         form = name[: -len(surname)].strip()
         if form in ("Mr.", "Ms.", "Mrs.", "Miss", "Lic.", "Ing.", "Arq."):
@@ -161,9 +164,13 @@ def joint_salutation(addressees: Sequence[Addressable], group: str | None = None
     if len(addressees) == 1:
         return salutation_line(addressees[0])
     said = [salutation_words(a) for a in addressees]
-    if any(words.endswith(":") for words, _ in said):
-        names = [forms.explain_salutation(a).joinable for a in addressees]
-        return f"{_opening(None, plural=True)} {_join(names)}:"
+    if any(words == LINES["Sir or Madam"] for words, _ in said):
+        return mixed_group
+    for i, (words, _gender) in enumerate(said):
+        if words.endswith(":"):
+            # A line of its own ("Excelencia:") joins the others by its office: "Embajador Dupont".
+            explained = forms.explain_salutation(addressees[i])
+            said[i] = _say(explained.joinable, explained.surname, explained.gender, addressees[i])
     genders = {gender for _, gender in said}
     opening = _opening(None if None in genders else ("f" if genders == {"f"} else "m"), plural=True)
     return f"{opening} {_join([words for words, _ in said])}:"

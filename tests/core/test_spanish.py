@@ -62,3 +62,11 @@ def test_several_share_one_estimados_joined_with_y() -> None:
     many = [Addressee(honorific="Sr.", name=f"Juan Pérez{i}", title="Sheriff") for i in range(7)]
     assert spanish.joint_salutation(many) == "Estimados señores y señoras:"
     assert spanish.joint_salutation(many, "Estimados alguaciles:") == "Estimados alguaciles:"
+
+
+def test_a_line_of_its_own_joins_by_its_office_and_an_unknown_makes_it_a_group() -> None:
+    envoy = Addressee(honorific="The Honorable", name="Jean Dupont", title="Ambassador of France")
+    kelly = Addressee(honorific="The Honorable", name="John F. Kelly", title="Secretary of Homeland Security",
+                      courtesy="Sr.")
+    assert spanish.joint_salutation([kelly, envoy]) == "Honorables Secretario Kelly y Embajador Dupont:"
+    assert spanish.joint_salutation([kelly, Addressee(name="Jane Doe")]) == "Estimados señores y señoras:"
