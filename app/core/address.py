@@ -369,6 +369,7 @@ class _Title:
     former: bool = False
     retired: bool = False
     elect: bool = False
+    designate: bool = False        # named but not yet confirmed: not addressed by the office (Hickey)
     pro_tem: bool = False
     rank: p.Rank | None = None     # "General, U.S. Army"
     clergy: str | None = None      # "Archbishop of Los Angeles"
@@ -379,8 +380,12 @@ def _tokens(title: str) -> tuple[list[str], bool]:
     for inner in _PAREN.findall(title):
         if normal(inner) in {"ret", "retired"}:
             retired = True
-    # "Chaplain (Major)": what stands in parentheses qualifies the title, it does not name the office.
-    raw = _TITLE_TOKENS.findall(normal(_PAREN.sub(" ", title)))
+    # "Chaplain (Major)": what stands in parentheses qualifies the title, it does not name the office;
+    # "Sheriff/Coroner" joins two offices as "Sheriff-Coroner" does.
+    raw: list[str] = []
+    for token in _TITLE_TOKENS.findall(normal(re.sub(r"\s*/\s*", "-", _PAREN.sub(" ", title)))):
+        # "Secretary-designate": the office, and that its holder is not yet confirmed.
+        raw.extend([token.removesuffix("-designate"), "designate"] if token.endswith("-designate") else [token])
     tokens: list[str] = []
     skipping = False
     for token in raw:
@@ -430,8 +435,10 @@ def _read_title_cached(title: str) -> _Title:
             out.former = True
         elif token in {"ret", "retired"}:
             out.retired = True
-        elif token in {"elect", "designate"} and kept:
+        elif token == "elect" and kept:
             out.elect = True
+        elif token == "designate" and kept:
+            out.designate = True
         elif token.endswith("-elect"):
             out.elect = True
             kept.append(token.removesuffix("-elect"))
@@ -464,6 +471,10 @@ def _read_title_cached(title: str) -> _Title:
         form = _chamber_form(tokens[head:])
         out.office = p.Office(form, "legislative", civil=True, many=True)
         out.form = form
+    elif naming == ["member"] and _chamber_of(tokens[head:], ("general", "assembly")):
+        # "Member, Illinois General Assembly": which house is not said, as in "Member of the General Assembly".
+        out.office = p.OFFICES["member of the general assembly"]
+        out.form = out.office.form
     elif naming == ["member"] and _member_body(tokens[head:]) is not None:
         # "Member, Board of Supervisors" -> Supervisor; "Member, Board of Education" -> Mr. or Ms.
         form = _member_body(tokens[head:]) or ""
@@ -546,6 +557,11 @@ def office_of(title: str | None) -> str | None:
     if read.office.usage == "member":
         return _chamber_form(read.tokens) or read.form
     return read.form
+
+
+def _chamber_of(tokens: list[str], words: tuple[str, ...]) -> bool:
+    n = len(words)
+    return any(tuple(tokens[i:i + n]) == words for i in range(len(tokens)))
 
 
 def _member_body(tokens: list[str]) -> str | None:
@@ -694,7 +710,7 @@ def explain_salutation(addressee: Addressable) -> Salutation:
         title_text = f"{addressee.name}, {title_text}" if (title_text or "").strip() else addressee.name
     title = _read_title(title_text)
     office = title.office
-    held = office is not None
+    held = office is not None and not title.designate
     if office is not None and (title.former or title.retired):
         kept = office.many or (office.form in p.KEPT_WHEN_FORMER and (_us_unique(office, title, person)
                                                                       or "of" not in title.tokens))
@@ -761,13 +777,15 @@ def explain_salutation(addressee: Addressable) -> Salutation:
     if person.has("excellency"):
         return _result("Excellency", "a foreign head of mission or state with no office named", "diplomatic",
                        person, dear=False, joinable=_by_name("Ambassador", person))
-    return _private(person, office, held)
+    return _private(person, office, held, designate=title.designate)
 
 
-def _private(person: _Person, office: p.Office | None, held: bool) -> Salutation:
+def _private(person: _Person, office: p.Office | None, held: bool, *, designate: bool = False) -> Salutation:
     """No office the salutation uses: Dr., Professor, the courtesy title and surname, else ask."""
     if office is not None and held:
         former, table = "the office is not used in the salutation; ", office.table
+    elif office is not None and designate:
+        former, table = "a nominee is not addressed by the office before taking it; ", "modifiers"
     elif office is not None:
         former, table = "a former official is not addressed by the office; ", "modifiers"
     else:
@@ -798,7 +816,8 @@ def _honorific_office(honorific: str | None) -> p.Office | None:
 def _modified(form: str, title: _Title) -> str:
     if title.elect:
         form += "-elect"
-    if title.pro_tem:
+    # A judge pro tem is "Judge" (judicial forms keep no qualifiers); a mayor pro tem keeps it.
+    if title.pro_tem and (title.office is None or title.office.keeps_qualifiers):
         form += " Pro Tem"
     return form
 
@@ -869,8 +888,8 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
             reason = "name the chamber in the title (e.g. 'Ranking Member, Committee on the Judiciary, United " \
                      "States Senate')"
             if courtesy and person.surname:
-                return _result(_by_name(courtesy, person), "a member of a chamber not named", "legislative",
-                               person, guessed=True, reason=reason)
+                return _result(_by_name(courtesy, person), "a member of a chamber not named: the courtesy title",
+                               "courtesy", person, guessed=True, reason=reason)
             return _ask(person, "a member of a chamber not named", "legislative", reason)
         guessed = office.form != "Leader"
         return _result(_by_name(form, person), "a leader of a chamber not named", "legislative", person,

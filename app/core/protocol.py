@@ -457,11 +457,13 @@ for _key in ("senator", "representative", "congressman", "congresswoman", "congr
 OFFICES.update({
     # Legislative titles written the way people write them.
     "ranking member": _o("Member", "legislative", civil=True, usage="member"),
+    "ranking minority member": _o("Member", "legislative", civil=True, usage="member"),
+    "ranking majority member": _o("Member", "legislative", civil=True, usage="member"),
     "state senator": _o("Senator", "legislative", civil=True, many=True),
     "state representative": _o("Representative", "legislative", civil=True, many=True),
-    "member of the general assembly": _o("Representative", "legislative", civil=True, many=True,
-                                         usage="member"),
-    "member of the legislature": _o("Representative", "legislative", civil=True, many=True, usage="member"),
+    # Which house is not said: Mr. or Ms. until the clerk names it (see the ranking member).
+    "member of the general assembly": _o("Member", "legislative", civil=True, many=True, usage="member"),
+    "member of the legislature": _o("Member", "legislative", civil=True, many=True, usage="member"),
     "majority floor leader": _o("Leader", "legislative", civil=True, usage="member"),
     "assistant majority leader": _o("Leader", "legislative", civil=True, usage="member"),
     "assistant minority leader": _o("Leader", "legislative", civil=True, usage="member"),
@@ -469,6 +471,7 @@ OFFICES.update({
     # Executive offices of many kinds.
     "trade representative": _o("Ambassador", "diplomatic", civil=True, usage="ambassador", many=True),
     "county executive": _o("County Executive", "local", civil=True),
+    "undersheriff": _o("Undersheriff", "local", civil=True),
     "council president": _o("President", "local", civil=True),
     "city council president": _o("President", "local", civil=True),
     "borough president": _o("Borough President", "local", civil=True),
@@ -568,7 +571,7 @@ TITLE_ABBREVIATIONS: dict[str, str] = {
     "comm'r": "commissioner", "chmn": "chairman", "supv": "supervisor", "assemb": "assembly",
     "assemblymem": "assemblymember", "cong": "congress", "mbr": "member", "lieut": "lieutenant",
     "mgr": "manager", "admin": "administrator", "sup": "superior", "ct": "court", "dist": "district",
-    "cnty": "county", "pro-tem": "pro tempore",
+    "cnty": "county", "pro-tem": "pro tempore", "ustr": "united states trade representative",
 }
 # "Gen." after "Attorney" is "General" (elsewhere it is the rank).
 ABBREVIATIONS_AFTER: dict[tuple[str, str], str] = {("attorney", "gen"): "general", ("inspector", "gen"): "general",
