@@ -22,19 +22,28 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from nameparser import HumanName
-from nameparser.config import Constants
+if TYPE_CHECKING:
+    from nameparser.config import Constants
 
-# nameparser's own constants are module-global; a private copy keeps the additions here.
-_CONSTANTS = Constants()
-_CONSTANTS.prefixes.add("ní", "nic", "ó", "ui", "uí", "mac", "mhic", "bint", "ibn", "bin", "ben", "ap", "al",
-                        "el", "da", "das", "dos", "do", "della", "ter", "ten", "zu", "af", "av")
-# Titles and suffixes are read by app.core.address from the court's own tables before the name
-# reaches here; nameparser must not take "Judge" or "Major" from what is left.
-_CONSTANTS.titles.remove(*list(_CONSTANTS.titles))
-_CONSTANTS.suffix_acronyms.remove(*list(_CONSTANTS.suffix_acronyms))
-_CONSTANTS.suffix_not_acronyms.remove(*list(_CONSTANTS.suffix_not_acronyms))
+
+@functools.cache
+def _constants() -> Constants:
+    """nameparser's constants with the particles it lacks; made on first use, because importing
+    nameparser and building its tables costs about 30 ms that the window's start need not pay."""
+    from nameparser.config import Constants  # deferred: see above
+
+    # nameparser's own constants are module-global; a private copy keeps the additions here.
+    constants = Constants()
+    constants.prefixes.add("ní", "nic", "ó", "ui", "uí", "mac", "mhic", "bint", "ibn", "bin", "ben", "ap", "al",
+                           "el", "da", "das", "dos", "do", "della", "ter", "ten", "zu", "af", "av")
+    # Titles and suffixes are read by app.core.address from the court's own tables before the name
+    # reaches here; nameparser must not take "Judge" or "Major" from what is left.
+    constants.titles.remove(*list(constants.titles))
+    constants.suffix_acronyms.remove(*list(constants.suffix_acronyms))
+    constants.suffix_not_acronyms.remove(*list(constants.suffix_not_acronyms))
+    return constants
 
 
 def _words(text: str) -> frozenset[str]:
@@ -141,7 +150,9 @@ def read_surname(words: tuple[str, ...]) -> SurnameReading:
     if len(words) == 2 and plain[0] in EAST_ASIAN_FAMILY_NAMES and re.fullmatch(r"[A-Z][a-z]+-[a-z]+", words[1]):
         return SurnameReading(words[0], _ask(words[0], words[1], "an East Asian name, family name first"),
                               family_first=True)
-    parsed = HumanName(" ".join(words), constants=_CONSTANTS)
+    from nameparser import HumanName  # deferred with _constants()
+
+    parsed = HumanName(" ".join(words), constants=_constants())
     last = parsed.last or words[-1]
     last_words = last.split()
     start = len(words) - len(last_words)
