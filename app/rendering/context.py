@@ -39,7 +39,6 @@ import re
 import sys
 from typing import Any
 
-from babel.dates import format_date
 from markupsafe import Markup
 
 from app.core import address as forms
@@ -108,6 +107,8 @@ def _fields(letter: Letter, manifest: Manifest | None) -> dict[str, Any]:
 def _in_language(raw: dict[str, Any], letter: Letter, language: str) -> None:
     """A pack in another language (issue 18): the date as that language writes it (CLDR, through
     Babel: "16 de marzo de 2017") and the salutations in it."""
+    from babel.dates import format_date  # deferred: only packs in another language pay its import
+
     raw["date_line"] = format_date(letter.date, format="long", locale=language)
     if language == "es":
         raw["salutation"] = spanish.joint_salutation(letter.addressees, letter.group_salutation)
