@@ -264,7 +264,8 @@ def _is_post_nominal(word: str, after_comma: bool) -> bool:
 
 def _person(addressee: Addressable) -> _Person:
     return _person_cached(addressee.honorific or "", addressee.name or "",
-                          getattr(addressee, "surname", None) or "", getattr(addressee, "courtesy", None) or "")
+                          getattr(addressee, "surname", None) or "", getattr(addressee, "courtesy", None) or "",
+                          getattr(addressee, "given_name", None) or "")
 
 
 def _name_paren(match: re.Match[str]) -> str:
@@ -282,7 +283,7 @@ def _office_named(words: list[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: str) -> _Person:
+def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: str, given_name: str = "") -> _Person:
     """The parsed name; cached, so callers must not change what it returns."""
     honorific_words = _PAREN.sub(" ", honorific).split()
     honorific_prefixes, _ = _prefixes(honorific_words, from_name=False)
@@ -315,7 +316,7 @@ def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: s
         for word in part.split():
             if _is_post_nominal(word, after_comma=True):
                 post.append(normal(word).replace(" ", ""))
-    surname, reason = _surname(words, explicit_surname)
+    surname, reason = _surname(words, explicit_surname, given_name)
     return _Person(honorific_prefixes + name_prefixes + courtesy_prefixes, words, post, surname, reason,
                    honorific_prefixes, name_office=name_office)
 
@@ -331,10 +332,14 @@ def _office_before_name(words: list[str]) -> str:
     return ""
 
 
-def _surname(words: list[str], explicit: str | None) -> tuple[str, str]:
+def _surname(words: list[str], explicit: str | None, given_name: str = "") -> tuple[str, str]:
     given = [w for w in (explicit or "").split() if normal(w) not in {"honorable", "honourable"}]
     if given:
         return " ".join(given), ""
+    # The given name typed last says the name is written family name first ("Tanaka Hiroshi").
+    first = given_name.split()
+    if first and len(words) > len(first) and [normal(w) for w in words[-len(first):]] == [normal(w) for w in first]:
+        return " ".join(words[:-len(first)]), ""
     reading = read_surname(tuple(words))
     return reading.surname, reading.reason
 

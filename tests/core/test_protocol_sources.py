@@ -171,6 +171,8 @@ CASES = [
     case("names", "Mr.", "Nguyễn Văn An", None, "Dear Mr. Nguyễn:", "courtesy"),
     case("names", "Mr.", "Xi Jinping", None, "Dear Mr. Xi:", "courtesy", surname="Xi"),
     case("names", "Ms.", "Cher", None, "Dear Ms. Cher:", "courtesy"),
+    case("names", "Mr.", "Tanaka Hiroshi", None, "Dear Mr. Tanaka:", "courtesy", given_name="Hiroshi"),
+    case("names", "Ms.", "Park Ji-woo", None, "Dear Ms. Park:", "courtesy", given_name="Ji-woo"),
     case("names", H, "Jane Doe", "Mayor", "Dear Mayor Doe:", "local"),
     case("names", "Mr.", "Ludwig van der Rohe", None, "Dear Mr. van der Rohe:", "courtesy"),
     case("names", "Mr.", "Ali bin Hamad", None, "Dear Mr. bin Hamad:", "courtesy"),
