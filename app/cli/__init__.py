@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import drafts, letters, office, signing
+from app.cli import drafts, letters, office, preflight, signing
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_TEMPLATE, EXIT_PDF = 0, 1, 2, 3, 4
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     drafts.register(commands)
     office.register(commands)
     signing.register(commands)  # adds to the parsers of drafts and office
+    preflight.register(commands)
     return parser
 
 

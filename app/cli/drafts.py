@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import Services, open_database, services
+from app.cli import preflight
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, protect_local_database, read_json, run_guarded
 from app.core.errors import ChambersError
 from app.core.records import LetterSummary
@@ -162,6 +163,10 @@ def cmd_update(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_submit(args: argparse.Namespace, s: Services) -> int:
+    # --strict (issue 18): a guessed salutation keeps the letter out of review.
+    if args.strict and (refused := preflight.refuse_guesses(s.drafts.get(args.id).current.data,
+                                                            f"Letter {args.id}")) is not None:
+        return refused
     letter = s.drafts.submit(args.id, args.expect_version)
     print(f"Letter {letter.id} version {letter.version} is in review")
     return EXIT_OK
@@ -433,6 +438,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = add(d, "submit", cmd_submit, "send a letter for review")
     p.add_argument("id", type=int)
     p.add_argument("--expect-version", type=int, default=None)
+    preflight.add_strict_flag(p)
     p = add(d, "comment", cmd_comment, "comment on a letter (or one paragraph with --paragraph)")
     p.add_argument("id", type=int)
     p.add_argument("text")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import database_url, journal_folder, template_library
+from app.cli import preflight
 from app.core import jsondata
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem, TemplateProblem
 from app.core.files import WORD_LETTER, OutputRefused, check_output_target, protect_database_url, protect_folder
@@ -100,6 +101,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         library = template_library()
         library.get(args.template)  # a bad template is reported before the data
         data = read_json(args.data)
+        # --strict (issue 18): a guessed salutation refuses the letter before anything is written.
+        if args.strict and (refused := preflight.refuse_guesses(data)) is not None:
+            return refused
         images = {}
         if args.seal is not None:
             image = args.seal.read_bytes()  # an unreadable file is said by run_guarded, naming it
@@ -141,6 +145,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         library = template_library()
         library.get(args.template)
         data = read_json(args.data)
+        # --strict (issue 18): any row whose salutation is guessed refuses the batch before it starts.
+        if args.strict and (refused := preflight.refuse_guessed_rows(service.read_addressees(args.addressees))):
+            return refused
         report = service.batch(library, args.template, data, args.addressees, args.out,
                                jobs=args.jobs, progress=Progress(), pdf=args.pdf)
         for result in report.written:
@@ -223,6 +230,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     render.add_argument("--pdf", type=Path, help="also write a PDF (needs LibreOffice)")
     render.add_argument("--seal", type=Path, metavar="FILE.png",
                         help="the seal image the letter pins by hash (sender.seal), when it pins one")
+    preflight.add_strict_flag(render)
     render.set_defaults(handler=cmd_render)
 
     merge = commands.add_parser("batch", help="mail merge: one letter per addressee in a CSV")
@@ -235,6 +243,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     merge.add_argument("--pdf", action="store_true",
                        help="also write a PDF beside each letter (needs LibreOffice; a row whose PDF fails "
                             "writes neither file)")
+    preflight.add_strict_flag(merge)
     merge.set_defaults(handler=cmd_batch)
 
     templates = commands.add_parser("templates", help="list or check template packs")
