@@ -27,6 +27,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.core import hostos
 from app.core.errors import ConversionError
 from app.core.files import atomic_write
 
@@ -101,6 +102,13 @@ def _check_pdf(data: bytes) -> bytes:
     return data
 
 
+def _private_folder(prefix: str, parent: str | None = None) -> Path:
+    try:
+        return hostos.private_folder(prefix, parent)
+    except OSError as exc:
+        raise ConversionError(f"LibreOffice cannot be given a private folder ({exc})") from None
+
+
 class ResidentOffice:
     """One LibreOffice kept running, driven over UNO; one conversion at a time.
 
@@ -121,8 +129,13 @@ class ResidentOffice:
         self._lock = threading.Lock()
         self._bridge: subprocess.Popen[bytes] | None = None
         self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._profile: Path | None = None
-        self._work = Path(tempfile.mkdtemp(prefix="chambers-pdf-"))
+        # Where the office's files go: this folder (letters being converted, and per start a
+        # run folder with its profile and temporary files) and per start a pipe folder in /tmp.
+        # All private (0700, random names), all removed with the office.
+        self._work = _private_folder("chambers-office-")
+        self._run: Path | None = None
+        self._pipes: Path | None = None
+        self._sockets: list[str] = []
         self._closed = False
         self.starts = 0
         self.office_pid: int | None = None
@@ -145,14 +158,16 @@ class ResidentOffice:
     def _start(self) -> subprocess.Popen[bytes]:
         assert self._soffice is not None
         assert self._python is not None
-        self._profile = Path(tempfile.mkdtemp(prefix="chambers-lo-"))
         self._replies = queue.Queue()
+        self._run = _private_folder("run-", str(self._work))
+        self._pipes = _private_folder(hostos.office_pipe_prefix() + "chambers-office-", hostos.OFFICE_PIPE_ROOT)
         try:
             bridge = subprocess.Popen(
-                [self._python, str(BRIDGE), self._soffice, str(self._profile), f"chambers{uuid.uuid4().hex}"],
+                [self._python, str(BRIDGE), self._soffice, str(self._run), str(self._pipes)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 start_new_session=True)
         except OSError as exc:
+            self._kill()
             raise ConversionError(f"LibreOffice could not be started ({exc})") from None
         threading.Thread(target=self._read, args=(bridge, self._replies), daemon=True,
                          name="chambers-office-reader").start()
@@ -163,7 +178,14 @@ class ResidentOffice:
             self._kill()
             raise ConversionError(f"LibreOffice could not be started: {ready.get('error', 'no answer')}")
         self.office_pid = ready.get("pid")
+        self._sockets = [str(path) for path in ready.get("sockets", [])]
         return bridge
+
+    @property
+    def litter(self) -> list[Path]:
+        """What the running office has on disk (its folders and pipe sockets): gone when it ends."""
+        return [path for path in (self._run, self._pipes) if path is not None] + \
+            [Path(path) for path in self._sockets]
 
     def _wait(self, seconds: float, what: str) -> dict[str, Any]:
         try:
@@ -190,9 +212,15 @@ class ResidentOffice:
                 with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
                     if stream is not None:
                         stream.close()
-        if self._profile is not None:
-            shutil.rmtree(self._profile, ignore_errors=True)
-            self._profile = None
+        # The bridge clears these itself as it ends; when it was killed outright, we do.
+        for socket in self._sockets:
+            with contextlib.suppress(OSError):
+                os.unlink(socket)
+        for folder in (self._run, self._pipes):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        self._run = self._pipes = None
+        self._sockets = []
         self.office_pid = None
 
     # -- conversion ----------------------------------------------------------------------
@@ -346,7 +374,9 @@ class OneShotConverter:
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.timeout = timeout
-        self._profile = Path(tempfile.mkdtemp(prefix="chambers-lo-"))
+        # Profile and LibreOffice's temporary files ($TMPDIR) in one private folder, removed on close.
+        self._profile = _private_folder("chambers-office-")
+        (self._profile / "tmp").mkdir(mode=0o700)
 
     def close(self) -> None:
         shutil.rmtree(self._profile, ignore_errors=True)
@@ -361,17 +391,20 @@ class OneShotConverter:
         soffice = find_soffice()
         if soffice is None:
             raise ConversionError(INSTALL_HINT)
-        with tempfile.TemporaryDirectory(prefix="chambers-pdf-") as work:
+        with tempfile.TemporaryDirectory(prefix="letter-", dir=self._profile) as work:
             source = Path(work) / "letter.docx"
             source.write_bytes(docx)
             command = [
                 soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                f"-env:UserInstallation={self._profile.as_uri()}",
+                f"-env:UserInstallation={(self._profile / 'profile').as_uri()}",
                 "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, str(source),
             ]
             try:
+                # umask 077: the pipe LibreOffice makes in /tmp refuses everyone else.
+                tmp = str(self._profile / "tmp")
                 proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
+                                        stdin=subprocess.DEVNULL, start_new_session=True, umask=0o077,
+                                        env={**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp})
             except OSError as exc:
                 raise ConversionError(f"LibreOffice could not be started ({exc})") from None
             try:
