@@ -225,8 +225,10 @@ def main() -> int:
     parent = os.getppid()
     os.umask(0o077)
     _office = Office(soffice, run, pipes)
-    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGPIPE):
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(number, _die)
+    # Only the parent reads our stdout: a reply that cannot be written means it is gone.
+    signal.signal(signal.SIGPIPE, lambda *_: _die(parent_gone=True))
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
         # stdin closes only when the parent is gone (a living parent ends us with SIGKILL).
