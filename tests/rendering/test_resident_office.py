@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -274,3 +275,34 @@ def test_without_uno_conversion_falls_back_to_one_shot(monkeypatch: pytest.Monke
     mode, note = conversion_mode()
     assert mode == "one-shot"
     assert "python3-uno" in note
+
+
+def test_a_normal_render_and_batch_leave_nothing_behind(tmp_path: Path) -> None:
+    need_uno()
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    data = tmp_path / "letter.json"
+    data.write_text(json.dumps(sample_data()), encoding="utf-8")
+    table = tmp_path / "addressees.csv"
+    table.write_text("name,address\n" + "".join(f"Pat Official{i},{i} Main Street|Sacramento\n" for i in range(8)),
+                     encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(private_tmp), "CHAMBERS_HOME": str(tmp_path / "home")}
+    pipes_before = office_pipe_folders()
+    commands = [
+        ["render", "--template", "officials-concern", "--data", str(data), "--out", str(tmp_path / "one.docx"),
+         "--pdf", str(tmp_path / "one.pdf")],
+        ["batch", "--template", "officials-concern", "--data", str(data), "--addressees", str(table),
+         "--out", str(tmp_path / "merge"), "--jobs", "2", "--pdf"],
+    ]
+    for command in commands:
+        done = subprocess.run([sys.executable, str(ROOT / "main.py"), *command], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF")
+    assert len(list((tmp_path / "merge").glob("*.pdf"))) == 8
+    # A worker's office is ended by its bridge as the worker exits: give the bridges their moment.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and list(private_tmp.iterdir()):
+        time.sleep(0.1)
+    assert list(private_tmp.iterdir()) == [], "LibreOffice's files were left under $TMPDIR"
+    assert office_pipe_folders() - pipes_before == set(), "a pipe folder was left in /tmp"
