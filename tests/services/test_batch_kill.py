@@ -168,7 +168,9 @@ def test_kill_9_of_batch_pdf_leaves_no_office_and_no_litter(tmp_path: Path, merg
         while _alive(everyone) and time.monotonic() < deadline:
             time.sleep(0.1)
         survivors = _alive(everyone)
-        for pid in survivors:  # ours to end, so a failing run leaves nothing behind
+        # Ours to end, so a failing run leaves nothing behind: every office names its profile,
+        # which is under the private TMPDIR, even one the lists above missed.
+        for pid in {*survivors, *_processes_naming(str(private_tmp))}:
             os.kill(pid, signal.SIGKILL)
         assert survivors == [], f"round {round_number}: LibreOffice outlived the merge"
         left = [path for path in sockets if os.path.lexists(path)] + list(private_tmp.rglob("*"))
