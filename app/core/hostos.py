@@ -97,6 +97,24 @@ def listening_sockets(pid: int) -> list[str]:
     return sorted(set(paths))
 
 
+def group_members(group: int) -> list[int]:
+    """The live processes of process group ``group`` (Linux /proc; elsewhere none)."""
+    if not LINUX:
+        return []
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] not in ("Z", "X") and int(fields[2]) == group:
+            found.append(int(entry))
+    return found
+
+
 def kill_group(group: int) -> None:
     """SIGKILL a whole process group (no error if it is gone)."""
     with contextlib.suppress(OSError, AttributeError):

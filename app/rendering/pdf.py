@@ -410,8 +410,13 @@ class OneShotConverter:
             try:
                 _, err = proc.communicate(timeout=self.timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                # Killed, it cannot remove the pipe it made in /tmp: we do, once it is dead.
+                sockets = [path for pid in hostos.group_members(proc.pid) for path in hostos.listening_sockets(pid)]
+                hostos.kill_group(proc.pid)
                 proc.communicate()
+                for socket in sockets:
+                    with contextlib.suppress(OSError):
+                        os.unlink(socket)
                 raise ConversionError(
                     f"LibreOffice did not finish the PDF within {self.timeout:g} seconds") from None
             result = Path(work) / "letter.pdf"
