@@ -115,6 +115,25 @@ def group_members(group: int) -> list[int]:
     return found
 
 
+def process_identity(pid: int) -> str | None:
+    """A live process's pid with its start time (so a reused pid is not taken for it), or None
+    when no such process runs. Where /proc is not there, the pid alone when it exists."""
+    if LINUX:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return None if fields[0] in ("Z", "X") else f"{pid}:{fields[19]}"
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except OSError:
+        pass
+    return str(pid)
+
+
 def kill_group(group: int) -> None:
     """SIGKILL a whole process group (no error if it is gone)."""
     with contextlib.suppress(OSError, AttributeError):

@@ -20,6 +20,7 @@ import os
 import queue
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -102,6 +103,65 @@ def _check_pdf(data: bytes) -> bytes:
     return data
 
 
+OWNER_FILE = "owner.json"
+_swept = False
+
+
+def sweep_stale_offices() -> None:
+    """Remove what offices of ours left when their process and bridge were killed at once.
+
+    Each office's pipe folder in /tmp names the process it belongs to (pid and start time), that
+    process's folder of letters being converted, and the pipes LibreOffice made in /tmp itself.
+    Normally the bridge or the process removes all of it; only when both were killed together
+    (the OOM killer, a kill -9 of both) is it left, and the next start of this user clears it.
+    Folders of a process that still runs are never touched. Once a process.
+    """
+    global _swept
+    if _swept:
+        return
+    _swept = True
+    prefix = hostos.office_pipe_prefix()
+    try:
+        names = [n for n in os.listdir(hostos.OFFICE_PIPE_ROOT) if n.startswith(prefix + "chambers-office-")]
+    except OSError:
+        return
+    for name in names:
+        folder = Path(hostos.OFFICE_PIPE_ROOT) / name
+        try:
+            hostos.check_private_folder(folder)
+            owner = json.loads(hostos.read_regular(folder / OWNER_FILE, 64 * 1024))
+        except (OSError, ValueError):
+            continue  # not ours, or still being made: left alone
+        if not isinstance(owner, dict) or not isinstance(owner.get("parent"), str):
+            continue
+        pid = owner["parent"].split(":", 1)[0]
+        if pid.isdigit() and hostos.process_identity(int(pid)) == owner["parent"]:
+            continue  # its process runs: the office may be in use
+        for socket in owner.get("sockets", []):
+            if isinstance(socket, str) and _is_office_pipe(socket):
+                with contextlib.suppress(OSError):
+                    os.unlink(socket)
+        work = owner.get("work")
+        if isinstance(work, str) and Path(work).name.startswith("chambers-office-"):
+            with contextlib.suppress(OSError):
+                hostos.check_private_folder(Path(work))
+                shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_office_pipe(path: str) -> bool:
+    # Only LibreOffice's own single-instance pipes of this user, directly in /tmp, are removed.
+    pipe = Path(path)
+    if str(pipe.parent) != hostos.OFFICE_PIPE_ROOT or \
+            not pipe.name.startswith(hostos.office_pipe_prefix() + "SingleOfficeIPC_"):
+        return False
+    try:
+        info = pipe.lstat()
+    except OSError:
+        return False
+    return stat.S_ISSOCK(info.st_mode) and (not hasattr(os, "getuid") or info.st_uid == os.getuid())
+
+
 def _private_folder(prefix: str, parent: str | None = None) -> Path:
     try:
         return hostos.private_folder(prefix, parent)
@@ -161,6 +221,10 @@ class ResidentOffice:
         self._replies = queue.Queue()
         self._run = _private_folder("run-", str(self._work))
         self._pipes = _private_folder(hostos.office_pipe_prefix() + "chambers-office-", hostos.OFFICE_PIPE_ROOT)
+        sweep_stale_offices()
+        # Who this office belongs to, for a later sweep when everything was killed at once.
+        owner: dict[str, Any] = {"parent": hostos.process_identity(os.getpid()), "work": str(self._work)}
+        (self._pipes / OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
         try:
             bridge = subprocess.Popen(
                 [self._python, str(BRIDGE), self._soffice, str(self._run), str(self._pipes)],
@@ -179,6 +243,9 @@ class ResidentOffice:
             raise ConversionError(f"LibreOffice could not be started: {ready.get('error', 'no answer')}")
         self.office_pid = ready.get("pid")
         self._sockets = [str(path) for path in ready.get("sockets", [])]
+        with contextlib.suppress(OSError):
+            owner["sockets"] = self._sockets
+            (self._pipes / OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
         return bridge
 
     @property
