@@ -19,7 +19,6 @@ import json
 import os
 import queue
 import shutil
-import signal
 import stat
 import subprocess
 import tempfile
@@ -269,8 +268,7 @@ class ResidentOffice:
     def _kill(self) -> None:
         bridge, self._bridge = self._bridge, None
         if bridge is not None:
-            with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
-                os.killpg(bridge.pid, signal.SIGKILL)
+            hostos.kill_group(bridge.pid)
             with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
                 bridge.kill()
             with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
