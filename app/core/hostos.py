@@ -70,6 +70,30 @@ def office_pipe_prefix() -> str:
     return f"OSL_PIPE_{os.getuid() if hasattr(os, 'getuid') else 0}_"
 
 
+def is_office_pipe(path: str) -> bool:
+    """Whether ``path`` is a pipe socket of this user's LibreOffice: one in /tmp named as LibreOffice
+    names them, or in one of our private pipe folders there. Nothing else is ever removed as one."""
+    pipe = Path(path)
+    prefix = office_pipe_prefix()
+    where = pipe.parent
+    if not (str(where) == OFFICE_PIPE_ROOT and pipe.name.startswith(prefix)) and \
+            not (str(where.parent) == OFFICE_PIPE_ROOT and where.name.startswith(prefix + "chambers-office-")):
+        return False
+    try:
+        info = pipe.lstat()
+    except OSError:
+        return False
+    return stat.S_ISSOCK(info.st_mode) and (not hasattr(os, "getuid") or info.st_uid == os.getuid())
+
+
+def remove_office_pipes(paths: list[str] | set[str]) -> None:
+    """Unlink those of ``paths`` that are this user's LibreOffice pipes (``is_office_pipe``)."""
+    for path in paths:
+        if is_office_pipe(path):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
 def listening_sockets(pid: int) -> list[str]:
     """The paths of the Unix sockets that process ``pid`` holds (Linux /proc; elsewhere none).
 

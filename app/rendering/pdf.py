@@ -19,7 +19,6 @@ import json
 import os
 import queue
 import shutil
-import stat
 import subprocess
 import tempfile
 import threading
@@ -136,29 +135,13 @@ def sweep_stale_offices() -> None:
         pid = owner["parent"].split(":", 1)[0]
         if pid.isdigit() and hostos.process_identity(int(pid)) == owner["parent"]:
             continue  # its process runs: the office may be in use
-        for socket in owner.get("sockets", []):
-            if isinstance(socket, str) and _is_office_pipe(socket):
-                with contextlib.suppress(OSError):
-                    os.unlink(socket)
+        hostos.remove_office_pipes([path for path in owner.get("sockets", []) if isinstance(path, str)])
         work = owner.get("work")
         if isinstance(work, str) and Path(work).name.startswith("chambers-office-"):
             with contextlib.suppress(OSError):
                 hostos.check_private_folder(Path(work))
                 shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _is_office_pipe(path: str) -> bool:
-    # Only LibreOffice's own single-instance pipes of this user, directly in /tmp, are removed.
-    pipe = Path(path)
-    if str(pipe.parent) != hostos.OFFICE_PIPE_ROOT or \
-            not pipe.name.startswith(hostos.office_pipe_prefix() + "SingleOfficeIPC_"):
-        return False
-    try:
-        info = pipe.lstat()
-    except OSError:
-        return False
-    return stat.S_ISSOCK(info.st_mode) and (not hasattr(os, "getuid") or info.st_uid == os.getuid())
 
 
 def _private_folder(prefix: str, parent: str | None = None) -> Path:
@@ -278,9 +261,7 @@ class ResidentOffice:
                     if stream is not None:
                         stream.close()
         # The bridge clears these itself as it ends; when it was killed outright, we do.
-        for socket in self._sockets:
-            with contextlib.suppress(OSError):
-                os.unlink(socket)
+        hostos.remove_office_pipes(self._sockets)
         for folder in (self._run, self._pipes):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -479,9 +460,7 @@ class OneShotConverter:
                 sockets = [path for pid in hostos.group_members(proc.pid) for path in hostos.listening_sockets(pid)]
                 hostos.kill_group(proc.pid)
                 proc.communicate()
-                for socket in sockets:
-                    with contextlib.suppress(OSError):
-                        os.unlink(socket)
+                hostos.remove_office_pipes(sockets)
                 raise ConversionError(
                     f"LibreOffice did not finish the PDF within {self.timeout:g} seconds") from None
             result = Path(work) / "letter.pdf"

@@ -97,9 +97,7 @@ class Office:
                 with contextlib.suppress(OSError, subprocess.TimeoutExpired):
                     process.kill()
                     process.wait(timeout=10)
-            for path in self.sockets:
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
+            hostos.remove_office_pipes(self.sockets)
             shutil.rmtree(self.pipes, ignore_errors=True)
             shutil.rmtree(self.run, ignore_errors=True)
             if parent_gone:

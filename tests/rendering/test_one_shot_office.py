@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from app.core import hostos
 from app.core.errors import ConversionError
 from app.rendering.pdf import OneShotConverter
 
@@ -17,7 +19,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fi
 
 def test_a_hung_one_shot_office_is_ended_and_its_pipe_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A stand-in for soffice that makes its pipe as LibreOffice does, says so, and never finishes.
-    pipe, bound = tmp_path / "OSL_PIPE_0_SingleOfficeIPC_test", tmp_path / "bound"
+    pipe = Path(hostos.OFFICE_PIPE_ROOT) / f"{hostos.office_pipe_prefix()}SingleOfficeIPC_{secrets.token_hex(16)}"
+    bound = tmp_path / "bound"
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nexec " + sys.executable + " -c '" + textwrap.dedent(f"""
         import socket, time
@@ -37,3 +40,4 @@ def test_a_hung_one_shot_office_is_ended_and_its_pipe_removed(tmp_path: Path, mo
         assert not os.path.lexists(pipe), "the killed office's pipe was left behind"
     finally:
         converter.close()
+        pipe.unlink(missing_ok=True)
