@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from app.core import jsondata
+from app.core import hostos, jsondata
 from app.core.address import Finding, letter_findings
 from app.core.dates import date_line
 from app.core.diff import WordDiff, field_changes, word_diff
@@ -526,10 +526,11 @@ class SealCache(Mapping[str, bytes]):
 
     def _kept(self, reference: str) -> bytes | None:
         path = self._path(reference)
+        if path is None:
+            return None
         try:
-            if path is None or path.is_symlink() or path.stat().st_size > MAX_KEPT_SEAL:
-                return None
-            data = path.read_bytes()
+            # Only a regular file is read: a FIFO planted here would block the window for ever.
+            data = hostos.read_regular(path, MAX_KEPT_SEAL)
         except OSError:
             return None
         return data if "sha256:" + hashlib.sha256(data).hexdigest() == reference else None
