@@ -46,6 +46,7 @@ from app.storage.interfaces import Store
 
 if TYPE_CHECKING:  # the drafts service, exports and PDFs are imported when first used: not at start-up
     from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
+    from app.services.signing import Signing
 
 # The letter's JSON, as the form holds it: nested dicts, lists and scalars.
 LetterData = dict[str, object]
@@ -362,6 +363,7 @@ class OfficeServices(Protocol):
     users: Users
     clauses: Clauses
     court: CourtProfileService
+    signing: Signing
 
     def close(self) -> None: ...
 

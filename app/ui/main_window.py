@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
     submit_action: QAction
     approve_action: QAction
     approve_for_action: QAction
+    sign_action: QAction
     request_changes_action: QAction
     comment_action: QAction
     drafts_action: QAction

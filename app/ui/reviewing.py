@@ -107,6 +107,26 @@ class Reviewing(Controller):
 
         self.w.session.after_saved(send)
 
+    def sign_and_export(self) -> None:
+        """The signatory signs the approved letter's PDF (the dialog asks the service who may, and says why not)."""
+        from app.services.signing import timestamp_url
+        from app.ui.signing_dialog import SigningDialog
+
+        backend = self.w.backend
+        record = self.w.session.record
+        if not isinstance(backend, ServiceBackend) or record.id is None:
+            self.w.show_error(self.w.tr("Signing needs a letter from the drafts database."))
+            return
+        letter_id = record.id
+        subject = str(record.detail.current.data.get("subject") or "") if record.detail is not None else ""
+        dialog = SigningDialog(backend.services.signing, letter_id,
+                               self.w.tr("Letter {n}: {subject}").format(n=letter_id, subject=subject), self.w.db,
+                               folder=Path(self.w.prefs.export_folder or Path.home()), timestamp=timestamp_url(),
+                               parent=self.w)
+        dialog.signed.connect(lambda _done: self.w.db.run(lambda: backend.open(letter_id), self.w.session.apply))
+        dialog.exec()
+        dialog.deleteLater()
+
     def request_changes(self) -> None:
         backend = self.w.backend
         letter_id = self.w.session.record.id

@@ -200,3 +200,35 @@ def test_a_token_asks_for_a_pin_and_a_pkcs11_uri(qtbot: Any, chambers: Chambers,
     assert "pkcs11: URI" in dialog.sign_button.toolTip()
     dialog.key.setText("pkcs11:token=judge-card;object=signing")
     assert dialog.sign_button.isEnabled()
+
+
+def test_review_sign_and_export_opens_the_dialog_on_the_letter_on_screen(
+        qtbot: Any, office: dict[str, str], window: Any, dialog_guard: Any) -> None:
+    from app.bootstrap import services
+    from tests.conftest import sample_data
+    from tests.ui.test_sign_for_and_copies import _open_from_drafts
+
+    clerk = services(as_user="clerk")
+    letter_id = clerk.drafts.create("officials-concern", sample_data()).id
+    clerk.drafts.submit(letter_id)
+    clerk.close()
+    judge_services = services(as_user="judge")
+    judge_services.drafts.approve(letter_id, 1)
+    judge_services.close()
+    judge = window("judge", ready=False)   # nothing waits for review: the judge's desk opens empty
+    _open_from_drafts(qtbot, judge, letter_id)
+    review_menu = next(a.menu() for a in judge.menuBar().actions() if a.text().replace("&", "") == "Review")
+    assert judge.sign_action in review_menu.actions()
+    seen: list[str] = []
+
+    def look(dialog: SigningDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.may_sign is not None, timeout=15_000)
+        seen.append(dialog.windowTitle())
+        seen.append(dialog.verdict.text())
+
+    dialog_guard.expect(SigningDialog, look)
+    judge.sign_action.trigger()
+    assert seen[0] == f"Sign and export letter {letter_id}"
+    # This office binds no certificate to the judge yet: the dialog says so, and how to bind one.
+    assert "no signing certificate is bound to" in seen[1]
+    assert "chambers users certificate judge" in seen[1]
