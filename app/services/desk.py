@@ -222,13 +222,13 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
 
 def write_pdf_only(library: TemplateLibrary, docx: bytes, pdf: Path) -> None:
     """A PDF without its .docx, under the same rules as ``write_letter_files``."""
-    from app.rendering.pdf import PdfConverter
+    from app.rendering.pdf import EXPORTED, PdfConverter
     from app.services.letters import protect_packs
 
     protect_packs(library)
     preflight_outputs([(pdf, ".pdf", "--pdf")])
     with PdfConverter() as converter:
-        data = converter.convert(docx)
+        data = converter.convert(docx, EXPORTED)
     write_outputs([(pdf, ".pdf", "--pdf", data, None)])
 
 
@@ -819,7 +819,7 @@ class ServiceDesk:
 
         The PDFs are made before anything is written, so a failed conversion writes nothing.
         """
-        from app.rendering.pdf import PdfConverter
+        from app.rendering.pdf import EXPORTED, PdfConverter
         from app.services.letters import protect_packs
 
         library = self.services.library
@@ -827,7 +827,7 @@ class ServiceDesk:
         if pdf:
             copies = self.drafts.approved_copies(letter_id)
             with PdfConverter() as converter:
-                pdfs = [converter.convert(c.data) for c in copies]
+                pdfs = [converter.convert(c.data, EXPORTED) for c in copies]
         protect_packs(library)
         check_output_folder_target(folder)  # the output policy, before the folder is made
         folder.mkdir(parents=True, exist_ok=True)
