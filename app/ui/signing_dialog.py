@@ -86,7 +86,7 @@ class SigningDialog(QDialog):
         self.result_export: SignedExport | None = None
         self.setWindowTitle(self.tr("Sign and export letter {n}").format(n=letter_id))
         self.setObjectName("signing-dialog")
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(820)
         layout = QVBoxLayout(self)
 
         heading = QLabel(summary, self)
@@ -111,7 +111,7 @@ class SigningDialog(QDialog):
         self.choose_key = QPushButton(self.tr("C&hoose…"), self)
         self.choose_key.setAccessibleName(self.tr("Choose the key file"))
         self.choose_key.clicked.connect(self._pick_key)
-        form.addRow(self.tr("Ke&y"), self._with_button(self.key, self.choose_key))
+        form.addRow(self._label(self.tr("Ke&y"), self.key), self._with_button(self.key, self.choose_key))
         self.secret = QLineEdit(self)
         self.secret.setObjectName("signing-secret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -123,13 +123,13 @@ class SigningDialog(QDialog):
         choose_docx = QPushButton(self.tr("Choose…"), self)
         choose_docx.setAccessibleName(self.tr("Choose where the Word file goes"))
         choose_docx.clicked.connect(lambda: self._pick_output(self.docx, self.tr("Word document (*.docx)"), ".docx"))
-        form.addRow(self.tr("&Word file"), self._with_button(self.docx, choose_docx))
+        form.addRow(self._label(self.tr("&Word file"), self.docx), self._with_button(self.docx, choose_docx))
         self.pdf = QLineEdit(self)
         self.pdf.setAccessibleName(self.tr("The signed PDF goes to"))
         choose_pdf = QPushButton(self.tr("Choose…"), self)
         choose_pdf.setAccessibleName(self.tr("Choose where the signed PDF goes"))
         choose_pdf.clicked.connect(lambda: self._pick_output(self.pdf, self.tr("PDF (*.pdf)"), ".pdf"))
-        form.addRow(self.tr("Signed &PDF"), self._with_button(self.pdf, choose_pdf))
+        form.addRow(self._label(self.tr("Signed &PDF"), self.pdf), self._with_button(self.pdf, choose_pdf))
         stamp = QLabel(self.tr("from {url} (PAdES B-T)").format(url=timestamp) if timestamp else
                        self.tr("none: the office names no timestamp server (PAdES B-B; the time is your "
                                "computer's)"), self)
@@ -164,6 +164,13 @@ class SigningDialog(QDialog):
             field.textChanged.connect(self._update)
         self._kind_changed()
         self._runner.run(lambda: self._signing.may_sign(letter_id), self._may, self._may_not)
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        # A row whose field is a layout (field and button) gets no buddy from QFormLayout, so its
+        # mnemonic would show as a literal "&".
+        label = QLabel(text, self)
+        label.setBuddy(buddy)
+        return label
 
     def _with_button(self, field: QLineEdit, button: QPushButton) -> QHBoxLayout:
         row = QHBoxLayout()
