@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
 
+from app.core.errors import ChambersError
 from app.core.workflow import Action
 from app.services.desk import (
     ReviewView,
@@ -24,6 +25,7 @@ from app.ui.workers import describe_error
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.drafts import LetterDetail
     from app.services.redlines import Redline
+    from app.services.signing import PdfVerdict
 
 
 class Reviewing(Controller):
@@ -126,6 +128,14 @@ class Reviewing(Controller):
         dialog.signed.connect(lambda _done: self.w.db.run(lambda: backend.open(letter_id), self.w.session.apply))
         dialog.exec()
         dialog.deleteLater()
+
+    def verify_pdf(self, path: Path) -> PdfVerdict:
+        """``chambers verify X.pdf`` for a PDF dropped on the review pane (run off the GUI thread)."""
+        backend = self.w.backend
+        if not isinstance(backend, ServiceBackend):
+            raise ChambersError(self.w.tr("Checking a signed PDF needs the drafts database (its trust anchors "
+                                          "and approvals): {why}").format(why=backend.why_no_workflow))
+        return backend.services.signing.verify_pdf(path)
 
     def request_changes(self) -> None:
         backend = self.w.backend
