@@ -238,6 +238,7 @@ class SigningDialog(QDialog):
         missing = self._missing()
         ready = bool(self.may_sign) and not self.busy and self.result_export is None and not missing
         self.sign_button.setEnabled(ready)
+        self.close_button.setEnabled(not self.busy)
         self.sign_button.setToolTip(missing if self.may_sign else self.verdict.text())
 
     def _pick_key(self) -> None:
@@ -313,6 +314,17 @@ class SigningDialog(QDialog):
             why=describe_error(exc).removesuffix("; nothing was written")))
         self._update()
         self.secret.setFocus()
+
+    def reject(self) -> None:
+        # The signing runs to its end once started (LibreOffice's conversion, then the key): closing
+        # the dialog meanwhile would leave its result with no one to say it to.
+        if self.busy:
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        self.secret.clear()   # a passphrase typed and then cancelled does not stay in the field either
+        super().done(result)
 
     def _say_problem(self, text: str) -> None:
         self.problem.setText(text)

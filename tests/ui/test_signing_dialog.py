@@ -93,6 +93,9 @@ def _sign(qtbot: Any, dialog: SigningDialog) -> None:
     assert dialog.sign_button.isEnabled(), dialog.sign_button.toolTip()
     dialog.sign_button.click()
     assert dialog.secret.text() == ""          # the passphrase left its field when Sign was pressed
+    assert not dialog.close_button.isEnabled()  # a signing under way runs to its end, and says how it went
+    dialog.reject()
+    assert dialog.isVisible()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=120_000)
 
 
@@ -232,3 +235,40 @@ def test_review_sign_and_export_opens_the_dialog_on_the_letter_on_screen(
     # This office binds no certificate to the judge yet: the dialog says so, and how to bind one.
     assert "no signing certificate is bound to" in seen[1]
     assert "chambers users certificate judge" in seen[1]
+
+
+def test_a_passphrase_typed_then_cancelled_leaves_the_field(qtbot: Any, chambers: Chambers, runner: OpRunner) -> None:
+    dialog = _dialog(qtbot, chambers, runner)
+    _fill(dialog, chambers.key(), PASSPHRASE)
+    dialog.reject()
+    assert dialog.secret.text() == ""
+    assert _written(chambers.folder) == []
+
+
+@pytest.mark.libreoffice
+def test_a_key_on_a_token_signs_with_its_pin_and_a_wrong_pin_is_said(qtbot: Any, chambers: Chambers,
+                                                                     runner: OpRunner, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     libreoffice: None) -> None:
+    from tests.signing_office import PIN, softhsm_module, softhsm_token
+
+    if softhsm_module() is None:
+        from tests.conftest import IN_CI
+
+        if IN_CI:
+            pytest.fail("SoftHSM2 and OpenSC are needed for the token test (CI=true installs them: .ci/run)")
+        pytest.skip("SoftHSM2 and OpenSC (softhsm2-util, pkcs11-tool) are needed for the token test")
+    hsm = tmp_path / "hsm"
+    hsm.mkdir()
+    for name, value in softhsm_token(hsm, chambers.tani).items():
+        monkeypatch.setenv(name, value)
+    dialog = _dialog(qtbot, chambers, runner)
+    dialog.key_kind.setCurrentIndex(TOKEN)
+    _fill(dialog, "pkcs11:token=judge-card;object=signing", "999999")
+    _sign(qtbot, dialog)
+    assert "PIN is not the token's" in dialog.problem.text()
+    assert _written(chambers.folder) == []
+    dialog.secret.setText(PIN)
+    with qtbot.waitSignal(dialog.signed, timeout=120_000):
+        _sign(qtbot, dialog)
+    assert chambers.judge().signing.verify_pdf(Path(dialog.pdf.text())).code == 0
