@@ -97,16 +97,18 @@ class PdfOptions:
     ``archival``: PDF/A-3b (``SelectPdfVersion`` 3): fonts embedded, an sRGB output intent and
     XMP metadata with the document's title, author and subject; A-3 rather than A-2 because the
     signed letter carries its approved .docx as an associated file, which only A-3 allows.
+    ``pdfa_part`` 2 asks for PDF/A-2b instead, for a letter that leaves with nothing embedded.
     ``tagged``: a structure tree in reading order with the document language (Section 508).
     """
 
     archival: bool = False
     tagged: bool = False
+    pdfa_part: int = 3
 
     def filter_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
         if self.archival:
-            data["SelectPdfVersion"] = 3
+            data["SelectPdfVersion"] = self.pdfa_part
         if self.tagged:
             data["UseTaggedPDF"] = True
             data["ExportBookmarks"] = True  # headings as bookmarks: a tagged letter reads as it is laid out
@@ -124,6 +126,10 @@ class PdfOptions:
 
 # A signed letter leaves the court as tagged PDF/A.
 ARCHIVAL_TAGGED = PdfOptions(archival=True, tagged=True)
+# Every other exported letter (final or draft, one file or a copy per addressee, the command line or
+# the window) leaves as tagged PDF/A too, for records and Section 508: PDF/A-2b, since it carries
+# no embedded .docx (the part a records officer's validator expects of a plain archival PDF).
+EXPORTED = PdfOptions(archival=True, tagged=True, pdfa_part=2)
 
 
 class Converter(Protocol):

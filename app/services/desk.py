@@ -46,6 +46,7 @@ from app.storage.interfaces import Store
 
 if TYPE_CHECKING:  # the drafts service, exports and PDFs are imported when first used: not at start-up
     from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
+    from app.services.signing import Signing
 
 # The letter's JSON, as the form holds it: nested dicts, lists and scalars.
 LetterData = dict[str, object]
@@ -221,13 +222,13 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
 
 def write_pdf_only(library: TemplateLibrary, docx: bytes, pdf: Path) -> None:
     """A PDF without its .docx, under the same rules as ``write_letter_files``."""
-    from app.rendering.pdf import PdfConverter
+    from app.rendering.pdf import EXPORTED, PdfConverter
     from app.services.letters import protect_packs
 
     protect_packs(library)
     preflight_outputs([(pdf, ".pdf", "--pdf")])
     with PdfConverter() as converter:
-        data = converter.convert(docx)
+        data = converter.convert(docx, EXPORTED)
     write_outputs([(pdf, ".pdf", "--pdf", data, None)])
 
 
@@ -362,6 +363,7 @@ class OfficeServices(Protocol):
     users: Users
     clauses: Clauses
     court: CourtProfileService
+    signing: Signing
 
     def close(self) -> None: ...
 
@@ -818,7 +820,7 @@ class ServiceDesk:
 
         The PDFs are made before anything is written, so a failed conversion writes nothing.
         """
-        from app.rendering.pdf import PdfConverter
+        from app.rendering.pdf import EXPORTED, PdfConverter
         from app.services.letters import protect_packs
 
         library = self.services.library
@@ -826,7 +828,7 @@ class ServiceDesk:
         if pdf:
             copies = self.drafts.approved_copies(letter_id)
             with PdfConverter() as converter:
-                pdfs = [converter.convert(c.data) for c in copies]
+                pdfs = [converter.convert(c.data, EXPORTED) for c in copies]
         protect_packs(library)
         check_output_folder_target(folder)  # the output policy, before the folder is made
         folder.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,7 @@ from app.core.letter import Letter, parse_letter
 __all__ = ["parse_letter"]
 from app.core.text import Removal
 from app.rendering.engine import CompiledPack
-from app.rendering.pdf import PdfConverter, conversion_mode
+from app.rendering.pdf import EXPORTED, PdfConverter, conversion_mode
 from app.rendering.verify import check_docx_file
 from app.services.templates import TemplateLibrary
 
@@ -109,7 +109,7 @@ def write_letter_files(library: TemplateLibrary, docx: bytes, out: Path, pdf: Pa
     pdf_bytes = None
     if pdf is not None:
         with PdfConverter() as converter:
-            pdf_bytes = converter.convert(docx)
+            pdf_bytes = converter.convert(docx, EXPORTED)
     files: list[tuple[Path, str, str, bytes, Callable[[Path], None] | None]] = [
         (out, ".docx", "--out", docx, check_docx_file)]
     if pdf is not None and pdf_bytes is not None:
@@ -292,7 +292,7 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
                     check_output_target(path, WORD_LETTER)
                     check_output_target(pdf_path, PDF_COPY)
                     # The PDF is made before anything is staged: a row whose PDF fails writes neither file.
-                    files.append((pdf_path, converter.convert(rendered.data), None, PDF_COPY, ""))
+                    files.append((pdf_path, converter.convert(rendered.data, EXPORTED), None, PDF_COPY, ""))
                 files.insert(0, (path, rendered.data, check_docx_file, WORD_LETTER, ""))
                 staged.stage_together(files)
                 results.append(RowResult(number, path, removals=parsed.removals + rendered.removals,

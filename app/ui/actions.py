@@ -88,6 +88,8 @@ class ActionTable(Controller):
                                            keys=["Ctrl+Shift+Y"], tip=why)
         w.approve_for_action = self._action("approve-for", w.tr("Approve &signing for the signatory…"),
                                             self.approve_signing_for, tip=why)
+        w.sign_action = self._action("sign", w.tr("Sign and e&xport…"), w.reviewing.sign_and_export,
+                                     tip=w.tr("Sign the approved letter's PDF with your certificate, and export it"))
         w.request_changes_action = self._action("request-changes", w.tr("Request &changes…"),
                                                    w.reviewing.request_changes, icon_name="request-changes", tip=why)
         w.comment_action = self._action("comment", w.tr("Co&mment…"), w.reviewing.comment, icon_name="comment",
@@ -129,6 +131,7 @@ class ActionTable(Controller):
         review_menu = bar.addMenu(w.tr("&Review"))
         review_menu.addAction(w.approve_action)
         review_menu.addAction(w.approve_for_action)
+        review_menu.addAction(w.sign_action)
         review_menu.addAction(w.request_changes_action)
         review_menu.addAction(w.comment_action)
         view_menu = bar.addMenu(w.tr("&View"))

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AskIdentity = Callable[["LocalIdentity"], IdentityChoice | None]
-SCENES = ("clerk", "judge", "withdraw", "users", "opening")
+SCENES = ("clerk", "judge", "withdraw", "users", "opening", "signing")
 
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
@@ -58,8 +58,8 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--tab", choices=("text", "page"), default="text",
                         help="for --screenshot: the preview tab to show (page waits for LibreOffice's pages)")
     parser.add_argument("--scene", choices=SCENES, default="clerk",
-                        help="for --screenshot: what to show (judge, withdraw, users and opening use a throwaway "
-                             "office database with sample letters)")
+                        help="for --screenshot: what to show (judge, withdraw, users, opening and signing use a "
+                             "throwaway office database with sample letters)")
     parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bench-pages", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(args))

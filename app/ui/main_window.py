@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -52,6 +52,7 @@ from app.ui.exporting import Exporting
 from app.ui.form import LetterForm
 from app.ui.icons import icon
 from app.ui.opening import Opening
+from app.ui.pdf_verdict import PdfVerdictDrop
 from app.ui.preflight import PreflightList
 from app.ui.preview_pane import PreviewPane
 from app.ui.previewing import Previewing
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
     submit_action: QAction
     approve_action: QAction
     approve_for_action: QAction
+    sign_action: QAction
     request_changes_action: QAction
     comment_action: QAction
     drafts_action: QAction
@@ -244,6 +246,8 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.clause_dock, self.drafts_dock)
         self.clause_dock.raise_()
         self.review = ReviewPane(self)
+        self.pdf_verdict = PdfVerdictDrop(self.reviewing.verify_pdf, self.db, self.review)
+        cast(QVBoxLayout, self.review.layout()).addWidget(self.pdf_verdict)
         self.review_dock = self._dock("review", self.tr("Review"), self.review, right)
         self.splitDockWidget(self.preview_dock, self.review_dock, Qt.Orientation.Vertical)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
 
+from app.core.errors import ChambersError
 from app.core.workflow import Action
 from app.services.desk import (
     ReviewView,
@@ -24,6 +25,7 @@ from app.ui.workers import describe_error
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.drafts import LetterDetail
     from app.services.redlines import Redline
+    from app.services.signing import PdfVerdict
 
 
 class Reviewing(Controller):
@@ -106,6 +108,34 @@ class Reviewing(Controller):
                           self._transition_failed)
 
         self.w.session.after_saved(send)
+
+    def sign_and_export(self) -> None:
+        """The signatory signs the approved letter's PDF (the dialog asks the service who may, and says why not)."""
+        from app.services.signing import timestamp_url
+        from app.ui.signing_dialog import SigningDialog
+
+        backend = self.w.backend
+        record = self.w.session.record
+        if not isinstance(backend, ServiceBackend) or record.id is None:
+            self.w.show_error(self.w.tr("Signing needs a letter from the drafts database."))
+            return
+        letter_id = record.id
+        subject = str(record.detail.current.data.get("subject") or "") if record.detail is not None else ""
+        dialog = SigningDialog(backend.services.signing, letter_id,
+                               self.w.tr("Letter {n}: {subject}").format(n=letter_id, subject=subject), self.w.db,
+                               folder=Path(self.w.prefs.export_folder or Path.home()), timestamp=timestamp_url(),
+                               parent=self.w)
+        dialog.signed.connect(lambda _done: self.w.db.run(lambda: backend.open(letter_id), self.w.session.apply))
+        dialog.exec()
+        dialog.deleteLater()
+
+    def verify_pdf(self, path: Path) -> PdfVerdict:
+        """``chambers verify X.pdf`` for a PDF dropped on the review pane (run off the GUI thread)."""
+        backend = self.w.backend
+        if not isinstance(backend, ServiceBackend):
+            raise ChambersError(self.w.tr("Checking a signed PDF needs the drafts database (its trust anchors "
+                                          "and approvals): {why}").format(why=backend.why_no_workflow))
+        return backend.services.signing.verify_pdf(path)
 
     def request_changes(self) -> None:
         backend = self.w.backend

@@ -1,4 +1,4 @@
-"""Screenshots of the office at work (``--screenshot FILE --scene judge|withdraw|users|opening``).
+"""Screenshots of the office at work (``--screenshot FILE --scene judge|withdraw|users|opening|signing``).
 
 Each scene builds a throwaway office database (an admin, a clerk and the Chief Justice as the
 judge, with the sample letters) in a temporary data folder, drives the real window to the
@@ -66,6 +66,30 @@ def _office(templates: Path) -> list[int]:
     finally:
         clerk.close()
     return ids
+
+
+SCENE_PASSPHRASE = "throwaway"
+
+
+def _signing_office(letter_id: int) -> None:
+    """The office trusts a throwaway CA, binds the judge's certificate from it, and the judge approves
+    ``letter_id``; the judge's key file waits in the scene's data folder."""
+    from app.bootstrap import services
+    from app.rendering.throwaway_ca import throwaway_office
+
+    made = throwaway_office("Tani G. Cantil-Sakauye", "Supreme Court of California", SCENE_PASSPHRASE)
+    (Path(os.environ["CHAMBERS_HOME"]) / "Tani G. Cantil-Sakauye.p12").write_bytes(made.judge_p12)
+    admin = services(as_user="admin")
+    try:
+        admin.signing.trust_add(made.ca_pem, "the scene's CA")
+        admin.signing.bind_certificate("judge", made.judge_pem, "the judge's certificate")
+    finally:
+        admin.close()
+    judge = services(as_user="judge")
+    try:
+        judge.drafts.approve(letter_id, judge.drafts.get(letter_id).summary.version)
+    finally:
+        judge.close()
 
 
 def _window(user: str) -> MainWindow:
@@ -148,11 +172,13 @@ def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: 
             judge.drafts.approve(ids[1], judge.drafts.get(ids[1]).summary.version)
         finally:
             judge.close()
+    if scene == "signing":
+        _signing_office(ids[0])
     held: threading.Event | None = None
     if scene == "opening":
         window, held = _opening_window(ids[2])
     else:
-        window = _window({"judge": "judge", "withdraw": "clerk", "users": "admin"}[scene])
+        window = _window({"judge": "judge", "withdraw": "clerk", "users": "admin", "signing": "judge"}[scene])
     window.resize(*size)
     window.show()
     loop = QEventLoop()
@@ -202,6 +228,27 @@ def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: 
             window.form.subject.insert(" (revised)")
 
         _wait(loop, ready, edit)
+    elif scene == "signing":
+        window.prefs.export_folder = str(Path.home() / "Documents" / "Letters")
+        window.open_record(ids[0])
+
+        def sign() -> None:
+            from app.ui.signing_dialog import SigningDialog
+
+            def fill_in() -> None:
+                dialog = next((w for w in app.topLevelWidgets()
+                               if isinstance(w, SigningDialog) and w.isVisible()), None)
+                if dialog is None or dialog.may_sign is None:
+                    QTimer.singleShot(50, fill_in)
+                    return
+                dialog.key.setText(str(Path(os.environ["CHAMBERS_HOME"]) / "Tani G. Cantil-Sakauye.p12"))
+                dialog.secret.setText(SCENE_PASSPHRASE)
+                save(dialog)
+
+            QTimer.singleShot(0, fill_in)
+            window.sign_action.trigger()
+
+        _wait(loop, ready, sign)
     else:
         window.start()
 

@@ -37,6 +37,7 @@ INTERNAL_WRITES = {
     ("app/rendering/pdf.py", "to_pdf"): "not called by any command or window action (a library helper)",
     ("app/ui/app.py", "capture"): "--screenshot FILE.png, a developer's tool for the README, not a letter",
     ("app/ui/scenes.py", "save"): "--screenshot FILE.png, a developer's tool for the README, not a letter",
+    ("app/ui/scenes.py", "_signing_office"): "--scene signing: a throwaway key file in the scene's temporary folder",
     ("app/cli/letters.py", "run_guarded"): "stdout sent to /dev/null once the reader of a pipe went away",
 }
 # Internal writes of changes made beside this one (the window's typing log, signing's check in a

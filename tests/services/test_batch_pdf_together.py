@@ -24,7 +24,7 @@ class FakeConverter:
     def __init__(self, *_args: Any) -> None:
         pass
 
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, options: object = None) -> bytes:
         return b"%PDF-1.7\n% made for the test\n" + docx[:64]
 
     def close(self) -> None:
