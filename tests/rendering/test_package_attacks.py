@@ -18,7 +18,6 @@ import resource
 import struct
 import subprocess
 import sys
-import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -63,10 +62,8 @@ def refused(folder: Path, tmp_path: Path) -> str:
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
     before = snapshot(folder)
-    started = time.monotonic()
     with pytest.raises(TemplateProblem) as caught:
         render_file(TemplateLibrary([]), str(folder), LETTER, out / "letter.docx")
-    assert time.monotonic() - started < 5, "the refusal took too long"
     assert list(out.iterdir()) == [], "a letter or temporary file was written"
     assert snapshot(folder) == before, "the pack was changed"
     message = str(caught.value)
@@ -421,19 +418,18 @@ def with_comment(members: Members, part: str, comment: bytes) -> Members:
     return {**members, part: xml[:end] + b"<!--" + comment + b"-->" + xml[end:]}
 
 
+# The quadratic versions of these took minutes (116 s for the comment pack); the linear ones take
+# a fraction of a second. No assertion reads the clock (a verdict must not depend on the machine's
+# load): the per-test timeout is the guard, with a margin of two orders of magnitude.
 @pytest.mark.timeout(30)
 def test_eighty_thousand_paragraph_starts_in_a_comment_check_fast_and_never_reach_the_letter(
         tmp_path: Path) -> None:
     members = with_comment(base(), h.DOCUMENT, b"<w:p " * 80_000)
     members = with_comment(members, "word/styles.xml", b"<w:p {{ " * 20_000)
     folder = pack_of(tmp_path, members)
-    started = time.monotonic()
     assert check_pack(folder) == []
-    assert time.monotonic() - started < 2
     pack = CompiledPack(folder)
-    started = time.monotonic()
     rendered = pack.render(parse_letter(LETTER).letter).data
-    assert time.monotonic() - started < 2
     with zipfile.ZipFile(io.BytesIO(rendered)) as archive:
         for name in archive.namelist():
             assert b"<!--" not in archive.read(name), name
@@ -453,9 +449,7 @@ def test_eighty_thousand_paragraph_starts_in_a_comment_check_fast_and_never_reac
 def test_tags_outside_the_text_are_refused_in_linear_time(xml: str, paragraph: int, words: str,
                                                           tmp_path: Path) -> None:
     folder = pack_of(tmp_path, h.with_body_xml(base(), xml))
-    started = time.monotonic()
     message = refused(folder, tmp_path)
-    assert time.monotonic() - started < 2
     assert f"template hostile, word/document.xml, paragraph {paragraph} (" in message, message
     assert words in message, message
 
@@ -574,10 +568,8 @@ def test_relationships_by_the_thousand_are_refused_at_once(tmp_path: Path) -> No
 def test_sixty_thousand_bad_fields_give_a_short_answer_fast(tmp_path: Path) -> None:
     paths = random.Random(3)  # varied, so the part does not compress like a zip bomb
     xml = "".join(simple_field(f" INCLUDETEXT c:\\{paths.randrange(10**9)} ") for _ in range(60_000))
-    started = time.monotonic()
     members = h.with_body_xml(h.docx_members(["Dear Justice,"]), xml)  # no tags: every field is looked at
     message = refused(pack_of(tmp_path, members), tmp_path)
-    assert time.monotonic() - started < 2
     assert len(message.splitlines()) == 26, message[-300:]
     assert message.endswith("word/document.xml: 59,975 more problems like these are not listed")
 
@@ -588,10 +580,8 @@ def test_sixty_thousand_bad_fields_give_a_short_answer_fast(tmp_path: Path) -> N
 def test_empty_paragraphs_by_the_ten_thousand_render_in_linear_time(empty: str, tmp_path: Path) -> None:
     """Written <w:p .../>, an empty paragraph has no end tag of its own for a search to stop at."""
     members = h.with_body_xml(h.docx_members(["{% for c in concerns %}{{ c }}{% endfor %}"]), empty * 20_000)
-    started = time.monotonic()
     pack = CompiledPack(pack_of(tmp_path, members))
     data = json.loads(json.dumps(LETTER))
     data["concerns"] = ["First line\nsecond line\tand a tab"]
     rendered = pack.render(parse_letter(data).letter).data
-    assert time.monotonic() - started < 5
     assert "First line\nsecond line\tand a tab" in h.body_paragraph_texts(rendered)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -77,19 +76,19 @@ def test_legal_list_is_shipped_and_substantial() -> None:
     assert len(set(entries)) == len(entries)
 
 
-def test_a_paragraph_is_checked_in_under_5_ms(shared: Speller) -> None:
+def test_checking_a_paragraph_never_loads_the_suggestion_engine(shared: Speller,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checking as the clerk types answers from the compact word list alone; the engine (26 MB, about
+    a second to load) is for suggestions only. Counted, not timed: how fast a check is belongs to
+    `make bench`, where it is measured against a peer, not to a verdict that a busy machine could flip."""
     paragraph = " ".join(sample_data()["opening"]) + " Somee misspelt wurds and Cantil-Sakauye."
-    shared.misspellings(paragraph)  # the first look fills the cache, as typing does word by word
-    timings = []
-    for _ in range(50):
-        started = time.perf_counter()
-        shared.misspellings(paragraph)
-        timings.append(time.perf_counter() - started)
-    assert sorted(timings)[len(timings) // 2] < 0.005
-    fresh = Speller()
-    started = time.perf_counter()
-    fresh.misspellings(paragraph)
-    assert time.perf_counter() - started < 0.02
+    loads: list[str] = []
+    monkeypatch.setattr(Speller, "_suggester", lambda self: loads.append("engine"))
+    for speller in (shared, Speller()):
+        found = [m.word for m in speller.misspellings(paragraph)]
+        assert {"Somee", "wurds"} <= set(found)
+        assert not {"courthouses", "immigration"} & set(found)
+    assert loads == []
 
 
 # --- the compact English word list the window keeps ----------------------------------------------
