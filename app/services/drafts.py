@@ -405,27 +405,29 @@ class Drafts:
     def _checked(self, approval: Approval) -> bytes:
         """The approved bytes, once they are proved to be what the seal recorded and to be
         approved by the letter's signatory or, said in the seal, on the signatory's behalf."""
+        with self.store.write() as tx:  # on PostgreSQL the release is itself an audit event
+            docx = tx.letters.release_approved(approval.id, self.user.name)
         try:
-            digest = content_hash(approval.docx)
+            digest = content_hash(docx)
             if digest != approval.content_sha256:
-                digest = legacy_content_hash(approval.docx)  # approved before the whole-package seal
+                digest = legacy_content_hash(docx)  # approved before the whole-package seal
         except (SealProblem, TemplateProblem) as exc:
             digest = f"unreadable ({exc})"
         if digest != approval.content_sha256 or \
-                custom_properties(approval.docx).get(PROP_HASH) != approval.content_sha256:
+                custom_properties(docx).get(PROP_HASH) != approval.content_sha256:
             raise Refused(f"the stored approved letter (letter {approval.letter_id}, version {approval.version}) "
                           "no longer matches the hash recorded when it was approved; nothing was written. "
                           "Tell the court's IT staff, and approve the letter again")
         with self.store.read() as tx:
             signatory = _signatory_of(tx.letters.version(approval.letter_id, approval.version).data)
             approver = tx.users.get(approval.approver)
-        if PROP_SIGNED_FOR not in custom_properties(approval.docx) and \
+        if PROP_SIGNED_FOR not in custom_properties(docx) and \
                 not _signs(approval.approver, approver.full_name if approver else "", signatory):
             raise Refused(f"letter {approval.letter_id} is signed by {signatory}, but version {approval.version} was "
                           f"approved by {approver.shown if approver else approval.approver} without saying it was "
                           "on the signatory's behalf; nothing was written. The signatory approves it again, or "
                           "another judge approves it for them")
-        return approval.docx
+        return docx
 
     def export(self, letter_id: int, out: Path, pdf: Path | None = None) -> ExportReport:
         """An approved letter: the approved bytes, as they were. Anything else: a DRAFT copy."""
