@@ -84,7 +84,7 @@ class LetterDetail:
     @property
     def signed_for(self) -> str | None:
         """The signatory, when the approving judge signed on their behalf (as the seal says)."""
-        return custom_properties(self.approval.docx).get(PROP_SIGNED_FOR) if self.approval else None
+        return self.approval.signed_for if self.approval else None
 
     def to_json(self) -> dict[str, Any]:
         data = self.summary.to_json()

@@ -186,6 +186,11 @@ def _role_sql(database: str) -> list[str]:
     return sql
 
 
+_PUBLIC_HAS_TEMP = ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database d, pg_catalog.aclexplode(COALESCE("
+                    "d.datacl, pg_catalog.acldefault('d', d.datdba))) a WHERE d.datname = current_database() "
+                    "AND a.grantee = 0 AND a.privilege_type = 'TEMPORARY')")
+
+
 def init_roles(store: SqlStore, logins: dict[str, str], passwords: dict[str, str] | None = None) -> list[str]:
     """Create the group roles and grants, and a login for each ``{user: role}``; what was done."""
     if store.dialect != "postgresql":
@@ -197,6 +202,11 @@ def init_roles(store: SqlStore, logins: dict[str, str], passwords: dict[str, str
             database = conn.execute(text("SELECT current_database()")).scalar_one()
             for statement in _role_sql(str(database)):
                 conn.exec_driver_sql(statement.replace("%", "%%"))
+            if conn.execute(text(_PUBLIC_HAS_TEMP)).scalar_one():
+                # Only the database's owner can take it; anyone else's REVOKE is a silent warning.
+                raise Refused(f"TEMP on the database {database} could not be taken from PUBLIC, so any login could "
+                              "create temporary objects: run `db init-roles` connected as the database's owner or "
+                              "a superuser; nothing was changed")
             done.append("group roles " + ", ".join(ROLE_GROUPS.values()) + " with their grants: audit events, "
                         "approvals and signature images only through the chambers_* functions")
             for user, role in sorted(logins.items()):

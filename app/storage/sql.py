@@ -287,6 +287,7 @@ def _approval(row: Row[Any]) -> Approval:
         id=m["id"], letter_id=m["letter_id"], version=m["version"], approver=m["approver"],
         approved_at=parse_time(m["approved_at"]), content_sha256=m["content_sha256"], docx=bytes(m["docx"]),
         voided_at=parse_time(m["voided_at"]) if m["voided_at"] else None, voided_by=m["voided_by"],
+        signed_for=m["signed_for"],
     )
 
 
@@ -457,11 +458,11 @@ class _Letters:
     def add_approval(self, letter_id: int, version: int, approver: str, at: dt.datetime,
                      content_sha256: str, docx: bytes) -> Approval:
         signed = _carries_signature(docx)
+        signing_for = _seal_property(docx, _SIGNED_FOR)
         if self.dialect == "postgresql":
             # Through the definer function only: it stamps the login as approver, checks that the
             # approver signs the letter or says whom they sign for, and that a signature image
             # goes only on a letter its judge signs.
-            signing_for = _seal_property(docx, _SIGNED_FOR)
             approval_id = self.conn.execute(
                 text("SELECT chambers_approve(:approver, :letter, :version, :at, :sha, :docx, :signed"
                      + (", p_signing_for => :signing_for)" if signing_for else ")")),
@@ -470,7 +471,8 @@ class _Letters:
         else:
             approval_id = self.conn.execute(s.approvals.insert().values(
                 letter_id=letter_id, version=version, approver=approver, approved_at=iso(at),
-                content_sha256=content_sha256, docx=docx, signed=signed).returning(s.approvals.c.id)).scalar_one()
+                content_sha256=content_sha256, docx=docx, signed=signed, signed_for=signing_for)
+                .returning(s.approvals.c.id)).scalar_one()
         self.pending.approvals.append(int(approval_id))
         return self.approval(int(approval_id))
 

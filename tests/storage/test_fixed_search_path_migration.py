@@ -1,4 +1,4 @@
-"""Migration 0007 on an office's database made at 0006, with letters in every state, approvals (one
+"""Migration 0007 on an office's database at 0006, with letters in every state, approvals (one
 by a judge for the signatory), comments, an export and their audit events: after the upgrade the
 chain is intact (`audit verify` says so), the exported file still verifies, each approval records
 whom it was signed for, and on PostgreSQL every function has the fixed search path."""
@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
-import app.storage.database as database
 from app.bootstrap import services
 from app.cli import main
 from app.core.workflow import Role
 from app.services.drafts import VERIFIED
-from app.storage import sql
 from app.storage.database import _ALEMBIC, _config, current_revision, head_revision, upgrade
 from app.storage.sql import make_engine
 from tests.conftest import sample_data
@@ -28,67 +26,66 @@ FIXED = "search_path=pg_catalog, pg_temp"
 
 
 @pytest.fixture(params=ENGINES)
-def url_at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'office.sqlite3'}"
-        name = None
-    else:
-        admin = _admin_url()
-        name = f"chambers_0006_{uuid.uuid4().hex[:10]}"
-        execute_autocommit(admin, f'CREATE DATABASE "{name}"')
-        url = with_database(admin, name)
+        yield f"sqlite:///{tmp_path / 'office.sqlite3'}"
+        return
+    admin = _admin_url()
+    name = f"chambers_0006_{uuid.uuid4().hex[:10]}"
+    execute_autocommit(admin, f'CREATE DATABASE "{name}"')
+    try:
+        yield with_database(admin, name)
+    finally:
+        execute_autocommit(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _migrate(url: str, target: str, down: bool = False) -> None:
     engine = make_engine(url)
     config = _config()
     with _ALEMBIC, engine.connect() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0006")
+        (command.downgrade if down else command.upgrade)(config, target)
         conn.commit()
     engine.dispose()
-    try:
-        yield url
-    finally:
-        if name is not None:
-            execute_autocommit(_admin_url(), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def office_at_0006(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """The office's work as Chambers at 0006 did it: no audited release, no p_signing_for."""
-    with monkeypatch.context() as at_0006:
-        at_0006.setattr(database, "head_revision", lambda: "0006")
-        at_0006.setattr(sql._Letters, "release_approved", lambda self, approval_id, actor:
-                        self.approval(approval_id).docx)
-        at_0006.setattr(sql, "_seal_property", lambda docx, name: None)
-        owner = services(url, as_user="admin")
-        owner.users.add("admin", Role.ADMIN)
-        owner.users.add("ann", Role.CLERK, "Ann Clerk")
-        owner.users.add("tani", Role.JUDGE, "Tani G. Cantil-Sakauye", SIGNATURE_PNG)
-        owner.users.add("ming", Role.JUDGE, "Ming W. Chin")
-        owner.close()
-        clerk, tani, ming = (services(url, as_user=name) for name in ("ann", "tani", "ming"))
-        letters = {state: clerk.drafts.create("officials-concern", {**sample_data(), "subject": state}).id
-                   for state in ("draft", "changes", "approved", "signed for", "exported", "withdrawn")}
-        for state in ("changes", "approved", "signed for", "exported", "withdrawn"):
-            clerk.drafts.submit(letters[state])
-        tani.drafts.request_changes(letters["changes"], "Say which courthouses.")
-        tani.drafts.comment(letters["approved"], "Good.")
-        for state in ("approved", "exported", "withdrawn"):
-            tani.drafts.approve(letters[state], expect_version=1)
-        ming.drafts.approve(letters["signed for"], expect_version=1, signing_for=sample_data()["signatory"]["name"])
-        tani.drafts.export(letters["exported"], tmp_path / "exported.docx")
-        clerk.drafts.update(letters["withdrawn"], {**sample_data(), "subject": "edited after approval"}, 1)
-        for chambers in (clerk, tani, ming):
-            chambers.close()
+def office_at_0006(url: str, tmp_path: Path) -> dict[str, int]:
+    """An office's work, then the database taken back to 0006's schema: the rows stay, the
+    approvals lose the column that records whom they were signed for."""
+    _migrate(url, "head")
+    owner = services(url, as_user="admin")
+    owner.users.add("admin", Role.ADMIN)
+    owner.users.add("ann", Role.CLERK, "Ann Clerk")
+    owner.users.add("tani", Role.JUDGE, "Tani G. Cantil-Sakauye", SIGNATURE_PNG)
+    owner.users.add("ming", Role.JUDGE, "Ming W. Chin")
+    owner.close()
+    clerk, tani, ming = (services(url, as_user=name) for name in ("ann", "tani", "ming"))
+    letters = {state: clerk.drafts.create("officials-concern", {**sample_data(), "subject": state}).id
+               for state in ("draft", "changes", "approved", "signed for", "exported", "withdrawn")}
+    for state in ("changes", "approved", "signed for", "exported", "withdrawn"):
+        clerk.drafts.submit(letters[state])
+    tani.drafts.request_changes(letters["changes"], "Say which courthouses.")
+    tani.drafts.comment(letters["approved"], "Good.")
+    for state in ("approved", "exported", "withdrawn"):
+        tani.drafts.approve(letters[state], expect_version=1)
+    ming.drafts.approve(letters["signed for"], expect_version=1, signing_for=sample_data()["signatory"]["name"])
+    tani.drafts.export(letters["exported"], tmp_path / "exported.docx")
+    clerk.drafts.update(letters["withdrawn"], {**sample_data(), "subject": "edited after approval"}, 1)
+    for chambers in (clerk, tani, ming):
+        chambers.close()
+    _migrate(url, "0006", down=True)
     engine = make_engine(url)
     assert current_revision(engine) == "0006"
+    with engine.connect() as conn:
+        assert "signed_for" not in {c["name"] for c in inspect(conn).get_columns("approvals")}
     engine.dispose()
     return letters
 
 
-def test_an_office_at_0006_upgrades_with_its_chain_intact(url_at_0006: str, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch,
+def test_an_office_at_0006_upgrades_with_its_chain_intact(empty_url: str, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    url = url_at_0006
-    letters = office_at_0006(url, tmp_path, monkeypatch)
+    url = empty_url
+    letters = office_at_0006(url, tmp_path)
     engine = make_engine(url)
     assert upgrade(engine) == ("0006", head_revision())
     engine.dispose()
