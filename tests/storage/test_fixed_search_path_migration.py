@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from app.bootstrap import services
 from app.cli import main
@@ -120,3 +121,30 @@ def test_an_office_at_0006_upgrades_with_its_chain_intact(empty_url: str, tmp_pa
                 "pg_catalog.acldefault('d', d.datdba))) a WHERE d.datname = current_database() AND a.grantee = 0 "
                 "AND a.privilege_type = 'TEMPORARY')")).scalar_one(), "PUBLIC still has TEMP on the database"
     check.dispose()
+
+
+@pytest.mark.postgres
+def test_an_upgrade_that_cannot_take_temp_from_public_stops_and_says_who_can(tmp_path: Path) -> None:
+    """The tables' owner who does not own the database cannot revoke TEMP; PostgreSQL would only
+    warn, so the migration checks and stops, and the database stays at 0006."""
+    admin = _admin_url()
+    suffix = uuid.uuid4().hex[:10]
+    name, owner = f"chambers_own_{suffix}", f"chambers_owner_{suffix}"
+    execute_autocommit(admin, f"CREATE ROLE {owner} LOGIN", f'CREATE DATABASE "{name}"')
+    url = with_database(admin, name)
+    try:
+        execute_autocommit(url, f"GRANT CREATE ON SCHEMA public TO {owner}")
+        as_owner = with_database(admin, name).replace("postgres@", f"{owner}@", 1)
+        _migrate(as_owner, "0006")
+        with pytest.raises(DBAPIError, match=f"TEMP on database {name} could not be taken from PUBLIC: run "
+                                             "`db upgrade` as the database's owner or a superuser"):
+            _migrate(as_owner, "head")
+        engine = make_engine(url)
+        assert current_revision(engine) == "0006"
+        engine.dispose()
+        _migrate(url, "head")  # as the superuser it goes through
+        engine = make_engine(url)
+        assert current_revision(engine) == head_revision()
+        engine.dispose()
+    finally:
+        execute_autocommit(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f"DROP ROLE IF EXISTS {owner}")
