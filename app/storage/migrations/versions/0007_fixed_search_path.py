@@ -595,7 +595,7 @@ def seal_signed_for(docx: bytes) -> str | None:
     for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
         if prop.get("name") == _SIGNED_FOR:
             value = prop.find(f"{{{_VT_NS}}}lpwstr")
-            return value.text or None if value is not None else None
+            return (value.text or None) if value is not None else None
     return None
 
 
