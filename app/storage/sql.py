@@ -464,8 +464,8 @@ class _Letters:
             # approver signs the letter or says whom they sign for, and that a signature image
             # goes only on a letter its judge signs.
             approval_id = self.conn.execute(
-                text("SELECT chambers_approve(:approver, :letter, :version, :at, :sha, :docx, :signed"
-                     + (", p_signing_for => :signing_for)" if signing_for else ")")),
+                text("SELECT chambers_approve(:approver, :letter, :version, :at, :sha, :docx, :signed, "
+                     ":signing_for)"),
                 {"approver": approver, "letter": letter_id, "version": version, "at": iso(at),
                  "sha": content_sha256, "docx": docx, "signed": signed, "signing_for": signing_for}).scalar_one()
         else:

@@ -43,11 +43,13 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def _migrate(url: str, target: str, down: bool = False) -> None:
     engine = make_engine(url)
     config = _config()
-    with _ALEMBIC, engine.connect() as conn:
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, target)
-        conn.commit()
-    engine.dispose()
+    try:
+        with _ALEMBIC, engine.connect() as conn:
+            config.attributes["connection"] = conn
+            (command.downgrade if down else command.upgrade)(config, target)
+            conn.commit()
+    finally:
+        engine.dispose()
 
 
 def office_at_0006(url: str, tmp_path: Path) -> dict[str, int]:
