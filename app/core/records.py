@@ -116,6 +116,8 @@ class Approval:
     docx: bytes = field(repr=False)
     voided_at: dt.datetime | None = None
     voided_by: str | None = None
+    # The letter's signatory, when the approving judge approved on their behalf (as the seal says).
+    signed_for: str | None = None
 
 
 @dataclass(frozen=True)

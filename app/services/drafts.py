@@ -93,7 +93,7 @@ class LetterDetail:
     @property
     def signed_for(self) -> str | None:
         """The signatory, when the approving judge signed on their behalf (as the seal says)."""
-        return custom_properties(self.approval.docx).get(PROP_SIGNED_FOR) if self.approval else None
+        return self.approval.signed_for if self.approval else None
 
     def to_json(self) -> dict[str, Any]:
         data = self.summary.to_json()
@@ -416,28 +416,30 @@ class Drafts:
     def _checked(self, approval: Approval) -> bytes:
         """The approved bytes, once they are proved to be what the seal recorded and to be
         approved by the letter's signatory or, said in the seal, on the signatory's behalf."""
+        with self.store.write() as tx:  # on PostgreSQL the release is itself an audit event
+            docx = tx.letters.release_approved(approval.id, self.user.name)
         try:
-            digest = content_hash(approval.docx)
+            digest = content_hash(docx)
             if digest != approval.content_sha256:
-                digest = legacy_content_hash(approval.docx)  # approved before the whole-package seal
+                digest = legacy_content_hash(docx)  # approved before the whole-package seal
         except (SealProblem, TemplateProblem) as exc:
             digest = f"unreadable ({exc})"
         if digest != approval.content_sha256 or \
-                custom_properties(approval.docx).get(PROP_HASH) != approval.content_sha256:
+                custom_properties(docx).get(PROP_HASH) != approval.content_sha256:
             raise Refused(f"the stored approved letter (letter {approval.letter_id}, version {approval.version}) "
                           "no longer matches the hash recorded when it was approved; nothing was written. "
                           "Tell the court's IT staff, and approve the letter again")
         with self.store.read() as tx:
             signatory = _signatory_of(tx.letters.version(approval.letter_id, approval.version).data)
             approver = tx.users.get(approval.approver)
-        if PROP_SIGNED_FOR not in custom_properties(approval.docx) and \
+        if PROP_SIGNED_FOR not in custom_properties(docx) and \
                 not _signs(approval.approver, approver.full_name if approver else "", signatory):
             raise Refused(f"letter {approval.letter_id} is signed by {signatory}, but version {approval.version} was "
                           f"approved by {approver.shown if approver else approval.approver} without saying it was "
                           "on the signatory's behalf; nothing was written. The signatory approves it again, or "
                           "another judge approves it for them")
-        self._reproduced(approval)
-        return approval.docx
+        self._reproduced(approval, docx)
+        return docx
 
     def _approve_record(self, approval: Approval) -> dict[str, Any]:
         """What the audit event of ``approval`` recorded (empty for an approval with no event)."""
@@ -449,9 +451,13 @@ class Drafts:
                 return dict(detail)
         return {}
 
-    def reproduction_problem(self, approval: Approval) -> str | None:
-        """Why the stored approved bytes are not what Chambers renders from the approved version,
+    def reproduction_problem(self, approval: Approval, docx: bytes) -> str | None:
+        """Why the approved bytes ``docx`` are not what Chambers renders from the approved version,
         or None when they are; ``CouldNotCheck`` when the pinned pack or seal is not available.
+
+        ``docx`` is the approval's bytes as released to this user (on PostgreSQL a member login
+        never reads them directly: see ``LetterRepository.release_approved``), or a file already
+        proved by its seal to carry the approval's hash.
 
         What a judge approved must be reproducible: the approved version's stored data is
         rendered again with the template pack it was approved with (its id, and the SHA-256 of
@@ -479,7 +485,7 @@ class Drafts:
                                 f"{pinned[:16]}…); the installed pack {pack.id} version {pack.version} is another "
                                 f"template (SHA-256 {pack.sha256[:16]}…), so the approval cannot be rendered "
                                 "again to check it; install the pack it was approved with")
-        props = custom_properties(approval.docx)
+        props = custom_properties(docx)
         claimed = (props.get(PROP_LETTER), props.get(PROP_VERSION))
         if claimed != (str(approval.letter_id), str(approval.version)):
             return (f"the stored approved bytes say they are version {claimed[1]} of letter {claimed[0]}, "
@@ -487,20 +493,20 @@ class Drafts:
         sealed_props = {k: v for k, v in props.items() if k.startswith(SEAL_PREFIX) and k != PROP_HASH}
         try:
             letter = parse_letter(version.data).letter
-            rendered = pack.render(letter, draft=False, signature_png=member(approval.docx, SIGNATURE_MEDIA),
+            rendered = pack.render(letter, draft=False, signature_png=member(docx, SIGNATURE_MEDIA),
                                    images=self.seals)
             made, _digest = seal(rendered.data, sealed_props)
         except (LetterInvalid, TemplateProblem) as exc:
             raise CouldNotCheck(f"{where} cannot be rendered again to check its approval: {exc}") from None
-        if made == approval.docx or _same_letter(made, approval.docx):
+        if made == docx or _same_letter(made, docx):
             return None
         return (f"the stored approved bytes are not what {where} renders to with its pinned template pack and "
                 "seal: they were not made by Chambers from the letter's text")
 
-    def _reproduced(self, approval: Approval) -> None:
+    def _reproduced(self, approval: Approval, docx: bytes) -> None:
         """``Refused`` (nothing written) unless the stored approved bytes render again from the letter."""
         try:
-            problem = self.reproduction_problem(approval)
+            problem = self.reproduction_problem(approval, docx)
         except CouldNotCheck as exc:
             raise Refused(f"could not check the approved letter: {exc}; nothing was written") from None
         if problem is not None:
@@ -704,8 +710,14 @@ class Drafts:
                                           "reads the hash of the content)", approval)
         unchecked: str | None = None
         try:
-            differs = self.reproduction_problem(approval) or (
-                self._copy_problem(approval, copy) if copy is not None else None)
+            # A file whose seal carries the approval's hash is the approved bytes; a copy is checked
+            # by rendering the copy again (the approved bytes themselves a member login on
+            # PostgreSQL does not read, and need not: the copy's own seal records its base).
+            if copy is None:
+                differs = self.reproduction_problem(approval, data)
+            else:
+                differs = (self.reproduction_problem(approval, approval.docx) if approval.docx else None) or \
+                    self._copy_problem(approval, copy, data)
         except CouldNotCheck as exc:
             differs, unchecked = None, str(exc)
         if differs is not None:
@@ -739,17 +751,22 @@ class Drafts:
                                       f"{approval.letter_id}, approved by {by} on {at}",
                             approval, copy["addressee"] if copy else None, signed_for)
 
-    def _copy_problem(self, approval: Approval, copy: dict[str, Any]) -> str | None:
-        """Why a per-addressee copy is not what the approved version renders to for its addressee."""
+    def _copy_problem(self, approval: Approval, copy: dict[str, Any], data: bytes) -> str | None:
+        """Why a per-addressee copy (``data``) is not what the approved version renders to for its
+        addressee. Its seal's base properties and signature image come from the approved bytes
+        when this user may read them, else from the copy itself: either way the copy must
+        render again byte for byte and match the hash its approval's audit event recorded."""
+        source = approval.docx or data
+        copy_only = {PROP_COPY_FOR, PROP_COPY, PROP_COPY_OF}
         with self.store.read() as tx:
             version = tx.letters.version(approval.letter_id, approval.version)
         try:
             pack = self.library.get(version.template_id)
             letter = parse_letter(version.data).letter
-            base = {k: v for k, v in custom_properties(approval.docx).items()
-                    if k.startswith(SEAL_PREFIX) and k != PROP_HASH}
+            base = {k: v for k, v in custom_properties(source).items()
+                    if k.startswith(SEAL_PREFIX) and k != PROP_HASH and k not in copy_only}
             copies = self._sealed_copies(pack, letter, base, approval.content_sha256,
-                                         member(approval.docx, SIGNATURE_MEDIA), self.seals)
+                                         member(source, SIGNATURE_MEDIA), self.seals)
         except (LetterInvalid, TemplateProblem) as exc:
             raise CouldNotCheck(f"the copy cannot be rendered again to check it: {exc}") from None
         made = next((c for c in copies if c.number == copy.get("number")), None)

@@ -186,7 +186,7 @@ class Signing:
             letter = parse_letter(tx.letters.version(letter_id, approval.version).data).letter
             bound = tx.signing.certificate(user.name)
             anchors = [a.der for a in tx.signing.anchors()]
-        signed_for = custom_properties(approval.docx).get(PROP_SIGNED_FOR)
+        signed_for = approval.signed_for
         own = is_signatory(user, letter)
         for_them = signed_for is not None and approval.approver == user.name and \
             _person(signed_for) == _person(letter.signatory.name)
@@ -218,7 +218,7 @@ class Signing:
         approval, letter, bound = self.may_sign(letter_id)
         data = self.drafts._checked(approval)
         timestamp = timestamp if timestamp is not None else timestamp_url()
-        signed_for = custom_properties(approval.docx).get(PROP_SIGNED_FOR)
+        signed_for = approval.signed_for
         reason = f"Approved version {approval.version} of letter {letter_id}" + \
             (f", signed for {signed_for}" if signed_for else "")
         try:

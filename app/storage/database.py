@@ -113,6 +113,10 @@ _LETTER_COLUMNS_JUDGE = ("status", "row_version", "updated_by", "updated_at", "a
 # Everything of a user but the signature image, which only its judge (chambers_signature) and the
 # approval function read.
 _USER_COLUMNS = ("name", "role", "full_name", "created_at", "audit_id", "audit_hash", "active")
+# Everything of an approval but the approved bytes, which leave the database only through the
+# audited chambers_approved_docx (migration 0007), never by a direct SELECT of a member login.
+_APPROVAL_COLUMNS = ("id", "letter_id", "version", "approver", "approved_at", "content_sha256", "voided_at",
+                     "voided_by", "audit_id", "audit_hash", "audit_prev", "signed", "signed_for")
 # The workflow itself (status rules on INSERT and UPDATE, stamping, approvals, the audit append)
 # lives in migration 0003's functions and triggers; the grants below only open the doors to them.
 # Per login, so that no session of a person can hold a letter or the audit head for long.
@@ -135,6 +139,10 @@ def _role_sql(database: str) -> list[str]:
         sql.append(f"REVOKE SELECT ON users FROM {group}")
         sql.append(f"GRANT SELECT ({', '.join(_USER_COLUMNS)}) ON users TO {group}")
         sql.append(f"GRANT SELECT (audit_prev) ON users TO {group}")
+        sql.append(f"REVOKE SELECT ON approvals FROM {group}")
+        sql.append(f"GRANT SELECT ({', '.join(_APPROVAL_COLUMNS)}) ON approvals TO {group}")
+        # No temporary objects: nothing a session creates may stand in for what a function reads.
+        sql.append(f"REVOKE TEMPORARY ON DATABASE {q(database)} FROM {group}")
         sql.append("GRANT EXECUTE ON FUNCTION chambers_audit_append(text, text, integer, text, jsonb), "
                    "chambers_signature(text), chambers_void_approval(text, integer), "
                    f"chambers_void_for_edit(integer) TO {group}")
@@ -142,6 +150,9 @@ def _role_sql(database: str) -> list[str]:
     sql += [
         # Before PostgreSQL 15 anyone could create objects in public, next to the definer functions.
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        # Every role has TEMP on a new database; a database copied from a template or restored
+        # into a new one has it again, so it is taken away here as well as in migration 0007.
+        f"REVOKE TEMPORARY ON DATABASE {q(database)} FROM PUBLIC",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON approvals FROM {clerk}, {judge}, {admin}",
         f"REVOKE DELETE, TRUNCATE ON users, letters, letter_versions, comments FROM {clerk}, {judge}, {admin}",
         f"GRANT INSERT ON letters, letter_versions, comments TO {clerk}",
@@ -150,8 +161,8 @@ def _role_sql(database: str) -> list[str]:
         f"GRANT UPDATE ON letter_versions TO {clerk}",
         f"GRANT UPDATE (use_count) ON clauses TO {clerk}",
         f"GRANT INSERT ON comments TO {judge}",
-        "GRANT EXECUTE ON FUNCTION chambers_approve(text, integer, integer, text, text, bytea, boolean) "
-        f"TO {judge}",
+        "GRANT EXECUTE ON FUNCTION chambers_approve(text, integer, integer, text, text, bytea, boolean, text), "
+        f"chambers_approved_docx(text, integer) TO {judge}",
         f"GRANT UPDATE ({', '.join(_LETTER_COLUMNS_JUDGE)}) ON letters TO {judge}",
         f"GRANT INSERT, UPDATE ON users TO {admin}",
         # The letterhead: read by all, set by an admin only (migration 0006 checks each write's audit).
@@ -180,6 +191,11 @@ def _role_sql(database: str) -> list[str]:
     return sql
 
 
+_PUBLIC_HAS_TEMP = ("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database d, pg_catalog.aclexplode(COALESCE("
+                    "d.datacl, pg_catalog.acldefault('d', d.datdba))) a WHERE d.datname = current_database() "
+                    "AND a.grantee = 0 AND a.privilege_type = 'TEMPORARY')")
+
+
 def init_roles(store: SqlStore, logins: dict[str, str], passwords: dict[str, str] | None = None) -> list[str]:
     """Create the group roles and grants, and a login for each ``{user: role}``; what was done."""
     if store.dialect != "postgresql":
@@ -191,6 +207,11 @@ def init_roles(store: SqlStore, logins: dict[str, str], passwords: dict[str, str
             database = conn.execute(text("SELECT current_database()")).scalar_one()
             for statement in _role_sql(str(database)):
                 conn.exec_driver_sql(statement.replace("%", "%%"))
+            if conn.execute(text(_PUBLIC_HAS_TEMP)).scalar_one():
+                # Only the database's owner can take it; anyone else's REVOKE is a silent warning.
+                raise Refused(f"TEMP on the database {database} could not be taken from PUBLIC, so any login could "
+                              "create temporary objects: run `db init-roles` connected as the database's owner or "
+                              "a superuser; nothing was changed")
             done.append("group roles " + ", ".join(ROLE_GROUPS.values()) + " with their grants: audit events, "
                         "approvals and signature images only through the chambers_* functions")
             for user, role in sorted(logins.items()):
@@ -215,6 +236,8 @@ def _ensure_login(conn: Connection, user: str, role: str, password: str | None) 
         if other != group:
             conn.exec_driver_sql(f"REVOKE {other} FROM {ident}")
     conn.exec_driver_sql(f"GRANT {group} TO {ident}")
+    database = conn.dialect.identifier_preparer.quote(str(conn.execute(text("SELECT current_database()")).scalar_one()))
+    conn.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {database} FROM {ident}")
     for setting, value in LOGIN_SETTINGS.items():
         conn.exec_driver_sql(f"ALTER ROLE {ident} SET {setting} = '{value}'")
     limits = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in LOGIN_SETTINGS.items())

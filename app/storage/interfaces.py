@@ -93,11 +93,18 @@ class LetterRepository(Protocol):
     def add_approval(self, letter_id: int, version: int, approver: str, at: dt.datetime,
                      content_sha256: str, docx: bytes) -> Approval: ...
 
-    def approval(self, approval_id: int) -> Approval: ...
+    def approval(self, approval_id: int) -> Approval:
+        """An approval. On PostgreSQL a member login reads it without the approved bytes
+        (``docx == b""``): they leave the database only through ``release_approved``."""
 
     def approvals_with_hash(self, content_sha256: str) -> list[Approval]: ...
 
     def approvals_of(self, letter_id: int) -> list[Approval]: ...
+
+    def release_approved(self, approval_id: int, actor: str) -> bytes:
+        """The approved bytes, for ``actor`` to export. On PostgreSQL the database gives them only
+        to a judge, only from the approval the letter holds, and records an
+        ``approved_letter_released`` audit event in this transaction; call it in a write."""
 
     def void_approval(self, approval_id: int, by: str, at: dt.datetime) -> None: ...
 

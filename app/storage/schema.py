@@ -105,6 +105,8 @@ approvals = Table(
     Column("audit_id", Integer, nullable=True),
     Column("audit_hash", String(64), nullable=True),
     Column("audit_prev", String(64), nullable=True),
+    # The signatory a judge who does not sign the letter approved it for (migration 0007).
+    Column("signed_for", Text, nullable=True),
 )
 
 comments = Table(

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from sqlalchemy import (
     Connection,
@@ -64,6 +65,9 @@ LOCK_TIMEOUT, STATEMENT_TIMEOUT = "5s", "30s"
 SQLITE_BUSY_S = 30  # SQLite has one writer at a time: a second window waits this long for it
 _LOCKED = ("55P03", "57014")  # lock_not_available, query_canceled (statement_timeout)
 _SIGNATURE_PART = "word/media/chambers-signature.png"
+_SIGNED_FOR = "Chambers.SignedFor"  # app.services.drafts.PROP_SIGNED_FOR: whom a judge approved for
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -140,6 +144,8 @@ class SqlStore:
         self.engine = make_engine(self.url)
         self.dialect = self.engine.dialect.name
         self.location = make_url(self.url).render_as_string(hide_password=True)
+        # What this login may read, asked of the database once (PostgreSQL grants per login).
+        self.access: dict[str, bool] = {}
 
     # --- transactions --------------------------------------------------------------------
     @contextmanager
@@ -149,7 +155,7 @@ class SqlStore:
                 if write:
                     conn.execution_options(chambers_write=True)
                 with conn.begin():
-                    yield _Tx(conn, self.dialect)
+                    yield _Tx(conn, self.dialect, self.access)
         except ChambersError:
             raise
         except IntegrityError as exc:
@@ -213,11 +219,11 @@ class _Pending:
 
 
 class _Tx:
-    def __init__(self, conn: Connection, dialect: str) -> None:
+    def __init__(self, conn: Connection, dialect: str, access: dict[str, bool]) -> None:
         self.conn = conn
         pending = _Pending()
         self.audit = _Audit(conn, dialect, pending)
-        self.letters = _Letters(conn, dialect, pending)
+        self.letters = _Letters(conn, dialect, pending, access)
         self.comments = _Comments(conn, pending)
         self.users = _Users(conn, dialect, pending, self.audit)
         self.clauses = _Clauses(conn)
@@ -283,6 +289,7 @@ def _approval(row: Row[Any]) -> Approval:
         id=m["id"], letter_id=m["letter_id"], version=m["version"], approver=m["approver"],
         approved_at=parse_time(m["approved_at"]), content_sha256=m["content_sha256"], docx=bytes(m["docx"]),
         voided_at=parse_time(m["voided_at"]) if m["voided_at"] else None, voided_by=m["voided_by"],
+        signed_for=m["signed_for"],
     )
 
 
@@ -291,10 +298,11 @@ def _tokens(search: str) -> list[str]:
 
 
 class _Letters:
-    def __init__(self, conn: Connection, dialect: str, pending: _Pending) -> None:
+    def __init__(self, conn: Connection, dialect: str, pending: _Pending, access: dict[str, bool]) -> None:
         self.conn = conn
         self.dialect = dialect
         self.pending = pending
+        self.access = access
 
     def _version_row(self, letter_id: int, number: int, v: NewVersion) -> dict[str, Any]:
         return {
@@ -452,35 +460,60 @@ class _Letters:
     def add_approval(self, letter_id: int, version: int, approver: str, at: dt.datetime,
                      content_sha256: str, docx: bytes) -> Approval:
         signed = _carries_signature(docx)
+        signing_for = _seal_property(docx, _SIGNED_FOR)
         if self.dialect == "postgresql":
-            # Through the definer function only: it stamps the login as approver and checks that
-            # a signature image goes only on a letter its judge signs.
+            # Through the definer function only: it stamps the login as approver, checks that the
+            # approver signs the letter or says whom they sign for, and that a signature image
+            # goes only on a letter its judge signs.
             approval_id = self.conn.execute(
-                text("SELECT chambers_approve(:approver, :letter, :version, :at, :sha, :docx, :signed)"),
+                text("SELECT chambers_approve(:approver, :letter, :version, :at, :sha, :docx, :signed, "
+                     ":signing_for)"),
                 {"approver": approver, "letter": letter_id, "version": version, "at": iso(at),
-                 "sha": content_sha256, "docx": docx, "signed": signed}).scalar_one()
+                 "sha": content_sha256, "docx": docx, "signed": signed, "signing_for": signing_for}).scalar_one()
         else:
             approval_id = self.conn.execute(s.approvals.insert().values(
                 letter_id=letter_id, version=version, approver=approver, approved_at=iso(at),
-                content_sha256=content_sha256, docx=docx, signed=signed).returning(s.approvals.c.id)).scalar_one()
+                content_sha256=content_sha256, docx=docx, signed=signed, signed_for=signing_for)
+                .returning(s.approvals.c.id)).scalar_one()
         self.pending.approvals.append(int(approval_id))
         return self.approval(int(approval_id))
 
+    def _approvals(self) -> Any:
+        """Approvals as this login may read them: on PostgreSQL a member login (migration 0007) is
+        given everything but the approved bytes, which only ``release_approved`` hands out."""
+        if self.dialect == "postgresql" and not self._reads_approved_bytes():
+            return select(*(c for c in s.approvals.c if c.name != "docx"), literal_column("''::bytea").label("docx"))
+        return select(s.approvals)
+
+    def _reads_approved_bytes(self) -> bool:
+        if "approved_bytes" not in self.access:
+            self.access["approved_bytes"] = bool(self.conn.execute(text(
+                "SELECT has_column_privilege('public.approvals', 'docx', 'SELECT')")).scalar_one())
+        return self.access["approved_bytes"]
+
     def approval(self, approval_id: int) -> Approval:
-        row = self.conn.execute(select(s.approvals).where(s.approvals.c.id == approval_id)).first()
+        row = self.conn.execute(self._approvals().where(s.approvals.c.id == approval_id)).first()
         if row is None:
             raise NotFound(f"there is no approval {approval_id}")
         return _approval(row)
 
     def approvals_with_hash(self, content_sha256: str) -> list[Approval]:
-        rows = self.conn.execute(select(s.approvals).where(s.approvals.c.content_sha256 == content_sha256)
+        rows = self.conn.execute(self._approvals().where(s.approvals.c.content_sha256 == content_sha256)
                                  .order_by(s.approvals.c.id))
         return [_approval(r) for r in rows]
 
     def approvals_of(self, letter_id: int) -> list[Approval]:
-        rows = self.conn.execute(select(s.approvals).where(s.approvals.c.letter_id == letter_id)
+        rows = self.conn.execute(self._approvals().where(s.approvals.c.letter_id == letter_id)
                                  .order_by(s.approvals.c.id))
         return [_approval(r) for r in rows]
+
+    def release_approved(self, approval_id: int, actor: str) -> bytes:
+        if self.dialect == "postgresql":
+            # The definer function refuses anyone but a judge and any approval its letter no longer
+            # holds, and records the release as an audit event in this transaction.
+            return bytes(self.conn.execute(text("SELECT chambers_approved_docx(:actor, :id)"),
+                                           {"actor": actor, "id": approval_id}).scalar_one())
+        return self.approval(approval_id).docx
 
     def void_approval(self, approval_id: int, by: str, at: dt.datetime) -> None:
         if self.dialect == "postgresql":
@@ -591,6 +624,21 @@ class _Users:
 
 def _digest(data: bytes | None) -> str | None:
     return hashlib.sha256(data).hexdigest() if data else None
+
+
+def _seal_property(docx: bytes, name: str) -> str | None:
+    """A custom property of the seal on ``docx`` (storage reads no more of a Word file than this,
+    with the standard library: the rendering layer is not a dependency of storage)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            root = ElementTree.fromstring(package.read("docProps/custom.xml"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return None
+    for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
+        if prop.get("name") == name:
+            value = prop.find(f"{{{_VT_NS}}}lpwstr")
+            return (value.text or None) if value is not None else None
+    return None
 
 
 def _carries_signature(docx: bytes) -> bool:
