@@ -13,7 +13,7 @@ the admin group may write either table (``db init-roles``, and here for groups t
 group may delete a row. No SQL function is created.
 
 Revision ID: 0008
-Revises: 0006 (the lead rechains it after 0007)
+Revises: 0007
 Create Date: 2026-12-06
 """
 
