@@ -257,8 +257,7 @@ class ActionTable(Controller):
         """Enable what this role may do to this letter now; say why for the rest.
 
         Asked after every check of the letter (each keystroke): the widgets are touched only when an
-        answer changed, since each Qt setter costs a call into PySide6 (and PySide6 6.12 on Python 3.11
-        loses a reference to None on each one; see app/ui/app.py).
+        answer changed, since each Qt setter costs a call into PySide6.
         """
         controls = {"submit": self._gate(Action.SUBMIT), "approve": self._gate(Action.APPROVE),
                     "request_changes": self._gate(Action.REQUEST_CHANGES), "comment": self._gate(Action.COMMENT),

@@ -32,7 +32,6 @@ from app.core.workflow import Refused
 from app.rendering.pages import page_view_available
 from app.services.journal import Journal
 from app.services.startcard import StartCard
-from app.ui import none_guard
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import FirstRunDialog, IdentityChoice, suggested_user_name
 from app.ui.main_window import MainWindow
@@ -76,7 +75,6 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     app = QApplication([sys.argv[0] if sys.argv else "chambers", *argv])
     app.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")  # Fusion follows the system's light or dark scheme on every platform
-    none_guard.install(app)
     return app
 
 

@@ -36,7 +36,6 @@ from app.services.desk import (
 from app.services.spelling import DICTIONARY_FILE
 from app.services.startcard import StartCard
 from app.services.templates import TemplateLibrary
-from app.ui import none_guard
 from app.ui.actions import ActionTable
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.bank import ClauseBankAndAddressBook
@@ -167,9 +166,6 @@ class MainWindow(QMainWindow):
     # -- building -----------------------------------------------------------------------------
     def _init_state(self) -> None:
         """The workers and the open letter's state (the record itself is the session's)."""
-        app = QApplication.instance()
-        if app is not None:
-            none_guard.install(app)  # whoever made the application (a test, a benchmark) gets the guard too
         self.runner = OpRunner(self)
         # The database is used from one worker thread at a time, in the order of the requests.
         self.db = OpRunner(self, threads=1)

@@ -64,8 +64,7 @@ class LetterSession(QObject):
 
     opened = Signal(object)          # LetterRecord: another letter (or a new one) is open
     record_changed = Signal(object)  # LetterRecord: the same letter, at a new version or status
-    # bool, carried as object: PySide6 6.12 loses a reference to True/False on each emit of a Signal(bool)
-    dirty_changed = Signal(object)
+    dirty_changed = Signal(bool)
     save_state = Signal(str)
     conflict = Signal(object)        # Conflict: someone saved the letter first
     refused = Signal(str)            # work waiting on a save that could not happen, and why
