@@ -33,7 +33,7 @@ from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import print_check
 from app.rendering.preview import Preview, docx_preview
-from app.services.journal import Journal
+from app.services.journal import Journal, TypingLog
 from app.services.office import AddressBookService, Clauses, CourtProfileService, Users, address_entry
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
@@ -431,10 +431,25 @@ class LocalDesk:
         # Per user: one person's unsaved letter is never offered to another as "your last edit".
         return f"autosave-{self.user}.json" if self.user else "autosave.json"
 
+    @property
+    def typing_path(self) -> Path:
+        """The typing log of this computer's user (``app.services.journal.TypingLog``)."""
+        return self.folder / (f"typing-{self.user}.log" if self.user else "typing.log")
+
     # -- the letter being written ---------------------------------------------------------
     def restore(self) -> Restorable | None:
+        """What was on screen when the window last stopped: the typing log a crash left is newer than the
+        autosave (it has every keystroke), and becomes the autosave."""
+        left = TypingLog.read(self.typing_path, self.user)
+        if left is not None and left.unsaved:
+            self.autosave(left.data)
+            self.recovered_at = left.recorded_at
+        self.typing_path.unlink(missing_ok=True)
         data = self.load_autosave()
         return Restorable(None, None, data) if data is not None else None
+
+    def left_on_screen(self) -> int | None:
+        return None  # no database: nothing but the autosave to show
 
     def keep(self, letter_id: int | None, data: LetterData, base_version: int | None) -> None:
         self.autosave(data)
@@ -455,6 +470,7 @@ class LocalDesk:
     def discard_recovery(self, letter_id: int | None) -> None:
         with self._lock:
             (self.folder / self._autosave_name).unlink(missing_ok=True)
+            self.typing_path.unlink(missing_ok=True)
 
     # -- clause bank ----------------------------------------------------------------------
     def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]:
@@ -590,6 +606,7 @@ class ServiceDesk:
         self._opening = threading.Lock()
         self._failure: BaseException | None = None
         self.recovered_at: dt.datetime | None = None
+        self._left_on_screen: int | None = None
         self._names: dict[str, str] | None = None
         self._addresses: AddressBookService | None = None
         self._seals: SealCache | None = None
@@ -678,8 +695,21 @@ class ServiceDesk:
                 return name
         return self._names.get(name, name)
 
+    @property
+    def typing_path(self) -> Path:
+        """This user's typing log (``app.services.journal.TypingLog``), beside the journal's files."""
+        return self.journal.typing_path
+
     # -- the letter being written ---------------------------------------------------------
     def restore(self) -> Restorable | None:
+        """The newest edit that never reached the database. The typing log a crash left becomes a journal
+        entry first (so a restore put off for later does not lose it when the next letter's log starts),
+        and names the letter that was on screen (``left_on_screen``) even when all of it was saved."""
+        left = TypingLog.read(self.typing_path, self.journal.owner)
+        self._left_on_screen = left.letter_id if left is not None else None
+        if left is not None and left.unsaved:
+            self.journal.record(left.letter_id, left.data, left.base_version, recorded_at=left.recorded_at)
+        self.typing_path.unlink(missing_ok=True)
         pending = self.journal.pending()
         if pending:
             entry = max(pending, key=lambda e: e.recorded_at)
@@ -689,6 +719,11 @@ class ServiceDesk:
 
     def discard_recovery(self, letter_id: int | None) -> None:
         self.journal.discard(letter_id)
+
+    def left_on_screen(self) -> int | None:
+        """The saved letter that was on screen when the window stopped without closing (a crash), as its
+        typing log said at ``restore``: the next start opens it, not the card of the last clean close."""
+        return self._left_on_screen
 
     def keep(self, letter_id: int | None, data: LetterData, base_version: int | None) -> None:
         if self.may("edit").allowed:  # a reader's window has no edit to keep

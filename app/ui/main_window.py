@@ -50,6 +50,7 @@ from app.ui.editing import Editing, UndoKeys
 from app.ui.exporting import Exporting
 from app.ui.form import LetterForm
 from app.ui.icons import icon
+from app.ui.keeping import TypingKeeper
 from app.ui.opening import Opening
 from app.ui.preflight import PreflightList
 from app.ui.preview_pane import PreviewPane
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         """The desk the window works on from now on (the database opened, or could not be); the session's too."""
         self.backend = backend
         self.session.desk = backend
+        self.keeper.restart()
         self._update_identity()
         self._show_workflow()
 
@@ -170,6 +172,8 @@ class MainWindow(QMainWindow):
         # The database is used from one worker thread at a time, in the order of the requests.
         self.db = OpRunner(self, threads=1)
         self.session = LetterSession(self.backend, self.db, self)
+        self.keeper = TypingKeeper(self.session, lambda: self.form.data() if self.form is not None else None,
+                                   lambda: self.backend.typing_path, lambda: self.backend.user, self)
         self.previewer = LatestWins(self.runner)
         self.undo_stack = QUndoStack(self)
         self._undo_keys = UndoKeys(self)
@@ -408,6 +412,7 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     return
         self.opening.write_card()
+        self.keeper.close(remove=True)  # what was on screen is saved (or kept in the journal): no crash to undo
         self.runner.shutdown()
         self.page_runner.shutdown()
         if self.page_previewer is not None:

@@ -67,13 +67,20 @@ class Opening(Controller):
             if later:
                 self._open_database()  # what was restored needs the database to show
             return
+        # After a crash the letter that was on screen opens again, not the card's of the last clean close.
+        left = backend.left_on_screen()
         if later:
+            card = self.w.start_card
+            if left is not None and (card is None or card.letter is None or card.letter.id != left):
+                self._open_database()
+                self.open_record(left)
+                return
             self._show_card(skip_unsaved=restored is None)
             return
         if isinstance(backend, ServiceBackend) and backend.may("approve").allowed:
             self.show_waiting()
             return
-        recent = self.recent_letters()
+        recent = ([left] if left is not None else []) + self.recent_letters()
         if recent and isinstance(backend, ServiceBackend):
             self.open_record(recent[0])
             return

@@ -68,6 +68,7 @@ class LetterSession(QObject):
     save_state = Signal(str)
     conflict = Signal(object)        # Conflict: someone saved the letter first
     refused = Signal(str)            # work waiting on a save that could not happen, and why
+    edited = Signal()                # the form's content changed (typing, undo, a merge...)
 
     def __init__(self, desk: LocalDesk | ServiceDesk, db: OpRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +86,7 @@ class LetterSession(QObject):
         self._consent: tuple[int | None, int | None] | None = None
         self._note = ""
         self.kept_only = False  # the last save only reached this computer (the letter is not complete)
+        self.restored = False   # the open letter's text is a restored edit, not what the database holds
         self.paused = False     # while the clerk answers a conflict nothing is saved
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -120,6 +122,7 @@ class LetterSession(QObject):
         self._consent = None
         self._note = ""
         self.kept_only = False
+        self.restored = dirty
         self.opened.emit(record)
         if was_dirty:
             self.dirty_changed.emit(False)
@@ -185,6 +188,7 @@ class LetterSession(QObject):
     def mark_edited(self) -> None:
         was_dirty = self.dirty
         self._edits += 1
+        self.edited.emit()
         self.save_state.emit(self.tr("Unsaved changes"))
         if not was_dirty:
             self.dirty_changed.emit(True)
