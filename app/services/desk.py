@@ -455,7 +455,8 @@ class LocalDesk:
         self.autosave(data)
 
     def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData,
-                   version: int | None, note: str = "", *, save_point: bool = False) -> LetterSummary | None:
+                   version: int | None, note: str = "", *, save_point: bool = False,
+                   withdraws: int | bool | None = True) -> LetterSummary | None:
         self.keep(letter_id, data, version)
         return None
 
@@ -730,27 +731,29 @@ class ServiceDesk:
             self.journal.record(letter_id, dict(data), base_version)
 
     def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData,
-                   version: int | None, note: str = "", *, save_point: bool = False) -> LetterSummary | None:
+                   version: int | None, note: str = "", *, save_point: bool = False,
+                   withdraws: int | bool | None = True) -> LetterSummary | None:
         """Keep the edit on this computer, and save it once the letter is complete: an autosave amends
-        the author's working copy, a ``save_point`` (File > Save) makes a history version."""
+        the author's working copy, a ``save_point`` (File > Save) makes a history version. ``withdraws``:
+        the approval the clerk agreed to withdraw (``Drafts.update``)."""
         self.keep(letter_id, data, version)
         if not self.may("edit").allowed:
             return None
         check = check_letter(pack, data, render=False)
         if check.letter is None or check.problems:
             return None
-        summary = self.save(letter_id, data, version, note, save_point=save_point)
+        summary = self.save(letter_id, data, version, note, save_point=save_point, withdraws=withdraws)
         self.journal.discard(letter_id)
         if letter_id is None:
             self.journal.discard(None)
         return summary
 
     def save(self, letter_id: int | None, data: LetterData, version: int | None, note: str = "", *,
-             save_point: bool = False) -> LetterSummary:
+             save_point: bool = False, withdraws: int | bool | None = True) -> LetterSummary:
         if letter_id is None:
             return self.drafts.create(str(data.get("template")), dict(data), note)
         assert version is not None
-        return self.drafts.update(letter_id, dict(data), version, note, save_point=save_point)
+        return self.drafts.update(letter_id, dict(data), version, note, save_point=save_point, withdraws=withdraws)
 
     def open(self, letter_id: int) -> LetterDetail:
         return self.drafts.get(letter_id)

@@ -104,6 +104,10 @@ def _start_card(prefs: Preferences, args: argparse.Namespace) -> StartCard | Non
     card = StartCard.load(data_dir(), resolved_database_url(prefs.database_url or None))
     if card is None or (args.user and args.user != card.identity.user) or args.role:
         return None  # another person named on the command line (or a role tried out): the full start
+    if not args.user and card.identity.user != prefs.user:
+        # The card paints the first screen only: who this is comes from the preferences (a card written
+        # by a `--user` session, or before the preferences changed, is someone else's).
+        return None
     return card
 
 

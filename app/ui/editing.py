@@ -26,6 +26,7 @@ from app.ui.dialogs import (
 )
 
 if TYPE_CHECKING:
+    from app.services.drafts import LetterDetail
     from app.ui.main_window import MainWindow
 
 
@@ -98,6 +99,8 @@ class Editing(Controller):
     """Every change of the form: the read-only gate, the withdraw-approval question, one Undo history."""
 
     _asking = False  # the withdraw-approval question is on screen
+    _gate_open = False  # the edit gate is reading the database's record (or asking)
+    _before_gate: dict[str, Any] | None = None
 
     def _edited(self, path: str) -> None:
         """Every change of the form passes here: a reader's is put back, a withdrawing one asked first."""
@@ -113,18 +116,22 @@ class Editing(Controller):
             self._put_back(before)
             self.w.statusBar().showMessage(why, 6000)
             return
-        question = self.w.session.edit_question()
-        if question is not None:
-            self._asking = True
-            try:
-                confirmed = self._confirm_edit(question)
-            finally:
-                self._asking = False
-            if not confirmed:
-                self._put_back(before)
-                return
-            self.w.session.consent()
-            after = self.w.form.data()  # with whatever else changed while the prompt was open
+        session = self.w.session
+        if not session.gate_passed and session.desk.has_workflow and session.record.saved:
+            self._through_gate(before)  # asks the database's record, then (maybe) the clerk
+        else:
+            question = session.edit_question()
+            if question is not None:
+                self._asking = True
+                try:
+                    confirmed = self._confirm_edit(question)
+                finally:
+                    self._asking = False
+                if not confirmed:
+                    self._put_back(before)
+                    return
+                session.consent()
+                after = self.w.form.data()  # with whatever else changed while the prompt was open
         self.w._snapshot = after
         self.w.undo_stack.push(SnapshotCommand(self.w, before, after, path, label))
         self._mark_dirty()
@@ -132,6 +139,67 @@ class Editing(Controller):
             self.w.spelling.set_names(letter_names(after))
         if path == "subject":
             self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=after.get("subject") or "…"))
+
+    # -- the edit gate: the database's record, not the window's memory of it ---------------------------
+    def _through_gate(self, before: dict[str, Any] | None = None) -> None:
+        """The first edit of a letter (or a save that met an approval nobody agreed to withdraw): saves
+        wait while the database's current record is read; the clerk is asked what the edit withdraws
+        there (a judge may have approved since this window last looked), and the edit stays or goes."""
+        session = self.w.session
+        if self._gate_open:
+            return
+        self._gate_open = True
+        self._before_gate = before
+        session.hold()
+        letter_id = session.record.id
+        desk = session.desk
+        if letter_id is None or not hasattr(desk, "open"):
+            self._gate_open = False
+            session.release()
+            return
+
+        def failed(exc: BaseException) -> None:
+            self._gate_open = False
+            if session.record.id == letter_id:
+                session.release()  # the save says what went wrong; the database decides once more there
+
+        self.w.db.run(lambda: desk.open(letter_id), lambda detail: self._gate_read(letter_id, detail), failed)
+
+    def _gate_read(self, letter_id: int, detail: LetterDetail) -> None:
+        session = self.w.session
+        if session.record.id != letter_id or self.w.form is None:
+            self._gate_open = False
+            return
+        if detail.summary.version != session.record.version:
+            # Someone saved a newer version: the save meets it as a conflict, shown side by side (and a
+            # save on top of an approved version meets the database's own refusal, which asks again).
+            self._gate_open = False
+            session.release()
+            return
+        session.apply(detail)  # the record as the database has it now: its status, its approval
+        question = session.edit_question()
+        if question is None:
+            self._gate_open = False
+            session.release()
+            return
+        self._asking = True
+        try:
+            confirmed = self._confirm_edit(question)
+        finally:
+            self._asking = False
+            self._gate_open = False
+        if confirmed:
+            session.consent()
+            self.w._snapshot = self.w.form.data()  # with whatever else changed while the prompt was open
+            session.release()
+            return
+        # Keep the approval (or the review): the letter shows what the database holds, nothing was saved.
+        self._put_back(detail.current.data)
+        self.w._snapshot = self.w.form.data()
+        self.w.undo_stack.clear()
+        session.take_theirs(detail)
+        session.release()
+        self.w.previewing.request_check()
 
     def _confirm_edit(self, question: str) -> bool:
         dialog = WithdrawApprovalPrompt(question, self.w)
@@ -199,11 +267,15 @@ class Editing(Controller):
         before = self.w.form.data()
         if after == before:
             return False
-        question = self.w.session.edit_question()
-        if question is not None:
-            if not self._confirm_edit(question):
-                return False
-            self.w.session.consent()
+        session = self.w.session
+        if not session.gate_passed and session.desk.has_workflow and session.record.saved:
+            self._through_gate(before)
+        else:
+            question = session.edit_question()
+            if question is not None:
+                if not self._confirm_edit(question):
+                    return False
+                session.consent()
         self._put_back(after)
         self.w._snapshot = self.w.form.data()
         self.w.undo_stack.push(SnapshotCommand(self.w, before, self.w._snapshot, path, label))

@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         session.save_state.connect(self.saving._show_save_state)
         session.conflict.connect(lambda exc: QTimer.singleShot(0, lambda: self.saving.resolve_conflict(exc)))
         session.refused.connect(self.show_error)
+        session.gate_requested.connect(lambda: QTimer.singleShot(0, self.editing._through_gate))
         session.opened.connect(self._record_shown)
         session.record_changed.connect(self._record_shown)
         session.dirty_changed.connect(lambda _d: self.actions_table.update_controls())
