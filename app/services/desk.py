@@ -779,6 +779,17 @@ class ServiceDesk:
         return rows
 
     # -- review ---------------------------------------------------------------------------
+    def news(self, seen: int | None) -> tuple[int, list[AuditEvent]]:
+        """What others did since the audit log held ``seen`` events (None: only how many it holds now):
+        the count now, and the events after ``seen`` that someone else made. Asked about once a second,
+        so it reads one row unless something happened."""
+        with self.services.store.read() as tx:
+            count, _head = tx.audit.head()
+            if seen is None or count <= seen:
+                return count, []
+            events = list(tx.audit.events())[seen:]
+        return count, [e for e in events if e.actor != self.user]
+
     def submit(self, letter_id: int, version: int) -> LetterDetail:
         self.drafts.submit(letter_id, version)
         return self.drafts.get(letter_id)

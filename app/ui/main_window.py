@@ -61,6 +61,7 @@ from app.ui.reviewing import Reviewing
 from app.ui.saving import Saving
 from app.ui.session import LetterRecord, LetterSession
 from app.ui.spelling import SpellChecking
+from app.ui.watching import Watcher
 from app.ui.widgets import MessageBar
 from app.ui.workers import LatestWins, OpRunner, describe_error
 
@@ -138,10 +139,13 @@ class MainWindow(QMainWindow):
         else:
             self.clause_bank.refresh()
             if self.backend.has_workflow:
+                if not self.watcher.timer.isActive():
+                    self.watcher.start()
                 self.drafts.setEnabled(True)
                 self.drafts.refresh()
                 self.letterhead.refresh()
             else:
+                self.watcher.stop()
                 why = self.backend.why_no_workflow
                 self.drafts.show_unavailable(self.tr("Shared drafts need the drafts database: {why}").format(why=why))
                 self.review.clear(self.tr("Review needs the drafts database: {why}").format(why=why))
@@ -172,6 +176,7 @@ class MainWindow(QMainWindow):
         # The database is used from one worker thread at a time, in the order of the requests.
         self.db = OpRunner(self, threads=1)
         self.session = LetterSession(self.backend, self.db, self)
+        self.watcher = Watcher(self.session, self.db, lambda: self.backend, self)
         self.keeper = TypingKeeper(self.session, lambda: self.form.data() if self.form is not None else None,
                                    lambda: self.backend.typing_path, lambda: self.backend.user, self)
         self.previewer = LatestWins(self.runner)
@@ -256,6 +261,9 @@ class MainWindow(QMainWindow):
         session.save_state.connect(self.saving._show_save_state)
         session.conflict.connect(lambda exc: QTimer.singleShot(0, lambda: self.saving.resolve_conflict(exc)))
         session.refused.connect(self.show_error)
+        self.watcher.news.connect(lambda text: self.show_error(text, error=False))
+        self.watcher.others_changed.connect(self.drafts.refresh)
+        self.watcher.letter_changed.connect(self._changed_by_others)
         session.gate_requested.connect(lambda: QTimer.singleShot(0, self.editing._through_gate))
         session.opened.connect(self._record_shown)
         session.record_changed.connect(self._record_shown)
@@ -397,10 +405,22 @@ class MainWindow(QMainWindow):
             self.reviewing._load_review(record)
             self.drafts.refresh()
 
+    def _changed_by_others(self, detail: LetterDetail) -> None:
+        """Someone else changed the open letter: its status and actions follow at once; their newer text
+        replaces the form only when nothing is typed here (a save meets it as a conflict otherwise)."""
+        session = self.session
+        if detail.summary.id != session.record.id:
+            return
+        if detail.summary.version == session.record.version:
+            session.apply(detail)
+        elif not session.dirty and not session.saving and self.form is not None:
+            self.opening.open_letter(detail.current.data, detail=detail)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing saves what was typed (waiting for a save under way first); it asks only when the edit
         cannot be saved anywhere."""
         self.session.timer.stop()
+        self.watcher.stop()
         self._page_timer.stop()
         self.db.shutdown()
         if self.form is not None and self.session.dirty:
@@ -411,6 +431,7 @@ class MainWindow(QMainWindow):
                 prompt.exec()
                 if prompt.clickedButton() is not prompt.discard:
                     event.ignore()
+                    self._show_workflow()  # still open: others' changes keep coming
                     return
         self.opening.write_card()
         self.keeper.close(remove=True)  # what was on screen is saved (or kept in the journal): no crash to undo
