@@ -12,7 +12,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
     QShowEvent,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -45,6 +44,7 @@ from app.ui.dialogs import (
     CloseUnsavedPrompt,
     PreferencesDialog,
 )
+from app.ui.document import LetterDocument
 from app.ui.drafts_browser import DraftsBrowser
 from app.ui.editing import Editing, UndoKeys
 from app.ui.exporting import Exporting
@@ -180,7 +180,8 @@ class MainWindow(QMainWindow):
         self.keeper = TypingKeeper(self.session, lambda: self.form.data() if self.form is not None else None,
                                    lambda: self.backend.typing_path, lambda: self.backend.user, self)
         self.previewer = LatestWins(self.runner)
-        self.undo_stack = QUndoStack(self)
+        self.document = LetterDocument(self)
+        self.undo_stack = self.document.undo_stack
         self._undo_keys = UndoKeys(self)
         # The page view has a thread of its own, so a slow LibreOffice never delays the fast preview.
         self.page_runner = OpRunner(self, threads=1)
@@ -190,10 +191,7 @@ class MainWindow(QMainWindow):
         self._pages_stale = True
         self.spelling = SpellChecking(OpRunner(self, threads=1), data_dir() / DICTIONARY_FILE,
                                       accepted=list(self.prefs.dictionary), on_error=self.show_error)
-        self.pack: CompiledPack | None = None
         self.form: LetterForm | None = None
-        self.last_check: Check | None = None
-        self._snapshot: dict[str, Any] = {}
         self._restoring = False
         self._preview_timer = self._timer(PREVIEW_DELAY_MS)
         self._page_timer = self._timer(PAGE_DELAY_MS)
@@ -268,6 +266,8 @@ class MainWindow(QMainWindow):
         session.opened.connect(self._record_shown)
         session.record_changed.connect(self._record_shown)
         session.dirty_changed.connect(lambda _d: self.actions_table.update_controls())
+        self.document.content_changed.connect(self.editing._content_changed)
+        self.document.replaced.connect(self.editing._replaced)
         self.previewer.delivered.connect(self.previewing._checked)
         self.page_requests.delivered.connect(self.previewing._pages_ready)
         self._preview_timer.timeout.connect(self.previewing.request_check)
@@ -370,6 +370,14 @@ class MainWindow(QMainWindow):
     # -- letters ------------------------------------------------------------------------------
     # -- letters in the drafts database -------------------------------------------------------
     # -- editing ------------------------------------------------------------------------------
+    @property
+    def pack(self) -> CompiledPack | None:
+        return self.document.pack
+
+    @property
+    def last_check(self) -> Check | None:
+        return self.document.last_check
+
     def letter_data(self) -> dict[str, Any]:
         return self.form.data() if self.form is not None else {}
 

@@ -380,11 +380,9 @@ class Opening(Controller):
         self.w.runner.run(compiled, loaded, failed)
 
     def _install(self, pack: CompiledPack, data: dict[str, Any]) -> None:
-        self.w.pack = pack
         form = LetterForm(pack.manifest, self.w, editor_hook=self.w.editing._editor_created)
         for editor in form.findChildren(QLineEdit) + form.findChildren(QTextEdit) + form.findChildren(QPlainTextEdit):
             self.w.editing._take_undo_keys(editor)
-        form.set_data(data)
         form.edited.connect(self.w.editing._edited)
         form.addressees.save_requested.connect(self.w.bank.save_addressee)
         form.addressees.pick_requested.connect(self.w.bank.pick_addressee)
@@ -394,10 +392,8 @@ class Opening(Controller):
         self.w.placeholder.hide()
         self.w.form_holder.addWidget(form)
         self.w.form = form
-        self.w._snapshot = form.data()
-        self.w.spelling.set_names(letter_names(self.w._snapshot))
-        self.w.undo_stack.clear()
-        self.w.last_check = None
+        self.w.document.open(pack, data)  # the form shows it (a view of the document)
+        self.w.spelling.set_names(letter_names(self.w.document.data))
         subject = data.get("subject") or self.w.tr("New letter")
         self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=subject))
         self.w.actions_table.update_controls()

@@ -34,7 +34,7 @@ class Previewing(Controller):
                                    .format(error=describe_error(result)))
             return
         assert isinstance(result, Check)
-        self.w.last_check = result
+        self.w.document.set_check(result)
         self.w.preflight.set_entries(result.problems, result.removals, result.advice, result.print_warnings)
         if result.preview is not None:
             self.w.preview.show_preview(result.preview, result.millis)

@@ -13,7 +13,6 @@ from app.ui.controller import Controller
 from app.ui.dialogs import (
     ConflictDialog,
 )
-from app.ui.editing import SnapshotCommand
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.drafts import LetterDetail
@@ -66,11 +65,9 @@ class Saving(Controller):
             return
         if answer == "merge" and versions is not None and mine is not None and self.w.form is not None:
             merged = take_parts(mine, versions[1], taken)
-            self.w.editing._put_back(merged)
-            self.w._snapshot = self.w.form.data()
             label = self.w.tr("take {parts} from {author}").format(parts=", ".join(taken) or "nothing",
                                                                    author=conflict.author)
-            self.w.undo_stack.push(SnapshotCommand(self.w, mine, self.w._snapshot, "merge", label))
+            self.w.document.replace(merged, "merge", label)
             self.w.previewing.request_check()
             self.w.session.rebase(conflict.current)  # mine, with their parts, on top of theirs
         elif answer == "keep":
@@ -94,10 +91,7 @@ class Saving(Controller):
         """Show the other version; mine stays one Undo away (and in my recovery journal)."""
         if self.w.form is None or detail.summary.id != self.w.session.record.id:
             return
-        mine = self.w.form.data()
-        self.w.editing._put_back(detail.current.data)
-        self.w._snapshot = self.w.form.data()
-        self.w.undo_stack.push(SnapshotCommand(self.w, mine, self.w._snapshot, "reload"))
+        self.w.document.replace(detail.current.data, "reload")  # mine stays one Undo away
         self.w.session.take_theirs(detail)
         self.w.save_state.setText(self.w.tr("Showing version {v} by {author}; Undo brings your edit back").format(
             v=detail.summary.version, author=detail.summary.updated_by))

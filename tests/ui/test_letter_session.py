@@ -227,7 +227,7 @@ def test_edits_arriving_while_the_withdraw_question_is_open_are_one_question(
     _type(qtbot, form.subject, "y")
     assert len(asked) == 2
     assert form.data()["opening"][0] == "A new opening, typed while asked"
-    assert clerk._snapshot == form.data()  # the edit the clerk agreed to is the whole of what changed
+    assert clerk.document.data == form.data()  # the edit the clerk agreed to is the whole of what changed
     assert clerk.dirty
 
 
