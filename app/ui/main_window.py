@@ -6,7 +6,7 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1500, 940)
+            self._first_size()
         self._default_layout = state is None
         if state is not None:
             self.restoreState(state)
@@ -337,6 +337,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._default_layout:
             self._default_layout = False
+            if self.size() == self._fitted:  # not resized since (a screenshot's --size, a test): fit again,
+                self._first_size()           # now that the title bar and borders are known
             QTimer.singleShot(0, self._share_width)
 
     def _share_width(self) -> None:
@@ -351,6 +353,25 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.preview_dock, self.review_dock],
                          [height * (100 - review_share) // 100, height * review_share // 100], Qt.Orientation.Vertical)
         self.layout_settled.emit()
+
+    _fitted = QSize()
+
+    def _first_size(self) -> None:
+        """The first start: 1500x940 where the screen has room, else the screen's available area (a
+        1024x768 laptop shows form and preview side by side, nothing off-screen)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1500, 940)
+            self._fitted = self.size()
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # the title bar and borders
+        width = min(1500, area.width() - max(frame.width(), 0))
+        height = min(940, area.height() - max(frame.height(), 0))
+        self.resize(width, height)
+        self._fitted = self.size()
+        if width < 1500 or height < 940:
+            self.move(area.topLeft())
 
     def _ensure_on_screen(self) -> None:
         centre = self.frameGeometry().center()

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 FLAGSHIP = "officials-concern"
 RECENT_COUNT = 8
+LARGEST_LETTER_NUMBER = 2**63 - 1  # the databases' integer keys (SQLite and PostgreSQL bigint)
 # A start opens the database once the card's letter has its preview, or after this long without one.
 FIRST_PREVIEW_WAIT_MS = 1500
 
@@ -322,9 +323,17 @@ class Opening(Controller):
                             self.w)
         if prompt.exec() != TextPrompt.DialogCode.Accepted:
             return
-        text = prompt.value().strip().lstrip("#")
-        if not text.isdigit():
-            self.w.show_error(self.w.tr("{text!r} is not a letter number").format(text=text))
+        typed = prompt.value().strip()
+        text = typed.lstrip("#").replace(",", "")
+        # isdigit() would take "²" and other digits int() refuses; a number past the database's integers
+        # would reach it as an overflow: both are told here, in words.
+        if not (text.isascii() and text.isdecimal()) or int(text) < 1:
+            self.w.show_error(self.w.tr("“{text}” is not a letter number: letters are numbered 1, 2, 3… "
+                                        "(search by words in Drafts, Ctrl+D)").format(text=typed))
+            return
+        if int(text) > LARGEST_LETTER_NUMBER:
+            self.w.show_error(self.w.tr("There is no letter {text}: letter numbers go up to {largest}").format(
+                text=text, largest=f"{LARGEST_LETTER_NUMBER:,}"))
             return
         self.open_record(int(text))
 
