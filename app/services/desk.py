@@ -377,6 +377,46 @@ def letter_text(library: TemplateLibrary, version: LetterVersion,
         return [text for _path, text in iter_text(letter)]
 
 
+class Desk(Protocol):
+    """What the window asks of any desk: who works here, what they may do, the letter being written,
+    the clause bank and the address book. ``workflow`` is the drafts database's part (review, drafts,
+    users), or None on this computer alone: the window asks which it has once, never the desk's class."""
+
+    user: str
+    role: str
+    full_name: str
+    database: str
+    has_workflow: bool
+    why_no_workflow: str
+    asks_before_restore: bool
+    recovered_at: dt.datetime | None
+
+    @property
+    def workflow(self) -> ServiceDesk | None: ...
+    @property
+    def opening(self) -> bool: ...
+    @property
+    def seals(self) -> Mapping[str, bytes]: ...
+    @property
+    def typing_path(self) -> Path: ...
+    def close(self) -> None: ...
+    def may(self, action: str) -> Verdict: ...
+    def verdict(self, action: Action, status: Status | None) -> Verdict: ...
+    def shown_name(self, name: str) -> str: ...
+    def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None: ...
+    def restore(self) -> Restorable | None: ...
+    def left_on_screen(self) -> int | None: ...
+    def discard_recovery(self, letter_id: int | None) -> None: ...
+    def keep(self, letter_id: int | None, data: LetterData, base_version: int | None) -> None: ...
+    def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData, version: int | None,
+                   note: str = "", *, save_point: bool = False,
+                   withdraws: int | bool | None = True) -> LetterSummary | None: ...
+    def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]: ...
+    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> ClauseItem: ...
+    def address_book(self) -> list[LetterData]: ...
+    def add_address(self, entry: LetterData) -> bool: ...
+
+
 @dataclass
 class LocalDesk:
     """Autosave, clause bank and address book in a folder; no shared drafts, no workflow."""
@@ -395,6 +435,15 @@ class LocalDesk:
 
     def close(self) -> None:
         return
+
+    @property
+    def workflow(self) -> None:
+        """No drafts database: no review workflow (``Desk.workflow``)."""
+        return None
+
+    @property
+    def opening(self) -> bool:
+        return False
 
     @property
     def seals(self) -> Mapping[str, bytes]:
@@ -636,6 +685,16 @@ class ServiceDesk:
     @property
     def opened(self) -> bool:
         return self._services is not None
+
+    @property
+    def opening(self) -> bool:
+        """The database is still opening behind the window (a start from the card): asked only on its worker."""
+        return self._services is None
+
+    @property
+    def workflow(self) -> ServiceDesk:
+        """The drafts, review and users part of the desk (``Desk.workflow``): this desk itself."""
+        return self
 
     @property
     def services(self) -> OfficeServices:
@@ -942,5 +1001,3 @@ class ServiceDesk:
     def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None:
         return self.services.court.new_letter_defaults()
 
-
-Desk = LocalDesk | ServiceDesk

@@ -209,12 +209,11 @@ class ActionTable(Controller):
 
     def approve_signing_for(self) -> None:
         """Approve the version on screen for its signatory, after an explicit confirmation."""
-        from app.ui.backend import ServiceBackend
         from app.ui.dialogs import SignForPrompt
 
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         ok, why = self._signing_for_gate()
-        if not isinstance(backend, ServiceBackend) or not ok:
+        if backend is None or not ok:
             if why:
                 self.w.show_error(why)
             return
@@ -303,11 +302,10 @@ class ActionTable(Controller):
 
     def manage_users(self) -> None:
         """An admin's list of users (the action is live for an admin on the drafts database only)."""
-        from app.ui.backend import ServiceBackend
         from app.ui.users import UsersDialog
 
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend) or not self._gate(Action.MANAGE_USERS)[0]:
+        backend = self.w.backend.workflow
+        if backend is None or not self._gate(Action.MANAGE_USERS)[0]:
             return
         dialog = UsersDialog(backend, self.w.db, self.w)
         dialog.changed.connect(lambda text: self.w.statusBar().showMessage(text, 6000))

@@ -285,7 +285,7 @@ def _bench_startup(app: QApplication, window: MainWindow, *, pages: bool = False
 
     def database() -> None:
         backend = window.backend
-        if isinstance(backend, ServiceBackend) and not (backend.opened and window.drafts.isEnabled()):
+        if backend.workflow is not None and (backend.opening or not window.drafts.isEnabled()):
             QTimer.singleShot(1, database)
             return
         line("database")

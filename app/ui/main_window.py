@@ -31,12 +31,13 @@ from app.rendering.engine import CompiledPack
 from app.rendering.pages import PagePreviewer
 from app.services.desk import (
     Check,
+    Desk,
 )
 from app.services.spelling import DICTIONARY_FILE
 from app.services.startcard import StartCard
 from app.services.templates import TemplateLibrary
 from app.ui.actions import ActionTable
-from app.ui.backend import LocalBackend, ServiceBackend
+from app.ui.backend import LocalBackend
 from app.ui.bank import ClauseBankAndAddressBook
 from app.ui.clauses import ClauseBankPanel
 from app.ui.court_profile import OfficeLetterhead
@@ -112,13 +113,13 @@ class MainWindow(QMainWindow):
     recent_menu: QMenu
 
     def __init__(self, library: TemplateLibrary, prefs: Preferences,
-                 backend: LocalBackend | ServiceBackend | None = None, settings: QSettings | None = None,
+                 backend: Desk | None = None, settings: QSettings | None = None,
                  start_card: StartCard | None = None) -> None:
         super().__init__()
         self.start_card = start_card
         self.library = library
         self.prefs = prefs
-        self.backend = backend or LocalBackend()
+        self.backend: Desk = backend or LocalBackend()
         self.settings = settings or QSettings()
         self._init_state()
         self._init_controllers()
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
 
     def _show_workflow(self) -> None:
         """The drafts list, review pane and clause bank as the desk allows (a desk still opening: later)."""
-        if isinstance(self.backend, ServiceBackend) and not self.backend.opened:
+        if self.backend.opening:
             self.drafts.show_unavailable(self.tr("Opening the drafts database…"))
             self.review.clear(self.tr("Opening the drafts database… the letter's status, comments and changes "
                                       "show here in a moment."))
@@ -152,7 +153,7 @@ class MainWindow(QMainWindow):
                 self.review_dock.hide()
         self.actions_table.update_controls()
 
-    def attach_backend(self, backend: LocalBackend | ServiceBackend) -> None:
+    def attach_backend(self, backend: Desk) -> None:
         """The desk the window works on from now on (the database opened, or could not be); the session's too."""
         self.backend = backend
         self.session.desk = backend
@@ -429,7 +430,7 @@ class MainWindow(QMainWindow):
         self.actions_table.update_controls()
         if record.id is not None:
             self.opening._remember(record.id)
-            if isinstance(self.backend, ServiceBackend) and not self.backend.opened:
+            if self.backend.opening:
                 return  # the review pane and drafts list are read once the database is open
             self.reviewing._load_review(record)
             self.drafts.refresh()

@@ -62,7 +62,7 @@ class Opening(Controller):
         A start with the last session's card shows the card's letter at once and opens the database
         behind it (``_database_ready`` then reconciles the two)."""
         backend = self.w.backend
-        later = isinstance(backend, ServiceBackend) and not backend.opened
+        later = backend.opening
         restored = self._restore()
         if restored is True:
             if later:
@@ -78,11 +78,11 @@ class Opening(Controller):
                 return
             self._show_card(skip_unsaved=restored is None)
             return
-        if isinstance(backend, ServiceBackend) and backend.may("approve").allowed:
+        if backend.workflow is not None and backend.may("approve").allowed:
             self.show_waiting()
             return
         recent = ([left] if left is not None else []) + self.recent_letters()
-        if recent and isinstance(backend, ServiceBackend):
+        if recent and backend.workflow is not None:
             self.open_record(recent[0])
             return
         self.open_sample()
@@ -112,7 +112,7 @@ class Opening(Controller):
         else:
             self.w.show_error(self.w.tr("Your unsaved edit is still kept; Chambers offers it again at the next "
                                     "start."), error=False)
-        if letter_id is not None and isinstance(self.w.backend, ServiceBackend):
+        if letter_id is not None and self.w.backend.workflow is not None:
             self.open_record(letter_id)
             return True
         return None
@@ -151,8 +151,8 @@ class Opening(Controller):
         QTimer.singleShot(FIRST_PREVIEW_WAIT_MS, once)
 
     def _open_database(self) -> None:
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend):
+        backend = self.w.backend.workflow
+        if backend is None:
             return
         self.w.db.run(backend.ready, lambda who: self._database_ready(backend, who),
                       lambda exc: self._database_failed(backend, exc))
@@ -239,8 +239,8 @@ class Opening(Controller):
 
     def write_card(self) -> None:
         """At close: who worked here and the letter on screen, for the next start to show at once."""
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend) or not backend.opened or not backend.url:
+        backend = self.w.backend.workflow
+        if backend is None or backend.opening or not backend.url:
             return  # no database (or never opened this session): the card of the last session stays
         record = self.w.session.record
         letter = None
@@ -268,8 +268,8 @@ class Opening(Controller):
 
     def show_waiting(self) -> None:
         """A judge's start: the drafts list on the letters waiting for this judge, the first one open."""
-        backend = self.w.backend
-        assert isinstance(backend, ServiceBackend)
+        backend = self.w.backend.workflow
+        assert backend is not None  # asked for a judge, who works only with the drafts database
         self.w.drafts_dock.show()
         self.w.drafts_dock.raise_()
         self.w.drafts.show_waiting()
@@ -315,7 +315,7 @@ class Opening(Controller):
 
     def open_by_number(self) -> None:
         """File > Open: a letter of the drafts database by its number (the drafts list finds it by words)."""
-        if not isinstance(self.w.backend, ServiceBackend):
+        if self.w.backend.workflow is None:
             self.w.show_error(self.w.tr("Opening letters needs the drafts database: {why}")
                             .format(why=self.w.backend.why_no_workflow))
             return
@@ -425,8 +425,8 @@ class Opening(Controller):
         """Open a letter from the drafts database (with unsaved journal edits on top, if any)."""
         if self.w.form is not None and self.w.dirty:
             self.w.session.save()
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend):
+        backend = self.w.backend.workflow
+        if backend is None:
             return
 
         def opened(detail: LetterDetail) -> None:

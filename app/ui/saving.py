@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
 from app.services.desk import conflict_parts, take_parts
-from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
     ConflictDialog,
@@ -44,8 +43,8 @@ class Saving(Controller):
         if self.w.session.paused or conflict.letter_id != record.id or conflict.expected != record.version:
             return  # being answered, or answered already (a second save met the same newer version)
         self.w.session.paused = True
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend):
+        backend = self.w.backend.workflow
+        if backend is None:
             self._ask(conflict, None)
             return
         self.w.db.run(lambda: backend.conflict_versions(conflict.letter_id, conflict.expected, conflict.current),
@@ -73,8 +72,8 @@ class Saving(Controller):
         elif answer == "keep":
             self.w.session.rebase(conflict.current)  # the next save goes on top of theirs
         elif answer == "reload":
-            assert isinstance(self.w.backend, ServiceBackend)
-            backend = self.w.backend
+            backend = self.w.backend.workflow
+            assert backend is not None  # a reload is offered only with the drafts database
             letter_id = conflict.letter_id
             base = conflict.expected
 

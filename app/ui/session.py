@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.core.records import Approval
 from app.core.workflow import Conflict, Status
 from app.rendering.engine import CompiledPack
-from app.services.desk import LetterData, LocalDesk, ServiceDesk
+from app.services.desk import Desk, LetterData
 from app.ui.workers import OpRunner, describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
@@ -73,7 +73,7 @@ class LetterSession(QObject):
     # or a save that met an approval nobody agreed to withdraw): the edit gate reads it and asks.
     gate_requested = Signal()
 
-    def __init__(self, desk: LocalDesk | ServiceDesk, db: OpRunner, parent: QObject | None = None) -> None:
+    def __init__(self, desk: Desk, db: OpRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.db = db
@@ -282,9 +282,10 @@ class LetterSession(QObject):
         def work() -> LetterDetail | None:
             summary = desk.save_draft(pack, record.id, data, record.version, note, save_point=save_point,
                                       withdraws=withdraws)
-            if summary is None or not isinstance(desk, ServiceDesk):
+            workflow = desk.workflow
+            if summary is None or workflow is None:
                 return None
-            return desk.open(summary.id)
+            return workflow.open(summary.id)
 
         self.db.run(work, lambda detail: self._saved(generation, edits, detail),
                     lambda exc: self._failed(generation, exc))

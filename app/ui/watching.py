@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.records import AuditEvent
-from app.ui.backend import ServiceBackend
+from app.services.desk import Desk, ServiceDesk
 from app.ui.session import LetterSession
 from app.ui.workers import OpRunner
 
@@ -57,7 +57,7 @@ class Watcher(QObject):
     letter_changed = Signal(object)  # LetterDetail: the open letter as the database has it now
     others_changed = Signal()        # something changed: the drafts list and review queue follow
 
-    def __init__(self, session: LetterSession, db: OpRunner, desk: Callable[[], object],
+    def __init__(self, session: LetterSession, db: OpRunner, desk: Callable[[], Desk],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -79,8 +79,8 @@ class Watcher(QObject):
         self.timer.stop()
 
     def poll(self) -> None:
-        desk = self.desk()
-        if self._asking or not isinstance(desk, ServiceBackend) or not desk.opened:
+        desk = self.desk().workflow
+        if self._asking or desk is None or desk.opening:
             return
         if self._seen is not None and self.db.pending:
             return  # the database worker is busy with the window's own work: next time (the count waits)
@@ -92,7 +92,7 @@ class Watcher(QObject):
         self._asking = False
         log.warning("others' changes could not be read: %s", exc)
 
-    def _heard(self, desk: ServiceBackend, got: tuple[int, list[AuditEvent]]) -> None:
+    def _heard(self, desk: ServiceDesk, got: tuple[int, list[AuditEvent]]) -> None:
         self._asking = False
         count, events = got
         self._seen = count
