@@ -402,6 +402,7 @@ class Opening(Controller):
         self.w.form_holder.addWidget(form)
         self.w.form = form
         self.w.document.open(pack, data)  # the form shows it (a view of the document)
+        self.w.preview.clear()
         self.w.spelling.set_names(letter_names(self.w.document.data))
         subject = data.get("subject") or self.w.tr("New letter")
         self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=subject))

@@ -38,6 +38,9 @@ class Previewing(Controller):
         if result.preview is not None:
             self.w.preview.show_preview(result.preview, result.millis)
             self.w.preview.set_stale(None)
+        elif self.w.preview.current is None:
+            self.w.preview.set_stale(self.w.tr("This letter cannot be previewed yet: see Preflight for what is "
+                                               "missing."))
         else:
             self.w.preview.set_stale(self.w.tr("The preview shows the last version that could be rendered; "
                                            "see Preflight for what is missing."))

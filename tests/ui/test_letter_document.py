@@ -84,3 +84,12 @@ def test_each_addressee_added_is_its_own_undo_step(qtbot: Any, window: WindowFac
     assert clerk.undo_stack.count() - before == 18
     clerk.undo_action.trigger()
     assert form.addressees.title.text() == ""
+
+
+def test_a_new_blank_letter_never_shows_the_previous_letters_preview(qtbot: Any, window: WindowFactory) -> None:
+    clerk = window()
+    assert "Jeff Sessions" in clerk.preview.plain_text()
+    clerk.opening.open_letter(clerk.opening._blank("officials-concern"))
+    qtbot.waitUntil(lambda: clerk.form is not None and clerk.form.subject.text() == ""
+                    and clerk.last_check is not None and clerk.previewer.idle, timeout=15_000)
+    assert "Jeff Sessions" not in clerk.preview.plain_text()
