@@ -723,6 +723,13 @@ class ServiceDesk:
         _ = self.services
         return Identity(self.user, self.role, self.full_name, self.database)
 
+    def read_identity_again(self) -> Identity:
+        """Who the database says the user is now (an admin may have changed their own role)."""
+        actor = self.services.drafts.user
+        self.role, self.full_name = actor.role.value, actor.shown
+        self._names = None
+        return Identity(self.user, self.role, self.full_name, self.database)
+
     @property
     def drafts(self) -> Drafts:
         return self.services.drafts

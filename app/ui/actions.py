@@ -311,3 +311,5 @@ class ActionTable(Controller):
         dialog.changed.connect(lambda text: self.w.statusBar().showMessage(text, 6000))
         dialog.exec()
         dialog.deleteLater()
+        # An admin who changed their own role works in that role from now on, and is shown so.
+        self.w.db.run(backend.read_identity_again, lambda _who: self.w.attach_backend(backend))

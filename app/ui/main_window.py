@@ -160,6 +160,9 @@ class MainWindow(QMainWindow):
         self.keeper.restart()
         self._update_identity()
         self._show_workflow()
+        record = self.session.record
+        if record.id is not None and backend.workflow is not None:
+            self.reviewing._load_review(record)  # the pane said "Opening the drafts database…" until now
 
     def start(self) -> None:
         self.opening.start()

@@ -78,7 +78,13 @@ class Reviewing(Controller):
         return done
 
     def _transition_failed(self, exc: BaseException) -> None:
+        """Refused (someone saved or acted first): said, and the letter read again, so the version shown
+        and the actions enabled are the database's, not what this window last knew."""
         self.w.show_error(describe_error(exc))
+        backend = self.w.backend.workflow
+        letter_id = self.w.session.record.id
+        if backend is not None and letter_id is not None:
+            self.w.db.run(lambda: backend.open(letter_id), self.w._changed_by_others)
 
     def submit(self) -> None:
         """Submit exactly what the form shows: saved first, then sent at the version that holds it."""

@@ -184,3 +184,4 @@ def test_a_plain_restart_after_a_user_session_working_alone_shows_who_the_start_
     qtbot.waitUntil(lambda: isinstance(window.backend, LocalBackend), timeout=15_000)
     assert "bob" not in window.user_label.text()
     close_window(qtbot, window)
+

@@ -59,3 +59,28 @@ def test_a_new_version_saved_elsewhere_replaces_the_text_of_a_window_with_nothin
                     and judge.version == 2, timeout=15_000)
     assert judge.session.record.status is Status.DRAFT
     assert "Court Clerk saved a new version of letter" in judge.messages.label.text()
+
+
+def test_a_refused_approve_shows_the_databases_version_and_disables_approve(
+        qtbot: Any, office: dict[str, str], window: WindowFactory) -> None:
+    letter_id = _submitted_letter()
+    judge = window("judge", ready=False)
+    qtbot.waitUntil(lambda: judge.letter_id == letter_id and judge.form is not None, timeout=10_000)
+    wait_ready(qtbot, judge)
+    judge.watcher.stop()  # the clerk's save lands between two looks at the database
+    clerk = services(as_user="clerk")
+    try:
+        clerk.drafts.update(letter_id, {**sample_data(), "subject": "Revised meanwhile"}, 1)
+    finally:
+        clerk.close()
+    assert judge.approve_action.isEnabled()
+    judge.approve_action.trigger()
+    qtbot.waitUntil(lambda: judge.version == 2 and judge.form is not None
+                    and judge.form.subject.text() == "Revised meanwhile", timeout=15_000)
+    assert "can be approved" in judge.messages.label.text()  # refused, and said why
+    assert not judge.approve_action.isEnabled()
+    held = services(as_user="judge")
+    try:
+        assert held.drafts.get(letter_id).approval is None
+    finally:
+        held.close()
