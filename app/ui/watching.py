@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.records import AuditEvent
+from app.core.workflow import Refused
 from app.services.desk import Desk, ServiceDesk
 from app.ui.session import LetterSession
 from app.ui.workers import OpRunner
@@ -90,6 +91,10 @@ class Watcher(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._asking = False
+        if isinstance(exc, Refused):
+            # This login may not read the audit log: others' changes show when the letter is read again
+            # (a save's conflict, a refused step), not every second with a warning each time.
+            self.timer.stop()
         log.warning("others' changes could not be read: %s", exc)
 
     def _heard(self, desk: ServiceDesk, got: tuple[int, list[AuditEvent]]) -> None:
