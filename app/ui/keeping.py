@@ -75,6 +75,14 @@ class TypingKeeper(QObject):
         shown = self.source() if not self.session.dirty else None
         self.log.saved(record.id, record.version, shown if shown is not None else dict(detail.current.data))
 
+    # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
+    def desk_changed(self, _desk: object) -> None:
+        self.restart()
+
+    def shutting_down(self) -> None:
+        # What was on screen is saved, or kept in the journal: there is no crash to recover from.
+        self.close(remove=True)
+
     def close(self, *, remove: bool) -> None:
         self.timer.stop()
         if not remove:

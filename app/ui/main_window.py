@@ -40,6 +40,7 @@ from app.ui.actions import ActionTable
 from app.ui.backend import LocalBackend
 from app.ui.bank import ClauseBankAndAddressBook
 from app.ui.clauses import ClauseBankPanel
+from app.ui.controller import Lifecycle
 from app.ui.court_profile import OfficeLetterhead
 from app.ui.dialogs import (
     CloseUnsavedPrompt,
@@ -129,6 +130,8 @@ class MainWindow(QMainWindow):
         self._init_status_bar()
         self._connect_signals()
         self.restore_layout()
+        for part in self.parts:
+            part.desk_changed(self.backend)
         self._show_workflow()
 
     def _show_workflow(self) -> None:
@@ -140,13 +143,10 @@ class MainWindow(QMainWindow):
         else:
             self.clause_bank.refresh()
             if self.backend.has_workflow:
-                if not self.watcher.timer.isActive():
-                    self.watcher.start()
                 self.drafts.setEnabled(True)
                 self.drafts.refresh()
                 self.letterhead.refresh()
             else:
-                self.watcher.stop()
                 why = self.backend.why_no_workflow
                 self.drafts.show_unavailable(self.tr("Shared drafts need the drafts database: {why}").format(why=why))
                 self.review.clear(self.tr("Review needs the drafts database: {why}").format(why=why))
@@ -157,7 +157,8 @@ class MainWindow(QMainWindow):
         """The desk the window works on from now on (the database opened, or could not be); the session's too."""
         self.backend = backend
         self.session.desk = backend
-        self.keeper.restart()
+        for part in self.parts:
+            part.desk_changed(backend)
         self._update_identity()
         self._show_workflow()
         record = self.session.record
@@ -183,6 +184,8 @@ class MainWindow(QMainWindow):
         self.watcher = Watcher(self.session, self.db, lambda: self.backend, self)
         self.keeper = TypingKeeper(self.session, lambda: self.form.data() if self.form is not None else None,
                                    lambda: self.backend.typing_path, lambda: self.backend.user, self)
+        # The parts built from their collaborators alone; the window calls their lifecycle in a loop.
+        self.parts: tuple[Lifecycle, ...] = (self.watcher, self.keeper)
         self.previewer = LatestWins(self.runner)
         self.document = LetterDocument(self)
         self.undo_stack = self.document.undo_stack
@@ -464,10 +467,11 @@ class MainWindow(QMainWindow):
                 prompt.exec()
                 if prompt.clickedButton() is not prompt.discard:
                     event.ignore()
-                    self._show_workflow()  # still open: others' changes keep coming
+                    self.watcher.desk_changed(self.backend)  # still open: others' changes keep coming
                     return
         self.opening.write_card()
-        self.keeper.close(remove=True)  # what was on screen is saved (or kept in the journal): no crash to undo
+        for part in self.parts:
+            part.shutting_down()
         self.runner.shutdown()
         self.page_runner.shutdown()
         if self.page_previewer is not None:

@@ -79,6 +79,16 @@ class Watcher(QObject):
     def stop(self) -> None:
         self.timer.stop()
 
+    # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
+    def desk_changed(self, desk: Desk) -> None:
+        if desk.workflow is None:
+            self.stop()
+        elif not desk.opening and not self.timer.isActive():
+            self.start()
+
+    def shutting_down(self) -> None:
+        self.stop()
+
     def poll(self) -> None:
         desk = self.desk().workflow
         if self._asking or desk is None or desk.opening:
