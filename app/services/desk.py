@@ -39,7 +39,7 @@ from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import print_check
 from app.rendering.preview import Preview, docx_preview
-from app.services.journal import Journal
+from app.services.journal import Journal, TypingLog
 from app.services.office import AddressBookService, Clauses, CourtProfileService, Users, address_entry
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
@@ -386,6 +386,46 @@ def letter_text(library: TemplateLibrary, version: LetterVersion,
         return [text for _path, text in iter_text(letter)]
 
 
+class Desk(Protocol):
+    """What the window asks of any desk: who works here, what they may do, the letter being written,
+    the clause bank and the address book. ``workflow`` is the drafts database's part (review, drafts,
+    users), or None on this computer alone: the window asks which it has once, never the desk's class."""
+
+    user: str
+    role: str
+    full_name: str
+    database: str
+    has_workflow: bool
+    why_no_workflow: str
+    asks_before_restore: bool
+    recovered_at: dt.datetime | None
+
+    @property
+    def workflow(self) -> ServiceDesk | None: ...
+    @property
+    def opening(self) -> bool: ...
+    @property
+    def seals(self) -> Mapping[str, bytes]: ...
+    @property
+    def typing_path(self) -> Path: ...
+    def close(self) -> None: ...
+    def may(self, action: str) -> Verdict: ...
+    def verdict(self, action: Action, status: Status | None) -> Verdict: ...
+    def shown_name(self, name: str) -> str: ...
+    def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None: ...
+    def restore(self) -> Restorable | None: ...
+    def left_on_screen(self) -> int | None: ...
+    def discard_recovery(self, letter_id: int | None) -> None: ...
+    def keep(self, letter_id: int | None, data: LetterData, base_version: int | None) -> None: ...
+    def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData, version: int | None,
+                   note: str = "", *, save_point: bool = False,
+                   withdraws: int | bool | None = True) -> LetterSummary | None: ...
+    def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]: ...
+    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> ClauseItem: ...
+    def address_book(self) -> list[LetterData]: ...
+    def add_address(self, entry: LetterData) -> bool: ...
+
+
 @dataclass
 class LocalDesk:
     """Autosave, clause bank and address book in a folder; no shared drafts, no workflow."""
@@ -404,6 +444,15 @@ class LocalDesk:
 
     def close(self) -> None:
         return
+
+    @property
+    def workflow(self) -> None:
+        """No drafts database: no review workflow (``Desk.workflow``)."""
+        return None
+
+    @property
+    def opening(self) -> bool:
+        return False
 
     @property
     def seals(self) -> Mapping[str, bytes]:
@@ -440,16 +489,32 @@ class LocalDesk:
         # Per user: one person's unsaved letter is never offered to another as "your last edit".
         return f"autosave-{self.user}.json" if self.user else "autosave.json"
 
+    @property
+    def typing_path(self) -> Path:
+        """The typing log of this computer's user (``app.services.journal.TypingLog``)."""
+        return self.folder / (f"typing-{self.user}.log" if self.user else "typing.log")
+
     # -- the letter being written ---------------------------------------------------------
     def restore(self) -> Restorable | None:
+        """What was on screen when the window last stopped: the typing log a crash left is newer than the
+        autosave (it has every keystroke), and becomes the autosave."""
+        left = TypingLog.read(self.typing_path, self.user)
+        if left is not None and left.unsaved:
+            self.autosave(left.data)
+            self.recovered_at = left.recorded_at
+        self.typing_path.unlink(missing_ok=True)
         data = self.load_autosave()
         return Restorable(None, None, data) if data is not None else None
+
+    def left_on_screen(self) -> int | None:
+        return None  # no database: nothing but the autosave to show
 
     def keep(self, letter_id: int | None, data: LetterData, base_version: int | None) -> None:
         self.autosave(data)
 
     def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData,
-                   version: int | None, note: str = "", *, save_point: bool = False) -> LetterSummary | None:
+                   version: int | None, note: str = "", *, save_point: bool = False,
+                   withdraws: int | bool | None = True) -> LetterSummary | None:
         self.keep(letter_id, data, version)
         return None
 
@@ -464,6 +529,7 @@ class LocalDesk:
     def discard_recovery(self, letter_id: int | None) -> None:
         with self._lock:
             (self.folder / self._autosave_name).unlink(missing_ok=True)
+            self.typing_path.unlink(missing_ok=True)
 
     # -- clause bank ----------------------------------------------------------------------
     def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]:
@@ -600,6 +666,7 @@ class ServiceDesk:
         self._opening = threading.Lock()
         self._failure: BaseException | None = None
         self.recovered_at: dt.datetime | None = None
+        self._left_on_screen: int | None = None
         self._names: dict[str, str] | None = None
         self._addresses: AddressBookService | None = None
         self._seals: SealCache | None = None
@@ -630,6 +697,16 @@ class ServiceDesk:
         return self._services is not None
 
     @property
+    def opening(self) -> bool:
+        """The database is still opening behind the window (a start from the card): asked only on its worker."""
+        return self._services is None
+
+    @property
+    def workflow(self) -> ServiceDesk:
+        """The drafts, review and users part of the desk (``Desk.workflow``): this desk itself."""
+        return self
+
+    @property
     def services(self) -> OfficeServices:
         """The open services; the first use opens the database (never on the GUI thread in the window)."""
         if self._services is None:
@@ -654,6 +731,13 @@ class ServiceDesk:
     def ready(self) -> Identity:
         """Open the database now (if it is not open) and say who it says the user is."""
         _ = self.services
+        return Identity(self.user, self.role, self.full_name, self.database)
+
+    def read_identity_again(self) -> Identity:
+        """Who the database says the user is now (an admin may have changed their own role)."""
+        actor = self.services.drafts.user
+        self.role, self.full_name = actor.role.value, actor.shown
+        self._names = None
         return Identity(self.user, self.role, self.full_name, self.database)
 
     @property
@@ -688,8 +772,21 @@ class ServiceDesk:
                 return name
         return self._names.get(name, name)
 
+    @property
+    def typing_path(self) -> Path:
+        """This user's typing log (``app.services.journal.TypingLog``), beside the journal's files."""
+        return self.journal.typing_path
+
     # -- the letter being written ---------------------------------------------------------
     def restore(self) -> Restorable | None:
+        """The newest edit that never reached the database. The typing log a crash left becomes a journal
+        entry first (so a restore put off for later does not lose it when the next letter's log starts),
+        and names the letter that was on screen (``left_on_screen``) even when all of it was saved."""
+        left = TypingLog.read(self.typing_path, self.journal.owner)
+        self._left_on_screen = left.letter_id if left is not None else None
+        if left is not None and left.unsaved:
+            self.journal.record(left.letter_id, left.data, left.base_version, recorded_at=left.recorded_at)
+        self.typing_path.unlink(missing_ok=True)
         pending = self.journal.pending()
         if pending:
             entry = max(pending, key=lambda e: e.recorded_at)
@@ -700,32 +797,39 @@ class ServiceDesk:
     def discard_recovery(self, letter_id: int | None) -> None:
         self.journal.discard(letter_id)
 
+    def left_on_screen(self) -> int | None:
+        """The saved letter that was on screen when the window stopped without closing (a crash), as its
+        typing log said at ``restore``: the next start opens it, not the card of the last clean close."""
+        return self._left_on_screen
+
     def keep(self, letter_id: int | None, data: LetterData, base_version: int | None) -> None:
         if self.may("edit").allowed:  # a reader's window has no edit to keep
             self.journal.record(letter_id, dict(data), base_version)
 
     def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData,
-                   version: int | None, note: str = "", *, save_point: bool = False) -> LetterSummary | None:
+                   version: int | None, note: str = "", *, save_point: bool = False,
+                   withdraws: int | bool | None = True) -> LetterSummary | None:
         """Keep the edit on this computer, and save it once the letter is complete: an autosave amends
-        the author's working copy, a ``save_point`` (File > Save) makes a history version."""
+        the author's working copy, a ``save_point`` (File > Save) makes a history version. ``withdraws``:
+        the approval the clerk agreed to withdraw (``Drafts.update``)."""
         self.keep(letter_id, data, version)
         if not self.may("edit").allowed:
             return None
         check = check_letter(pack, data, render=False)
         if check.letter is None or check.problems:
             return None
-        summary = self.save(letter_id, data, version, note, save_point=save_point)
+        summary = self.save(letter_id, data, version, note, save_point=save_point, withdraws=withdraws)
         self.journal.discard(letter_id)
         if letter_id is None:
             self.journal.discard(None)
         return summary
 
     def save(self, letter_id: int | None, data: LetterData, version: int | None, note: str = "", *,
-             save_point: bool = False) -> LetterSummary:
+             save_point: bool = False, withdraws: int | bool | None = True) -> LetterSummary:
         if letter_id is None:
             return self.drafts.create(str(data.get("template")), dict(data), note)
         assert version is not None
-        return self.drafts.update(letter_id, dict(data), version, note, save_point=save_point)
+        return self.drafts.update(letter_id, dict(data), version, note, save_point=save_point, withdraws=withdraws)
 
     def open(self, letter_id: int) -> LetterDetail:
         return self.drafts.get(letter_id)
@@ -751,6 +855,17 @@ class ServiceDesk:
         return rows
 
     # -- review ---------------------------------------------------------------------------
+    def news(self, seen: int | None) -> tuple[int, list[AuditEvent]]:
+        """What others did since the audit log held ``seen`` events (None: only how many it holds now):
+        the count now, and the events after ``seen`` that someone else made. Asked about once a second,
+        so it reads one row unless something happened."""
+        with self.services.store.read() as tx:
+            count, _head = tx.audit.head()
+            if seen is None or count <= seen:
+                return count, []
+            events = list(tx.audit.events())[seen:]
+        return count, [e for e in events if e.actor != self.user]
+
     def submit(self, letter_id: int, version: int) -> LetterDetail:
         self.drafts.submit(letter_id, version)
         return self.drafts.get(letter_id)
@@ -905,5 +1020,3 @@ class ServiceDesk:
     def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None:
         return self.services.court.new_letter_defaults()
 
-
-Desk = LocalDesk | ServiceDesk

@@ -69,6 +69,18 @@ PROP_SIGNED_FOR = "Chambers.SignedFor"
 # Only on a per-addressee copy: which addressee, "2 of 3", and the hash of the whole letter approved.
 PROP_COPY_FOR, PROP_COPY, PROP_COPY_OF = "Chambers.CopyFor", "Chambers.Copy", "Chambers.CopyOf"
 
+
+
+class ApprovalNotWithdrawn(Refused):
+    """A save would withdraw an approval nobody agreed to withdraw (the window asks first; see ``update``)."""
+
+    def __init__(self, letter_id: int, approval_id: int) -> None:
+        super().__init__(f"letter {letter_id} is approved: saving this edit would withdraw the approval, "
+                         "which was not agreed to")
+        self.letter_id = letter_id
+        self.approval_id = approval_id
+
+
 # What ``verify`` answers; the command line exits with the same number.
 VERIFIED, MODIFIED, FOREIGN, WITHDRAWN = 0, 1, 2, 3
 # Approved by a judge who is not the letter's signatory, with no record of signing for them: an
@@ -231,12 +243,16 @@ class Drafts:
         return letter
 
     def update(self, letter_id: int, data: dict[str, Any], expect_version: int, note: str = "",
-               save_point: bool = False) -> LetterSummary:
+               save_point: bool = False, *, withdraws: int | bool | None = True) -> LetterSummary:
         """Save ``data`` as the next version; ``Conflict`` unless ``expect_version`` is the newest.
 
         The author's working copy is replaced while nothing else happened to the letter since
         their last save; otherwise the save is a new version. ``save_point`` makes the result a
-        history version that later saves leave as it is.
+        history version that later saves leave as it is. ``withdraws`` is the approval the person
+        agreed to withdraw (None: none; True: whatever approval there is, as the command line's
+        edit does): a save that would withdraw another is ``ApprovalNotWithdrawn``, decided in the
+        same transaction, so a judge's approval made after the window last looked is never voided
+        unasked.
         """
         user = self.user
         check_role(user.name, user.role, Action.EDIT)
@@ -249,6 +265,8 @@ class Drafts:
                     latest = tx.letters.version(letter_id, current.version)
                     raise Conflict(letter_id, expect_version, current.version, latest.author, latest.created_at)
                 voided = current.approval_id if voids_approval(current.status) else None
+                if voided is not None and withdraws is not True and withdraws != voided:
+                    raise ApprovalNotWithdrawn(letter_id, voided)
                 # An edit that moves the letter (out of review, or withdrawing an approval) is a
                 # workflow step: the version before it stays in the history.
                 working = tx.letters.working_copy(letter_id) if status is current.status else None

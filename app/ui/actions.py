@@ -212,12 +212,11 @@ class ActionTable(Controller):
 
     def approve_signing_for(self) -> None:
         """Approve the version on screen for its signatory, after an explicit confirmation."""
-        from app.ui.backend import ServiceBackend
         from app.ui.dialogs import SignForPrompt
 
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         ok, why = self._signing_for_gate()
-        if not isinstance(backend, ServiceBackend) or not ok:
+        if backend is None or not ok:
             if why:
                 self.w.show_error(why)
             return
@@ -260,8 +259,7 @@ class ActionTable(Controller):
         """Enable what this role may do to this letter now; say why for the rest.
 
         Asked after every check of the letter (each keystroke): the widgets are touched only when an
-        answer changed, since each Qt setter costs a call into PySide6 (and PySide6 6.12 on Python 3.11
-        loses a reference to None on each one; see app/ui/app.py).
+        answer changed, since each Qt setter costs a call into PySide6.
         """
         controls = {"submit": self._gate(Action.SUBMIT), "approve": self._gate(Action.APPROVE),
                     "request_changes": self._gate(Action.REQUEST_CHANGES), "comment": self._gate(Action.COMMENT),
@@ -307,13 +305,14 @@ class ActionTable(Controller):
 
     def manage_users(self) -> None:
         """An admin's list of users (the action is live for an admin on the drafts database only)."""
-        from app.ui.backend import ServiceBackend
         from app.ui.users import UsersDialog
 
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend) or not self._gate(Action.MANAGE_USERS)[0]:
+        backend = self.w.backend.workflow
+        if backend is None or not self._gate(Action.MANAGE_USERS)[0]:
             return
         dialog = UsersDialog(backend, self.w.db, self.w)
         dialog.changed.connect(lambda text: self.w.statusBar().showMessage(text, 6000))
         dialog.exec()
         dialog.deleteLater()
+        # An admin who changed their own role works in that role from now on, and is shown so.
+        self.w.db.run(backend.read_identity_again, lambda _who: self.w.attach_backend(backend))

@@ -32,7 +32,6 @@ from app.core.workflow import Refused
 from app.rendering.pages import page_view_available
 from app.services.journal import Journal
 from app.services.startcard import StartCard
-from app.ui import none_guard
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import FirstRunDialog, IdentityChoice, suggested_user_name
 from app.ui.main_window import MainWindow
@@ -76,7 +75,6 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     app = QApplication([sys.argv[0] if sys.argv else "chambers", *argv])
     app.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")  # Fusion follows the system's light or dark scheme on every platform
-    none_guard.install(app)
     return app
 
 
@@ -106,6 +104,10 @@ def _start_card(prefs: Preferences, args: argparse.Namespace) -> StartCard | Non
     card = StartCard.load(data_dir(), resolved_database_url(prefs.database_url or None))
     if card is None or (args.user and args.user != card.identity.user) or args.role:
         return None  # another person named on the command line (or a role tried out): the full start
+    if not args.user and card.identity.user != prefs.user:
+        # The card paints the first screen only: who this is comes from the preferences (a card written
+        # by a `--user` session, or before the preferences changed, is someone else's).
+        return None
     return card
 
 
@@ -283,7 +285,7 @@ def _bench_startup(app: QApplication, window: MainWindow, *, pages: bool = False
 
     def database() -> None:
         backend = window.backend
-        if isinstance(backend, ServiceBackend) and not (backend.opened and window.drafts.isEnabled()):
+        if backend.workflow is not None and (backend.opening or not window.drafts.isEnabled()):
             QTimer.singleShot(1, database)
             return
         line("database")

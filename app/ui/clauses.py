@@ -23,8 +23,7 @@ from app.ui.backend import ClauseItem
 class ClauseBankPanel(QWidget):
     """Lists clauses matching the search; ``insert_requested(text, at_cursor)`` inserts one."""
 
-    # (text, at_cursor); object for the bool: PySide6 6.12 loses a reference to True/False on each emit of a bool
-    insert_requested = Signal(str, object)
+    insert_requested = Signal(str, bool)  # (text, at_cursor)
     save_requested = Signal()
     search_changed = Signal(str, str)
 

@@ -287,10 +287,9 @@ class OfficeLetterhead(Controller):
 
     def edit(self) -> None:
         """Office > Court profile…: live for an admin on the drafts database only."""
-        from app.ui.backend import ServiceBackend
 
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend):
+        backend = self.w.backend.workflow
+        if backend is None:
             return
         dialog = CourtProfileDialog(backend, self.w.db, self.w)
         dialog.saved.connect(self._saved)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
-    QUndoCommand,
 )
 from PySide6.QtWidgets import (
     QLineEdit,
@@ -24,63 +23,15 @@ from app.ui.controller import Controller
 from app.ui.dialogs import (
     WithdrawApprovalPrompt,
 )
+from app.ui.document import edit_label
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.services.drafts import LetterDetail
+
+__all__ = ["Editing", "UndoKeys", "edit_label"]
 
 
 NAME_PATHS = ("addressees", "signatory", "sender", "cc")
-
-
-class SnapshotCommand(QUndoCommand):
-    """One edit, as the letter before and after it; typing in one field merges into one step."""
-
-    def __init__(self, window: MainWindow, before: dict[str, Any], after: dict[str, Any], path: str,
-                 label: str = "") -> None:
-        super().__init__(label or edit_label(path))
-        self.window = window
-        self.before = before
-        self.after = after
-        self.path = path
-        self._first = True
-
-    def id(self) -> int:
-        return 1 if "[" not in self.path or "." in self.path or self.path.endswith("]") else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SnapshotCommand) or other.path != self.path or self.id() < 0:
-            return False
-        self.after = other.after
-        return True
-
-    def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self.window.editing.restore_snapshot(self.after)
-
-    def undo(self) -> None:
-        self.window.editing.restore_snapshot(self.before)
-
-
-def edit_label(path: str) -> str:
-    """What an edit of ``path`` is called in the Edit menu ("Edit concern 2", "Edit the subject")."""
-    import re
-
-    singular = {"addressees": "addressee", "concerns": "concern", "requested_policies": "requested policy",
-                "opening": "opening paragraph", "closing": "closing paragraph", "cc": "cc", "enclosures": "enclosure"}
-    match = re.fullmatch(r"([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?", path)
-    if match:
-        what = f"{singular.get(match.group(1), match.group(1))} {int(match.group(2)) + 1}"
-        return f"Edit {what}" + (f" ({match.group(3).replace('_', ' ')})" if match.group(3) else "")
-    named = {"clean": "Remove characters Word cannot hold", "reload": "Show their version",
-             "letterhead": "Use the office's letterhead",
-             "addressees": "Change the addressees"}
-    if path in named:
-        return named[path]
-    if path in singular:
-        return f"Change the {path.replace('_', ' ')}"
-    return f"Edit the {path.replace('fields.', '').replace('.', ' ').replace('_', ' ')}"
 
 
 class UndoKeys(QObject):
@@ -98,40 +49,116 @@ class Editing(Controller):
     """Every change of the form: the read-only gate, the withdraw-approval question, one Undo history."""
 
     _asking = False  # the withdraw-approval question is on screen
+    _gate_open = False  # the edit gate is reading the database's record (or asking)
+    _before_gate: dict[str, Any] | None = None
 
     def _edited(self, path: str) -> None:
         """Every change of the form passes here: a reader's is put back, a withdrawing one asked first."""
         if self.w.form is None or self.w._restoring or self._asking:
             return  # while the clerk is asked, the prompt's own event loop delivers more signals: one answer
         after = self.w.form.data()
-        before = self.w._snapshot
+        before = self.w.document.data
         if after == before:
             return  # a signal that changed nothing (a highlighter re-colouring a paragraph): not an edit
-        label = self.w.form.take_label() or edit_label(path)
+        named = self.w.form.take_label()  # a move, an addition, a removal: never merged with typing
+        label = named or edit_label(path)
         may_edit, why = self.w.actions_table.editable
         if not may_edit:
             self._put_back(before)
             self.w.statusBar().showMessage(why, 6000)
             return
-        question = self.w.session.edit_question()
-        if question is not None:
-            self._asking = True
-            try:
-                confirmed = self._confirm_edit(question)
-            finally:
-                self._asking = False
-            if not confirmed:
-                self._put_back(before)
-                return
-            self.w.session.consent()
-            after = self.w.form.data()  # with whatever else changed while the prompt was open
-        self.w._snapshot = after
-        self.w.undo_stack.push(SnapshotCommand(self.w, before, after, path, label))
+        session = self.w.session
+        if not session.gate_passed and session.desk.has_workflow and session.record.saved:
+            self._through_gate(before)  # asks the database's record, then (maybe) the clerk
+        else:
+            question = session.edit_question()
+            if question is not None:
+                self._asking = True
+                try:
+                    confirmed = self._confirm_edit(question)
+                finally:
+                    self._asking = False
+                if not confirmed:
+                    self._put_back(before)
+                    return
+                session.consent()
+                after = self.w.form.data()  # with whatever else changed while the prompt was open
+        self.w.document.apply_edit(path, after, label, typing=not named)
+
+    def _content_changed(self, path: str) -> None:
+        """Every change of the document (an edit, an Undo, a Redo): saved, previewed, kept."""
         self._mark_dirty()
-        if path.startswith(NAME_PATHS):
-            self.w.spelling.set_names(letter_names(after))
-        if path == "subject":
-            self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=after.get("subject") or "…"))
+        data = self.w.document.data
+        if path.startswith(NAME_PATHS) or path in ("merge", "reload", "clean", "letterhead"):
+            self.w.spelling.set_names(letter_names(data))
+        self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=data.get("subject") or "…"))
+
+    def _replaced(self) -> None:
+        """The document's content changed other than by typing in the form: the form shows it."""
+        if self.w.form is None:
+            return
+        self._put_back(self.w.document.data)
+        self.w.document.settle(self.w.form.data())
+
+    # -- the edit gate: the database's record, not the window's memory of it ---------------------------
+    def _through_gate(self, before: dict[str, Any] | None = None) -> None:
+        """The first edit of a letter (or a save that met an approval nobody agreed to withdraw): saves
+        wait while the database's current record is read; the clerk is asked what the edit withdraws
+        there (a judge may have approved since this window last looked), and the edit stays or goes."""
+        session = self.w.session
+        if self._gate_open:
+            return
+        self._gate_open = True
+        self._before_gate = before
+        session.hold()
+        letter_id = session.record.id
+        desk = session.desk
+        if letter_id is None or not hasattr(desk, "open"):
+            self._gate_open = False
+            session.release()
+            return
+
+        def failed(exc: BaseException) -> None:
+            self._gate_open = False
+            if session.record.id == letter_id:
+                session.release()  # the save says what went wrong; the database decides once more there
+
+        self.w.db.run(lambda: desk.open(letter_id), lambda detail: self._gate_read(letter_id, detail), failed)
+
+    def _gate_read(self, letter_id: int, detail: LetterDetail) -> None:
+        session = self.w.session
+        if session.record.id != letter_id or self.w.form is None:
+            self._gate_open = False
+            return
+        if detail.summary.version != session.record.version:
+            # Someone saved a newer version: the save meets it as a conflict, shown side by side (and a
+            # save on top of an approved version meets the database's own refusal, which asks again).
+            self._gate_open = False
+            session.release()
+            return
+        session.apply(detail)  # the record as the database has it now: its status, its approval
+        question = session.edit_question()
+        if question is None:
+            self._gate_open = False
+            session.release()
+            return
+        self._asking = True
+        try:
+            confirmed = self._confirm_edit(question)
+        finally:
+            self._asking = False
+            self._gate_open = False
+        if confirmed:
+            session.consent()
+            # Whatever else changed while the prompt was open, as one more step.
+            self.w.document.apply_edit("letter", self.w.form.data(), self.w.tr("Edit the letter"))
+            session.release()
+            return
+        # Keep the approval (or the review): the letter shows what the database holds, nothing was saved.
+        self.w.document.open(self.w.document.pack, detail.current.data)
+        session.take_theirs(detail)
+        session.release()
+        self.w.previewing.request_check()
 
     def _confirm_edit(self, question: str) -> bool:
         dialog = WithdrawApprovalPrompt(question, self.w)
@@ -150,13 +177,6 @@ class Editing(Controller):
     def _mark_dirty(self) -> None:
         self.w.session.mark_edited()
         self.w._preview_timer.start()
-
-    def restore_snapshot(self, data: dict[str, Any]) -> None:
-        if self.w.form is None:
-            return
-        self._put_back(data)
-        self.w._snapshot = self.w.form.data()
-        self._mark_dirty()
 
     def focus_path(self, path: str) -> None:
         if self.w.form is not None and not self.w.form.focus_path(path):
@@ -199,16 +219,16 @@ class Editing(Controller):
         before = self.w.form.data()
         if after == before:
             return False
-        question = self.w.session.edit_question()
-        if question is not None:
-            if not self._confirm_edit(question):
-                return False
-            self.w.session.consent()
-        self._put_back(after)
-        self.w._snapshot = self.w.form.data()
-        self.w.undo_stack.push(SnapshotCommand(self.w, before, self.w._snapshot, path, label))
-        self._mark_dirty()
-        return True
+        session = self.w.session
+        if not session.gate_passed and session.desk.has_workflow and session.record.saved:
+            self._through_gate(before)
+        else:
+            question = session.edit_question()
+            if question is not None:
+                if not self._confirm_edit(question):
+                    return False
+                session.consent()
+        return self.w.document.replace(after, path, label)
 
     def _editor_created(self, editor: QWidget) -> None:
         """Every text field the form makes passes here (spell checking attaches to it)."""

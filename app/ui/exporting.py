@@ -21,7 +21,6 @@ from app.services.desk import (
     export_letter,
     planned_files,
 )
-from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
     ExportDialog,
@@ -110,12 +109,11 @@ class Exporting(Controller):
             self.w.statusBar().clearMessage()
             self.w.show_error(self.w.tr("Export failed: {error}").format(error=describe_error(exc)))
 
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         letter_id = self.w.letter_id
-        final = (request.approved_bytes is not None and isinstance(backend, ServiceBackend)
-                 and letter_id is not None)
+        final = request.approved_bytes is not None and backend is not None and letter_id is not None
         if final and request.per_addressee:
-            assert isinstance(backend, ServiceBackend)
+            assert backend is not None
             assert letter_id is not None
             # The sealed copies made at approval, byte for byte; never copies rendered afresh.
 
@@ -130,7 +128,7 @@ class Exporting(Controller):
             self.w.db.run(copies, copies_done, failed)
             return
         if final and request.docx:
-            assert isinstance(backend, ServiceBackend)
+            assert backend is not None
             assert letter_id is not None
             docx = request.folder / f"{request.stem}.docx"
             pdf = request.folder / f"{request.stem}.pdf" if request.pdf else None

@@ -6,13 +6,12 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QGuiApplication,
     QShowEvent,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,25 +31,28 @@ from app.rendering.engine import CompiledPack
 from app.rendering.pages import PagePreviewer
 from app.services.desk import (
     Check,
+    Desk,
 )
 from app.services.spelling import DICTIONARY_FILE
 from app.services.startcard import StartCard
 from app.services.templates import TemplateLibrary
-from app.ui import none_guard
 from app.ui.actions import ActionTable
-from app.ui.backend import LocalBackend, ServiceBackend
+from app.ui.backend import LocalBackend
 from app.ui.bank import ClauseBankAndAddressBook
 from app.ui.clauses import ClauseBankPanel
+from app.ui.controller import Lifecycle
 from app.ui.court_profile import OfficeLetterhead
 from app.ui.dialogs import (
     CloseUnsavedPrompt,
     PreferencesDialog,
 )
+from app.ui.document import LetterDocument
 from app.ui.drafts_browser import DraftsBrowser
 from app.ui.editing import Editing, UndoKeys
 from app.ui.exporting import Exporting
 from app.ui.form import LetterForm
 from app.ui.icons import icon
+from app.ui.keeping import TypingKeeper
 from app.ui.opening import Opening
 from app.ui.pdf_verdict import PdfVerdictDrop
 from app.ui.preflight import PreflightList
@@ -62,6 +64,7 @@ from app.ui.reviewing import Reviewing
 from app.ui.saving import Saving
 from app.ui.session import LetterRecord, LetterSession
 from app.ui.spelling import SpellChecking
+from app.ui.watching import Watcher
 from app.ui.widgets import MessageBar
 from app.ui.workers import LatestWins, OpRunner, describe_error
 
@@ -113,13 +116,13 @@ class MainWindow(QMainWindow):
     recent_menu: QMenu
 
     def __init__(self, library: TemplateLibrary, prefs: Preferences,
-                 backend: LocalBackend | ServiceBackend | None = None, settings: QSettings | None = None,
+                 backend: Desk | None = None, settings: QSettings | None = None,
                  start_card: StartCard | None = None) -> None:
         super().__init__()
         self.start_card = start_card
         self.library = library
         self.prefs = prefs
-        self.backend = backend or LocalBackend()
+        self.backend: Desk = backend or LocalBackend()
         self.settings = settings or QSettings()
         self._init_state()
         self._init_controllers()
@@ -129,11 +132,13 @@ class MainWindow(QMainWindow):
         self._init_status_bar()
         self._connect_signals()
         self.restore_layout()
+        for part in self.parts:
+            part.desk_changed(self.backend)
         self._show_workflow()
 
     def _show_workflow(self) -> None:
         """The drafts list, review pane and clause bank as the desk allows (a desk still opening: later)."""
-        if isinstance(self.backend, ServiceBackend) and not self.backend.opened:
+        if self.backend.opening:
             self.drafts.show_unavailable(self.tr("Opening the drafts database…"))
             self.review.clear(self.tr("Opening the drafts database… the letter's status, comments and changes "
                                       "show here in a moment."))
@@ -150,12 +155,17 @@ class MainWindow(QMainWindow):
                 self.review_dock.hide()
         self.actions_table.update_controls()
 
-    def attach_backend(self, backend: LocalBackend | ServiceBackend) -> None:
+    def attach_backend(self, backend: Desk) -> None:
         """The desk the window works on from now on (the database opened, or could not be); the session's too."""
         self.backend = backend
         self.session.desk = backend
+        for part in self.parts:
+            part.desk_changed(backend)
         self._update_identity()
         self._show_workflow()
+        record = self.session.record
+        if record.id is not None and backend.workflow is not None:
+            self.reviewing._load_review(record)  # the pane said "Opening the drafts database…" until now
 
     def start(self) -> None:
         self.opening.start()
@@ -169,15 +179,18 @@ class MainWindow(QMainWindow):
     # -- building -----------------------------------------------------------------------------
     def _init_state(self) -> None:
         """The workers and the open letter's state (the record itself is the session's)."""
-        app = QApplication.instance()
-        if app is not None:
-            none_guard.install(app)  # whoever made the application (a test, a benchmark) gets the guard too
         self.runner = OpRunner(self)
         # The database is used from one worker thread at a time, in the order of the requests.
         self.db = OpRunner(self, threads=1)
         self.session = LetterSession(self.backend, self.db, self)
+        self.watcher = Watcher(self.session, self.db, lambda: self.backend, self)
+        self.keeper = TypingKeeper(self.session, lambda: self.form.data() if self.form is not None else None,
+                                   lambda: self.backend.typing_path, lambda: self.backend.user, self)
+        # The parts built from their collaborators alone; the window calls their lifecycle in a loop.
+        self.parts: tuple[Lifecycle, ...] = (self.watcher, self.keeper)
         self.previewer = LatestWins(self.runner)
-        self.undo_stack = QUndoStack(self)
+        self.document = LetterDocument(self)
+        self.undo_stack = self.document.undo_stack
         self._undo_keys = UndoKeys(self)
         # The page view has a thread of its own, so a slow LibreOffice never delays the fast preview.
         self.page_runner = OpRunner(self, threads=1)
@@ -187,10 +200,7 @@ class MainWindow(QMainWindow):
         self._pages_stale = True
         self.spelling = SpellChecking(OpRunner(self, threads=1), data_dir() / DICTIONARY_FILE,
                                       accepted=list(self.prefs.dictionary), on_error=self.show_error)
-        self.pack: CompiledPack | None = None
         self.form: LetterForm | None = None
-        self.last_check: Check | None = None
-        self._snapshot: dict[str, Any] = {}
         self._restoring = False
         self._preview_timer = self._timer(PREVIEW_DELAY_MS)
         self._page_timer = self._timer(PAGE_DELAY_MS)
@@ -260,9 +270,15 @@ class MainWindow(QMainWindow):
         session.save_state.connect(self.saving._show_save_state)
         session.conflict.connect(lambda exc: QTimer.singleShot(0, lambda: self.saving.resolve_conflict(exc)))
         session.refused.connect(self.show_error)
+        self.watcher.news.connect(lambda text: self.show_error(text, error=False))
+        self.watcher.others_changed.connect(self.drafts.refresh)
+        self.watcher.letter_changed.connect(self._changed_by_others)
+        session.gate_requested.connect(lambda: QTimer.singleShot(0, self.editing._through_gate))
         session.opened.connect(self._record_shown)
         session.record_changed.connect(self._record_shown)
         session.dirty_changed.connect(lambda _d: self.actions_table.update_controls())
+        self.document.content_changed.connect(self.editing._content_changed)
+        self.document.replaced.connect(self.editing._replaced)
         self.previewer.delivered.connect(self.previewing._checked)
         self.page_requests.delivered.connect(self.previewing._pages_ready)
         self._preview_timer.timeout.connect(self.previewing.request_check)
@@ -322,7 +338,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1500, 940)
+            self._first_size()
         self._default_layout = state is None
         if state is not None:
             self.restoreState(state)
@@ -332,6 +348,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._default_layout:
             self._default_layout = False
+            if self.size() == self._fitted:  # not resized since (a screenshot's --size, a test): fit again,
+                self._first_size()           # now that the title bar and borders are known
             QTimer.singleShot(0, self._share_width)
 
     def _share_width(self) -> None:
@@ -346,6 +364,25 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.preview_dock, self.review_dock],
                          [height * (100 - review_share) // 100, height * review_share // 100], Qt.Orientation.Vertical)
         self.layout_settled.emit()
+
+    _fitted = QSize()
+
+    def _first_size(self) -> None:
+        """The first start: 1500x940 where the screen has room, else the screen's available area (a
+        1024x768 laptop shows form and preview side by side, nothing off-screen)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1500, 940)
+            self._fitted = self.size()
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # the title bar and borders
+        width = min(1500, area.width() - max(frame.width(), 0))
+        height = min(940, area.height() - max(frame.height(), 0))
+        self.resize(width, height)
+        self._fitted = self.size()
+        if width < 1500 or height < 940:
+            self.move(area.topLeft())
 
     def _ensure_on_screen(self) -> None:
         centre = self.frameGeometry().center()
@@ -365,6 +402,14 @@ class MainWindow(QMainWindow):
     # -- letters ------------------------------------------------------------------------------
     # -- letters in the drafts database -------------------------------------------------------
     # -- editing ------------------------------------------------------------------------------
+    @property
+    def pack(self) -> CompiledPack | None:
+        return self.document.pack
+
+    @property
+    def last_check(self) -> Check | None:
+        return self.document.last_check
+
     def letter_data(self) -> dict[str, Any]:
         return self.form.data() if self.form is not None else {}
 
@@ -395,15 +440,27 @@ class MainWindow(QMainWindow):
         self.actions_table.update_controls()
         if record.id is not None:
             self.opening._remember(record.id)
-            if isinstance(self.backend, ServiceBackend) and not self.backend.opened:
+            if self.backend.opening:
                 return  # the review pane and drafts list are read once the database is open
             self.reviewing._load_review(record)
             self.drafts.refresh()
+
+    def _changed_by_others(self, detail: LetterDetail) -> None:
+        """Someone else changed the open letter: its status and actions follow at once; their newer text
+        replaces the form only when nothing is typed here (a save meets it as a conflict otherwise)."""
+        session = self.session
+        if detail.summary.id != session.record.id:
+            return
+        if detail.summary.version == session.record.version:
+            session.apply(detail)
+        elif not session.dirty and not session.saving and self.form is not None:
+            self.opening.open_letter(detail.current.data, detail=detail)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing saves what was typed (waiting for a save under way first); it asks only when the edit
         cannot be saved anywhere."""
         self.session.timer.stop()
+        self.watcher.stop()
         self._page_timer.stop()
         self.db.shutdown()
         if self.form is not None and self.session.dirty:
@@ -414,8 +471,11 @@ class MainWindow(QMainWindow):
                 prompt.exec()
                 if prompt.clickedButton() is not prompt.discard:
                     event.ignore()
+                    self.watcher.desk_changed(self.backend)  # still open: others' changes keep coming
                     return
         self.opening.write_card()
+        for part in self.parts:
+            part.shutting_down()
         self.runner.shutdown()
         self.page_runner.shutdown()
         if self.page_previewer is not None:

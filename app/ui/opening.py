@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 FLAGSHIP = "officials-concern"
 RECENT_COUNT = 8
+LARGEST_LETTER_NUMBER = 2**63 - 1  # the databases' integer keys (SQLite and PostgreSQL bigint)
 # A start opens the database once the card's letter has its preview, or after this long without one.
 FIRST_PREVIEW_WAIT_MS = 1500
 
@@ -61,20 +62,27 @@ class Opening(Controller):
         A start with the last session's card shows the card's letter at once and opens the database
         behind it (``_database_ready`` then reconciles the two)."""
         backend = self.w.backend
-        later = isinstance(backend, ServiceBackend) and not backend.opened
+        later = backend.opening
         restored = self._restore()
         if restored is True:
             if later:
                 self._open_database()  # what was restored needs the database to show
             return
+        # After a crash the letter that was on screen opens again, not the card's of the last clean close.
+        left = backend.left_on_screen()
         if later:
+            card = self.w.start_card
+            if left is not None and (card is None or card.letter is None or card.letter.id != left):
+                self._open_database()
+                self.open_record(left)
+                return
             self._show_card(skip_unsaved=restored is None)
             return
-        if isinstance(backend, ServiceBackend) and backend.may("approve").allowed:
+        if backend.workflow is not None and backend.may("approve").allowed:
             self.show_waiting()
             return
-        recent = self.recent_letters()
-        if recent and isinstance(backend, ServiceBackend):
+        recent = ([left] if left is not None else []) + self.recent_letters()
+        if recent and backend.workflow is not None:
             self.open_record(recent[0])
             return
         self.open_sample()
@@ -104,7 +112,7 @@ class Opening(Controller):
         else:
             self.w.show_error(self.w.tr("Your unsaved edit is still kept; Chambers offers it again at the next "
                                     "start."), error=False)
-        if letter_id is not None and isinstance(self.w.backend, ServiceBackend):
+        if letter_id is not None and self.w.backend.workflow is not None:
             self.open_record(letter_id)
             return True
         return None
@@ -143,8 +151,8 @@ class Opening(Controller):
         QTimer.singleShot(FIRST_PREVIEW_WAIT_MS, once)
 
     def _open_database(self) -> None:
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend):
+        backend = self.w.backend.workflow
+        if backend is None:
             return
         self.w.db.run(backend.ready, lambda who: self._database_ready(backend, who),
                       lambda exc: self._database_failed(backend, exc))
@@ -231,8 +239,8 @@ class Opening(Controller):
 
     def write_card(self) -> None:
         """At close: who worked here and the letter on screen, for the next start to show at once."""
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend) or not backend.opened or not backend.url:
+        backend = self.w.backend.workflow
+        if backend is None or backend.opening or not backend.url:
             return  # no database (or never opened this session): the card of the last session stays
         record = self.w.session.record
         letter = None
@@ -260,8 +268,8 @@ class Opening(Controller):
 
     def show_waiting(self) -> None:
         """A judge's start: the drafts list on the letters waiting for this judge, the first one open."""
-        backend = self.w.backend
-        assert isinstance(backend, ServiceBackend)
+        backend = self.w.backend.workflow
+        assert backend is not None  # asked for a judge, who works only with the drafts database
         self.w.drafts_dock.show()
         self.w.drafts_dock.raise_()
         self.w.drafts.show_waiting()
@@ -307,7 +315,7 @@ class Opening(Controller):
 
     def open_by_number(self) -> None:
         """File > Open: a letter of the drafts database by its number (the drafts list finds it by words)."""
-        if not isinstance(self.w.backend, ServiceBackend):
+        if self.w.backend.workflow is None:
             self.w.show_error(self.w.tr("Opening letters needs the drafts database: {why}")
                             .format(why=self.w.backend.why_no_workflow))
             return
@@ -315,9 +323,17 @@ class Opening(Controller):
                             self.w)
         if prompt.exec() != TextPrompt.DialogCode.Accepted:
             return
-        text = prompt.value().strip().lstrip("#")
-        if not text.isdigit():
-            self.w.show_error(self.w.tr("{text!r} is not a letter number").format(text=text))
+        typed = prompt.value().strip()
+        text = typed.lstrip("#").replace(",", "")
+        # isdigit() would take "²" and other digits int() refuses; a number past the database's integers
+        # would reach it as an overflow: both are told here, in words.
+        if not (text.isascii() and text.isdecimal()) or int(text) < 1:
+            self.w.show_error(self.w.tr("“{text}” is not a letter number: letters are numbered 1, 2, 3… "
+                                        "(search by words in Drafts, Ctrl+D)").format(text=typed))
+            return
+        if int(text) > LARGEST_LETTER_NUMBER:
+            self.w.show_error(self.w.tr("There is no letter {text}: letter numbers go up to {largest}").format(
+                text=text, largest=f"{LARGEST_LETTER_NUMBER:,}"))
             return
         self.open_record(int(text))
 
@@ -373,11 +389,9 @@ class Opening(Controller):
         self.w.runner.run(compiled, loaded, failed)
 
     def _install(self, pack: CompiledPack, data: dict[str, Any]) -> None:
-        self.w.pack = pack
         form = LetterForm(pack.manifest, self.w, editor_hook=self.w.editing._editor_created)
         for editor in form.findChildren(QLineEdit) + form.findChildren(QTextEdit) + form.findChildren(QPlainTextEdit):
             self.w.editing._take_undo_keys(editor)
-        form.set_data(data)
         form.edited.connect(self.w.editing._edited)
         form.addressees.save_requested.connect(self.w.bank.save_addressee)
         form.addressees.pick_requested.connect(self.w.bank.pick_addressee)
@@ -387,10 +401,9 @@ class Opening(Controller):
         self.w.placeholder.hide()
         self.w.form_holder.addWidget(form)
         self.w.form = form
-        self.w._snapshot = form.data()
-        self.w.spelling.set_names(letter_names(self.w._snapshot))
-        self.w.undo_stack.clear()
-        self.w.last_check = None
+        self.w.document.open(pack, data)  # the form shows it (a view of the document)
+        self.w.preview.clear()
+        self.w.spelling.set_names(letter_names(self.w.document.data))
         subject = data.get("subject") or self.w.tr("New letter")
         self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=subject))
         self.w.actions_table.update_controls()
@@ -413,8 +426,8 @@ class Opening(Controller):
         """Open a letter from the drafts database (with unsaved journal edits on top, if any)."""
         if self.w.form is not None and self.w.dirty:
             self.w.session.save()
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend):
+        backend = self.w.backend.workflow
+        if backend is None:
             return
 
         def opened(detail: LetterDetail) -> None:

@@ -59,6 +59,13 @@ class PreviewPane(QWidget):
         self.current = preview
         self.status.setText(self.tr("Rendered from the template in {ms:.0f} ms").format(ms=millis))
 
+    def clear(self) -> None:
+        """Another letter: nothing of the one before stays on screen while this one is rendered."""
+        self.text_view.clear()
+        self.current = None
+        self.status.setText(self.tr("Rendering…"))
+        self.banner.hide()
+
     def set_stale(self, message: str | None) -> None:
         """Say the preview shows an earlier version (the letter as typed cannot be rendered)."""
         if message:

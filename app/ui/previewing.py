@@ -10,7 +10,6 @@ from app.services.desk import (
     Check,
     check_letter,
 )
-from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
 from app.ui.workers import SETTLE_MS, describe_error
 
@@ -34,11 +33,14 @@ class Previewing(Controller):
                                    .format(error=describe_error(result)))
             return
         assert isinstance(result, Check)
-        self.w.last_check = result
+        self.w.document.set_check(result)
         self.w.preflight.set_entries(result.problems, result.removals, result.advice, result.print_warnings)
         if result.preview is not None:
             self.w.preview.show_preview(result.preview, result.millis)
             self.w.preview.set_stale(None)
+        elif self.w.preview.current is None:
+            self.w.preview.set_stale(self.w.tr("This letter cannot be previewed yet: see Preflight for what is "
+                                               "missing."))
         else:
             self.w.preview.set_stale(self.w.tr("The preview shows the last version that could be rendered; "
                                            "see Preflight for what is missing."))
@@ -55,7 +57,7 @@ class Previewing(Controller):
         self.w.export_action.setToolTip(self.w.tr("Export the letter as .docx or PDF") if result.exportable
                                       else self.w.tr("Fix what Preflight lists before exporting"))
         backend = self.w.backend
-        if not self.w.spelling.started and not (isinstance(backend, ServiceBackend) and not backend.opened):
+        if not self.w.spelling.started and not backend.opening:
             # The word list is read once the first preview is on screen (and, at a start that opens the
             # database behind the letter, once that is done: their loads' peaks of memory never add up).
             QTimer.singleShot(SETTLE_MS, self.w.spelling.start)

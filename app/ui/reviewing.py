@@ -32,8 +32,8 @@ class Reviewing(Controller):
     """The drafts list and the review pane: what they show, and the workflow steps taken from them."""
 
     def _query_drafts(self, search: str, status: str) -> None:
-        if isinstance(self.w.backend, ServiceBackend):
-            backend = self.w.backend
+        backend = self.w.backend.workflow
+        if backend is not None:
             self.w.db.run(lambda: backend.rows(search, status), self._show_rows)
 
     def _show_rows(self, rows: list[Row]) -> None:
@@ -47,8 +47,8 @@ class Reviewing(Controller):
     def _load_review(self, record: LetterRecord) -> None:
         """Status, comments, versions and the changes since my last review, read in one job; a read
         that returns after the letter moved on is dropped (never a blank or stale pane)."""
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend) or record.id is None:
+        backend = self.w.backend.workflow
+        if backend is None or record.id is None:
             return
         letter_id, version = record.id, record.version
 
@@ -64,9 +64,9 @@ class Reviewing(Controller):
         self.w.db.run(lambda: backend.review(letter_id), shown)
 
     def _load_diff(self, a: int | None, b: int | None, since_review: bool) -> None:
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         letter_id = self.w.session.record.id
-        if not isinstance(backend, ServiceBackend) or letter_id is None:
+        if backend is None or letter_id is None:
             return
         self.w.db.run(lambda: backend.diff(letter_id, a, b),
                       lambda report: self.w.review.show_diff(report, since_review))
@@ -80,7 +80,13 @@ class Reviewing(Controller):
         return done
 
     def _transition_failed(self, exc: BaseException) -> None:
+        """Refused (someone saved or acted first): said, and the letter read again, so the version shown
+        and the actions enabled are the database's, not what this window last knew."""
         self.w.show_error(describe_error(exc))
+        backend = self.w.backend.workflow
+        letter_id = self.w.session.record.id
+        if backend is not None and letter_id is not None:
+            self.w.db.run(lambda: backend.open(letter_id), self.w._changed_by_others)
 
     def submit(self) -> None:
         """Submit exactly what the form shows: saved first, then sent at the version that holds it."""
@@ -93,9 +99,9 @@ class Reviewing(Controller):
     def _on_saved_version(self, action: Action, step: Callable[[ServiceBackend], Callable[[int, int], object]],
                           done: str) -> None:
         """Run a workflow step once the form is saved, on exactly the version that save made."""
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         ok, why = self.w.actions_table._gate(action)
-        if not isinstance(backend, ServiceBackend) or not ok:
+        if backend is None or not ok:
             if why:
                 self.w.show_error(why)
             return
@@ -138,10 +144,10 @@ class Reviewing(Controller):
         return backend.services.signing.verify_pdf(path)
 
     def request_changes(self) -> None:
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         letter_id = self.w.session.record.id
         allowed = self.w.actions_table._gate(Action.REQUEST_CHANGES)[0]
-        if not isinstance(backend, ServiceBackend) or letter_id is None or not allowed:
+        if backend is None or letter_id is None or not allowed:
             return
         prompt = TextPrompt(self.w.tr("Request changes"), self.w.tr("What should change?"), self.w)
         self.w.spelling.attach(prompt.text)
@@ -152,10 +158,10 @@ class Reviewing(Controller):
                     self._after_transition(self.w.tr("Changes requested.")), self._transition_failed)
 
     def comment(self) -> None:
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         letter_id = self.w.session.record.id
         allowed = self.w.actions_table._gate(Action.COMMENT)[0]
-        if not isinstance(backend, ServiceBackend) or letter_id is None or not allowed:
+        if backend is None or letter_id is None or not allowed:
             return
         prompt = TextPrompt(self.w.tr("Comment"), self.w.tr("Your comment:"), self.w)
         self.w.spelling.attach(prompt.text)
@@ -170,9 +176,9 @@ class Reviewing(Controller):
         made off the GUI thread, then saved where the clerk says."""
         from app.services.redlines import redline_versions
 
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         letter_id = self.w.session.record.id
-        if not isinstance(backend, ServiceBackend) or letter_id is None:
+        if backend is None or letter_id is None:
             self.w.show_error(self.w.tr("A redline needs a letter from the drafts database."))
             return
         drafts = backend.drafts

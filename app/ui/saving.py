@@ -8,12 +8,10 @@ from typing import TYPE_CHECKING, Any
 from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
 from app.services.desk import conflict_parts, take_parts
-from app.ui.backend import ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
     ConflictDialog,
 )
-from app.ui.editing import SnapshotCommand
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.drafts import LetterDetail
@@ -45,8 +43,8 @@ class Saving(Controller):
         if self.w.session.paused or conflict.letter_id != record.id or conflict.expected != record.version:
             return  # being answered, or answered already (a second save met the same newer version)
         self.w.session.paused = True
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend):
+        backend = self.w.backend.workflow
+        if backend is None:
             self._ask(conflict, None)
             return
         self.w.db.run(lambda: backend.conflict_versions(conflict.letter_id, conflict.expected, conflict.current),
@@ -66,18 +64,16 @@ class Saving(Controller):
             return
         if answer == "merge" and versions is not None and mine is not None and self.w.form is not None:
             merged = take_parts(mine, versions[1], taken)
-            self.w.editing._put_back(merged)
-            self.w._snapshot = self.w.form.data()
             label = self.w.tr("take {parts} from {author}").format(parts=", ".join(taken) or "nothing",
                                                                    author=conflict.author)
-            self.w.undo_stack.push(SnapshotCommand(self.w, mine, self.w._snapshot, "merge", label))
+            self.w.document.replace(merged, "merge", label)
             self.w.previewing.request_check()
             self.w.session.rebase(conflict.current)  # mine, with their parts, on top of theirs
         elif answer == "keep":
             self.w.session.rebase(conflict.current)  # the next save goes on top of theirs
         elif answer == "reload":
-            assert isinstance(self.w.backend, ServiceBackend)
-            backend = self.w.backend
+            backend = self.w.backend.workflow
+            assert backend is not None  # a reload is offered only with the drafts database
             letter_id = conflict.letter_id
             base = conflict.expected
 
@@ -94,10 +90,7 @@ class Saving(Controller):
         """Show the other version; mine stays one Undo away (and in my recovery journal)."""
         if self.w.form is None or detail.summary.id != self.w.session.record.id:
             return
-        mine = self.w.form.data()
-        self.w.editing._put_back(detail.current.data)
-        self.w._snapshot = self.w.form.data()
-        self.w.undo_stack.push(SnapshotCommand(self.w, mine, self.w._snapshot, "reload"))
+        self.w.document.replace(detail.current.data, "reload")  # mine stays one Undo away
         self.w.session.take_theirs(detail)
         self.w.save_state.setText(self.w.tr("Showing version {v} by {author}; Undo brings your edit back").format(
             v=detail.summary.version, author=detail.summary.updated_by))

@@ -253,11 +253,11 @@ def _run(app: QApplication, scene: str, path: Path, size: tuple[int, int], ids: 
         window.start()
 
         def users() -> None:
-            from app.ui.backend import ServiceBackend
             from app.ui.users import UsersDialog
 
-            assert isinstance(window.backend, ServiceBackend)
-            dialog = UsersDialog(window.backend, window.db, window)
+            office = window.backend.workflow
+            assert office is not None  # the users scene runs on its own office database
+            dialog = UsersDialog(office, window.db, window)
             dialog.show()
             def shown() -> None:
                 dialog.select("ann")

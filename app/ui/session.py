@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.core.records import Approval
 from app.core.workflow import Conflict, Status
 from app.rendering.engine import CompiledPack
-from app.services.desk import LetterData, LocalDesk, ServiceDesk
+from app.services.desk import Desk, LetterData
 from app.ui.workers import OpRunner, describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
@@ -64,13 +64,16 @@ class LetterSession(QObject):
 
     opened = Signal(object)          # LetterRecord: another letter (or a new one) is open
     record_changed = Signal(object)  # LetterRecord: the same letter, at a new version or status
-    # bool, carried as object: PySide6 6.12 loses a reference to True/False on each emit of a Signal(bool)
-    dirty_changed = Signal(object)
+    dirty_changed = Signal(bool)
     save_state = Signal(str)
     conflict = Signal(object)        # Conflict: someone saved the letter first
     refused = Signal(str)            # work waiting on a save that could not happen, and why
+    edited = Signal()                # the form's content changed (typing, undo, a merge...)
+    # The edit must be weighed against the database's current record first (the first edit of a letter,
+    # or a save that met an approval nobody agreed to withdraw): the edit gate reads it and asks.
+    gate_requested = Signal()
 
-    def __init__(self, desk: LocalDesk | ServiceDesk, db: OpRunner, parent: QObject | None = None) -> None:
+    def __init__(self, desk: Desk, db: OpRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.db = db
@@ -83,9 +86,14 @@ class LetterSession(QObject):
         self._save_point = False  # an explicit save (Ctrl+S) is asked for: it makes a history version
         self._waiting: list[AfterSaved] = []
         self._source: Source = lambda: None
-        self._consent: tuple[int | None, int | None] | None = None
+        self._consent: tuple[object, ...] | None = None
+        self._withdraws: int | None = None  # the approval the clerk agreed to withdraw
+        self._held = False       # saves wait while the edit gate reads the database and asks
+        self._held_save = False  # a save was asked for meanwhile
+        self.gate_passed = False  # the database's record was read since the first edit of this letter
         self._note = ""
         self.kept_only = False  # the last save only reached this computer (the letter is not complete)
+        self.restored = False   # the open letter's text is a restored edit, not what the database holds
         self.paused = False     # while the clerk answers a conflict nothing is saved
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -119,8 +127,12 @@ class LetterSession(QObject):
         self._save_point = False
         self._waiting.clear()
         self._consent = None
+        self._withdraws = None
+        self._held = self._held_save = False
+        self.gate_passed = not record.saved or not self.desk.has_workflow
         self._note = ""
         self.kept_only = False
+        self.restored = dirty
         self.opened.emit(record)
         if was_dirty:
             self.dirty_changed.emit(False)
@@ -153,12 +165,19 @@ class LetterSession(QObject):
         self.save()
 
     # -- edits ----------------------------------------------------------------------------------
+    @staticmethod
+    def _consent_key(record: LetterRecord) -> tuple[object, ...]:
+        # What an answer agreed to: this status of this version, and this approval (a judge who approved
+        # since is asked about anew, even at the same version).
+        approval = record.approval
+        return record.id, record.version, record.status, approval.id if approval is not None else None
+
     def edit_question(self) -> str | None:
         """The question to ask before the first edit withdraws an approval or a review, else None."""
         record = self._record
         if record.status not in (Status.APPROVED, Status.EXPORTED, Status.IN_REVIEW):
             return None
-        if self._consent == (record.id, record.version):
+        if self._consent == self._consent_key(record):
             return None
         approval = record.approval
         if record.status is Status.IN_REVIEW:
@@ -173,8 +192,9 @@ class LetterSession(QObject):
     def consent(self) -> None:
         """The clerk chose to edit anyway: not asked again, and the next save says why in the history."""
         record = self._record
-        self._consent = (record.id, record.version)
+        self._consent = self._consent_key(record)
         approval = record.approval
+        self._withdraws = approval.id if approval is not None else None
         if record.status is Status.IN_REVIEW:
             self._note = f"edited while in review (version {record.version}): taken out of review"
         elif approval is not None:
@@ -186,11 +206,27 @@ class LetterSession(QObject):
     def mark_edited(self) -> None:
         was_dirty = self.dirty
         self._edits += 1
+        self.edited.emit()
         self.save_state.emit(self.tr("Unsaved changes"))
         if not was_dirty:
             self.dirty_changed.emit(True)
-        if not self.paused:
+        if not self.paused and not self._held:
             self.timer.start()
+
+    def hold(self) -> None:
+        """No save starts until ``release``: the edit gate is reading the database's record and asking."""
+        self._held = True
+        self.timer.stop()
+
+    def release(self) -> None:
+        """The gate answered: the saves asked for meanwhile (and typing since) go ahead."""
+        if not self._held:
+            return
+        self._held = False
+        self.gate_passed = True
+        if self._held_save or self._waiting or self.dirty:
+            self._held_save = False
+            self.save()
 
     # -- saves ----------------------------------------------------------------------------------
     def save(self, save_point: bool = False) -> None:
@@ -203,6 +239,9 @@ class LetterSession(QObject):
         if self.paused:
             return
         self._save_point = self._save_point or save_point
+        if self._held:
+            self._held_save = True
+            return
         if self._in_flight:
             self._again = True
             return
@@ -234,16 +273,19 @@ class LetterSession(QObject):
             return
         pack, data = got
         edits, record, generation, note = self._edits, self._record, self._generation, self._note
+        withdraws = self._withdraws
         save_point, self._save_point = self._save_point, False
         desk = self.desk
         self._in_flight = True
         self.save_state.emit(self.tr("Saving…"))
 
         def work() -> LetterDetail | None:
-            summary = desk.save_draft(pack, record.id, data, record.version, note, save_point=save_point)
-            if summary is None or not isinstance(desk, ServiceDesk):
+            summary = desk.save_draft(pack, record.id, data, record.version, note, save_point=save_point,
+                                      withdraws=withdraws)
+            workflow = desk.workflow
+            if summary is None or workflow is None:
                 return None
-            return desk.open(summary.id)
+            return workflow.open(summary.id)
 
         self.db.run(work, lambda detail: self._saved(generation, edits, detail),
                     lambda exc: self._failed(generation, exc))
@@ -275,10 +317,22 @@ class LetterSession(QObject):
         self._settle()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
+        from app.services.drafts import ApprovalNotWithdrawn
+
         self._in_flight = False
         self._again = False
-        self._save_point = False
+        save_point, self._save_point = self._save_point, False
         if generation != self._generation:
+            return
+        if isinstance(exc, ApprovalNotWithdrawn):
+            # A judge approved since this window last looked: nothing is saved until the clerk is asked
+            # about that approval; what waits on the save (a submit) waits on the answer.
+            self.hold()
+            self._held_save = True
+            self._save_point = save_point
+            self.gate_passed = False
+            self.save_state.emit(self.tr("Not saved yet: the letter was approved meanwhile"))
+            self.gate_requested.emit()
             return
         waiting, self._waiting = self._waiting, []
         if isinstance(exc, Conflict):
@@ -309,7 +363,8 @@ class LetterSession(QObject):
         if got is None or not self.dirty:
             return not self.kept_only
         pack, data = got
-        summary = self.desk.save_draft(pack, self._record.id, data, self._record.version, self._note)
+        summary = self.desk.save_draft(pack, self._record.id, data, self._record.version, self._note,
+                                       withdraws=self._withdraws)
         self._saved_edits = self._edits
         if summary is not None:  # what the start card of the next start remembers
             self._record = replace(self._record, id=summary.id, version=summary.version, status=summary.status)

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -475,10 +476,37 @@ class MessageBar(QWidget):
         close.setToolTip(self.tr("Dismiss"))
         close.clicked.connect(self.hide)
         layout.addWidget(close)
+        if parent is not None:
+            parent.installEventFilter(self)
         self.hide()
 
     def show_message(self, text: str, error: bool = True) -> None:
-        colour = "#fde7e9; color: #5c0a10" if error else "#dff6dd; color: #0b3d0b"
-        self.setStyleSheet(f"#message-bar {{ background: {colour}; }} QLabel {{ color: inherit; }}")
+        self.error = error
+        self._colour()
         self.label.setText(text)
         self.show()
+
+    error = True
+
+    def _colour(self) -> None:
+        """The palette's own text on its own window colour tinted red (an error) or green (a notice): as
+        readable in a dark or high-contrast palette as the rest of the window (fixed colours were black
+        on black there), and still told apart by more than colour (the text says what happened)."""
+        parent = self.parentWidget()
+        palette = QPalette(parent.palette() if parent is not None else QApplication.palette())
+        base = palette.color(QPalette.ColorRole.Window)
+        tint = QColor(220, 50, 60) if self.error else QColor(40, 160, 70)
+        share = 0.22
+        mixed = QColor.fromRgbF(base.redF() * (1 - share) + tint.redF() * share,
+                                base.greenF() * (1 - share) + tint.greenF() * share,
+                                base.blueF() * (1 - share) + tint.blueF() * share)
+        palette.setColor(QPalette.ColorRole.Window, mixed)
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        self.label.setPalette(palette)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A widget with a palette of its own hears nothing when the system turns dark; its parent does.
+        if watched is self.parentWidget() and event.type() == QEvent.Type.PaletteChange:
+            self._colour()
+        return False

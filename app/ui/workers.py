@@ -94,8 +94,7 @@ class OpRunner(QObject):
     """Runs operations on its own thread pool; ``error`` carries failures nobody handled."""
 
     error = Signal(str)
-    # bool, carried as object: PySide6 6.12 loses a reference to True/False on each emit of a Signal(bool)
-    busy_changed = Signal(object)
+    busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)

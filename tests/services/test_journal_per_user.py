@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from app.bootstrap import data_dir
+from app.services.journal import TypingLog, apply_changes, changes
 from app.services.office import Profile
 from tests.conftest import ROOT, sample_data
 from tests.storage.dbfixtures import as_user, office
@@ -68,3 +69,69 @@ def test_acting_as_someone_for_one_command_does_not_make_this_desktop_them(tmp_p
     assert later.returncode == 5, later.stderr
     assert "say who you are with --as NAME" in later.stderr
     assert not (data_dir() / "profile.json").exists()
+
+
+def _letter() -> dict:
+    return {"subject": "Courthouse arrests", "addressees": [{"name": "Jeff Sessions"}, {"name": "John F. Kelly"}],
+            "concerns": ["One", "Two"]}
+
+
+def test_the_typing_log_appends_only_what_changed_and_replays_to_the_text_on_screen(tmp_path: Path) -> None:
+    path = tmp_path / "carla" / "typing.log"
+    log = TypingLog(path, "carla")
+    letter = _letter()
+    log.begin(7, 3, letter, unsaved=False)
+    letter["addressees"][1]["name"] = "John Kelly"
+    log.edit(letter)
+    letter["concerns"].append("Three")
+    log.edit(letter)
+    log.flush()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    assert '"John Kelly"' in lines[1]
+    assert "Jeff Sessions" not in lines[1]
+    state = TypingLog.read(path, "carla")
+    assert state is not None
+    assert (state.letter_id, state.base_version, state.data, state.unsaved) == (7, 3, letter, True)
+    log.saved(7, 4, letter)
+    log.flush()
+    state = TypingLog.read(path, "carla")
+    assert state is not None
+    assert (state.base_version, state.unsaved) == (4, False)
+    log.close(remove=True)
+    assert not path.exists()
+
+
+def test_a_line_torn_by_a_crash_leaves_everything_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "typing.log"
+    log = TypingLog(path, "carla")
+    letter = _letter()
+    log.begin(None, None, letter, unsaved=False)
+    letter["subject"] = "Courthouse arrests in California"
+    log.edit(letter)
+    log.close(remove=False)
+    with path.open("ab") as file:
+        file.write(b'{"kind": "edit", "at": "2026-12-06T10:00:00+00:00", "changes": [[["subj')
+    state = TypingLog.read(path, "carla")
+    assert state is not None
+    assert state.data["subject"] == "Courthouse arrests in California"
+    assert state.unsaved
+
+
+def test_another_users_typing_log_is_not_offered(tmp_path: Path) -> None:
+    path = tmp_path / "typing.log"
+    log = TypingLog(path, "tom")
+    log.begin(1, 1, _letter(), unsaved=True)
+    log.close(remove=False)
+    assert TypingLog.read(path, "tom") is not None
+    assert TypingLog.read(path, "carla") is None
+
+
+def test_changes_and_their_replay_agree_on_moves_removals_and_new_keys() -> None:
+    before = _letter()
+    after = {**_letter(), "concerns": ["Two", "One"], "addressees": [{"name": "Jeff Sessions", "title": "AG"}],
+             "cc": ["Clerk"]}
+    import copy
+
+    assert apply_changes(copy.deepcopy(before), changes(before, after)) == after
+    assert changes(before, before) == []

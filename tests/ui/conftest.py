@@ -82,14 +82,6 @@ def dialog_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogScript]:
     assert not script.expected, f"expected dialogs never shown: {[k.__name__ for k, _ in script.expected]}"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def keep_none_alive(qapp: Any) -> None:
-    """The test run uses the window's guard against PySide6 6.12's lost references to None."""
-    from app.ui import none_guard
-
-    none_guard.install(qapp)
-
-
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path: Path) -> Iterator[None]:
     """QSettings (window geometry) go to a temp folder, never the user's."""
