@@ -120,9 +120,9 @@ class Reviewing(Controller):
         from app.services.signing import timestamp_url
         from app.ui.signing_dialog import SigningDialog
 
-        backend = self.w.backend
+        backend = self.w.backend.workflow
         record = self.w.session.record
-        if not isinstance(backend, ServiceBackend) or record.id is None:
+        if backend is None or record.id is None:
             self.w.show_error(self.w.tr("Signing needs a letter from the drafts database."))
             return
         letter_id = record.id
@@ -137,11 +137,12 @@ class Reviewing(Controller):
 
     def verify_pdf(self, path: Path) -> PdfVerdict:
         """``chambers verify X.pdf`` for a PDF dropped on the review pane (run off the GUI thread)."""
-        backend = self.w.backend
-        if not isinstance(backend, ServiceBackend):
+        desk = self.w.backend
+        workflow = desk.workflow
+        if workflow is None:
             raise ChambersError(self.w.tr("Checking a signed PDF needs the drafts database (its trust anchors "
-                                          "and approvals): {why}").format(why=backend.why_no_workflow))
-        return backend.services.signing.verify_pdf(path)
+                                          "and approvals): {why}").format(why=desk.why_no_workflow))
+        return workflow.services.signing.verify_pdf(path)
 
     def request_changes(self) -> None:
         backend = self.w.backend.workflow
