@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from app.core.files import atomic_write, make_private_folder
+from app.resources import shipped_file
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "words"
-LEGAL_WORDS = RESOURCES / "legal.txt"
+LEGAL_WORDS = shipped_file("words", "legal.txt")
 DICTIONARY_FILE = "dictionary.txt"
 MAX_SUGGESTIONS = 5
 
