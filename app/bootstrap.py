@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 
-from app.core.files import protect_database_url, protect_folder
+from app import __version__
+from app.core.errors import ChambersError
+from app.core.files import OutputRefused, make_private_folder, protect_database_url, protect_folder
+from app.core.records import User
+from app.core.workflow import NotFound, Refused, StorageUnavailable
 from app.services.templates import SHIPPED, TemplateLibrary
 
 if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
@@ -93,13 +98,30 @@ def resolved_database_url(url: str | None = None) -> str:
     return normalize_url(database_url(url))
 
 
-def open_database(url: str | None = None) -> SqlStore:
-    """The database named by ``url`` (see ``database_url``); an embedded one is migrated first."""
+SUPPORTED_DATABASES = ("sqlite:///", "postgresql+psycopg://")
+
+
+def check_database_url(url: str | None = None) -> str:
+    """The resolved URL of a database Chambers can use, or ``StorageUnavailable`` saying why not
+    (never a driver's traceback for a URL nobody could open)."""
+    given = database_url(url)
+    resolved = resolved_database_url(url)
+    if not resolved.startswith(SUPPORTED_DATABASES) or resolved == "postgresql+psycopg://":
+        shown = re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", given)  # never print a password
+        raise StorageUnavailable(
+            f"{shown} is not a database Chambers can use: give a SQLite file (a path, or sqlite:///PATH) or a "
+            "PostgreSQL server (postgresql://USER@HOST:PORT/DATABASE)")
+    return resolved
+
+
+def open_database(url: str | None = None, *, create: bool = True) -> SqlStore:
+    """The database named by ``url`` (see ``database_url``); an embedded one is migrated first
+    (after a copy of it is made). ``create=False``: refuse a SQLite path with no database."""
     from app.storage.database import open_store
 
-    resolved = resolved_database_url(url)
+    resolved = check_database_url(url)
     protect_database_url(resolved)  # no export may ever be written over it
-    return open_store(resolved, migrate=resolved.startswith("sqlite"))
+    return open_store(resolved, migrate=resolved.startswith("sqlite"), create=create)
 
 
 def preload_for_window() -> None:
@@ -117,14 +139,16 @@ def preload_for_window() -> None:
     # Not app.storage (SQLAlchemy): the window opens the database after it shows the last letter.
 
 
-def services(db: str | None = None, as_user: str | None = None, settings: Settings | None = None) -> Services:
-    from app.core.records import User
+def services(db: str | None = None, as_user: str | None = None, settings: Settings | None = None,
+             *, create: bool = True) -> Services:
+    """Everything over the database ``db``; ``create=False`` (the command line) opens only a database
+    that exists: only `db init` and the window's first start make one."""
     from app.services.drafts import Drafts
     from app.services.journal import Journal
     from app.services.office import Clauses, CourtProfileService, Profile, Users, resolve_user, seed
     from app.storage.database import add_login, enable_login
 
-    store = open_database(db)
+    store = open_database(db, create=create)
     url = store.url
     library = template_library(settings)
     profile = Profile(data_dir() / "profile.json")
@@ -145,3 +169,242 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
                     lambda name, enabled: enable_login(store, name, enabled)),
         clauses=Clauses(store, actor), profile=profile, court=CourtProfileService(store, actor),
     )
+
+
+# --- creating, backing up and restoring the database ---------------------------------------------
+@dataclass(frozen=True)
+class DatabaseCheck:
+    """What opening a database and walking its audit chain found."""
+
+    where: str
+    revision: str | None
+    letters: int
+    events: int
+    broken: str  # "" when the audit log is intact, else what `audit verify` would say
+
+    def summary(self) -> str:
+        audit = f"audit log intact ({self.events} events)" if not self.broken else f"AUDIT LOG BROKEN: {self.broken}"
+        return f"schema {self.revision}, {self.letters} letter(s), {audit}"
+
+
+def check_store(store: SqlStore) -> DatabaseCheck:
+    """Open ``store``'s letters and run the audit check on it, as `audit verify` does."""
+    from app.services.drafts import Drafts
+    from app.services.journal import Journal
+    from app.storage.database import current_revision
+
+    def nobody() -> User:
+        raise StorageUnavailable("checking a database acts as no one")
+
+    drafts = Drafts(store, template_library(), Journal(journal_folder(store.url), "check"), nobody)
+    events, broken, why = drafts.audit_check()
+    problem = "" if broken is None else (f"event {broken.id}: {why}" if broken.id else why)
+    return DatabaseCheck(store.location, current_revision(store.engine), len(drafts.find(limit=10**9)), events,
+                         problem)
+
+
+def init_database(url: str | None = None) -> tuple[str, bool]:
+    """Make a new, empty Chambers database at ``url`` (`db init`); (where, whether it was made).
+
+    An existing Chambers database is left as it is; a file or server database holding something
+    else is refused."""
+    from app.storage.database import current_revision, head_revision, open_store, sqlite_file
+    from app.storage.sql import SqlStore
+
+    resolved = check_database_url(url)
+    path = sqlite_file(resolved)
+    if path is not None and path.exists():
+        open_store(resolved, migrate=True, create=False).close()  # refuses a file that is not ours
+        return str(path), False
+    protect_database_url(resolved)
+    if path is None:  # a server: its database exists (the DBA made it); an empty one gets the schema
+        store = SqlStore(resolved)
+        try:
+            before = current_revision(store.engine)
+            if before is not None and before != head_revision():
+                raise StorageUnavailable(f"{store.location} already holds a Chambers database at schema {before}; "
+                                         "run `chambers db upgrade` for it instead")
+        finally:
+            store.close()
+        if before is not None:
+            return store.location, False
+    store = open_store(resolved, migrate=True, create=True)
+    where = store.location
+    store.close()
+    return where, True
+
+
+def _backup_target_refusal(target: Path, database: Path | None) -> str | None:
+    """Why a backup may not be written at ``target``, or None.
+
+    TODO(custody-writes): this is where the project's one output policy decides; until it lands
+    a backup never replaces the database or its journals, a protected folder, a link, or any
+    existing file that is not itself a Chambers database backup.
+    """
+    from app.core.files import DATABASE_COMPANIONS
+    from app.storage.database import file_revision
+
+    resolved = target.expanduser().resolve()
+    if database is not None:
+        db = database.resolve()
+        if resolved == db or resolved in {db.with_name(db.name + s) for s in DATABASE_COMPANIONS}:
+            return "this is the database itself; a backup goes to another file"
+    if target.is_symlink():
+        return "this is a link; name the file itself"
+    if not target.exists():
+        return None
+    if not target.is_file() or target.stat().st_nlink > 1:
+        return "it exists and is not a plain file of its own (a folder, device or hard link)"
+    try:
+        revision = file_revision(target)
+    except ChambersError:
+        revision = None
+    if revision is None:
+        return "an existing file that is not a Chambers backup; it is left as it is (choose another name)"
+    return None
+
+
+def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
+    """Copy the database to ``target`` (SQLite's online backup API), open the copy and run the audit
+    check on it; the copy is put in place only once it was opened, so a failed backup writes nothing.
+    A copy whose audit log is broken is still written (it holds the office's letters) and the
+    check says so."""
+    import tempfile
+
+    from app.core.files import check_output_folder, fsync_folder
+    from app.storage.database import copy_sqlite, open_store, sqlite_file
+
+    resolved = check_database_url(url)
+    path = sqlite_file(resolved)
+    if path is None:
+        raise StorageUnavailable("`db backup` copies the embedded SQLite database; back up an office's PostgreSQL "
+                                 "database with pg_dump (see docs/guide-it.md)")
+    open_store(resolved, migrate=True, create=False).close()  # exists, is ours, is up to date
+    refusal = _backup_target_refusal(target, path)
+    if refusal:
+        raise OutputRefused(f"{target}: {refusal}")
+    check_output_folder(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        copy_sqlite(path, tmp)
+        check = _check_file(tmp)
+        if _backup_target_refusal(target, path):  # swapped for something else meanwhile
+            raise OutputRefused(f"{target}: {_backup_target_refusal(target, path)}")
+        os.replace(tmp, target)
+        fsync_folder(target.parent)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
+
+
+def _check_file(path: Path, *, migrate: bool = False) -> DatabaseCheck:
+    """Open the SQLite file ``path`` (migrating it first if asked) and check it; left a single file."""
+    import sqlite3
+
+    from app.storage.database import upgrade
+    from app.storage.sql import SqlStore
+
+    store = SqlStore(f"sqlite:///{path}")
+    try:
+        if migrate:
+            upgrade(store.engine)
+        check = check_store(store)
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")  # the -wal folded back in: one file to keep
+    finally:
+        conn.close()
+    return check
+
+
+def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseCheck, Path | None]:
+    """Replace the database with the backup ``source``, after checking it; (what the database now
+    holds, the copy made of the database it replaced or None).
+
+    A backup made by a newer Chambers (a schema this one does not know) is refused; an older one
+    is migrated on its copy before anything is replaced; a backup whose audit log is broken is
+    refused. The database being replaced is copied first, beside it, so a wrong restore can be
+    undone.
+    """
+    import tempfile
+
+    from app.storage.database import (
+        automatic_backups,
+        copy_sqlite,
+        file_revision,
+        fresh_name,
+        head_revision,
+        known_revisions,
+        restore_sqlite,
+        sqlite_file,
+    )
+
+    resolved = check_database_url(url)
+    path = sqlite_file(resolved)
+    if path is None:
+        raise StorageUnavailable("`db restore` restores the embedded SQLite database; restore an office's "
+                                 "PostgreSQL database with pg_restore (see docs/guide-it.md)")
+    if not source.is_file():
+        raise NotFound(f"{source}: no such backup file")
+    if path.exists() and source.resolve() == path.resolve():
+        raise Refused(f"{source} is the database itself")
+    revision = file_revision(source)
+    if revision is None:
+        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
+    if revision not in known_revisions():
+        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
+                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
+                      "version or newer. Nothing was changed")
+    if not path.parent.is_dir():
+        raise StorageUnavailable(f"the folder of the database, {path.parent}, does not exist; nothing was restored")
+    protect_database_url(resolved)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.restore.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    kept: Path | None = None
+    try:
+        copy_sqlite(source, tmp)
+        check = _check_file(tmp, migrate=revision != head_revision())
+        if check.broken:
+            raise Refused(f"{source} was not restored: its audit log is broken at {check.broken}")
+        if path.exists() and path.stat().st_size:
+            folder = automatic_backups(path)
+            make_private_folder(folder)
+            kept = fresh_name(folder, "before-restore")
+            copy_sqlite(path, kept)
+        restore_sqlite(tmp, path)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    from app.storage.database import open_store
+
+    store = open_store(resolved, migrate=True, create=False)
+    try:
+        return check_store(store), kept
+    finally:
+        store.close()
+
+
+def upgrade_database(url: str | None = None) -> tuple[str, str | None, str | None, Path | None]:
+    """`db upgrade`: migrate an existing database to this version's schema, an embedded one after
+    a copy (kept until the next migration succeeds); (where, before, after, the copy or None)."""
+    from app.storage.database import current_revision, require_existing, upgrade_keeping_backup
+    from app.storage.sql import SqlStore
+
+    resolved = check_database_url(url)
+    require_existing(resolved)
+    protect_database_url(resolved)
+    store = SqlStore(resolved)
+    try:
+        if resolved.startswith("sqlite") and current_revision(store.engine) is None:
+            raise StorageUnavailable(f"{store.location} is not a Chambers database (it has no Chambers schema); "
+                                     "nothing was changed. Create one with `chambers db init`")
+        before, after, backup = upgrade_keeping_backup(store)
+        return store.location, before, after, backup
+    finally:
+        store.close()

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import drafts, letters, office
+from app.cli import db, drafts, letters, office
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_TEMPLATE, EXIT_PDF = 0, 1, 2, 3, 4
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     letters.register(commands)
     drafts.register(commands)
     office.register(commands)
+    db.register(commands)
     return parser
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import Services, open_database, services
+from app.bootstrap import Services, services
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, protect_local_database, read_json, run_guarded
 from app.core.errors import ChambersError, TemplateProblem
 from app.core.records import LetterSummary
@@ -41,7 +41,7 @@ def guarded(action: Callable[[argparse.Namespace, Services], int]) -> Callable[[
     def handler(args: argparse.Namespace) -> int:
         def run() -> int:
             try:
-                chambers = services(args.db, getattr(args, "as_user", None))
+                chambers = services(args.db, getattr(args, "as_user", None), create=False)
             except StorageUnavailable as exc:
                 err(_sentence(str(exc)))
                 return EXIT_FAILED
@@ -331,47 +331,6 @@ def cmd_verify(args: argparse.Namespace, s: Services) -> int:
     return result.code
 
 
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from app.storage.database import upgrade
-
-    def run() -> int:
-        try:
-            store = open_database(args.db) if _embedded(args.db) else _raw_store(args.db)
-            before, after = upgrade(store.engine)
-            store.close()
-        except (StorageUnavailable, ChambersError) as exc:
-            err(_sentence(str(exc)))
-            return EXIT_FAILED
-        print(f"The database {store.location} is at schema {after}" +
-              (f" (was {before or 'empty'})" if before != after else " (already up to date)"))
-        return EXIT_OK
-    return run_guarded(run)
-
-
-def _embedded(db: str | None) -> bool:
-    from app.bootstrap import database_url
-
-    return database_url(db).startswith("sqlite")
-
-
-def _raw_store(db: str | None) -> Any:
-    from app.bootstrap import database_url
-    from app.storage.sql import SqlStore
-
-    return SqlStore(database_url(db))
-
-
-def cmd_db_init_roles(args: argparse.Namespace, s: Services) -> int:
-    from app.storage.database import init_roles
-
-    if s.store.dialect != "postgresql":
-        raise Refused("database roles exist only on PostgreSQL; on SQLite Chambers checks roles itself")
-    done = init_roles(s.store, {u.name: u.role.value for u in s.users.list()})  # type: ignore[arg-type]
-    for line in done:
-        print(f"Set up {line}")
-    return EXIT_OK
-
-
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", default=None,
@@ -498,13 +457,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                      "is not the letter's signatory, with no record of signing on their behalf.")
     p.add_argument("file", type=Path)
 
-    db = commands.add_parser("db", help="the database: migrations and PostgreSQL roles")
-    b = db.add_subparsers(dest="db_command", metavar="ACTION")
-    p = b.add_parser("upgrade", help="migrate the database to this version's schema", parents=[common])
-    p.set_defaults(handler=cmd_db_upgrade)
-    add(b, "init-roles", cmd_db_init_roles, "PostgreSQL: create group roles, grants and a login per user")
-
-    for parser in (drafts, clauses, users, audit, db):
+    for parser in (drafts, clauses, users, audit):
         parser.set_defaults(handler=_usage(parser))
 
 
