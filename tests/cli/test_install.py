@@ -136,3 +136,30 @@ def test_the_window_takes_a_screenshot(installed: Installed) -> None:
     proc = installed.run("chambers-desk", "--screenshot", "desk.png", timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert (installed.work / "desk.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_office_database_is_backed_up_and_restored_by_the_installed_program(installed: Installed) -> None:
+    office = installed.work / "office"
+    office.mkdir()
+    db = ("--db", str(office / "chambers.sqlite3"))
+
+    def ok(*args: str) -> str:
+        proc = installed.run("chambers", *args)
+        assert proc.returncode == 0, f"chambers {' '.join(args)}: {proc.stderr}"
+        return proc.stdout
+
+    ok("db", "init", *db)
+    ok("users", "add", "admin", "--role", "admin", *db)
+    ok("users", "add", "ann", "--role", "clerk", *db, "--as", "admin")
+    (installed.work / "office.json").write_text(ok("sample", "officials-concern"), encoding="utf-8")
+    letter = ok("drafts", "new", "--template", "officials-concern", "--data", "office.json", *db, "--as", "ann")
+    ok("db", "backup", "office-backup.sqlite3", *db)
+    for file in office.glob("chambers.sqlite3*"):
+        file.unlink()
+    ok("db", "restore", "office-backup.sqlite3", *db)
+    assert f"{letter.strip():>5}  draft" in ok("drafts", "list", *db, "--as", "ann")
+    ok("audit", "verify", *db)
+    typo = installed.run("chambers", "drafts", "list", "--db", str(installed.work / "ofice" / "chambers.sqlite3"))
+    assert typo.returncode == 1
+    assert "There is no Chambers database" in typo.stderr
+    assert not (installed.work / "ofice").exists()
