@@ -47,7 +47,8 @@ def run(args: Sequence[str], program: str = "chambers-desk") -> int:
             print(f"The window cannot open: {reason}.\nUse the command line instead ({program} --help), or "
                   f"run `{program} --screenshot FILE.png` to see the window as a picture.", file=sys.stderr)
             return 1
-        from app.bootstrap import preload_for_window
+        from app.bootstrap import data_dir, preload_for_window
+        from app.config import ConfigProblem, configured, logging_to
 
         preload_for_window()
         try:
@@ -57,7 +58,12 @@ def run(args: Sequence[str], program: str = "chambers-desk") -> int:
                   f"'chambers[gui]', or `make run` in a checkout), or use the command line: chambers --help",
                   file=sys.stderr)
             return 1
-        return run_gui(args)
+        try:
+            with configured(), logging_to(data_dir()):
+                return run_gui(args)
+        except ConfigProblem as exc:
+            print(f"The window cannot open: the settings cannot be used: {exc}.", file=sys.stderr)
+            return 2
     from app.cli import main
 
     return main(args)

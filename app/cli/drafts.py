@@ -263,8 +263,31 @@ def cmd_clauses_remove(args: argparse.Namespace, s: Services) -> int:
 
 def cmd_users_add(args: argparse.Namespace, s: Services) -> int:
     signature = args.signature.read_bytes() if args.signature else None
-    print(_sentence(s.users.add(args.name, Role(args.role), args.full_name or "", signature, args.password)))
+    password = login_password(args)
+    print(_sentence(s.users.add(args.name, Role(args.role), args.full_name or "", signature, password)))
     return EXIT_OK
+
+
+PASSWORD_ON_COMMAND_LINE = (
+    "--password is no longer accepted: a password on the command line is seen by every user of this computer "
+    "(ps) and kept in the shell's history. Type it when asked (--ask-password), pipe it in (--password-stdin) "
+    "or set $CHAMBERS_LOGIN_PASSWORD")
+
+
+def login_password(args: argparse.Namespace) -> str | None:
+    """A new login's password: typed at a prompt, read from standard input, or from the environment;
+    never from the command line."""
+    import getpass
+    import os
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n") or None
+    if args.ask_password:
+        first = getpass.getpass(f"Password for {args.name}'s database login: ")
+        if getpass.getpass("The same password again: ") != first:
+            raise Refused("the two passwords differ; nothing was changed")
+        return first or None
+    return os.environ.get("CHAMBERS_LOGIN_PASSWORD") or None
 
 
 def cmd_users_list(args: argparse.Namespace, s: Services) -> int:
@@ -329,6 +352,12 @@ def cmd_verify(args: argparse.Namespace, s: Services) -> int:
         raise ChambersError(str(exc)) from None
     (print if result.code == 0 else err)(f"{args.file}: {result.message}")
     return result.code
+
+
+class _RefusePassword(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        parser.error(PASSWORD_ON_COMMAND_LINE)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -428,7 +457,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--full-name", default="")
     p.add_argument("--signature", type=Path, help="a PNG of the judge's signature")
-    p.add_argument("--password", help="PostgreSQL: the password of the user's database login")
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument("--ask-password", action="store_true",
+                        help="PostgreSQL: type the password of the user's database login when asked")
+    secret.add_argument("--password-stdin", action="store_true",
+                        help="PostgreSQL: read that password from the first line of standard input "
+                             "(else $CHAMBERS_LOGIN_PASSWORD, else none)")
+    secret.add_argument("--password", action=_RefusePassword, help=argparse.SUPPRESS)
     add(u, "list", cmd_users_list, "the users")
     p = add(u, "role", cmd_users_role, "give a user another role (admins; never the last admin away)")
     p.add_argument("name")
