@@ -253,6 +253,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     check = sub.add_parser("check", help="check a pack folder for problems")
     check.add_argument("path", type=Path)
     check.set_defaults(handler=cmd_templates_check)
+    from app.cli import packs  # `templates new` (app/cli/packs.py imports this module)
+
+    packs.register(sub)
 
     demo = commands.add_parser("demo", help="render the flagship sample letter to out/")
     demo.add_argument("--template", default="officials-concern")
