@@ -13,7 +13,7 @@ from app.cli import main
 from app.storage.database import _ALEMBIC, _config, automatic_backups, current_revision, head_revision, known_revisions
 from app.storage.sql import SqlStore
 from tests.conftest import sample_data
-from tests.storage.dbfixtures import as_user, office
+from tests.storage.dbfixtures import as_user, office, postgres_template, postgres_url  # noqa: F401
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -219,3 +219,21 @@ def test_a_database_of_each_earlier_schema_is_copied_migrated_and_verified(
     assert run(capsys, "drafts", "list", "--db", url, "--as", "tani")[0] == 0  # migrated on open
     (newest,) = automatic_backups(db).iterdir()
     assert newest != kept
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("revision", sorted(r for r in known_revisions() if r != head_revision()))
+def test_an_office_database_of_each_earlier_schema_is_migrated_and_verified(
+        postgres_url: str, capsys: pytest.CaptureFixture[str], revision: str) -> None:  # noqa: F811
+    """The same on PostgreSQL, where `db upgrade` is the only thing that migrates a server."""
+    letter = letters_approved(postgres_url)
+    _downgrade(postgres_url, revision)
+    code, out, _ = run(capsys, "drafts", "list", "--db", postgres_url, "--as", "tani")
+    assert code == 1  # a server is never migrated behind its administrator's back
+    code, out, err = run(capsys, "db", "upgrade", "--db", postgres_url)
+    assert code == 0, err
+    assert f"(was {revision})" in out
+    assert run(capsys, "audit", "verify", "--db", postgres_url)[0] == 0
+    code, out, _ = run(capsys, "drafts", "show", str(letter), "--db", postgres_url, "--as", "tani")
+    assert code == 0
+    assert "approved" in out.lower()
