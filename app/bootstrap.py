@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # storage is imported when a database is opened, not for a pl
     from app.storage.sql import SqlStore
 
 APP_NAME = "Chambers"
+log = logging.getLogger(__name__)
 
 
 def data_dir() -> Path:
@@ -255,6 +257,9 @@ def _backup_target_refusal(target: Path, database: Path | None) -> str | None:
         return None
     if not target.is_file() or target.stat().st_nlink > 1:
         return "it exists and is not a plain file of its own (a folder, device or hard link)"
+    with open(target, "rb") as stream:
+        if stream.read(5) == b"PGDMP":
+            return None  # an earlier dump (pg_dump's custom format) of an office's database
     try:
         revision = file_revision(target)
     except ChambersError:
@@ -277,8 +282,7 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     resolved = check_database_url(url)
     path = sqlite_file(resolved)
     if path is None:
-        raise StorageUnavailable("`db backup` copies the embedded SQLite database; back up an office's PostgreSQL "
-                                 "database with pg_dump (see docs/guide-it.md)")
+        return _backup_postgres(resolved, target)
     open_store(resolved, migrate=True, create=False).close()  # exists, is ours, is up to date
     refusal = _backup_target_refusal(target, path)
     if refusal:
@@ -297,6 +301,50 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             leftover.unlink(missing_ok=True)
+    return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
+
+
+def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
+    """pg_dump to a temporary beside ``target``, restored into a scratch database on the same server
+    and checked there (or, where this login may not create databases, read back and the server's
+    own audit log checked), then put in place."""
+    import tempfile
+
+    from app.core.files import check_output_folder, fsync_folder
+    from app.storage.database import dump_postgres, dump_revision, open_store, scratch_copy
+
+    live_store = open_store(url, migrate=False, create=False)
+    try:
+        live = check_store(live_store)
+    finally:
+        live_store.close()
+    refusal = _backup_target_refusal(target, None)
+    if refusal:
+        raise OutputRefused(f"{target}: {refusal}")
+    check_output_folder(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        dump_postgres(url, tmp)
+        revision = dump_revision(tmp)
+        with scratch_copy(url, tmp) as scratch:
+            if scratch is None:
+                log.warning("%s: this login may not create a scratch database, so the dump was read back "
+                            "and the server's own audit log checked instead", target)
+                check = live
+            else:
+                copy = open_store(scratch, migrate=False, create=False)
+                try:
+                    check = check_store(copy)
+                finally:
+                    copy.close()
+        if revision != live.revision:
+            raise StorageUnavailable(f"the dump holds schema {revision}, the database {live.revision}; not written")
+        os.replace(tmp, target)
+        fsync_folder(target.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
     return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
 
 
@@ -346,9 +394,10 @@ def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseChec
 
     resolved = check_database_url(url)
     path = sqlite_file(resolved)
+    if not source.is_file():
+        raise NotFound(f"{source}: no such backup file")
     if path is None:
-        raise StorageUnavailable("`db restore` restores the embedded SQLite database; restore an office's "
-                                 "PostgreSQL database with pg_restore (see docs/guide-it.md)")
+        return _restore_postgres(resolved, source)
     if not source.is_file():
         raise NotFound(f"{source}: no such backup file")
     if path.exists() and source.resolve() == path.resolve():
@@ -406,5 +455,56 @@ def upgrade_database(url: str | None = None) -> tuple[str, str | None, str | Non
                                      "nothing was changed. Create one with `chambers db init`")
         before, after, backup = upgrade_keeping_backup(store)
         return store.location, before, after, backup
+    finally:
+        store.close()
+
+
+def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | None]:
+    """pg_restore ``source`` over the office's database, after checking it in a scratch database
+    and dumping the database it replaces into the data folder's backups/."""
+    from app.storage.database import (
+        dump_postgres,
+        dump_revision,
+        fresh_name,
+        head_revision,
+        known_revisions,
+        open_store,
+        restore_postgres,
+        scratch_copy,
+        upgrade,
+    )
+
+    with open(source, "rb") as stream:
+        if stream.read(5) != b"PGDMP":
+            raise Refused(f"{source} is not a PostgreSQL backup made by `chambers db backup` (pg_dump's custom format)")
+    revision = dump_revision(source)
+    if revision is None:
+        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
+    if revision not in known_revisions():
+        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
+                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
+                      "version or newer. Nothing was changed")
+    if revision == head_revision():
+        with scratch_copy(url, source) as scratch:
+            if scratch is not None:
+                copy = open_store(scratch, migrate=False, create=False)
+                try:
+                    check = check_store(copy)
+                finally:
+                    copy.close()
+                if check.broken:
+                    raise Refused(f"{source} was not restored: its audit log is broken at {check.broken}")
+    folder = data_dir() / "backups"
+    make_private_folder(folder)
+    kept = fresh_name(folder, "before-restore", ".dump")
+    dump_postgres(url, kept)
+    restore_postgres(url, source)
+    from app.storage.sql import SqlStore
+
+    store = SqlStore(url)
+    try:
+        if revision != head_revision():
+            upgrade(store.engine)  # an explicit restore of an older backup brings it up to this version
+        return check_store(store), kept
     finally:
         store.close()

@@ -100,13 +100,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                      help="migrate the database to this version's schema (an embedded one is copied first)")
     p.set_defaults(handler=_plain(cmd_upgrade))
     p = b.add_parser("backup", parents=[common],
-                     help="copy the embedded database to FILE while it is in use, then open the copy and check "
-                          "its audit log")
+                     help="copy the database to FILE while it is in use (SQLite's backup API; pg_dump for "
+                          "PostgreSQL), then open the copy and check its audit log")
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(handler=_plain(cmd_backup))
     p = b.add_parser("restore", parents=[common],
-                     help="replace the embedded database with the backup FILE after checking it (the database "
-                          "it replaces is kept beside it); a backup from a newer Chambers is refused")
+                     help="replace the database with the backup FILE after checking it (the database it "
+                          "replaces is kept); a backup from a newer Chambers is refused")
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(handler=_plain(cmd_restore))
     p = b.add_parser("init-roles", parents=[common],

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import re
+import shutil
 import sqlite3
+import subprocess
 import threading
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -365,12 +370,12 @@ def restore_sqlite(source: Path, target: Path) -> None:
         src.close()
 
 
-def fresh_name(folder: Path, stem: str) -> Path:
-    """A new file ``stem-<UTC time>[-n].sqlite3`` in ``folder``, made empty and owner-only so that two
+def fresh_name(folder: Path, stem: str, suffix: str = ".sqlite3") -> Path:
+    """A new file ``stem-<UTC time>[-n]<suffix>`` in ``folder``, made empty and owner-only so that two
     copies made within one second never share a name (the time is for people; the name is unique)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for n in range(1, 10_000):
-        path = folder / (f"{stem}-{stamp}.sqlite3" if n == 1 else f"{stem}-{stamp}-{n}.sqlite3")
+        path = folder / (f"{stem}-{stamp}{suffix}" if n == 1 else f"{stem}-{stamp}-{n}{suffix}")
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
@@ -408,3 +413,82 @@ def upgrade_keeping_backup(store: SqlStore) -> tuple[str | None, str | None, Pat
         if older != backup:
             older.unlink(missing_ok=True)
     return (*done, backup)
+
+
+# --- backing up and restoring (PostgreSQL) -------------------------------------------------------
+# An office's server is copied with PostgreSQL's own pg_dump (custom format) and put back with
+# pg_restore, the tools its DBA trusts; Chambers checks what they made. The password travels in
+# the tools' environment, never on their command line.
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise StorageUnavailable(f"{name} is not installed, so an office's PostgreSQL database cannot be backed up "
+                                 "or restored here (Debian/Ubuntu: sudo apt-get install postgresql-client)")
+    return found
+
+
+def _pg_call(name: str, url: str | None, *args: str) -> str:
+    """Run pg_dump or pg_restore on the database ``url`` (None: on a file alone); its output."""
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
+    command = [_pg_tool(name), *args]
+    if url is not None:
+        parsed = make_url(normalize_url(url))
+        if parsed.password:
+            env["PGPASSWORD"] = str(parsed.password)
+        libpq = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+        command.insert(1, f"--dbname={libpq}")
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
+                          stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise StorageUnavailable(f"{name} failed: {reason}")
+    return done.stdout
+
+
+def dump_postgres(url: str, target: Path) -> None:
+    """The whole database (schema, data, grants, row policies, functions) in ``target`` (pg_dump's
+    custom format), read back with pg_restore --list before it is called done."""
+    _pg_call("pg_dump", url, "--format=custom", f"--file={target}")
+    _pg_call("pg_restore", None, "--list", str(target))
+
+
+def dump_revision(dump: Path) -> str | None:
+    """The schema revision a pg_dump archive holds (its alembic_version row), read without a server."""
+    text_of = _pg_call("pg_restore", None, "--data-only", "--table=alembic_version", "--file=-", str(dump))
+    lines = text_of.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("COPY ") and "alembic_version" in line and number + 1 < len(lines):
+            value = lines[number + 1].strip()
+            return None if value == "\\." else value
+    return None
+
+
+def restore_postgres(url: str, dump: Path) -> None:
+    """Replace the database's objects with those in ``dump``, in one transaction (all or nothing)."""
+    _pg_call("pg_restore", url, "--clean", "--if-exists", "--single-transaction", "--exit-on-error", str(dump))
+
+
+@contextlib.contextmanager
+def scratch_copy(url: str, dump: Path) -> Iterator[str | None]:
+    """A new database on the same server holding ``dump``, dropped afterwards, so a dump can be
+    opened and checked like the database itself; None when this login may not create databases."""
+    from sqlalchemy import create_engine
+
+    name = f"chambers_check_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        except DBAPIError:
+            yield None
+            return
+        scratch = make_url(normalize_url(url)).set(database=name).render_as_string(hide_password=False)
+        try:
+            _pg_call("pg_restore", scratch, "--exit-on-error", "--single-transaction", str(dump))
+            yield scratch
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()

@@ -237,3 +237,53 @@ def test_an_office_database_of_each_earlier_schema_is_migrated_and_verified(
     code, out, _ = run(capsys, "drafts", "show", str(letter), "--db", postgres_url, "--as", "tani")
     assert code == 0
     assert "approved" in out.lower()
+
+
+@pytest.mark.postgres
+def test_an_office_database_is_dumped_dropped_and_restored(postgres_url: str, tmp_path: Path,  # noqa: F811
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import make_url
+
+    from tests.storage.dbfixtures import execute_autocommit, with_database
+
+    letter = letters_approved(postgres_url)
+    backup = tmp_path / "office.dump"
+    code, out, err = run(capsys, "db", "backup", str(backup), "--db", postgres_url)
+    assert code == 0, err
+    assert "1 letter(s)" in out
+    assert "audit log intact" in out
+    assert backup.read_bytes()[:5] == b"PGDMP"
+    name = make_url(postgres_url).database
+    admin = with_database(postgres_url, "postgres")
+    execute_autocommit(admin, f'DROP DATABASE "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    assert run(capsys, "drafts", "list", "--db", postgres_url)[0] == 1
+    code, out, err = run(capsys, "db", "restore", str(backup), "--db", postgres_url)
+    assert code == 0, err
+    code, out, _ = run(capsys, "drafts", "list", "--db", postgres_url, "--as", "tani")
+    assert f"{letter:>5}  approved" in out
+    assert run(capsys, "audit", "verify", "--db", postgres_url)[0] == 0
+    sqlite_backup = tmp_path / "local.sqlite3"
+    code, _, err = run(capsys, "db", "restore", str(sqlite_backup), "--db", postgres_url)
+    assert code == 7
+
+
+@pytest.mark.postgres
+def test_an_office_restore_refuses_a_dump_from_a_newer_chambers(postgres_url: str, tmp_path: Path,  # noqa: F811
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.storage.dbfixtures import execute_autocommit
+
+    letters_approved(postgres_url)
+    execute_autocommit(postgres_url, "UPDATE alembic_version SET version_num = '0042'")
+    newer = tmp_path / "newer.dump"
+    import subprocess
+
+    from sqlalchemy import make_url
+
+    parsed = make_url(postgres_url)
+    subprocess.run(["pg_dump", "--format=custom", f"--file={newer}",
+                    f"--dbname={parsed.set(drivername='postgresql').render_as_string(hide_password=False)}"],
+                   check=True, timeout=120)
+    execute_autocommit(postgres_url, f"UPDATE alembic_version SET version_num = '{head_revision()}'")
+    code, _, err = run(capsys, "db", "restore", str(newer), "--db", postgres_url)
+    assert code == 5
+    assert "schema 0042 is unknown to this version" in err
