@@ -287,3 +287,26 @@ def test_an_office_restore_refuses_a_dump_from_a_newer_chambers(postgres_url: st
     code, _, err = run(capsys, "db", "restore", str(newer), "--db", postgres_url)
     assert code == 5
     assert "schema 0042 is unknown to this version" in err
+
+
+@pytest.mark.postgres
+def test_db_init_gives_an_empty_office_database_its_schema(postgres_template: tuple[str, str],  # noqa: F811
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import uuid
+
+    from tests.storage.dbfixtures import execute_autocommit, with_database
+
+    admin, _ = postgres_template
+    name = f"chambers_init_{uuid.uuid4().hex[:10]}"
+    execute_autocommit(admin, f'CREATE DATABASE "{name}"')
+    url = with_database(admin, name)
+    try:
+        assert run(capsys, "users", "list", "--db", url)[0] == 1  # no schema: refused, nothing made
+        code, out, err = run(capsys, "db", "init", "--db", url)
+        assert code == 0, err
+        assert "Created a new Chambers database" in out
+        assert run(capsys, "users", "add", "ann", "--role", "admin", "--db", url)[0] == 0
+        code, out, _ = run(capsys, "db", "init", "--db", url)
+        assert (code, "already holds a Chambers database") == (0, out.split(" ", 1)[1][:33])
+    finally:
+        execute_autocommit(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
