@@ -231,8 +231,9 @@ def init_database(url: str | None = None) -> tuple[str, bool]:
         if before is not None:
             return store.location, False
     store = open_store(resolved, migrate=True, create=True)
-    where = store.location
+    where = str(path) if path is not None else store.location
     store.close()
+    log.info("created the database %s", where)
     return where, True
 
 
@@ -301,6 +302,7 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             leftover.unlink(missing_ok=True)
+    log.info("backed up %s to %s: %s", path, target, check.summary())
     return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
 
 

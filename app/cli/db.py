@@ -7,6 +7,7 @@ a path with no database and creates nothing.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,8 @@ from app.bootstrap import Services
 from app.cli.drafts import EXIT_NOT_FOUND, EXIT_REFUSED, _sentence, err, guarded
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, run_guarded
 from app.core.workflow import NotFound, Refused, StorageUnavailable
+
+log = logging.getLogger(__name__)
 
 
 def _plain(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -52,6 +55,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         print(f"The database {where} is at schema {after} (already up to date)")
     else:
         print(f"The database {where} is at schema {after} (was {before or 'empty'})")
+    log.info("upgraded %s from schema %s to %s (copy before: %s)", where, before, after, backup)
     if backup is not None:
         print(f"The database as it was before is kept in {backup} until the next upgrade succeeds.")
     return EXIT_OK
@@ -69,6 +73,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     check, kept = bootstrap.restore_database(args.file, args.db)
+    log.info("restored %s into %s: %s (the database it replaced: %s)", args.file, check.where, check.summary(), kept)
     if kept is not None:
         print(f"The database as it was before the restore is kept in {kept}.")
     print(f"Restored {args.file} into {check.where}: {check.summary()}.")
