@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -108,11 +109,17 @@ def check_database_url(url: str | None = None) -> str:
     (never a driver's traceback for a URL nobody could open)."""
     given = database_url(url)
     resolved = resolved_database_url(url)
-    if not resolved.startswith(SUPPORTED_DATABASES) or resolved == "postgresql+psycopg://":
+    try:
+        parts = urlsplit(resolved)
+        _ = parts.port  # a port that is not a number, a broken [IPv6] host
+        usable = resolved.startswith(SUPPORTED_DATABASES) and bool(parts.path.strip("/") or parts.netloc)
+    except ValueError:
+        usable = False
+    if not usable:
         shown = re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", given)  # never print a password
         raise StorageUnavailable(
-            f"{shown} is not a database Chambers can use: give a SQLite file (a path, or sqlite:///PATH) or a "
-            "PostgreSQL server (postgresql://USER@HOST:PORT/DATABASE)")
+            f"the database URL {shown} is not one Chambers can use: give a SQLite file (a path, or "
+            "sqlite:///PATH) or a PostgreSQL server (postgresql://USER@HOST:PORT/DATABASE)")
     return resolved
 
 

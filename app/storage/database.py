@@ -298,7 +298,8 @@ def require_existing(url: str) -> None:
     path = sqlite_file(url)
     if path is None or path.is_file():
         return
-    where = "that folder does not exist" if not path.parent.is_dir() else "no such file"
+    where = ("that folder does not exist" if not path.parent.is_dir()
+             else "it is not a file" if path.exists() else "no such file")
     raise StorageUnavailable(
         f"there is no Chambers database at {path} ({where}); nothing was created. Check the path, or "
         f"create a new database there with `chambers db init --db {path}`")

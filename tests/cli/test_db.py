@@ -56,13 +56,14 @@ def test_a_mistyped_database_path_is_refused_and_nothing_is_created(
     assert tree(tmp_path) == []
 
 
-@pytest.mark.parametrize("url", ["mysql://ann:secret@host/db", "nonsense://x", "sqlite://", "postgresql://"])
+@pytest.mark.parametrize("url", ["mysql://ann:secret@host/db", "nonsense://x", "sqlite://", "sqlite:///", "postgresql://",
+                                 "postgresql://ann:secret@host:abc/db", "postgresql://[::1/db"])
 def test_a_database_url_chambers_cannot_use_is_a_sentence_not_a_traceback(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, "drafts", "list", "--db", url)
     assert code == 1
-    assert "is not a database Chambers can use" in err
+    assert f"The database URL {url.replace(':secret@', ':***@')} is not one Chambers can use" in err
     assert "Traceback" not in err
     assert "secret" not in err
     assert tree(tmp_path) == []
