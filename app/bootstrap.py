@@ -448,10 +448,19 @@ def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseChec
         store.close()
 
 
-def upgrade_database(url: str | None = None) -> tuple[str, str | None, str | None, Path | None]:
-    """`db upgrade`: migrate an existing database to this version's schema, an embedded one after
-    a copy (kept until the next migration succeeds); (where, before, after, the copy or None)."""
-    from app.storage.database import current_revision, require_existing, upgrade_keeping_backup
+def upgrade_database(url: str | None = None, *, backup: bool = True) -> tuple[str, str | None, str | None, Path | None]:
+    """`db upgrade`: migrate an existing database to this version's schema after a copy of it (kept
+    until the next migration succeeds): beside an embedded database, or for an office's server a
+    pg_dump in the data folder's backups/; (where, before, after, the copy or None)."""
+    from app.storage.database import (
+        current_revision,
+        dump_postgres,
+        fresh_name,
+        head_revision,
+        require_existing,
+        upgrade,
+        upgrade_keeping_backup,
+    )
     from app.storage.sql import SqlStore
 
     resolved = check_database_url(url)
@@ -459,11 +468,34 @@ def upgrade_database(url: str | None = None) -> tuple[str, str | None, str | Non
     protect_database_url(resolved)
     store = SqlStore(resolved)
     try:
-        if resolved.startswith("sqlite") and current_revision(store.engine) is None:
-            raise StorageUnavailable(f"{store.location} is not a Chambers database (it has no Chambers schema); "
-                                     "nothing was changed. Create one with `chambers db init`")
-        before, after, backup = upgrade_keeping_backup(store)
-        return store.location, before, after, backup
+        current = current_revision(store.engine)
+        if resolved.startswith("sqlite"):
+            if current is None:
+                raise StorageUnavailable(f"{store.location} is not a Chambers database (it has no Chambers schema); "
+                                         "nothing was changed. Create one with `chambers db init`")
+            before, after, copy = upgrade_keeping_backup(store)
+            return store.location, before, after, copy
+        if current is None or current == head_revision() or not backup:
+            return store.location, *upgrade(store.engine), None
+        folder = data_dir() / "backups"
+        make_private_folder(folder)
+        stem = f"before-upgrade-{current}"
+        dump = fresh_name(folder, stem, ".dump")
+        try:
+            dump_postgres(resolved, dump)
+        except StorageUnavailable as exc:
+            dump.unlink(missing_ok=True)
+            raise StorageUnavailable(f"{exc}; nothing was migrated. Back the database up yourself and run "
+                                     "`chambers db upgrade --without-backup`") from None
+        try:
+            before, after = upgrade(store.engine)
+        except Exception as exc:
+            raise StorageUnavailable(f"the database {store.location} could not be migrated from schema {current} "
+                                     f"({exc}); the dump made just before is {dump}") from exc
+        for older in folder.glob("before-upgrade-*.dump"):
+            if older != dump:
+                older.unlink(missing_ok=True)
+        return store.location, before, after, dump
     finally:
         store.close()
 

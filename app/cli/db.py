@@ -50,7 +50,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
-    where, before, after, backup = bootstrap.upgrade_database(args.db)
+    where, before, after, backup = bootstrap.upgrade_database(args.db, backup=not args.without_backup)
     if before == after:
         print(f"The database {where} is at schema {after} (already up to date)")
     else:
@@ -103,6 +103,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(handler=_plain(cmd_init))
     p = b.add_parser("upgrade", parents=[common],
                      help="migrate the database to this version's schema (an embedded one is copied first)")
+    p.add_argument("--without-backup", action="store_true",
+                   help="PostgreSQL: migrate without the pg_dump made first (only when you made your own)")
     p.set_defaults(handler=_plain(cmd_upgrade))
     p = b.add_parser("backup", parents=[common],
                      help="copy the database to FILE while it is in use (SQLite's backup API; pg_dump for "

@@ -225,7 +225,8 @@ def test_a_database_of_each_earlier_schema_is_copied_migrated_and_verified(
 @pytest.mark.postgres
 @pytest.mark.parametrize("revision", sorted(r for r in known_revisions() if r != head_revision()))
 def test_an_office_database_of_each_earlier_schema_is_migrated_and_verified(
-        postgres_url: str, capsys: pytest.CaptureFixture[str], revision: str) -> None:  # noqa: F811
+        postgres_url: str, capsys: pytest.CaptureFixture[str], revision: str,  # noqa: F811
+        private_home: Path) -> None:
     """The same on PostgreSQL, where `db upgrade` is the only thing that migrates a server."""
     letter = letters_approved(postgres_url)
     _downgrade(postgres_url, revision)
@@ -234,6 +235,10 @@ def test_an_office_database_of_each_earlier_schema_is_migrated_and_verified(
     code, out, err = run(capsys, "db", "upgrade", "--db", postgres_url)
     assert code == 0, err
     assert f"(was {revision})" in out
+    (dump,) = (private_home / "backups").iterdir()  # the server's pg_dump, made before the migration
+    assert dump.name.startswith(f"before-upgrade-{revision}-")
+    assert str(dump) in out
+    assert dump.read_bytes()[:5] == b"PGDMP"
     assert run(capsys, "audit", "verify", "--db", postgres_url)[0] == 0
     code, out, _ = run(capsys, "drafts", "show", str(letter), "--db", postgres_url, "--as", "tani")
     assert code == 0
