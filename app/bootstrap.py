@@ -14,7 +14,13 @@ import platformdirs
 
 from app import __version__
 from app.core.errors import ChambersError
-from app.core.files import OutputRefused, make_private_folder, protect_database_url, protect_folder
+from app.core.files import (
+    OutputKind,
+    check_output_target,
+    make_private_folder,
+    protect_database_url,
+    protect_folder,
+)
 from app.core.records import User
 from app.core.workflow import NotFound, Refused, StorageUnavailable
 from app.services.templates import SHIPPED, TemplateLibrary
@@ -23,6 +29,7 @@ if TYPE_CHECKING:  # storage is imported when a database is opened, not for a pl
     from app.services.drafts import Drafts
     from app.services.journal import Journal
     from app.services.office import Clauses, CourtProfileService, Profile, Users
+    from app.services.signing import Signing
     from app.storage.interfaces import Store
     from app.storage.sql import SqlStore
 
@@ -89,6 +96,7 @@ class Services:
     clauses: Clauses
     profile: Profile
     court: CourtProfileService  # the office's letterhead (one per database)
+    signing: Signing            # judges' certificates, trust anchors, signed export, PDF verify
 
     def close(self) -> None:
         self.store.close()
@@ -155,6 +163,7 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
     from app.services.drafts import Drafts
     from app.services.journal import Journal
     from app.services.office import Clauses, CourtProfileService, Profile, Users, resolve_user, seed
+    from app.services.signing import Signing
     from app.storage.database import add_login, enable_login
 
     store = open_database(db, create=create)
@@ -171,12 +180,14 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
     if store.login()[1]:
         seed(store, library)
     journal = Journal(journal_folder(url), lambda: actor().name)
+    drafts = Drafts(store, library, journal, actor)
     return Services(
         store=store, library=library, journal=journal,
-        drafts=Drafts(store, library, journal, actor),
+        drafts=drafts,
         users=Users(store, actor, lambda name, role, password: add_login(store, name, role, password),
                     lambda name, enabled: enable_login(store, name, enabled)),
         clauses=Clauses(store, actor), profile=profile, court=CourtProfileService(store, actor),
+        signing=Signing(store, drafts, actor),
     )
 
 
@@ -244,37 +255,23 @@ def init_database(url: str | None = None) -> tuple[str, bool]:
     return where, True
 
 
-def _backup_target_refusal(target: Path, database: Path | None) -> str | None:
-    """Why a backup may not be written at ``target``, or None.
-
-    TODO(custody-writes): this is where the project's one output policy decides; until it lands
-    a backup never replaces the database or its journals, a protected folder, a link, or any
-    existing file that is not itself a Chambers database backup.
-    """
-    from app.core.files import DATABASE_COMPANIONS
+def _is_database_backup(path: Path) -> bool:
+    """Whether ``path`` is a backup ``db backup`` could have written: a SQLite file holding a Chambers
+    schema, or a pg_dump archive (custom format)."""
     from app.storage.database import file_revision
 
-    resolved = target.expanduser().resolve()
-    if database is not None:
-        db = database.resolve()
-        if resolved == db or resolved in {db.with_name(db.name + s) for s in DATABASE_COMPANIONS}:
-            return "this is the database itself; a backup goes to another file"
-    if target.is_symlink():
-        return "this is a link; name the file itself"
-    if not target.exists():
-        return None
-    if not target.is_file() or target.stat().st_nlink > 1:
-        return "it exists and is not a plain file of its own (a folder, device or hard link)"
-    with open(target, "rb") as stream:
-        if stream.read(5) == b"PGDMP":
-            return None  # an earlier dump (pg_dump's custom format) of an office's database
     try:
-        revision = file_revision(target)
-    except ChambersError:
-        revision = None
-    if revision is None:
-        return "an existing file that is not a Chambers backup; it is left as it is (choose another name)"
-    return None
+        with open(path, "rb") as stream:
+            if stream.read(5) == b"PGDMP":
+                return True
+        return file_revision(path) is not None
+    except (OSError, ChambersError):
+        return False
+
+
+# `db backup FILE` writes where a person says: through the output policy, as a kind of its own. Any
+# name will do (courts name backups by date); an existing file is replaced only if it is a backup.
+DATABASE_BACKUP = OutputKind("a Chambers database backup", (), _is_database_backup)
 
 
 def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
@@ -291,10 +288,12 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     path = sqlite_file(resolved)
     if path is None:
         return _backup_postgres(resolved, target)
+    # What the policy refuses by any name: the database and its journals, the recovery folder, the packs.
+    protect_database_url(resolved)
+    protect_folder(journal_folder(resolved), "the recovery folder")
+    template_library()
     open_store(resolved, migrate=True, create=False).close()  # exists, is ours, is up to date
-    refusal = _backup_target_refusal(target, path)
-    if refusal:
-        raise OutputRefused(f"{target}: {refusal}")
+    check_output_target(target, DATABASE_BACKUP, "FILE")
     check_output_folder(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -302,8 +301,7 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     try:
         copy_sqlite(path, tmp)
         check = _check_file(tmp)
-        if _backup_target_refusal(target, path):  # swapped for something else meanwhile
-            raise OutputRefused(f"{target}: {_backup_target_refusal(target, path)}")
+        check_output_target(target, DATABASE_BACKUP, "FILE")  # again: something may have been put there since
         os.replace(tmp, target)
         fsync_folder(target.parent)
     finally:
@@ -327,9 +325,9 @@ def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
         live = check_store(live_store)
     finally:
         live_store.close()
-    refusal = _backup_target_refusal(target, None)
-    if refusal:
-        raise OutputRefused(f"{target}: {refusal}")
+    protect_folder(journal_folder(url), "the recovery folder")
+    template_library()
+    check_output_target(target, DATABASE_BACKUP, "FILE")
     check_output_folder(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -350,6 +348,7 @@ def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
                     copy.close()
         if revision != live.revision:
             raise StorageUnavailable(f"the dump holds schema {revision}, the database {live.revision}; not written")
+        check_output_target(target, DATABASE_BACKUP, "FILE")  # again: something may have been put there since
         os.replace(tmp, target)
         fsync_folder(target.parent)
     finally:

@@ -87,6 +87,20 @@ def _render(results: dict[str, Any]) -> list[str]:
             cells = [f"{r['check_ms']} ms" + (" (refused)" if r["findings"] else "") for r in figures["rows"]]
             lines.append(f"| {shape} | " + " | ".join(cells) + f" | {figures['per_kb_ratio_largest_vs_100kb']} |")
         lines.append("")
+    c = results.get("check_cost_bench")
+    if c:
+        met = "met" if c["within_target"] else "**missed**"
+        lines += ["### `templates check` of each stock pack against one `chambers render` process "
+                  f"(whole processes, alternately, median of {c['runs']})", "",
+                  f"Target: at most {c['target_ratio']:g}x and under {c['target_mb']} MB: {met} "
+                  f"(worst {c['worst_ratio_wall']}x, {c['worst_check_peak_mb']} MB; load average "
+                  f"{c['load_average']}).", "",
+                  "| pack | check, s | render (peer), s | ratio | CPU ratio | check peak MB | render peak MB |",
+                  "|---|---|---|---|---|---|---|"]
+        for pack, f in c["packs"].items():
+            lines.append(f"| {pack} | {f['check_s']} | {f['render_s']} | **{f['ratio_wall']}x** | {f['ratio_cpu']}x "
+                         f"| {f['check_peak_mb']} | {f['render_peak_mb']} |")
+        lines.append("")
     d = results.get("drafts_list_bench")
     if d:
         lines += [f"### Drafts list ({d['letters']:,} letters, {d['with_comments_and_approvals']} with comments and "
@@ -113,6 +127,17 @@ def _render(results: dict[str, Any]) -> list[str]:
                   f"| {merge['one_shot']} (measured on {merge['one_shot_measured_on']}) "
                   f"| **{merge['speedup']}x faster** | |",
                   f"| first conversion (starts LibreOffice), ms | {o['first_conversion_ms']} | | | |",
+                  ""]
+    sg = results.get("signing_bench")
+    if sg:
+        one, batch = sg["one_letter_ms"], sg["batch"]
+        lines += ["### Signing (flagship letter; peer: the unsigned PDF export in the same run)", "",
+                  "| measure | signed (PDF/A-3b, .docx embedded, PAdES B-B) | unsigned PDF | ratio |",
+                  "|---|---|---|---|",
+                  f"| one letter, median ms of {one['letters']} | {one['signed_median']} "
+                  f"| {one['unsigned_pdf_median']} | {one['ratio']}x |",
+                  f"| {batch['letters']}-letter batch, s | {batch['signed_s']} | {batch['unsigned_pdf_s']} "
+                  f"| {batch['ratio']}x |",
                   ""]
     return lines
 

@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 
-from app.platform import run_frozen_module
+from app.core.hostos import run_frozen_module
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()

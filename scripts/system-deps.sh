@@ -10,6 +10,8 @@ QT_PACKAGES="$QT_PACKAGES libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb
 PACKAGES="$QT_PACKAGES fontconfig fonts-liberation2"
 if [ "${CHAMBERS_WITH_LIBREOFFICE:-0}" = 1 ]; then
   PACKAGES="$PACKAGES libreoffice-writer-nogui python3-uno poppler-utils"
+  # Signing with a smart card or HSM (PKCS#11), and the signing tests' SoftHSM2 token and pdfsig trust store.
+  PACKAGES="$PACKAGES softhsm2 opensc libnss3-tools"
 fi
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "system-deps: not a Debian/Ubuntu system; make sure these (or their equivalents) are installed: $PACKAGES"

@@ -1,4 +1,4 @@
-"""Build the three shipped template packs: ``templates/<id>/{letter.docx,manifest.yaml,sample.json}``.
+"""Build the shipped template packs: ``templates/<id>/{letter.docx,manifest.yaml,sample.json}``.
 
 Run from the project root::
 
@@ -421,20 +421,20 @@ APP_XML = (
 )
 
 
-def write_docx(path: Path, document: str, title: str, description: str) -> None:
+def write_docx(path: Path, document: str, title: str, description: str, language: str = "en") -> None:
     parts = [
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", PACKAGE_RELS),
         ("docProps/core.xml", core_xml(title, description)),
         ("docProps/app.xml", APP_XML),
-        ("word/document.xml", document),
+        ("word/document.xml", translated(document, language)),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS),
-        ("word/styles.xml", STYLES),
+        ("word/styles.xml", styles_in(language)),
         ("word/numbering.xml", NUMBERING),
         ("word/settings.xml", SETTINGS),
-        ("word/header1.xml", letterhead_header()),
+        ("word/header1.xml", translated(letterhead_header(), language)),
         ("word/_rels/header1.xml.rels", HEADER1_RELS),
-        ("word/header2.xml", continuation_header()),
+        ("word/header2.xml", translated(continuation_header(), language)),
         ("word/media/seal.png", SEAL.read_bytes()),
     ]
     buffer = io.BytesIO()
@@ -453,7 +453,51 @@ def write_docx(path: Path, document: str, title: str, description: str) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-# --- the three packs --------------------------------------------------------------------
+# --- letters in other languages (issue 18) ----------------------------------------------
+
+# The template's own words, by language: the run texts the builders above write in English.
+TEMPLATE_WORDS: dict[str, dict[str, str]] = {
+    "es": {
+        ">Re:<": ">Asunto:<",
+        ">Our reference: {{ reference }}<": ">Nuestra referencia: {{ reference }}<",
+        "The addressees on the distribution list at the end of this letter":
+            "Los destinatarios de la lista de distribución al final de esta carta",
+        " and others{%": " y otros{%",
+        ">Page <": ">Página <",
+        ">Enclosure{% if enclosures|length != 1 %}s{% endif %}:<":
+            ">Anexo{% if enclosures|length != 1 %}s{% endif %}:<",
+        ">cc:<": ">c. c.:<",
+        ">Distribution:<": ">Distribución:<",
+        "DRAFT \u2014 not approved": "BORRADOR \u2014 no aprobado",
+    },
+}
+# The document language Word and LibreOffice check spelling and hyphenate by.
+DOCUMENT_LANGUAGE = {"en": "en-US", "es": "es-US"}
+
+
+def translated(xml: str, language: str) -> str:
+    """``xml`` with the template's own words in ``language``; every one must be found, so a
+    builder that changes its English words cannot leave a Spanish pack half translated."""
+    for english, said in TEMPLATE_WORDS.get(language, {}).items():
+        if english in xml:
+            xml = xml.replace(english, said)
+    return xml
+
+
+def styles_in(language: str) -> str:
+    tag = DOCUMENT_LANGUAGE[language]
+    return STYLES.replace('<w:lang w:val="en-US" w:eastAsia="en-US"', f'<w:lang w:val="{tag}" w:eastAsia="{tag}"')
+
+
+def check_translations() -> None:
+    """Each word the Spanish pack translates still stands in the English builders' output."""
+    english = document_xml(officials_concern_body()) + letterhead_header() + continuation_header()
+    missing = [w for w in TEMPLATE_WORDS["es"] if w not in english]
+    if missing:
+        raise SystemExit(f"officials-concern-es: these template words are no longer written: {missing}")
+
+
+# --- the packs --------------------------------------------------------------------------
 
 def officials_concern_body() -> list[str]:
     return [
@@ -539,6 +583,20 @@ description: >-
   policies, closing, enclosures and copies. Modelled on the Chief Justice of California's
   2017 letter to the Attorney General and the Secretary of Homeland Security.
 version: "1.0.0"
+sections: [opening, concerns, requested_policies, closing, cc, enclosures]
+fields: []
+""",
+    "officials-concern-es": """\
+# Template pack: the flagship letter of concern, in Spanish.
+id: officials-concern-es
+name: Carta de preocupación a funcionarios (español)
+description: >-
+  The letter of concern to officials, in Spanish: the date as Spanish writes it (16 de marzo
+  de 2017), salutations in Spanish that agree with each addressee (Estimado Secretario Kelly,
+  Estimada Jueza Ruiz), the template's own words in Spanish and the document language set to
+  Spanish (United States) for spelling and hyphenation.
+version: "1.0.0"
+language: es
 sections: [opening, concerns, requested_policies, closing, cc, enclosures]
 fields: []
 """,
@@ -848,8 +906,87 @@ SAMPLES: dict[str, dict[str, object]] = {
     },
 }
 
+SAMPLES["officials-concern-es"] = {
+    "template": "officials-concern-es",
+    "date": "2017-03-16",
+    "subject": "Actividades de control migratorio en los tribunales de California",
+    "sender": {
+        "court": "Corte Suprema de California",
+        "address": ["350 McAllister Street", "San Francisco, California 94102-4797"],
+    },
+    "signatory": {"name": "Tani G. Cantil-Sakauye", "title": "Presidenta de la Corte Suprema de California"},
+    "addressees": [
+        {
+            "honorific": "The Honorable",
+            "name": "Jeff Sessions",
+            "title": "Attorney General of the United States",
+            "organization": "U.S. Department of Justice",
+            "address": ["950 Pennsylvania Avenue, NW", "Washington, DC 20530-0001"],
+            "courtesy": "Sr.",
+        },
+        {
+            "honorific": "The Honorable",
+            "name": "John F. Kelly",
+            "title": "Secretary of Homeland Security",
+            "organization": "U.S. Department of Homeland Security",
+            "address": ["Washington, DC 20528"],
+            "courtesy": "Sr.",
+        },
+    ],
+    "opening": paras("""
+        En mi calidad de Presidenta de la Corte Suprema de California y del Consejo Judicial de
+        California, les escribo para expresar mi profunda preocupación por los informes de
+        algunos de nuestros tribunales de primera instancia según los cuales agentes de
+        inmigración parecen estar acechando a inmigrantes indocumentados en nuestros tribunales
+        para detenerlos.
+
+        Nuestros tribunales son un foro esencial para garantizar el acceso a la justicia y
+        proteger la seguridad pública. Cada día, miles de californianos acuden a ellos como
+        víctimas de delitos y de violencia doméstica, como testigos citados a declarar, como
+        padres que buscan la protección de sus hijos y como litigantes que han elegido el
+        Estado de derecho para resolver sus controversias.
+    """),
+    "concerns": paras("""
+        La mayoría de las personas que entran en un tribunal no lo hacen por elección propia.
+        Cuando temen que comparecer las exponga a una detención, dejan de acudir, y el costo de
+        su ausencia recae sobre todos: los casos quedan sin resolver, las órdenes de protección
+        no se solicitan y los testigos se niegan a declarar.
+
+        Las políticas de control que incluyen acechar los tribunales y detener a inmigrantes
+        indocumentados, la gran mayoría de los cuales no representa ningún riesgo para la
+        seguridad pública, no son seguras ni justas, y socavan la capacidad del poder judicial
+        de ofrecer igual acceso a la justicia.
+
+        Me preocupa asimismo la confianza del público en nuestro sistema judicial estatal si
+        percibe que nuestras instituciones se utilizan para fines ajenos a ellas, por
+        convenientes que parezcan.
+    """),
+    "requested_policies": paras("""
+        Les solicito respetuosamente que se abstengan de aplicar las leyes de inmigración
+        acechando a inmigrantes indocumentados en los tribunales de California, y que los
+        tribunales se consideren lugares sensibles, como ya lo son las escuelas, los hospitales
+        y los lugares de culto.
+
+        Cuando los agentes federales consideren que una actuación en un tribunal o cerca de él
+        es inevitable, les pido que la coordinen antes con el juez presidente y con el personal
+        de seguridad del tribunal.
+    """),
+    "closing": paras("""
+        Nuestros tribunales estatales son el foro en el que los californianos de todos los
+        orígenes resuelven sus controversias y buscan protección conforme a la ley. Les pido que
+        respeten esa función. Con gusto conversaría sobre estas inquietudes con ustedes o con su
+        personal.
+
+        Les agradezco su atención a este importante asunto.
+    """),
+    "complimentary_close": "Atentamente,",
+    "cc": ["Martin Hoshino, Director Administrativo, Consejo Judicial de California"],
+    "enclosures": ["Hoja informativa: el acceso a la justicia en los tribunales de California"],
+}
+
 PACKS = {
     "officials-concern": officials_concern_body,
+    "officials-concern-es": officials_concern_body,
     "legislative-position": legislative_position_body,
     "response-to-inquiry": response_to_inquiry_body,
 }
@@ -862,8 +999,9 @@ def build() -> list[Path]:
         folder.mkdir(exist_ok=True)
         manifest = MANIFESTS[pack_id]
         name = next(line for line in manifest.splitlines() if line.startswith("name: "))[6:]
+        language = "es" if pack_id.endswith("-es") else "en"
         write_docx(folder / "letter.docx", document_xml(body()), name,
-                   f"Chambers template pack {pack_id}")
+                   f"Chambers template pack {pack_id}", language)
         (folder / "manifest.yaml").write_text(manifest, encoding="utf-8")
         sample = json.dumps(SAMPLES[pack_id], indent=2, ensure_ascii=False) + "\n"
         (folder / "sample.json").write_text(sample, encoding="utf-8")
@@ -887,6 +1025,7 @@ def validate() -> None:
 
 
 if __name__ == "__main__":
+    check_translations()
     for path in build():
         print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
     validate()

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import config, db, drafts, letters, office
+from app.cli import config, db, drafts, letters, office, preflight, signing
 from app.config import ConfigProblem, configured, logging_to
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_TEMPLATE, EXIT_PDF = 0, 1, 2, 3, 4
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     letters.register(commands)
     drafts.register(commands)
     office.register(commands)
+    signing.register(commands)  # adds to the parsers of drafts and office
+    preflight.register(commands)
     db.register(commands)
     config.register(commands)
     return parser

@@ -5,7 +5,8 @@ Exit codes add to those of app.cli: 5 refused (role or state), 6 conflict (stale
 per-addressee copy of it) and still approved, 1 modified after approval, 2 not a letter from this
 database, 3 approved once but that approval was withdrawn since (the letter was edited after it),
 7 no such file, 8 approved by a judge who is not the letter's signatory and did not record signing
-for them (an approval from before signatories were checked, or one written around the app).
+for them (an approval from before signatories were checked, or one written around the app), 9 could
+not check (the database unavailable, the pinned template pack or seal missing, the file unreadable).
 ``audit verify`` answers 1 when the chain is broken. A refused action changes nothing.
 """
 
@@ -19,12 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import Services, services
+from app.cli import preflight
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, protect_local_database, read_json, run_guarded
-from app.core.errors import ChambersError, TemplateProblem
+from app.core.errors import ChambersError
 from app.core.records import LetterSummary
 from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable
 
 EXIT_REFUSED, EXIT_CONFLICT, EXIT_NOT_FOUND = 5, 6, 7
+VERIFY_COULD_NOT_CHECK = 9  # app.services.drafts.COULD_NOT_CHECK, without importing the services at start
+VERIFY_EXIT_CODES = """exit codes:
+  0  valid: approved version N of letter L (or its sealed copy for one addressee), still approved
+  1  modified after approval (or approved bytes the letter's own text does not render to)
+  2  not a letter from this database
+  3  it was approved, but the approval was withdrawn since (the letter was edited after it)
+  5  (reserved) the PDF's signing certificate is not trusted
+  6  (reserved) the PDF is not signed by the letter's signatory
+  7  no such file
+  8  approved by a judge who is not the letter's signatory, with no record of signing for them
+  9  could not check: the database is unavailable, the template pack or seal the approval was
+     made with is not available, or the file cannot be read"""
 
 
 def err(message: str) -> None:
@@ -36,15 +50,17 @@ def _sentence(text: str) -> str:
     return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
-def guarded(action: Callable[[argparse.Namespace, Services], int]) -> Callable[[argparse.Namespace], int]:
-    """Open the services, run ``action``, and turn what may go wrong into a sentence and a code."""
+def guarded(action: Callable[[argparse.Namespace, Services], int],
+            unavailable: int = EXIT_FAILED) -> Callable[[argparse.Namespace], int]:
+    """Open the services, run ``action``, and turn what may go wrong into a sentence and a code;
+    ``unavailable`` is the code when the database cannot be opened or read."""
     def handler(args: argparse.Namespace) -> int:
         def run() -> int:
             try:
                 chambers = services(args.db, getattr(args, "as_user", None), create=False)
             except StorageUnavailable as exc:
                 err(_sentence(str(exc)))
-                return EXIT_FAILED
+                return unavailable
             try:
                 if getattr(args, "as_user", None) and action is not cmd_users_add:
                     _ = chambers.drafts.user  # a mistyped --as is said at once, even for a read
@@ -60,7 +76,7 @@ def guarded(action: Callable[[argparse.Namespace, Services], int]) -> Callable[[
                 return EXIT_NOT_FOUND
             except StorageUnavailable as exc:
                 err(_sentence(str(exc)))
-                return EXIT_FAILED
+                return unavailable
             finally:
                 chambers.close()
         return run_guarded(run)
@@ -147,6 +163,10 @@ def cmd_update(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_submit(args: argparse.Namespace, s: Services) -> int:
+    # --strict (issue 18): a guessed salutation keeps the letter out of review.
+    if args.strict and (refused := preflight.refuse_guesses(s.drafts.get(args.id).current.data,
+                                                            f"Letter {args.id}")) is not None:
+        return refused
     letter = s.drafts.submit(args.id, args.expect_version)
     print(f"Letter {letter.id} version {letter.version} is in review")
     return EXIT_OK
@@ -174,6 +194,7 @@ def cmd_approve(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_export_copies(args: argparse.Namespace, s: Services) -> int:
+    protect_local_database()  # the default database too, when --db names another one
     paths = s.drafts.export_copies(args.id, args.folder)
     print(f"Wrote {len(paths)} sealed per-addressee copies of letter {args.id} to {args.folder}:")
     for path in paths:
@@ -221,14 +242,15 @@ def cmd_diff(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_redline(args: argparse.Namespace, s: Services) -> int:
-    from app.core.files import atomic_write
-    from app.services.redlines import redline_versions
+    from app.core.files import WORD_LETTER, preflight_outputs
+    from app.services.letters import protect_packs
+    from app.services.redlines import redline_versions, save_redline
 
-    if args.out.suffix.lower() != ".docx":
-        err(f"{args.out}: a redline is a Word document; name it .docx")
-        return EXIT_INVALID
+    protect_local_database()  # the default database too, when --db names another one
+    protect_packs(s.drafts.library)
+    preflight_outputs([(args.out, WORD_LETTER, "--out")])  # refused before the versions are rendered
     report = redline_versions(s.drafts, args.id, args.from_version, args.to_version)
-    atomic_write(args.out, report.docx)
+    save_redline(s.drafts, report, args.out)
     print(f"Wrote the changes to letter {report.letter_id} from version {report.from_version} to "
           f"{report.to_version} as tracked changes to {args.out}")
     return EXIT_OK
@@ -348,8 +370,12 @@ def cmd_verify(args: argparse.Namespace, s: Services) -> int:
         return EXIT_NOT_FOUND
     try:
         result = s.drafts.verify(args.file)
-    except TemplateProblem as exc:  # never let a damaged file read as exit 3, "withdrawn"
-        raise ChambersError(str(exc)) from None
+    except StorageUnavailable:
+        raise  # said by ``guarded``, as "could not check" (9)
+    except (ChambersError, OSError) as exc:
+        # An unreadable file or a damaged package is never "modified" (1) nor "withdrawn" (3).
+        err(_sentence(f"{args.file}: could not check: {exc}"))
+        return VERIFY_COULD_NOT_CHECK
     (print if result.code == 0 else err)(f"{args.file}: {result.message}")
     return result.code
 
@@ -400,6 +426,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = add(d, "submit", cmd_submit, "send a letter for review")
     p.add_argument("id", type=int)
     p.add_argument("--expect-version", type=int, default=None)
+    preflight.add_strict_flag(p)
     p = add(d, "comment", cmd_comment, "comment on a letter (or one paragraph with --paragraph)")
     p.add_argument("id", type=int)
     p.add_argument("text")
@@ -484,12 +511,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "each event; names the first changed, missing, reordered, forged or slipped-in event (exit 1)")
 
     p = add(commands, "verify", cmd_verify,
-            "is this .docx an approved letter? exit 0 approved, 1 modified, 2 foreign, 3 approval withdrawn")
-    p.description = ("Check a .docx against the approvals in this database. Exit codes: 0 it is approved version "
-                     "N of letter L (or the sealed copy for one addressee), still approved; 1 modified after "
-                     "approval; 2 not a letter from this database; 3 it was approved, but the approval was "
-                     "withdrawn since (the letter was edited after it); 7 no such file; 8 approved by a judge who "
-                     "is not the letter's signatory, with no record of signing on their behalf.")
+            "is this .docx an approved letter? exit 0 approved, 1 modified, 2 foreign, 3 approval withdrawn, "
+            "9 could not check")
+    p.set_defaults(handler=guarded(cmd_verify, unavailable=VERIFY_COULD_NOT_CHECK))
+    p.description = ("Check a .docx against the approvals in this database: its seal, and that the approved "
+                     "version, rendered again with the template pack and seal it was approved with, gives "
+                     "exactly the approved letter.")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = VERIFY_EXIT_CODES
     p.add_argument("file", type=Path)
 
     for parser in (drafts, clauses, users, audit):

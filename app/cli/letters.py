@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import database_url, journal_folder, template_library
+from app.cli import preflight
 from app.core import jsondata
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import OutputRefused, protect_database_url, protect_folder
+from app.core.files import WORD_LETTER, OutputRefused, check_output_target, protect_database_url, protect_folder
 from app.core.text import Removal
 from app.services import letters as service
+from app.services.office import read_seal_file
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_TEMPLATE, EXIT_PDF = 0, 1, 2, 3, 4
 
@@ -114,9 +116,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         library = template_library()
         library.get(args.template)  # a bad template is reported before the data
         data = read_json(args.data)
+        # --strict (issue 18): a guessed salutation refuses the letter before anything is written.
+        if args.strict and (refused := preflight.refuse_guesses(data)) is not None:
+            return refused
         images = {}
         if args.seal is not None:
-            image = args.seal.read_bytes()  # an unreadable file is said by run_guarded, naming it
+            # Printed as its pixels alone, encoded anew, as the office keeps its seals; the letter
+            # pins that encoding's hash. An unreadable file is said by run_guarded, naming it.
+            image = read_seal_file(args.seal)
             images["sha256:" + hashlib.sha256(image).hexdigest()] = image
         report = service.render_file(library, args.template, data, args.out, args.pdf, images)
         report_removals(report.removals)
@@ -155,6 +162,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         library = template_library()
         library.get(args.template)
         data = read_json(args.data)
+        # --strict (issue 18): any row whose salutation is guessed refuses the batch before it starts.
+        if args.strict and (refused := preflight.refuse_guessed_rows(service.read_addressees(args.addressees))):
+            return refused
         report = service.batch(library, args.template, data, args.addressees, args.out,
                                jobs=args.jobs, progress=Progress(), pdf=args.pdf)
         for result in report.written:
@@ -186,7 +196,11 @@ def cmd_templates_check(args: argparse.Namespace) -> int:
     except TemplateProblem as exc:
         err(str(exc))
         return EXIT_TEMPLATE
-    findings = library.check(folder)
+    try:
+        findings = library.check(folder)
+    except ChambersError as exc:  # the machine was too busy to finish: no verdict either way
+        err(str(exc))
+        return EXIT_FAILED
     if findings:
         for finding in findings:
             err(finding)
@@ -212,10 +226,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """What ``make run`` does until the window exists: render the flagship sample."""
     def action() -> int:
+        protect_local_database()
         library = template_library()
         data = jsondata.loads(library.sample(args.template), f"the sample letter of {args.template}")
         parsed = service.parse_letter(data)
         out = args.out or Path("out") / service.suggested_file_name(parsed.letter)
+        check_output_target(out, WORD_LETTER, "--out")  # the output policy, before a folder is made for it
         out.parent.mkdir(parents=True, exist_ok=True)
         report = service.render_file(library, args.template, data, out)
         print(f"Rendered the sample letter of '{args.template}' to {report.docx.resolve()}")
@@ -231,6 +247,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     render.add_argument("--pdf", type=Path, help="also write a PDF (needs LibreOffice)")
     render.add_argument("--seal", type=Path, metavar="FILE.png",
                         help="the seal image the letter pins by hash (sender.seal), when it pins one")
+    preflight.add_strict_flag(render)
     render.set_defaults(handler=cmd_render)
 
     merge = commands.add_parser("batch", help="mail merge: one letter per addressee in a CSV")
@@ -243,6 +260,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     merge.add_argument("--pdf", action="store_true",
                        help="also write a PDF beside each letter (needs LibreOffice; a row whose PDF fails "
                             "writes neither file)")
+    preflight.add_strict_flag(merge)
     merge.set_defaults(handler=cmd_batch)
 
     templates = commands.add_parser("templates", help="list or check template packs")

@@ -32,7 +32,9 @@ def cmd_templates_new(args: argparse.Namespace) -> int:
         if not (source / "manifest.yaml").is_file():
             print(f"--from {args.start_from}: not a shipped pack (see `chambers templates list`).", file=sys.stderr)
             return EXIT_INVALID
-        parent = args.folder or data_dir() / "templates"
+        # Always where Chambers finds it: a pack made anywhere a person types would be a writer
+        # outside the output policy, and one Chambers does not read.
+        parent = data_dir() / "templates"
         target = parent / name
         if target.exists():
             print(f"{target} already exists; it is left as it is (choose another name).", file=sys.stderr)
@@ -62,10 +64,9 @@ def cmd_templates_new(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    new = sub.add_parser("new", help="make a working pack to start from, in the court's own packs folder")
+    new = sub.add_parser("new", help="make a working pack to start from, in the court's own packs folder "
+                                     "(templates/ in the data folder)")
     new.add_argument("name", help="the new pack's id: lower-case letters, digits and hyphens")
     new.add_argument("--from", dest="start_from", default=STARTER, metavar="PACK",
                      help=f"the shipped pack to start from (default: {STARTER})")
-    new.add_argument("--folder", type=Path, default=None,
-                     help="where to make it (default: templates/ in the data folder, where Chambers finds it)")
     new.set_defaults(handler=cmd_templates_new)

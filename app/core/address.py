@@ -26,14 +26,38 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from app.core import protocol as p
+from app.core.countries import COUNTRIES
 from app.core.errors import Problem
+from app.core.names import read_surname
 from app.core.protocol import DISTRIBUTION_THRESHOLD, SOURCES, normal
 
 __all__ = [
-    "DISTRIBUTION_THRESHOLD", "OFFICES", "SOURCES", "SUFFIXES", "Addressable", "Finding", "Salutation",
-    "address_findings", "distribution_list", "explain_salutation", "group_address", "inside_address",
-    "join_names", "joint_salutation", "letter_findings", "name_line", "office_of", "salutation_line", "salutation_name",
-    "surname_of", "surname_used", "uses_distribution",
+    "DISTRIBUTION_THRESHOLD",
+    "OFFICES",
+    "SOURCES",
+    "SUFFIXES",
+    "Addressable",
+    "Finding",
+    "Salutation",
+    "address_findings",
+    "distribution_list",
+    "explain_salutation",
+    "group_address",
+    "group_salutation_for",
+    "guesses",
+    "inside_address",
+    "join_names",
+    "joint_salutation",
+    "letter_findings",
+    "name_line",
+    "office_of",
+    "plural_office",
+    "salutation_line",
+    "salutation_name",
+    "surname_of",
+    "surname_used",
+    "uses_distribution",
+    "written_salutation",
 ]
 
 OFFICES = p.OFFICES
@@ -74,6 +98,10 @@ class Salutation:
     surname: str = ""
     guessed: bool = False
     reason: str = ""     # what the clerk can fill in so that no guess is needed
+    # "settled": a rule decided it; "reading": one of two readings of the name or title was taken
+    # (the clerk is asked to confirm); "guess": nothing decided it (the clerk must fill something in).
+    confidence: str = "settled"
+    gender: str | None = None   # "m", "f" or None, from the courtesy title: what a Spanish salutation agrees with
 
     @property
     def takes_dear(self) -> bool:
@@ -117,8 +145,11 @@ for _key in p.PROFESSOR:
     _PREFIX_KEYS[_key] = ("professor", _key)
 for _key in p.EXCELLENCY:
     _PREFIX_KEYS[_key] = ("excellency", _key)
+for _key in p.ROYAL:
+    _PREFIX_KEYS[_key] = ("royal", _key)
 for _key in p.CLERGY:
-    _PREFIX_KEYS[_key] = ("clergy", _key)
+    # "Sr." is Señor before a name; a religious sister is found by her title or order (see _person).
+    _PREFIX_KEYS.setdefault(_key, ("clergy", _key))
 for _key in p.RANKS:
     _PREFIX_KEYS.setdefault(_key, ("rank", _key))
 # Indexed by first word, longest first, because every word of every name is looked up.
@@ -141,11 +172,13 @@ _CHURCH_ORDER = ("Your Holiness", "Patriarch", "Metropolitan", "Cardinal", "Arch
                  "Father")
 
 
-def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str]], int]:
+def _prefixes(words: list[str], *, from_name: bool, clergy_context: bool = False) -> tuple[list[tuple[str, str]], int]:
     """Known titles at the front of ``words``: [(kind, key)] and how many words they took.
 
     From a name, a word that is also a given name or surname ("Major", "Bishop") is not taken,
-    and at least two words are always left for the name itself.
+    and at least two words are always left for the name itself; after a religious honorific ("His
+    Eminence Archbishop Elpidophoros") a church title is taken and one word may be left, since
+    bishops of many churches use their religious name alone.
     """
     tokens = [normal(w) for w in words]
     found: list[tuple[str, str]] = []
@@ -153,9 +186,15 @@ def _prefixes(words: list[str], *, from_name: bool) -> tuple[list[tuple[str, str
     while i < len(tokens):
         for key, (kind, canonical) in _PREFIX_INDEX.get(tokens[i], ()):
             if tokens[i:i + len(key)] == key:
+                if kind == "courtesy" and canonical == "sra" and words[i].rstrip(".") == "SrA":
+                    # The Air Force's Senior Airman is written "SrA"; the Spanish "Sra." is a courtesy.
+                    kind, canonical = "rank", "sra"
+                church = clergy_context and kind == "clergy"
                 # "The Honorable" is never part of a name; other titles might be ("Major Smith").
-                if from_name and kind != "honorable" and (canonical in _NOT_IN_NAMES
-                                                          or len(words) - i - len(key) < 2):
+                if from_name and kind != "honorable" and not church and (
+                        canonical in _NOT_IN_NAMES or len(words) - i - len(key) < 2):
+                    continue
+                if from_name and church and len(words) - i - len(key) < 1:
                     continue
                 found.append((kind, canonical))
                 i += len(key)
@@ -173,6 +212,8 @@ class _Person:
     surname: str
     surname_reason: str = ""      # set when the surname is a guess
     honorific_prefixes: list[tuple[str, str]] = field(default_factory=list)
+    office_named: bool = False    # the name field holds an office ("The President")
+    name_office: str = ""         # an office typed before the name ("Senator Dianne Feinstein")
 
     def has(self, kind: str) -> bool:
         return any(k == kind for k, _ in self.prefixes)
@@ -185,15 +226,26 @@ class _Person:
         """"Mr." or "Madam" (for "Mr. President", "Madam Speaker"), when the honorific says."""
         for kind, key in self.prefixes:
             if kind == "courtesy":
-                return p.COURTESY[key][1]
+                return p.COURTESY[key].address
             if kind == "excellency":
                 return p.EXCELLENCY[key]
         return None
 
     @property
     def courtesy(self) -> str | None:
+        """The courtesy title as an English salutation prints it ("Sra." -> "Ms.")."""
         keys = self.keys("courtesy")
-        return p.COURTESY[keys[0]][0] if keys else None
+        return p.COURTESY[keys[0]].english if keys else None
+
+    @property
+    def courtesy_written(self) -> str | None:
+        keys = self.keys("courtesy")
+        return p.COURTESY[keys[0]].form if keys else None
+
+    @property
+    def gender(self) -> str | None:
+        keys = self.keys("courtesy")
+        return p.COURTESY[keys[0]].gender if keys else None
 
     @property
     def doctorate(self) -> bool:
@@ -212,24 +264,47 @@ def _is_post_nominal(word: str, after_comma: bool) -> bool:
 
 def _person(addressee: Addressable) -> _Person:
     return _person_cached(addressee.honorific or "", addressee.name or "",
-                          getattr(addressee, "surname", None) or "", getattr(addressee, "courtesy", None) or "")
+                          getattr(addressee, "surname", None) or "", getattr(addressee, "courtesy", None) or "",
+                          getattr(addressee, "given_name", None) or "")
+
+
+def _name_paren(match: re.Match[str]) -> str:
+    # "(Ret.)" and "(USA, Ret.)" are letters after the name; "Chaplain (Major)" names a rank the
+    # chaplain is not addressed by: left out.
+    inner = match.group(1)
+    return "," + inner if any(normal(w) in p.SERVICES for w in inner.replace(",", " ").split()) else " "
+
+
+def _office_named(words: list[str]) -> bool:
+    """A name field that holds an office instead of a name: "The President", "The Chief Justice"."""
+    text = normal(" ".join(words))
+    text = text.removeprefix("the ")
+    return text in p.OFFICES or text in p.CLERGY_OFFICES
 
 
 @functools.lru_cache(maxsize=1024)
-def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: str) -> _Person:
+def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: str, given_name: str = "") -> _Person:
     """The parsed name; cached, so callers must not change what it returns."""
-    honorific_words = honorific.split()
+    honorific_words = _PAREN.sub(" ", honorific).split()
     honorific_prefixes, _ = _prefixes(honorific_words, from_name=False)
     # "The Honorable" in the address and "Madam Speaker" in the salutation: the courtesy title
     # the salutation needs has a field of its own.
     courtesy_key = normal(courtesy)
     courtesy_prefixes = [("courtesy", courtesy_key)] if courtesy_key in p.COURTESY else []
-    text = _PAREN.sub(lambda m: "," + m.group(1), name)
+    text = _PAREN.sub(_name_paren, name)
     main, *rest = text.split(",")
     words = main.split()
-    name_prefixes, taken = _prefixes(words, from_name=True)
+    if _office_named(words):
+        return _Person(honorific_prefixes + courtesy_prefixes, [], [], "", "", honorific_prefixes, True)
+    # "Chaplain (Major) John Roe": the parenthesis shows "Chaplain" is a title, not a given name.
+    church = any(kind in ("clergy", "excellency") for kind, _ in honorific_prefixes) \
+        or re.match(r"^\s*chaplain\s*\(", name, flags=re.IGNORECASE) is not None
+    name_prefixes, taken = _prefixes(words, from_name=True, clergy_context=church)
     # "Honorable" is never a name, wherever it was typed ("Hon" may be one: a Chinese surname).
     words = [w for w in words[taken:] if normal(w) not in {"honorable", "honourable"}]
+    name_office = _office_before_name(words)
+    if name_office:
+        words = words[len(name_office.split()):]
     if len(words) > 2 and normal(words[-2]) == "cardinal":
         # A cardinal's title stands between given name and surname: "Blase Cardinal Cupich".
         name_prefixes.append(("clergy", "cardinal"))
@@ -241,40 +316,32 @@ def _person_cached(honorific: str, name: str, explicit_surname: str, courtesy: s
         for word in part.split():
             if _is_post_nominal(word, after_comma=True):
                 post.append(normal(word).replace(" ", ""))
-    surname, reason = _surname(words, explicit_surname)
+    surname, reason = _surname(words, explicit_surname, given_name)
     return _Person(honorific_prefixes + name_prefixes + courtesy_prefixes, words, post, surname, reason,
-                   honorific_prefixes)
+                   honorific_prefixes, name_office=name_office)
 
 
-def _is_particle(word: str) -> bool:
-    """"de", "van", "St."; never an initial ("E.") nor a capitalised conjunction."""
-    if re.fullmatch(r"[A-Za-z]\.", word):
-        return False
-    token = normal(word)
-    if token in {"y", "e", "i"}:
-        return word == token
-    return token in p.PARTICLES
+def _office_before_name(words: list[str]) -> str:
+    """An office typed at the front of the name ("Senator Dianne Feinstein", "Attorney General Jeff
+    Sessions"): the key of the office, when at least two words of name follow it."""
+    for n in (3, 2, 1):
+        key = normal(" ".join(words[:n]))
+        office = p.OFFICES.get(key)
+        if len(words) - n >= 2 and office is not None and office.civil and office.form and not office.strict:
+            return key
+    return ""
 
 
-def _surname(words: list[str], explicit: str | None) -> tuple[str, str]:
+def _surname(words: list[str], explicit: str | None, given_name: str = "") -> tuple[str, str]:
     given = [w for w in (explicit or "").split() if normal(w) not in {"honorable", "honourable"}]
     if given:
         return " ".join(given), ""
-    if not words:
-        return "", ""
-    start = len(words) - 1
-    while start > 1 and _is_particle(words[start - 1]):
-        start -= 1
-    # "Ortega y Gasset": the word before a conjunction belongs to the surname too.
-    if start > 1 and words[start] in {"y", "e", "i"}:
-        start -= 1
-    reason = ""
-    before = words[start - 1] if start > 0 else ""
-    if start >= 2 and before and not re.fullmatch(r"[A-Za-z]\.?", before):
-        reason = (f"the family name is taken as the last word, '{' '.join(words[start:])}'; if it is "
-                  f"'{' '.join(words[start - 1:])}' (a two-word or Spanish family name) or the family "
-                  f"name is written first, fill in the surname")
-    return " ".join(words[start:]), reason
+    # The given name typed last says the name is written family name first ("Tanaka Hiroshi").
+    first = given_name.split()
+    if first and len(words) > len(first) and [normal(w) for w in words[-len(first):]] == [normal(w) for w in first]:
+        return " ".join(words[:-len(first)]), ""
+    reading = read_surname(tuple(words))
+    return reading.surname, reading.reason
 
 
 def surname_of(name: str) -> str:
@@ -307,6 +374,7 @@ class _Title:
     former: bool = False
     retired: bool = False
     elect: bool = False
+    designate: bool = False        # named but not yet confirmed: not addressed by the office (Hickey)
     pro_tem: bool = False
     rank: p.Rank | None = None     # "General, U.S. Army"
     clergy: str | None = None      # "Archbishop of Los Angeles"
@@ -317,8 +385,43 @@ def _tokens(title: str) -> tuple[list[str], bool]:
     for inner in _PAREN.findall(title):
         if normal(inner) in {"ret", "retired"}:
             retired = True
-    tokens = _TITLE_TOKENS.findall(normal(_PAREN.sub(" ", title)))
+    # "Chaplain (Major)": what stands in parentheses qualifies the title, it does not name the office;
+    # "Sheriff/Coroner" joins two offices as "Sheriff-Coroner" does.
+    raw: list[str] = []
+    for token in _TITLE_TOKENS.findall(normal(re.sub(r"\s*/\s*", "-", _PAREN.sub(" ", title)))):
+        # "Secretary-designate": the office, and that its holder is not yet confirmed.
+        raw.extend([token.removesuffix("-designate"), "designate"] if token.endswith("-designate") else [token])
+    tokens: list[str] = []
+    skipping = False
+    for token in raw:
+        if tokens and (tokens[-1], token) in p.ABBREVIATIONS_AFTER:
+            tokens.append(p.ABBREVIATIONS_AFTER[(tokens[-1], token)])
+        elif token in p.TITLE_ABBREVIATIONS:
+            tokens.extend(p.TITLE_ABBREVIATIONS[token].split())
+        elif "-" in token and token not in p.OFFICES and not token.endswith("-elect"):
+            parts = _compound(token)
+            tokens.extend(parts)
+            # "Treasurer-Tax Collector": the first office names it; the rest of the name goes with it.
+            skipping = len(parts) == 1 and parts[0] != token
+            continue
+        elif skipping and token not in p.SEPARATORS:
+            continue
+        else:
+            tokens.append(token)
+        skipping = False
     return tokens, retired
+
+
+def _compound(token: str) -> list[str]:
+    """A hyphenated title: "vice-president" is "vice president"; "sheriff-coroner", an office that
+    joins two, is addressed by the first office it names (Hickey: the Sheriff-Coroner as Sheriff)."""
+    parts = token.split("-")
+    if " ".join(parts) in p.OFFICES:
+        return parts
+    for part in parts:
+        if part in p.OFFICES:
+            return [part]
+    return [token]
 
 
 def _read_title(title: str | None) -> _Title:
@@ -337,8 +440,10 @@ def _read_title_cached(title: str) -> _Title:
             out.former = True
         elif token in {"ret", "retired"}:
             out.retired = True
-        elif token in {"elect", "designate"} and kept:
+        elif token == "elect" and kept:
             out.elect = True
+        elif token == "designate" and kept:
+            out.designate = True
         elif token.endswith("-elect"):
             out.elect = True
             kept.append(token.removesuffix("-elect"))
@@ -348,6 +453,12 @@ def _read_title_cached(title: str) -> _Title:
             kept.append(token)
     tokens = kept
     head = next((i for i, t in enumerate(tokens) if t in p.SEPARATORS), len(tokens))
+    if "and" in tokens[:head]:
+        # "Lieutenant Governor and President of the Senate": two offices, addressed by the first;
+        # "President and Chief Executive Officer" joins an office to a post that is none.
+        split = tokens.index("and")
+        if _match_office(tokens, split) is not None and _match_office(tokens[split + 1:], head - split - 1):
+            head = split
     naming = tokens[:head]
     # "Mayor pro Tem": a pro tem of an office that has no entry of its own.
     if len(naming) >= 2 and naming[-2:] == ["pro", "tempore"] \
@@ -363,8 +474,26 @@ def _read_title_cached(title: str) -> _Title:
     elif naming == ["member"] and _chamber_form(tokens[head:]):
         # "Member of the New York State Assembly": a member of the chamber named.
         form = _chamber_form(tokens[head:])
-        out.office = p.Office(form, "legislative", civil=True)
+        out.office = p.Office(form, "legislative", civil=True, many=True)
         out.form = form
+    elif naming == ["member"] and _chamber_of(tokens[head:], ("general", "assembly")):
+        # "Member, Illinois General Assembly": which house is not said, as in "Member of the General Assembly".
+        out.office = p.OFFICES["member of the general assembly"]
+        out.form = out.office.form
+    elif naming == ["member"] and _member_body(tokens[head:]) is not None:
+        # "Member, Board of Supervisors" -> Supervisor; "Member, Board of Education" -> Mr. or Ms.
+        form = _member_body(tokens[head:]) or ""
+        out.office = p.Office(form, "local" if form else "courtesy", civil=bool(form), many=True,
+                              courtesy_only=not form)
+        out.form = form
+    elif naming == ["chief"] and any(t in p.TRIBAL_WORDS for t in tokens[head:]):
+        out.office = p.OFFICES["tribal chief"]
+        out.form = out.office.form
+    if out.office is not None and out.office.form == "Minister" and (
+            any(t in p.CHURCH_WORDS for t in tokens) or ("of" not in tokens[head:head + 1] + tokens[head + 1:]
+            and not {"foreign", "prime", "federal", "cabinet"} & set(tokens))):
+        # A minister of a church, not of a government.
+        out.office, out.form, out.clergy = None, "", "Reverend"
     out.tokens = tokens
     rank_key = " ".join(tokens[:head])
     # A title that is a rank in full ("Lieutenant General"), or any rank with its service
@@ -412,7 +541,9 @@ def _qualified(office: p.Office, before: list[str]) -> str:
     for token in reversed(before):
         if token not in p.QUALIFIERS:
             break
-        words.insert(0, p.QUALIFIERS[token])
+        # "Deputy Deputy Prime Minister" typed twice is one deputy.
+        if not words[0].startswith(p.QUALIFIERS[token]):
+            words.insert(0, p.QUALIFIERS[token])
     return " ".join(words)
 
 
@@ -426,11 +557,24 @@ def office_of(title: str | None) -> str | None:
     "Lieutenant Governor"); a leader gets the form of a member of the chamber named.
     """
     read = _read_title(title)
-    if read.office is None:
+    if read.office is None or read.office.courtesy_only:
         return None
     if read.office.usage == "member":
         return _chamber_form(read.tokens) or read.form
     return read.form
+
+
+def _chamber_of(tokens: list[str], words: tuple[str, ...]) -> bool:
+    n = len(words)
+    return any(tuple(tokens[i:i + n]) == words for i in range(len(tokens)))
+
+
+def _member_body(tokens: list[str]) -> str | None:
+    for words, form in p.MEMBER_BODIES:
+        n = len(words)
+        if any(tokens[i:i + n] == list(words) for i in range(len(tokens))):
+            return form
+    return None
 
 
 def _chamber_form(tokens: list[str]) -> str:
@@ -444,6 +588,18 @@ def _chamber_form(tokens: list[str]) -> str:
 def _names_international_body(tokens: list[str]) -> bool:
     return any(any(tokens[i:i + len(body)] == list(body) for i in range(len(tokens)))
                for body in p.INTERNATIONAL_BODIES)
+
+
+def _of_a_country(tokens: list[str]) -> bool:
+    """"President of Mexico", "President of the French Republic": the office of another country."""
+    if any(t in p.HEAD_OF_STATE_WORDS for t in tokens):
+        return True
+    if "of" not in tokens:
+        return False
+    after = tokens[tokens.index("of") + 1:]
+    if after[:1] == ["the"]:
+        after = after[1:]
+    return any(" ".join(after[:n]) in COUNTRIES for n in range(1, min(len(after), 5) + 1))
 
 
 def _foreign_post(tokens: list[str]) -> bool:
@@ -494,17 +650,53 @@ def _override(text: str | None) -> tuple[str, str] | None:
     return f"Dear {words}:", words
 
 
+def written_salutation(text: str | None) -> str | None:
+    """A salutation the clerk typed, as the letter prints it; None when nothing was typed."""
+    written = _override(text)
+    return written[0] if written is not None else None
+
+
 def _by_name(form: str, person: _Person) -> str:
     return f"{form} {person.surname}" if person.surname else form
 
 
 def _result(name: str, rule: str, table: str, person: _Person, *, dear: bool = True, joinable: str = "",
             guessed: bool = False, reason: str = "") -> Salutation:
+    confidence = "guess" if guessed else "settled"
     if person.surname_reason and person.surname and person.surname in name and not guessed:
-        guessed, reason = True, person.surname_reason
+        guessed, reason, confidence = True, person.surname_reason, "reading"
     line = f"Dear {name}:" if dear else (name if name.endswith(":") else f"{name}:")
     shown = name if dear else line.rstrip(":")
-    return Salutation(line, shown, joinable or shown, rule, SOURCES[table], person.surname, guessed, reason)
+    return Salutation(line, shown, joinable or shown, rule, SOURCES[table], person.surname, guessed, reason,
+                      confidence, person.gender)
+
+
+def _ask(person: _Person, rule: str, table: str, reason: str) -> Salutation:
+    """Nothing decides the salutation: never the full name, but the courtesy-free form that is
+    always correct, and a finding that asks for what is missing."""
+    return _result("Sir or Madam", rule, table, person, guessed=True, reason=reason)
+
+
+_ASK_COURTESY = ("give the courtesy title (Mr., Ms., Mrs., Mx., Dr.) so the salutation can be the courtesy "
+                 "title and the surname")
+
+
+def _us_unique(office: p.Office, title: _Title, person: _Person) -> bool:
+    """A one-of-a-kind office of the United States: named with its jurisdiction, or typed as the
+    name itself ("The President") with no other jurisdiction."""
+    if office.form not in p.UNIQUE_OFFICES:
+        return False
+    joined = " ".join(title.tokens)
+    if any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]):
+        return True
+    return person.office_named and "of" not in title.tokens
+
+
+def _religious_sister(person: _Person, title: _Title, addressee: Addressable) -> bool:
+    if "sr" not in person.keys("courtesy"):
+        return False
+    context = set(title.tokens) | set(normal(addressee.organization or "").split())
+    return bool(context & p.RELIGIOUS_CONTEXT)
 
 
 def explain_salutation(addressee: Addressable) -> Salutation:
@@ -515,20 +707,53 @@ def explain_salutation(addressee: Addressable) -> Salutation:
         line, words = written
         return Salutation(line, words if line.lower().startswith(("dear ", "my dear ")) else line.rstrip(":,"),
                           words, "the salutation written for this addressee", SOURCES["written"],
-                          person.surname)
-    title = _read_title(addressee.title)
+                          person.surname, gender=person.gender)
+    title_text = addressee.title
+    if person.office_named and _read_title(title_text).office is None:
+        # The office typed as the name ("The Chief Justice", "The President" / "The White House"):
+        # the name is the office, and a title beside it can only say where.
+        title_text = f"{addressee.name}, {title_text}" if (title_text or "").strip() else addressee.name
+    title = _read_title(title_text)
     office = title.office
-    held = office is not None and not (title.former and office.form not in p.KEPT_WHEN_FORMER)
-    if office is not None and title.retired and office.form in p.KEPT_WHEN_RETIRED:
-        held = True
-    elif office is not None and title.retired and not title.former:
-        held = office.form in p.KEPT_WHEN_FORMER
+    held = office is not None and not title.designate
+    if office is not None and (title.former or title.retired):
+        kept = office.many or (office.form in p.KEPT_WHEN_FORMER and (_us_unique(office, title, person)
+                                                                      or "of" not in title.tokens))
+        if title.retired and not title.former and office.form in p.KEPT_WHEN_RETIRED:
+            kept = True
+        held = kept
+    if not held:
+        # An office typed as the honorific ("Judge") or before the name ("Senator Dianne Feinstein") is
+        # the clerk's choice of title: it is used.
+        typed = _honorific_office(addressee.honorific) or (p.OFFICES[person.name_office]
+                                                           if person.name_office else None)
+        if typed is not None:
+            office, held, title = typed, True, _Title(office=typed, form=typed.form)
 
     for kind, key in person.prefixes:
         clergy = p.CLERGY.get(key) if kind == "clergy" else None
         if clergy is not None and clergy.line:
             return _result(clergy.line, "a form of address the holder alone has", "clergy", person, dear=False,
                            joinable=_strip_honorable(addressee.name))
+
+    couple = p.COUPLES.get(normal(addressee.honorific or ""))
+    if couple is not None and person.surname:
+        return _result(_by_name(couple, person), "two people greeted together by their courtesy titles",
+                       "courtesy", person)
+
+    for key in person.keys("royal"):
+        return _result(p.ROYAL[key], "a royal style is the salutation", "foreign", person, dear=False,
+                       joinable=p.ROYAL[key].rstrip(":"))
+
+    if _religious_sister(person, title, addressee):
+        given = getattr(addressee, "given_name", None)
+        whole = f"{given.strip()} {person.surname}" if given and given.strip() else " ".join(person.words)
+        return _result(f"Sister {whole}", "'Sr.' before a religious sister's name is 'Sister'", "clergy", person)
+
+    # A military chaplain is addressed as Chaplain whatever the rank. Hickey, 'Chaplain in the Armed Services'.
+    if "chaplain" in person.keys("clergy") or title.clergy == "Chaplain":
+        return _result(_by_name("Chaplain", person), "a chaplain is addressed as Chaplain, whatever the rank",
+                       "clergy", person)
 
     if office is not None and held and office.civil:
         return _civil_office(office, title, person)
@@ -545,7 +770,7 @@ def explain_salutation(addressee: Addressable) -> Salutation:
     if church is not None:
         return church
 
-    if office is not None and held:
+    if office is not None and held and not office.courtesy_only:
         if office.military:
             return _result(_by_name(title.form, person), "the office of a military officer, rank not given",
                            "rank_over_office", person, guessed=True,
@@ -557,26 +782,47 @@ def explain_salutation(addressee: Addressable) -> Salutation:
     if person.has("excellency"):
         return _result("Excellency", "a foreign head of mission or state with no office named", "diplomatic",
                        person, dear=False, joinable=_by_name("Ambassador", person))
-    former = "a former official is not addressed by the office; " if office is not None else ""
-    table = "modifiers" if former else "courtesy"
+    return _private(person, office, held, designate=title.designate)
+
+
+def _private(person: _Person, office: p.Office | None, held: bool, *, designate: bool = False) -> Salutation:
+    """No office the salutation uses: Dr., Professor, the courtesy title and surname, else ask."""
+    if office is not None and held:
+        former, table = "the office is not used in the salutation; ", office.table
+    elif office is not None and designate:
+        former, table = "a nominee is not addressed by the office before taking it; ", "modifiers"
+    elif office is not None:
+        former, table = "a former official is not addressed by the office; ", "modifiers"
+    else:
+        former, table = "", "courtesy"
     if person.has("doctor") or person.doctorate:
         return _result(_by_name("Dr.", person), former + "a doctorate gives Dr.", "academic" if not former
                        else table, person)
     if person.has("professor"):
         return _result(_by_name("Professor", person), former + "the academic title", "academic", person)
     courtesy = person.courtesy
-    if courtesy and person.surname and len(person.words) > 1:
+    if courtesy and person.surname:
+        # A mononym keeps its courtesy title: "Dear Ms. Cher:".
         return _result(_by_name(courtesy, person), former + "the courtesy title and the surname", table, person)
-    full = " ".join(w for w in person.words if normal(w) not in p.HONORABLE) or "Sir or Madam"
-    return _result(full, former + "no office, rank or courtesy title is known: the full name", table, person,
-                   guessed=True, reason="give an honorific (Mr., Ms., Mrs., Mx., Dr.) so the salutation can be "
-                                        "the courtesy title and the surname")
+    if not person.surname:
+        return _ask(person, former + "no name to address", table,
+                    "write the addressee's name, or a salutation for this addressee")
+    return _ask(person, former + "no office, rank or courtesy title is known (never the full name)", table,
+                _ASK_COURTESY)
+
+
+def _honorific_office(honorific: str | None) -> p.Office | None:
+    """An office typed as the honorific ("Judge", "Senator", "Mayor"): the salutation uses it."""
+    key = normal(_PAREN.sub(" ", honorific or ""))
+    office = p.OFFICES.get(key)
+    return office if office is not None and office.civil and office.form else None
 
 
 def _modified(form: str, title: _Title) -> str:
     if title.elect:
         form += "-elect"
-    if title.pro_tem:
+    # A judge pro tem is "Judge" (judicial forms keep no qualifiers); a mayor pro tem keeps it.
+    if title.pro_tem and (title.office is None or title.office.keeps_qualifiers):
         form += " Pro Tem"
     return form
 
@@ -590,29 +836,42 @@ def _rank(person: _Person, title: _Title) -> p.Rank | None:
 def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutation:
     form = _modified(title.form, title)
     tokens = title.tokens
-    joined = " ".join(tokens)
     gender = person.address_form
-    if title.former:
-        return _result(_by_name(form, person), "a former President keeps the title", "modifiers", person)
-    if office.form == "President" and form == office.form and any(t in p.HEAD_OF_STATE_WORDS for t in tokens):
+    us_unique = _us_unique(office, title, person)
+    if title.former or (title.retired and office.form not in p.KEPT_WHEN_RETIRED):
+        if office.form == "President":
+            return _result(_by_name(form, person), "a former President keeps the title", "modifiers", person)
+        if office.usage == "member" and _chamber_form(tokens):
+            form = _chamber_form(tokens)
+        return _result(_by_name(form, person), "a former holder of an office many hold at a time keeps its title",
+                       "former", person)
+    if office.courtesy_only:
+        return _private(person, office, True)
+    if office.form == "President" and form == office.form and _of_a_country(tokens):
         if gender:
             return _result(f"{gender} President", "a foreign head of state", "diplomatic", person)
         return _result("Excellency", "a foreign head of state", "diplomatic", person, dear=False,
                        joinable=_by_name("President", person))
-    if office.form in p.UNIQUE_OFFICES and any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]) \
-            and title.elect:
+    if us_unique and title.elect:
         return _result(_by_name(form, person), "an office-holder elect by name", "unique_offices", person)
-    if office.form in p.UNIQUE_OFFICES and any(f" {j}" in f" {joined}" for j in p.UNIQUE_OFFICES[office.form]) \
-            and form == office.form:
+    if us_unique and form == office.form:
         if office.form == "Chief Justice":
             return _result("Chief Justice", "a one-of-a-kind office is addressed by the office alone",
                            "unique_offices", person, joinable="Chief Justice")
         if gender:
             return _result(f"{gender} {form}", "a one-of-a-kind office is addressed by the office alone",
                            "unique_offices", person)
+        if office.form == "President" or not person.surname:
+            # Never the name (Hickey); every holder so far was "Mr. President", but say it is a guess.
+            return _result(f"Mr. {form}", "a one-of-a-kind office is addressed by the office alone",
+                           "unique_offices", person, guessed=True,
+                           reason=f"the courtesy title is not known, so 'Mr. {form}' was taken; for 'Dear "
+                                  f"Madam {form}:' fill in Ms. as the courtesy")
         return _result(_by_name(form, person), "a one-of-a-kind office, by name", "unique_offices", person,
                        guessed=True, reason=f"'Dear Mr. {form}:' or 'Dear Madam {form}:' needs the courtesy "
                                             f"title: fill in Mr. or Ms. as the courtesy")
+    if office.unique_form and form == office.form and gender:
+        return _result(f"{gender} {form}", "the office alone, with Mr. or Madam", office.table, person)
     if office.form == "President" and form == office.form and _chamber_form(tokens) == "Senator":
         # The President of a state senate presides as the Speaker does.
         if gender:
@@ -628,6 +887,15 @@ def _civil_office(office: p.Office, title: _Title, person: _Person) -> Salutatio
         if chamber:
             return _result(_by_name(chamber, person), "a leader is addressed as a member of the chamber",
                            "legislative", person)
+        if office.form == "Member":
+            # A ranking member of a committee whose chamber is not named: Senator or Representative?
+            courtesy = person.courtesy or ("Dr." if person.has("doctor") or person.doctorate else None)
+            reason = "name the chamber in the title (e.g. 'Ranking Member, Committee on the Judiciary, United " \
+                     "States Senate')"
+            if courtesy and person.surname:
+                return _result(_by_name(courtesy, person), "a member of a chamber not named: the courtesy title",
+                               "courtesy", person, guessed=True, reason=reason)
+            return _ask(person, "a member of a chamber not named", "legislative", reason)
         guessed = office.form != "Leader"
         return _result(_by_name(form, person), "a leader of a chamber not named", "legislative", person,
                        guessed=guessed, reason="name the chamber in the title (Senate, House, Assembly)"
@@ -674,6 +942,17 @@ def _clergy(person: _Person, title: _Title, addressee: Addressable) -> Salutatio
         elif person.has("doctor") or person.doctorate:
             return _result(_by_name("Dr.", person), "a member of the clergy with a doctorate", "clergy", person)
     assert form is not None
+    if form == "Eminence":
+        # "His Eminence" alone: a cardinal, or an Orthodox archbishop or metropolitan (Hickey).
+        context = " ".join([*title.tokens, normal(addressee.organization or ""), normal(addressee.honorific or "")])
+        if "orthodox" in context:
+            return _result("Your Eminence", "an Orthodox hierarch styled His Eminence, with no office named",
+                           "clergy", person, dear=False, joinable=_by_name("Archbishop", person))
+        return _result(_by_name("Cardinal", person), "His Eminence, with no office named, read as a cardinal",
+                       "clergy", person, guessed=True,
+                       reason="'His Eminence' is a cardinal or an Orthodox archbishop or metropolitan: put "
+                              "the office in the title (e.g. 'Archbishop of New York', 'Greek Orthodox "
+                              "Archbishop of America')")
     if forms and forms[0].whole_name and form == forms[0].salutation:
         given = getattr(addressee, "given_name", None)
         whole = f"{given.strip()} {person.surname}" if given and given.strip() else " ".join(person.words)
@@ -711,19 +990,79 @@ def join_names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + f", and {names[-1]}"
 
 
-def joint_salutation(addressees: Sequence[Addressable], group: str | None = None) -> str:
+def joint_salutation(addressees: Sequence[Addressable], group: str | None = None,
+                     mixed_group: str = p.MIXED_GROUP_SALUTATION) -> str:
     """"Dear Attorney General Sessions and Secretary Kelly:", or the group salutation when given.
 
     One addressee gets that addressee's line as it is ("Excellency:"); several share one "Dear",
-    each named by a form that can follow it.
+    each named by a form that can follow it. Above DISTRIBUTION_THRESHOLD addressees the letter
+    greets them as a group (``group_salutation_for``) unless the clerk wrote one.
     """
     written = _override(group)
     if written is not None:
         return written[0]
+    if uses_distribution(len(addressees)):
+        return group_salutation_for(addressees, mixed_group)
     explained = [explain_salutation(a) for a in addressees]
     if len(explained) == 1:
         return explained[0].line
+    if any(s.name == "Sir or Madam" for s in explained):
+        # "Dear Senator Padilla and Sir or Madam:" is no salutation: greet them all until preflight's
+        # question is answered.
+        return mixed_group
     return f"Dear {join_names([s.joinable for s in explained])}:"
+
+
+def group_salutation_for(addressees: Sequence[Addressable], mixed_group: str = p.MIXED_GROUP_SALUTATION) -> str:
+    """The salutation for many addressees: the plural of their one office ("Dear Sheriffs:"), or,
+    when their offices differ, the office's chosen style ("Ladies and Gentlemen:", "Dear Colleagues:").
+    Chicago, 'Salutations to groups'; Hickey, 'Letters to several officials'."""
+    forms = {_group_form(a) for a in addressees}
+    if len(forms) == 1 and None not in forms:
+        form = forms.pop()
+        assert form is not None
+        return f"Dear {plural_office(form)}:"
+    return mixed_group
+
+
+def _group_form(addressee: Addressable) -> str | None:
+    explained = explain_salutation(addressee)
+    if explained.guessed or explained.rule == "the salutation written for this addressee":
+        return None
+    title = _read_title(addressee.title)
+    if title.office is None or title.former or title.office.courtesy_only:
+        return None
+    form = office_of(addressee.title)
+    # A leader of a chamber is greeted as one of its members; "Chief Justice" stays itself.
+    return form or None
+
+
+_PLURAL_WORDS = {"man": "men", "woman": "women", "person": "persons", "justice": "justices",
+                 "attorney": "attorneys", "inspector": "inspectors", "solicitor": "solicitors",
+                 "secretary": "secretaries", "director": "directors", "chargé": "chargés"}
+
+
+def plural_office(form: str) -> str:
+    """"Sheriff" -> "Sheriffs", "Attorney General" -> "Attorneys General", "Chairman" -> "Chairmen",
+    "Secretary-General" -> "Secretaries-General", "Chargé d'Affaires" -> "Chargés d'Affaires"."""
+    words = form.split()
+    # In "Attorney General" and "Chargé d'Affaires" the office is the word before the last.
+    postpositive = len(words) > 1 and (words[-1] == "General" or words[-1].startswith("d'"))
+    i = len(words) - 2 if postpositive else len(words) - 1
+    head, sep, tail = words[i].partition("-") if "-General" in words[i] else (words[i], "", "")
+    lower = head.lower()
+    if lower in _PLURAL_WORDS:
+        plural = _PLURAL_WORDS[lower]
+    elif lower.endswith(("man", "woman")):
+        plural = lower[:-3] + "men"
+    elif lower.endswith("y") and lower[-2:-1] not in "aeiou":
+        plural = lower[:-1] + "ies"
+    elif lower.endswith(("s", "sh", "ch", "x")):
+        plural = lower + "es"
+    else:
+        plural = lower + "s"
+    words[i] = head[:1] + plural[1:] + sep + tail
+    return " ".join(words)
 
 
 def uses_distribution(count: int) -> bool:
@@ -759,6 +1098,15 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
     name = " ".join(addressee.name.split())
     findings: list[Finding] = []
     person = _person(addressee)
+    if person.name_office:
+        typed = name.split()
+        n = len(person.name_office.split())
+        at = next((i for i in range(len(typed)) if normal(" ".join(typed[i:i + n])) == person.name_office), None)
+        if at is not None:
+            office_words = " ".join(typed[at:at + n])
+            findings.append(Finding(f"{path}.name", f"'{office_words}' is the office, not part of the name.",
+                                    "Write the office in the title and the name alone here.",
+                                    " ".join(typed[:at] + typed[at + n:])))
     h_norm = normal(honorific)
     if h_norm in {"honorable", "honourable"}:
         findings.append(Finding(f"{path}.honorific", f"'{honorific}' needs 'The' before it.",
@@ -772,8 +1120,8 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
     esq = any(t in p.ESQUIRE for t in person.post)
     if esq and person.courtesy:
         without = re.sub(r",?\s*esq(uire|\.)?\s*$", "", name, flags=re.IGNORECASE).strip()
-        findings.append(Finding(f"{path}.name", f"'{person.courtesy}' and 'Esq.' say the same thing twice.",
-                                f"Use one of them: '{person.courtesy} {without}' or '{without}, Esq.' "
+        findings.append(Finding(f"{path}.name", f"'{person.courtesy_written}' and 'Esq.' say the same thing twice.",
+                                f"Use one of them: '{person.courtesy_written} {without}' or '{without}, Esq.' "
                                 f"(the address prints '{without}, Esq.').", without))
         if normal(honorific) in p.COURTESY:
             honorific = ""
@@ -804,7 +1152,7 @@ def _check_name_line(addressee: Addressable, path: str) -> _NameLine:
     if courtesy_typed and _is_honorable_office(addressee.title) and len(person.honorific_prefixes) == 1:
         findings.append(Finding(f"{path}.honorific", f"A holder of this office is 'The Honorable' in the "
                                 f"address, not '{honorific}'.", f"Write 'The Honorable' here and "
-                                f"'{p.COURTESY[courtesy_typed[0]][0]}' as the courtesy title, which the "
+                                f"'{p.COURTESY[courtesy_typed[0]].form}' as the courtesy title, which the "
                                 f"salutation uses.", "The Honorable"))
     for kind, key in person.honorific_prefixes:
         if kind == "rank":
@@ -825,7 +1173,8 @@ def _is_honorable_office(title: str | None) -> bool:
         return False
     if office.usage == "ambassador" and _foreign_post(read.tokens):
         return False
-    if any(t in p.HEAD_OF_STATE_WORDS for t in read.tokens):
+    if _of_a_country(read.tokens) or office.table in ("foreign", "international") \
+            or office.courtesy_only:
         return False
     return office.form not in ("President", "Vice President", "Secretary-General")
 
@@ -872,6 +1221,9 @@ def address_findings(addressees: Sequence[Addressable], group_salutation: str | 
             written = _override(typed)
             findings.append(Finding(f"{where}.salutation", "'The Honorable' is never used in a salutation.",
                                     "It is left out.", written[0] if written else None, kind="salutation"))
+        comma = _comma_advice(typed, f"{where}.salutation")
+        if comma is not None:
+            findings.append(comma)
         if typed and re.match(r"^dear\s+your\b", typed, flags=re.IGNORECASE):
             findings.append(Finding(f"{where}.salutation", "'Your ...' forms take no 'Dear'.",
                                     "Leave out 'Dear'.", re.sub(r"^dear\s+", "", typed, flags=re.IGNORECASE),
@@ -883,12 +1235,33 @@ def address_findings(addressees: Sequence[Addressable], group_salutation: str | 
                                     kind="salutation"))
         explained = explain_salutation(addressee)
         if explained.guessed:
-            findings.append(Finding(f"{where}.salutation", f"'{explained.line}' is a guess ({explained.rule}).",
+            said = "takes one of two readings" if explained.confidence == "reading" else "is a guess"
+            findings.append(Finding(f"{where}.salutation", f"'{explained.line}' {said} ({explained.rule}).",
                                     explained.reason[0].upper() + explained.reason[1:] + ".", None,
                                     kind="guess"))
     if uses_distribution(len(addressees)) and _override(group_salutation) is None:
+        chosen = group_salutation_for(addressees)
         findings.append(Finding("group_salutation", f"The letter has {len(addressees)} addressees, more than "
-                                f"{DISTRIBUTION_THRESHOLD}: their addresses go in a distribution list.",
-                                "Write a group salutation, e.g. 'Dear Members of the Judicial Council:'.",
-                                None, kind="salutation"))
+                                f"{DISTRIBUTION_THRESHOLD}: their addresses go in a distribution list and the "
+                                f"letter opens '{chosen}'.",
+                                "Keep it, or write your own group salutation, e.g. 'Dear Members of the "
+                                "Judicial Council:'.", None, kind="salutation"))
+    comma = _comma_advice(group_salutation, "group_salutation")
+    if comma is not None:
+        findings.append(comma)
     return findings
+
+
+def _comma_advice(typed: str | None, path: str) -> Finding | None:
+    """A salutation typed with a comma: the close of a personal letter, not of a formal one."""
+    text = (typed or "").strip()
+    if not text.endswith(",") or not re.match(r"^(my\s+)?dear\b", text, flags=re.IGNORECASE):
+        return None
+    fixed = text.rstrip(",").rstrip() + ":"
+    return Finding(path, f"'{text}' ends with a comma, as a personal letter does.",
+                   f"A formal letter's salutation ends with a colon: '{fixed}'.", fixed, kind="salutation")
+
+
+def guesses(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings that say a salutation was guessed or read one of two ways: what ``--strict`` refuses."""
+    return [f for f in findings if f.kind == "guess"]

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ChambersError
@@ -60,6 +61,29 @@ def atomic_write(path: Path, data: bytes, check: Callable[[Path], None] | None =
         raise
 
 
+@dataclass(frozen=True)
+class Staged:
+    """One file of a ``StagedWrites`` group: its checked temporary and where it goes."""
+
+    tmp: Path
+    path: Path
+    kind: OutputKind | None = None   # checked against the output policy again before it is put in place
+    option: str = ""
+    existed: bool = False            # a file was at ``path`` before (so it is never removed to undo)
+
+
+class CommitIncomplete(OSError):
+    """Some groups of a ``StagedWrites`` were not put in place; ``written`` lists what was."""
+
+    def __init__(self, cause: Exception, written: list[Path]) -> None:
+        if isinstance(cause, OSError):
+            super().__init__(cause.errno, cause.strerror or str(cause), cause.filename)
+        else:  # a target the output policy refused at the last moment
+            super().__init__(str(cause))
+        self.cause = cause
+        self.written = written
+
+
 class StagedWrites:
     """Many files written to temporaries first and put in place together.
 
@@ -68,56 +92,114 @@ class StagedWrites:
     mail merge pays for one flush per batch of files rather than two fsyncs per file (measured
     on this project's CI machine: 1,000 letters, 1.6 s of fsyncs out of 5.5 s). Until
     ``commit`` no final file exists or changes; ``abort`` removes the temporaries.
+
+    Files staged with ``stage_together`` (a letter and its PDF) form a group: the group is staged
+    whole or not at all, and put in place whole or not at all. A file staged with a ``kind`` is
+    checked against the output policy (``check_output_target``) when it is staged and again just
+    before it is put in place.
     """
 
     def __init__(self) -> None:
-        self._staged: list[tuple[Path, Path]] = []
+        self._groups: list[list[Staged]] = []
 
-    def stage(self, path: Path, data: bytes, check: Callable[[Path], None] | None = None) -> None:
-        folder = path.parent if str(path.parent) else Path(".")
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        tmp = Path(tmp_name)
+    def stage(self, path: Path, data: bytes, check: Callable[[Path], None] | None = None, *,
+              kind: OutputKind | str | None = None, option: str = "") -> None:
+        self.stage_together([(path, data, check, kind, option)])
+
+    def stage_together(self, files: Sequence[tuple[Path, bytes, Callable[[Path], None] | None,
+                                                   OutputKind | str | None, str]]) -> None:
+        """Stage ``files`` (path, bytes, check, kind, option) as one group: all of them or, on any
+        failure (a full disk while writing the second), none, the error raised."""
+        group: list[Staged] = []
         try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
-            if tmp.read_bytes() != data:
-                raise OSError(f"{path}: the file read back differs from what was written")
-            if check is not None:
-                check(tmp)
-            _set_mode(tmp, path)
+            for path, data, check, kind, option in files:
+                declared = output_kind(kind) if kind is not None else None
+                if declared is not None:
+                    check_output_target(path, declared, option)
+                group.append(Staged(_write_temporary(path, data, check), path, declared, option,
+                                    os.path.lexists(path)))
         except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            for staged in group:
+                with contextlib.suppress(OSError):
+                    staged.tmp.unlink()
             raise
-        self._staged.append((tmp, path))
+        self._groups.append(group)
 
     def commit(self) -> list[Path]:
-        """Make the staged files durable and put them in place; the paths written."""
-        if not self._staged:
+        """Make the staged files durable and put them in place; the paths written.
+
+        A group that cannot be put in place whole (a refused target, a failed rename) is undone:
+        its files already placed are removed again when they were new. Every other group is
+        still put in place; then ``CommitIncomplete`` says which paths were written.
+        """
+        staged = [one for group in self._groups for one in group]
+        if not staged:
             return []
-        if hasattr(os, "sync") and len(self._staged) > 4:
-            os.sync()
-        else:  # a few files (one letter and its PDF), or Windows, which has no sync(2)
-            for tmp, _ in self._staged:
-                with open(tmp, "rb+") as stream:
-                    os.fsync(stream.fileno())
-        done = []
         try:
-            for tmp, path in self._staged:
-                os.replace(tmp, path)
-                done.append(path)
-            for folder in {path.parent for _, path in self._staged}:
+            if hasattr(os, "sync") and len(staged) > 4:
+                os.sync()
+            else:  # a few files (one letter and its PDF), or Windows, which has no sync(2)
+                for one in staged:
+                    with open(one.tmp, "rb+") as stream:
+                        os.fsync(stream.fileno())
+        except OSError as exc:
+            self.abort()
+            raise CommitIncomplete(exc, []) from exc
+        done: list[Path] = []
+        failure: Exception | None = None
+        try:
+            for group in self._groups:
+                placed: list[Staged] = []
+                try:
+                    for one in group:
+                        if one.kind is not None:
+                            check_output_target(one.path, one.kind, one.option)
+                        os.replace(one.tmp, one.path)
+                        placed.append(one)
+                except (OSError, OutputRefused) as exc:
+                    failure = failure or exc
+                    for one in placed:
+                        if not one.existed:
+                            with contextlib.suppress(OSError):
+                                one.path.unlink()
+                    continue
+                done += [one.path for one in group]
+            for folder in {one.path.parent for one in staged}:
                 fsync_folder(folder if str(folder) else Path("."))
         finally:
-            self._staged = [(tmp, path) for tmp, path in self._staged if path not in done]
             self.abort()
+        if isinstance(failure, OutputRefused) and not done:
+            raise failure
+        if failure is not None:
+            raise CommitIncomplete(failure, done) from failure
         return done
 
     def abort(self) -> None:
-        for tmp, _ in self._staged:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        self._staged = []
+        for group in self._groups:
+            for one in group:
+                with contextlib.suppress(OSError):
+                    one.tmp.unlink()
+        self._groups = []
+
+
+def _write_temporary(path: Path, data: bytes, check: Callable[[Path], None] | None) -> Path:
+    """``data`` in a new owner-only temporary beside ``path``, read back and checked."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        if tmp.read_bytes() != data:
+            raise OSError(f"{path}: the file read back differs from what was written")
+        if check is not None:
+            check(tmp)
+        _set_mode(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
 
 
 def _set_mode(tmp: Path, path: Path) -> None:
@@ -237,26 +319,81 @@ def _inside_protected(target: Path, folders: dict[Path, str]) -> tuple[Path, str
     return None
 
 
-def _looks_like(path: Path, suffix: str) -> bool:
-    """Whether an existing regular file is a .docx or PDF that Chambers could have written."""
+def _is_word_letter(path: Path) -> bool:
+    """Whether an existing regular file is a Word package: a .docx Chambers could have written."""
     try:
-        if suffix == ".pdf":
-            with open(path, "rb") as stream:
-                return stream.read(5) == b"%PDF-"
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-        return "[Content_Types].xml" in names and "word/document.xml" in names
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
+    return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
-def check_output(path: Path, suffix: str, option: str = "") -> None:
-    """Raise ``OutputRefused`` unless a ``suffix`` file (".docx" or ".pdf") may be written at ``path``.
+def starts_with(magic: bytes) -> Callable[[Path], bool]:
+    """An ``OutputKind.is_ours`` that recognises a file by its first bytes (its format's magic number)."""
+    def recognise(path: Path) -> bool:
+        try:
+            with open(path, "rb") as stream:
+                return stream.read(len(magic)) == magic
+        except OSError:
+            return False
+    return recognise
 
-    ``option`` names where the path came from ("--out") so the refusal points at it.
+
+@dataclass(frozen=True)
+class OutputKind:
+    """A kind of file Chambers writes: how it is named, and how an existing one is recognised.
+
+    ``is_ours`` tells a file Chambers could have written from anything else under the same name;
+    only the former is ever replaced. A new writer of another kind (a database backup, say)
+    declares its own ``OutputKind`` and passes it to ``check_output_target``.
     """
+
+    description: str                  # "a Word letter (.docx)", as refusals print it
+    suffixes: tuple[str, ...]         # lower case, with the dot; the first is the one suggested; () any name
+    is_ours: Callable[[Path], bool]
+
+
+WORD_LETTER = OutputKind("a Word letter (.docx)", (".docx",), _is_word_letter)
+PDF_COPY = OutputKind("a PDF copy (.pdf)", (".pdf",), starts_with(b"%PDF-"))
+_KINDS = {".docx": WORD_LETTER, ".pdf": PDF_COPY}
+
+
+def output_kind(kind: OutputKind | str) -> OutputKind:
+    """``kind`` itself, or the kind a suffix (".docx", ".pdf") names."""
+    if isinstance(kind, OutputKind):
+        return kind
+    try:
+        return _KINDS[kind.lower()]
+    except KeyError:
+        raise ValueError(f"no output kind is declared for {kind!r}; declare an OutputKind") from None
+
+
+def check_output_target(path: Path, kind: OutputKind | str, option: str = "") -> None:
+    """The output policy: raise ``OutputRefused`` unless Chambers may write a ``kind`` file at ``path``.
+
+    This is the one place that decides whether a path any command or window action writes may
+    be written; every writer calls it (``write_outputs`` does, and again just before the files
+    are put in place), and a writer that does not is a defect (``tests/cli/test_output_policy.py``
+    walks every command and fails on a writer it cannot attack). A path is refused when it is:
+
+    - the database or one of its -wal/-shm/-journal files (registered by ``protect_database``),
+      by resolved path and by file identity, so a symlink or hard link to it is refused too;
+    - in or at a protected folder (``protect_folder``: the recovery folder, every template
+      folder, shipped or the user's, and any pack named by its folder);
+    - a symbolic link (even one to a letter): replacing it would write somewhere else than the
+      name the person typed, or turn a link into a file behind their back;
+    - something other than a regular file (a folder, FIFO, socket or device);
+    - a file with other names (a hard link), since replacing it would split it from them;
+    - named with another suffix than the kind's, or an existing file that ``kind.is_ours`` does
+      not recognise (a clerk's notes saved as letter.docx are left as they are).
+
+    ``option`` names where the path came from ("--out") so the refusal points at it. Nothing is
+    written or created here; the caller writes only after every one of its targets passed.
+    The refusal is the command line's exit 2, "a target Chambers will not write".
+    """
+    kind = output_kind(kind)
     label = f"{option} {path}" if option else str(path)
-    kind = "a Word letter (.docx)" if suffix == ".docx" else "a PDF copy (.pdf)"
     target = _resolved(path)
     with _LOCK:
         files = dict(_PROTECTED_FILES)
@@ -268,9 +405,15 @@ def check_output(path: Path, suffix: str, option: str = "") -> None:
     if inside is not None:
         raise OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); letters are not written there")
     try:
+        link = os.lstat(path)
+    except FileNotFoundError:
+        link = None
+    except (OSError, ValueError) as exc:
+        raise OutputRefused(f"{label}: cannot be checked ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
         info = os.stat(path)
     except FileNotFoundError:
-        info = None  # nothing there, or a dangling link (replacing it replaces the link alone)
+        info = None  # nothing there, or a dangling link (refused below)
     except OSError as exc:
         raise OutputRefused(f"{label}: cannot be checked ({exc.strerror or exc})") from None
     if info is not None:
@@ -279,8 +422,12 @@ def check_output(path: Path, suffix: str, option: str = "") -> None:
             if _identity(protected) == identity:
                 raise OutputRefused(f"{label}: this is another name for {what} ({protected}); "
                                     "an export never writes over it")
-    if path.suffix.lower() != suffix:
-        raise OutputRefused(f"{label}: only {kind} is written here; name the file ….{suffix[1:]}")
+    if link is not None and stat.S_ISLNK(link.st_mode):
+        raise OutputRefused(f"{label}: this is a symbolic link (to {os.readlink(path)}); Chambers does not write "
+                            "through links: name the file itself")
+    if kind.suffixes and path.suffix.lower() not in kind.suffixes:
+        raise OutputRefused(f"{label}: only {kind.description} is written here; name the file "
+                            f"….{kind.suffixes[0][1:]}")
     if info is None:
         return
     if not stat.S_ISREG(info.st_mode):
@@ -289,9 +436,13 @@ def check_output(path: Path, suffix: str, option: str = "") -> None:
     if info.st_nlink > 1:
         raise OutputRefused(f"{label}: the file has other names (hard links); Chambers does not replace "
                             "a file that is also somewhere else")
-    if not _looks_like(path, suffix):
-        raise OutputRefused(f"{label}: an existing file that is not {kind} Chambers could have written; "
-                            "it is left as it is (choose another name or remove it yourself)")
+    if not kind.is_ours(path):
+        raise OutputRefused(f"{label}: an existing file that is not {kind.description} Chambers could have "
+                            "written; it is left as it is (choose another name or remove it yourself)")
+
+
+# The name every writer used before the policy had one; kept so callers read either way.
+check_output = check_output_target
 
 
 def check_output_folder(path: Path, option: str = "") -> None:
@@ -306,10 +457,10 @@ def check_output_folder(path: Path, option: str = "") -> None:
                                    "or not yours). Nothing was written.")
 
 
-def preflight_outputs(targets: Sequence[tuple[Path, str, str]]) -> None:
-    """Check every (path, suffix, option) before anything is made, so a refusal writes nothing."""
-    for path, suffix, option in targets:
-        check_output(path, suffix, option)
+def preflight_outputs(targets: Sequence[tuple[Path, OutputKind | str, str]]) -> None:
+    """Check every (path, kind, option) before anything is made, so a refusal writes nothing."""
+    for path, kind, option in targets:
+        check_output_target(path, kind, option)
         check_output_folder(path, option)
     resolved = [_resolved(path) for path, _, _ in targets]
     if len(set(resolved)) != len(resolved):
@@ -317,29 +468,36 @@ def preflight_outputs(targets: Sequence[tuple[Path, str, str]]) -> None:
                             + " name the same file; give them different names")
 
 
-def write_outputs(files: Iterable[tuple[Path, str, str, bytes, Callable[[Path], None] | None]]) -> list[Path]:
-    """Write (path, suffix, option, bytes, check) files all together, or none of them.
+def write_outputs(files: Iterable[tuple[Path, OutputKind | str, str, bytes, Callable[[Path], None] | None]]
+                  ) -> list[Path]:
+    """Write (path, kind, option, bytes, check) files all together, or none of them.
 
-    Every target is checked first; each file goes to a checked temporary beside its target;
-    the targets are checked again just before the temporaries are put in place, so a file
-    swapped in meanwhile (a link to the database) is still refused.
+    Every target passes the output policy (``check_output_target``) first; each file goes to a
+    checked temporary beside its target; the targets are checked again just before the
+    temporaries are put in place, so a file swapped in meanwhile (a link to the database) is
+    still refused.
     """
     items = list(files)
-    preflight_outputs([(path, suffix, option) for path, suffix, option, _, _ in items])
+    preflight_outputs([(path, kind, option) for path, kind, option, _, _ in items])
     staged = StagedWrites()
     try:
-        for path, _, _, data, check in items:
-            staged.stage(path, data, check)
-        for path, suffix, option, _, _ in items:
-            check_output(path, suffix, option)
+        staged.stage_together([(path, data, check, kind, option) for path, kind, option, data, check in items])
     except BaseException:
         staged.abort()
         raise
-    return staged.commit()
+    try:
+        return staged.commit()
+    except CommitIncomplete as exc:
+        if isinstance(exc.cause, OutputRefused):
+            raise exc.cause from None
+        raise
 
 
-def check_output_place(folder: Path, option: str = "") -> None:
-    """Raise ``OutputRefused`` when letters written into ``folder`` would land somewhere protected."""
+def check_output_folder_target(folder: Path, option: str = "") -> None:
+    """The output policy for a folder letters are written into (``batch --out``, ``export-copies
+    --folder``): raise ``OutputRefused`` when it is the database or one of its journals, is or is
+    in a protected folder, or exists but is not a folder (a file, or a link to one). Each file
+    written into it then passes ``check_output_target`` itself."""
     label = f"{option} {folder}" if option else str(folder)
     target = _resolved(folder)
     with _LOCK:
@@ -351,3 +509,10 @@ def check_output_place(folder: Path, option: str = "") -> None:
     inside = _inside_protected(target, folders)
     if inside is not None:
         raise OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); letters are not written there")
+    if os.path.lexists(folder) and not folder.is_dir():
+        what = "a link to something that is not a folder" if folder.is_symlink() else "a file, not a folder"
+        raise OutputRefused(f"{label}: this is {what}; letters are written into a folder (it is left as it is)")
+
+
+# The folder check's name before the policy had one.
+check_output_place = check_output_folder_target

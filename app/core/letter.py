@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.core import address as forms
 from app.core import jsondata
@@ -24,6 +25,16 @@ from app.core.text import Removal, clean_text, is_clean
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_ITEMS = 100  # paragraphs in one section, addressees, cc or enclosure lines
 MAX_ADDRESS_LINES = 8
+#: Characters of text in one whole letter, every value counted (the seal's hash is not text).
+#: What a real court letter needs, generously: a body of about 25 single-spaced pages
+#: (3,000 characters a page: 75,000), a hundred addressees with full inside addresses (about
+#: 250 characters each: 25,000) and the letterhead, cc and enclosure lines besides. The
+#: flagship letter holds about 4,000. Each value may still be 20,000 long and each list 100
+#: entries, but not all at once: a letter at every one of those limits would be 40 million
+#: characters, and a pack sound for that letter would have to survive what no court writes.
+MAX_LETTER_TEXT = 120_000
+#: The error type (and problem path) of a letter over ``MAX_LETTER_TEXT``.
+_TOO_MUCH_TEXT = "letter_text_too_long"
 
 FieldValue = Annotated[str, Field(max_length=20_000)] | bool | int | Annotated[float, Field(allow_inf_nan=False)] | None
 
@@ -161,6 +172,16 @@ class Letter(_Model):
         return value
 
     @model_validator(mode="after")
+    def _total_text(self) -> Letter:
+        total = text_length(self)
+        if total > MAX_LETTER_TEXT:
+            # Worded here: pydantic's message template knows no thousands separators.
+            raise PydanticCustomError(
+                _TOO_MUCH_TEXT, f"total text is {total:,} characters (at most {MAX_LETTER_TEXT:,}); "
+                                "shorten the letter or split it in two")
+        return self
+
+    @model_validator(mode="after")
     def _has_body(self) -> Letter:
         if not any(p.strip() for p in (*self.opening, *self.concerns, *self.closing)):
             raise ValueError(
@@ -183,6 +204,24 @@ class Letter(_Model):
 
     def to_data(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
+
+
+def text_length(model: BaseModel) -> int:
+    """Characters of text in ``model`` and everything it holds (a seal's hash is not text)."""
+    total = 0
+    stack: list[Any] = [model]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, BaseModel):
+            stack.extend(value for name, value in item.__dict__.items()
+                         if not (isinstance(item, Sender) and name == "seal"))
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return total
 
 
 @dataclass
@@ -275,6 +314,10 @@ def problems_from(error: ValidationError, what: str = "a letter") -> list[Proble
                 if limit is not None:
                     text = _explain(loc, limit["type"], limit["msg"], limit.get("ctx") or {})
                 problems.append(Problem(path, text))
+            continue
+        if item["type"] == _TOO_MUCH_TEXT and not loc:
+            # The whole letter is over: no one field is at fault, so the path names the letter.
+            problems.append(Problem("letter", item["msg"]))
             continue
         text = _explain(loc, item["type"], item["msg"], item.get("ctx") or {})
         problems.append(Problem(_path(loc), text.replace("is not part of a letter", f"is not part of {what}")))

@@ -52,6 +52,8 @@ class Manifest(BaseModel):
     version: str = Field(pattern=r"^\d+(\.\d+){0,2}$")
     sections: list[str] = Field(default_factory=lambda: list(CORE_SECTIONS))
     fields: list[PackField] = Field(default_factory=list)
+    # The letter's language (issue 18): its date, salutations and document language follow it.
+    language: Literal["en", "es"] = "en"
 
     @field_validator("sections")
     @classmethod

@@ -9,9 +9,11 @@ SOURCES names, for every table, the section of the reference a protocol officer 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 HICKEY = "Hickey, Honor & Respect"
 STATE = "U.S. Department of State, Office of the Chief of Protocol"
@@ -55,6 +57,21 @@ SOURCES: dict[str, str] = {
                f"punctuation); {HICKEY}, 'The Honorable' (which is still left out of it)",
     "group": f"{CHICAGO}, 'Salutations to groups'; {HICKEY}, 'Letters to several officials' (a group "
              f"salutation and a distribution list when the addressees are many)",
+    "former": f"{HICKEY}, 'Former Officials' (a former holder of an office of which there are many at a time, "
+              f"a senator, a representative, an ambassador, keeps its title; a former holder of a one-of-a-kind "
+              f"office, a governor, a mayor, a secretary, is Mr. or Ms.; a former President of the United States "
+              f"keeps 'President' by tradition); {STATE}, 'Forms of Address: former officials'",
+    "international": f"{STATE}, 'Forms of Address: International Organizations' (the Secretary-General, High "
+                     f"Commissioners, Directors-General, judges of international courts); {HICKEY}, "
+                     f"'International Officials'",
+    "foreign": f"{STATE}, 'Forms of Address: Foreign Officials' (a head of government as Dear Mr./Madam Prime "
+               f"Minister, a minister as Dear Mr./Madam Minister, a member of a parliament as Mr. or Ms.); "
+               f"{HICKEY}, 'Officials of Other Countries'",
+    "tribal": f"{HICKEY}, 'Tribal Officials' (Principal Chief, Chief, Chairman, Governor, President of a tribe "
+              f"or nation, by the office and the surname)",
+    "spanish": f"{POST}, 'Forms of address in other languages'; Real Academia Espanola, 'Diccionario "
+               f"panhispanico de dudas: tratamientos' (Sr., Sra., Srta., Lic., Licda., Dr., Dra., Ing., Mtro., "
+               f"Mtra. are courtesy titles; the salutation 'Estimado/Estimada' agrees with the addressee)",
 }
 
 
@@ -133,6 +150,8 @@ _RANKS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("Petty Officer Third Class", "Petty Officer", "Navy, Coast Guard", ("PO3",)),
     ("Petty Officer", "Petty Officer", "Navy, Coast Guard", ()),
     ("Seaman", "Seaman", "Navy, Coast Guard", ("SN",)),
+    ("Cadet", "Cadet", "Military, Air Force, Coast Guard academies", ("CDT",)),
+    ("Midshipman", "Midshipman", "Naval Academy, Merchant Marine Academy", ("MIDN",)),
 ]
 
 
@@ -170,8 +189,11 @@ class Clergy:
 CLERGY: dict[str, Clergy] = {
     "his holiness": Clergy(None, "Your Holiness:"),
     "his all holiness": Clergy(None, "Your All Holiness:"),
-    "his eminence": Clergy("Cardinal"),
-    "her eminence": Clergy("Cardinal"),
+    # A cardinal, but also an Orthodox archbishop or metropolitan: the title or name says which.
+    "his eminence": Clergy("Eminence"),
+    "her eminence": Clergy("Eminence"),
+    "metropolitan": Clergy("Metropolitan"),
+    "patriarch": Clergy("Patriarch"),
     "cardinal": Clergy("Cardinal"),
     "his beatitude": Clergy(None, "Your Beatitude:"),
     "the most reverend": Clergy("Bishop"),
@@ -211,8 +233,8 @@ CLERGY: dict[str, Clergy] = {
 }
 # Words that are also given names or surnames are only taken from the honorific field, never from
 # the front of a name ("Bishop Smith" may be Mr. Bishop Smith; "Sr." is also "Senior").
-CLERGY_NOT_IN_NAMES = frozenset({"bishop", "pastor", "deacon", "elder", "chaplain", "cantor", "sister",
-                                 "brother", "mother", "sr", "br", "cardinal", "archbishop"})
+CLERGY_NOT_IN_NAMES = frozenset({"metropolitan", "patriarch", "bishop", "pastor", "deacon", "elder", "chaplain",
+                                 "cantor", "sister", "brother", "mother", "sr", "br", "cardinal", "archbishop"})
 # A title that names the church office: "Archbishop of Los Angeles", "Senior Rabbi".
 CLERGY_OFFICES: dict[str, str] = {
     "pope": "Your Holiness", "cardinal": "Cardinal", "archbishop": "Archbishop", "bishop": "Bishop",
@@ -222,16 +244,50 @@ CLERGY_OFFICES: dict[str, str] = {
     "metropolitan": "Metropolitan", "patriarch": "Patriarch",
 }
 
-# Courtesy titles: form, and the form of address it implies (Mr. -> "Mr. President").
-COURTESY: dict[str, tuple[str, str | None]] = {
-    "mr": ("Mr.", "Mr."), "mister": ("Mr.", "Mr."), "ms": ("Ms.", "Madam"), "mrs": ("Mrs.", "Madam"),
-    "miss": ("Miss", "Madam"), "mx": ("Mx.", None), "madam": ("Madam", "Madam"), "madame": ("Madame", "Madam"),
+class Courtesy(NamedTuple):
+    """A courtesy title: as written, the form of address it implies ("Mr." -> "Mr. President"),
+    its English form in a salutation, and the grammatical gender a Spanish salutation agrees with."""
+
+    form: str
+    address: str | None
+    english: str
+    gender: str | None = None    # "m", "f" or None (not said)
+
+
+# Courtesy titles, English and Spanish. The Spanish ones are courtesy titles, never ranks ("Sra." is
+# not the Air Force's SrA) nor religious ("Sr." is Señor, not Sister, outside a religious order).
+COURTESY: dict[str, Courtesy] = {
+    "mr": Courtesy("Mr.", "Mr.", "Mr.", "m"), "mister": Courtesy("Mr.", "Mr.", "Mr.", "m"),
+    "ms": Courtesy("Ms.", "Madam", "Ms.", "f"), "mrs": Courtesy("Mrs.", "Madam", "Mrs.", "f"),
+    "miss": Courtesy("Miss", "Madam", "Miss", "f"), "mx": Courtesy("Mx.", None, "Mx."),
+    "madam": Courtesy("Madam", "Madam", "Madam", "f"), "madame": Courtesy("Madame", "Madam", "Madame", "f"),
+    "sr": Courtesy("Sr.", "Mr.", "Mr.", "m"), "senor": Courtesy("Sr.", "Mr.", "Mr.", "m"),
+    "sra": Courtesy("Sra.", "Madam", "Ms.", "f"), "senora": Courtesy("Sra.", "Madam", "Ms.", "f"),
+    "srta": Courtesy("Srta.", "Madam", "Ms.", "f"), "senorita": Courtesy("Srta.", "Madam", "Ms.", "f"),
+    # "Lic." is written for women and men alike: kept as written, never turned into "Mr.".
+    "lic": Courtesy("Lic.", None, "Lic."), "licdo": Courtesy("Licdo.", "Mr.", "Mr.", "m"),
+    "licda": Courtesy("Licda.", "Madam", "Ms.", "f"), "dra": Courtesy("Dra.", "Madam", "Dr.", "f"),
+    "ing": Courtesy("Ing.", None, "Ing."), "mtro": Courtesy("Mtro.", "Mr.", "Mr.", "m"),
+    "mtra": Courtesy("Mtra.", "Madam", "Ms.", "f"), "arq": Courtesy("Arq.", None, "Arq."),
 }
+# Words in a title or organization that make "Sr." a religious sister rather than Señor.
+RELIGIOUS_CONTEXT = frozenset({"sister", "sisters", "order", "convent", "congregation", "catholic", "abbey",
+                               "parish", "diocese", "archdiocese", "monastery", "religious", "mercy", "charity",
+                               "dominican", "franciscan", "benedictine", "ursuline", "carmelite", "church"})
 DOCTOR = frozenset({"dr", "doctor"})
 PROFESSOR = frozenset({"prof", "professor"})
 HONORABLE = frozenset({"the honorable", "the honourable", "honorable", "honourable", "hon", "the hon"})
 EXCELLENCY: dict[str, str | None] = {"his excellency": "Mr.", "her excellency": "Madam",
                                      "excellency": None, "his or her excellency": None}
+# Two people in one honorific: the salutation greets both. Emily Post, 'Couples'.
+COUPLES: dict[str, str] = {"mr and mrs": "Mr. and Mrs.", "mr & mrs": "Mr. and Mrs.", "dr and mr": "Dr. and Mr.",
+                           "dr and mrs": "Dr. and Mrs.", "drs": "Drs.", "the drs": "Drs.", "messrs": "Messrs.",
+                           "mmes": "Mmes.", "mesdames": "Mesdames"}
+# Royal styles: the salutation is the style alone. State Dept, 'Forms of Address: Chiefs of State'.
+ROYAL: dict[str, str] = {"his majesty": "Your Majesty:", "her majesty": "Your Majesty:",
+                         "his royal highness": "Your Royal Highness:", "her royal highness": "Your Royal Highness:",
+                         "his highness": "Your Highness:", "her highness": "Your Highness:",
+                         "his serene highness": "Your Serene Highness:", "her serene highness": "Your Serene Highness:"}
 
 # Post-nominals. Chicago, 'Academic degrees'; Emily Post, 'Doctors'.
 DOCTORATES = frozenset({"phd", "md", "do", "dds", "dmd", "dvm", "od", "edd", "dd", "dmin", "psyd", "dnp",
@@ -248,7 +304,7 @@ SERVICES = frozenset({"usa", "usn", "usaf", "usmc", "uscg", "ussf", "ret", "reti
 # The words before a surname that belong to it. Chicago, 'Names: particles'.
 PARTICLES = frozenset({"da", "das", "de", "del", "della", "der", "di", "dos", "du", "la", "le", "van",
                        "von", "ter", "ten", "y", "e", "bin", "ibn", "al", "el", "st", "saint", "ste",
-                       "mac"})
+                       "mac", "ni", "nic", "o", "ui", "bint"})
 
 # --- offices -------------------------------------------------------------------------------------
 
@@ -271,6 +327,9 @@ class Office:
     usage: str = "by_name"
     keeps_qualifiers: bool = True
     military: bool = False     # an office held by an officer, who is addressed by rank
+    many: bool = False         # many hold it at a time (a senator): a former holder keeps the title
+    unique_form: bool = False  # "Dear Mr./Madam <form>:" when the courtesy is known (a prime minister)
+    courtesy_only: bool = False  # its holder is Mr. or Ms. in the salutation (a member of a parliament)
 
 
 def _o(form: str, table: str, **kw: object) -> Office:
@@ -387,6 +446,137 @@ OFFICES: dict[str, Office] = {
     "chief of the national guard bureau": _o("General", "rank_over_office", military=True),
 }
 
+# Offices many hold at a time: a former holder keeps the title (Hickey, 'Former Officials').
+for _key in ("senator", "representative", "congressman", "congresswoman", "congressmember", "member of congress",
+             "member of the house of representatives", "member of the house", "resident commissioner", "delegate",
+             "member of the house of delegates", "assemblymember", "assembly member", "member of the assembly",
+             "assemblyman", "assemblywoman", "assemblyperson", "member of the senate", "legislator",
+             "ambassador", "ambassador-at-large", "permanent representative"):
+    OFFICES[_key] = dataclasses.replace(OFFICES[_key], many=True)
+
+OFFICES.update({
+    # Legislative titles written the way people write them.
+    "ranking member": _o("Member", "legislative", civil=True, usage="member"),
+    "ranking minority member": _o("Member", "legislative", civil=True, usage="member"),
+    "ranking majority member": _o("Member", "legislative", civil=True, usage="member"),
+    "state senator": _o("Senator", "legislative", civil=True, many=True),
+    "state representative": _o("Representative", "legislative", civil=True, many=True),
+    # Which house is not said: Mr. or Ms. until the clerk names it (see the ranking member).
+    "member of the general assembly": _o("Member", "legislative", civil=True, many=True, usage="member"),
+    "member of the legislature": _o("Member", "legislative", civil=True, many=True, usage="member"),
+    "majority floor leader": _o("Leader", "legislative", civil=True, usage="member"),
+    "assistant majority leader": _o("Leader", "legislative", civil=True, usage="member"),
+    "assistant minority leader": _o("Leader", "legislative", civil=True, usage="member"),
+    "chief deputy whip": _o("Whip", "legislative", civil=True, usage="member"),
+    # Executive offices of many kinds.
+    "trade representative": _o("Ambassador", "diplomatic", civil=True, usage="ambassador", many=True),
+    "county executive": _o("County Executive", "local", civil=True),
+    "undersheriff": _o("Undersheriff", "local", civil=True),
+    "council president": _o("President", "local", civil=True),
+    "city council president": _o("President", "local", civil=True),
+    "borough president": _o("Borough President", "local", civil=True),
+    "public advocate": _o("Public Advocate", "local", civil=True),
+    "county judge": _o("Judge", "judicial", civil=True, keeps_qualifiers=False, many=True),
+    "coroner": _o("Coroner", "local", strict=True),
+    "constable": _o("Constable", "local", strict=True),
+    "clerk of court": _o("Clerk", "local"),
+    "selectman": _o("Selectman", "local", civil=True, many=True),
+    "selectwoman": _o("Selectwoman", "local", civil=True, many=True),
+    "select board member": _o("Select Board Member", "local", civil=True, many=True),
+    "freeholder": _o("Freeholder", "local", civil=True, many=True),
+    "county commissioner": _o("Commissioner", "local", civil=True, many=True),
+    "city manager": _o("", "courtesy", courtesy_only=True),
+    "county administrator": _o("", "courtesy", courtesy_only=True),
+    # Tribal governments. Hickey, 'Tribal Officials'.
+    "principal chief": _o("Principal Chief", "tribal", civil=True),
+    "deputy principal chief": _o("Deputy Principal Chief", "tribal", civil=True),
+    "tribal chairman": _o("Chairman", "tribal", civil=True),
+    "tribal chairwoman": _o("Chairwoman", "tribal", civil=True),
+    "tribal chair": _o("Chair", "tribal", civil=True),
+    "tribal council member": _o("Councilmember", "tribal", civil=True, many=True),
+    "tribal chief": _o("Chief", "tribal", civil=True),
+    # A chief of staff is Mr. or Ms. (Hickey, 'Chief of Staff'); a chief of an office is read by the grammar.
+    "chief of staff": _o("", "courtesy", courtesy_only=True),
+    # International organizations. State Dept, 'International Organizations'.
+    "high commissioner": _o("High Commissioner", "international", civil=True, many=True),
+    "director-general": _o("Director-General", "international", civil=True, unique_form=True),
+    "director general": _o("Director-General", "international", civil=True, unique_form=True),
+    "deputy secretary-general": _o("Deputy Secretary-General", "international", civil=True),
+    "under-secretary-general": _o("Under-Secretary-General", "international", civil=True, many=True),
+    "under secretary-general": _o("Under-Secretary-General", "international", civil=True, many=True),
+    "special rapporteur": _o("", "courtesy", courtesy_only=True),
+    "registrar": _o("", "courtesy", courtesy_only=True, strict=True),
+    # Federal officers by their office (Hickey, 'U.S. Federal Officials'); a U.S. Attorney is Mr. or Ms.
+    "postmaster general": _o("Postmaster General", "executive", civil=True),
+    "comptroller general": _o("Comptroller General", "executive", civil=True),
+    "united states attorney": _o("", "courtesy", courtesy_only=True, civil=True),
+    "u s attorney": _o("", "courtesy", courtesy_only=True, civil=True),
+    "us attorney": _o("", "courtesy", courtesy_only=True, civil=True),
+    "secretary general": _o("Secretary-General", "diplomatic", civil=True, usage="unique"),
+    # Consuls: "Dear Mr./Madam Consul General:" (State Dept, 'Consular Officers').
+    "consul general": _o("Consul General", "foreign", civil=True, unique_form=True, many=True),
+    "consul": _o("Consul", "foreign", civil=True, unique_form=True, many=True, strict=True),
+    # The Surgeon General is addressed as Dr. (Hickey, 'Surgeon General').
+    "surgeon general": _o("", "courtesy", courtesy_only=True),
+    # Other countries' offices, as their own. State Dept, 'Foreign Officials'.
+    "prime minister": _o("Prime Minister", "foreign", civil=True, unique_form=True),
+    "premier": _o("Premier", "foreign", civil=True, unique_form=True, strict=True),
+    "deputy prime minister": _o("Deputy Prime Minister", "foreign", civil=True, unique_form=True),
+    "federal chancellor": _o("Chancellor", "foreign", civil=True, unique_form=True),
+    "minister": _o("Minister", "foreign", civil=True, unique_form=True, strict=True),
+    "foreign minister": _o("Minister", "foreign", civil=True, unique_form=True),
+    "member of parliament": _o("", "foreign", courtesy_only=True, civil=True, many=True),
+    "member of the european parliament": _o("", "foreign", courtesy_only=True, civil=True, many=True),
+    "mp": _o("", "foreign", courtesy_only=True, civil=True, many=True),
+    "mep": _o("", "foreign", courtesy_only=True, civil=True, many=True),
+    "high commissioner for refugees": _o("High Commissioner", "international", civil=True, many=True),
+})
+
+# Members of a body named after "Member, " or "Member of": the form a member is addressed by; ""
+# when the member is Mr. or Ms. (a board of education, a parliament). Hickey, 'Board Member'.
+MEMBER_BODIES: list[tuple[tuple[str, ...], str]] = [
+    (("board", "of", "supervisors"), "Supervisor"),
+    (("board", "of", "aldermen"), "Alderman"),
+    (("board", "of", "commissioners"), "Commissioner"),
+    (("commissioners",), "Commissioner"),
+    (("supervisors",), "Supervisor"),
+    (("aldermen",), "Alderman"),
+    (("county", "commission"), "Commissioner"),
+    (("city", "commission"), "Commissioner"),
+    (("board", "of", "selectmen"), "Selectman"),
+    (("city", "council"), "Councilmember"),
+    (("county", "council"), "Councilmember"),
+    (("town", "council"), "Councilmember"),
+    (("council",), "Councilmember"),
+    (("parliament",), ""),
+    (("board",), ""),
+    (("commission",), ""),
+    (("committee",), ""),
+]
+
+# Words after "Chief" that make it the head of a tribal nation. Hickey, 'American Indian Chief'.
+TRIBAL_WORDS = frozenset({"nation", "nations", "tribe", "tribes", "band", "pueblo", "tribal", "indians",
+                          "rancheria", "reservation", "confederated"})
+# Words that make a "Minister" a member of the clergy rather than a government's minister.
+CHURCH_WORDS = frozenset({"church", "chapel", "congregation", "parish", "baptist", "methodist", "presbyterian",
+                          "lutheran", "episcopal", "ministries", "temple", "fellowship", "worship", "music",
+                          "youth", "pastoral"})
+
+# Abbreviations written in titles, expanded before the office is read ("Lt. Gov." -> Lieutenant
+# Governor, "Atty. Gen." -> Attorney General). GPO, 'Abbreviations: titles'.
+TITLE_ABBREVIATIONS: dict[str, str] = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "atty": "attorney", "att'y": "attorney",
+    "asst": "assistant", "dep": "deputy", "supt": "superintendent", "secy": "secretary", "sec'y": "secretary",
+    "amb": "ambassador", "pres": "president", "dir": "director", "commr": "commissioner",
+    "comm'r": "commissioner", "chmn": "chairman", "supv": "supervisor", "assemb": "assembly",
+    "assemblymem": "assemblymember", "cong": "congress", "mbr": "member", "lieut": "lieutenant",
+    "mgr": "manager", "admin": "administrator", "sup": "superior", "ct": "court", "dist": "district",
+    "cnty": "county", "pro-tem": "pro tempore", "ustr": "united states trade representative",
+}
+# "Gen." after "Attorney" is "General" (elsewhere it is the rank).
+ABBREVIATIONS_AFTER: dict[tuple[str, str], str] = {("attorney", "gen"): "general", ("inspector", "gen"): "general",
+                                                   ("solicitor", "gen"): "general", ("adjutant", "gen"): "general"}
+
 # Offices of which there is one, addressed by the office alone. Hickey, 'one-of-a-kind offices'.
 # Key: the office's form -> words that must follow in the title (the jurisdiction).
 UNIQUE_OFFICES: dict[str, tuple[str, ...]] = {
@@ -399,7 +589,7 @@ UNIQUE_OFFICES: dict[str, tuple[str, ...]] = {
 # Former officials keep these (Hickey: a former President is still "President (Surname)"); a
 # retired judge sits by assignment and keeps "Judge".
 KEPT_WHEN_FORMER = frozenset({"President"})
-KEPT_WHEN_RETIRED = frozenset({"Judge", "Justice"})
+KEPT_WHEN_RETIRED = frozenset({"Judge", "Justice", "Chief Justice"})
 
 # Words before an office that do not change it. Anything else before a strict office makes it a
 # different office: a press secretary, an executive director, a field office director.
@@ -448,9 +638,15 @@ SERVICE_WORDS = frozenset({"army", "navy", "air", "force", "marine", "marines", 
 # 'Forms of Address: Chiefs of State'.
 HEAD_OF_STATE_WORDS = frozenset({"republic", "federation", "kingdom", "emirates", "confederation", "principality"})
 INTERNATIONAL_BODIES = (("united", "nations"), ("un",), ("u", "n"), ("organization", "of", "american"),
-                        ("european", "union"), ("nato",))
+                        ("european", "union"), ("nato",), ("european", "commission"), ("european", "council"),
+                        ("european", "parliament"), ("international", "court"), ("international", "criminal"),
+                        ("world", "bank"), ("international", "monetary"), ("african", "union"))
 
 # Above this many addressees the inside addresses would fill the first page: the letter names the
 # group in the salutation and lists the addressees under "Distribution" on its last page. Hickey,
 # 'Letters to several officials'; six blocks of four or five lines already take half a page.
 DISTRIBUTION_THRESHOLD = 6
+# Many addressees of different offices: the salutation the court's style chooses. Chicago, 'Salutations
+# to groups' ("Ladies and Gentlemen:"); an office writing to fellow judges may choose "Dear Colleagues:".
+MIXED_GROUP_SALUTATION = "Ladies and Gentlemen:"
+GROUP_STYLES = ("Ladies and Gentlemen:", "Dear Colleagues:", "Dear Sir or Madam:")

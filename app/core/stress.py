@@ -1,12 +1,18 @@
-"""The stress letter: a valid letter at every size limit of the data contract, for one pack.
+"""The stress letters: valid letters at every size limit of the data contract, for one pack.
 
-``templates check`` renders it (and the pack's sample) with the budgets of a real render, so a
+``templates check`` renders them (and the pack's sample) with the budgets of a real render, so a
 pack that loops over every concern for every addressee, or copies the subject into itself, is
 called unsound when it is checked rather than found out by the clerk whose letter is longest.
-Every list holds as many entries as ``app.core.letter`` allows and every text is as long as it
-allows, in words with the characters a letter must escape (``&``, ``<``, quotes), and the first
-paragraph of each section breaks its lines, so escaping and line breaks are tried at size too
-(one such paragraph a section is enough to try them, and keeps the check quick).
+
+No one letter can be at every limit at once: the whole letter may hold ``MAX_LETTER_TEXT``
+characters, far less than every value at its longest. So every stress letter has every list as
+full as ``app.core.letter`` allows and exactly ``MAX_LETTER_TEXT`` characters of text, and the
+letters take turns at the long values: in each, a few kinds of value (the subject, the first
+concern, the first addressee's name, a field, ...) are as long as one value may be and the rest
+share what is left, so that every kind of value is at its longest in one of them. One more
+letter spreads the text evenly. The words hold the characters a letter must escape (``&``,
+``<``, quotes), and long paragraphs break their lines, so escaping and line breaks are tried at
+size too.
 """
 
 from __future__ import annotations
@@ -15,12 +21,13 @@ import functools
 import hashlib
 import struct
 import zlib
+from dataclasses import dataclass
 from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from app.core.errors import LetterInvalid
-from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, CleanStr, Letter, problems_from
+from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, MAX_LETTER_TEXT, CleanStr, Letter, problems_from
 from app.core.packs import CORE_SECTIONS, Manifest, PackField
 
 #: The date whose spelled-out form is among the longest ("September 30, 2017").
@@ -60,7 +67,79 @@ def _text(tag: str, length: int, *, lines: bool = False) -> str:
     return body[:length - 1] + "." if length > 1 else body[:length]
 
 
-def _field_value(spec: PackField, length: int) -> str | bool | int:
+#: Kinds of value at their longest in one stress letter: with every list full (about 1,900
+#: values) and ``MAX_LETTER_TEXT`` of 120,000 characters, four values of 20,000 leave about
+#: 20 characters each for the rest, enough for a name or a line of an address.
+LONG_AT_ONCE = 4
+GROUP_SALUTATION = "group_salutation"
+
+
+@dataclass
+class _Slot:
+    """One text value of the stress letter, filled in once its length is known."""
+
+    holder: Any  # the dict (by key) or list (by index) the value goes in
+    key: Any
+    tag: str
+    lines: bool  # a long value breaks its lines (a paragraph, a multi-line field)
+    kind: str | None  # a kind of value that takes its turn at its longest, or None
+
+
+def _skeleton(manifest: Manifest) -> tuple[dict[str, Any], list[_Slot]]:
+    """The stress letter's data with every list full and its text still to be written."""
+    slots: list[_Slot] = []
+
+    def slot(holder: Any, key: Any, tag: str, kind: str | None, *, lines: bool = False) -> None:
+        if isinstance(holder, list):
+            holder.append(None)
+        else:
+            holder[key] = None
+        slots.append(_Slot(holder, key, tag, lines, kind))
+
+    data: dict[str, Any] = {"template": manifest.id, "date": STRESS_DATE}
+    slot(data, "reference", "Reference", "reference")
+    slot(data, "subject", "Subject", "subject")
+    sender: dict[str, Any] = {"address": [], "seal": STRESS_SEAL}
+    for key in ("court", "chambers", "phone", "email"):
+        slot(sender, key, f"Court {key}", f"sender.{key}")
+    for j in range(MAX_ADDRESS_LINES):
+        slot(sender["address"], j, f"Court address {j}", "sender.address" if j == 0 else None)
+    signatory: dict[str, Any] = {}
+    slot(signatory, "name", "Signatory", "signatory.name")
+    slot(signatory, "title", "Signatory title", "signatory.title")
+    addressees: list[dict[str, Any]] = []
+    for i in range(MAX_ITEMS):
+        person: dict[str, Any] = {"address": []}
+        first = i == 0
+        for key in ("honorific", "name", "title", "organization", "surname", "given_name", "courtesy"):
+            slot(person, key, f"{key.title()} {i}", f"addressees.{key}" if first else None)
+        if i % 2:  # half of them keep the salutation the rules make
+            slot(person, "salutation", f"Salutation {i}", "addressees.salutation" if i == 1 else None)
+        for j in range(MAX_ADDRESS_LINES):
+            slot(person["address"], j, f"Address {i}.{j}", "addressees.address" if first and j == 0 else None)
+        addressees.append(person)
+    data.update(sender=sender, signatory=signatory, addressees=addressees)
+    for section in CORE_SECTIONS:
+        paragraphs: list[str] = []
+        data[section] = paragraphs
+        if section in manifest.sections:
+            for i in range(MAX_ITEMS):
+                slot(paragraphs, i, f"{section} {i}", section if i == 0 else None, lines=True)
+    slot(data, "complimentary_close", "Respectfully", "complimentary_close")
+    # Only in the letter where it is at its longest: it replaces the joint salutation of the
+    # hundred addressees, which the other letters print.
+    slot(data, "group_salutation", "Dear Members", GROUP_SALUTATION)
+    fields: dict[str, Any] = {}
+    for spec in manifest.fields:
+        if spec.type in ("text", "multiline"):
+            slot(fields, spec.name, spec.name, f"fields.{spec.name}", lines=spec.type == "multiline")
+        else:
+            fields[spec.name] = _field_value(spec)
+    data["fields"] = fields
+    return data, slots
+
+
+def _field_value(spec: PackField) -> str | bool | int:
     if spec.type == "choice":
         return max(spec.choices, key=len)
     if spec.type == "bool":
@@ -69,42 +148,48 @@ def _field_value(spec: PackField, length: int) -> str | bool | int:
         return STRESS_NUMBER
     if spec.type == "date":
         return STRESS_DATE
-    return _text(spec.name, length, lines=spec.type == "multiline")
+    return _text(spec.name, 40, lines=spec.type == "multiline")
+
+
+def _fixed_text(data: Any) -> int:
+    """Characters of text already in ``data`` (the pack's id, choices, dates), the seal aside."""
+    if isinstance(data, str):
+        return 0 if data == STRESS_SEAL else len(data)
+    if isinstance(data, list):
+        return sum(_fixed_text(v) for v in data)
+    if isinstance(data, dict):
+        return sum(_fixed_text(v) for v in data.values())
+    return 0
+
+
+def stress_data_sets(manifest: Manifest) -> list[dict[str, Any]]:
+    """The stress letters for ``manifest`` as letter JSON data (see the module's docstring)."""
+    longest = max_text_length()
+    _, slots = _skeleton(manifest)
+    kinds = [slot.kind for slot in slots if slot.kind is not None]
+    turns: list[list[str]] = [[]] + [kinds[i:i + LONG_AT_ONCE] for i in range(0, len(kinds), LONG_AT_ONCE)]
+    sets = []
+    for long_kinds in turns:
+        data, slots = _skeleton(manifest)
+        if GROUP_SALUTATION not in long_kinds:
+            del data[GROUP_SALUTATION]
+            slots = [slot for slot in slots if slot.kind != GROUP_SALUTATION]
+        long_slots = [slot for slot in slots if slot.kind in long_kinds]
+        short_slots = [slot for slot in slots if slot.kind not in long_kinds]
+        fixed = _fixed_text({key: value for key, value in data.items() if key != "date"})  # a date, not text
+        room = MAX_LETTER_TEXT - fixed - longest * len(long_slots)
+        each, extra = divmod(room, len(short_slots))
+        for slot in long_slots:
+            slot.holder[slot.key] = _text(slot.tag, longest, lines=slot.lines)
+        for n, slot in enumerate(short_slots):
+            slot.holder[slot.key] = _text(slot.tag, min(longest, each + (n < extra)))
+        sets.append(data)
+    return sets
 
 
 def stress_data(manifest: Manifest) -> dict[str, Any]:
-    """The stress letter for ``manifest`` as letter JSON data."""
-    n = max_text_length()
-
-    def text(tag: str) -> str:
-        return _text(tag, n)
-
-    addressees = [
-        {"honorific": text(f"Honorific {i}"), "name": text(f"Name {i}"), "title": text(f"Title {i}"),
-         "organization": text(f"Organization {i}"),
-         "address": [text(f"Address {i}.{j}") for j in range(MAX_ADDRESS_LINES)],
-         "salutation": text(f"Salutation {i}") if i % 2 else None}
-        for i in range(MAX_ITEMS)
-    ]
-    sections = {
-        section: [_text(f"{section} {i}", n, lines=i == 0) for i in range(MAX_ITEMS)]
-        if section in manifest.sections else []
-        for section in CORE_SECTIONS
-    }
-    return {
-        "template": manifest.id,
-        "date": STRESS_DATE,
-        "reference": text("Reference"),
-        "subject": text("Subject"),
-        "sender": {"court": text("Court"), "chambers": text("Chambers"),
-                   "address": [text(f"Court address {j}") for j in range(MAX_ADDRESS_LINES)],
-                   "phone": text("Phone"), "email": text("Email"), "seal": STRESS_SEAL},
-        "signatory": {"name": text("Signatory"), "title": text("Signatory title")},
-        "addressees": [{k: v for k, v in a.items() if v is not None} for a in addressees],
-        **sections,
-        "complimentary_close": text("Respectfully"),
-        "fields": {spec.name: _field_value(spec, n) for spec in manifest.fields},
-    }
+    """The first stress letter for ``manifest`` (its text spread evenly) as letter JSON data."""
+    return stress_data_sets(manifest)[0]
 
 
 def small_data(manifest: Manifest) -> dict[str, Any]:
@@ -118,7 +203,7 @@ def small_data(manifest: Manifest) -> dict[str, Any]:
         "addressees": [{"name": "John Doe", "title": "Attorney General"}],
         **{section: [f"The {section.replace('_', ' ')} & more."] if section in manifest.sections else []
            for section in CORE_SECTIONS},
-        "fields": {spec.name: _field_value(spec, 40) for spec in manifest.fields},
+        "fields": {spec.name: _field_value(spec) for spec in manifest.fields},
     }
 
 
@@ -130,17 +215,17 @@ def small_letter(manifest: Manifest) -> Letter:
         raise LetterInvalid(problems_from(exc)) from None
 
 
-def stress_letter(manifest: Manifest) -> Letter:
-    """The stress letter for ``manifest``; ``LetterInvalid`` if no letter fits the pack."""
-    return _stress_letter(manifest.model_dump_json())
+def stress_letters(manifest: Manifest) -> tuple[Letter, ...]:
+    """The stress letters for ``manifest``; ``LetterInvalid`` if no letter fits the pack."""
+    return _stress_letters(manifest.model_dump_json())
 
 
 @functools.lru_cache(maxsize=8)
-def _stress_letter(manifest_json: str) -> Letter:
-    # Validated as every letter is; not cleaned, since its text is clean by construction (and
-    # cleaning forty million characters would double the time it takes to make). A Letter is
-    # frozen, so one may serve every check of the same manifest.
+def _stress_letters(manifest_json: str) -> tuple[Letter, ...]:
+    # Validated as every letter is; not cleaned, since its text is clean by construction. A
+    # Letter is frozen, so the same ones may serve every check of the same manifest.
     try:
-        return Letter.model_validate(stress_data(Manifest.model_validate_json(manifest_json)))
+        return tuple(Letter.model_validate(data)
+                     for data in stress_data_sets(Manifest.model_validate_json(manifest_json)))
     except ValidationError as exc:
         raise LetterInvalid(problems_from(exc)) from None

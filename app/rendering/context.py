@@ -42,6 +42,7 @@ from typing import Any
 from markupsafe import Markup
 
 from app.core import address as forms
+from app.core import spanish
 from app.core.dates import date_line
 from app.core.errors import LetterInvalid, Problem
 from app.core.letter import Letter
@@ -101,6 +102,18 @@ def _fields(letter: Letter, manifest: Manifest | None) -> dict[str, Any]:
             with contextlib.suppress(ValueError):  # Manifest.check_letter reports bad dates
                 values[spec.name] = date_line(dt.date.fromisoformat(value))
     return values
+
+
+def _in_language(raw: dict[str, Any], letter: Letter, language: str) -> None:
+    """A pack in another language (issue 18): the date as that language writes it (CLDR, through
+    Babel: "16 de marzo de 2017") and the salutations in it."""
+    from babel.dates import format_date  # deferred: only packs in another language pay its import
+
+    raw["date_line"] = format_date(letter.date, format="long", locale=language)
+    if language == "es":
+        raw["salutation"] = spanish.joint_salutation(letter.addressees, letter.group_salutation)
+        for entry, addressee in zip(raw["addressees"], letter.addressees, strict=True):
+            entry["salutation_line"] = spanish.salutation_line(addressee)
 
 
 def build_context(
@@ -172,6 +185,8 @@ def build_context(
         "fields": _fields(letter, manifest),
         "draft": draft,
     }
+    if manifest is not None and manifest.language != "en":
+        _in_language(raw, letter, manifest.language)
     context = _plain(raw, "", removals)
     context["signature_image"] = signature_image or ""
     return context, removals

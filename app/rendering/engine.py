@@ -26,7 +26,7 @@ from docx.opc.parts.coreprops import CorePropertiesPart
 from docxtpl import DocxTemplate
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.core.errors import LetterInvalid, Problem, TemplateProblem
 from app.core.letter import Letter
@@ -42,12 +42,15 @@ from app.rendering.package import (
     read_members,
     unbalanced_tags,
 )
-from app.rendering.sandbox import Finding, LetterEnvironment, check_template
+from app.rendering.sandbox import Finding, LetterEnvironment, MachineTooBusy, check_template
 
 CORE_PROPS = "docProps/core.xml"
 SIGNATURE_MEDIA = "word/media/chambers-signature.png"
 SIGNATURE_RID = "rIdChambersSignature"
-MAX_OUTPUT_PART = 30 * 1024 * 1024
+# What one part of a rendered letter may hold, counted as it is produced: the shipped packs print
+# at most 250 KB for a letter at every limit of the data contract. Every byte printed is
+# parsed, resolved and zipped afterwards, so this also bounds that work (about 1.5 s at worst).
+MAX_OUTPUT_PART = 4 * 1024 * 1024
 # The packs' convention: the letterhead's seal is this picture; a letter that pins a seal of its
 # own (``sender.seal``) prints that image in its place, wherever the pack shows it.
 SEAL_MEDIA = "word/media/seal.png"
@@ -60,6 +63,13 @@ _NS_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawin
 # to be methods; a bare instance lets us call them without loading a document per letter.
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?(?<!/)>.*?</w:p>", re.DOTALL)  # an empty <w:p/> opens nothing
+# docxtpl's output tags that put their value in place of the whole paragraph, run, table row or
+# cell (``{{p x}}``, ``{{r x}}``, ``{{tr x}}``, ``{{tc x}}``): they are for Word XML a program
+# builds (RichText, Subdoc), which a letter never holds. Given the letter's text they print
+# it where Word allows no text, which Word cannot open, so they are refused. The block forms
+# (``{%p if %}``, ``{%tr for %}``) are structure, not output, and stay allowed.
+_XML_OUTPUT_TAG = re.compile(r"\{\{(p|r|tr|tc)\s")
+_XML_OUTPUT_WHERE = {"p": "paragraph", "r": "run", "tr": "table row", "tc": "table cell"}
 
 
 @dataclass
@@ -149,6 +159,21 @@ def _paragraph_texts(source: str) -> list[str]:
             for line in source.split("\n")]
 
 
+def _xml_output_tags(part: str, paragraphs: list[str]) -> list[DocxFinding]:
+    """Paragraphs holding ``{{p x}}``, ``{{r x}}``, ``{{tr x}}`` or ``{{tc x}}`` (see ``_XML_OUTPUT_TAG``)."""
+    findings = []
+    for number, text in enumerate(paragraphs):
+        match = _XML_OUTPUT_TAG.search(text) if "{{" in text else None
+        if match is not None:
+            kind = match.group(1)
+            findings.append(DocxFinding(
+                part, f"the tag {{{{{kind} ...}}}} puts its value in place of the whole {_XML_OUTPUT_WHERE[kind]}, "
+                      "which only Word XML may fill, and a letter's values are text (Word could not open the "
+                      f"result); write {{{{ ... }}}} inside the {_XML_OUTPUT_WHERE[kind]} instead",
+                number or None, text))
+    return findings
+
+
 def _render_lineno(exc: BaseException) -> int | None:
     lineno = getattr(exc, "lineno", None)
     tb = exc.__traceback__
@@ -168,8 +193,13 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _signature_xml(data: bytes) -> Markup:
-    """A run holding the signature picture, at most 2.5 in wide and 0.75 in high."""
+def _signature_xml(data: bytes, signatory: str = "") -> Markup:
+    """A run holding the signature picture, at most 2.5 in wide and 0.75 in high.
+
+    Its alternative text names whose signature it is: a tagged PDF gives the picture that text,
+    so a screen reader says "Signature of ..." rather than nothing (Section 508).
+    """
+    alt = escape(f"Signature of {signatory}" if signatory.strip() else "Signature of the signing judge")
     width, height = _png_size(data)
     emu_per_inch = 914400
     scale = min(2.5 * emu_per_inch / width, 0.75 * emu_per_inch / height)
@@ -177,7 +207,7 @@ def _signature_xml(data: bytes) -> Markup:
     drawing = (
         '</w:t></w:r><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" '
         'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="9001" name="Signature"/>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="9001" name="Signature" descr="{alt}"/>'
         '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
         '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
         '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
@@ -268,7 +298,7 @@ class CompiledPack:
             xml = blob.decode("utf-8")
             if "{" not in xml:
                 continue
-            unbalanced = unbalanced_tags(name, texts[name])
+            unbalanced = unbalanced_tags(name, texts[name]) + _xml_output_tags(name, texts[name])
             if unbalanced:
                 findings.extend(unbalanced)
                 continue
@@ -322,13 +352,16 @@ class CompiledPack:
         """
         check_letter_for_pack(self.manifest, letter)
         seal = self._pinned_seal(letter, images)
-        signature = _signature_xml(signature_png) if signature_png else None
+        signature = _signature_xml(signature_png, letter.signatory.name) if signature_png else None
         context, removals = build_context(letter, self.manifest, draft=draft,
                                           signature_image=signature)
         rendered: dict[str, bytes] = {}
-        self.env.budget.start()  # E3: one deadline and one loop budget for the whole letter
-        for name, part in self.parts.items():
-            rendered[name] = self._render_part(part, context)
+        self.env.budget.start()  # E3: one counted budget (and one last-resort clock) for the whole letter
+        try:
+            for name, part in self.parts.items():
+                rendered[name] = self._render_part(part, context)
+        except MachineTooBusy as exc:
+            raise MachineTooBusy(f"template {self.id}: {exc}") from None
         rendered[CORE_PROPS] = self._core_properties(letter)
         extra: list[tuple[str, bytes, bool]] = []
         if signature_png:
@@ -350,8 +383,8 @@ class CompiledPack:
             for chunk in part.template.generate(context):
                 size += len(chunk)
                 if size > MAX_OUTPUT_PART:
-                    raise TemplateProblem(_compile_error(self.id, part, None,
-                                                         "the template produced more than 30 MB of text"))
+                    raise TemplateProblem(_compile_error(
+                        self.id, part, None, f"the template produced more than {MAX_OUTPUT_PART >> 20} MB of text"))
                 chunks.append(chunk)
         except TemplateProblem:
             raise

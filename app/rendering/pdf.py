@@ -19,14 +19,15 @@ import json
 import os
 import queue
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.core import hostos
 from app.core.errors import ConversionError
 from app.core.files import atomic_write
 
@@ -89,8 +90,44 @@ def conversion_mode() -> tuple[str, str]:
     return "resident", ""
 
 
+@dataclass(frozen=True)
+class PdfOptions:
+    """What LibreOffice's PDF export is asked for beyond a plain PDF, in its own filter options.
+
+    ``archival``: PDF/A-3b (``SelectPdfVersion`` 3): fonts embedded, an sRGB output intent and
+    XMP metadata with the document's title, author and subject; A-3 rather than A-2 because the
+    signed letter carries its approved .docx as an associated file, which only A-3 allows.
+    ``tagged``: a structure tree in reading order with the document language (Section 508).
+    """
+
+    archival: bool = False
+    tagged: bool = False
+
+    def filter_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.archival:
+            data["SelectPdfVersion"] = 3
+        if self.tagged:
+            data["UseTaggedPDF"] = True
+            data["ExportBookmarks"] = True  # headings as bookmarks: a tagged letter reads as it is laid out
+        return data
+
+    def convert_to(self) -> str:
+        """The ``--convert-to`` argument of a one-shot ``soffice`` (JSON filter options, LibreOffice 7.4+)."""
+        data = self.filter_data()
+        if not data:
+            return "pdf:writer_pdf_Export"
+        typed = {name: {"type": "boolean" if isinstance(value, bool) else "long", "value": str(value).lower()
+                        if isinstance(value, bool) else str(value)} for name, value in data.items()}
+        return "pdf:writer_pdf_Export:" + json.dumps(typed)
+
+
+# A signed letter leaves the court as tagged PDF/A.
+ARCHIVAL_TAGGED = PdfOptions(archival=True, tagged=True)
+
+
 class Converter(Protocol):
-    def convert(self, docx: bytes) -> bytes: ...
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes: ...
 
     def close(self) -> None: ...
 
@@ -99,6 +136,56 @@ def _check_pdf(data: bytes) -> bytes:
     if not data.startswith(b"%PDF"):
         raise ConversionError("LibreOffice produced something that is not a PDF")
     return data
+
+
+OWNER_FILE = "owner.json"
+_swept = False
+
+
+def sweep_stale_offices() -> None:
+    """Remove what offices of ours left when their process and bridge were killed at once.
+
+    Each office's pipe folder in /tmp names the process it belongs to (pid and start time), that
+    process's folder of letters being converted, and the pipes LibreOffice made in /tmp itself.
+    Normally the bridge or the process removes all of it; only when both were killed together
+    (the OOM killer, a kill -9 of both) is it left, and the next start of this user clears it.
+    Folders of a process that still runs are never touched. Once a process.
+    """
+    global _swept
+    if _swept:
+        return
+    _swept = True
+    prefix = hostos.office_pipe_prefix()
+    try:
+        names = [n for n in os.listdir(hostos.OFFICE_PIPE_ROOT) if n.startswith(prefix + "chambers-office-")]
+    except OSError:
+        return
+    for name in names:
+        folder = Path(hostos.OFFICE_PIPE_ROOT) / name
+        try:
+            hostos.check_private_folder(folder)
+            owner = json.loads(hostos.read_regular(folder / OWNER_FILE, 64 * 1024))
+        except (OSError, ValueError):
+            continue  # not ours, or still being made: left alone
+        if not isinstance(owner, dict) or not isinstance(owner.get("parent"), str):
+            continue
+        pid = owner["parent"].split(":", 1)[0]
+        if pid.isdigit() and hostos.process_identity(int(pid)) == owner["parent"]:
+            continue  # its process runs: the office may be in use
+        hostos.remove_office_pipes([path for path in owner.get("sockets", []) if isinstance(path, str)])
+        work = owner.get("work")
+        if isinstance(work, str) and Path(work).name.startswith("chambers-office-"):
+            with contextlib.suppress(OSError):
+                hostos.check_private_folder(Path(work))
+                shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _private_folder(prefix: str, parent: str | None = None) -> Path:
+    try:
+        return hostos.private_folder(prefix, parent)
+    except OSError as exc:
+        raise ConversionError(f"LibreOffice cannot be given a private folder ({exc})") from None
 
 
 class ResidentOffice:
@@ -121,8 +208,13 @@ class ResidentOffice:
         self._lock = threading.Lock()
         self._bridge: subprocess.Popen[bytes] | None = None
         self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._profile: Path | None = None
-        self._work = Path(tempfile.mkdtemp(prefix="chambers-pdf-"))
+        # Where the office's files go: this folder (letters being converted, and per start a
+        # run folder with its profile and temporary files) and per start a pipe folder in /tmp.
+        # All private (0700, random names), all removed with the office.
+        self._work = _private_folder("chambers-office-")
+        self._run: Path | None = None
+        self._pipes: Path | None = None
+        self._sockets: list[str] = []
         self._closed = False
         self.starts = 0
         self.office_pid: int | None = None
@@ -145,14 +237,20 @@ class ResidentOffice:
     def _start(self) -> subprocess.Popen[bytes]:
         assert self._soffice is not None
         assert self._python is not None
-        self._profile = Path(tempfile.mkdtemp(prefix="chambers-lo-"))
         self._replies = queue.Queue()
+        self._run = _private_folder("run-", str(self._work))
+        self._pipes = _private_folder(hostos.office_pipe_prefix() + "chambers-office-", hostos.OFFICE_PIPE_ROOT)
+        sweep_stale_offices()
+        # Who this office belongs to, for a later sweep when everything was killed at once.
+        owner: dict[str, Any] = {"parent": hostos.process_identity(os.getpid()), "work": str(self._work)}
+        (self._pipes / OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
         try:
             bridge = subprocess.Popen(
-                [self._python, str(BRIDGE), self._soffice, str(self._profile), f"chambers{uuid.uuid4().hex}"],
+                [self._python, str(BRIDGE), self._soffice, str(self._run), str(self._pipes)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 start_new_session=True)
         except OSError as exc:
+            self._kill()
             raise ConversionError(f"LibreOffice could not be started ({exc})") from None
         threading.Thread(target=self._read, args=(bridge, self._replies), daemon=True,
                          name="chambers-office-reader").start()
@@ -163,7 +261,17 @@ class ResidentOffice:
             self._kill()
             raise ConversionError(f"LibreOffice could not be started: {ready.get('error', 'no answer')}")
         self.office_pid = ready.get("pid")
+        self._sockets = [str(path) for path in ready.get("sockets", [])]
+        with contextlib.suppress(OSError):
+            owner["sockets"] = self._sockets
+            (self._pipes / OWNER_FILE).write_text(json.dumps(owner), encoding="utf-8")
         return bridge
+
+    @property
+    def litter(self) -> list[Path]:
+        """What the running office has on disk (its folders and pipe sockets): gone when it ends."""
+        return [path for path in (self._run, self._pipes) if path is not None] + \
+            [Path(path) for path in self._sockets]
 
     def _wait(self, seconds: float, what: str) -> dict[str, Any]:
         try:
@@ -180,8 +288,7 @@ class ResidentOffice:
     def _kill(self) -> None:
         bridge, self._bridge = self._bridge, None
         if bridge is not None:
-            with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
-                os.killpg(bridge.pid, signal.SIGKILL)
+            hostos.kill_group(bridge.pid)
             with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
                 bridge.kill()
             with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
@@ -190,27 +297,31 @@ class ResidentOffice:
                 with contextlib.suppress(OSError, subprocess.TimeoutExpired, ValueError):
                     if stream is not None:
                         stream.close()
-        if self._profile is not None:
-            shutil.rmtree(self._profile, ignore_errors=True)
-            self._profile = None
+        # The bridge clears these itself as it ends; when it was killed outright, we do.
+        hostos.remove_office_pipes(self._sockets)
+        for folder in (self._run, self._pipes):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        self._run = self._pipes = None
+        self._sockets = []
         self.office_pid = None
 
     # -- conversion ----------------------------------------------------------------------
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         with self._lock:
             if self._closed:
                 raise ConversionError("the PDF converter has been shut down")
             try:
-                return self._convert_once(docx)
+                return self._convert_once(docx, options)
             except _OfficeDied:
                 # LibreOffice died under this letter (killed, crashed): a new one, one more try.
                 try:
-                    return self._convert_once(docx)
+                    return self._convert_once(docx, options)
                 except _OfficeDied:
                     raise ConversionError("LibreOffice stopped twice while converting this letter; "
                                           "the letter may be too large or damaged") from None
 
-    def _convert_once(self, docx: bytes) -> bytes:
+    def _convert_once(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         bridge = self._bridge
         if bridge is None or bridge.poll() is not None:
             self._kill()
@@ -221,7 +332,10 @@ class ResidentOffice:
         try:
             assert bridge.stdin is not None
             try:
-                bridge.stdin.write(json.dumps({"id": name, "in": str(source), "out": str(target)}).encode() + b"\n")
+                request: dict[str, Any] = {"id": name, "in": str(source), "out": str(target)}
+                if options is not None and options.filter_data():
+                    request["filter"] = options.filter_data()
+                bridge.stdin.write(json.dumps(request).encode() + b"\n")
                 bridge.stdin.flush()
             except OSError:
                 self._kill()
@@ -321,13 +435,13 @@ class PdfConverter:
     def mode(self) -> str:
         return conversion_mode()[0]
 
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         office = shared_office()
         if office is not None:
-            return office.convert(docx)
+            return office.convert(docx, options)
         if self._one_shot is None:
             self._one_shot = OneShotConverter(self.timeout)
-        return self._one_shot.convert(docx)
+        return self._one_shot.convert(docx, options)
 
     def close(self) -> None:
         if self._one_shot is not None:
@@ -346,7 +460,9 @@ class OneShotConverter:
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.timeout = timeout
-        self._profile = Path(tempfile.mkdtemp(prefix="chambers-lo-"))
+        # Profile and LibreOffice's temporary files ($TMPDIR) in one private folder, removed on close.
+        self._profile = _private_folder("chambers-office-")
+        (self._profile / "tmp").mkdir(mode=0o700)
 
     def close(self) -> None:
         shutil.rmtree(self._profile, ignore_errors=True)
@@ -357,28 +473,34 @@ class OneShotConverter:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def convert(self, docx: bytes) -> bytes:
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         soffice = find_soffice()
         if soffice is None:
             raise ConversionError(INSTALL_HINT)
-        with tempfile.TemporaryDirectory(prefix="chambers-pdf-") as work:
+        with tempfile.TemporaryDirectory(prefix="letter-", dir=self._profile) as work:
             source = Path(work) / "letter.docx"
             source.write_bytes(docx)
             command = [
                 soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                f"-env:UserInstallation={self._profile.as_uri()}",
-                "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, str(source),
+                f"-env:UserInstallation={(self._profile / 'profile').as_uri()}",
+                "--convert-to", (options or PdfOptions()).convert_to(), "--outdir", work, str(source),
             ]
             try:
+                # umask 077: the pipe LibreOffice makes in /tmp refuses everyone else.
+                tmp = str(self._profile / "tmp")
                 proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
+                                        stdin=subprocess.DEVNULL, start_new_session=True, umask=0o077,
+                                        env={**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp})
             except OSError as exc:
                 raise ConversionError(f"LibreOffice could not be started ({exc})") from None
             try:
                 _, err = proc.communicate(timeout=self.timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                # Killed, it cannot remove the pipe it made in /tmp: we do, once it is dead.
+                sockets = [path for pid in hostos.group_members(proc.pid) for path in hostos.listening_sockets(pid)]
+                hostos.kill_group(proc.pid)
                 proc.communicate()
+                hostos.remove_office_pipes(sockets)
                 raise ConversionError(
                     f"LibreOffice did not finish the PDF within {self.timeout:g} seconds") from None
             result = Path(work) / "letter.pdf"

@@ -16,13 +16,20 @@ template is treated as untrusted code:
   ``range()``, and refuses any name a template binds (loop targets, ``set``, macro
   arguments, ``with``) that shadows a global, a filter, a test or a value of the letter.
   Safety does not rest on it: the run-time checks above hold with it bypassed.
-* At run time each render has a deadline and an output budget, and ``range``, every
-  arithmetic operator, ``~``, every loop and every filter are bounded, so no template can hang
-  the app or exhaust its memory. Sizes are counted *before* a value is built where the result
-  could outgrow its inputs (``*``, ``~``, ``replace``, ``join``); checking afterwards is too
-  late. Everything a render builds (filter results, operator results, slices) also counts
-  against one budget for the whole letter (``MAX_BUILT``), so a list of a thousand
-  megabyte-long values, each within the limit, is refused long before it exists.
+* At run time every limit is *counted*, never timed, so a verdict depends on the template and
+  the letter alone, however busy the machine: ``range``, every arithmetic operator, ``~``,
+  every loop and every filter are bounded; each pass of a loop costs the nodes of its body
+  (``MAX_STEPS``, the work one pass may do) and each value the sandbox sees built counts
+  against ``MAX_BUILT``; a pack's tags may hold ``MAX_TOKENS`` tokens in all, counted before
+  Jinja parses them (its parser and compiler take seconds for one flat tag of 400,000 items).
+  So no template can hang the app or exhaust its memory. A wall clock (``WALL_SECONDS``) is
+  only the last resort for a machine too busy to finish work the counts allow: it raises
+  ``MachineTooBusy``, which says so and never calls the template unsound. Sizes are counted
+  *before* a value is built where the result could outgrow its inputs (``*``, ``~``,
+  ``replace``, ``join``); checking afterwards is too late. Everything a render builds
+  (filter results, operator results, slices) also counts against one budget for the whole
+  letter (``MAX_BUILT``), so a list of a thousand megabyte-long values, each within the
+  limit, is refused long before it exists.
 * Tags nested deeper than any letter needs are refused when parsed, since Jinja's parser and
   compiler recurse once per level and would otherwise fail with a ``RecursionError``; and a
   pack with more tags than any letter needs is refused before Jinja spends minutes on them.
@@ -46,24 +53,35 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from markupsafe import escape, soft_str
 
+from app.core.errors import ChambersError
 from app.rendering.context import CONTEXT_KEYS
 
-#: Seconds a single part of a letter may take to render. A real letter takes well under 1 ms.
-RENDER_SECONDS = 3.0
+#: Work one render may do, counted in steps: each pass of a ``for`` loop costs the nodes of
+#: its body, each call, attribute, item, operator and filter the sandbox sees costs one. The
+#: shipped packs spend at most 12,000 on a letter at the limits of the data contract, forty
+#: times fewer; half a million take about a second on a quiet machine, whatever the steps are.
+MAX_STEPS = 500_000
+#: Seconds on the wall clock after which a render is given up because the machine is too busy,
+#: never because of the template: the counted limits above end a template's work long before.
+WALL_SECONDS = 30.0
+#: Steps between looks at the wall clock: four times what the shipped packs spend on a letter
+#: at every limit, so a real letter's render never looks at it after the start, and no load
+#: can stop it; only a render doing far more work than a letter needs can meet the clock.
+CLOCK_EVERY = 50_000
 #: Characters a filter result or a string operation may produce.
 MAX_STRING = 1_000_000
 #: Iterations of ``range`` and of every ``for`` loop across one render.
 MAX_RANGE_STEPS = 100_000
 #: Characters a render may build in values it computes along the way (filter and operator
 #: results, slices), whatever becomes of them; a container counts ``ITEM_COST`` an item.
-#: About what a letter at every size limit holds (and what a part may print): a pack may pass
-#: every word of the letter through a filter or two. The flagship pack builds a few hundred
-#: thousand characters for that letter.
+#: A pack may pass every word of the letter (at most ``MAX_LETTER_TEXT``) through filters many
+#: times over; the shipped packs build about 20,000 characters for a letter at the limits.
+#: Building is copying, cheap next to the steps that ask for it, so this bounds memory churn.
 MAX_BUILT = 40_000_000
 ITEM_COST = 64
 #: Characters a list, tuple or dict written in a template may hold, counting a value once for
-#: each place it is held: what sorting, comparing or searching it can cost. The letter's own
-#: lists hold about 40 million characters at the size limits of the data contract.
+#: each place it is held: what sorting, comparing or searching it can cost (a list of
+#: references to one long value costs nothing to build and a copy of it to compare).
 MAX_HELD = 64_000_000
 #: Items a filter may gather into a list (``list``, ``sort``, ``unique``, ``join``, ...).
 MAX_ITEMS = 100_000
@@ -71,6 +89,10 @@ MAX_ITEMS = 100_000
 MAX_INT_BITS = 256
 #: Levels of nested tags and expressions; a letter needs a handful.
 MAX_DEPTH = 60
+#: Tokens (names, numbers, operators, text between tags) in all the parts of one pack,
+#: counted before they are parsed: the shipped packs have under 700. Jinja parses and compiles
+#: about 100,000 a second, so this bounds a pack's compile time to under half a second.
+MAX_TOKENS = 40_000
 #: Tags (``{{ }}`` and ``{% %}``) in all the parts of one pack; the shipped packs have under 100.
 #: Jinja takes about half a millisecond to parse and compile each, so this bounds a pack's
 #: compile time to about a second, however many parts it has.
@@ -125,7 +147,15 @@ _REFUSED_WORDS: dict[type[nodes.Node], str] = {
 
 
 class RenderLimitExceeded(SecurityError):
-    """A template ran too long or produced too much."""
+    """A template did more work or produced more than a letter needs (a counted limit)."""
+
+
+class MachineTooBusy(ChambersError):
+    """The wall clock ran out before any counted limit did: the machine was too busy to finish.
+
+    Not a ``TemplateProblem``: it says nothing about the template, so a check that meets it
+    gives no verdict and a render that meets it may simply be tried again.
+    """
 
 
 @dataclass(frozen=True)
@@ -137,17 +167,27 @@ class Finding:
 
 
 class _Budget:
-    """Deadline, step count and built characters for one render; reset before each letter."""
+    """Loop passes, steps of work and built characters for one render; reset before each letter.
+
+    The wall clock is read at the start and then once every ``CLOCK_EVERY`` steps, only to
+    give up on a machine too busy to finish: no verdict on a template rests on it.
+    """
 
     def __init__(self) -> None:
+        self.seconds = WALL_SECONDS
         self.deadline = float("inf")
+        self.passes = 0
         self.steps = 0
         self.built = 0
+        self._next_look = CLOCK_EVERY
 
-    def start(self, seconds: float = RENDER_SECONDS) -> None:
+    def start(self, seconds: float = WALL_SECONDS) -> None:
+        self.seconds = seconds
         self.deadline = time.monotonic() + seconds
+        self.passes = 0
         self.steps = 0
         self.built = 0
+        self._next_look = CLOCK_EVERY
 
     def build(self, value: Any, cost: int | None = None) -> None:
         """Count ``value`` (just computed) against what one render may build."""
@@ -156,13 +196,22 @@ class _Budget:
             raise RenderLimitExceeded(f"the template builds more than {MAX_BUILT:,} characters "
                                       "of text along the way; a letter needs far less")
 
-    def tick(self, steps: int = 1) -> None:
+    def tick(self, passes: int = 1, steps: int = 1) -> None:
+        """Count ``passes`` of a loop (or of ``range``) and ``steps`` of work."""
+        self.passes += passes
         self.steps += steps
-        if self.steps > MAX_RANGE_STEPS:
+        if self.passes > MAX_RANGE_STEPS:
             raise RenderLimitExceeded(f"the template loops more than {MAX_RANGE_STEPS:,} times")
-        if time.monotonic() > self.deadline:
-            raise RenderLimitExceeded("the template took too long to render (more than "
-                                      f"{RENDER_SECONDS:g} seconds)")
+        if self.steps > MAX_STEPS:
+            raise RenderLimitExceeded(f"the template does more than {MAX_STEPS:,} steps of work; "
+                                      "a letter needs far fewer (a loop's every pass costs what its body does)")
+        if self.steps >= self._next_look:
+            self._next_look = self.steps + CLOCK_EVERY
+            if time.monotonic() > self.deadline:
+                raise MachineTooBusy(f"the machine was too busy to finish rendering the letter within "
+                                     f"{self.seconds:g} seconds (the template was within every limit "
+                                     f"when it stopped, after {self.steps:,} steps); try again when "
+                                     "the machine is less busy")
 
 
 def _size(value: Any, limit: int = MAX_STRING) -> int:
@@ -297,7 +346,12 @@ class _Guard(NodeTransformer):
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
-        node.iter = nodes.Filter(node.iter, LOOP_GUARD, [], [], None, None, lineno=node.iter.lineno)
+        # What one pass can evaluate: every node of the body, the else branch and the filter
+        # (``for x in xs if test``), nested loops' bodies included once (their passes count again).
+        parts = [*node.body, *node.else_, *([node.test] if node.test else [])]
+        weight = 1 + sum(1 + sum(1 for _ in part.find_all(nodes.Node)) for part in parts)
+        node.iter = nodes.Filter(node.iter, LOOP_GUARD, [nodes.Const(weight, lineno=node.iter.lineno)], [],
+                                 None, None, lineno=node.iter.lineno)
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
@@ -335,6 +389,7 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         )
         self.budget = _Budget()
         self.tags = 0  # tags in the parts checked so far (one environment serves one pack)
+        self.tokens = 0  # and the tokens in them
         self.globals.clear()
         self.globals["range"] = self._range
         builtin = self.filters
@@ -396,13 +451,16 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             return fn(eval_ctx, items, d, attribute)
         return join
 
-    def _loop_guard(self, seq: Any) -> Iterator[Any]:
-        """Every ``for`` loop iterates through this: each step counts against the budget."""
-        if isinstance(seq, _Steps):
-            yield from seq
+    def _loop_guard(self, seq: Any, weight: int = 1) -> Iterator[Any]:
+        """Every ``for`` loop iterates through this: each pass counts against the budget, with
+        ``weight`` steps of work (what the loop's body holds; see ``_Guard.visit_For``)."""
+        if isinstance(seq, _Steps):  # range() has counted the pass; the body's work is counted here
+            for item in seq:
+                self.budget.tick(0, weight)
+                yield item
             return
         for item in seq:
-            self.budget.tick()
+            self.budget.tick(1, weight)
             yield item
 
     def _printable(self, value: Any) -> Any:
@@ -472,7 +530,8 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         return guarded
 
     def parse(self, source: str, name: str | None = None, filename: str | None = None) -> nodes.Template:
-        """Check a part of the pack: its tags count towards the pack's ``MAX_TAGS``.
+        """Check a part of the pack: its tags count towards the pack's ``MAX_TAGS`` and their
+        tokens towards ``MAX_TOKENS``, both before Jinja parses the part.
 
         Every part is checked (parsed) once before it is compiled, so the count is per part,
         not per parse: the compile's own parse does not count again.
@@ -484,7 +543,27 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
             raise TemplateSyntaxError(f"the template has {self.tags:,} tags; a letter needs far fewer "
                                       f"(at most {MAX_TAGS:,} are allowed)",
                                       source.count("\n", 0, over) + 1, name, filename)
+        self._count_tokens(source, name, filename)
         return super().parse(source, name, filename)
+
+    def _count_tokens(self, source: str, name: str | None, filename: str | None) -> None:
+        """Count the part's tokens against the pack's ``MAX_TOKENS``, stopping at the first one
+        past it: lexing is linear and stops there, where parsing and compiling would not."""
+        over: int | None = None
+        try:
+            for lineno, kind, _value in self.lexer.tokeniter(source, name, filename):
+                if kind != "whitespace":
+                    self.tokens += 1
+                    if self.tokens > MAX_TOKENS:
+                        over = lineno
+                        break
+        except TemplateSyntaxError:
+            return  # broken tags: the parse that follows reports them in its own words
+        if over is None:
+            return
+        raise TemplateSyntaxError(f"the template's tags hold more than {MAX_TOKENS:,} names, numbers, "
+                                  "operators and pieces of text; a letter needs far fewer (one tag listing "
+                                  "thousands of items is refused before it is compiled)", over, name, filename)
 
     def _range(self, *args: int) -> Iterator[int]:
         if not all(isinstance(a, int) for a in args):

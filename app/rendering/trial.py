@@ -2,8 +2,8 @@
 
 The static checks see the template; only rendering sees what the template does with a letter.
 So a pack is sound only when the letters it will meet render: its sample (or a small letter)
-as a draft and final with a signature, and a letter at every size limit of the data contract
-final and signed, each through the very ``CompiledPack.render`` (deadline, step, build and
+as a draft and final with a signature, and the letters at every size limit of the data contract
+(``app.core.stress``) final and signed, each through the very ``CompiledPack.render`` (deadline, step, build and
 output budgets) a clerk's letter goes through. Check and render cannot disagree on these.
 """
 
@@ -20,8 +20,9 @@ from pathlib import Path
 from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.letter import Letter, parse_letter
 from app.core.packs import Manifest
-from app.core.stress import STRESS_SEAL, small_letter, stress_letter, stress_seal_png
+from app.core.stress import STRESS_SEAL, small_letter, stress_letters, stress_seal_png
 from app.rendering.engine import CompiledPack
+from app.rendering.sandbox import WALL_SECONDS, MachineTooBusy
 
 #: The largest sample.json read; a sample is one letter, at most a few hundred kilobytes.
 MAX_SAMPLE_BYTES = 8 * 1024 * 1024
@@ -81,24 +82,32 @@ def trial_render(pack: CompiledPack, folder: Path) -> list[str]:
     final with the judge's signature. The sample (or, for a pack without one, a small letter)
     is rendered both ways; the letter at every size limit final and signed, as the longest
     approved letter would be. A pack is sound only if every render succeeds. The first failure
-    is reported, with the letter that found it; later renders would only repeat it.
+    is reported, with the letter that found it; later renders would only repeat it. A render
+    that only the wall clock stopped raises ``MachineTooBusy``: no verdict.
     """
     sample, findings = _read_sample(folder, pack.id)
-    trials: list[tuple[str, Callable[[Manifest], Letter] | Letter, bool]] = []
+    trials: list[tuple[str, Callable[[Manifest], Letter | tuple[Letter, ...]] | Letter, bool]] = []
     if sample is not None:
         trials += [("the pack's sample letter", sample, True), ("the pack's sample letter", sample, False)]
     elif not findings:
         trials += [("a small letter", small_letter, True), ("a small letter", small_letter, False)]
-    trials.append(("a letter at every size limit", stress_letter, False))
+    trials.append(("a letter at every size limit", stress_letters, False))
     for what, make, draft in trials:
         kind = "a draft" if draft else "a final, signed letter"
         try:
-            letter = make if isinstance(make, Letter) else make(pack.manifest)
-            pack.render(letter, draft=draft, signature_png=None if draft else _trial_signature(),
-                        images={STRESS_SEAL: stress_seal_png()})
+            made = make if isinstance(make, Letter) else make(pack.manifest)
+            for letter in (made,) if isinstance(made, Letter) else made:
+                pack.render(letter, draft=draft, signature_png=None if draft else _trial_signature(),
+                            images={STRESS_SEAL: stress_seal_png()})
         except TemplateProblem as exc:
             return findings + [f"{line} (found by rendering {what} as {kind})"
                                for line in str(exc).split("\n")]
+        except MachineTooBusy:
+            # Only the clock ran out: a verdict either way would depend on the machine's load.
+            raise MachineTooBusy(f"template {pack.id}: the machine was too busy to finish the check: rendering "
+                                 f"{what} as {kind} did not finish within {WALL_SECONDS:g} seconds, though it "
+                                 "was within every counted limit when it stopped; no verdict was reached on the "
+                                 "pack; run the check again when the machine is less busy") from None
         except LetterInvalid as exc:
             findings += [f"template {pack.id}: {what} does not fit the pack: {problem}"
                          for problem in exc.problems]

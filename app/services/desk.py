@@ -20,12 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from app.core import jsondata
+from app.core import hostos, jsondata
 from app.core.address import Finding, letter_findings
 from app.core.dates import date_line
 from app.core.diff import WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import atomic_write, make_private_folder, preflight_outputs, write_outputs
+from app.core.files import (
+    atomic_write,
+    check_output_folder_target,
+    make_private_folder,
+    preflight_outputs,
+    write_outputs,
+)
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.records import Approval, AuditEvent, Comment, CourtProfile, LetterSummary, LetterVersion
 from app.core.text import Removal
@@ -182,6 +188,7 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
         if existing:
             raise FileExistsError(0, "already exists; choose another name or allow overwriting", str(existing[0]))
     stems = [p.stem for p in targets if p.suffix == (".docx" if request.docx else ".pdf")]
+    check_output_folder_target(request.folder)  # the output policy, before the folder is made
     made = not request.folder.exists()
     request.folder.mkdir(parents=True, exist_ok=True)  # the folder chosen in the dialog
     try:
@@ -519,10 +526,11 @@ class SealCache(Mapping[str, bytes]):
 
     def _kept(self, reference: str) -> bytes | None:
         path = self._path(reference)
+        if path is None:
+            return None
         try:
-            if path is None or path.is_symlink() or path.stat().st_size > MAX_KEPT_SEAL:
-                return None
-            data = path.read_bytes()
+            # Only a regular file is read: a FIFO planted here would block the window for ever.
+            data = hostos.read_regular(path, MAX_KEPT_SEAL)
         except OSError:
             return None
         return data if "sha256:" + hashlib.sha256(data).hexdigest() == reference else None
@@ -819,6 +827,8 @@ class ServiceDesk:
             copies = self.drafts.approved_copies(letter_id)
             with PdfConverter() as converter:
                 pdfs = [converter.convert(c.data) for c in copies]
+        protect_packs(library)
+        check_output_folder_target(folder)  # the output policy, before the folder is made
         folder.mkdir(parents=True, exist_ok=True)
         written = self.drafts.export_copies(letter_id, folder)
         if pdf:

@@ -21,7 +21,7 @@ from typing import Any
 from app.core.audit import first_broken, missing
 from app.core.diff import FieldChange, WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, TemplateProblem
-from app.core.files import StagedWrites
+from app.core.files import WORD_LETTER, check_output_folder_target, write_outputs
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.packs import check_letter_for_pack
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User, utc_now
@@ -40,7 +40,9 @@ from app.core.workflow import (
     voids_approval,
 )
 from app.rendering.engine import SIGNATURE_MEDIA, CompiledPack
+from app.rendering.package import read_members
 from app.rendering.seal import (
+    CUSTOM,
     HASH_PROPERTY,
     SEAL_PREFIX,
     SealProblem,
@@ -55,7 +57,7 @@ from app.rendering.seal import (
 )
 from app.rendering.verify import check_docx_file
 from app.services.journal import Journal
-from app.services.letters import preflight_letter_files, write_letter_files
+from app.services.letters import preflight_letter_files, protect_packs, write_letter_files
 from app.services.office import OfficeSeals
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import NewVersion, Store, Transaction
@@ -72,6 +74,13 @@ VERIFIED, MODIFIED, FOREIGN, WITHDRAWN = 0, 1, 2, 3
 # Approved by a judge who is not the letter's signatory, with no record of signing for them: an
 # approval made before signatories were checked, or written into the database around the app.
 NOT_SIGNATORY = 8
+# The file could not be checked at all (the database unavailable, the pinned template pack or seal
+# missing, the file unreadable): never a pass, and never confused with "modified".
+COULD_NOT_CHECK = 9
+
+
+class CouldNotCheck(ChambersError):
+    """An approval cannot be rendered again to check it (its pinned pack or seal is gone)."""
 
 
 @dataclass(frozen=True)
@@ -121,8 +130,10 @@ class ExportReport:
 @dataclass(frozen=True)
 class Verification:
     """What a .docx is: 0 the approved letter (or a per-addressee copy of it), 1 modified after
-    approval, 2 not from this database, 3 an approval withdrawn since (a later edit voided it),
-    8 approved by a judge who is not the signatory and recorded no signing on their behalf."""
+    approval (or approved bytes the approved version does not render to), 2 not from this
+    database, 3 an approval withdrawn since (a later edit voided it), 8 approved by a judge who
+    is not the signatory and recorded no signing on their behalf, 9 could not check (the pinned
+    pack or seal is not available)."""
 
     code: int
     message: str
@@ -425,7 +436,75 @@ class Drafts:
                           f"approved by {approver.shown if approver else approval.approver} without saying it was "
                           "on the signatory's behalf; nothing was written. The signatory approves it again, or "
                           "another judge approves it for them")
+        self._reproduced(approval)
         return approval.docx
+
+    def _approve_record(self, approval: Approval) -> dict[str, Any]:
+        """What the audit event of ``approval`` recorded (empty for an approval with no event)."""
+        with self.store.read() as tx:
+            events = [e for e in tx.audit.events(approval.letter_id) if e.action == Action.APPROVE.value]
+        for event in reversed(events):
+            detail = json.loads(event.detail)
+            if detail.get("approval") == approval.id:
+                return dict(detail)
+        return {}
+
+    def reproduction_problem(self, approval: Approval) -> str | None:
+        """Why the stored approved bytes are not what Chambers renders from the approved version,
+        or None when they are; ``CouldNotCheck`` when the pinned pack or seal is not available.
+
+        What a judge approved must be reproducible: the approved version's stored data is
+        rendered again with the template pack it was approved with (its id, and the SHA-256 of
+        its template the approval recorded, else the one the version records) and the seal the
+        letter pins, given the approval's own signature image and seal properties, and sealed.
+        Rendering is byte-deterministic (fixed zip timestamps, document properties taken from
+        the letter, never the clock), so today's approvals are compared byte for byte. An
+        approval sealed by an earlier seal scheme wrote docProps/custom.xml in another form; for
+        it the canonical form is compared instead: every other part byte for byte, and the
+        custom properties by name and value (the hash property aside). So bytes approved
+        around the app (raw SQL, a forged approval) are found: no stored bytes pass unless the
+        letter's own text renders to them.
+        """
+        with self.store.read() as tx:
+            version = tx.letters.version(approval.letter_id, approval.version)
+        where = f"version {approval.version} of letter {approval.letter_id}"
+        pinned = str(self._approve_record(approval).get("template_sha256") or version.template_sha256)
+        try:
+            pack = self.library.get(version.template_id)
+        except TemplateProblem as exc:
+            raise CouldNotCheck(f"{where} was approved with the template pack {version.template_id}, which is "
+                                f"not available here ({exc})") from None
+        if pack.sha256 != pinned:
+            raise CouldNotCheck(f"{where} was approved with template pack {version.template_id} (template SHA-256 "
+                                f"{pinned[:16]}…); the installed pack {pack.id} version {pack.version} is another "
+                                f"template (SHA-256 {pack.sha256[:16]}…), so the approval cannot be rendered "
+                                "again to check it; install the pack it was approved with")
+        props = custom_properties(approval.docx)
+        claimed = (props.get(PROP_LETTER), props.get(PROP_VERSION))
+        if claimed != (str(approval.letter_id), str(approval.version)):
+            return (f"the stored approved bytes say they are version {claimed[1]} of letter {claimed[0]}, "
+                    f"not {where}")
+        sealed_props = {k: v for k, v in props.items() if k.startswith(SEAL_PREFIX) and k != PROP_HASH}
+        try:
+            letter = parse_letter(version.data).letter
+            rendered = pack.render(letter, draft=False, signature_png=member(approval.docx, SIGNATURE_MEDIA),
+                                   images=self.seals)
+            made, _digest = seal(rendered.data, sealed_props)
+        except (LetterInvalid, TemplateProblem) as exc:
+            raise CouldNotCheck(f"{where} cannot be rendered again to check its approval: {exc}") from None
+        if made == approval.docx or _same_letter(made, approval.docx):
+            return None
+        return (f"the stored approved bytes are not what {where} renders to with its pinned template pack and "
+                "seal: they were not made by Chambers from the letter's text")
+
+    def _reproduced(self, approval: Approval) -> None:
+        """``Refused`` (nothing written) unless the stored approved bytes render again from the letter."""
+        try:
+            problem = self.reproduction_problem(approval)
+        except CouldNotCheck as exc:
+            raise Refused(f"could not check the approved letter: {exc}; nothing was written") from None
+        if problem is not None:
+            raise Refused(f"{problem}; nothing was written. Tell the court's IT staff, and approve the letter again")
 
     def export(self, letter_id: int, out: Path, pdf: Path | None = None) -> ExportReport:
         """An approved letter: the approved bytes, as they were. Anything else: a DRAFT copy."""
@@ -500,6 +579,8 @@ class Drafts:
 
     def export_copies(self, letter_id: int, folder: Path) -> list[Path]:
         """Write each sealed per-addressee copy of the approved letter into ``folder``."""
+        protect_packs(self.library)
+        check_output_folder_target(folder, "--folder")
         copies = self.approved_copies(letter_id)
         taken: set[str] = set()
         paths = []
@@ -511,17 +592,9 @@ class Drafts:
                 name = f"{stem} ({n}).docx"
             taken.add(name.casefold())
             paths.append(folder / name)
-        for path in paths:  # every target checked (protected files, kinds, folders) before any is written
-            preflight_letter_files(self.library, path)
-        # All the copies or none: each is staged and checked before any is put in place.
-        staged = StagedWrites()
-        try:
-            for made, path in zip(copies, paths, strict=True):
-                staged.stage(path, made.data, check_docx_file)
-            staged.commit()
-        except BaseException:
-            staged.abort()
-            raise
+        # All the copies or none, every target through the output policy before any is written.
+        write_outputs([(path, WORD_LETTER, "--folder", made.data, check_docx_file)
+                       for made, path in zip(copies, paths, strict=True)])
         self._transition(letter_id, Action.EXPORT_FINAL,
                          {"files": [p.name for p in paths], "per_addressee": len(paths)})
         return paths
@@ -588,7 +661,9 @@ class Drafts:
 
     def verify(self, path: Path) -> Verification:
         """What ``path`` is: an approved letter or copy of this database (0), modified after
-        approval (1), not from this database (2), or approved once but withdrawn since (3).
+        approval (1), not from this database (2), approved once but withdrawn since (3), not
+        approved by its signatory (8), or not checkable (9); see ``Verification``. The approval
+        found must also render again from its version (``reproduction_problem``).
 
         The hash covers every part of the file (see ``app.rendering.seal``); the seal's own
         properties, which a DOCPROPERTY field could print, are covered too, and the hash
@@ -627,6 +702,14 @@ class Drafts:
             return Verification(MODIFIED, f"modified after approval: the seal of letter {approval.letter_id} "
                                           f"version {approval.version} was altered (its hash property no longer "
                                           "reads the hash of the content)", approval)
+        unchecked: str | None = None
+        try:
+            differs = self.reproduction_problem(approval) or (
+                self._copy_problem(approval, copy) if copy is not None else None)
+        except CouldNotCheck as exc:
+            differs, unchecked = None, str(exc)
+        if differs is not None:
+            return Verification(MODIFIED, f"modified: {differs}", approval)
         what = (f"the copy for addressee {copy['addressee']} ({props.get(PROP_COPY, copy.get('number'))}) of "
                 if copy is not None else "")
         signed_for = props.get(PROP_SIGNED_FOR)
@@ -641,6 +724,10 @@ class Drafts:
                 f"{approval.voided_at:%B %-d, %Y at %H:%M} UTC{voided_by} when the letter was edited; the letter "
                 f"is now version {current.version}, {current.status.label}",
                 approval, copy["addressee"] if copy else None, signed_for)
+        if unchecked is not None:
+            return Verification(COULD_NOT_CHECK, f"could not check: the file is sealed as {what}approved version "
+                                                 f"{approval.version} of letter {approval.letter_id}, but {unchecked}",
+                                approval, copy["addressee"] if copy else None, signed_for)
         if signed_for is None and not _signs(approval.approver, approver.full_name if approver else "", signatory):
             return Verification(
                 NOT_SIGNATORY,
@@ -651,6 +738,25 @@ class Drafts:
         return Verification(VERIFIED, f"matches {what}approved version {approval.version} of letter "
                                       f"{approval.letter_id}, approved by {by} on {at}",
                             approval, copy["addressee"] if copy else None, signed_for)
+
+    def _copy_problem(self, approval: Approval, copy: dict[str, Any]) -> str | None:
+        """Why a per-addressee copy is not what the approved version renders to for its addressee."""
+        with self.store.read() as tx:
+            version = tx.letters.version(approval.letter_id, approval.version)
+        try:
+            pack = self.library.get(version.template_id)
+            letter = parse_letter(version.data).letter
+            base = {k: v for k, v in custom_properties(approval.docx).items()
+                    if k.startswith(SEAL_PREFIX) and k != PROP_HASH}
+            copies = self._sealed_copies(pack, letter, base, approval.content_sha256,
+                                         member(approval.docx, SIGNATURE_MEDIA), self.seals)
+        except (LetterInvalid, TemplateProblem) as exc:
+            raise CouldNotCheck(f"the copy cannot be rendered again to check it: {exc}") from None
+        made = next((c for c in copies if c.number == copy.get("number")), None)
+        if made is None or made.sha256 != copy.get("sha256"):
+            return (f"the copy for {copy.get('addressee')} is not what version {approval.version} of letter "
+                    f"{approval.letter_id} renders to for that addressee")
+        return None
 
     @staticmethod
     def _approval_for(tx: Transaction, data: bytes, digest: str | None,
@@ -697,3 +803,19 @@ class Drafts:
                     "changed behind Chambers' back; an admin saves it again in Office > Court profile")
         return len(events), broken, why
 
+
+
+def _same_letter(first: bytes, second: bytes) -> bool:
+    """Whether two sealed packages are one letter in the canonical form (see
+    ``Drafts.reproduction_problem``): every part but docProps/custom.xml byte for byte, and the
+    custom properties by name and value, the seal's own hash aside."""
+    try:
+        one, other = read_members(first, "the letter"), read_members(second, "the approved letter")
+    except TemplateProblem:
+        return False
+    one.pop(CUSTOM, None)
+    other.pop(CUSTOM, None)
+    if one != other:
+        return False
+    props = [{k: v for k, v in custom_properties(data).items() if k != PROP_HASH} for data in (first, second)]
+    return props[0] == props[1]

@@ -20,10 +20,13 @@ from typing import Any
 from app.core import address as forms
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem
 from app.core.files import (
+    PDF_COPY,
+    WORD_LETTER,
+    CommitIncomplete,
     OutputFolderUnusable,
     StagedWrites,
-    check_output,
-    check_output_place,
+    check_output_folder_target,
+    check_output_target,
     make_private_folder,
     preflight_outputs,
     protect_folder,
@@ -69,13 +72,14 @@ def suggested_file_name(letter: Letter, extension: str = ".docx") -> str:
     return stem + extension
 
 
-def write_docx(path: Path, data: bytes) -> None:
+def write_docx(path: Path, data: bytes, option: str = "") -> None:
     """Write a .docx atomically, and check it reads back as a Word document.
 
-    The target is checked like every export's: never the database, the recovery folder, a
-    template folder or a file that is not a Word letter.
+    The target passes the output policy like every export's (``check_output_target``): never
+    the database, the recovery folder, a template folder, a link or a file that is not a Word
+    letter.
     """
-    write_outputs([(path, ".docx", "", data, check_docx_file)])
+    write_outputs([(path, WORD_LETTER, option, data, check_docx_file)])
 
 
 def protect_packs(library: TemplateLibrary, *folders: Path) -> None:
@@ -84,14 +88,15 @@ def protect_packs(library: TemplateLibrary, *folders: Path) -> None:
         protect_folder(folder, "a template folder")
 
 
-def _targets(out: Path, pdf: Path | None) -> list[tuple[Path, str, str]]:
-    return [(out, ".docx", "--out")] + ([(pdf, ".pdf", "--pdf")] if pdf is not None else [])
+def _targets(out: Path, pdf: Path | None, option: str = "--out") -> list[tuple[Path, str, str]]:
+    return [(out, ".docx", option)] + ([(pdf, ".pdf", "--pdf")] if pdf is not None else [])
 
 
-def preflight_letter_files(library: TemplateLibrary, out: Path, pdf: Path | None = None) -> None:
+def preflight_letter_files(library: TemplateLibrary, out: Path, pdf: Path | None = None,
+                           option: str = "--out") -> None:
     """Refuse, before any work, a target that is protected, of the wrong kind or in a bad folder."""
     protect_packs(library)
-    preflight_outputs(_targets(out, pdf))
+    preflight_outputs(_targets(out, pdf, option))
 
 
 def write_letter_files(library: TemplateLibrary, docx: bytes, out: Path, pdf: Path | None = None) -> Path | None:
@@ -264,6 +269,12 @@ def _unique(out: Path, name: str, taken: set[str], with_pdf: bool = False) -> Pa
 
 def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]],
                  out: Path, names: dict[int, str], pdf: bool = False) -> list[RowResult]:
+    """Render ``rows`` and put their files in place; each row's .docx and PDF together or neither.
+
+    A row is reported as written only when every file it has is in place, and then with exactly
+    those files; a row whose PDF could not be made, staged or put in place (a full disk) has
+    neither file on disk and is reported as failed, by its row number.
+    """
     results = []
     staged = StagedWrites()
     converter = PdfConverter() if pdf else None  # this process's resident LibreOffice
@@ -273,16 +284,17 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
                 parsed = parse_letter({**base, "addressees": [addressee]})
                 rendered = pack.render(parsed.letter)
                 path = out / names[number]
-                check_output(path, ".docx")
                 pdf_path = path.with_suffix(".pdf") if converter is not None else None
-                pdf_bytes = None
+                files: list[tuple[Path, bytes, Callable[[Path], None] | None, Any, str]] = []
                 if converter is not None and pdf_path is not None:
-                    check_output(pdf_path, ".pdf")
+                    # Both targets are refused before LibreOffice spends a second on the PDF;
+                    # staging checks them again (and the commit once more, just before the rename).
+                    check_output_target(path, WORD_LETTER)
+                    check_output_target(pdf_path, PDF_COPY)
                     # The PDF is made before anything is staged: a row whose PDF fails writes neither file.
-                    pdf_bytes = converter.convert(rendered.data)
-                staged.stage(path, rendered.data, check_docx_file)
-                if pdf_path is not None and pdf_bytes is not None:
-                    staged.stage(pdf_path, pdf_bytes)
+                    files.append((pdf_path, converter.convert(rendered.data), None, PDF_COPY, ""))
+                files.insert(0, (path, rendered.data, check_docx_file, WORD_LETTER, ""))
+                staged.stage_together(files)
                 results.append(RowResult(number, path, removals=parsed.removals + rendered.removals,
                                          pdf=pdf_path))
             except LetterInvalid as exc:
@@ -294,16 +306,15 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
                 results.append(RowResult(number, error=str(exc)))
         _check_parent()
         written = set(staged.commit())
-    except OSError as exc:  # the commit failed: what was not put in place is reported, row by row
+        reason = "could not be put in place"
+    except CommitIncomplete as exc:  # what was not put in place is reported, row by row
+        written = set(exc.written)
+        reason = f"could not be put in place ({exc.strerror or exc}); neither its letter nor its PDF was written"
+    finally:
         staged.abort()
-        written = {r.path for r in results if r.path is not None and r.path.exists()}
-        for result in results:
-            if result.path is not None and result.path not in written:
-                result.path, result.error = None, f"could not be put in place ({exc.strerror or exc})"
-        return results
     for result in results:
         if result.path is not None and result.path not in written:
-            result.path, result.error = None, "could not be put in place"
+            result.path, result.pdf, result.error = None, None, reason
     return results
 
 
@@ -331,7 +342,7 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
     resident LibreOffice of each worker); bad rows are reported and the rest rendered."""
     pack = library.get(template)
     protect_packs(library, pack.folder)
-    check_output_place(out, "--out")
+    check_output_folder_target(out, "--out")
     base = dict(data)
     base.pop("addressees", None)
     rows = read_addressees(csv_path)

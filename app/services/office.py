@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.core import jsondata
-from app.core.errors import LetterInvalid, TemplateProblem
+from app.core import hostos, jsondata
+from app.core.errors import LetterInvalid, Problem, TemplateProblem
 from app.core.files import atomic_write
 from app.core.letter import MAX_ADDRESS_LINES, Sender
 from app.core.records import AddressBookEntry, Clause, CourtProfile, User, utc_now
@@ -426,6 +426,20 @@ _PROFILE_LABELS = {"court": "court name", "chambers": "chambers line", "address"
 
 def check_seal_png(data: bytes, where: str = "the seal image") -> tuple[int, int]:
     """A seal must be a PNG of sane size, big enough to print sharp; its (width, height)."""
+    _png, width, height = canonical_seal_png(data, where)
+    return width, height
+
+
+def canonical_seal_png(data: bytes, where: str = "the seal image") -> tuple[bytes, int, int]:
+    """The seal as it is kept and printed: its pixels alone, encoded again; with (width, height).
+
+    A PNG may carry anything beside its picture: text and private chunks, a second file after
+    IEND, or an image stream that inflates far beyond what its pixels need (1 GB of zeros fit in
+    a 1 MB file, and LibreOffice inflates them all on every PDF). Decoding only the pixels the
+    header declares (a bounded size, checked before anything is inflated) and encoding them anew
+    leaves none of that. The office pins this encoding's hash, so re-encoding a kept seal gives
+    the same bytes and the same pin.
+    """
     if len(data) > MAX_SEAL_BYTES:
         raise Refused(f"{where} is {len(data):,} bytes; a seal may be at most {MAX_SEAL_BYTES:,} bytes")
     if not data.startswith(PNG_MAGIC) or len(data) < 33 or data[12:16] != b"IHDR":
@@ -435,23 +449,50 @@ def check_seal_png(data: bytes, where: str = "the seal image") -> tuple[int, int
     if not (MIN_SEAL_PIXELS <= width <= MAX_SEAL_PIXELS and MIN_SEAL_PIXELS <= height <= MAX_SEAL_PIXELS):
         raise Refused(f"{where} is {width}x{height} pixels; each side must be {MIN_SEAL_PIXELS} to "
                       f"{MAX_SEAL_PIXELS} pixels (a seal prints about an inch wide)")
-    _decode_png(data, where)
-    return width, height
+    return _reencode_png(data, where), width, height
 
 
-def _decode_png(data: bytes, where: str) -> None:
-    """Decode every pixel once (the size is capped above): a truncated or damaged file would print as a
-    broken picture on every letter of the office, so it is refused here instead."""
+def read_seal_file(path: Path) -> bytes:
+    """A seal file as it will be printed (``canonical_seal_png``): ``LetterInvalid`` naming the file
+    when it is no sane PNG; a FIFO, device or link is refused before it is opened for reading."""
+    data = hostos.read_regular(path, MAX_SEAL_BYTES)
+    try:
+        return canonical_seal_png(data, str(path))[0]
+    except Refused as exc:
+        raise LetterInvalid([Problem("--seal", str(exc))]) from None
+
+
+_SEAL_MODES = ("1", "L", "LA", "P", "RGB", "RGBA")
+
+
+def _reencode_png(data: bytes, where: str) -> bytes:
+    """Decode every pixel once (the size is capped above) and encode them again: a truncated or
+    damaged file would print as a broken picture on every letter of the office, so it is refused
+    here instead; and nothing but the picture survives into the seal."""
     import io
 
     from PIL import Image, UnidentifiedImageError  # only when a seal is set: Pillow costs start-up time
 
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            # The header was checked above; Pillow's own bound stays as the second line.
+            if image.width * image.height > MAX_SEAL_PIXELS * MAX_SEAL_PIXELS:
+                raise Refused(f"{where} is {image.width}x{image.height} pixels; too large for a seal")
             image.load()
+            picture = image if image.mode in _SEAL_MODES else image.convert("RGBA")
+            out = io.BytesIO()
+            keep: dict[str, Any] = {}
+            if "transparency" in picture.info and picture.mode in ("1", "L", "P", "RGB"):
+                keep["transparency"] = picture.info["transparency"]
+            dpi = picture.info.get("dpi")
+            if isinstance(dpi, tuple) and len(dpi) == 2 and all(0 < float(v) <= 10_000 for v in dpi):
+                keep["dpi"] = tuple(round(float(v)) for v in dpi)
+            # Pillow writes only what it is given here: no text, ICC profile, EXIF or private chunks.
+            picture.save(out, format="PNG", compress_level=9, **keep)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise Refused(f"{where} is damaged and cannot be read as a PNG picture ({exc}); save it again as PNG") \
             from None
+    return out.getvalue()
 
 
 def check_profile(profile: CourtProfile) -> None:
@@ -536,10 +577,11 @@ class CourtProfileService:
         ``expect_version``: the version the admin edited, refused when another change came in
         between (None: on top of whatever is there now)."""
         admin = self._admin()
-        size = check_seal_png(seal_png) if seal_png is not None else None
+        # What is stored (and pinned by its hash) is the seal's pixels encoded anew, never the file given.
+        seal = canonical_seal_png(seal_png) if seal_png is not None else None
         with self.store.write() as tx:
-            if seal_png is not None and size is not None:
-                changes["seal"] = tx.court_profile.add_seal(seal_png, *size, admin.name, utc_now())
+            if seal is not None:
+                changes["seal"] = tx.court_profile.add_seal(*seal, admin.name, utc_now())
             return self._apply(tx, admin, expect_version, changes)
 
     @staticmethod

@@ -4,12 +4,14 @@ and the review pane's "Redline in Word")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.letter import parse_letter
 from app.core.workflow import NotFound
 from app.rendering.redline import Revision, redline
 from app.services.drafts import Drafts
+from app.services.letters import protect_packs, write_docx
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,11 @@ def redline_versions(drafts: Drafts, letter_id: int, from_version: int | None = 
         revisions.append(Revision(version.number, names.get(version.author, version.author),
                                   version.created_at, docx))
     return Redline(letter_id, from_number, to_number, redline(revisions))
+
+
+def save_redline(drafts: Drafts, made: Redline, out: Path, option: str = "--out") -> None:
+    """Write a redline to ``out`` through the output policy, like every letter Chambers writes:
+    never over a template pack, the database, the recovery folder, a link or a file that is not
+    a Word document (``app.core.files.check_output_target``)."""
+    protect_packs(drafts.library)
+    write_docx(out, made.docx, option)

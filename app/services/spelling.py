@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -25,12 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core import hostos
 from app.core.files import atomic_write, make_private_folder
 from app.resources import shipped_file
 
 LEGAL_WORDS = shipped_file("words", "legal.txt")
 DICTIONARY_FILE = "dictionary.txt"
 MAX_SUGGESTIONS = 5
+# The English list is about 2.2 MB; a kept file much larger is not ours and is not read whole.
+MAX_WORD_LIST_BYTES = 16 * 1024 * 1024
 
 # Letters with inner apostrophes ("court's", "wouldn’t"); hyphens, digits and punctuation split words.
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -79,7 +83,7 @@ class WordList:
     still what suggests corrections, loaded the first time a suggestion is asked for.
     """
 
-    MAGIC = b"CHW1"
+    MAGIC = b"CHW2"  # CHW1 carried its own hash, which a forger could write as well as the list
 
     def __init__(self, blob: bytes, offsets: array) -> None:
         self._blob = blob
@@ -108,22 +112,22 @@ class WordList:
         return cls(b"".join(w + b"\n" for w in ordered), offsets)
 
     def to_bytes(self) -> bytes:
-        body = len(self._offsets).to_bytes(4, "little") + self._offsets.tobytes() + self._blob
-        return self.MAGIC + hashlib.sha256(body).digest() + body
+        return self.MAGIC + len(self._offsets).to_bytes(4, "little") + self._offsets.tobytes() + self._blob
 
     @classmethod
     def from_bytes(cls, data: bytes) -> WordList | None:
-        """The list a file holds, or None when it is not one whole list this version wrote."""
-        if data[:4] != cls.MAGIC or hashlib.sha256(data[36:]).digest() != data[4:36]:
+        """The list ``data`` holds, or None when it is not laid out as one. Whether it is the list
+        Chambers made is for its hash, kept beside it (``read_word_list``), to say."""
+        if data[:4] != cls.MAGIC or len(data) < 8:
             return None
-        count = int.from_bytes(data[36:40], "little")
+        count = int.from_bytes(data[4:8], "little")
         offsets = array("I")
-        if offsets.itemsize != 4 or count < 1 or 40 + 4 * count > len(data):
+        if offsets.itemsize != 4 or count < 1 or 8 + 4 * count > len(data):
             return None
-        offsets.frombytes(data[40:40 + 4 * count])
+        offsets.frombytes(data[8:8 + 4 * count])
         if sys.byteorder != "little":
             offsets.byteswap()
-        blob = data[40 + 4 * count:]
+        blob = data[8 + 4 * count:]
         return cls(blob, offsets) if offsets[0] == 0 and offsets[-1] == len(blob) else None
 
 
@@ -148,13 +152,9 @@ def cached_word_list(cache: Path) -> WordList | None:
     except Exception:
         return None
     for attempt in range(2):
-        try:
-            if path.is_file() and not path.is_symlink():
-                found = WordList.from_bytes(path.read_bytes())
-                if found is not None:
-                    return found
-        except OSError:
-            return None
+        found = read_word_list(path)
+        if found is not None:
+            return found
         if attempt == 0:
             try:
                 subprocess.run([sys.executable, "-m", "app.services.spelling", "--build-word-list", str(path)],
@@ -164,9 +164,40 @@ def cached_word_list(cache: Path) -> WordList | None:
     return None
 
 
-def build_word_list(path: Path) -> None:
+def digest_file(path: Path) -> Path:
+    """Where the hash and size of the word list at ``path`` are kept: beside it, never inside it."""
+    return path.with_suffix(".sha256")
+
+
+def read_word_list(path: Path) -> WordList | None:
+    """The kept list, if it is the very one Chambers made: a regular file (never a FIFO, device or
+    link, which are not opened), at most MAX_WORD_LIST_BYTES, whose size and SHA-256 are those
+    written beside it when it was made. None otherwise (the caller makes it again)."""
+    try:
+        kept = json.loads(hostos.read_regular(digest_file(path), 4096))
+        data = hostos.read_regular(path, MAX_WORD_LIST_BYTES)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("size") != len(data) or \
+            kept.get("sha256") != hashlib.sha256(data).hexdigest():
+        return None
+    return WordList.from_bytes(data)
+
+
+def keep_word_list(path: Path, words: WordList) -> None:
+    """Write ``words`` at ``path`` and its hash beside it (the list first: a list whose hash is
+    missing or stale is simply made again)."""
+    data = words.to_bytes()
+    if len(data) > MAX_WORD_LIST_BYTES:
+        raise ValueError(f"the word list is {len(data):,} bytes; at most {MAX_WORD_LIST_BYTES:,} are kept")
     make_private_folder(path.parent)
-    atomic_write(path, WordList.of(english_words()).to_bytes(), durable=False)
+    atomic_write(path, data, durable=False)
+    digest = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    atomic_write(digest_file(path), json.dumps(digest).encode("utf-8"), durable=False)
+
+
+def build_word_list(path: Path) -> None:
+    keep_word_list(path, WordList.of(english_words()))
 
 
 class Speller:

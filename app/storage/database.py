@@ -178,6 +178,11 @@ def _role_sql(database: str) -> list[str]:
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON court_profile, court_seals FROM {clerk}, {judge}, {admin}",
         f"GRANT INSERT, UPDATE ON court_profile TO {admin}",
         f"GRANT INSERT ON court_seals TO {admin}",
+        # Signing (migration 0008): judges' public certificates and the trust anchors, set by an admin.
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON signing_certificates, trust_anchors FROM {clerk}, {judge}, "
+        f"{admin}",
+        f"GRANT INSERT ON signing_certificates TO {admin}",
+        f"GRANT INSERT, UPDATE ON trust_anchors TO {admin}",
         f"GRANT INSERT, UPDATE, DELETE ON clauses, addressees TO {admin}",
         # Row-level security where it helps: a login writes comments and versions in its own name.
         "ALTER TABLE comments ENABLE ROW LEVEL SECURITY",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.core.audit import AuditReference
+from app.core.certificates import BoundCertificate, TrustAnchor
 from app.core.records import (
     AddressBookEntry,
     Approval,
@@ -176,6 +177,28 @@ class CourtProfiles(Protocol):
         """The image stored under ``"sha256:<hex>"``, or None."""
 
 
+class SigningRecords(Protocol):
+    """Judges' public signing certificates and the office's trust anchors (migration 0008); each
+    change is audited as done by ``actor`` and the row records its event."""
+
+    def bind(self, user: str, sha256: str, der: bytes, subject: str, not_after: dt.datetime,
+             actor: str, at: dt.datetime) -> BoundCertificate: ...
+
+    def certificate(self, user: str) -> BoundCertificate | None:
+        """The certificate in force for ``user`` (the newest bound), or None."""
+
+    def certificate_by_hash(self, sha256: str) -> BoundCertificate | None:
+        """Whose binding (the newest) this certificate is, or None."""
+
+    def anchors(self, include_removed: bool = False) -> list[TrustAnchor]: ...
+
+    def add_anchor(self, sha256: str, der: bytes, subject: str, actor: str, at: dt.datetime) -> TrustAnchor:
+        """Add (or put back a removed) anchor; ``Refused`` when it is already trusted."""
+
+    def remove_anchor(self, sha256: str, actor: str, at: dt.datetime) -> TrustAnchor:
+        """Mark the anchor removed; ``NotFound`` when no trusted anchor has that hash."""
+
+
 class Meta(Protocol):
     def get(self, key: str) -> str | None: ...
 
@@ -189,6 +212,7 @@ class Transaction(Protocol):
     clauses: ClauseRepository
     addresses: AddressBook
     court_profile: CourtProfiles
+    signing: SigningRecords
     audit: AuditLog
     meta: Meta
 

@@ -195,3 +195,34 @@ court_seals = Table(
     Column("audit_hash", String(64), nullable=True),
     Column("audit_prev", String(64), nullable=True),
 )
+
+# Signing (migration 0008): each judge's public signing certificate (the newest row per judge is in
+# force; none is ever changed or removed) and the office's trust anchors (removal is a mark).
+signing_certificates = Table(
+    "signing_certificates", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(63), ForeignKey("users.name"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("der", LargeBinary, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("not_after", TIME, nullable=False),
+    Column("bound_by", String(63), nullable=False),
+    Column("bound_at", TIME, nullable=False),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
+)
+
+trust_anchors = Table(
+    "trust_anchors", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("der", LargeBinary, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("added_by", String(63), nullable=False),
+    Column("added_at", TIME, nullable=False),
+    Column("removed_by", String(63), nullable=True),
+    Column("removed_at", TIME, nullable=True),
+    Column("audit_id", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
+    Column("audit_prev", String(64), nullable=True),
+)

@@ -38,6 +38,7 @@ from sqlalchemy.engine import Row, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
 from app.core.audit import GENESIS, AuditReference, canonical, event_hash
+from app.core.certificates import BoundCertificate, TrustAnchor
 from app.core.errors import ChambersError
 from app.core.files import create_private_file
 from app.core.records import (
@@ -222,6 +223,7 @@ class _Tx:
         self.clauses = _Clauses(conn)
         self.addresses = _Addresses(conn)
         self.court_profile = _CourtProfiles(conn, self.audit)
+        self.signing = _SigningRecords(conn, self.audit)
         self.meta = _Meta(conn)
 
 
@@ -738,6 +740,82 @@ class _CourtProfiles:
         return None if found is None else bytes(found)
 
 
+class _SigningRecords:
+    """Judges' certificates and the trust anchors (migration 0008). As with the court profile,
+    every write appends its audit event first and the row records it (id, hash, preceding hash)."""
+
+    def __init__(self, conn: Connection, audit: _Audit) -> None:
+        self.conn = conn
+        self.audit = audit
+
+    @staticmethod
+    def _bound(r: Any) -> BoundCertificate:
+        return BoundCertificate(r.user_name, r.sha256, bytes(r.der), r.subject, parse_time(r.not_after),
+                                r.bound_by, parse_time(r.bound_at))
+
+    @staticmethod
+    def _anchor(r: Any) -> TrustAnchor:
+        return TrustAnchor(r.sha256, bytes(r.der), r.subject, r.added_by, parse_time(r.added_at), r.removed_by,
+                           parse_time(r.removed_at) if r.removed_at else None)
+
+    def bind(self, user: str, sha256: str, der: bytes, subject: str, not_after: dt.datetime,
+             actor: str, at: dt.datetime) -> BoundCertificate:
+        event = self.audit.append(actor, "signing_certificate_bound", None,
+                                  {"user": user, "certificate_sha256": sha256, "subject": subject,
+                                   "not_after": iso(not_after)}, at)
+        self.conn.execute(s.signing_certificates.insert().values(
+            user_name=user, sha256=sha256, der=der, subject=subject, not_after=iso(not_after), bound_by=actor,
+            bound_at=iso(at), audit_id=event.id, audit_hash=event.hash, audit_prev=event.prev_hash))
+        found = self.certificate(user)
+        assert found is not None
+        return found
+
+    def certificate(self, user: str) -> BoundCertificate | None:
+        c = s.signing_certificates.c
+        row = self.conn.execute(select(s.signing_certificates).where(c.user_name == user)
+                                .order_by(c.id.desc()).limit(1)).first()
+        return None if row is None else self._bound(row)
+
+    def certificate_by_hash(self, sha256: str) -> BoundCertificate | None:
+        c = s.signing_certificates.c
+        row = self.conn.execute(select(s.signing_certificates).where(c.sha256 == sha256)
+                                .order_by(c.id.desc()).limit(1)).first()
+        return None if row is None else self._bound(row)
+
+    def anchors(self, include_removed: bool = False) -> list[TrustAnchor]:
+        query = select(s.trust_anchors).order_by(s.trust_anchors.c.added_at)
+        if not include_removed:
+            query = query.where(s.trust_anchors.c.removed_at.is_(None))
+        return [self._anchor(r) for r in self.conn.execute(query)]
+
+    def add_anchor(self, sha256: str, der: bytes, subject: str, actor: str, at: dt.datetime) -> TrustAnchor:
+        c = s.trust_anchors.c
+        row = self.conn.execute(select(s.trust_anchors).where(c.sha256 == sha256)).first()
+        if row is not None and row.removed_at is None:
+            raise Refused(f"the office already trusts {subject} (SHA-256 {sha256[:16]}...)")
+        event = self.audit.append(actor, "trust_anchor_added", None,
+                                  {"certificate_sha256": sha256, "subject": subject}, at)
+        values = {"der": der, "subject": subject, "added_by": actor, "added_at": iso(at), "removed_by": None,
+                  "removed_at": None, "audit_id": event.id, "audit_hash": event.hash, "audit_prev": event.prev_hash}
+        if row is None:
+            self.conn.execute(s.trust_anchors.insert().values(sha256=sha256, **values))
+        else:
+            self.conn.execute(s.trust_anchors.update().where(c.sha256 == sha256).values(**values))
+        return self._anchor(self.conn.execute(select(s.trust_anchors).where(c.sha256 == sha256)).one())
+
+    def remove_anchor(self, sha256: str, actor: str, at: dt.datetime) -> TrustAnchor:
+        c = s.trust_anchors.c
+        row = self.conn.execute(select(s.trust_anchors).where(c.sha256 == sha256, c.removed_at.is_(None))).first()
+        if row is None:
+            raise NotFound(f"the office trusts no certificate with SHA-256 {sha256} (see `office trust list`)")
+        event = self.audit.append(actor, "trust_anchor_removed", None,
+                                  {"certificate_sha256": sha256, "subject": row.subject}, at)
+        self.conn.execute(s.trust_anchors.update().where(c.sha256 == sha256).values(
+            removed_by=actor, removed_at=iso(at), audit_id=event.id, audit_hash=event.hash,
+            audit_prev=event.prev_hash))
+        return self._anchor(self.conn.execute(select(s.trust_anchors).where(c.sha256 == sha256)).one())
+
+
 class _Audit:
     def __init__(self, conn: Connection, dialect: str, pending: _Pending) -> None:
         self.conn = conn
@@ -812,7 +890,9 @@ class _Audit:
                 (s.comments, lambda r: f"comment {r.id} on letter {r.letter_id}", False),
                 (s.users, lambda r: f"user {r.name}", False),
                 (s.court_profile, lambda r: "the court profile", False),
-                (s.court_seals, lambda r: f"court seal sha256:{r.sha256}", False)):
+                (s.court_seals, lambda r: f"court seal sha256:{r.sha256}", False),
+                (s.signing_certificates, lambda r: f"signing certificate {r.id}", False),
+                (s.trust_anchors, lambda r: f"trust anchor sha256:{r.sha256}", False)):
             keys = [c for c in table.c if c.name in ("id", "letter_id", "number", "name", "sha256")]
             for r in self.conn.execute(select(*keys, table.c.audit_id, table.c.audit_hash, table.c.audit_prev)):
                 found.append(AuditReference(what(r), r.audit_id, r.audit_hash, newest, r.audit_prev))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from app.core.files import check_output_folder_target
 from app.core.letter import parse_letter
 from app.core.workflow import Status
 from app.services.desk import (
@@ -135,6 +136,7 @@ class Exporting(Controller):
             pdf = request.folder / f"{request.stem}.pdf" if request.pdf else None
 
             def one() -> tuple[ExportResult, LetterDetail]:
+                check_output_folder_target(request.folder)  # the output policy, before the folder is made
                 request.folder.mkdir(parents=True, exist_ok=True)
                 report = backend.export_final(letter_id, docx, pdf)
                 written = ExportResult([p for p in (report.docx, report.pdf) if p is not None])

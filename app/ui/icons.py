@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from app.bootstrap import data_dir
+from app.core import hostos
 from app.core.files import atomic_write
 from app.resources import shipped_file
 
@@ -36,12 +37,21 @@ def _icon(name: str, colour: str) -> QIcon:
         return QIcon()
     recoloured = _cache_folder(colour) / f"{name}.svg"
     try:
-        if not recoloured.is_file() or recoloured.read_text(encoding="utf-8") != svg:
+        if _kept(recoloured, svg) != svg.encode("utf-8"):
             recoloured.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(recoloured, svg.encode("utf-8"), durable=False)
     except OSError:
         return _drawn(svg)  # a read-only data folder: drawn now, as before
     return QIcon(str(recoloured))
+
+
+def _kept(path: Path, svg: str) -> bytes | None:
+    # Only a regular file is read (a FIFO there would block the window, a link lead elsewhere),
+    # and no more of it than the icon could be.
+    try:
+        return hostos.read_regular(path, len(svg.encode("utf-8")))
+    except OSError:
+        return None
 
 
 def _cache_folder(colour: str) -> Path:

@@ -125,12 +125,12 @@ def test_a_backup_never_replaces_the_database_or_a_foreign_file(tmp_path: Path,
     before = db.read_bytes()
     code, _, err = run(capsys, "db", "backup", str(db), "--db", url)
     assert code == 2
-    assert "the database itself" in err
+    assert "this is the Chambers database" in err
     notes = tmp_path / "notes.sqlite3"
     notes.write_bytes(b"the court's own notes")
     code, _, err = run(capsys, "db", "backup", str(notes), "--db", url)
     assert code == 2
-    assert "not a Chambers backup" in err
+    assert "an existing file that is not a Chambers database backup" in err
     assert notes.read_bytes() == b"the court's own notes"
     link = tmp_path / "link.sqlite3"
     link.symlink_to(db)

@@ -61,3 +61,51 @@ def test_abort_removes_every_temporary_and_changes_nothing(tmp_path: Path) -> No
     staged.abort()
     assert list(tmp_path.iterdir()) == []
     assert staged.commit() == []
+
+
+# --- the output policy (check_output_target) ------------------------------------------------------
+def test_the_output_policy_refuses_links_pipes_and_other_names(tmp_path: Path) -> None:
+    from app.core.files import OutputRefused, check_output_target
+
+    letter = tmp_path / "real.docx"
+    letter.write_bytes(b"PK not really")  # what it holds does not matter: the name is refused first
+    link = tmp_path / "link.docx"
+    link.symlink_to(letter)
+    dangling = tmp_path / "dangling.docx"
+    dangling.symlink_to(tmp_path / "nowhere.docx")
+    pipe = tmp_path / "pipe.docx"
+    os.mkfifo(pipe)
+    other_name = tmp_path / "other.docx"
+    os.link(letter, other_name)
+    for target, why in ((link, "symbolic link"), (dangling, "symbolic link"), (pipe, "not a regular file"),
+                        (other_name, "hard links")):
+        with pytest.raises(OutputRefused, match=why):
+            check_output_target(target, ".docx", "--out")
+    assert link.is_symlink()
+    assert dangling.is_symlink()
+
+
+def test_a_writer_declares_its_own_kind(tmp_path: Path) -> None:
+    from app.core.files import OutputKind, OutputRefused, check_output_target, starts_with
+
+    backup = OutputKind("a database backup (.sqlite3)", (".sqlite3",), starts_with(b"SQLite format 3\x00"))
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_bytes(b"not a database")
+    with pytest.raises(OutputRefused, match="not a database backup"):
+        check_output_target(notes, backup, "FILE")
+    ours = tmp_path / "old.sqlite3"
+    ours.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    check_output_target(ours, backup, "FILE")
+    check_output_target(tmp_path / "new.sqlite3", backup, "FILE")
+    with pytest.raises(OutputRefused, match=r"name the file ….sqlite3"):
+        check_output_target(tmp_path / "new.docx", backup, "FILE")
+
+
+def test_a_kind_may_take_any_name_and_is_still_recognised_by_content(tmp_path: Path) -> None:
+    from app.core.files import OutputKind, OutputRefused, check_output_target, starts_with
+
+    backup = OutputKind("a Chambers database backup", (), starts_with(b"SQLite format 3\x00"))
+    check_output_target(tmp_path / "office-2026-12-06", backup, "FILE")
+    (tmp_path / "letter.docx").write_bytes(b"PK a letter")
+    with pytest.raises(OutputRefused, match="not a Chambers database backup"):
+        check_output_target(tmp_path / "letter.docx", backup, "FILE")

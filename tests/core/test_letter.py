@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.core.errors import LetterInvalid, Problem
-from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, Addressee, iter_text, load_letter, parse_letter
+from app.core.letter import (
+    MAX_ADDRESS_LINES,
+    MAX_ITEMS,
+    MAX_LETTER_TEXT,
+    Addressee,
+    iter_text,
+    load_letter,
+    parse_letter,
+    text_length,
+)
 from app.core.text import Removal
 
 Data = dict[str, Any]
@@ -376,6 +385,38 @@ def test_overlong_text_is_refused_not_cut() -> None:
     assert problems(changed(_set(["x" * 20_010], "concerns"))) == [
         ("concerns[0]", "is too long (at most 20,000 characters) (the first concern)")
     ]
+
+
+def _filled_to(total: int) -> Data:
+    """The seed letter with concerns added until its text is exactly ``total`` characters."""
+    data = letter_data()
+    room = total - text_length(parse_letter(data).letter)
+    data["concerns"] = [*data["concerns"], *(["c" * 20_000] * (room // 20_000)), "c" * (room % 20_000)]
+    return data
+
+
+def test_a_letter_may_hold_its_whole_text_budget() -> None:
+    letter = parse_letter(_filled_to(MAX_LETTER_TEXT)).letter
+    assert text_length(letter) == MAX_LETTER_TEXT
+
+
+def test_a_letter_over_its_whole_text_budget_is_refused_naming_the_letter() -> None:
+    """Every value within its own limit, and the letter as a whole still too long: refused,
+    never cut, with the letter as the problem's path and both numbers in the message."""
+    total = MAX_LETTER_TEXT + 1
+    assert problems(_filled_to(total)) == [
+        ("letter", f"total text is {total:,} characters (at most {MAX_LETTER_TEXT:,}); "
+                   "shorten the letter or split it in two")]
+    with pytest.raises(LetterInvalid) as caught:
+        parse_letter(_filled_to(total))
+    assert str(caught.value).startswith(f"letter: total text is {total:,} characters")
+
+
+def test_the_seal_reference_is_not_text_of_the_letter() -> None:
+    data = letter_data()
+    data["sender"]["seal"] = "sha256:" + "0" * 64
+    with_seal, without = parse_letter(data).letter, parse_letter(letter_data()).letter
+    assert text_length(with_seal) == text_length(without)
 
 
 def test_a_name_made_only_of_illegal_characters_is_still_required() -> None:

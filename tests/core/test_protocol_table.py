@@ -144,7 +144,8 @@ ROWS: list[Row] = [
     # --- former, acting, -elect, pro tem ---------------------------------------------------------------
     row("modifiers", "Mr.", "John Roe", "Former Secretary of State", "Dear Mr. Roe:", "modifiers"),
     row("modifiers", "Ms.", "Jane Doe", "Former Governor of Ohio", "Dear Ms. Doe:", "modifiers"),
-    row("modifiers", "Ms.", "Barbara Boxer", "Former United States Senator", "Dear Ms. Boxer:", "modifiers"),
+    # Many senators serve at a time: a former one keeps the title (Hickey, 'Former Officials').
+    row("modifiers", "Ms.", "Barbara Boxer", "Former United States Senator", "Dear Senator Boxer:", "former"),
     row("modifiers", H, "Barack Obama", "Former President of the United States", "Dear President Obama:",
         "modifiers"),
     row("modifiers", "Dr.", "Jane Roe", "Former Director, National Institutes of Health", "Dear Dr. Roe:",
@@ -464,7 +465,8 @@ ROWS: list[Row] = [
         address=["12 Oak Street", "Fresno, California 93721"]),
     row("no-title", "Mrs.", "Jane Doe", None, "Dear Mrs. Doe:", "courtesy"),
     row("no-title", "Mx.", "Sam Roe", None, "Dear Mx. Roe:", "courtesy"),
-    row("no-title", None, "Jane Doe", None, "Dear Jane Doe:", "courtesy"),
+    # Nothing to go on: never "Dear Jane Doe:"; the form that is never wrong, and preflight asks.
+    row("no-title", None, "Jane Doe", None, "Dear Sir or Madam:", "courtesy"),
 ]
 
 
@@ -616,7 +618,8 @@ def test_preflight_explains_every_guess(fields: dict[str, Any], guessed: bool) -
 
 def test_the_editor_can_show_which_surname_the_salutation_uses() -> None:
     assert surname_used(Addressee(name="Catherine Cortez Masto", surname="Cortez Masto")) == "Cortez Masto"
-    assert surname_used(Addressee(name="Catherine Cortez Masto")) == "Masto"
+    assert surname_used(Addressee(name="Catherine Cortez Masto")) == "Cortez Masto"
+    assert surname_used(Addressee(name="Catherine Cortez Masto", surname="Masto")) == "Masto"
     assert surname_used(Addressee(name="Xi Jinping", surname="Xi")) == "Xi"
 
 

@@ -1,31 +1,48 @@
-"""The stress letter ``templates check`` renders: valid, and at every size limit of the contract."""
+"""The stress letters ``templates check`` renders: valid, and at every size limit of the contract."""
 
 from __future__ import annotations
 
-from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, iter_text
+from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, MAX_LETTER_TEXT, iter_text, text_length
 from app.core.packs import CORE_SECTIONS, Manifest
-from app.core.stress import STRESS_DATE, STRESS_NUMBER, max_text_length, stress_letter
+from app.core.stress import STRESS_DATE, STRESS_NUMBER, max_text_length, stress_letters
 
 
 def manifest(**changes: object) -> Manifest:
     return Manifest.model_validate({"id": "stress", "name": "Stress", "version": "1.0", **changes})
 
 
-def test_every_list_is_full_and_every_text_is_as_long_as_allowed() -> None:
-    letter = stress_letter(manifest())
+def _kind(path: str) -> str:
+    """``addressees[0].address[0]`` -> ``addressees.address``: the kind of value at ``path``."""
+    return ".".join(part.split("[")[0] for part in path.split("."))
+
+
+def test_every_list_is_full_and_every_kind_of_text_is_as_long_as_allowed_in_one_letter() -> None:
+    letters = stress_letters(manifest(fields=[{"name": "note", "label": "Note", "type": "multiline"}]))
     limit = max_text_length()
     assert limit == 20_000
-    assert len(letter.addressees) == MAX_ITEMS
-    assert all(len(a.address) == MAX_ADDRESS_LINES for a in letter.addressees)
-    assert len(letter.sender.address) == MAX_ADDRESS_LINES
-    for section in CORE_SECTIONS:
-        assert len(getattr(letter, section)) == MAX_ITEMS, section
-    lengths = {len(text) for path, text in iter_text(letter) if path not in ("template", "date")}
-    assert lengths == {limit}
-    assert "&" in letter.subject
-    assert "<" in letter.subject
-    assert "\n" in letter.concerns[0]
-    assert stress_letter(manifest()) is letter, "made once for a manifest"
+    longest: set[str] = set()
+    kinds: set[str] = set()
+    for letter in letters:
+        assert len(letter.addressees) == MAX_ITEMS
+        assert all(len(a.address) == MAX_ADDRESS_LINES for a in letter.addressees)
+        assert len(letter.sender.address) == MAX_ADDRESS_LINES
+        for section in CORE_SECTIONS:
+            assert len(getattr(letter, section)) == MAX_ITEMS, section
+        assert text_length(letter) == MAX_LETTER_TEXT, "every letter holds all the text a letter may"
+        for path, text in iter_text(letter):
+            if path not in ("template", "date"):
+                kinds.add(_kind(path))
+                if len(text) == limit:
+                    longest.add(_kind(path))
+    assert longest == kinds, f"never at its longest: {sorted(kinds - longest)}"
+    assert {"fields.note", "group_salutation", "addressees.courtesy"} <= longest
+    long_subject = next(letter for letter in letters if len(letter.subject) == limit)
+    assert "&" in long_subject.subject
+    assert "<" in long_subject.subject
+    long_concern = next(letter for letter in letters if len(letter.concerns[0]) == limit)
+    assert "\n" in long_concern.concerns[0]
+    assert stress_letters(manifest(fields=[{"name": "note", "label": "Note", "type": "multiline"}])) is letters, \
+        "made once for a manifest"
 
 
 def test_the_letter_fits_the_pack() -> None:
@@ -36,14 +53,15 @@ def test_the_letter_fits_the_pack() -> None:
         {"name": "count", "label": "Count", "type": "number"},
         {"name": "urgent", "label": "Urgent", "type": "bool"},
     ])
-    letter = stress_letter(pack)
-    assert pack.check_letter(letter) == []
-    assert letter.concerns == []
-    assert len(letter.opening) == MAX_ITEMS
-    assert letter.fields == {"note": letter.fields["note"], "kind": "a much longer choice",
-                             "heard": STRESS_DATE, "count": STRESS_NUMBER, "urgent": True}
-    assert len(str(letter.fields["note"])) == max_text_length()
-    assert letter.template == "stress"
+    letters = stress_letters(pack)
+    for letter in letters:
+        assert pack.check_letter(letter) == []
+        assert letter.concerns == []
+        assert len(letter.opening) == MAX_ITEMS
+        assert letter.fields == {"note": letter.fields["note"], "kind": "a much longer choice",
+                                 "heard": STRESS_DATE, "count": STRESS_NUMBER, "urgent": True}
+        assert letter.template == "stress"
+    assert max(len(str(letter.fields["note"])) for letter in letters) == max_text_length()
 
 
 def test_the_small_letter_fits_the_pack() -> None:

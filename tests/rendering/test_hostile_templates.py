@@ -1,9 +1,11 @@
 """A corpus of hostile and broken template packs, generated here, each refused cleanly.
 
 "Cleanly" means: ``TemplateProblem`` (exit 3 on the command line) with a message that names
-the template and, where it applies, the paragraph; within seconds; with bounded memory; and
-never running the template's code. Template-level cases put the hostile tags in paragraph 2 of
-a python-docx document; package-level cases write the zip members by hand.
+the template and, where it applies, the paragraph; with bounded memory; and never running the
+template's code. No verdict here rests on the clock: the limits that end a hostile template
+are counted (tests/rendering/test_counted_budget.py), and the timeouts below only stop a hang.
+Template-level cases put the hostile tags in paragraph 2 of a python-docx document;
+package-level cases write the zip members by hand.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import os
 import resource
 import subprocess
 import sys
-import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,9 +36,11 @@ from tests.conftest import ROOT
 from tests.rendering import helpers as h
 
 PAYLOAD_AT = 2  # the hostile paragraph's number (1-based) in every template-level case
-SECONDS = 10.0  # wall time any one refusal may take (the render deadline is 3 s)
+#: Seconds after which a test is stopped as hung: never a verdict on speed (a refusal takes
+#: milliseconds on a quiet machine; on one shared with other work it may take far longer).
+HANG = 600
 MEGABYTES = 200  # memory any one refusal may take
-CHECK_MEGABYTES = 600  # memory ``templates check`` may take (it renders a letter at the size limits)
+CHECK_MEGABYTES = MEGABYTES  # ``templates check`` renders letters at the size limits, in the same bound
 MARKER = "@MARKER@"  # replaced by a path a successful injection would create
 
 
@@ -155,7 +158,7 @@ RUNTIME_CASES = [
     Case("join_range", "{{ range(100000)|join(subject) }}", ("join would produce more text",)),
     Case("join_chars", "{{ subject|list|join(subject) }}", ("join would produce more text",)),
     Case("tilde_chain", "{{ subject" + " ~ subject" * 100 + " }}", ("joining with ~ would produce more text",)),
-    Case("output_flood", "{% for i in range(99999) %}{{ subject }}{% endfor %}", ("more than 30 MB of text",),
+    Case("output_flood", "{% for i in range(99999) %}{{ subject }}{% endfor %}", ("more than 4 MB of text",),
          paragraph=False),
     Case("division_by_zero", "{{ concerns|length / 0 }}", ("division by zero",)),
     Case("unsafe_attribute_argument", "{{ concerns|join(attribute='__class__') }}", ("unsafe",)),
@@ -251,23 +254,20 @@ IDENTITY_CASES = IDENTITY_STATIC_CASES + IDENTITY_RUNTIME_CASES
 
 
 @contextmanager
-def bounded(seconds: float = SECONDS, megabytes: int = MEGABYTES) -> Iterator[None]:
-    """Fail unless the block finishes within ``seconds`` and allocates under ``megabytes``.
+def bounded(megabytes: int = MEGABYTES) -> Iterator[None]:
+    """Fail unless the block allocates under ``megabytes`` (time is for the hang guard alone).
 
     tracemalloc sees every Python object (strings, lists: what a template could blow up);
     the process's peak RSS is checked as well, for what lxml and zlib allocate in C.
     """
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
-    started = time.monotonic()
     try:
         yield
     finally:
-        elapsed = time.monotonic() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     rss_grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) * 1024
-    assert elapsed < seconds, f"took {elapsed:.1f} s"
     assert peak < megabytes << 20, f"allocated {peak >> 20} MB"
     assert rss_grew < megabytes << 20, f"peak RSS grew {rss_grew >> 20} MB"
 
@@ -314,7 +314,7 @@ def check_message(case: Case, message: str, marker: Path) -> None:
 
 
 # --- the corpus through the API -----------------------------------------------------------------
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("case", TEMPLATE_CASES, ids=lambda c: c.id)
 def test_hostile_template_refused_when_compiled(case: Case, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
@@ -323,7 +323,7 @@ def test_hostile_template_refused_when_compiled(case: Case, tmp_path: Path) -> N
     check_message(case, message, marker)
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("case", RUNTIME_CASES, ids=lambda c: c.id)
 def test_unbounded_template_refused_when_rendered(case: Case, tmp_path: Path, big_letter: Letter) -> None:
     marker = tmp_path / "pwned"
@@ -332,7 +332,7 @@ def test_unbounded_template_refused_when_rendered(case: Case, tmp_path: Path, bi
     check_message(case, message, marker)
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("payload", [
     f"{{{{ cycler.__init__.__globals__.os.popen('touch {MARKER}').read() }}}}",
     f"{{{{ lipsum.__globals__['os'].system('touch {MARKER}') }}}}",
@@ -374,7 +374,7 @@ def test_a_sound_pack_built_the_same_way_renders(tmp_path: Path, big_letter: Let
 
 
 # --- loops over the letter's own lists --------------------------------------------------------
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 def test_loops_nested_over_a_hundred_concerns_finish_in_seconds(tmp_path: Path, big_letter: Letter) -> None:
     """Passes the static check: two loops over 100 concerns are 10,000 steps, which is fine."""
     folder = h.make_pack(tmp_path / "pack", [
@@ -382,12 +382,12 @@ def test_loops_nested_over_a_hundred_concerns_finish_in_seconds(tmp_path: Path, 
         "{% for a in concerns %}{% for b in concerns %}{{ loop.index }}{% endfor %}{% endfor %}",
     ])
     pack = CompiledPack(folder)
-    with bounded(seconds=5):
+    with bounded():
         data = pack.render(big_letter).data
     assert h.body_paragraph_texts(data)[1] == "".join(str(i) for i in range(1, 101)) * 100
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("depth", [3, 4, 6])
 def test_loops_nested_deeper_fail_cleanly_in_seconds(depth: int, tmp_path: Path, big_letter: Letter) -> None:
     """Three loops over 100 concerns are a million steps, six a trillion: refused at 100,000."""
@@ -399,7 +399,7 @@ def test_loops_nested_deeper_fail_cleanly_in_seconds(depth: int, tmp_path: Path,
     assert_names_paragraph(message, loops)
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 def test_a_hostile_header_is_refused_and_named(tmp_path: Path) -> None:
     folder = h.make_pack(tmp_path / "pack", ["Dear Justice,"], pack_id="hostile-header",
                          header=["{{ date_line }}", "{{ cycler.__init__.__globals__ }}"])
@@ -408,7 +408,7 @@ def test_a_hostile_header_is_refused_and_named(tmp_path: Path) -> None:
     assert "reaches into Python internals (__globals__)" in message
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 def test_tags_are_counted_across_all_the_parts_of_a_pack(tmp_path: Path) -> None:
     """Forty header parts of 60 tags each: no part is large, the pack is."""
     members = h.docx_members(["Dear Justice,"])
@@ -434,7 +434,7 @@ def test_the_paragraph_named_is_the_one_holding_the_tag(position: int, tmp_path:
     assert f"paragraph {position} (\u201c" in message
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(HANG)
 def test_the_loop_budget_covers_the_whole_letter_not_each_part(tmp_path: Path, big_letter: Letter) -> None:
     loop = "{% for i in range(60000) %}{% endfor %}"
     folder = h.make_pack(tmp_path / "pack", ["Dear Justice,", loop], header=[loop])
@@ -680,7 +680,7 @@ def check_package_message(case: PackageCase, message: str) -> None:
     assert "Traceback" not in message
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("case", PACKAGE_CASES, ids=lambda c: c.id)
 def test_hostile_package_refused(case: PackageCase, tmp_path: Path) -> None:
     folder = h.write_raw_docx(tmp_path / "pack", case.make())
@@ -688,7 +688,7 @@ def test_hostile_package_refused(case: PackageCase, tmp_path: Path) -> None:
     check_package_message(case, message)
 
 
-@pytest.mark.timeout(20)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("case", NOT_UTF8_CASES, ids=lambda c: c.id)
 def test_part_not_in_utf8_is_refused(case: PackageCase, tmp_path: Path) -> None:
     folder = h.write_raw_docx(tmp_path / "pack", case.make())
@@ -724,7 +724,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
         resource.setrlimit(resource.RLIMIT_AS, (CLI_LIMIT, CLI_LIMIT))
 
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-                          timeout=60, preexec_fn=limit, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+                          timeout=HANG, preexec_fn=limit, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
 
 
 def by_id(cases: list[Any], wanted: str) -> Any:
@@ -755,7 +755,7 @@ def build_cli_case(kind: str, case_id: str, folder: Path, marker: Path) -> tuple
     return build(case, folder, marker), case.words
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize(("kind", "case_id"), CLI_CASES)
 def test_cli_render_exits_3_and_writes_nothing(kind: str, case_id: str, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
@@ -769,9 +769,7 @@ def test_cli_render_exits_3_and_writes_nothing(kind: str, case_id: str, tmp_path
     assert made.returncode == 0, made.stderr
     before = earlier.read_bytes()
     for target in (out / "new.docx", earlier):
-        started = time.monotonic()
         proc = run_cli("render", "--template", str(folder), "--data", str(data), "--out", str(target))
-        assert time.monotonic() - started < 30
         assert proc.returncode == 3, proc.stderr
         assert proc.stderr.startswith("The template cannot be used:\n  template hostile"), proc.stderr
         for word in words:
@@ -783,14 +781,12 @@ def test_cli_render_exits_3_and_writes_nothing(kind: str, case_id: str, tmp_path
     assert not marker.exists()
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize(("kind", "case_id"), CLI_CASES)
 def test_cli_templates_check_agrees_with_render(kind: str, case_id: str, tmp_path: Path) -> None:
     """Whatever ``render`` refuses with exit 3, ``templates check`` refuses too, in bounded memory."""
     folder, words = build_cli_case(kind, case_id, tmp_path / "pack", tmp_path / "pwned")
-    started = time.monotonic()
     proc = run_cli("templates", "check", str(folder))
-    assert time.monotonic() - started < 60
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr
@@ -799,7 +795,7 @@ def test_cli_templates_check_agrees_with_render(kind: str, case_id: str, tmp_pat
     assert not (tmp_path / "pwned").exists()
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize(("kind", "case_id", "lines"), [
     ("template", "ssti_cycler", 5),
     ("template", "ssti_subclasses", 4),
@@ -819,7 +815,7 @@ def test_cli_templates_check_exits_3_listing_every_finding(kind: str, case_id: s
     assert "sound" not in proc.stdout
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(HANG)
 def test_cli_templates_check_refuses_a_pack_that_only_fails_when_rendered(tmp_path: Path) -> None:
     """The static check cannot see every limit; the trial renders of ``templates check`` can,
     so check and render agree: both exit 3, naming the same paragraph and the same limit."""
@@ -847,11 +843,12 @@ SOUND_CASES = [
          "{{ subject|replace('S', 's')|truncate(40) }} {{ concerns|length }} {{ range(3)|join(', ') }}", ()),
     Case("sound_arithmetic",
          "{{ 2**10 }} {{ 'ab' * 3 }} {{ (concerns|length) // 7 - 1 }} {{ -(concerns|length) }}", ()),
-    # Every name in one paragraph. (Every whole inside address in one paragraph is more than a
-    # render may produce at the contract's limits, 100 addressees of 8 lines of 20,000 characters,
-    # since blocks are no longer cut: check and render both refuse that pack, as they should.)
+    # Every name in one paragraph, and every whole inside address in one paragraph: sound since a
+    # letter's whole text is capped (it was refused while 100 addressees of 8 lines of 20,000
+    # characters were a valid letter).
     Case("sound_addressees",
          "{% for a in addressees %}{{ a.name_line }}{% if not loop.last %}; {% endif %}{% endfor %}", ()),
+    Case("sound_every_inside_address", "{% for a in addressees %}{{ a.block }} {% endfor %}", ()),
     Case("sound_every_paragraph_filtered",
          "{% for p in opening + concerns %}{{ p|trim|upper }}{% endfor %}"
          "{% for p in requested_policies + closing %}{{ p|trim|lower }}{% endfor %}", ()),
@@ -892,14 +889,14 @@ def every_case() -> list[Any]:
             + [pytest.param("sound", c, id=f"sound-{c.id}") for c in SOUND_CASES])
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize(("kind", "case"), every_case())
 def test_templates_check_says_unsound_exactly_when_a_render_fails(kind: str, case: Any, tmp_path: Path,
                                                                   big_letter: Letter) -> None:
     """For every case in the corpus: ``templates check`` (``TemplateLibrary.check``, what the
     command runs) calls the pack unsound if and only if rendering a letter with it fails: the
     corpus's own large letter, or the largest letter the data contract allows."""
-    from app.core.stress import stress_letter
+    from app.core.stress import stress_letters
     from app.services.templates import TemplateLibrary
 
     marker = tmp_path / "pwned"
@@ -907,12 +904,11 @@ def test_templates_check_says_unsound_exactly_when_a_render_fails(kind: str, cas
         folder = h.write_raw_docx(tmp_path / "pack", case.make())
     else:
         folder = build(case, tmp_path / "pack", marker)
-    # The check renders a letter at every size limit (about 40 million characters of text),
-    # so it may take more memory than a refusal; it is bounded all the same.
-    with bounded(seconds=30, megabytes=CHECK_MEGABYTES):
+    # The check renders the letters at every size limit (each 120,000 characters of text).
+    with bounded(megabytes=CHECK_MEGABYTES):
         findings = TemplateLibrary([]).check(folder)
     try:
-        letters = [big_letter, stress_letter(load_manifest(folder / "manifest.yaml"))]
+        letters = [big_letter, *stress_letters(load_manifest(folder / "manifest.yaml"))]
     except TemplateProblem:
         letters = [big_letter]
     fails = render_fails(folder, letters)
@@ -933,7 +929,7 @@ def sample_json(**changes: Any) -> str:
     return json.dumps({**letter_data(concerns=2, subject="Court security"), **changes})
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(HANG)
 def test_check_renders_the_sample_letter_and_names_it(tmp_path: Path) -> None:
     """A template that fails only for the pack's own sample: the check finds it there."""
     payload = "{% if concerns|length == 2 %}{{ 'x' * 10**9 }}{% endif %}"
@@ -948,7 +944,7 @@ def test_check_renders_the_sample_letter_and_names_it(tmp_path: Path) -> None:
     assert_names_paragraph(findings[0], payload)
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("case", BRANCH_CASES, ids=lambda c: c.id)
 def test_check_renders_drafts_and_signed_letters(case: Case, tmp_path: Path) -> None:
     from app.rendering.engine import check_pack
@@ -960,7 +956,7 @@ def test_check_renders_drafts_and_signed_letters(case: Case, tmp_path: Path) -> 
     assert_names_paragraph(findings[0], case.payload)
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(HANG)
 def test_a_sound_pack_with_a_sample_is_sound(tmp_path: Path) -> None:
     folder = sample_pack(tmp_path / "pack")
     (folder / "sample.json").write_text(sample_json(), encoding="utf-8")
@@ -970,7 +966,7 @@ def test_a_sound_pack_with_a_sample_is_sound(tmp_path: Path) -> None:
     assert "a letter at every size limit" in proc.stdout
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(HANG)
 def test_an_invalid_sample_is_named_with_its_path(tmp_path: Path) -> None:
     folder = sample_pack(tmp_path / "pack")
     (folder / "sample.json").write_text(sample_json(subject="  "), encoding="utf-8")
@@ -981,7 +977,7 @@ def test_an_invalid_sample_is_named_with_its_path(tmp_path: Path) -> None:
     assert check_pack(folder) == ["template hostile: sample.json is not valid letter JSON (line 1)"]
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(HANG)
 def test_a_sample_that_is_not_a_plain_file_is_refused_unread(tmp_path: Path) -> None:
     """A link to a system file is never read (nor quoted); a FIFO never blocks the check."""
     from app.rendering.engine import check_pack
@@ -995,13 +991,11 @@ def test_a_sample_that_is_not_a_plain_file_is_refused_unread(tmp_path: Path) -> 
         assert "root:" not in findings[0]
         (folder / "sample.json").unlink()
     os.mkfifo(folder / "sample.json")
-    started = time.monotonic()
     findings = check_pack(folder)
-    assert time.monotonic() - started < 30
     assert findings == ["template hostile: sample.json is not a plain file"], findings
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(HANG)
 def test_an_oversized_sample_is_refused_before_it_is_read(tmp_path: Path) -> None:
     from app.rendering.engine import check_pack
     from app.rendering.trial import MAX_SAMPLE_BYTES
@@ -1009,7 +1003,7 @@ def test_an_oversized_sample_is_refused_before_it_is_read(tmp_path: Path) -> Non
     folder = sample_pack(tmp_path / "pack")
     with (folder / "sample.json").open("wb") as stream:
         stream.truncate(MAX_SAMPLE_BYTES + 1)  # sparse: nothing is written, the size is what counts
-    with bounded(seconds=30, megabytes=CHECK_MEGABYTES):
+    with bounded(megabytes=CHECK_MEGABYTES):
         findings = check_pack(folder)
     assert findings == ["template hostile: sample.json is larger than 8 MB"], findings
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import sys
 import zipfile
 from typing import Any
@@ -25,7 +26,7 @@ from lxml import etree
 
 from app.core import address as forms
 from app.core.errors import LetterInvalid
-from app.core.letter import Letter, parse_letter
+from app.core.letter import MAX_LETTER_TEXT, Letter, parse_letter
 from app.core.text import MAX_TEXT_LENGTH, clean_text
 from app.rendering.engine import CompiledPack
 from tests.rendering import helpers as h
@@ -301,7 +302,38 @@ def every_field(value: str) -> dict[str, Any]:
     "word " * 2_000, "x" * MAX_TEXT_LENGTH,
 ], ids=lambda v: repr(v[:24]))
 def test_chosen_values_in_every_field(pack: CompiledPack, value: str) -> None:
-    render_and_check(pack, every_field(value))
+    for letter in in_turns(every_field(value)):
+        render_and_check(pack, letter)
+
+
+def in_turns(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """``raw`` if its whole text fits a letter, else letters that each keep as many of its
+    values as fit (``MAX_LETTER_TEXT``) and hold "x" elsewhere, so that every field still gets
+    the value in one of them."""
+    slots: list[tuple[Any, Any]] = []
+
+    def walk(holder: Any) -> None:
+        for key in range(len(holder)) if isinstance(holder, list) else list(holder):
+            if isinstance(holder[key], str) and key != "date":
+                slots.append((holder, key))
+            elif isinstance(holder[key], dict | list):
+                walk(holder[key])
+
+    walk(raw)
+    longest = max(len(holder[key]) for holder, key in slots)
+    if longest * len(slots) <= MAX_LETTER_TEXT:
+        return [raw]
+    per_letter = MAX_LETTER_TEXT // longest - 1  # room for the "x" of every other field
+    letters = []
+    for start in range(0, len(slots), per_letter):
+        values = [holder[key] for holder, key in slots]
+        for n, (holder, key) in enumerate(slots):
+            if not start <= n < start + per_letter:
+                holder[key] = "x"
+        letters.append(json.loads(json.dumps(raw)))
+        for (holder, key), value in zip(slots, values, strict=True):
+            holder[key] = value
+    return letters
 
 
 def test_text_over_the_limit_is_refused_with_its_path_not_cut() -> None:

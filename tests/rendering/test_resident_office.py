@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core import hostos
 from app.core.errors import ConversionError
 from app.core.letter import Letter
 from app.rendering.pdf import ResidentOffice, conversion_mode, find_uno_python
@@ -83,6 +87,74 @@ def wait_gone(group: int, seconds: float = 15) -> list[int]:
     return group_members(group)
 
 
+def office_pipe_folders() -> set[str]:
+    """Our offices' private pipe folders now in /tmp (only this code names folders so)."""
+    prefix = hostos.office_pipe_prefix() + "chambers-office-"
+    return {name for name in os.listdir(hostos.OFFICE_PIPE_ROOT) if name.startswith(prefix)}
+
+
+def wait_removed(paths: list[Path], seconds: float = 15) -> list[Path]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = [path for path in paths if os.path.lexists(path)]
+        if not left:
+            return []
+        time.sleep(0.1)
+    return [path for path in paths if os.path.lexists(path)]
+
+
+def test_the_office_pipe_refuses_everyone_else_whatever_the_umask(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flagship_docx: bytes) -> None:
+    need_uno()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = os.umask(0)
+    try:
+        office = ResidentOffice(timeout=60)
+        try:
+            office.convert(flagship_docx)
+            litter = office.litter
+            pipes = next(path for path in litter if path.name.startswith(hostos.office_pipe_prefix() + "chambers"))
+            info = pipes.lstat()
+            assert stat.S_ISDIR(info.st_mode)
+            assert stat.S_IMODE(info.st_mode) == 0o700, "the pipe folder lets others in"
+            assert info.st_uid == os.getuid()
+            # A random name, not one derived from a process id anyone can read in ps.
+            assert str(os.getpid()) not in pipes.name
+            assert str(office.process_group) not in pipes.name
+            assert stat.S_ISSOCK((pipes / "office").lstat().st_mode), "the UNO pipe is not in the private folder"
+            sockets = [path for path in litter if path.parent == Path(hostos.OFFICE_PIPE_ROOT)]
+            assert sockets, "the office's own single-instance pipe in /tmp was not found"
+            for socket in sockets:  # LibreOffice puts this one in /tmp itself: it must refuse others
+                assert stat.S_IMODE(socket.lstat().st_mode) & 0o077 == 0, f"{socket} is open to others"
+            # Profile and LibreOffice's temporary files stay in private folders under $TMPDIR.
+            for entry in tmp_path.iterdir():
+                assert stat.S_IMODE(entry.lstat().st_mode) == 0o700, f"{entry} is open to others"
+        finally:
+            office.close()
+    finally:
+        os.umask(before)
+    assert wait_removed(litter) == [], "the office's files outlived it"
+    assert list(tmp_path.iterdir()) == [], "the office left files under $TMPDIR"
+
+
+def test_an_office_dies_with_its_bridge_even_by_kill_9(flagship_docx: bytes, office: ResidentOffice) -> None:
+    office.convert(flagship_docx)
+    group = office.process_group
+    assert group is not None
+    victim = soffice_bin(group)
+    litter = office.litter
+    os.kill(group, signal.SIGKILL)  # the bridge alone, as the OOM killer or a user might
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and Path(f"/proc/{victim}").exists() and \
+            Path(f"/proc/{victim}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX":
+        time.sleep(0.1)
+    assert not Path(f"/proc/{victim}").exists() or \
+        Path(f"/proc/{victim}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX", \
+        "LibreOffice outlived its bridge"
+    assert office.convert(flagship_docx).startswith(b"%PDF")  # a new one, and the old one's files cleared
+    assert wait_removed(litter) == []
+
+
 def test_one_office_serves_many_letters(office: ResidentOffice, flagship_docx: bytes) -> None:
     for _ in range(5):
         assert office.convert(flagship_docx).startswith(b"%PDF")
@@ -93,10 +165,12 @@ def test_conversion_survives_office_killed_between_letters(office: ResidentOffic
     office.convert(flagship_docx)
     group = office.process_group
     assert group is not None
+    litter = office.litter
     os.kill(soffice_bin(group), signal.SIGKILL)
     assert office.convert(flagship_docx).startswith(b"%PDF")  # restarted, retried once
     assert office.starts == 2
     assert wait_gone(group) == []  # the dead office's bridge went with it
+    assert wait_removed(litter) == []  # and so did its pipes, profile and temporary files
 
 
 def test_conversion_survives_office_killed_mid_conversion(office: ResidentOffice, flagship_docx: bytes) -> None:
@@ -157,9 +231,12 @@ CHILD = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("ending", ["exit", "SIGTERM", "SIGKILL"])
-def test_no_office_outlives_our_process(ending: str) -> None:
+def test_no_office_outlives_our_process(ending: str, tmp_path: Path) -> None:
     need_uno()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    pipes_before = office_pipe_folders()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(private_tmp)}
     child = subprocess.Popen([sys.executable, "-c", CHILD, "exit" if ending == "exit" else "wait"],
                              cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -167,12 +244,17 @@ def test_no_office_outlives_our_process(ending: str) -> None:
         assert child.stdin is not None
         group = int(child.stdout.readline())
         assert group_members(group)
+        sockets = [Path(path) for pid in group_members(group) for path in hostos.listening_sockets(pid)]
+        assert sockets, "the office holds no pipe; the test would prove nothing"
         child.stdin.write("go\n")
         child.stdin.flush()
         if ending != "exit":
             child.send_signal(signal.SIGTERM if ending == "SIGTERM" else signal.SIGKILL)
         child.wait(timeout=60)
         assert wait_gone(group) == [], f"LibreOffice outlived our process ({ending})"
+        assert wait_removed(sockets) == [], f"the office's pipes outlived our process ({ending})"
+        assert office_pipe_folders() - pipes_before == set(), f"a pipe folder was left in /tmp ({ending})"
+        assert wait_removed(list(private_tmp.iterdir())) == [], f"files were left under $TMPDIR ({ending})"
     finally:
         if child.poll() is None:
             child.kill()
@@ -193,3 +275,34 @@ def test_without_uno_conversion_falls_back_to_one_shot(monkeypatch: pytest.Monke
     mode, note = conversion_mode()
     assert mode == "one-shot"
     assert "python3-uno" in note
+
+
+def test_a_normal_render_and_batch_leave_nothing_behind(tmp_path: Path) -> None:
+    need_uno()
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    data = tmp_path / "letter.json"
+    data.write_text(json.dumps(sample_data()), encoding="utf-8")
+    table = tmp_path / "addressees.csv"
+    table.write_text("name,address\n" + "".join(f"Pat Official{i},{i} Main Street|Sacramento\n" for i in range(8)),
+                     encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(private_tmp), "CHAMBERS_HOME": str(tmp_path / "home")}
+    pipes_before = office_pipe_folders()
+    commands = [
+        ["render", "--template", "officials-concern", "--data", str(data), "--out", str(tmp_path / "one.docx"),
+         "--pdf", str(tmp_path / "one.pdf")],
+        ["batch", "--template", "officials-concern", "--data", str(data), "--addressees", str(table),
+         "--out", str(tmp_path / "merge"), "--jobs", "2", "--pdf"],
+    ]
+    for command in commands:
+        done = subprocess.run([sys.executable, str(ROOT / "main.py"), *command], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF")
+    assert len(list((tmp_path / "merge").glob("*.pdf"))) == 8
+    # A worker's office is ended by its bridge as the worker exits: give the bridges their moment.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and list(private_tmp.iterdir()):
+        time.sleep(0.1)
+    assert list(private_tmp.iterdir()) == [], "LibreOffice's files were left under $TMPDIR"
+    assert office_pipe_folders() - pipes_before == set(), "a pipe folder was left in /tmp"

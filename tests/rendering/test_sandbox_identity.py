@@ -9,7 +9,6 @@ problem and by the run-time checks alone when the static check is bypassed.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from app.rendering.sandbox import (
     check_template,
 )
 from tests.rendering.test_hostile_templates import (
+    HANG,
     IDENTITY_CASES,
     MEGA,
     Case,
@@ -36,7 +36,6 @@ from tests.rendering.test_hostile_templates import (
     refusal,
 )
 
-SECONDS = 5.0  # loosely: a refusal takes milliseconds; the render deadline is 3 s
 MEGABYTES = 200
 
 
@@ -46,14 +45,12 @@ def letter() -> Letter:
     return parse_letter(letter_data()).letter
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("case", IDENTITY_CASES, ids=lambda c: c.id)
 def test_refused_cleanly_by_the_pack(case: Case, tmp_path: Path, letter: Letter) -> None:
     marker = tmp_path / "pwned"
     folder = build(case, tmp_path / "pack", marker)
-    started = time.monotonic()
     message = refusal(folder, letter)
-    assert time.monotonic() - started < SECONDS
     check_message(case, message, marker)
 
 
@@ -65,25 +62,25 @@ HARMLESS_TO_RUN = frozenset({
 })
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(HANG)
 @pytest.mark.parametrize("case", [c for c in IDENTITY_CASES if c.id not in HARMLESS_TO_RUN], ids=lambda c: c.id)
 def test_refused_by_the_sandbox_alone(case: Case, letter: Letter) -> None:
     """Defence in depth: with the static check bypassed, the run-time checks refuse each case."""
     env = LetterEnvironment()
     context, _ = build_context(letter)
     env.budget.start()
-    with bounded(seconds=SECONDS, megabytes=MEGABYTES), pytest.raises(TemplateError):
+    with bounded(megabytes=MEGABYTES), pytest.raises(TemplateError):
         env.from_string(case.payload).render(context)
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(HANG)
 def test_the_reported_attack_is_refused_within_bounds(letter: Letter) -> None:
     """Was 32 s and 13.7 GB; now a SecurityError at the attribute, before anything is built."""
     env = LetterEnvironment()
     context, _ = build_context(letter)
     env.budget.start()
     source = "{% for range in [subject.center] %}{{ range(10**9) }}{% endfor %}"
-    with bounded(seconds=SECONDS, megabytes=MEGABYTES), pytest.raises(TemplateError) as caught:
+    with bounded(megabytes=MEGABYTES), pytest.raises(TemplateError) as caught:
         env.from_string(source).render(context)
     assert "the template uses 'center' of a str value, which a template may not use" in str(caught.value)
 

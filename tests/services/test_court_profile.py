@@ -19,8 +19,8 @@ from app.core.errors import LetterInvalid
 from app.core.records import CourtProfile
 from app.core.workflow import Refused, Status
 from app.rendering.engine import SEAL_MEDIA
-from app.services.office import MAX_SEAL_BYTES
-from tests.conftest import sample_data
+from app.services.office import MAX_SEAL_BYTES, MAX_SEAL_PIXELS, MIN_SEAL_PIXELS, canonical_seal_png, read_seal_file
+from tests.conftest import TEMPLATES, sample_data
 from tests.storage.dbfixtures import as_user, db_url, office, postgres_template  # noqa: F401
 
 SHIPPED_SEAL = (Path(__file__).resolve().parents[2] / "resources" / "seal.png").read_bytes()
@@ -32,8 +32,42 @@ def png(width: int, height: int, shade: int = 0x40, pad: int = 0) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     rows = b"".join(b"\x00" + bytes([shade]) * width for _ in range(height))
     extra = chunk(b"tEXt", b"Comment\x00" + b"x" * pad) if pad else b""
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + extra + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    raw = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+           + extra + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    if pad or not (MIN_SEAL_PIXELS <= width <= MAX_SEAL_PIXELS and MIN_SEAL_PIXELS <= height <= MAX_SEAL_PIXELS):
+        return raw  # one the office refuses, as it is
+    return canonical_seal_png(raw)[0]  # as the office keeps a seal, so that its hash is the pin
+
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def chunks(image: bytes) -> list[tuple[bytes, bytes]]:
+    """A PNG's chunks in order; whatever follows IEND is returned as a chunk named b"", so none is missed."""
+    found, at = [], 8
+    while at < len(image):
+        if found and found[-1][0] == b"IEND":
+            found.append((b"", image[at:]))
+            break
+        length = struct.unpack(">I", image[at:at + 4])[0]
+        found.append((image[at + 4:at + 8], image[at + 8:at + 8 + length]))
+        at += 12 + length
+    return found
+
+
+def hiding_png(kind: str) -> bytes:
+    """A 64x64 seal that carries something beside its picture, as the attacker made them."""
+    rows = b"".join(b"\x00" + bytes([0x40]) * 64 for _ in range(64))
+    header = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0))
+    if kind == "inflates far beyond its pixels":
+        packer = zlib.compressobj(9)
+        stream = packer.compress(rows) + b"".join(packer.compress(bytes(1 << 20)) for _ in range(32))
+        return header + chunk(b"IDAT", stream + packer.flush()) + chunk(b"IEND", b"")
+    plain = header + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    if kind == "a .docx after IEND":
+        return plain + (TEMPLATES / "officials-concern" / "letter.docx").read_bytes()
+    return header + chunk(b"prVt", b"PK\x03\x04" + b"x" * 50_000) + plain[len(header):]
 
 
 def reference(image: bytes) -> str:
@@ -326,6 +360,50 @@ def test_changing_the_seal_after_approval_changes_nothing_the_judge_approved(db_
             assert member(path.read_bytes(), SEAL_MEDIA) == first
     finally:
         judge.close()
+
+
+@pytest.mark.parametrize("kind", ["inflates far beyond its pixels", "a .docx after IEND", "a private chunk"])
+def test_a_seal_is_kept_as_its_pixels_alone_and_pinned_by_that(db_url: str, kind: str) -> None:  # noqa: F811
+    from PIL import Image
+
+    hiding = hiding_png(kind)
+    office(db_url).close()
+    admin = as_user(db_url, "admin")
+    try:
+        profile = set_profile(admin, hiding)
+        assert profile.seal is not None
+        kept = admin.court.seal(profile.seal)
+        assert kept is not None
+        assert profile.seal == reference(kept)  # the pin names the bytes kept and printed
+        assert [kind for kind, _ in chunks(kept)] == [b"IHDR", b"IDAT", b"IEND"]
+        inflated = zlib.decompressobj()
+        assert len(inflated.decompress(chunks(kept)[1][1], 1 << 20)) == 64 * (1 + 64)
+        assert inflated.eof, "the kept image stream inflates beyond its pixels"
+        assert b"PK\x03\x04" not in kept
+        with Image.open(io.BytesIO(hiding)) as given, Image.open(io.BytesIO(kept)) as printed:
+            assert printed.tobytes() == given.tobytes()  # the very picture, nothing else
+        again = admin.court.set_seal(kept)  # the kept seal given again is the same seal
+        assert again.seal == profile.seal
+    finally:
+        admin.close()
+
+
+def test_render_seal_files_are_read_as_their_pixels_and_never_as_fifos(tmp_path: Path) -> None:
+    import os
+
+    given = tmp_path / "seal.png"
+    given.write_bytes(hiding_png("a .docx after IEND"))
+    printed = read_seal_file(given)
+    assert printed == canonical_seal_png(given.read_bytes())[0]
+    assert chunks(printed)[-1][0] == b"IEND"
+    fifo = tmp_path / "fifo.png"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        read_seal_file(fifo)  # a FIFO with no writer: opened without blocking, then refused
+    link = tmp_path / "link.png"
+    link.symlink_to(given)
+    with pytest.raises(OSError, match="a link"):
+        read_seal_file(link)
 
 
 def test_stored_seals_are_never_changed_or_removed(db_url: str) -> None:  # noqa: F811

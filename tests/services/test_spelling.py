@@ -111,11 +111,63 @@ def test_the_compact_word_list_answers_as_the_library_does(tmp_path: Path) -> No
 @pytest.mark.parametrize("damage", [lambda b: b[:-1], lambda b: b[:40], lambda b: b"XXXX" + b[4:],
                                     lambda b: b[:len(b) // 2] + bytes([b[len(b) // 2] ^ 1]) + b[len(b) // 2 + 1:],
                                     lambda b: b""])
-def test_a_damaged_word_list_file_is_not_used(damage) -> None:  # type: ignore[no-untyped-def]
-    from app.services.spelling import WordList
+def test_a_damaged_word_list_file_is_not_used(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
+    from app.services.spelling import WordList, keep_word_list, read_word_list
 
-    good = WordList.of(["court", "letter", "seal"]).to_bytes()
-    assert WordList.from_bytes(damage(good)) is None
+    path = tmp_path / "cache" / "words.bin"
+    keep_word_list(path, WordList.of(["court", "letter", "seal"]))
+    assert read_word_list(path) is not None
+    path.write_bytes(damage(path.read_bytes()))
+    assert read_word_list(path) is None
+
+
+def test_a_forged_word_list_with_its_own_hash_is_not_used(tmp_path: Path) -> None:
+    """The hash that vouches for the list is kept beside it, so a list written in its place, however
+    well formed (the old format carried its own hash, which a forger wrote too), is not taken."""
+    from app.services.spelling import WordList, digest_file, keep_word_list, read_word_list
+
+    path = tmp_path / "cache" / "words.bin"
+    keep_word_list(path, WordList.of(["court", "letter", "seal"]))
+    path.write_bytes(WordList.of(["court", "letter", "seal", "recieved"]).to_bytes())
+    assert read_word_list(path) is None
+    digest_file(path).unlink()
+    keep_word_list(tmp_path / "other.bin", WordList.of(["court"]))
+    path.write_bytes((tmp_path / "other.bin").read_bytes())
+    assert read_word_list(path) is None  # no hash beside it: not ours
+
+
+def test_a_word_list_over_the_size_bound_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import spelling
+
+    path = tmp_path / "cache" / "words.bin"
+    spelling.keep_word_list(path, spelling.WordList.of(["court", "letter", "seal"]))
+    monkeypatch.setattr(spelling, "MAX_WORD_LIST_BYTES", path.stat().st_size - 1)
+    assert spelling.read_word_list(path) is None  # its hash matches, but it is larger than any list of ours
+    with pytest.raises(ValueError, match="at most"):
+        spelling.keep_word_list(tmp_path / "big.bin", spelling.WordList.of(["court", "letter", "seal"]))
+
+
+@pytest.mark.parametrize("planted", ["fifo", "link", "folder"])
+@pytest.mark.parametrize("which", ["list", "hash"])
+def test_a_word_list_cache_entry_that_is_no_regular_file_is_never_opened(tmp_path: Path, planted: str,
+                                                                          which: str) -> None:
+    import os
+
+    from app.services.spelling import WordList, digest_file, keep_word_list, read_word_list
+
+    good = tmp_path / "good" / "words.bin"
+    keep_word_list(good, WordList.of(["court", "letter", "seal"]))
+    path = tmp_path / "cache" / "words.bin"
+    keep_word_list(path, WordList.of(["court", "letter", "seal"]))
+    target, original = (path, good) if which == "list" else (digest_file(path), digest_file(good))
+    target.unlink()
+    if planted == "fifo":
+        os.mkfifo(target)  # no writer: opening it for reading would wait for ever
+    elif planted == "link":
+        target.symlink_to(original)  # even to the right bytes: a link is not followed
+    else:
+        target.mkdir()
+    assert read_word_list(path) is None
 
 
 def test_the_window_keeps_the_list_made_once_and_answers_and_suggests_the_same(tmp_path: Path) -> None:

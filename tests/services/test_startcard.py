@@ -122,3 +122,34 @@ def test_a_reference_that_is_not_a_hash_never_names_a_file(tmp_path: Path, ref: 
     with pytest.raises(KeyError):
         SealCache(tmp_path / ".seals", database)[ref]
     assert not (tmp_path / ".seals").exists()
+
+
+@pytest.mark.parametrize("planted", ["fifo", "device"])
+def test_a_kept_seal_that_is_no_regular_file_is_never_opened(tmp_path: Path, planted: str) -> None:
+    """A FIFO with no writer in the seal cache once blocked the window for ever, and a device (a
+    copy of /dev/zero) read without end; neither is opened: the seal is read from the database
+    instead. (Links were already refused.)"""
+    import os
+    import stat
+
+    from app.services.desk import SealCache
+
+    seal = _png(4)
+    folder = tmp_path / ".seals"
+    folder.mkdir(mode=0o700)
+    path = folder / f"{_ref(seal).removeprefix('sha256:')}.png"
+    if planted == "fifo":
+        os.mkfifo(path)
+    else:
+        try:
+            os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # a copy of /dev/zero
+        except PermissionError:
+            pytest.skip("this user may not make device nodes")
+    asked: list[str] = []
+
+    def database(ref: str) -> bytes:
+        asked.append(ref)
+        return seal
+
+    assert SealCache(folder, database)[_ref(seal)] == seal
+    assert asked == [_ref(seal)]

@@ -65,12 +65,13 @@ def test_a_two_word_surname_is_guessed_then_typed_and_the_export_uses_it(
     _add(qtbot, clerk)
     _retype(qtbot, clerk, editor.name, "Catherine Cortez Masto")
     _retype(qtbot, clerk, editor.title, "United States Senator")
-    assert editor.salutation_preview.text() == "Dear Senator Masto:"
-    assert editor.surname_used.text() == "Salutation uses: Masto"
+    # Issue 18: read as a Spanish double surname, and the other reading ("Masto") offered.
+    assert editor.salutation_preview.text() == "Dear Senator Cortez Masto:"
+    assert editor.surname_used.text() == "Salutation uses: Cortez Masto"
     assert editor.guess_reason.isVisibleTo(editor)
     assert "fill in the surname" in editor.guess_reason.text()
-    # Preflight explains the guess, as advice: export is not stopped by it.
-    assert any("Addressee 3" in text and "is a guess" in text for text in clerk.preflight.advice_texts())
+    # Preflight explains the reading, as advice: export is not stopped by it.
+    assert any("Addressee 3" in text and "two readings" in text for text in clerk.preflight.advice_texts())
     assert clerk.export_action.isEnabled()
 
     _retype(qtbot, clerk, editor.surname, "Cortez Masto")
@@ -108,8 +109,9 @@ def test_courtesy_title_and_a_person_with_no_title(qtbot: Any, window: WindowFac
     _choose(qtbot, clerk, editor.honorific, "")
     _retype(qtbot, clerk, editor.name, "Pat Smith")
     _retype(qtbot, clerk, editor.title, "")
-    assert editor.salutation_preview.text() == "Dear Pat Smith:"
-    assert "honorific" in editor.guess_reason.text()
+    # Issue 18: never the full name; the safe form, and the courtesy title asked for.
+    assert editor.salutation_preview.text() == "Dear Sir or Madam:"
+    assert "courtesy title" in editor.guess_reason.text()
     _choose(qtbot, clerk, editor.honorific, "Mx.")
     assert editor.salutation_preview.text() == "Dear Mx. Smith:"
     data = clerk.form.data()  # type: ignore[union-attr]
