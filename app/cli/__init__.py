@@ -29,6 +29,7 @@ EXIT_CODES = """exit codes:
   6  conflict: someone saved first, nothing was overwritten
   7  not found (letter, user or file)
   8  `verify`: approved by a judge who is not the signatory, with no record of signing for them
+  9  `verify`: could not check (the database unavailable, the pinned pack or seal missing)
 `verify` and `audit verify` give 1 for a modified letter or a broken audit chain; see `verify --help`."""
 
 
