@@ -228,7 +228,7 @@ def init_database(url: str | None = None) -> tuple[str, bool]:
 
     An existing Chambers database is left as it is; a file or server database holding something
     else is refused."""
-    from app.storage.database import current_revision, head_revision, open_store, sqlite_file
+    from app.storage.database import current_revision, head_revision, open_store, reachable, sqlite_file
     from app.storage.sql import SqlStore
 
     resolved = check_database_url(url)
@@ -240,7 +240,8 @@ def init_database(url: str | None = None) -> tuple[str, bool]:
     if path is None:  # a server: its database exists (the DBA made it); an empty one gets the schema
         store = SqlStore(resolved)
         try:
-            before = current_revision(store.engine)
+            with reachable(store):
+                before = current_revision(store.engine)
             if before is not None and before != head_revision():
                 raise StorageUnavailable(f"{store.location} already holds a Chambers database at schema {before}; "
                                          "run `chambers db upgrade` for it instead")
@@ -456,6 +457,7 @@ def upgrade_database(url: str | None = None, *, backup: bool = True) -> tuple[st
         dump_postgres,
         fresh_name,
         head_revision,
+        reachable,
         require_existing,
         upgrade,
         upgrade_keeping_backup,
@@ -467,7 +469,8 @@ def upgrade_database(url: str | None = None, *, backup: bool = True) -> tuple[st
     protect_database_url(resolved)
     store = SqlStore(resolved)
     try:
-        current = current_revision(store.engine)
+        with reachable(store):
+            current = current_revision(store.engine)
         if resolved.startswith("sqlite"):
             if current is None:
                 raise StorageUnavailable(f"{store.location} is not a Chambers database (it has no Chambers schema); "
@@ -475,7 +478,8 @@ def upgrade_database(url: str | None = None, *, backup: bool = True) -> tuple[st
             before, after, copy = upgrade_keeping_backup(store)
             return store.location, before, after, copy
         if current is None or current == head_revision() or not backup:
-            return store.location, *upgrade(store.engine), None
+            with reachable(store):
+                return store.location, *upgrade(store.engine), None
         folder = data_dir() / "backups"
         make_private_folder(folder)
         stem = f"before-upgrade-{current}"

@@ -498,3 +498,14 @@ def scratch_copy(url: str, dump: Path) -> Iterator[str | None]:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         admin.dispose()
+
+
+@contextlib.contextmanager
+def reachable(store: SqlStore) -> Iterator[None]:
+    """A database error inside the block as ``StorageUnavailable`` naming the database and the
+    server's own words, as ``open_store`` says it."""
+    try:
+        yield
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StorageUnavailable(f"the database {store.location} could not be opened: {reason}") from None

@@ -316,3 +316,16 @@ def test_db_init_gives_an_empty_office_database_its_schema(postgres_template: tu
         assert (code, "already holds a Chambers database") == (0, out.split(" ", 1)[1][:33])
     finally:
         execute_autocommit(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize("command_line", [("db", "init"), ("db", "upgrade"), ("drafts", "list"),
+                                          ("db", "backup", "{tmp}/office.dump")])
+def test_a_server_that_cannot_be_reached_is_a_sentence_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command_line: tuple[str, ...]) -> None:
+    argv = [part.format(tmp=tmp_path) for part in command_line]
+    code, _, err = run(capsys, *argv, "--db", "postgresql://nobody:secret@127.0.0.1:1/chambers")
+    assert code == 1
+    assert "could not be opened" in err
+    assert "Traceback" not in err
+    assert "secret" not in err
+    assert tree(tmp_path) == []
