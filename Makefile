@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-headless lint bench system-deps clean
+.PHONY: run test test-headless lint bench bundle bundle-check system-deps clean
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -48,5 +48,19 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+# A one-folder desktop application in dist/chambers/: `chambers` and `chambers-desk` run with no
+# Python on the path (LibreOffice, for PDF, is still the system's). See docs/guide-it.md.
+bundle: $(STAMP)
+	$(PY) -m pip install -q 'pyinstaller>=6.10,<7'
+	rm -rf dist/chambers build/pyinstaller
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/chambers.spec
+	install -m 0644 packaging/chambers.desktop dist/chambers/chambers.desktop
+	install -D -m 0644 resources/seal.png dist/chambers/share/icons/hicolor/256x256/apps/chambers.png
+	@echo "Built dist/chambers/ (chambers, chambers-desk, chambers.desktop)"
+
+# The bundle as a desk runs it: no venv, no Python on the path, an empty environment.
+bundle-check:
+	bash scripts/bundle-check.sh dist/chambers
+
 clean:
-	rm -rf $(VENV) $(HEADLESS) .pytest_cache .mypy_cache .ruff_cache out bench/out
+	rm -rf $(VENV) $(HEADLESS) .pytest_cache .mypy_cache .ruff_cache out bench/out build dist

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import platformdirs
 
-from app.core.files import protect_database_url, protect_folder
+from app import __version__
+from app.core.errors import ChambersError
+from app.core.files import (
+    OutputKind,
+    check_output_target,
+    make_private_folder,
+    protect_database_url,
+    protect_folder,
+)
+from app.core.records import User
+from app.core.workflow import NotFound, Refused, StorageUnavailable
 from app.services.templates import SHIPPED, TemplateLibrary
 
 if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
@@ -21,6 +34,7 @@ if TYPE_CHECKING:  # storage is imported when a database is opened, not for a pl
     from app.storage.sql import SqlStore
 
 APP_NAME = "Chambers"
+log = logging.getLogger(__name__)
 
 
 def data_dir() -> Path:
@@ -95,13 +109,36 @@ def resolved_database_url(url: str | None = None) -> str:
     return normalize_url(database_url(url))
 
 
-def open_database(url: str | None = None) -> SqlStore:
-    """The database named by ``url`` (see ``database_url``); an embedded one is migrated first."""
+SUPPORTED_DATABASES = ("sqlite:///", "postgresql+psycopg://")
+
+
+def check_database_url(url: str | None = None) -> str:
+    """The resolved URL of a database Chambers can use, or ``StorageUnavailable`` saying why not
+    (never a driver's traceback for a URL nobody could open)."""
+    given = database_url(url)
+    resolved = resolved_database_url(url)
+    try:
+        parts = urlsplit(resolved)
+        _ = parts.port  # a port that is not a number, a broken [IPv6] host
+        usable = resolved.startswith(SUPPORTED_DATABASES) and bool(parts.path.strip("/") or parts.netloc)
+    except ValueError:
+        usable = False
+    if not usable:
+        shown = re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", given)  # never print a password
+        raise StorageUnavailable(
+            f"the database URL {shown} is not one Chambers can use: give a SQLite file (a path, or "
+            "sqlite:///PATH) or a PostgreSQL server (postgresql://USER@HOST:PORT/DATABASE)")
+    return resolved
+
+
+def open_database(url: str | None = None, *, create: bool = True) -> SqlStore:
+    """The database named by ``url`` (see ``database_url``); an embedded one is migrated first
+    (after a copy of it is made). ``create=False``: refuse a SQLite path with no database."""
     from app.storage.database import open_store
 
-    resolved = resolved_database_url(url)
+    resolved = check_database_url(url)
     protect_database_url(resolved)  # no export may ever be written over it
-    return open_store(resolved, migrate=resolved.startswith("sqlite"))
+    return open_store(resolved, migrate=resolved.startswith("sqlite"), create=create)
 
 
 def preload_for_window() -> None:
@@ -119,15 +156,17 @@ def preload_for_window() -> None:
     # Not app.storage (SQLAlchemy): the window opens the database after it shows the last letter.
 
 
-def services(db: str | None = None, as_user: str | None = None, settings: Settings | None = None) -> Services:
-    from app.core.records import User
+def services(db: str | None = None, as_user: str | None = None, settings: Settings | None = None,
+             *, create: bool = True) -> Services:
+    """Everything over the database ``db``; ``create=False`` (the command line) opens only a database
+    that exists: only `db init` and the window's first start make one."""
     from app.services.drafts import Drafts
     from app.services.journal import Journal
     from app.services.office import Clauses, CourtProfileService, Profile, Users, resolve_user, seed
     from app.services.signing import Signing
     from app.storage.database import add_login, enable_login
 
-    store = open_database(db)
+    store = open_database(db, create=create)
     url = store.url
     library = template_library(settings)
     profile = Profile(data_dir() / "profile.json")
@@ -150,3 +189,366 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
         clauses=Clauses(store, actor), profile=profile, court=CourtProfileService(store, actor),
         signing=Signing(store, drafts, actor),
     )
+
+
+# --- creating, backing up and restoring the database ---------------------------------------------
+@dataclass(frozen=True)
+class DatabaseCheck:
+    """What opening a database and walking its audit chain found."""
+
+    where: str
+    revision: str | None
+    letters: int
+    events: int
+    broken: str  # "" when the audit log is intact, else what `audit verify` would say
+
+    def summary(self) -> str:
+        audit = f"audit log intact ({self.events} events)" if not self.broken else f"AUDIT LOG BROKEN: {self.broken}"
+        return f"schema {self.revision}, {self.letters} letter(s), {audit}"
+
+
+def check_store(store: SqlStore) -> DatabaseCheck:
+    """Open ``store``'s letters and run the audit check on it, as `audit verify` does."""
+    from app.services.drafts import Drafts
+    from app.services.journal import Journal
+    from app.storage.database import current_revision
+
+    def nobody() -> User:
+        raise StorageUnavailable("checking a database acts as no one")
+
+    drafts = Drafts(store, template_library(), Journal(journal_folder(store.url), "check"), nobody)
+    events, broken, why = drafts.audit_check()
+    problem = "" if broken is None else (f"event {broken.id}: {why}" if broken.id else why)
+    return DatabaseCheck(store.location, current_revision(store.engine), len(drafts.find(limit=10**9)), events,
+                         problem)
+
+
+def init_database(url: str | None = None) -> tuple[str, bool]:
+    """Make a new, empty Chambers database at ``url`` (`db init`); (where, whether it was made).
+
+    An existing Chambers database is left as it is; a file or server database holding something
+    else is refused."""
+    from app.storage.database import current_revision, head_revision, open_store, reachable, sqlite_file
+    from app.storage.sql import SqlStore
+
+    resolved = check_database_url(url)
+    path = sqlite_file(resolved)
+    if path is not None and path.exists():
+        open_store(resolved, migrate=True, create=False).close()  # refuses a file that is not ours
+        return str(path), False
+    protect_database_url(resolved)
+    if path is None:  # a server: its database exists (the DBA made it); an empty one gets the schema
+        store = SqlStore(resolved)
+        try:
+            with reachable(store):
+                before = current_revision(store.engine)
+            if before is not None and before != head_revision():
+                raise StorageUnavailable(f"{store.location} already holds a Chambers database at schema {before}; "
+                                         "run `chambers db upgrade` for it instead")
+        finally:
+            store.close()
+        if before is not None:
+            return store.location, False
+    store = open_store(resolved, migrate=True, create=True)
+    where = str(path) if path is not None else store.location
+    store.close()
+    log.info("created the database %s", where)
+    return where, True
+
+
+def _is_database_backup(path: Path) -> bool:
+    """Whether ``path`` is a backup ``db backup`` could have written: a SQLite file holding a Chambers
+    schema, or a pg_dump archive (custom format)."""
+    from app.storage.database import file_revision
+
+    try:
+        with open(path, "rb") as stream:
+            if stream.read(5) == b"PGDMP":
+                return True
+        return file_revision(path) is not None
+    except (OSError, ChambersError):
+        return False
+
+
+# `db backup FILE` writes where a person says: through the output policy, as a kind of its own. Any
+# name will do (courts name backups by date); an existing file is replaced only if it is a backup.
+DATABASE_BACKUP = OutputKind("a Chambers database backup", (), _is_database_backup)
+
+
+def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
+    """Copy the database to ``target`` (SQLite's online backup API), open the copy and run the audit
+    check on it; the copy is put in place only once it was opened, so a failed backup writes nothing.
+    A copy whose audit log is broken is still written (it holds the office's letters) and the
+    check says so."""
+    import tempfile
+
+    from app.core.files import check_output_folder, fsync_folder
+    from app.storage.database import copy_sqlite, open_store, sqlite_file
+
+    resolved = check_database_url(url)
+    path = sqlite_file(resolved)
+    if path is None:
+        return _backup_postgres(resolved, target)
+    # What the policy refuses by any name: the database and its journals, the recovery folder, the packs.
+    protect_database_url(resolved)
+    protect_folder(journal_folder(resolved), "the recovery folder")
+    template_library()
+    open_store(resolved, migrate=True, create=False).close()  # exists, is ours, is up to date
+    check_output_target(target, DATABASE_BACKUP, "FILE")
+    check_output_folder(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        copy_sqlite(path, tmp)
+        check = _check_file(tmp)
+        check_output_target(target, DATABASE_BACKUP, "FILE")  # again: something may have been put there since
+        os.replace(tmp, target)
+        fsync_folder(target.parent)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    log.info("backed up %s to %s: %s", path, target, check.summary())
+    return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
+
+
+def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
+    """pg_dump to a temporary beside ``target``, restored into a scratch database on the same server
+    and checked there (or, where this login may not create databases, read back and the server's
+    own audit log checked), then put in place."""
+    import tempfile
+
+    from app.core.files import check_output_folder, fsync_folder
+    from app.storage.database import dump_postgres, dump_revision, open_store, scratch_copy
+
+    live_store = open_store(url, migrate=False, create=False)
+    try:
+        live = check_store(live_store)
+    finally:
+        live_store.close()
+    protect_folder(journal_folder(url), "the recovery folder")
+    template_library()
+    check_output_target(target, DATABASE_BACKUP, "FILE")
+    check_output_folder(target)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        dump_postgres(url, tmp)
+        revision = dump_revision(tmp)
+        with scratch_copy(url, tmp) as scratch:
+            if scratch is None:
+                log.warning("%s: this login may not create a scratch database, so the dump was read back "
+                            "and the server's own audit log checked instead", target)
+                check = live
+            else:
+                copy = open_store(scratch, migrate=False, create=False)
+                try:
+                    check = check_store(copy)
+                finally:
+                    copy.close()
+        if revision != live.revision:
+            raise StorageUnavailable(f"the dump holds schema {revision}, the database {live.revision}; not written")
+        check_output_target(target, DATABASE_BACKUP, "FILE")  # again: something may have been put there since
+        os.replace(tmp, target)
+        fsync_folder(target.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
+
+
+def _check_file(path: Path, *, migrate: bool = False) -> DatabaseCheck:
+    """Open the SQLite file ``path`` (migrating it first if asked) and check it; left a single file."""
+    import sqlite3
+
+    from app.storage.database import upgrade
+    from app.storage.sql import SqlStore
+
+    store = SqlStore(f"sqlite:///{path}")
+    try:
+        if migrate:
+            upgrade(store.engine)
+        check = check_store(store)
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")  # the -wal folded back in: one file to keep
+    finally:
+        conn.close()
+    return check
+
+
+def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseCheck, Path | None]:
+    """Replace the database with the backup ``source``, after checking it; (what the database now
+    holds, the copy made of the database it replaced or None).
+
+    A backup made by a newer Chambers (a schema this one does not know) is refused; an older one
+    is migrated on its copy before anything is replaced; a backup whose audit log is broken is
+    refused. The database being replaced is copied first, beside it, so a wrong restore can be
+    undone.
+    """
+    import tempfile
+
+    from app.storage.database import (
+        automatic_backups,
+        copy_sqlite,
+        file_revision,
+        fresh_name,
+        head_revision,
+        known_revisions,
+        restore_sqlite,
+        sqlite_file,
+    )
+
+    resolved = check_database_url(url)
+    path = sqlite_file(resolved)
+    if not source.is_file():
+        raise NotFound(f"{source}: no such backup file")
+    if path is None:
+        return _restore_postgres(resolved, source)
+    if not source.is_file():
+        raise NotFound(f"{source}: no such backup file")
+    if path.exists() and source.resolve() == path.resolve():
+        raise Refused(f"{source} is the database itself")
+    revision = file_revision(source)
+    if revision is None:
+        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
+    if revision not in known_revisions():
+        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
+                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
+                      "version or newer. Nothing was changed")
+    if not path.parent.is_dir():
+        raise StorageUnavailable(f"the folder of the database, {path.parent}, does not exist; nothing was restored")
+    protect_database_url(resolved)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.restore.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    kept: Path | None = None
+    try:
+        copy_sqlite(source, tmp)
+        check = _check_file(tmp, migrate=revision != head_revision())
+        if check.broken:
+            raise Refused(f"{source} was not restored: its audit log is broken at {check.broken}")
+        if path.exists() and path.stat().st_size:
+            folder = automatic_backups(path)
+            make_private_folder(folder)
+            kept = fresh_name(folder, "before-restore")
+            copy_sqlite(path, kept)
+        restore_sqlite(tmp, path)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    from app.storage.database import open_store
+
+    store = open_store(resolved, migrate=True, create=False)
+    try:
+        return check_store(store), kept
+    finally:
+        store.close()
+
+
+def upgrade_database(url: str | None = None, *, backup: bool = True) -> tuple[str, str | None, str | None, Path | None]:
+    """`db upgrade`: migrate an existing database to this version's schema after a copy of it (kept
+    until the next migration succeeds): beside an embedded database, or for an office's server a
+    pg_dump in the data folder's backups/; (where, before, after, the copy or None)."""
+    from app.storage.database import (
+        current_revision,
+        dump_postgres,
+        fresh_name,
+        head_revision,
+        reachable,
+        require_existing,
+        upgrade,
+        upgrade_keeping_backup,
+    )
+    from app.storage.sql import SqlStore
+
+    resolved = check_database_url(url)
+    require_existing(resolved)
+    protect_database_url(resolved)
+    store = SqlStore(resolved)
+    try:
+        with reachable(store):
+            current = current_revision(store.engine)
+        if resolved.startswith("sqlite"):
+            if current is None:
+                raise StorageUnavailable(f"{store.location} is not a Chambers database (it has no Chambers schema); "
+                                         "nothing was changed. Create one with `chambers db init`")
+            before, after, copy = upgrade_keeping_backup(store)
+            return store.location, before, after, copy
+        if current is None or current == head_revision() or not backup:
+            with reachable(store):
+                return store.location, *upgrade(store.engine), None
+        folder = data_dir() / "backups"
+        make_private_folder(folder)
+        stem = f"before-upgrade-{current}"
+        dump = fresh_name(folder, stem, ".dump")
+        try:
+            dump_postgres(resolved, dump)
+        except StorageUnavailable as exc:
+            dump.unlink(missing_ok=True)
+            raise StorageUnavailable(f"{exc}; nothing was migrated. Back the database up yourself and run "
+                                     "`chambers db upgrade --without-backup`") from None
+        try:
+            before, after = upgrade(store.engine)
+        except Exception as exc:
+            raise StorageUnavailable(f"the database {store.location} could not be migrated from schema {current} "
+                                     f"({exc}); the dump made just before is {dump}") from exc
+        for older in folder.glob("before-upgrade-*.dump"):
+            if older != dump:
+                older.unlink(missing_ok=True)
+        return store.location, before, after, dump
+    finally:
+        store.close()
+
+
+def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | None]:
+    """pg_restore ``source`` over the office's database, after checking it in a scratch database
+    and dumping the database it replaces into the data folder's backups/."""
+    from app.storage.database import (
+        dump_postgres,
+        dump_revision,
+        fresh_name,
+        head_revision,
+        known_revisions,
+        open_store,
+        restore_postgres,
+        scratch_copy,
+        upgrade,
+    )
+
+    with open(source, "rb") as stream:
+        if stream.read(5) != b"PGDMP":
+            raise Refused(f"{source} is not a PostgreSQL backup made by `chambers db backup` (pg_dump's custom format)")
+    revision = dump_revision(source)
+    if revision is None:
+        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
+    if revision not in known_revisions():
+        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
+                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
+                      "version or newer. Nothing was changed")
+    if revision == head_revision():
+        with scratch_copy(url, source) as scratch:
+            if scratch is not None:
+                copy = open_store(scratch, migrate=False, create=False)
+                try:
+                    check = check_store(copy)
+                finally:
+                    copy.close()
+                if check.broken:
+                    raise Refused(f"{source} was not restored: its audit log is broken at {check.broken}")
+    folder = data_dir() / "backups"
+    make_private_folder(folder)
+    kept = fresh_name(folder, "before-restore", ".dump")
+    dump_postgres(url, kept)
+    restore_postgres(url, source)
+    from app.storage.sql import SqlStore
+
+    store = SqlStore(url)
+    try:
+        if revision != head_revision():
+            upgrade(store.engine)  # an explicit restore of an older backup brings it up to this version
+        return check_store(store), kept
+    finally:
+        store.close()

@@ -74,6 +74,7 @@ def _yesterday(env: dict[str, str]) -> None:
     """A clerk, a saved letter, and the start a clerk had the day before (it leaves the start card)."""
     home = Path(env["CHAMBERS_HOME"])
     run = [sys.executable, "main.py"]
+    subprocess.run([*run, "db", "init"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*run, "users", "add", "carla", "--role", "clerk", "--full-name", "Carla Clerk"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     sample = home / "sample.json"

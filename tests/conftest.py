@@ -22,6 +22,7 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     """Every test gets its own data folder; nothing touches the user's real one."""
     home = tmp_path_factory.mktemp("chambers-home")
     monkeypatch.setenv("CHAMBERS_HOME", str(home))
+    monkeypatch.setenv("CHAMBERS_CONFIG", "")  # never the developer's own chambers.toml
     monkeypatch.delenv("CHAMBERS_TEMPLATES", raising=False)
     return home
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.bootstrap import Services, open_database, services
+from app.bootstrap import Services, services
 from app.cli import preflight
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, protect_local_database, read_json, run_guarded
 from app.core.errors import ChambersError
@@ -57,7 +57,7 @@ def guarded(action: Callable[[argparse.Namespace, Services], int],
     def handler(args: argparse.Namespace) -> int:
         def run() -> int:
             try:
-                chambers = services(args.db, getattr(args, "as_user", None))
+                chambers = services(args.db, getattr(args, "as_user", None), create=False)
             except StorageUnavailable as exc:
                 err(_sentence(str(exc)))
                 return unavailable
@@ -285,8 +285,31 @@ def cmd_clauses_remove(args: argparse.Namespace, s: Services) -> int:
 
 def cmd_users_add(args: argparse.Namespace, s: Services) -> int:
     signature = args.signature.read_bytes() if args.signature else None
-    print(_sentence(s.users.add(args.name, Role(args.role), args.full_name or "", signature, args.password)))
+    password = login_password(args)
+    print(_sentence(s.users.add(args.name, Role(args.role), args.full_name or "", signature, password)))
     return EXIT_OK
+
+
+PASSWORD_ON_COMMAND_LINE = (
+    "--password is no longer accepted: a password on the command line is seen by every user of this computer "
+    "(ps) and kept in the shell's history. Type it when asked (--ask-password), pipe it in (--password-stdin) "
+    "or set $CHAMBERS_LOGIN_PASSWORD")
+
+
+def login_password(args: argparse.Namespace) -> str | None:
+    """A new login's password: typed at a prompt, read from standard input, or from the environment;
+    never from the command line."""
+    import getpass
+    import os
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n") or None
+    if args.ask_password:
+        first = getpass.getpass(f"Password for {args.name}'s database login: ")
+        if getpass.getpass("The same password again: ") != first:
+            raise Refused("the two passwords differ; nothing was changed")
+        return first or None
+    return os.environ.get("CHAMBERS_LOGIN_PASSWORD") or None
 
 
 def cmd_users_list(args: argparse.Namespace, s: Services) -> int:
@@ -357,45 +380,10 @@ def cmd_verify(args: argparse.Namespace, s: Services) -> int:
     return result.code
 
 
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from app.storage.database import upgrade
-
-    def run() -> int:
-        try:
-            store = open_database(args.db) if _embedded(args.db) else _raw_store(args.db)
-            before, after = upgrade(store.engine)
-            store.close()
-        except (StorageUnavailable, ChambersError) as exc:
-            err(_sentence(str(exc)))
-            return EXIT_FAILED
-        print(f"The database {store.location} is at schema {after}" +
-              (f" (was {before or 'empty'})" if before != after else " (already up to date)"))
-        return EXIT_OK
-    return run_guarded(run)
-
-
-def _embedded(db: str | None) -> bool:
-    from app.bootstrap import database_url
-
-    return database_url(db).startswith("sqlite")
-
-
-def _raw_store(db: str | None) -> Any:
-    from app.bootstrap import database_url
-    from app.storage.sql import SqlStore
-
-    return SqlStore(database_url(db))
-
-
-def cmd_db_init_roles(args: argparse.Namespace, s: Services) -> int:
-    from app.storage.database import init_roles
-
-    if s.store.dialect != "postgresql":
-        raise Refused("database roles exist only on PostgreSQL; on SQLite Chambers checks roles itself")
-    done = init_roles(s.store, {u.name: u.role.value for u in s.users.list()})  # type: ignore[arg-type]
-    for line in done:
-        print(f"Set up {line}")
-    return EXIT_OK
+class _RefusePassword(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        parser.error(PASSWORD_ON_COMMAND_LINE)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -496,7 +484,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--full-name", default="")
     p.add_argument("--signature", type=Path, help="a PNG of the judge's signature")
-    p.add_argument("--password", help="PostgreSQL: the password of the user's database login")
+    secret = p.add_mutually_exclusive_group()
+    secret.add_argument("--ask-password", action="store_true",
+                        help="PostgreSQL: type the password of the user's database login when asked")
+    secret.add_argument("--password-stdin", action="store_true",
+                        help="PostgreSQL: read that password from the first line of standard input "
+                             "(else $CHAMBERS_LOGIN_PASSWORD, else none)")
+    secret.add_argument("--password", action=_RefusePassword, help=argparse.SUPPRESS)
     add(u, "list", cmd_users_list, "the users")
     p = add(u, "role", cmd_users_role, "give a user another role (admins; never the last admin away)")
     p.add_argument("name")
@@ -527,13 +521,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.epilog = VERIFY_EXIT_CODES
     p.add_argument("file", type=Path)
 
-    db = commands.add_parser("db", help="the database: migrations and PostgreSQL roles")
-    b = db.add_subparsers(dest="db_command", metavar="ACTION")
-    p = b.add_parser("upgrade", help="migrate the database to this version's schema", parents=[common])
-    p.set_defaults(handler=cmd_db_upgrade)
-    add(b, "init-roles", cmd_db_init_roles, "PostgreSQL: create group roles, grants and a login per user")
-
-    for parser in (drafts, clauses, users, audit, db):
+    for parser in (drafts, clauses, users, audit):
         parser.set_defaults(handler=_usage(parser))
 
 

@@ -33,11 +33,25 @@ def report_removals(removals: list[Removal], prefix: str = "") -> None:
 
 
 def read_json(path: Path) -> dict[str, Any]:
-    """The letter JSON in ``path``, read strictly; ``LetterInvalid`` saying what is wrong and where."""
-    data = jsondata.load_file(path)
+    """The letter JSON in ``path`` (``-``: standard input), read strictly; ``LetterInvalid`` saying what
+    is wrong and where."""
+    data = read_stdin_json() if str(path) == "-" else jsondata.load_file(path)
     if not isinstance(data, dict):
         raise LetterInvalid([Problem("", f"{path}: a letter must be a JSON object with named entries")])
     return data
+
+
+def read_stdin_json() -> Any:
+    """``--data -``: the letter from standard input, under the same limits as a file."""
+    raw = sys.stdin.buffer.read(jsondata.MAX_JSON_BYTES + 1)
+    if len(raw) > jsondata.MAX_JSON_BYTES:
+        raise LetterInvalid([Problem("", f"standard input: larger than {jsondata.MAX_JSON_BYTES:,} bytes; "
+                                         "a letter is far smaller")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LetterInvalid([Problem("", f"standard input: not UTF-8 text at byte {exc.start}")]) from None
+    return jsondata.loads(text, "standard input", jsondata.MAX_JSON_BYTES)
 
 
 def explain(exc: LetterInvalid) -> str:
@@ -228,7 +242,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     render = commands.add_parser("render", help="render one letter to .docx (and PDF)")
     render.add_argument("--template", required=True, help="pack id or pack folder")
-    render.add_argument("--data", required=True, type=Path, help="the letter as JSON")
+    render.add_argument("--data", required=True, type=Path, help="the letter as JSON (- reads standard input)")
     render.add_argument("--out", required=True, type=Path, help="the .docx to write")
     render.add_argument("--pdf", type=Path, help="also write a PDF (needs LibreOffice)")
     render.add_argument("--seal", type=Path, metavar="FILE.png",
@@ -238,7 +252,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     merge = commands.add_parser("batch", help="mail merge: one letter per addressee in a CSV")
     merge.add_argument("--template", required=True, help="pack id or pack folder")
-    merge.add_argument("--data", required=True, type=Path, help="the letter as JSON")
+    merge.add_argument("--data", required=True, type=Path, help="the letter as JSON (- reads standard input)")
     merge.add_argument("--addressees", required=True, type=Path,
                        help="CSV: honorific,name,title,organization,address (lines split by |),salutation")
     merge.add_argument("--out", required=True, type=Path, help="folder for the letters")
@@ -257,6 +271,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     check = sub.add_parser("check", help="check a pack folder for problems")
     check.add_argument("path", type=Path)
     check.set_defaults(handler=cmd_templates_check)
+    from app.cli import packs  # `templates new` (app/cli/packs.py imports this module)
+
+    packs.register(sub)
 
     demo = commands.add_parser("demo", help="render the flagship sample letter to out/")
     demo.add_argument("--template", default="officials-concern")

@@ -28,9 +28,9 @@ from typing import Any
 
 from app.core import hostos
 from app.core.files import atomic_write, make_private_folder
+from app.resources import shipped_file
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "words"
-LEGAL_WORDS = RESOURCES / "legal.txt"
+LEGAL_WORDS = shipped_file("words", "legal.txt")
 DICTIONARY_FILE = "dictionary.txt"
 MAX_SUGGESTIONS = 5
 # The English list is about 2.2 MB; a kept file much larger is not ours and is not read whole.

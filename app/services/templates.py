@@ -16,8 +16,9 @@ from pathlib import Path
 from app.core.errors import TemplateProblem
 from app.core.packs import MAX_SAMPLE_BYTES, Manifest, load_manifest, read_pack_file
 from app.rendering.engine import CompiledPack, check_pack
+from app.resources import shipped
 
-SHIPPED = Path(__file__).resolve().parents[2] / "templates"
+SHIPPED = shipped("templates")
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
+import os
 import re
+import shutil
+import sqlite3
+import subprocess
 import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 
+from app.core.files import create_private_file, make_private_folder
 from app.core.workflow import Refused, StorageUnavailable
-from app.storage.sql import MIGRATIONS, SqlStore
+from app.storage.sql import MIGRATIONS, SQLITE_BUSY_S, SqlStore
+from app.storage.urls import normalize_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -81,16 +92,25 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     return before, current_revision(engine)
 
 
-def open_store(url: str, *, migrate: bool) -> SqlStore:
-    """A store for ``url``; ``migrate`` brings the schema up to date first (the embedded default).
+def open_store(url: str, *, migrate: bool, create: bool = True) -> SqlStore:
+    """A store for ``url``; ``migrate`` brings the schema up to date first (the embedded default),
+    after a copy of the data (``upgrade_keeping_backup``).
 
     A shared PostgreSQL database is migrated by ``db upgrade`` only: an office's server is not
-    changed behind its administrator's back by whichever client starts first.
+    changed behind its administrator's back by whichever client starts first. Without ``create``
+    a SQLite path must already hold a Chambers database: nothing is made.
     """
+    if not create:
+        require_existing(url)
     store = SqlStore(url)
     try:
+        if migrate and not create and current_revision(store.engine) is None:
+            store.close()
+            raise StorageUnavailable(
+                f"{store.location} is not a Chambers database (it has no Chambers schema); nothing was "
+                f"changed. Create a database with `chambers db init --db PATH`")
         if migrate:
-            upgrade(store.engine)
+            upgrade_keeping_backup(store)
         else:
             current = current_revision(store.engine)
             if current != head_revision():
@@ -282,3 +302,233 @@ def enable_login(store: SqlStore, user: str, enabled: bool) -> str:
         raise Refused(f"the database login of {user} could not be {'enabled' if enabled else 'disabled'}: "
                       f"{reason}") from None
     return f"login {user} {'may connect again' if enabled else 'can no longer connect'}"
+
+
+# --- creating, backing up and restoring (SQLite) -------------------------------------------------
+# A database comes into being only when asked (`db init`, or the window's first start); every
+# other command refuses a path with no database and creates nothing. Backups use SQLite's online
+# backup API, which copies a consistent snapshot page by page while others keep working, and a
+# backup is only put in place after it was opened and checked.
+AUTOMATIC_PREFIX = "before-upgrade-"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an embedded database URL; None for a server or an in-memory database."""
+    url = normalize_url(url)
+    if not url.startswith("sqlite"):
+        return None
+    path = make_url(url).database
+    return Path(path) if path and path != ":memory:" else None
+
+
+def require_existing(url: str) -> None:
+    """Refuse a SQLite path with no database there, before anything (a folder, a file) is made."""
+    path = sqlite_file(url)
+    if path is None or path.is_file():
+        return
+    where = ("that folder does not exist" if not path.parent.is_dir()
+             else "it is not a file" if path.exists() else "no such file")
+    raise StorageUnavailable(
+        f"there is no Chambers database at {path} ({where}); nothing was created. Check the path, or "
+        f"create a new database there with `chambers db init --db {path}`")
+
+
+def known_revisions() -> dict[str, str | None]:
+    """Every schema revision this version of Chambers knows, with the one before it."""
+    known: dict[str, str | None] = {}
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
+        if "revision" in found:
+            parent = found.get("down_revision", "None")
+            known[found["revision"]] = None if parent == "None" else parent
+    return known
+
+
+def file_revision(path: Path) -> str | None:
+    """The schema revision of the SQLite file ``path``, read without changing it; None for a
+    database with no Chambers schema. Raises ``Refused`` for a file that is not a SQLite database."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                                ).fetchone():
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise Refused(f"{path} is not a Chambers database ({exc})") from None
+    return str(row[0]) if row else None
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of the live database ``source`` in the new file ``target``, made durable and
+    checked (SQLite's integrity check) before it is called done."""
+    create_private_file(target)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            # The copy is a single file: no -wal beside it that a later move could leave behind.
+            dst.execute("PRAGMA journal_mode=DELETE")
+            verdict = dst.execute("PRAGMA integrity_check").fetchone()
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if not verdict or verdict[0] != "ok":
+        raise StorageUnavailable(f"the copy of {source} in {target} failed SQLite's integrity check: {verdict}")
+    with open(target, "rb+") as stream:
+        os.fsync(stream.fileno())
+
+
+def restore_sqlite(source: Path, target: Path) -> None:
+    """Replace the database ``target`` with the (checked) database ``source``, through SQLite's
+    backup API, so the live file, its -wal and every open connection see the restored pages."""
+    create_private_file(target)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target, timeout=SQLITE_BUSY_S)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def fresh_name(folder: Path, stem: str, suffix: str = ".sqlite3") -> Path:
+    """A new file ``stem-<UTC time>[-n]<suffix>`` in ``folder``, made empty and owner-only so that two
+    copies made within one second never share a name (the time is for people; the name is unique)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 10_000):
+        path = folder / (f"{stem}-{stamp}{suffix}" if n == 1 else f"{stem}-{stamp}-{n}{suffix}")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            continue
+        return path
+    raise StorageUnavailable(f"no free name for a copy of the database in {folder}")
+
+
+def automatic_backups(database: Path) -> Path:
+    """The folder of the backups made before migrations, beside the database."""
+    return database.with_name(database.name + ".backups")
+
+
+def upgrade_keeping_backup(store: SqlStore) -> tuple[str | None, str | None, Path | None]:
+    """Migrate like ``upgrade``, first copying an embedded database that holds data.
+
+    The copy is kept until the next migration succeeds: a failed migration leaves it (and says
+    where), a successful one removes the copies of earlier migrations. (revision before, after,
+    the backup made or None.)
+    """
+    path = sqlite_file(store.url)
+    before = current_revision(store.engine)
+    if path is None or before is None or before == head_revision():
+        return (*upgrade(store.engine), None)
+    folder = automatic_backups(path)
+    make_private_folder(folder)
+    backup = fresh_name(folder, f"{AUTOMATIC_PREFIX}{before}")
+    copy_sqlite(path, backup)
+    try:
+        done = upgrade(store.engine)
+    except Exception as exc:
+        raise StorageUnavailable(f"the database {path} could not be migrated from schema {before} to "
+                                 f"{head_revision()} ({exc}); the copy made just before is {backup}") from exc
+    for older in folder.glob(f"{AUTOMATIC_PREFIX}*.sqlite3"):
+        if older != backup:
+            older.unlink(missing_ok=True)
+    return (*done, backup)
+
+
+# --- backing up and restoring (PostgreSQL) -------------------------------------------------------
+# An office's server is copied with PostgreSQL's own pg_dump (custom format) and put back with
+# pg_restore, the tools its DBA trusts; Chambers checks what they made. The password travels in
+# the tools' environment, never on their command line.
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise StorageUnavailable(f"{name} is not installed, so an office's PostgreSQL database cannot be backed up "
+                                 "or restored here (Debian/Ubuntu: sudo apt-get install postgresql-client)")
+    return found
+
+
+def _pg_call(name: str, url: str | None, *args: str) -> str:
+    """Run pg_dump or pg_restore on the database ``url`` (None: on a file alone); its output."""
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
+    command = [_pg_tool(name), *args]
+    if url is not None:
+        parsed = make_url(normalize_url(url))
+        if parsed.password:
+            env["PGPASSWORD"] = str(parsed.password)
+        libpq = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+        command.insert(1, f"--dbname={libpq}")
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
+                          stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise StorageUnavailable(f"{name} failed: {reason}")
+    return done.stdout
+
+
+def dump_postgres(url: str, target: Path) -> None:
+    """The whole database (schema, data, grants, row policies, functions) in ``target`` (pg_dump's
+    custom format), read back with pg_restore --list before it is called done."""
+    _pg_call("pg_dump", url, "--format=custom", f"--file={target}")
+    _pg_call("pg_restore", None, "--list", str(target))
+
+
+def dump_revision(dump: Path) -> str | None:
+    """The schema revision a pg_dump archive holds (its alembic_version row), read without a server."""
+    text_of = _pg_call("pg_restore", None, "--data-only", "--table=alembic_version", "--file=-", str(dump))
+    lines = text_of.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("COPY ") and "alembic_version" in line and number + 1 < len(lines):
+            value = lines[number + 1].strip()
+            return None if value == "\\." else value
+    return None
+
+
+def restore_postgres(url: str, dump: Path) -> None:
+    """Replace the database's objects with those in ``dump``, in one transaction (all or nothing)."""
+    _pg_call("pg_restore", url, "--clean", "--if-exists", "--single-transaction", "--exit-on-error", str(dump))
+
+
+@contextlib.contextmanager
+def scratch_copy(url: str, dump: Path) -> Iterator[str | None]:
+    """A new database on the same server holding ``dump``, dropped afterwards, so a dump can be
+    opened and checked like the database itself; None when this login may not create databases."""
+    from sqlalchemy import create_engine
+
+    name = f"chambers_check_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        except DBAPIError:
+            yield None
+            return
+        scratch = make_url(normalize_url(url)).set(database=name).render_as_string(hide_password=False)
+        try:
+            _pg_call("pg_restore", scratch, "--exit-on-error", "--single-transaction", str(dump))
+            yield scratch
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def reachable(store: SqlStore) -> Iterator[None]:
+    """A database error inside the block as ``StorageUnavailable`` naming the database and the
+    server's own words, as ``open_store`` says it."""
+    try:
+        yield
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StorageUnavailable(f"the database {store.location} could not be opened: {reason}") from None

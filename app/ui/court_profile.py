@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.core.errors import ChambersError
 from app.core.records import CourtProfile
 from app.core.workflow import Refused
+from app.resources import shipped_file
 from app.services.desk import ServiceDesk
 from app.services.office import MAX_SEAL_BYTES, check_seal_png
 from app.ui.controller import Controller
@@ -41,7 +42,7 @@ from app.ui.workers import OpRunner, describe_error
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-PLACEHOLDER_SEAL = Path(__file__).resolve().parents[2] / "resources" / "seal.png"
+PLACEHOLDER_SEAL = shipped_file("seal.png")
 PREVIEW_PIXELS = 120
 
 

@@ -12,8 +12,9 @@ from PySide6.QtSvg import QSvgRenderer
 from app.bootstrap import data_dir
 from app.core import hostos
 from app.core.files import atomic_write
+from app.resources import shipped_file
 
-ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
+ICONS = shipped_file("icons")
 _SIZES = (16, 20, 24, 32, 48)
 
 

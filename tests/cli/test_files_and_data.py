@@ -50,14 +50,17 @@ def write(path: Path, data: Any) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
-    """Every file under ``folder``: its hash and modification time."""
+    """Every file under ``folder``: its hash and modification time (but the log, which records the
+    refused command as it should)."""
     return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink() and p.relative_to(folder).parts[0] != "logs"}
 
 
 @pytest.fixture
 def office(private_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """A local database holding one draft letter (id 1) by the clerk 'clerk'."""
+    assert run(capsys, "db", "init")[0] == 0  # a database is made only when asked
     assert run(capsys, "users", "add", "clerk", "--role", "clerk")[0] == 0
     letter = write(tmp_path / "letter.json", sample_data())
     code, out, err = run(capsys, "drafts", "new", "--as", "clerk", "--template", "officials-concern",
@@ -171,6 +174,7 @@ def test_export_refuses_what_it_must_never_write(office: Path, tmp_path: Path, c
 def test_a_database_named_like_a_letter_is_still_the_database(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "court.docx"
+    assert run(capsys, "db", "init", "--db", str(db))[0] == 0
     assert run(capsys, "users", "add", "clerk", "--role", "clerk", "--db", str(db))[0] == 0
     letter = write(tmp_path / "letter.json", sample_data())
     assert run(capsys, "drafts", "new", "--as", "clerk", "--db", str(db), "--template", "officials-concern",

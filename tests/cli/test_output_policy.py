@@ -87,6 +87,7 @@ RECIPES: dict[tuple[str, ...], Recipe] = {
         lambda o, t: ["drafts", "export-copies", o.letter, "--folder", t, *o.db()], folder=True),
     ("drafts", "redline", "--out"): Recipe(
         lambda o, t: ["drafts", "redline", o.letter, "--from", "1", "--to", "2", "--out", t, *o.db("ann")]),
+    ("db", "backup", "file"): Recipe(lambda o, t: ["db", "backup", t, "--db", o.url], kind=".sqlite3"),
 }
 
 

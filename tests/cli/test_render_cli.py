@@ -256,6 +256,8 @@ def test_a_missing_output_folder_is_named(tmp_path: Path, capsys: pytest.Capture
 
 def test_verify_of_a_missing_file_is_a_sentence_not_a_traceback(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "init"]) == 0  # a database is made only when asked
+    capsys.readouterr()
     assert main(["verify", str(tmp_path / "nothere.docx")]) != 0
     err = capsys.readouterr().err
     assert "nothere.docx" in err

@@ -405,6 +405,8 @@ def test_without_a_database_the_autosaved_letter_reopens_without_a_question(qtbo
 
 def test_an_unknown_user_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
     env = {**os.environ, "CHAMBERS_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "db", "init"], env=env, check=True, capture_output=True,
+                   timeout=120)
     subprocess.run([sys.executable, str(ROOT / "main.py"), "users", "add", "alice", "--role", "admin"],
                    env=env, check=True, capture_output=True, timeout=120)
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "--user", "nobody"], env=env,
