@@ -15,7 +15,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-SHIPPED = ("templates", "resources")
+SHIPPED = ("templates", "resources", "docs")  # docs: the guides the Help menu shows
 NOT_SHIPPED = shutil.ignore_patterns("*.py", "*.pyc", "__pycache__", ".*")
 
 

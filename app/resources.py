@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 PACKAGED = "_data"
-Shipped = Literal["templates", "resources"]
+Shipped = Literal["templates", "resources", "docs"]
 
 
 @cache
@@ -37,6 +37,20 @@ def shipped(name: Shipped) -> Path:
     if checkout.is_dir() and (root.parent / "pyproject.toml").is_file():
         return checkout
     return installed
+
+
+def guides() -> list[tuple[str, Path]]:
+    """The user guides the window's Help menu shows: (title, Markdown file), in reading order.
+
+    The title is the guide's own first heading, so a guide renamed in docs/ needs no code change.
+    """
+    order = ("clerk", "judge", "it", "packs")
+    found = []
+    for path in sorted(shipped("docs").glob("guide-*.md"),
+                       key=lambda p: (order.index(p.stem[6:]) if p.stem[6:] in order else len(order), p.name)):
+        first = next((line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), "")
+        found.append((first[2:].strip() or path.stem, path))
+    return found
 
 
 def shipped_file(*parts: str) -> Path:

@@ -47,6 +47,27 @@ class ActionTable(Controller):
         self.w.addAction(action)
         return action
 
+    def _add_guides(self, menu: Any) -> None:
+        """One Help item per guide in docs/ (the clerk's, the judge's, IT's, the pack author's)."""
+        from app.resources import guides
+
+        self.guide_windows: dict[str, Any] = {}
+        for index, (title, path) in enumerate(guides()):
+            keys: list[QKeySequence | QKeySequence.StandardKey | str] | None = \
+                [QKeySequence.StandardKey.HelpContents] if index == 0 else None
+            menu.addAction(self._action(path.stem, title + "…",
+                                        lambda _checked=False, t=title, p=path: self.show_guide(t, p), keys=keys))
+
+    def show_guide(self, title: str, path: Any) -> None:
+        from app.ui.help import GuideWindow
+
+        window = self.guide_windows.get(title)
+        if window is None:
+            window = self.guide_windows[title] = GuideWindow(title, path, self.w)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
     def _build_actions(self) -> None:
         w = self.w
         sk = QKeySequence.StandardKey
@@ -145,6 +166,8 @@ class ActionTable(Controller):
         office_menu.addAction(w.users_action)
         office_menu.addAction(w.court_profile_action)
         help_menu = bar.addMenu(w.tr("&Help"))
+        self._add_guides(help_menu)
+        help_menu.addSeparator()
         help_menu.addAction(w.about_action)
 
         toolbar = w.addToolBar(w.tr("Main"))
