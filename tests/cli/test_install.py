@@ -25,7 +25,7 @@ import pytest
 from tests.conftest import PACK_IDS, ROOT, need_libreoffice
 
 # What a source distribution carries (MANIFEST.in); the copy leaves out caches and the venvs.
-PROJECT_FILES = ("app", "templates", "resources", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
+PROJECT_FILES = ("app", "templates", "resources", "docs", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build")
 
 

@@ -28,7 +28,9 @@ INTERNAL_WRITES = {
     ("app/services/desk.py", "_write"): "the window's autosave and address book, in the data folder",
     ("app/services/desk.py", "__getitem__"): "the seal cache (recovery folder's .seals/), a copy of database bytes",
     ("app/services/office.py", "choose"): "who this computer's user is, in the data folder",
-    ("app/services/spelling.py", "build_word_list"): "the word-list cache in the data folder",
+    ("app/services/spelling.py", "keep_word_list"): "the word-list cache and its hash file, in the data folder",
+    ("app/rendering/pdf.py", "_start"): "who owns the office's private pipe folder (made 0700 by mkdtemp), read "
+                                        "by the sweep of offices whose process is gone",
     ("app/services/startcard.py", "save"): "the start card in the data folder",
     ("app/ui/icons.py", "_icon"): "recoloured icons in the data folder's cache",
     ("app/ui/profile.py", "save"): "the window's preferences in the data folder",
