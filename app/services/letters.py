@@ -429,7 +429,11 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
             if progress:
                 progress(done, total)
     else:
-        size = max(4 if pdf else 10, min(50 if pdf else 200, len(good) // (jobs * 4) or 1))
+        # A chunk is what a worker puts in place at once (one flush to disk) and what it takes
+        # when it is free. A PDF costs LibreOffice about 0.1-0.2 s, so chunks of up to 10 keep
+        # the last chunk (one worker busy, the other cores idle) to a second or two; 50 left
+        # one worker converting for several seconds alone at the end of a merge.
+        size = max(4 if pdf else 10, min(10 if pdf else 200, len(good) // (jobs * 4) or 1))
         method = _start_method()
         context = multiprocessing.get_context(method)
         if method == "fork":
