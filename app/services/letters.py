@@ -6,6 +6,7 @@ import contextlib
 import csv
 import ctypes
 import errno
+import gc
 import io
 import multiprocessing
 import os
@@ -438,6 +439,9 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
         context = multiprocessing.get_context(method)
         if method == "fork":
             _WORKER["merge"] = _Merge(pack, parsed_rows, out, names, pdf)
+            # What the workers inherit is never garbage: frozen, their collector does not walk
+            # it (nor write to its pages, which would copy them into every worker).
+            gc.freeze()
             pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_die_with_parent,
                                        initargs=(os.getpid(),))
         else:
@@ -458,6 +462,8 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
                         progress(done, total)
         finally:
             _WORKER.pop("merge", None)
+            if method == "fork":
+                gc.unfreeze()
     report.written.sort(key=lambda r: r.row)
     report.failed.sort(key=lambda r: r.row)
     return report
