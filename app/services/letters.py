@@ -6,11 +6,14 @@ import contextlib
 import csv
 import ctypes
 import errno
+import gc
 import io
+import multiprocessing
 import os
 import re
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -32,7 +35,7 @@ from app.core.files import (
     protect_folder,
     write_outputs,
 )
-from app.core.letter import Letter, parse_letter
+from app.core.letter import Letter, ParsedLetter, parse_letter
 
 __all__ = ["parse_letter"]
 from app.core.text import Removal
@@ -218,9 +221,24 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
     return rows
 
 
-# --- batch workers: each process compiles the pack once ------------------------------------
+# --- batch workers -------------------------------------------------------------------------
+# On Linux the workers are forked once the pack is compiled and every row parsed and named, so a
+# worker starts with all of it in memory: it imports nothing, compiles nothing, parses nothing
+# again, and is sent only row numbers. Elsewhere (spawn) each worker compiles the pack once and
+# is sent the rows to parse, as before.
 _WORKER: dict[str, Any] = {}
 _PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class _Merge:
+    """What a forked worker inherits from the batch that started it."""
+
+    pack: CompiledPack
+    letters: dict[int, ParsedLetter]
+    out: Path
+    names: dict[int, str]
+    pdf: bool
 
 
 def _die_with_parent(parent: int) -> None:
@@ -249,6 +267,15 @@ def _init_worker(folder: str, parent: int) -> None:
     _WORKER["pack"] = CompiledPack(Path(folder))
 
 
+def _start_method() -> str:
+    """'fork' where the platform has it and nothing but this thread runs (a forked child gets
+    only the forking thread: a lock another thread held would stay locked in it forever)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
+            and sys.platform.startswith("linux"):
+        return "fork"
+    return "spawn"
+
+
 def _unique(out: Path, name: str, taken: set[str], with_pdf: bool = False) -> Path:
     stem, ext = os.path.splitext(name)
     candidate, n = name, 1
@@ -267,7 +294,7 @@ def _unique(out: Path, name: str, taken: set[str], with_pdf: bool = False) -> Pa
     return out / candidate
 
 
-def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]],
+def _render_rows(pack: CompiledPack, rows: list[tuple[int, ParsedLetter]],
                  out: Path, names: dict[int, str], pdf: bool = False) -> list[RowResult]:
     """Render ``rows`` and put their files in place; each row's .docx and PDF together or neither.
 
@@ -279,9 +306,8 @@ def _render_rows(pack: CompiledPack, base: dict[str, Any], rows: list[tuple[int,
     staged = StagedWrites()
     converter = PdfConverter() if pdf else None  # this process's resident LibreOffice
     try:
-        for number, addressee in rows:
+        for number, parsed in rows:
             try:
-                parsed = parse_letter({**base, "addressees": [addressee]})
                 rendered = pack.render(parsed.letter)
                 path = out / names[number]
                 pdf_path = path.with_suffix(".pdf") if converter is not None else None
@@ -326,8 +352,17 @@ def _file_error(name: str, exc: OSError) -> str:
 
 def _worker_rows(base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]], out: str,
                  names: dict[int, str], pdf: bool = False) -> list[RowResult]:
+    """A spawned worker's chunk: the rows are parsed here (a parsed letter costs more to send)."""
     _check_parent()
-    return _render_rows(_WORKER["pack"], base, rows, Path(out), names, pdf)
+    return _render_rows(_WORKER["pack"], [(n, parse_letter({**base, "addressees": [a]})) for n, a in rows],
+                        Path(out), names, pdf)
+
+
+def _forked_rows(numbers: list[int]) -> list[RowResult]:
+    """A forked worker's chunk: the rows by number, from the batch it inherited."""
+    _check_parent()
+    merge: _Merge = _WORKER["merge"]
+    return _render_rows(merge.pack, [(n, merge.letters[n]) for n in numbers], merge.out, merge.names, merge.pdf)
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -358,6 +393,7 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
                                    "not yours). Nothing was written.")
     report = BatchReport()
     good: list[tuple[int, dict[str, Any]]] = []
+    parsed_rows: dict[int, ParsedLetter] = {}
     names: dict[int, str] = {}
     taken: set[str] = set()
     for number, addressee, error in rows:
@@ -365,17 +401,18 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
             report.failed.append(RowResult(number, error=error))
             continue
         try:
-            letter = parse_letter({**base, "addressees": [addressee]}).letter
+            parsed = parse_letter({**base, "addressees": [addressee]})
         except LetterInvalid as exc:
             problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
             report.failed.append(RowResult(number, error=problems))
             continue
         try:
-            names[number] = _unique(out, suggested_file_name(letter), taken, pdf).name
+            names[number] = _unique(out, suggested_file_name(parsed.letter), taken, pdf).name
         except OSError as exc:
-            report.failed.append(RowResult(number, error=_file_error(suggested_file_name(letter), exc)))
+            report.failed.append(RowResult(number, error=_file_error(suggested_file_name(parsed.letter), exc)))
             continue
         good.append((number, addressee))
+        parsed_rows[number] = parsed
     total = len(rows)
     done = len(report.failed)
     if progress:
@@ -387,22 +424,46 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
             raise ConversionError(note)
     if jobs == 1 or len(good) < (8 if pdf else 50):
         for chunk in _chunks(good, 25):
-            results = _render_rows(pack, base, chunk, out, names, pdf)
+            results = _render_rows(pack, [(n, parsed_rows[n]) for n, _ in chunk], out, names, pdf)
             done += len(results)
             _collect(report, results)
             if progress:
                 progress(done, total)
     else:
-        size = max(4 if pdf else 10, min(50 if pdf else 200, len(good) // (jobs * 4) or 1))
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(str(pack.folder), os.getpid())) as pool:
-            futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk}, pdf)
-                       for chunk in _chunks(good, size)]
-            for future in as_completed(futures):
-                results = future.result()
-                done += len(results)
-                _collect(report, results)
-                if progress:
-                    progress(done, total)
+        # A chunk is what a worker puts in place at once (one flush to disk) and what it takes
+        # when it is free. A PDF costs LibreOffice about 0.1-0.2 s, so chunks of up to 10 keep
+        # the last chunk (one worker busy, the other cores idle) to a second or two; 50 left
+        # one worker converting for several seconds alone at the end of a merge.
+        size = max(4 if pdf else 10, min(10 if pdf else 200, len(good) // (jobs * 4) or 1))
+        method = _start_method()
+        context = multiprocessing.get_context(method)
+        if method == "fork":
+            _WORKER["merge"] = _Merge(pack, parsed_rows, out, names, pdf)
+            # What the workers inherit is never garbage: frozen, their collector does not walk
+            # it (nor write to its pages, which would copy them into every worker).
+            gc.freeze()
+            pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_die_with_parent,
+                                       initargs=(os.getpid(),))
+        else:
+            pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                       initargs=(str(pack.folder), os.getpid()))
+        try:
+            with pool:
+                if method == "fork":
+                    futures = [pool.submit(_forked_rows, [n for n, _ in chunk]) for chunk in _chunks(good, size)]
+                else:
+                    futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk},
+                                           pdf) for chunk in _chunks(good, size)]
+                for future in as_completed(futures):
+                    results = future.result()
+                    done += len(results)
+                    _collect(report, results)
+                    if progress:
+                        progress(done, total)
+        finally:
+            _WORKER.pop("merge", None)
+            if method == "fork":
+                gc.unfreeze()
     report.written.sort(key=lambda r: r.row)
     report.failed.sort(key=lambda r: r.row)
     return report
