@@ -930,6 +930,10 @@ class ServiceDesk:
     def export_final(self, letter_id: int, out: Path, pdf: Path | None) -> ExportReport:
         return self.drafts.export(letter_id, out, pdf)
 
+    def export_final_pdf(self, letter_id: int, pdf: Path) -> Path:
+        """The approved letter's PDF alone, from the approved bytes as released and checked."""
+        return self.drafts.export_pdf(letter_id, pdf)
+
     def export_copies(self, letter_id: int, folder: Path, pdf: bool = False) -> list[Path]:
         """The approved letter's sealed per-addressee copies, as sealed at approval (and each one's PDF).
 

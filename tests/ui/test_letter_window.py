@@ -159,7 +159,7 @@ def test_clerk_drafts_submits_and_judge_approves_and_exports(qtbot: Any, office:
     judge.approve_action.trigger()
     qtbot.waitUntil(lambda: judge.status == "approved", timeout=10_000)
     wait_ready(qtbot, judge)
-    assert judge.exporting.approved_docx is not None
+    assert judge.exporting.approved
     assert not judge.approve_action.isEnabled()
 
     out = tmp_path / "out"
