@@ -1,11 +1,10 @@
 """The window's writers refuse the same targets as the command line's (the output policy).
 
 The window writes files through a few service calls: the export dialog (``export_letter``, a
-draft or a copy per addressee), the approved letter (``ServiceDesk.export_final``; ``export_final_pdf``
-for its PDF alone), the sealed
-per-addressee copies (``ServiceDesk.export_copies``) and Review > Redline in Word…
-(``write_docx``). The calls ``app/ui`` makes are read from its source, so a new window action
-that writes through another function fails here until it is attacked too.
+draft or a copy per addressee), the approved letter (``ServiceDesk.export_final``; its PDF alone,
+``export_final_pdf``), the sealed per-addressee copies (``ServiceDesk.export_copies``) and Review >
+Redline in Word… (``write_docx``). The calls ``app/ui`` makes are read from its source, so a new
+window action that writes through another function fails here until it is attacked too.
 """
 
 from __future__ import annotations
