@@ -934,8 +934,9 @@ class ServiceDesk:
         """The approved letter's PDF alone, from the approved bytes as released and checked."""
         return self.drafts.export_pdf(letter_id, pdf)
 
-    def export_copies(self, letter_id: int, folder: Path, pdf: bool = False) -> list[Path]:
-        """The approved letter's sealed per-addressee copies, as sealed at approval (and each one's PDF).
+    def export_copies(self, letter_id: int, folder: Path, pdf: bool = False, docx: bool = True) -> list[Path]:
+        """The approved letter's sealed per-addressee copies, as sealed at approval (and each one's PDF;
+        with ``docx`` False, only the PDFs).
 
         The PDFs are made before anything is written, so a failed conversion writes nothing.
         """
@@ -943,6 +944,11 @@ class ServiceDesk:
         from app.services.letters import protect_packs
 
         library = self.services.library
+        if not docx:
+            protect_packs(library)
+            check_output_folder_target(folder)  # the output policy, before the folder is made
+            folder.mkdir(parents=True, exist_ok=True)
+            return self.drafts.export_copies_pdf(letter_id, folder)
         pdfs: list[bytes] = []
         if pdf:
             copies = self.drafts.approved_copies(letter_id)

@@ -637,21 +637,31 @@ class Drafts:
         protect_packs(self.library)
         check_output_folder_target(folder, "--folder")
         copies = self.approved_copies(letter_id)
-        taken: set[str] = set()
-        paths = []
-        for made in copies:
-            name = made.file_name
-            stem, n = name[:-5], 1
-            while name.casefold() in taken:
-                n += 1
-                name = f"{stem} ({n}).docx"
-            taken.add(name.casefold())
-            paths.append(folder / name)
+        paths = _copy_paths(copies, folder)
         # All the copies or none, every target through the output policy before any is written.
         write_outputs([(path, WORD_LETTER, "--folder", made.data, check_docx_file)
                        for made, path in zip(copies, paths, strict=True)])
         self._transition(letter_id, Action.EXPORT_FINAL,
                          {"files": [p.name for p in paths], "per_addressee": len(paths)})
+        return paths
+
+    def export_copies_pdf(self, letter_id: int, folder: Path) -> list[Path]:
+        """Only the PDFs of the sealed per-addressee copies, into ``folder``: made from the copies as
+        ``export_copies`` writes them (the approved bytes released and checked first), all or none,
+        named as those copies are, and recorded as an export of the final letter."""
+        from app.rendering.pdf import EXPORTED, PdfConverter
+
+        protect_packs(self.library)
+        check_output_folder_target(folder, "--folder")
+        copies = self.approved_copies(letter_id)
+        paths = [path.with_suffix(".pdf") for path in _copy_paths(copies, folder)]
+        preflight_outputs([(path, ".pdf", "--pdf") for path in paths])  # refused before LibreOffice works
+        with PdfConverter() as converter:
+            pdfs = [converter.convert(made.data, EXPORTED) for made in copies]
+        protect_packs(self.library)
+        write_outputs([(path, ".pdf", "--pdf", data, None) for path, data in zip(paths, pdfs, strict=True)])
+        self._transition(letter_id, Action.EXPORT_FINAL,
+                         {"files": [p.name for p in paths], "per_addressee": len(paths), "docx": False})
         return paths
 
     # --- reading ------------------------------------------------------------------------
@@ -869,6 +879,21 @@ class Drafts:
                     "changed behind Chambers' back; an admin saves it again in Office > Court profile")
         return len(events), broken, why
 
+
+
+def _copy_paths(copies: list[SealedCopy], folder: Path) -> list[Path]:
+    """Where each per-addressee copy goes in ``folder``: its own name, numbered where two are alike."""
+    taken: set[str] = set()
+    paths = []
+    for made in copies:
+        name = made.file_name
+        stem, n = name[:-5], 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{stem} ({n}).docx"
+        taken.add(name.casefold())
+        paths.append(folder / name)
+    return paths
 
 
 def _same_letter(first: bytes, second: bytes) -> bool:

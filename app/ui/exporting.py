@@ -121,7 +121,7 @@ class Exporting(Controller):
             # The sealed copies made at approval, byte for byte; never copies rendered afresh.
 
             def copies() -> tuple[ExportResult, LetterDetail]:
-                written = backend.export_copies(letter_id, request.folder, request.pdf)
+                written = backend.export_copies(letter_id, request.folder, request.pdf, request.docx)
                 return ExportResult(written), backend.open(letter_id)
 
             def copies_done(result: tuple[ExportResult, LetterDetail]) -> None:

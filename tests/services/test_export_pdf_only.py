@@ -90,3 +90,25 @@ def test_a_draft_has_no_final_pdf_and_nothing_is_written(tmp_path: Path) -> None
     finally:
         clerk.close()
         judge.close()
+
+
+def test_the_per_addressee_copies_as_pdfs_alone_leave_any_docx_as_it_was(tmp_path: Path, libreoffice: None) -> None:
+    url = f"sqlite:///{tmp_path / 'chambers.sqlite3'}"
+    clerk, judge = office(url, "ann"), office(url, "tani")
+    try:
+        letter = _approved(clerk, judge)
+        folder = tmp_path / "copies"
+        folder.mkdir()
+        kept = folder / "2017-03-16 Letter to Secretary Kelly.docx"
+        kept.write_bytes(b"the clerk's own file")
+        paths = judge.drafts.export_copies_pdf(letter, folder)
+        assert [p.name for p in paths] == ["2017-03-16 Letter to Attorney General Sessions.pdf",
+                                           "2017-03-16 Letter to Secretary Kelly.pdf"]
+        assert sorted(p.name for p in folder.iterdir()) == sorted([kept.name, *(p.name for p in paths)])
+        assert kept.read_bytes() == b"the clerk's own file"
+        assert "Dear Secretary Kelly:" in _pdf_text(paths[1])
+        (event,) = _exports(judge, letter)
+        assert (event["per_addressee"], event["docx"], event["files"]) == (2, False, [p.name for p in paths])
+    finally:
+        clerk.close()
+        judge.close()

@@ -138,6 +138,8 @@ def test_the_window_writers_refuse_every_protected_target(tmp_path: Path, approv
                 continue
             _attack(what, target, lambda t=target: desk.export_copies(letter_id, t), failures,
                     "Export (one copy per addressee)")
+            _attack(what, target, lambda t=target: desk.export_copies(letter_id, t, pdf=True, docx=False), failures,
+                    "Export (one PDF per addressee, no .docx)")
             request = ExportRequest(target, "letter", per_addressee=True, overwrite=True)
             _attack(what, target, lambda r=request: export_letter(library, pack, letter, r), failures,
                     "Export (a DRAFT copy per addressee)")

@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.libreoffice,
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 NAME = "2017-03-16 Letter to Attorney General Sessions and Secretary Kelly.pdf"
+COPIES = ["2017-03-16 Letter to Attorney General Sessions.pdf", "2017-03-16 Letter to Secretary Kelly.pdf"]
 
 
 def _approved_letter(clerk_url: str, judge_url: str) -> int:
@@ -42,8 +43,8 @@ def _approved_letter(clerk_url: str, judge_url: str) -> int:
 
 
 def _export_pdf_only(qtbot: Any, dialogs: DialogScript, letter_id: int, url: str, owner_url: str,
-                     folder: Path) -> None:
-    """The judge ``tani`` opens ``letter_id`` on ``url`` and exports it as PDF only."""
+                     folder: Path, *, per_addressee: bool = False) -> None:
+    """The judge ``tani`` opens ``letter_id`` on ``url`` and exports it as PDF only (one per addressee)."""
     prefs = Preferences(user="tani", role="judge", profile=flagship_profile())
     backend = ServiceBackend(services(url, as_user="tani"))
     backend.restore = lambda: None  # type: ignore[method-assign]  # a fresh start: nothing to restore
@@ -63,15 +64,18 @@ def _export_pdf_only(qtbot: Any, dialogs: DialogScript, letter_id: int, url: str
             dialog.folder.setText(str(folder))
             dialog.docx.setChecked(False)
             dialog.pdf.setChecked(True)
+            dialog.per_addressee.setChecked(per_addressee)
             dialog.accept()
 
         dialogs.expect(ExportDialog, pdf_only)
         judge.export_action.trigger()
         qtbot.waitUntil(lambda: judge.status == "exported", timeout=60_000)  # a hang guard: LibreOffice converts
-        assert sorted(p.name for p in folder.iterdir()) == [NAME]
-        text = subprocess.run(["pdftotext", str(folder / NAME), "-"], check=True, capture_output=True,
+        names = COPIES if per_addressee else [NAME]
+        assert sorted(p.name for p in folder.iterdir()) == names  # no .docx written unasked
+        text = subprocess.run(["pdftotext", str(folder / names[-1]), "-"], check=True, capture_output=True,
                               text=True).stdout
-        assert "Dear Attorney General Sessions and Secretary Kelly:" in text
+        assert ("Dear Secretary Kelly:" if per_addressee else "Dear Attorney General Sessions and Secretary Kelly:") \
+            in text
         assert "DRAFT" not in text
     finally:
         close_window(qtbot, judge)
@@ -88,6 +92,12 @@ def test_the_judge_exports_the_approved_letter_as_pdf_only_on_sqlite(
         qtbot: Any, dialog_guard: DialogScript, tmp_path: Path, libreoffice: None) -> None:
     url = f"sqlite:///{tmp_path / 'office.sqlite3'}"
     _export_pdf_only(qtbot, dialog_guard, _approved_letter(url, url), url, url, tmp_path / "out")
+
+
+def test_the_judge_exports_one_pdf_per_addressee_and_no_docx_on_sqlite(
+        qtbot: Any, dialog_guard: DialogScript, tmp_path: Path, libreoffice: None) -> None:
+    url = f"sqlite:///{tmp_path / 'office.sqlite3'}"
+    _export_pdf_only(qtbot, dialog_guard, _approved_letter(url, url), url, url, tmp_path / "out", per_addressee=True)
 
 
 @pytest.mark.postgres
