@@ -150,7 +150,6 @@ class ExportRequest:
     pdf: bool = False
     per_addressee: bool = False
     overwrite: bool = False
-    approved_bytes: bytes | None = None  # the approved .docx, exported as it was approved
 
 
 @dataclass
@@ -175,8 +174,8 @@ def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
 
 def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
                   request: ExportRequest, images: Mapping[str, bytes] | None = None) -> ExportResult:
-    """Render every letter first, then write: each .docx with its PDF both or neither, never into a
-    template folder, and over an existing file only when asked."""
+    """Render every letter first (a DRAFT copy: see below), then write: each .docx with its PDF both or
+    neither, never into a template folder, and over an existing file only when asked."""
     from app.services.letters import preflight_letter_files, write_letter_files
 
     if request.per_addressee:
@@ -200,13 +199,12 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
         if made:  # a refusal leaves the disk as it was
             request.folder.rmdir()
         raise
+    # Always a DRAFT: an approved letter leaves through the drafts service (ServiceDesk.export_final and
+    # its kin), which releases the approved bytes (audited) and checks them; never through this function.
     rendered: list[bytes] = []
     for one in letters:
-        if request.approved_bytes is not None and not request.per_addressee:
-            rendered.append(request.approved_bytes)
-        else:
-            with RENDER_LOCK:
-                rendered.append(pack.render(one, draft=request.approved_bytes is None, images=images).data)
+        with RENDER_LOCK:
+            rendered.append(pack.render(one, draft=True, images=images).data)
     result = ExportResult()
     for data, stem in zip(rendered, stems, strict=True):
         docx, pdf = request.folder / f"{stem}.docx", request.folder / f"{stem}.pdf"
