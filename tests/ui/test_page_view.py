@@ -63,7 +63,7 @@ def test_page_tab_says_how_to_install_libreoffice_when_it_is_missing(
     window = make_window(qtbot)
     window.preview.show_page_tab()
     pages = window.preview.page_view
-    qtbot.waitUntil(lambda: "libreoffice-writer-nogui" in pages.note.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "libreoffice-writer-nogui" in pages.note.text(), timeout=30_000)
     assert "sudo apt-get install libreoffice-writer-nogui" in pages.note.text()
     assert pages.note.isVisible()
     assert pages.page_count() == 0

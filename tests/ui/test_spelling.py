@@ -100,7 +100,7 @@ def test_add_to_dictionary_keeps_the_word_in_the_courts_file(qtbot: Any) -> None
     next(a for a in menu.actions() if a.objectName() == "spell-add-to-dictionary").trigger()
     qtbot.waitUntil(lambda: _underlined(opening) == [], timeout=30_000)
     dictionary = data_dir() / "dictionary.txt"
-    qtbot.waitUntil(dictionary.exists, timeout=5_000)
+    qtbot.waitUntil(dictionary.exists, timeout=30_000)
     assert dictionary.read_text(encoding="utf-8").splitlines() == ["Tulare"]
     close_window(qtbot, window)
 
