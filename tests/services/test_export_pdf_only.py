@@ -15,8 +15,6 @@ from tests.conftest import sample_data
 from tests.storage.dbfixtures import office, postgres_template, postgres_url  # noqa: F401
 from tests.storage.test_postgres_enforcement import login_url, roles  # noqa: F401
 
-pytestmark = pytest.mark.libreoffice
-
 
 def _pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
@@ -48,6 +46,7 @@ def _export_pdf_alone(clerk: Services, judge: Services, folder: Path) -> None:
         {"file": "approved.pdf", "pdf": True, "docx": False, "from": "approved", "to": "exported"}
 
 
+@pytest.mark.libreoffice
 def test_a_judge_exports_the_approved_letter_as_a_pdf_alone_on_sqlite(tmp_path: Path, libreoffice: None) -> None:
     url = f"sqlite:///{tmp_path / 'chambers.sqlite3'}"
     clerk, judge = office(url, "ann"), office(url, "tani")
@@ -59,6 +58,7 @@ def test_a_judge_exports_the_approved_letter_as_a_pdf_alone_on_sqlite(tmp_path: 
 
 
 @pytest.mark.postgres
+@pytest.mark.libreoffice
 def test_a_judges_own_login_exports_the_pdf_from_the_released_bytes_on_postgres(
         roles: str, tmp_path: Path, libreoffice: None) -> None:  # noqa: F811
     """A member login reads the approved bytes empty; the PDF comes from the audited release."""
@@ -92,6 +92,7 @@ def test_a_draft_has_no_final_pdf_and_nothing_is_written(tmp_path: Path) -> None
         judge.close()
 
 
+@pytest.mark.libreoffice
 def test_the_per_addressee_copies_as_pdfs_alone_leave_any_docx_as_it_was(tmp_path: Path, libreoffice: None) -> None:
     url = f"sqlite:///{tmp_path / 'chambers.sqlite3'}"
     clerk, judge = office(url, "ann"), office(url, "tani")
