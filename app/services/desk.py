@@ -150,7 +150,6 @@ class ExportRequest:
     pdf: bool = False
     per_addressee: bool = False
     overwrite: bool = False
-    approved_bytes: bytes | None = None  # the approved .docx, exported as it was approved
 
 
 @dataclass
@@ -175,8 +174,8 @@ def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
 
 def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
                   request: ExportRequest, images: Mapping[str, bytes] | None = None) -> ExportResult:
-    """Render every letter first, then write: each .docx with its PDF both or neither, never into a
-    template folder, and over an existing file only when asked."""
+    """Render every letter first (a DRAFT copy: see below), then write: each .docx with its PDF both or
+    neither, never into a template folder, and over an existing file only when asked."""
     from app.services.letters import preflight_letter_files, write_letter_files
 
     if request.per_addressee:
@@ -200,13 +199,12 @@ def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
         if made:  # a refusal leaves the disk as it was
             request.folder.rmdir()
         raise
+    # Always a DRAFT: an approved letter leaves through the drafts service (ServiceDesk.export_final and
+    # its kin), which releases the approved bytes (audited) and checks them; never through this function.
     rendered: list[bytes] = []
     for one in letters:
-        if request.approved_bytes is not None and not request.per_addressee:
-            rendered.append(request.approved_bytes)
-        else:
-            with RENDER_LOCK:
-                rendered.append(pack.render(one, draft=request.approved_bytes is None, images=images).data)
+        with RENDER_LOCK:
+            rendered.append(pack.render(one, draft=True, images=images).data)
     result = ExportResult()
     for data, stem in zip(rendered, stems, strict=True):
         docx, pdf = request.folder / f"{stem}.docx", request.folder / f"{stem}.pdf"
@@ -930,8 +928,13 @@ class ServiceDesk:
     def export_final(self, letter_id: int, out: Path, pdf: Path | None) -> ExportReport:
         return self.drafts.export(letter_id, out, pdf)
 
-    def export_copies(self, letter_id: int, folder: Path, pdf: bool = False) -> list[Path]:
-        """The approved letter's sealed per-addressee copies, as sealed at approval (and each one's PDF).
+    def export_final_pdf(self, letter_id: int, pdf: Path) -> Path:
+        """The approved letter's PDF alone, from the approved bytes as released and checked."""
+        return self.drafts.export_pdf(letter_id, pdf)
+
+    def export_copies(self, letter_id: int, folder: Path, pdf: bool = False, docx: bool = True) -> list[Path]:
+        """The approved letter's sealed per-addressee copies, as sealed at approval (and each one's PDF;
+        with ``docx`` False, only the PDFs).
 
         The PDFs are made before anything is written, so a failed conversion writes nothing.
         """
@@ -939,6 +942,11 @@ class ServiceDesk:
         from app.services.letters import protect_packs
 
         library = self.services.library
+        if not docx:
+            protect_packs(library)
+            check_output_folder_target(folder)  # the output policy, before the folder is made
+            folder.mkdir(parents=True, exist_ok=True)
+            return self.drafts.export_copies_pdf(letter_id, folder)
         pdfs: list[bytes] = []
         if pdf:
             copies = self.drafts.approved_copies(letter_id)

@@ -21,7 +21,7 @@ from typing import Any
 from app.core.audit import first_broken, missing
 from app.core.diff import FieldChange, WordDiff, field_changes, word_diff
 from app.core.errors import ChambersError, LetterInvalid, TemplateProblem
-from app.core.files import WORD_LETTER, check_output_folder_target, write_outputs
+from app.core.files import WORD_LETTER, check_output_folder_target, preflight_outputs, write_outputs
 from app.core.letter import Letter, iter_text, parse_letter
 from app.core.packs import check_letter_for_pack
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User, utc_now
@@ -559,6 +559,37 @@ class Drafts:
                                 {"version": current.version, "file": out.name}, utc_now())
         return ExportReport(out, pdf, final, approval, removals)
 
+    def export_pdf(self, letter_id: int, pdf: Path) -> Path:
+        """The approved letter as a PDF alone, without its .docx.
+
+        The PDF is made from the approved bytes as ``export`` writes them: released through the
+        store (an audit event of its own on PostgreSQL, where a member login never reads them
+        directly) and checked (hash, signatory, rendered again) before LibreOffice sees them, so
+        a PDF never comes from bytes nobody checked, nor from the empty bytes a member login
+        reads. The export is recorded as ``export`` records it. A letter that is not approved has
+        no final PDF: ``Refused`` (its draft PDF is rendered from the letter as typed).
+        """
+        from app.rendering.pdf import EXPORTED, PdfConverter
+
+        user = self.user
+        protect_packs(self.library)
+        preflight_outputs([(pdf, ".pdf", "--pdf")])  # refused before anything is released or converted
+        with self.store.read() as tx:
+            current = tx.letters.get(letter_id)
+            approval = tx.letters.approval(current.approval_id) if current.approval_id else None
+        if current.status not in (Status.APPROVED, Status.EXPORTED) or approval is None \
+                or approval.voided_at is not None:
+            raise Refused(f"letter {letter_id} is {current.status.label}, not approved: only an approved letter "
+                          "has a final PDF; export it as a draft instead")
+        check(user.name, user.role, Action.EXPORT_FINAL, current.status)
+        data = self._checked(approval)
+        with PdfConverter() as converter:
+            rendition = converter.convert(data, EXPORTED)
+        protect_packs(self.library)
+        write_outputs([(pdf, ".pdf", "--pdf", rendition, None)])
+        self._transition(letter_id, Action.EXPORT_FINAL, {"file": pdf.name, "pdf": True, "docx": False})
+        return pdf
+
     def approved_copies(self, letter_id: int) -> list[SealedCopy]:
         """The per-addressee copies of the approved letter, byte for byte as sealed at approval.
 
@@ -606,21 +637,31 @@ class Drafts:
         protect_packs(self.library)
         check_output_folder_target(folder, "--folder")
         copies = self.approved_copies(letter_id)
-        taken: set[str] = set()
-        paths = []
-        for made in copies:
-            name = made.file_name
-            stem, n = name[:-5], 1
-            while name.casefold() in taken:
-                n += 1
-                name = f"{stem} ({n}).docx"
-            taken.add(name.casefold())
-            paths.append(folder / name)
+        paths = _copy_paths(copies, folder)
         # All the copies or none, every target through the output policy before any is written.
         write_outputs([(path, WORD_LETTER, "--folder", made.data, check_docx_file)
                        for made, path in zip(copies, paths, strict=True)])
         self._transition(letter_id, Action.EXPORT_FINAL,
                          {"files": [p.name for p in paths], "per_addressee": len(paths)})
+        return paths
+
+    def export_copies_pdf(self, letter_id: int, folder: Path) -> list[Path]:
+        """Only the PDFs of the sealed per-addressee copies, into ``folder``: made from the copies as
+        ``export_copies`` writes them (the approved bytes released and checked first), all or none,
+        named as those copies are, and recorded as an export of the final letter."""
+        from app.rendering.pdf import EXPORTED, PdfConverter
+
+        protect_packs(self.library)
+        check_output_folder_target(folder, "--folder")
+        copies = self.approved_copies(letter_id)
+        paths = [path.with_suffix(".pdf") for path in _copy_paths(copies, folder)]
+        preflight_outputs([(path, ".pdf", "--pdf") for path in paths])  # refused before LibreOffice works
+        with PdfConverter() as converter:
+            pdfs = [converter.convert(made.data, EXPORTED) for made in copies]
+        protect_packs(self.library)
+        write_outputs([(path, ".pdf", "--pdf", data, None) for path, data in zip(paths, pdfs, strict=True)])
+        self._transition(letter_id, Action.EXPORT_FINAL,
+                         {"files": [p.name for p in paths], "per_addressee": len(paths), "docx": False})
         return paths
 
     # --- reading ------------------------------------------------------------------------
@@ -838,6 +879,21 @@ class Drafts:
                     "changed behind Chambers' back; an admin saves it again in Office > Court profile")
         return len(events), broken, why
 
+
+
+def _copy_paths(copies: list[SealedCopy], folder: Path) -> list[Path]:
+    """Where each per-addressee copy goes in ``folder``: its own name, numbered where two are alike."""
+    taken: set[str] = set()
+    paths = []
+    for made in copies:
+        name = made.file_name
+        stem, n = name[:-5], 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{stem} ({n}).docx"
+        taken.add(name.casefold())
+        paths.append(folder / name)
+    return paths
 
 
 def _same_letter(first: bytes, second: bytes) -> bool:

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -101,6 +102,32 @@ class AddresseeListEditor(QWidget):
     pick_requested = Signal()
     save_requested = Signal(dict)
 
+    # Beside the list, the selected addressee's fields need about this many characters of room; where the
+    # form is narrower (a 1024x768 screen, 200% scaling) the list goes above them, or the fields would
+    # show a few letters of a name.
+    SIDE_BY_SIDE_CHARS = 72
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._stack_when_narrow()
+
+    @property
+    def stacked(self) -> bool:
+        """Whether the list stands above the selected addressee's fields (a narrow form)."""
+        return self._body.direction() == QBoxLayout.Direction.TopToBottom
+
+    def _stack_when_narrow(self) -> None:
+        narrow = self.width() < self.fontMetrics().averageCharWidth() * self.SIDE_BY_SIDE_CHARS
+        if narrow == self.stacked:
+            return
+        self._body.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
+        if narrow:  # a few rows of the list, the whole width to the fields
+            self.list.setMaximumWidth(16_777_215)
+            self.list.setMaximumHeight(self.fontMetrics().height() * 6)
+        else:
+            self.list.setMaximumWidth(300)
+            self.list.setMaximumHeight(16_777_215)
+
     def __init__(self, parent: QWidget | None = None, editor_hook: EditorHook | None = None) -> None:
         super().__init__(parent)
         self._data: dict[int, dict[str, Any]] = {}
@@ -134,6 +161,7 @@ class AddresseeListEditor(QWidget):
         outer.addLayout(head)
 
         body = QHBoxLayout()
+        self._body = body
         self.list = QListWidget(self)
         self.list.setObjectName("addressee-list")
         self.list.setAccessibleName(self.tr("Addressees"))
@@ -215,6 +243,7 @@ class AddresseeListEditor(QWidget):
         form.addRow(self.tr("Letter opens:"), self.joint_salutation)
         body.addWidget(box, 1)
         outer.addLayout(body)
+        self._stack_when_narrow()
         group_row = QFormLayout()
         # A letter-level field: it stands under the list, not in the selected addressee's box.
         self.group_salutation = QLineEdit(self)

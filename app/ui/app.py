@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.bootstrap import (
@@ -59,6 +59,8 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--scene", choices=SCENES, default="clerk",
                         help="for --screenshot: what to show (judge, withdraw, users, opening and signing use a "
                              "throwaway office database with sample letters)")
+    parser.add_argument("--dark", action="store_true",
+                        help="for --screenshot: draw the window in a dark palette, as a system in dark mode gives it")
     parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bench-pages", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(list(args))
@@ -76,6 +78,33 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")  # Fusion follows the system's light or dark scheme on every platform
     return app
+
+
+# Fusion's dark palette, written out: a screenshot runs on the offscreen platform, which has no colour
+# scheme to follow (QStyleHints.setColorScheme is ignored there), so --dark sets the colours a system in
+# dark mode gives Fusion, by role, and the window must read in them as it does in the light ones.
+DARK_COLOURS = {
+    QPalette.ColorRole.Window: "#323232", QPalette.ColorRole.WindowText: "#f0f0f0",
+    QPalette.ColorRole.Base: "#242424", QPalette.ColorRole.AlternateBase: "#2d2d2d",
+    QPalette.ColorRole.Text: "#f0f0f0", QPalette.ColorRole.PlaceholderText: "#a0a0a0",
+    QPalette.ColorRole.Button: "#3c3c3c", QPalette.ColorRole.ButtonText: "#f0f0f0",
+    QPalette.ColorRole.BrightText: "#ff6b6b", QPalette.ColorRole.ToolTipBase: "#3c3c3c",
+    QPalette.ColorRole.ToolTipText: "#f0f0f0", QPalette.ColorRole.Highlight: "#2f65ca",
+    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Link: "#8ab4f8",
+    QPalette.ColorRole.LinkVisited: "#c58af9", QPalette.ColorRole.Light: "#505050",
+    QPalette.ColorRole.Midlight: "#464646", QPalette.ColorRole.Mid: "#2a2a2a",
+    QPalette.ColorRole.Dark: "#1e1e1e", QPalette.ColorRole.Shadow: "#0f0f0f",
+}
+
+
+def dark_palette() -> QPalette:
+    """The palette of a system in dark mode (for ``--screenshot --dark``); disabled text greyed."""
+    palette = QPalette()
+    for role, colour in DARK_COLOURS.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7f7f7f"))
+    return palette
 
 
 def build_window(args: argparse.Namespace, *, fresh: bool = False, asks: bool = True) -> MainWindow:
@@ -237,6 +266,8 @@ def run_gui(argv: Sequence[str]) -> int:
         throwaway = tempfile.mkdtemp(prefix="chambers-screenshot-")
         atexit.register(shutil.rmtree, throwaway, ignore_errors=True)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, throwaway)
+    if args.screenshot is not None and args.dark:
+        app.setPalette(dark_palette())
     if args.screenshot is not None and args.scene != "clerk":
         from app.ui.scenes import screenshot_scene
 

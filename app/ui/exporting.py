@@ -35,33 +35,33 @@ class Exporting(Controller):
     """Export: the approved bytes as approved, or a draft copy, never over a file unasked."""
 
     @property
-    def approved_docx(self) -> bytes | None:
-        """The bytes the judge approved, when the open letter is approved and unchanged since."""
+    def approved(self) -> bool:
+        """Whether the open letter is approved and unchanged since, asked of the record (its status
+        and an approval in force), never of the approved bytes: a member login on PostgreSQL reads
+        them empty, and gets them only through the drafts service's audited release."""
         record = self.w.session.record
-        if record.status not in (Status.APPROVED, Status.EXPORTED) or self.w.dirty:
-            return None
-        approval = record.approval
-        return approval.docx if approval is not None else None
+        return record.status in (Status.APPROVED, Status.EXPORTED) and record.approval is not None \
+            and not self.w.dirty and self.w.backend.workflow is not None
 
     def export(self) -> None:
         check = self.w.last_check
-        approved = self.approved_docx
-        if self.w.pack is None or check is None or check.letter is None or (approved is None and not check.exportable):
+        final = self.approved
+        if self.w.pack is None or check is None or check.letter is None or (not final and not check.exportable):
             self.w.show_error(self.w.tr("The letter cannot be exported yet: fix what Preflight lists."))
             return
         why_draft = ""
         record = self.w.session.record
-        if approved is not None:
+        if final:
             ok, _why = self.w.backend.may("export_final")
             if not ok:
-                approved = None  # a clerk exports a draft copy of an approved letter
+                final = False  # a clerk exports a draft copy of an approved letter
                 why_draft = self.w.tr("This letter is approved; only a judge exports the final letter. You export "
                                     "a copy marked DRAFT.")
         elif record.status in (Status.APPROVED, Status.EXPORTED) and self.w.dirty:
             why_draft = self.w.tr("This letter was approved, but it has changed since: it is exported as a draft, "
                                 "marked DRAFT.")
         letter = check.letter
-        if approved is not None:
+        if final:
             assert self.w.detail is not None
             letter = parse_letter(self.w.detail.current.data).letter
         from app.rendering.pdf import find_soffice
@@ -69,12 +69,11 @@ class Exporting(Controller):
 
         stem = suggested_file_name(letter, "")
         dialog = ExportDialog(stem, self.w.prefs.export_folder, pdf_available=find_soffice() is not None,
-                              approved=approved is not None, addressees=len(letter.addressees), parent=self.w,
+                              approved=final, addressees=len(letter.addressees), parent=self.w,
                               why_draft=why_draft)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         request = dialog.request()
-        request.approved_bytes = approved
         open_folder = dialog.open_folder.isChecked()
         existing = [p for p in planned_files(letter, request) if p.exists()]
         if existing:
@@ -88,9 +87,11 @@ class Exporting(Controller):
                 return
             request.overwrite = True
         self.w.prefs.export_folder = str(request.folder)
-        self.run_export(letter, request, open_folder)
+        self.run_export(letter, request, open_folder, final)
 
-    def run_export(self, letter: Any, request: ExportRequest, open_folder: bool) -> None:
+    def run_export(self, letter: Any, request: ExportRequest, open_folder: bool, final: bool = False) -> None:
+        """Export ``letter`` as ``request`` asks: with ``final``, the approved letter through the drafts
+        service (released, checked, recorded), whatever files are asked for; else a DRAFT copy."""
         pack = self.w.pack
         assert pack is not None
         self.w.statusBar().showMessage(self.w.tr("Exporting…"))
@@ -111,14 +112,16 @@ class Exporting(Controller):
 
         backend = self.w.backend.workflow
         letter_id = self.w.letter_id
-        final = request.approved_bytes is not None and backend is not None and letter_id is not None
+        if final and (backend is None or letter_id is None):
+            failed(RuntimeError("the approved letter is exported from the drafts database, which is not open"))
+            return
         if final and request.per_addressee:
             assert backend is not None
             assert letter_id is not None
             # The sealed copies made at approval, byte for byte; never copies rendered afresh.
 
             def copies() -> tuple[ExportResult, LetterDetail]:
-                written = backend.export_copies(letter_id, request.folder, request.pdf)
+                written = backend.export_copies(letter_id, request.folder, request.pdf, request.docx)
                 return ExportResult(written), backend.open(letter_id)
 
             def copies_done(result: tuple[ExportResult, LetterDetail]) -> None:
@@ -127,17 +130,21 @@ class Exporting(Controller):
 
             self.w.db.run(copies, copies_done, failed)
             return
-        if final and request.docx:
+        if final:
             assert backend is not None
             assert letter_id is not None
-            docx = request.folder / f"{request.stem}.docx"
+            docx = request.folder / f"{request.stem}.docx" if request.docx else None
             pdf = request.folder / f"{request.stem}.pdf" if request.pdf else None
 
             def one() -> tuple[ExportResult, LetterDetail]:
                 check_output_folder_target(request.folder)  # the output policy, before the folder is made
                 request.folder.mkdir(parents=True, exist_ok=True)
-                report = backend.export_final(letter_id, docx, pdf)
-                written = ExportResult([p for p in (report.docx, report.pdf) if p is not None])
+                if docx is not None:
+                    report = backend.export_final(letter_id, docx, pdf)
+                    written = ExportResult([p for p in (report.docx, report.pdf) if p is not None])
+                else:
+                    assert pdf is not None  # the dialog asks for one file at least
+                    written = ExportResult([backend.export_final_pdf(letter_id, pdf)])
                 return written, backend.open(letter_id)
 
             def one_done(result: tuple[ExportResult, LetterDetail]) -> None:

@@ -1,10 +1,10 @@
 """The window's writers refuse the same targets as the command line's (the output policy).
 
 The window writes files through a few service calls: the export dialog (``export_letter``, a
-draft or a copy per addressee), the approved letter (``ServiceDesk.export_final``), the sealed
-per-addressee copies (``ServiceDesk.export_copies``) and Review > Redline in Word…
-(``write_docx``). The calls ``app/ui`` makes are read from its source, so a new window action
-that writes through another function fails here until it is attacked too.
+draft or a copy per addressee), the approved letter (``ServiceDesk.export_final``; its PDF alone,
+``export_final_pdf``), the sealed per-addressee copies (``ServiceDesk.export_copies``) and Review >
+Redline in Word… (``write_docx``). The calls ``app/ui`` makes are read from its source, so a new
+window action that writes through another function fails here until it is attacked too.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from tests.conftest import ROOT, sample_data
 from tests.storage.dbfixtures import office
 
 # The service functions that write a file, as the window calls them.
-WRITERS = {"export_letter", "export_final", "export_copies", "write_docx", "write_pdf_only", "save_redline",
-           "write_letter_files", "write_outputs", "atomic_write"}
-ATTACKED = {"export_letter", "export_final", "export_copies", "write_docx"}
+WRITERS = {"export_letter", "export_final", "export_final_pdf", "export_copies", "write_docx", "write_pdf_only",
+           "save_redline", "write_letter_files", "write_outputs", "atomic_write"}
+ATTACKED = {"export_letter", "export_final", "export_final_pdf", "export_copies", "write_docx"}
 
 
 def window_writer_calls() -> set[str]:
@@ -120,6 +120,8 @@ def test_the_window_writers_refuse_every_protected_target(tmp_path: Path, approv
         for what, target in file_targets(tmp_path, url).items():
             _attack(what, target, lambda t=target: desk.export_final(letter_id, t, None), failures,
                     "Export (the approved letter)")
+            _attack(what, target, lambda t=target: desk.export_final_pdf(letter_id, t), failures,
+                    "Export (the approved letter, PDF only)")
             _attack(what, target, lambda t=target: write_docx(t, docx), failures, "Redline in Word")
             # The export dialog names a folder and a file stem (the database cannot be named so: its
             # name does not end in .docx); it asks before replacing a file.
@@ -136,6 +138,8 @@ def test_the_window_writers_refuse_every_protected_target(tmp_path: Path, approv
                 continue
             _attack(what, target, lambda t=target: desk.export_copies(letter_id, t), failures,
                     "Export (one copy per addressee)")
+            _attack(what, target, lambda t=target: desk.export_copies(letter_id, t, pdf=True, docx=False), failures,
+                    "Export (one PDF per addressee, no .docx)")
             request = ExportRequest(target, "letter", per_addressee=True, overwrite=True)
             _attack(what, target, lambda r=request: export_letter(library, pack, letter, r), failures,
                     "Export (a DRAFT copy per addressee)")

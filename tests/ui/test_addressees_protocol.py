@@ -207,7 +207,7 @@ def test_above_six_addressees_preflight_asks_for_the_group_salutation_and_the_ex
     clerk.export_action.trigger()
     qtbot.waitUntil(lambda: out.exists() and any(out.glob("*.docx")), timeout=15_000)
     (exported,) = out.glob("*.docx")
-    qtbot.waitUntil(lambda: exported.stat().st_size > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: exported.stat().st_size > 0, timeout=30_000)
     paragraphs = _paragraphs(exported)
     assert "Dear Members of the Judicial Council:" in paragraphs
     assert any(p.strip().startswith("Distribution") for p in paragraphs), paragraphs

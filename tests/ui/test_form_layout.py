@@ -31,7 +31,7 @@ def test_the_form_fits_without_a_horizontal_scroll_bar(qtbot: Any, size: tuple[i
     assert form is not None
     # the layout settles over a few turns of the event loop; a scroll bar that stays is a form that does not fit
     qtbot.waitUntil(lambda: form.widget().width() <= form.viewport().width()
-                    and not form.horizontalScrollBar().isVisible(), timeout=5_000)
+                    and not form.horizontalScrollBar().isVisible(), timeout=30_000)
     right = form.viewport().width()
     buttons = [form.addressees.down_button, form.addressees.save_button,
                *(s.down_button for s in form.sections.values())]

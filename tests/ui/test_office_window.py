@@ -71,7 +71,7 @@ def test_first_start_on_an_empty_database_asks_who_you_are_then_saves_drafts(
     assert Profile(data_dir() / "profile.json").name() == "ann"
     _type(qtbot, window.form.subject, " (first draft)")  # type: ignore[union-attr]
     _saved(qtbot, window, 1)
-    qtbot.waitUntil(window.submit_action.isEnabled, timeout=5_000)
+    qtbot.waitUntil(window.submit_action.isEnabled, timeout=30_000)
     close_window(qtbot, window)
 
     again = show_window(qtbot, build_window(parse_args([])))  # no dialog expected: the profile answers
@@ -395,7 +395,7 @@ def test_without_a_database_the_autosaved_letter_reopens_without_a_question(qtbo
     window = make_window(qtbot)
     _type(qtbot, window.form.subject, " (kept)")  # type: ignore[union-attr]
     window.save_action.trigger()
-    qtbot.waitUntil(lambda: not window.dirty, timeout=5_000)
+    qtbot.waitUntil(lambda: not window.dirty, timeout=30_000)
     close_window(qtbot, window)
     again = make_window(qtbot, fresh=False)  # the guard fails the test if anything asks
     assert again.form is not None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -184,10 +183,8 @@ def test_the_window_lays_out_the_letter_whole_and_says_the_slow_way_once(
     assert form is not None
     form.subject.setFocus()
     form.subject.end(False)
-    started = time.perf_counter()
     qtbot.keyClicks(form.subject, " again")
     qtbot.waitUntil(lambda: pages.source == window.last_check.docx and window.page_requests.idle  # type: ignore[union-attr]
                     and not window._page_timer.isActive() and "as printed" in pages.note.text(), timeout=120_000)
-    assert time.perf_counter() - started < 60
     assert "python3-uno" not in pages.note.text()
     close_window(qtbot, window)
