@@ -235,6 +235,57 @@ def spanish_singulars(lower: str) -> list[str]:
     return found
 
 
+# The regular conjugations, each ending with the infinitives it may come from. pyspellchecker's
+# Spanish dictionary holds a verb's infinitive and few of its forms ("solicitar", not "solicitan"),
+# and no package we may ship has Spanish inflection without a native Hunspell library, so the
+# regular paradigm is written out here; a form is accepted only when its infinitive is a known word.
+_AR, _ER_IR, _ANY = ("ar",), ("er", "ir"), ("ar", "er", "ir")
+_VERB_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(sorted({
+    **{e: _ANY for e in ("o", "as", "a", "an", "es", "e", "en", "amos", "emos", "áis", "éis")},
+    **{e: _AR for e in ("aba", "abas", "ábamos", "abais", "aban", "é", "aste", "ó", "asteis", "aron", "ando",
+                        "ado", "ada", "ados", "adas", "ara", "aras", "áramos", "aran", "ase", "asen")},
+    **{e: _ER_IR for e in ("ía", "ías", "íamos", "íais", "ían", "í", "iste", "ió", "imos", "isteis", "ieron",
+                           "iendo", "yendo", "ido", "ida", "idos", "idas", "iera", "ieras", "iéramos", "ieran",
+                           "iese", "iesen", "ís")},
+}.items(), key=lambda item: -len(item[0])))
+# The future and the conditional are the infinitive itself with an ending ("conversaría").
+_ON_THE_INFINITIVE = ("é", "ás", "á", "emos", "éis", "án", "ía", "ías", "íamos", "íais", "ían")
+# Pronouns joined to an infinitive or a gerund ("detenerlos", "diciéndole").
+_ENCLITICS = ("selos", "selas", "selo", "sela", "los", "las", "les", "nos", "lo", "la", "le", "me", "te", "se", "os")
+
+
+def _stems(stem: str) -> list[str]:
+    """The stem as the infinitive spells it: vowel changes (niegan, resuelven, pido), -zco
+    (agradezco), -y- (incluyen), -g- (exponga, salgan) and the spelling of c, g and z before e
+    (busqué, llegué, crucé)."""
+    found = [stem]
+    for written, plain in (("ie", "e"), ("ue", "o"), ("i", "e"), ("zc", "c"), ("y", ""), ("qu", "c"),
+                           ("gu", "g"), ("c", "z"), ("j", "g"), ("g", "gu"), ("ng", "n"), ("lg", "l")):
+        at = stem.rfind(written)
+        if at >= 0 and at >= len(stem) - len(written) - 3:
+            found.append(stem[:at] + plain + stem[at + len(written):])
+    return found
+
+
+def spanish_infinitives(lower: str) -> list[str]:
+    """The infinitives a regular (or regularly stem-changing) verb form may come from."""
+    found: list[str] = []
+    for ending in _ON_THE_INFINITIVE:
+        if lower.endswith(ending) and lower[:-len(ending)].endswith(("ar", "er", "ir")):
+            found.append(lower[:-len(ending)])
+    for ending, infinitives in _VERB_ENDINGS:
+        stem = lower[:-len(ending)]
+        if lower.endswith(ending) and len(stem) >= 2:
+            found += [s + i for s in _stems(stem) for i in infinitives]
+    for pronoun in _ENCLITICS:
+        base = lower[:-len(pronoun)].translate(_UNSTRESSED)
+        if lower.endswith(pronoun) and base.endswith(("ar", "er", "ir")) and len(base) > 3:
+            found.append(base)
+        elif lower.endswith(pronoun) and base.endswith(("ando", "iendo")):
+            found += spanish_infinitives(base)
+    return found
+
+
 class Speller:
     """Says which words are misspelt and what they might be; safe to share between threads.
 
@@ -326,7 +377,7 @@ class Speller:
         if lower.endswith("'s") and len(w) > 2:
             return self._check(w[:-2])  # the possessive of a known word or name
         if self.language == "es":
-            return any(self._known(singular) for singular in spanish_singulars(lower))
+            return any(self._known(form) for form in (*spanish_singulars(lower), *spanish_infinitives(lower)))
         stem = lower[:-1] if lower.endswith("s") else ""
         return len(stem) > 2 and self._known(stem)  # plurals the list lacks ("detainers")
 

@@ -224,3 +224,13 @@ def test_the_english_list_is_not_what_checks_spanish(shared: Speller, spanish: S
     assert [m.word for m in spanish.misspellings("amicus certiorari")] == ["amicus", "certiorari"]
     with pytest.raises(ValueError, match="'fr' is not offered"):
         Speller(language="fr")
+
+
+def test_spanish_verb_forms_are_known_from_their_infinitives(spanish: Speller) -> None:
+    """The Spanish dictionary holds "solicitar" but not "solicitan": the regular conjugations, the
+    usual stem changes and joined pronouns are accepted when the infinitive is a known word."""
+    forms = ("solicitan solicito pido niegan resuelven agradezco incluyen busqué detenerlos conversaría "
+             "acechando exponga abstengan citados considerándolo escribiremos tenemos")
+    assert spanish.misspellings(forms) == []
+    typos = "solisitan pidoo resuelbven agradesco incluien detenerlso conversaríia escrivimos"
+    assert [m.word for m in spanish.misspellings(typos)] == typos.split()
