@@ -1,10 +1,13 @@
 """Spell checking for the letter's text fields, offline and without Qt.
 
-The words come from three lists: the English word list shipped with ``pyspellchecker`` (no
-network, no system dictionary), ``resources/words/legal.txt`` (court and Latin terms the general
-list lacks) and the court's own ``dictionary.txt`` in the data folder, which "Add to dictionary"
-appends to. The names in the letter itself (addressees, signatory) are accepted too, so
-"Cantil-Sakauye" is never underlined in a letter she signs.
+A letter is checked in its pack's language (``language:`` in the manifest). In English the words
+come from three lists: the English word list shipped with ``pyspellchecker`` (no network, no
+system dictionary), ``resources/words/legal.txt`` (court and Latin terms the general list lacks)
+and the court's own ``dictionary.txt`` in the data folder, which "Add to dictionary" appends to.
+In Spanish, the Spanish dictionary ``pyspellchecker`` ships takes the English list's place (the
+legal list is English and is left out); the court's dictionary is the same file. The names in
+the letter itself (addressees, signatory) are accepted too, so "Cantil-Sakauye" is never
+underlined in a letter she signs.
 
 A word is checked once and the answer cached, so a paragraph is checked in well under 5 ms
 and the editors can check every block on every keystroke.
@@ -35,6 +38,9 @@ DICTIONARY_FILE = "dictionary.txt"
 MAX_SUGGESTIONS = 5
 # The English list is about 2.2 MB; a kept file much larger is not ours and is not read whole.
 MAX_WORD_LIST_BYTES = 16 * 1024 * 1024
+#: The languages a pack may declare, each with the word lists of the court added to the library's.
+LANGUAGES = ("en", "es")
+_COURT_LISTS: dict[str, tuple[Path, ...]] = {"en": (LEGAL_WORDS,), "es": ()}
 
 # Letters with inner apostrophes ("court's", "wouldn’t"); hyphens, digits and punctuation split words.
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -200,15 +206,100 @@ def build_word_list(path: Path) -> None:
     keep_word_list(path, WordList.of(english_words()))
 
 
+# A written accent the singular has and its plural loses (nación, naciones; alemán, alemanes).
+_STRESSED = str.maketrans("aeiou", "áéíóú")
+_UNSTRESSED = str.maketrans("áéíóú", "aeiou")
+_SPANISH_VOWELS = frozenset("aeiouáéíóú")
+
+
+def spanish_singulars(lower: str) -> list[str]:
+    """The singulars a regular Spanish plural may come from, by the RAE's rules for the plural
+    (-s after a vowel, -es after a consonant, -z to -ces, the accent that comes or goes with the
+    extra syllable). pyspellchecker's Spanish dictionary holds few plurals ("tribunal" but not
+    "tribunales", "persona" but not "personas"), so without this most nouns of a letter would be
+    underlined; the English list holds its plurals, and this is for Spanish only."""
+    found: list[str] = []
+    if len(lower) < 4 or not lower.endswith("s"):
+        return found
+    if lower[-2] in _SPANISH_VOWELS:
+        found.append(lower[:-1])  # personas, víctimas, hijos, papás
+    if lower.endswith("ces"):
+        found.append(lower[:-3] + "z")  # veces, luces
+    if lower.endswith("es"):
+        stem = lower[:-2]
+        found.append(stem)  # tribunales, leyes
+        found.append(stem.translate(_UNSTRESSED))  # órdenes, jóvenes: the plural adds the accent
+        last = max(stem.rfind(v) for v in "aeiou")
+        if last >= max(0, len(stem) - 2):  # naciones: the singular's last syllable carries the accent
+            found.append(stem[:last] + stem[last].translate(_STRESSED) + stem[last + 1:])
+    return found
+
+
+# The regular conjugations, each ending with the infinitives it may come from. pyspellchecker's
+# Spanish dictionary holds a verb's infinitive and few of its forms ("solicitar", not "solicitan"),
+# and no package we may ship has Spanish inflection without a native Hunspell library, so the
+# regular paradigm is written out here; a form is accepted only when its infinitive is a known word.
+_AR, _ER_IR, _ANY = ("ar",), ("er", "ir"), ("ar", "er", "ir")
+_VERB_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(sorted({
+    **{e: _ANY for e in ("o", "as", "a", "an", "es", "e", "en", "amos", "emos", "áis", "éis")},
+    **{e: _AR for e in ("aba", "abas", "ábamos", "abais", "aban", "é", "aste", "ó", "asteis", "aron", "ando",
+                        "ado", "ada", "ados", "adas", "ara", "aras", "áramos", "aran", "ase", "asen")},
+    **{e: _ER_IR for e in ("ía", "ías", "íamos", "íais", "ían", "í", "iste", "ió", "imos", "isteis", "ieron",
+                           "iendo", "yendo", "ido", "ida", "idos", "idas", "iera", "ieras", "iéramos", "ieran",
+                           "iese", "iesen", "ís")},
+}.items(), key=lambda item: -len(item[0])))
+# The future and the conditional are the infinitive itself with an ending ("conversaría").
+_ON_THE_INFINITIVE = ("é", "ás", "á", "emos", "éis", "án", "ía", "ías", "íamos", "íais", "ían")
+# Pronouns joined to an infinitive or a gerund ("detenerlos", "diciéndole").
+_ENCLITICS = ("selos", "selas", "selo", "sela", "los", "las", "les", "nos", "lo", "la", "le", "me", "te", "se", "os")
+
+
+def _stems(stem: str) -> list[str]:
+    """The stem as the infinitive spells it: vowel changes (niegan, resuelven, pido), -zco
+    (agradezco), -y- (incluyen), -g- (exponga, salgan) and the spelling of c, g and z before e
+    (busqué, llegué, crucé)."""
+    found = [stem]
+    for written, plain in (("ie", "e"), ("ue", "o"), ("i", "e"), ("zc", "c"), ("y", ""), ("qu", "c"),
+                           ("gu", "g"), ("c", "z"), ("j", "g"), ("g", "gu"), ("ng", "n"), ("lg", "l")):
+        at = stem.rfind(written)
+        if at >= 0 and at >= len(stem) - len(written) - 3:
+            found.append(stem[:at] + plain + stem[at + len(written):])
+    return found
+
+
+def spanish_infinitives(lower: str) -> list[str]:
+    """The infinitives a regular (or regularly stem-changing) verb form may come from."""
+    found: list[str] = []
+    for ending in _ON_THE_INFINITIVE:
+        if lower.endswith(ending) and lower[:-len(ending)].endswith(("ar", "er", "ir")):
+            found.append(lower[:-len(ending)])
+    for ending, infinitives in _VERB_ENDINGS:
+        stem = lower[:-len(ending)]
+        if lower.endswith(ending) and len(stem) >= 2:
+            found += [s + i for s in _stems(stem) for i in infinitives]
+    for pronoun in _ENCLITICS:
+        base = lower[:-len(pronoun)].translate(_UNSTRESSED)
+        if lower.endswith(pronoun) and base.endswith(("ar", "er", "ir")) and len(base) > 3:
+            found.append(base)
+        elif lower.endswith(pronoun) and base.endswith(("ando", "iendo")):
+            found += spanish_infinitives(base)
+    return found
+
+
 class Speller:
     """Says which words are misspelt and what they might be; safe to share between threads.
 
-    ``cache``: a folder where the compact English word list is kept between starts (the window's
-    data folder); without one the library's own dictionary is loaded, as a command does once.
+    ``language``: the letter's (a pack's ``language``), "en" or "es". ``cache``: a folder where the
+    compact English word list is kept between starts (the window's data folder); without one, or
+    in Spanish, the library's own dictionary is loaded, as a command does once.
+    ``extra_lists``: the court's word lists beside the library's (by default the legal list, in English).
     """
 
-    def __init__(self, user_dictionary: Path | None = None, extra_lists: Iterable[Path] = (LEGAL_WORDS,),
-                 cache: Path | None = None) -> None:
+    def __init__(self, user_dictionary: Path | None = None, extra_lists: Iterable[Path] | None = None,
+                 cache: Path | None = None, language: str = "en") -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"spelling in '{language}' is not offered; the languages are {', '.join(LANGUAGES)}")
+        self.language = language
         self.user_dictionary = user_dictionary
         self._lock = threading.Lock()
         self._engine: Any = None
@@ -221,26 +312,27 @@ class Speller:
         self._names: set[str] = set()
         self._cache: dict[str, bool] = {}
         if importlib.util.find_spec("spellchecker") is None:
-            self.why_unavailable = "the English word list (pyspellchecker) is not installed"
+            self.why_unavailable = "the word lists (pyspellchecker) are not installed"
             return
-        compact = cached_word_list(cache) if cache is not None else None
+        # The compact list is the English one: the Spanish dictionary is a third of its size and is
+        # loaded only for a Spanish pack's letter, so the library's own is kept for it.
+        compact = cached_word_list(cache) if cache is not None and language == "en" else None
         if compact is not None:
             self._words = compact
         else:
             self._engine = self._new_engine()
             # The engine's own word counts answer "is it a word" (a copy as a set cost 8 MB).
             self._words = self._engine.word_frequency.dictionary
-        for path in extra_lists:
+        for path in _COURT_LISTS[language] if extra_lists is None else extra_lists:
             self._learn(_read_words(path))
         if user_dictionary is not None:
             self._learn(_read_words(user_dictionary))
         self.available = True
 
-    @staticmethod
-    def _new_engine() -> Any:
+    def _new_engine(self) -> Any:
         from spellchecker import SpellChecker
 
-        return SpellChecker(distance=1)
+        return SpellChecker(language=self.language, distance=1)
 
     def _suggester(self) -> Any:
         """The library's engine, loaded the first time a correction is asked for (under the lock)."""
@@ -284,6 +376,8 @@ class Speller:
             return True
         if lower.endswith("'s") and len(w) > 2:
             return self._check(w[:-2])  # the possessive of a known word or name
+        if self.language == "es":
+            return any(self._known(form) for form in (*spanish_singulars(lower), *spanish_infinitives(lower)))
         stem = lower[:-1] if lower.endswith("s") else ""
         return len(stem) > 2 and self._known(stem)  # plurals the list lacks ("detainers")
 

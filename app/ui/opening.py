@@ -403,6 +403,7 @@ class Opening(Controller):
         self.w.form = form
         self.w.document.open(pack, data)  # the form shows it (a view of the document)
         self.w.preview.clear()
+        self.w.spelling.set_language(pack.manifest.language)
         self.w.spelling.set_names(letter_names(self.w.document.data))
         subject = data.get("subject") or self.w.tr("New letter")
         self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=subject))

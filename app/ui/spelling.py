@@ -119,7 +119,11 @@ def wavy_line(x0: float, x1: float, y: float, amplitude: float = 1.5, period: fl
 
 
 class SpellChecking(QObject):
-    """The window's spell checker: loads the word lists off the GUI thread, then checks every field."""
+    """The window's spell checker: loads the word lists off the GUI thread, then checks every field.
+
+    A letter is checked in its pack's language (``set_language``): one speller per language, each
+    loaded the first time a letter in that language is open and kept for the session, so going
+    back and forth between packs reads no list twice."""
 
     ready = Signal()
     changed = Signal()  # the dictionary or the letter's names changed: fields are checked again
@@ -127,7 +131,10 @@ class SpellChecking(QObject):
     def __init__(self, runner: OpRunner, dictionary: Path | None,
                  accepted: list[str] | None = None, on_error: Callable[[str], None] | None = None) -> None:
         super().__init__(runner)
-        self.speller: Speller | None = None
+        self.speller: Speller | None = None  # the open letter's language's, once it is loaded
+        self._spellers: dict[str, Speller] = {}
+        self._loading: set[str] = set()
+        self.language = "en"
         self._runner = runner
         self._on_error = on_error
         self._names: list[str] = []
@@ -144,15 +151,38 @@ class SpellChecking(QObject):
         if self._started:
             return
         self._started = True
-        dictionary, accepted = self._dictionary, self._accepted
+        self._load(self.language)
+
+    def set_language(self, language: str) -> None:
+        """The open letter's pack declares ``language``: check its fields in that language from now on.
+        Until that language's list is read (off the GUI thread) nothing is underlined, rather than
+        every word of a Spanish letter in the English list's red."""
+        if language == self.language:
+            return
+        self.language = language
+        self.speller = self._spellers.get(language)
+        if self.speller is not None:
+            self.speller.set_names(self._names)
+        elif self._started:
+            self._load(language)
+        self.recheck()
+
+    def _load(self, language: str) -> None:
+        if language in self._spellers or language in self._loading:
+            return
+        self._loading.add(language)
+        dictionary = self._dictionary
 
         def load() -> Speller:
             # The compact English list is kept beside the court's dictionary, in the data folder's cache.
-            speller = Speller(dictionary, cache=dictionary.parent / "cache" if dictionary is not None else None)
-            speller.accept(accepted)
-            return speller
+            return Speller(dictionary, cache=dictionary.parent / "cache" if dictionary is not None else None,
+                           language=language)
 
-        self._runner.run(load, self._loaded, lambda exc: self._error(describe_error(exc)))
+        def failed(exc: BaseException) -> None:
+            self._loading.discard(language)
+            self._error(describe_error(exc))
+
+        self._runner.run(load, lambda speller: self._loaded(language, speller), failed)
 
     @property
     def started(self) -> bool:
@@ -160,9 +190,15 @@ class SpellChecking(QObject):
 
     @property
     def loaded(self) -> bool:
+        """The open letter's language's list is read: its fields are being checked."""
         return self.speller is not None
 
-    def _loaded(self, speller: Speller) -> None:
+    def _loaded(self, language: str, speller: Speller) -> None:
+        self._loading.discard(language)
+        speller.accept(self._accepted)  # here, as the list may have changed while it was read
+        self._spellers[language] = speller
+        if language != self.language:
+            return  # another pack's letter is open now: kept for when one in this language is
         speller.set_names(self._names)
         self.speller = speller
         self.ready.emit()
@@ -210,8 +246,9 @@ class SpellChecking(QObject):
 
     def accept(self, words: list[str]) -> None:
         self._accepted = list(words)  # a list changed before the word lists are read is read with them
+        for speller in self._spellers.values():
+            speller.accept(words)
         if self.speller is not None:
-            self.speller.accept(words)
             self.recheck()
 
     def add_to_dictionary(self, word: str) -> None:
@@ -219,7 +256,8 @@ class SpellChecking(QObject):
         speller = self.speller
         if speller is None:
             return
-        speller.accept([word])
+        for each in self._spellers.values():  # the court's dictionary is one file for every language
+            each.accept([word])
         self.recheck()
         self._runner.run(lambda: speller.add_to_dictionary(word), None,
                          lambda exc: self._error(self.tr("“{word}” was not saved to the dictionary: {error}")

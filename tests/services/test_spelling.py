@@ -186,3 +186,51 @@ def test_the_window_keeps_the_list_made_once_and_answers_and_suggests_the_same(t
     stamp = made.stat().st_mtime_ns
     Speller(cache=cache)
     assert made.stat().st_mtime_ns == stamp  # read, not made again
+
+
+# --- a Spanish pack's letter ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def spanish() -> Speller:
+    return Speller(language="es")
+
+
+def test_spanish_words_are_known_and_english_only_words_are_not(spanish: Speller) -> None:
+    """A Spanish pack's letter is checked against pyspellchecker's Spanish dictionary, not the English one."""
+    assert spanish.misspellings("La corte y la justicia, también la inmigración y la preocupación.") == []
+    found = [m.word for m in spanish.misspellings("The courthouse arrests worry la corte.")]
+    assert found == ["The", "courthouse", "arrests", "worry"]
+    assert [m.word for m in spanish.misspellings("La justicai de la corte")] == ["justicai"]
+
+
+def test_spanish_plurals_are_known_from_their_singulars(spanish: Speller) -> None:
+    """The Spanish dictionary holds "tribunal" and "persona" but hardly any plural; the RAE's rules
+    for the plural accept them (accent that goes, accent that comes, -z to -ces) and no more."""
+    plurals = "tribunales personas víctimas naciones órdenes veces leyes políticas inmigrantes"
+    assert spanish.misspellings(plurals) == []
+    assert [m.word for m in spanish.misspellings("tribunalez personaz nacionés")] == \
+        ["tribunalez", "personaz", "nacionés"]
+
+
+def test_spanish_suggestions_are_spanish(spanish: Speller) -> None:
+    assert spanish.suggestions("preocupacion")[0] == "preocupación"
+    assert spanish.suggestions("juzticia")[0] == "justicia"
+    assert "Inmigración" in spanish.suggestions("Inmigracion")
+    assert "justice" not in spanish.suggestions("justicie")
+
+
+def test_the_english_list_is_not_what_checks_spanish(shared: Speller, spanish: Speller) -> None:
+    """English stays as it was (the compact list, the legal words); Spanish never reads them."""
+    assert shared.misspellings("the courthouse amicus certiorari") == []
+    assert [m.word for m in spanish.misspellings("amicus certiorari")] == ["amicus", "certiorari"]
+    with pytest.raises(ValueError, match="'fr' is not offered"):
+        Speller(language="fr")
+
+
+def test_spanish_verb_forms_are_known_from_their_infinitives(spanish: Speller) -> None:
+    """The Spanish dictionary holds "solicitar" but not "solicitan": the regular conjugations, the
+    usual stem changes and joined pronouns are accepted when the infinitive is a known word."""
+    forms = ("solicitan solicito pido niegan resuelven agradezco incluyen busqué detenerlos conversaría "
+             "acechando exponga abstengan citados considerándolo escribiremos tenemos")
+    assert spanish.misspellings(forms) == []
+    typos = "solisitan pidoo resuelbven agradesco incluien detenerlso conversaríia escrivimos"
+    assert [m.word for m in spanish.misspellings(typos)] == typos.split()

@@ -155,3 +155,42 @@ def test_names_in_the_letter_are_not_flagged(qtbot: Any) -> None:
     qtbot.keyClicks(addressees.name, "Xochitl Ixtlahuaca")
     qtbot.waitUntil(lambda: _underlined(closing) == [], timeout=30_000)
     close_window(qtbot, window)
+
+
+def test_a_spanish_packs_letter_is_checked_in_spanish_and_back_in_english(qtbot: Any) -> None:
+    """The Spanish pack's sample: a misspelt Spanish word is underlined, Spanish words are not, nor
+    are English words counted right any more; the English letter opened again is English-checked."""
+    from app.core import jsondata
+
+    window = _ready_window(qtbot)
+    english = window.spelling.speller
+    sample = jsondata.loads(window.library.sample("officials-concern-es"), "the Spanish sample")
+    window.opening.open_letter(sample)
+    qtbot.waitUntil(lambda: window.pack is not None and window.pack.manifest.id == "officials-concern-es"
+                    and window.form is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.spelling.loaded, timeout=30_000)
+    assert window.spelling.speller is not english
+    form = window.form
+    assert form is not None
+    concern = form.sections["concerns"].editors()[0]
+    # The sample's own paragraph, its accents, plurals and verb forms among them, is spelt right.
+    qtbot.waitUntil(lambda: "órdenes" in concern.toPlainText(), timeout=30_000)
+    assert _underlined(concern) == []
+    concern.setFocus()
+    concern.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(concern, " La justicai de los tribunales. The courthouse.")  # typed: ASCII only
+    qtbot.waitUntil(lambda: _underlined(concern) == ["justicai", "The", "courthouse"], timeout=30_000)
+    menu = window.spelling.menu_for(concern, _point_in_word(concern, "justicai"))
+    assert "justicia" in [a.text() for a in menu.actions()][:5]
+
+    window.opening.open_sample()  # the flagship, in English: the English speller, kept, not read again
+    qtbot.waitUntil(lambda: window.pack is not None and window.pack.manifest.id == "officials-concern",
+                    timeout=30_000)
+    assert window.spelling.speller is english
+    assert window.form is not None
+    opening = window.form.sections["opening"].editors()[0]
+    opening.setFocus()
+    opening.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(opening, " La justicia of the courthouse.")
+    qtbot.waitUntil(lambda: _underlined(opening) == ["justicia"], timeout=30_000)
+    close_window(qtbot, window)
