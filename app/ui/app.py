@@ -119,7 +119,8 @@ def build_window(args: argparse.Namespace, *, fresh: bool = False, asks: bool = 
         settings.template_folders.insert(0, Path(prefs.templates_folder).expanduser())
     # A screenshot and an explicit --user never ask who the user is.
     ask = None if fresh or args.user or not asks else ask_identity
-    # Only a start a person sits in front of may make the database, and only once they said so.
+    # Only a start a person sits in front of may make the database, and only once they said so: a
+    # screenshot or a benchmark on a database that is not there works on this computer alone.
     interactive = not fresh and asks
     card = None if fresh else _start_card(prefs, args)
     backend: LocalBackend | ServiceBackend
@@ -132,7 +133,7 @@ def build_window(args: argparse.Namespace, *, fresh: bool = False, asks: bool = 
             backend, alone = declined
         else:
             backend = open_backend(prefs, settings, args.user or prefs.user or None, ask,
-                                   strict=bool(args.user) and not fresh, role=args.role, create=not interactive)
+                                   strict=bool(args.user) and not fresh, role=args.role)
     window = MainWindow(template_library(settings), prefs, backend, QSettings(), start_card=card)
     if alone is not None:
         window.statusBar().showMessage(alone)
@@ -243,16 +244,16 @@ def ask_identity(identity: LocalIdentity) -> IdentityChoice | None:
 
 def open_backend(prefs: Preferences, settings: Settings, user: str | None,
                  ask: AskIdentity | None = None, *, strict: bool = False,
-                 role: str | None = None, create: bool = True) -> LocalBackend | ServiceBackend:
+                 role: str | None = None) -> LocalBackend | ServiceBackend:
     """The drafts database when it can be opened and knows the user; else this computer alone.
 
     On this computer's own database (SQLite) the user is the local profile: with ``ask``, a start
     whose profile names no user of the database asks who the user is (the very first user, or
-    one of the users already there) instead of falling back to this computer alone. ``create=False``
-    (a start that asked first): a database that is not there is refused, never made.
+    one of the users already there) instead of falling back to this computer alone. A database that is
+    not there is never made here (``_first_start`` asks first): opening it says so, and this computer alone.
     """
     try:
-        opened: Services | None = services(prefs.database_url or None, user, settings, create=create)
+        opened: Services | None = services(prefs.database_url or None, user, settings, create=False)
         if strict and opened is not None:
             try:
                 _ = opened.drafts.user  # resolves the named user now: an unknown one is refused at once

@@ -146,6 +146,25 @@ def test_the_card_path_never_makes_a_database_it_opens_later(qtbot: Any) -> None
     assert not _database().exists()
 
 
+def test_a_screenshot_on_a_database_that_is_not_there_makes_none(qtbot: Any, tmp_path: Path,
+                                                                  private_home: Path) -> None:
+    """Nobody sits in front of a screenshot to answer the question: it works on this computer alone."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.app import _screenshot as shoot
+
+    args = parse_args(["--screenshot", str(tmp_path / "shot.png"), "--size", "1200x800"])
+    window = build_window(args, fresh=True)
+    qtbot.addWidget(window)
+    assert isinstance(window.backend, LocalBackend)
+    assert "nothing was created" in window.backend.why_no_workflow
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    assert shoot(qapp, window, args.screenshot, args.size) == 0
+    assert not _database().exists()
+    assert _created_files(private_home) == []
+
+
 # --- the question's words, without a window ----------------------------------------------------------
 def test_an_existing_database_is_not_to_be_created(tmp_path: Path) -> None:
     target = tmp_path / "office.sqlite3"
