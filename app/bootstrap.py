@@ -562,6 +562,7 @@ class DatabaseToCreate:
     url: str  # resolved, as the store names it
     question: str
     where: str  # the file, or the database and its server: what "working alone" is said about
+    detail: str = ""  # what a person should know before answering (a folder that is not there either)
 
 
 def embedded_database_file(url: str | None = None) -> Path | None:
@@ -585,7 +586,12 @@ def database_to_create(url: str | None = None) -> DatabaseToCreate | None:
     if path is not None:
         if path.exists() or path.is_symlink():
             return None  # whatever is there, opening it says what it is; nothing is made over it
-        return DatabaseToCreate(resolved, f"There is no drafts database at {path} yet. Create it?", str(path))
+        # A path typed wrong usually names a folder that is not there either: say so before it is made.
+        detail = ("" if path.parent.is_dir() else
+                  f"The folder {path.parent} does not exist either; it is made too. If the path was typed "
+                  "wrong, work on this computer alone and correct it in the settings.")
+        return DatabaseToCreate(resolved, f"There is no drafts database at {path} yet. Create it?", str(path),
+                                detail)
     from app.storage.database import current_revision, reachable
     from app.storage.sql import SqlStore
 

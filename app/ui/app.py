@@ -150,10 +150,11 @@ class CreateDatabasePrompt(QMessageBox):
         self.setWindowTitle(self.tr("The drafts database") + " — " + APP_NAME)
         self.setIcon(QMessageBox.Icon.Question)
         self.setText(missing.question)
-        self.setInformativeText(self.tr(
+        about = self.tr(
             "The drafts database keeps letters, their versions, review and approvals, shared with everyone "
             "who uses it. Working on this computer alone keeps your letters here only; Chambers asks again "
-            "at the next start."))
+            "at the next start.")
+        self.setInformativeText(f"{missing.detail}\n\n{about}" if missing.detail else about)
         self.create_button = self.addButton(self.tr("&Create it"), QMessageBox.ButtonRole.AcceptRole)
         self.alone_button = self.addButton(self.tr("Work on this computer &alone"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.create_button)

@@ -146,6 +146,29 @@ def test_the_card_path_never_makes_a_database_it_opens_later(qtbot: Any) -> None
     assert not _database().exists()
 
 
+def test_a_database_that_cannot_be_made_is_said_so_and_the_window_works_alone(
+        qtbot: Any, dialog_guard: DialogScript, asked: list[dict[str, Any]], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    monkeypatch.setenv("CHAMBERS_DATABASE_URL", str(blocked / "chambers.sqlite3"))
+    seen: dict[str, str] = {}
+
+    def create(prompt: CreateDatabasePrompt) -> None:
+        seen["detail"] = prompt.informativeText()
+        prompt.create_button.click()
+
+    dialog_guard.expect(CreateDatabasePrompt, create)
+    window = show_window(qtbot, build_window(parse_args([])))
+    assert f"The folder {blocked} does not exist either" in seen["detail"]
+    assert isinstance(window.backend, LocalBackend)
+    assert window.backend.why_no_workflow.startswith(f"the drafts database {blocked / 'chambers.sqlite3'} could "
+                                                     "not be created: ")
+    assert "could not be created" in window.statusBar().currentMessage()
+    assert blocked.read_text(encoding="utf-8") == "a file where the folder should be"
+    close_window(qtbot, window)
+
+
 def test_a_screenshot_on_a_database_that_is_not_there_makes_none(qtbot: Any, tmp_path: Path,
                                                                   private_home: Path) -> None:
     """Nobody sits in front of a screenshot to answer the question: it works on this computer alone."""
