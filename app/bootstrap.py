@@ -552,3 +552,60 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
         return check_store(store), kept
     finally:
         store.close()
+
+
+# --- the window's first start: a database is made only when the person says so --------------------
+@dataclass(frozen=True)
+class DatabaseToCreate:
+    """A configured database that is not there yet, in the words of the window's question."""
+
+    url: str  # resolved, as the store names it
+    question: str
+    where: str  # the file, or the database and its server: what "working alone" is said about
+    detail: str = ""  # what a person should know before answering (a folder that is not there either)
+
+
+def embedded_database_file(url: str | None = None) -> Path | None:
+    """The file of an embedded (SQLite) database, None for a server or an in-memory one.
+
+    Read from the URL without SQLAlchemy (as ``make_url`` would give it): a start from the card
+    looks before the window shows, and importing the storage layer there would hold the first paint."""
+    resolved = resolved_database_url(url)
+    if not resolved.startswith("sqlite:///"):
+        return None
+    path = resolved[len("sqlite:///"):].split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def database_to_create(url: str | None = None) -> DatabaseToCreate | None:
+    """The configured database when it does not exist yet: no SQLite file at its path, or a reachable
+    server database with no Chambers schema. ``StorageUnavailable`` for a URL Chambers cannot use or
+    a server that cannot be reached (nothing could be created there anyway)."""
+    resolved = check_database_url(url)
+    path = embedded_database_file(resolved)
+    if path is not None:
+        if path.exists() or path.is_symlink():
+            return None  # whatever is there, opening it says what it is; nothing is made over it
+        # A path typed wrong usually names a folder that is not there either: say so before it is made.
+        detail = ("" if path.parent.is_dir() else
+                  f"The folder {path.parent} does not exist either; it is made too. If the path was typed "
+                  "wrong, work on this computer alone and correct it in the settings.")
+        return DatabaseToCreate(resolved, f"There is no drafts database at {path} yet. Create it?", str(path),
+                                detail)
+    from app.storage.database import current_revision, reachable
+    from app.storage.sql import SqlStore
+
+    store = SqlStore(resolved)
+    try:
+        with reachable(store):
+            if current_revision(store.engine) is not None:
+                return None
+    finally:
+        store.close()
+    parts = urlsplit(resolved)
+    database = parts.path.strip("/")
+    server = parts.hostname or "localhost"
+    if parts.port is not None:
+        server = f"{server}:{parts.port}"
+    return DatabaseToCreate(resolved, f"Set up Chambers in database {database} on server {server}?",
+                            f"database {database} on server {server}")

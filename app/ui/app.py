@@ -14,13 +14,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.bootstrap import (
     APP_NAME,
+    DatabaseToCreate,
     Services,
     Settings,
     data_dir,
+    database_to_create,
+    embedded_database_file,
+    init_database,
     journal_folder,
     resolved_database_url,
     services,
@@ -115,22 +119,94 @@ def build_window(args: argparse.Namespace, *, fresh: bool = False, asks: bool = 
         settings.template_folders.insert(0, Path(prefs.templates_folder).expanduser())
     # A screenshot and an explicit --user never ask who the user is.
     ask = None if fresh or args.user or not asks else ask_identity
+    # Only a start a person sits in front of may make the database, and only once they said so: a
+    # screenshot or a benchmark on a database that is not there works on this computer alone.
+    interactive = not fresh and asks
     card = None if fresh else _start_card(prefs, args)
     backend: LocalBackend | ServiceBackend
+    alone: str | None = None
     if card is not None:
         backend = _opened_later(prefs, settings, card)
     else:
-        backend = open_backend(prefs, settings, args.user or prefs.user or None, ask,
-                               strict=bool(args.user) and not fresh, role=args.role)
+        declined = _first_start(prefs, args.user or prefs.user or None, args.role) if interactive else None
+        if declined is not None:
+            backend, alone = declined
+        else:
+            backend = open_backend(prefs, settings, args.user or prefs.user or None, ask,
+                                   strict=bool(args.user) and not fresh, role=args.role)
     window = MainWindow(template_library(settings), prefs, backend, QSettings(), start_card=card)
+    if alone is not None:
+        window.statusBar().showMessage(alone)
     if fresh:
         backend.restore = lambda: None  # type: ignore[method-assign]
     return window
 
 
+class CreateDatabasePrompt(QMessageBox):
+    """The first start's question: make the configured database, or work on this computer alone."""
+
+    def __init__(self, missing: DatabaseToCreate) -> None:
+        super().__init__()
+        self.setWindowTitle(self.tr("The drafts database") + " — " + APP_NAME)
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setText(missing.question)
+        about = self.tr(
+            "The drafts database keeps letters, their versions, review and approvals, shared with everyone "
+            "who uses it. Working on this computer alone keeps your letters here only; Chambers asks again "
+            "at the next start.")
+        self.setInformativeText(f"{missing.detail}\n\n{about}" if missing.detail else about)
+        self.create_button = self.addButton(self.tr("&Create it"), QMessageBox.ButtonRole.AcceptRole)
+        self.alone_button = self.addButton(self.tr("Work on this computer &alone"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.create_button)
+        self.setEscapeButton(self.alone_button)  # closing the question makes nothing
+
+
+def ask_create_database(missing: DatabaseToCreate) -> bool:
+    """Whether the person wants the configured database made now (True only for "Create it")."""
+    prompt = CreateDatabasePrompt(missing)
+    prompt.exec()
+    created = prompt.clickedButton() is prompt.create_button
+    prompt.deleteLater()
+    return created
+
+
+def _first_start(prefs: Preferences, user: str | None, role: str | None) -> tuple[LocalBackend, str] | None:
+    """The first start on a database that is not there yet asks before anything is made.
+
+    None when the database exists (or was just made on "Create it", or cannot be looked at: opening it
+    then says why); on "Work on this computer alone", the desk of this computer and what the status bar
+    says about it. Asked before the window is built: nothing of the window waits on the answer."""
+    url = prefs.database_url or None
+    try:
+        missing = database_to_create(url)
+    except (ChambersError, OSError):
+        return None  # an unusable URL or an unreachable server: opening it says why, in the same words
+    if missing is None:
+        return None
+    local_role = role or prefs.role
+    if not ask_create_database(missing):
+        why = (f"there is no drafts database at {missing.where}; you chose to work on this computer alone "
+               "(Chambers asks again at the next start)")
+        return (LocalBackend(why_no_workflow=why, user=user or "", role=local_role),
+                f"Working on this computer alone: there is no drafts database at {missing.where} "
+                "(Chambers asks again at the next start)")
+    try:
+        where, _made = init_database(url)
+    except (ChambersError, OSError) as exc:
+        why = f"the drafts database {missing.where} could not be created: {exc}"
+        return (LocalBackend(why_no_workflow=why, user=user or "", role=local_role),
+                f"Working on this computer alone: {why}")
+    log.info("the first start created the drafts database %s", where)
+    return None
+
+
 def _start_card(prefs: Preferences, args: argparse.Namespace) -> StartCard | None:
     """The last session's card for this database, when this start is that person's again."""
-    card = StartCard.load(data_dir(), resolved_database_url(prefs.database_url or None))
+    url = prefs.database_url or None
+    card = StartCard.load(data_dir(), resolved_database_url(url))
+    embedded = embedded_database_file(url)
+    if card is not None and embedded is not None and not embedded.exists():
+        return None  # the database is gone (moved, deleted): the full start, which asks before making one
     if card is None or (args.user and args.user != card.identity.user) or args.role:
         return None  # another person named on the command line (or a role tried out): the full start
     if not args.user and card.identity.user != prefs.user:
@@ -152,7 +228,8 @@ def _opened_later(prefs: Preferences, settings: Settings, card: StartCard) -> Se
     user = prefs.user or None
 
     def opener() -> Services:
-        return services(prefs.database_url or None, user, settings)
+        # The card says the database was there: one gone since is said so, never made again behind the letter.
+        return services(prefs.database_url or None, user, settings, create=False)
 
     return ServiceBackend(opener=opener, known=card.identity, journal=journal, url=url)
 
@@ -173,10 +250,11 @@ def open_backend(prefs: Preferences, settings: Settings, user: str | None,
 
     On this computer's own database (SQLite) the user is the local profile: with ``ask``, a start
     whose profile names no user of the database asks who the user is (the very first user, or
-    one of the users already there) instead of falling back to this computer alone.
+    one of the users already there) instead of falling back to this computer alone. A database that is
+    not there is never made here (``_first_start`` asks first): opening it says so, and this computer alone.
     """
     try:
-        opened: Services | None = services(prefs.database_url or None, user, settings)
+        opened: Services | None = services(prefs.database_url or None, user, settings, create=False)
         if strict and opened is not None:
             try:
                 _ = opened.drafts.user  # resolves the named user now: an unknown one is refused at once

@@ -83,6 +83,23 @@ def dialog_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogScript]:
 
 
 @pytest.fixture(autouse=True)
+def first_start_answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A window started on a database that is not there yet asks before making it: every test answers
+    "Create it" here (the questions asked are listed), but tests/ui/test_first_start.py, which answers
+    the real question itself."""
+    import app.ui.app
+
+    asked: list[str] = []
+
+    def create(missing: Any) -> bool:
+        asked.append(missing.question)
+        return True
+
+    monkeypatch.setattr(app.ui.app, "ask_create_database", create)
+    return asked
+
+
+@pytest.fixture(autouse=True)
 def private_settings(tmp_path: Path) -> Iterator[None]:
     """QSettings (window geometry) go to a temp folder, never the user's."""
     QCoreApplication.setOrganizationName("ChambersTest")
