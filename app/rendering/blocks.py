@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment, TemplateSyntaxError
 
-from app.rendering.package import DocxFinding
+from app.rendering.package import MAX_FINDINGS_PER_PART, DocxFinding
 from app.rendering.sandbox import MAX_TOKENS
 
 BROKEN = "the template tags are broken: "
@@ -78,6 +78,16 @@ class _Walk:
     def report(self, paragraph: int, message: str) -> None:
         text = self.paragraphs[paragraph] if 0 < paragraph < len(self.paragraphs) else ""
         self.found.append(DocxFinding(self.part, BROKEN + message, paragraph or None, text))
+
+    def listed(self) -> list[DocxFinding]:
+        """The findings in the order of the paragraphs, the first few only: a hostile part can
+        leave thousands of blocks open."""
+        found = sorted(self.found, key=lambda f: f.paragraph or 0)
+        if len(found) <= MAX_FINDINGS_PER_PART:
+            return found
+        more = len(found) - MAX_FINDINGS_PER_PART
+        return [*found[:MAX_FINDINGS_PER_PART],
+                DocxFinding(self.part, f"{more:,} more problems like these are not listed")]
 
     def as_written(self, paragraph: int, rebuilt: str) -> str:
         """The tag as the paragraph has it (Word's quotes and all), found from the lexer's pieces."""
@@ -177,12 +187,10 @@ def block_problems(env: Environment, part: str, paragraphs: list[str]) -> list[D
     except TemplateSyntaxError as exc:
         if exc.lineno and "raw" in (exc.message or ""):
             walk.unclosed_raw(exc.lineno)
-        walk.found.sort(key=lambda f: f.paragraph or 0)
-        return walk.found  # the rest cannot be read; Jinja's own message stands for it when empty
+        return walk.listed()  # the rest cannot be read; Jinja's own message stands for it when empty
     for still in walk.open:
         walk.report(still.tag.paragraph, f"{still.tag.text} is never closed (no {still.end()} after it)")
-    walk.found.sort(key=lambda f: f.paragraph or 0)
-    return walk.found
+    return walk.listed()
 
 
 __all__ = ["block_problems"]

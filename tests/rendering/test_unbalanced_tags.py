@@ -11,6 +11,7 @@ import pytest
 from app.cli import main
 from app.core.errors import TemplateProblem
 from app.rendering.engine import CompiledPack
+from app.rendering.package import MAX_FINDINGS_PER_PART
 from tests.rendering import helpers as h
 
 
@@ -159,3 +160,21 @@ def test_templates_check_names_the_unclosed_block(tmp_path: Path, capsys: pytest
     assert ("word/document.xml, paragraph 2 (\u201c{%p if subject %}\u201d): the template tags are broken: "
             "{%p if subject %} is never closed (no {%p endif %} after it)") in capsys.readouterr().err
 
+
+
+def test_an_unclosed_block_in_the_header_is_named_in_the_header(tmp_path: Path) -> None:
+    folder = h.make_pack(tmp_path / "pack", ["{{ date_line }}", "{{ salutation }}"],
+                         header=["Supreme Court", "{% if draft %}DRAFT"])
+    lines = _broken(folder)
+    assert len(lines) == 1
+    assert "word/header1.xml, paragraph 2 (\u201c{% if draft %}DRAFT\u201d)" in lines[0]
+    assert "{% if draft %} is never closed (no {% endif %} after it)" in lines[0]
+
+
+def test_a_part_leaving_thousands_of_blocks_open_lists_the_first_few(tmp_path: Path) -> None:
+    body = ["{{ date_line }}", *["{% if draft %}"] * 300, "{{ salutation }}"]
+    lines = _broken(h.make_pack(tmp_path / "pack", body))
+    assert len(lines) == MAX_FINDINGS_PER_PART + 1
+    assert lines[0].startswith("template hostile, word/document.xml, paragraph 2 (")
+    more = 300 - MAX_FINDINGS_PER_PART
+    assert lines[-1] == f"template hostile, word/document.xml: {more} more problems like these are not listed"
