@@ -12,7 +12,7 @@ with Jinja's own lexer (strings, comments and ``{% raw %}`` are read as Jinja re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError
 
@@ -48,7 +48,7 @@ class _Tag:
 class _Open:
     tag: _Tag
     kind: str
-    otherwise: _Tag | None = field(default=None)  # its {% else %}, once met
+    otherwise: _Tag | None = None  # its {% else %}, once met
 
     def end(self) -> str:
         return f"{{%{self.tag.variant} end{self.kind} %}}" if self.tag.variant else f"{{% end{self.kind} %}}"
