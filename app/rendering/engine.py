@@ -32,6 +32,7 @@ from app.core.errors import LetterInvalid, Problem, TemplateProblem
 from app.core.letter import Letter
 from app.core.packs import Manifest, check_letter_for_pack, load_manifest, read_pack_file
 from app.core.text import Removal
+from app.rendering.blocks import block_problems
 from app.rendering.context import build_context
 from app.rendering.package import (
     MAX_TEMPLATE_BYTES,
@@ -311,8 +312,10 @@ class CompiledPack:
             try:
                 ast = self.env.parse(source)
             except TemplateSyntaxError as exc:
-                findings.append(self._finding(name, paragraphs, numbers, exc.lineno,
-                                              f"the template tags are broken: {exc.message}"))
+                # Jinja names where it noticed a block problem (for a block left open, the end of
+                # the part); the walk over the paragraphs names the tag to fix, where it stands.
+                findings.extend(block_problems(self.env, name, texts[name]) or [self._finding(
+                    name, paragraphs, numbers, exc.lineno, f"the template tags are broken: {exc.message}")])
                 continue
             bad: list[Finding] = check_template(self.env, ast, fields)
             for f in bad:
