@@ -267,6 +267,11 @@ def _open_token(source: TokenKey, secret: str) -> Iterator[OpenKey]:
         raise SigningProblem(f"{source.uri}: which PKCS#11 module drives the token? Set CHAMBERS_PKCS11_MODULE "
                              "(e.g. /usr/lib/softhsm/libsofthsm2.so or your card's opensc-pkcs11.so)")
     try:
+        # The module is loaded once a process and lists the tokens it found when it started: a card
+        # put in (or a token made) since is only seen once it starts again, and a token removed
+        # since would be looked for in vain (SoftHSM then hung at login). Signing is rare and
+        # one at a time, so each one asks the module afresh.
+        pkcs11.lib(source.module).reinitialize()
         session = open_pkcs11_session(source.module, token_criteria=TokenCriteria(label=source.token),
                                       user_pin=secret)
     except p11.PinIncorrect:
