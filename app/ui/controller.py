@@ -1,4 +1,11 @@
-"""What every part of the window that owns one concern starts from."""
+"""What every part of the window that owns one concern starts from.
+
+A part is built from its collaborators (the session, the document, the desk, a runner, its own
+widgets, a ``Messages`` port), never from the window; it talks outward through Qt signals, and the
+window calls its lifecycle in a loop. ``Controller`` (a part holding the whole window as ``self.w``)
+is what the older parts still are; ``tests/ui/test_parts_own_their_state.py`` lists them, and the
+list only shrinks.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +27,25 @@ class Lifecycle(Protocol):
         """The window closes: what the part holds is finished or put away."""
 
 
+class Messages(Protocol):
+    """The narrow port a part tells the clerk through: a line in the window's message bar."""
+
+    def show_error(self, text: str, error: bool = True) -> None:
+        """``text`` in the message bar, as an error (or, with ``error=False``, as news)."""
+
+
+class Part:
+    """A part built from its collaborators; the lifecycle hooks do nothing unless it needs them."""
+
+    def desk_changed(self, desk: Desk) -> None:
+        """Most parts keep the desk they are given; override to do more."""
+
+    def shutting_down(self) -> None:
+        """Nothing to put away unless overridden."""
+
+
 class Controller:
-    """One concern of the window (preview, saving, review, export, ...), wired by ``MainWindow``."""
+    """An older part of the window that reaches into it as ``self.w`` (being retired, see above)."""
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
