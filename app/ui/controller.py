@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from app.services.desk import Desk
+    from app.ui.form import LetterForm
     from app.ui.main_window import MainWindow
 
 
@@ -22,6 +23,9 @@ class Lifecycle(Protocol):
 
     def desk_changed(self, desk: Desk) -> None:
         """The window works on ``desk`` from now on (the database opened, or could not)."""
+
+    def letter_replaced(self, form: LetterForm) -> None:
+        """Another letter is open in ``form`` (a new view of the document, its old one gone)."""
 
     def shutting_down(self) -> None:
         """The window closes: what the part holds is finished or put away."""
@@ -39,6 +43,9 @@ class Part:
 
     def desk_changed(self, desk: Desk) -> None:
         """Most parts keep the desk they are given; override to do more."""
+
+    def letter_replaced(self, form: LetterForm) -> None:
+        """Most parts follow the document, not its view; override to hold the form."""
 
     def shutting_down(self) -> None:
         """Nothing to put away unless overridden."""

@@ -86,6 +86,9 @@ class Watcher(QObject):
         elif not desk.opening and not self.timer.isActive():
             self.start()
 
+    def letter_replaced(self, _form: object) -> None:
+        """The open letter is the session's record: what is read follows it already."""
+
     def shutting_down(self) -> None:
         self.stop()
 
