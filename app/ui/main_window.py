@@ -495,8 +495,7 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     self.watcher.desk_changed(self.backend)  # still open: others' changes keep coming
                     return
-        self.opening.write_card()
-        for part in self.parts:
+        for part in self.parts:  # the start card is written here (Opening), the typing log removed (the keeper)
             part.shutting_down()
         self.runner.shutdown()
         self.page_runner.shutdown()

@@ -111,6 +111,9 @@ class Opening(QObject, Part):
     def letter_replaced(self, form: LetterForm) -> None:
         self.form = form
 
+    def shutting_down(self) -> None:
+        self.write_card()
+
     def _record_shown(self, record: LetterRecord) -> None:
         if record.id is not None:
             self._remember(record.id)
