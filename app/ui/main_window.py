@@ -48,7 +48,7 @@ from app.ui.dialogs import (
 )
 from app.ui.document import LetterDocument
 from app.ui.drafts_browser import DraftsBrowser
-from app.ui.editing import Editing, UndoKeys
+from app.ui.editing import Editing
 from app.ui.exporting import Exporting
 from app.ui.form import LetterForm
 from app.ui.icons import icon
@@ -191,7 +191,6 @@ class MainWindow(QMainWindow):
         self.previewer = LatestWins(self.runner)
         self.document = LetterDocument(self)
         self.undo_stack = self.document.undo_stack
-        self._undo_keys = UndoKeys(self)
         # The page view has a thread of its own, so a slow LibreOffice never delays the fast preview.
         self.page_runner = OpRunner(self, threads=1)
         self.page_requests = LatestWins(self.page_runner)
@@ -201,7 +200,6 @@ class MainWindow(QMainWindow):
         self.spelling = SpellChecking(OpRunner(self, threads=1), data_dir() / DICTIONARY_FILE,
                                       accepted=list(self.prefs.dictionary), on_error=self.show_error)
         self.form: LetterForm | None = None
-        self._restoring = False
         self._preview_timer = self._timer(PREVIEW_DELAY_MS)
         self._page_timer = self._timer(PAGE_DELAY_MS)
 
@@ -216,9 +214,11 @@ class MainWindow(QMainWindow):
         self.opening = Opening(self)
         self.reviewing = Reviewing(self)
         self.actions_table = ActionTable(self)
-        self.editing = Editing(self)
+        form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
+        self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
         self.previewing = Previewing(self)
-        self.saving = Saving(self)
+        self.saving = Saving(self.session, self.document, self.backend, self.db, form, self, self)
+        self.parts += (self.editing, self.saving)
         self.bank = ClauseBankAndAddressBook(self)
         self.exporting = Exporting(self)
         self.letterhead = OfficeLetterhead(self)
@@ -266,19 +266,18 @@ class MainWindow(QMainWindow):
         self.runner.error.connect(self.show_error)
         self.db.error.connect(self.show_error)
         session = self.session
-        session.set_source(self.saving._save_source)
-        session.save_state.connect(self.saving._show_save_state)
-        session.conflict.connect(lambda exc: QTimer.singleShot(0, lambda: self.saving.resolve_conflict(exc)))
         session.refused.connect(self.show_error)
         self.watcher.news.connect(lambda text: self.show_error(text, error=False))
         self.watcher.others_changed.connect(self.drafts.refresh)
         self.watcher.letter_changed.connect(self._changed_by_others)
-        session.gate_requested.connect(lambda: QTimer.singleShot(0, self.editing._through_gate))
         session.opened.connect(self._record_shown)
         session.record_changed.connect(self._record_shown)
         session.dirty_changed.connect(lambda _d: self.actions_table.update_controls())
-        self.document.content_changed.connect(self.editing._content_changed)
-        self.document.replaced.connect(self.editing._replaced)
+        self.editing.status.connect(self.statusBar().showMessage)
+        self.editing.title_changed.connect(self.setWindowTitle)
+        self.editing.preview_wanted.connect(self._preview_timer.start)
+        self.saving.preview_wanted.connect(self._preview_timer.start)
+        self.saving.reload_failed.connect(self.reviewing._transition_failed)
         self.previewer.delivered.connect(self.previewing._checked)
         self.page_requests.delivered.connect(self.previewing._pages_ready)
         self._preview_timer.timeout.connect(self.previewing.request_check)
@@ -301,7 +300,7 @@ class MainWindow(QMainWindow):
         self.clause_bank.save_requested.connect(self.bank.save_paragraph_to_bank)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusChanged.connect(self.editing._focus_changed)
+            app.focusChanged.connect(self.editing.focus_changed)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -313,9 +312,7 @@ class MainWindow(QMainWindow):
 
     def _init_status_bar(self) -> None:
         status = self.statusBar()
-        self.save_state = QLabel(self.tr("No changes"), self)
-        self.save_state.setObjectName("autosave-state")
-        self.save_state.setAccessibleName(self.tr("Autosave state"))
+        self.save_state = self.saving.save_state
         self.user_label = QLabel(self)
         self.user_label.setAccessibleName(self.tr("User and role"))
         self.database_label = QLabel(self)
@@ -483,7 +480,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusChanged.disconnect(self.editing._focus_changed)
+            app.focusChanged.disconnect(self.editing.focus_changed)
         event.accept()
 
     # -- clause bank and address book ---------------------------------------------------------
