@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self._show_workflow()
         record = self.session.record
         if record.id is not None and backend.workflow is not None:
-            self.reviewing._load_review(record)  # the pane said "Opening the drafts database…" until now
+            self.reviewing.load_review(record)  # the pane said "Opening the drafts database…" until now
 
     def start(self) -> None:
         self.opening.start()
@@ -212,13 +212,18 @@ class MainWindow(QMainWindow):
     def _init_controllers(self) -> None:
         """Each concern in its own small part; they share the session's signals and this window's widgets."""
         self.opening = Opening(self)
-        self.reviewing = Reviewing(self)
+        # The drafts list and the review pane are the reviewing part's own widgets (docked in _init_docks).
+        self.drafts = DraftsBrowser(self)
+        self.review = ReviewPane(self)
+        self.reviewing = Reviewing(self.session, self.backend, self.db, self.runner, self.drafts, self.review,
+                                   self.spelling, lambda action: self.actions_table._gate(action),
+                                   lambda: Path(self.prefs.export_folder or Path.home()), self, self)
         self.actions_table = ActionTable(self)
         form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
         self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
         self.previewing = Previewing(self)
         self.saving = Saving(self.session, self.document, self.backend, self.db, form, self, self)
-        self.parts += (self.editing, self.saving)
+        self.parts += (self.reviewing, self.editing, self.saving)
         self.bank = ClauseBankAndAddressBook(self)
         self.exporting = Exporting(self)
         self.letterhead = OfficeLetterhead(self)
@@ -251,11 +256,9 @@ class MainWindow(QMainWindow):
         self.preflight = PreflightList(self)
         self.preflight_dock = self._dock("preflight", self.tr("Preflight"), self.preflight, left)
         self.splitDockWidget(self.clause_dock, self.preflight_dock, Qt.Orientation.Vertical)
-        self.drafts = DraftsBrowser(self)
         self.drafts_dock = self._dock("drafts", self.tr("Drafts"), self.drafts, left)
         self.tabifyDockWidget(self.clause_dock, self.drafts_dock)
         self.clause_dock.raise_()
-        self.review = ReviewPane(self)
         self.pdf_verdict = PdfVerdictDrop(self.reviewing.verify_pdf, self.db, self.review)
         cast(QVBoxLayout, self.review.layout()).addWidget(self.pdf_verdict)
         self.review_dock = self._dock("review", self.tr("Review"), self.review, right)
@@ -277,19 +280,22 @@ class MainWindow(QMainWindow):
         self.editing.title_changed.connect(self.setWindowTitle)
         self.editing.preview_wanted.connect(self._preview_timer.start)
         self.saving.preview_wanted.connect(self._preview_timer.start)
-        self.saving.reload_failed.connect(self.reviewing._transition_failed)
+        self.saving.reload_failed.connect(self.reviewing.transition_failed)
+        self.reviewing.status.connect(self.statusBar().showMessage)
+        self.reviewing.review_loaded.connect(self.review_loaded)
+        self.reviewing.letter_read.connect(self._changed_by_others)
         self.previewer.delivered.connect(self.previewing._checked)
         self.page_requests.delivered.connect(self.previewing._pages_ready)
         self._preview_timer.timeout.connect(self.previewing.request_check)
         self._page_timer.timeout.connect(self.previewing.request_pages)
         self.preview.tabs.currentChanged.connect(lambda _i: self.previewing._page_view_shown())
         self.preview_dock.visibilityChanged.connect(lambda _v: self.previewing._page_view_shown())
-        self.drafts.query_changed.connect(self.reviewing._query_drafts)
+        self.drafts.query_changed.connect(self.reviewing.query_drafts)
         self.drafts.open_requested.connect(self.opening.open_record)
         self.review.comment_requested.connect(self.reviewing.comment)
         self.review.request_changes_requested.connect(self.reviewing.request_changes)
         self.review.approve_requested.connect(self.reviewing.approve)
-        self.review.compare_requested.connect(lambda a, b: self.reviewing._load_diff(a, b, since_review=False))
+        self.review.compare_requested.connect(self.reviewing.compare)
         self.review.redline_requested.connect(self.reviewing.redline)
         self.preflight.focus_requested.connect(self.editing.focus_path)
         self.preflight.clean_requested.connect(self.editing.clean_text)
@@ -439,7 +445,7 @@ class MainWindow(QMainWindow):
             self.opening._remember(record.id)
             if self.backend.opening:
                 return  # the review pane and drafts list are read once the database is open
-            self.reviewing._load_review(record)
+            self.reviewing.load_review(record)
             self.drafts.refresh()
 
     def _changed_by_others(self, detail: LetterDetail) -> None:
