@@ -223,10 +223,11 @@ class MainWindow(QMainWindow):
         self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
         self.previewing = Previewing(self)
         self.saving = Saving(self.session, self.document, self.backend, self.db, form, self, self)
-        self.parts += (self.reviewing, self.editing, self.saving)
         self.bank = ClauseBankAndAddressBook(self)
-        self.exporting = Exporting(self)
+        self.exporting = Exporting(self.session, self.document, self.backend, self.db, self.runner, self.library,
+                                   lambda: self.prefs, self, self)
         self.letterhead = OfficeLetterhead(self)
+        self.parts += (self.reviewing, self.editing, self.saving, self.exporting)
 
     def _init_central(self) -> None:
         self.setObjectName("main-window")
@@ -284,6 +285,8 @@ class MainWindow(QMainWindow):
         self.reviewing.status.connect(self.statusBar().showMessage)
         self.reviewing.review_loaded.connect(self.review_loaded)
         self.reviewing.letter_read.connect(self._changed_by_others)
+        self.exporting.status.connect(self.statusBar().showMessage)
+        self.exporting.exported.connect(self.exported)
         self.previewer.delivered.connect(self.previewing._checked)
         self.page_requests.delivered.connect(self.previewing._pages_ready)
         self._preview_timer.timeout.connect(self.previewing.request_check)
