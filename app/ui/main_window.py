@@ -223,11 +223,12 @@ class MainWindow(QMainWindow):
         self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
         self.previewing = Previewing(self)
         self.saving = Saving(self.session, self.document, self.backend, self.db, form, self, self)
-        self.bank = ClauseBankAndAddressBook(self)
+        self.clause_bank = ClauseBankPanel(self)  # the bank part's own panel (docked in _init_docks)
+        self.bank = ClauseBankAndAddressBook(self.backend, self.db, form, self.clause_bank, self, self)
         self.exporting = Exporting(self.session, self.document, self.backend, self.db, self.runner, self.library,
                                    lambda: self.prefs, self, self)
-        self.letterhead = OfficeLetterhead(self)
-        self.parts += (self.reviewing, self.editing, self.saving, self.exporting)
+        self.letterhead = OfficeLetterhead(self.backend, self.db, form, self.editing.change_letter, self, self)
+        self.parts += (self.reviewing, self.editing, self.saving, self.bank, self.exporting, self.letterhead)
 
     def _init_central(self) -> None:
         self.setObjectName("main-window")
@@ -252,7 +253,6 @@ class MainWindow(QMainWindow):
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.preview = PreviewPane(self)
         self.preview_dock = self._dock("preview", self.tr("Preview"), self.preview, right)
-        self.clause_bank = ClauseBankPanel(self)
         self.clause_dock = self._dock("clauses", self.tr("Clause bank"), self.clause_bank, left)
         self.preflight = PreflightList(self)
         self.preflight_dock = self._dock("preflight", self.tr("Preflight"), self.preflight, left)
@@ -287,6 +287,8 @@ class MainWindow(QMainWindow):
         self.reviewing.letter_read.connect(self._changed_by_others)
         self.exporting.status.connect(self.statusBar().showMessage)
         self.exporting.exported.connect(self.exported)
+        for part in (self.bank, self.letterhead):
+            part.status.connect(self.statusBar().showMessage)
         self.previewer.delivered.connect(self.previewing._checked)
         self.page_requests.delivered.connect(self.previewing._pages_ready)
         self._preview_timer.timeout.connect(self.previewing.request_check)
@@ -304,7 +306,7 @@ class MainWindow(QMainWindow):
         self.preflight.clean_requested.connect(self.editing.clean_text)
         self.preflight.fix_requested.connect(lambda path, value: self.form is not None
                                              and self.form.addressees.apply_fix(path, value))
-        self.clause_bank.search_changed.connect(self.bank._search_clauses)
+        self.clause_bank.search_changed.connect(self.bank.search_clauses)
         self.clause_bank.insert_requested.connect(self.bank.insert_clause)
         self.clause_bank.save_requested.connect(self.bank.save_paragraph_to_bank)
         app = QApplication.instance()
