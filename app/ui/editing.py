@@ -94,9 +94,9 @@ class Editing(QObject, Part):
         ok, why = self.desk.may("edit")
         return ok, why[:1].upper() + why[1:]
 
-    # -- the form -------------------------------------------------------------------------------------
-    def attach(self, form: LetterForm) -> None:
-        """A new form (another letter): its changes come here, its fields' Undo keys go to the document."""
+    def letter_replaced(self, form: LetterForm) -> None:
+        """Another letter is open in ``form`` (the window's lifecycle, called before the document shows
+        in it): its changes come here, its fields' Undo keys go to the document's one history."""
         for editor in form.findChildren(QLineEdit) + form.findChildren(QTextEdit) + form.findChildren(QPlainTextEdit):
             self.take_undo_keys(editor)
         form.edited.connect(self.form_edited)

@@ -385,7 +385,7 @@ class Opening(Controller):
 
     def _install(self, pack: CompiledPack, data: dict[str, Any]) -> None:
         form = LetterForm(pack.manifest, self.w, editor_hook=self.w.editing.editor_created)
-        self.w.editing.attach(form)
+        self.w.editing.letter_replaced(form)
         form.addressees.save_requested.connect(self.w.bank.save_addressee)
         form.addressees.pick_requested.connect(self.w.bank.pick_addressee)
         if self.w.form is not None:

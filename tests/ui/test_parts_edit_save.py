@@ -61,7 +61,7 @@ class Parts:
     def show(self, pack: CompiledPack, data: dict[str, Any], record: LetterRecord | None = None) -> LetterForm:
         """A letter opened as the window opens one: a form made for its pack, a view of the document."""
         form = LetterForm(pack.manifest, self.host, editor_hook=self.editing.editor_created)
-        self.editing.attach(form)
+        self.editing.letter_replaced(form)
         layout = self.host.layout()
         assert layout is not None
         layout.addWidget(form)
