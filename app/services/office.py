@@ -13,12 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.core import hostos, jsondata
+from app.core import hostos, jsondata, vocabulary
 from app.core.errors import LetterInvalid, Problem, TemplateProblem
 from app.core.files import atomic_write
 from app.core.letter import MAX_ADDRESS_LINES, Sender
 from app.core.records import AddressBookEntry, Clause, CourtProfile, User, utc_now
 from app.core.text import is_clean
+from app.core.vocabulary import ADDRESSEE_OPTIONAL
 from app.core.workflow import Action, NotFound, Refused, Role, check_role, may
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store, Transaction
@@ -340,9 +341,9 @@ def address_entry(data: dict[str, Any]) -> AddressBookEntry:
         return value.strip() or None if isinstance(value, str) else None
 
     lines = tuple(str(line).strip() for line in data.get("address") or () if str(line).strip())
-    return AddressBookEntry(0, str(data.get("name") or "").strip(), str(data.get("title") or "").strip(),
-                            optional("honorific"), optional("organization"), lines, optional("salutation"),
-                            optional("surname"), optional("given_name"), optional("courtesy"))
+    # The book keeps "" for no title (its column is not null); every other optional field is None.
+    return AddressBookEntry(0, name=str(data.get("name") or "").strip(), title=str(data.get("title") or "").strip(),
+                            address=lines, **{key: optional(key) for key in ADDRESSEE_OPTIONAL if key != "title"})
 
 
 class AddressBookService:
@@ -398,10 +399,11 @@ def seed(store: Store, library: TemplateLibrary) -> bool:
     with store.write() as tx:
         if tx.meta.get("seeded"):
             return False
-        for section, tag in (("concerns", "concern"), ("requested_policies", "requested policy")):
-            for text in sample.get(section) or []:
+        # The flagship's concerns and requested policies are the kind of paragraph a court reuses.
+        for section in (vocabulary.section("concerns"), vocabulary.section("requested_policies")):
+            for text in sample.get(section.key) or []:
                 if isinstance(text, str) and text.strip():
-                    tx.clauses.add(title_of(text), text, (tag,), now)
+                    tx.clauses.add(title_of(text), text, (section.singular,), now)
         known = {(e.name, e.title) for e in tx.addresses.list()}
         for raw in sample.get("addressees") or []:
             if not isinstance(raw, dict) or not raw.get("name"):

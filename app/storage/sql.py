@@ -53,6 +53,7 @@ from app.core.records import (
     LetterVersion,
     User,
 )
+from app.core.vocabulary import ADDRESSEE_KEYS
 from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable, reviewers
 from app.storage import schema as s
 from app.storage.interfaces import KEEP, NewVersion
@@ -695,10 +696,9 @@ class _Addresses:
 
     @staticmethod
     def _values(entry: AddressBookEntry) -> dict[str, Any]:
-        return {"honorific": entry.honorific, "name": entry.name, "title": entry.title,
-                "organization": entry.organization, "address": json.dumps(list(entry.address)),
-                "salutation": entry.salutation, "surname": entry.surname, "given_name": entry.given_name,
-                "courtesy": entry.courtesy}
+        # One column per addressee field, named as the letter's JSON names it; lines as a JSON list.
+        return {key: json.dumps(list(entry.address)) if key == "address" else getattr(entry, key)
+                for key in ADDRESSEE_KEYS}
 
     def add(self, entry: AddressBookEntry) -> AddressBookEntry:
         entry_id = self.conn.execute(s.addressees.insert().values(**self._values(entry))
@@ -714,9 +714,12 @@ class _Addresses:
 
     def list(self) -> list[AddressBookEntry]:
         rows = self.conn.execute(select(s.addressees).order_by(s.addressees.c.name))
-        return [AddressBookEntry(r.id, r.name, r.title, r.honorific, r.organization,
-                                 tuple(json.loads(r.address)), r.salutation, r.surname, r.given_name, r.courtesy)
-                for r in rows]
+        return [AddressBookEntry(r.id, **self._fields(r)) for r in rows]
+
+    @staticmethod
+    def _fields(row: Row[Any]) -> dict[str, Any]:
+        return {key: tuple(json.loads(row.address)) if key == "address" else getattr(row, key)
+                for key in ADDRESSEE_KEYS}
 
 
 class _CourtProfiles:
