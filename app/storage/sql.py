@@ -665,15 +665,8 @@ class _Clauses:
             .returning(s.clauses.c.id)).scalar_one()
         return Clause(int(clause_id), title, text, tags, 0)
 
-    def list(self, search: str | None = None, tag: str | None = None) -> list[Clause]:
-        query = select(s.clauses)
-        if tag:
-            query = query.where(("," + s.clauses.c.tags + ",").like(f"%,{tag},%"))
-        if search:
-            pattern = f"%{search}%"
-            query = query.where(or_(s.clauses.c.title.ilike(pattern), s.clauses.c.text.ilike(pattern)))
-        query = query.order_by(s.clauses.c.use_count.desc(), s.clauses.c.id)
-        return [_clause(r) for r in self.conn.execute(query)]
+    def list(self) -> list[Clause]:
+        return [_clause(r) for r in self.conn.execute(select(s.clauses).order_by(s.clauses.c.id))]
 
     def remove(self, clause_id: int) -> Clause:
         row = self.conn.execute(select(s.clauses).where(s.clauses.c.id == clause_id)).first()
