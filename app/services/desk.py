@@ -120,7 +120,7 @@ class LocalDesk:
     asks_before_restore: bool = False
     recovered_at: dt.datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _clause_bank: ClauseBank | None = None
+    _clause_bank: ClauseBank | None = field(default=None, init=False, repr=False)
 
     def close(self) -> None:
         return

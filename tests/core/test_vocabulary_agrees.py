@@ -138,3 +138,21 @@ def test_labels_read_as_a_clerk_counts() -> None:
     assert vocabulary.entry_label("addressees", 2) == "addressee 3"
     with pytest.raises(KeyError, match="'postscripts' is not a section of a letter"):
         vocabulary.section("postscripts")
+
+
+def test_the_address_book_and_the_csv_import_keep_every_addressee_field() -> None:
+    """An address-book entry, its table and a CSV file's columns hold exactly the declared fields:
+    a field added to the letter and not to the book would be lost when an addressee is saved there."""
+    from dataclasses import fields
+
+    from app.core.records import AddressBookEntry
+    from app.services.letters import CSV_COLUMNS
+    from app.storage.schema import addressees
+
+    assert {f.name for f in fields(AddressBookEntry)} == {"id", *vocabulary.ADDRESSEE_KEYS}
+    assert [c.name for c in addressees.columns] == ["id", *vocabulary.ADDRESSEE_KEYS]
+    assert CSV_COLUMNS == vocabulary.ADDRESSEE_KEYS
+    entry = AddressBookEntry(1, name="Jane Doe", title="Judge", honorific="The Honorable",
+                             organization="Superior Court", address=("1 Main St",), salutation="Dear Judge Doe:",
+                             surname="Doe", given_name="Jane", courtesy="Ms.")
+    assert Addressee.model_validate(entry.to_addressee()).model_dump(exclude_none=True) == entry.to_addressee()
