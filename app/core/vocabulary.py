@@ -1,5 +1,6 @@
-"""The letter's vocabulary, declared once: its six sections and an addressee's fields, with the
-words a clerk sees for each ("Concerns", "concern 2", "Courtesy title").
+"""The letter's vocabulary, declared once: its six sections, an addressee's fields and its other
+entries, with the words a clerk sees for each ("Concerns", "concern 2", "Courtesy title"), and a
+path in the letter's JSON as the clerk reads it (``readable_path``: "Addressee 1, given name").
 
 Everything that names a section or an addressee field (the form, preflight, undo labels, the
 render context, CSV columns, the address book, the fonts walk, pack manifests) takes the names
@@ -124,9 +125,67 @@ def addressee_field(key: str) -> AddresseeField:
 ADDRESSEES = Section("addressees", "Addressees", "addressee", "addressees", "lines", required=True)
 
 
+@dataclass(frozen=True)
+class Part:
+    """Any other entry of the letter, with the words the clerk sees for it."""
+
+    key: str
+    label: str
+
+
+#: The letter's entries that are neither a section nor the addressees, in the order of its JSON.
+PARTS: tuple[Part, ...] = (
+    Part("template", "Template"),
+    Part("date", "Date"),
+    Part("reference", "Reference"),
+    Part("subject", "Subject"),
+    Part("sender", "Court"),
+    Part("signatory", "Signatory"),
+    Part("complimentary_close", "Complimentary close"),
+    # A pack's own fields: "Field, bill number".
+    Part("fields", "Field"),
+    Part("group_salutation", "Group salutation"),
+)
+_PART_BY_KEY = {p.key: p for p in PARTS}
+
+
 def entry_label(key: str, index: int) -> str:
     """ "concerns", 1 -> "concern 2"; "addressees", 0 -> "addressee 1"."""
     return (ADDRESSEES if key == ADDRESSEES.key else section(key)).entry(index)
+
+
+def readable_path(path: str) -> str:
+    """A path in the letter's JSON as the clerk reads it: "concerns[1]" -> "Concern 2",
+    "addressees[0].given_name" -> "Addressee 1, given name", "fields.bill_number" -> "Field, bill number"."""
+    if not path:
+        return ""
+    head, _, rest = path.partition(".")
+    key, _, index = head.partition("[")
+    listed = ADDRESSEES if key == ADDRESSEES.key else _BY_KEY.get(key)
+    if listed is not None and index:
+        # "cc line 2": what the court writes in lower case stays so at the start of a line too.
+        singular = listed.singular if listed.label[:1].islower() else _capital(listed.singular)
+        text = f"{singular} {int(index.rstrip(']')) + 1}"
+    elif listed is not None:
+        text = listed.label
+    elif key in _PART_BY_KEY:
+        text = _PART_BY_KEY[key].label
+    else:
+        text = _capital(key.replace("_", " "))
+    if rest:
+        name, _, line = rest.partition("[")
+        spec = _FIELD_BY_KEY.get(name) if listed is ADDRESSEES else None
+        if spec is not None and spec.kind == "lines" and line:
+            text += f", {spec.label.lower().removesuffix('s')} {int(line.rstrip(']')) + 1}"
+        elif spec is not None:
+            text += f", {spec.label.lower()}"
+        else:
+            text += f", {rest.replace('_', ' ')}"
+    return text
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def addressee_data(values: Any) -> dict[str, Any]:
@@ -161,6 +220,11 @@ def model_disagreements(letter_model: Any, addressee_model: Any) -> list[str]:
     list_keys = {name for name, info in letter_model.model_fields.items() if _is_text_list(info.annotation)}
     for key in sorted(list_keys - set(SECTION_KEYS)):
         out.append(f"Letter.{key} is a list of text the vocabulary does not declare as a section")
+    declared = {*SECTION_KEYS, ADDRESSEES.key, *_PART_BY_KEY}
+    for key in sorted(set(letter_model.model_fields) - declared - list_keys):
+        out.append(f"Letter.{key} is an entry the vocabulary does not declare as a part")
+    for key in sorted(declared - set(letter_model.model_fields) - set(SECTION_KEYS)):
+        out.append(f"the vocabulary declares {key!r}, which Letter has no field for")
     for key in SECTION_KEYS:
         if key not in letter_model.model_fields:
             out.append(f"the vocabulary declares section {key!r}, which Letter has no field for")

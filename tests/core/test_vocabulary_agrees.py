@@ -52,6 +52,15 @@ def test_a_model_that_gains_or_loses_a_section_is_named() -> None:
         "the vocabulary declares section 'cc', but Letter.cc is not a list of text"]
 
 
+class _Postscript(Letter):
+    postscript: str = ""
+
+
+def test_a_model_that_gains_any_other_entry_is_named() -> None:
+    assert vocabulary.model_disagreements(_Postscript, Addressee) == [
+        "Letter.postscript is an entry the vocabulary does not declare as a part"]
+
+
 class _Pronouns(Addressee):
     pronouns: str | None = None
 
@@ -156,3 +165,13 @@ def test_the_address_book_and_the_csv_import_keep_every_addressee_field() -> Non
                              organization="Superior Court", address=("1 Main St",), salutation="Dear Judge Doe:",
                              surname="Doe", given_name="Jane", courtesy="Ms.")
     assert Addressee.model_validate(entry.to_addressee()).model_dump(exclude_none=True) == entry.to_addressee()
+
+
+@pytest.mark.parametrize(("path", "readable"), [
+    ("concerns[1]", "Concern 2"), ("requested_policies", "Requested policies"), ("cc[0]", "cc line 1"),
+    ("addressees[0].honorific", "Addressee 1, honorific"), ("addressees[0].given_name", "Addressee 1, given name"),
+    ("addressees[2].address[1]", "Addressee 3, address line 2"), ("fields.bill_number", "Field, bill number"),
+    ("sender.court", "Court, court"), ("group_salutation", "Group salutation"), ("letter", "Letter"), ("", ""),
+])
+def test_a_path_reads_as_the_clerk_names_it(path: str, readable: str) -> None:
+    assert vocabulary.readable_path(path) == readable
