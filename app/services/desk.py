@@ -120,7 +120,12 @@ class LocalDesk:
     asks_before_restore: bool = False
     recovered_at: dt.datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _clause_bank: ClauseBank | None = field(default=None, init=False, repr=False)
+    #: This computer's own bank, in ``clauses.json`` (its user manages it: there is no office). Made
+    #: with the desk, not on first use: two workers must never hold two banks over one file.
+    clause_bank: ClauseBank = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.clause_bank = ClauseBank(ClauseFile(self.folder / "clauses.json"))
 
     def close(self) -> None:
         return
@@ -213,13 +218,6 @@ class LocalDesk:
             self.typing_path.unlink(missing_ok=True)
 
     # -- clause bank ----------------------------------------------------------------------
-    @property
-    def clause_bank(self) -> ClauseBank:
-        """This computer's own bank, in ``clauses.json`` (its user manages it: there is no office)."""
-        if self._clause_bank is None:
-            self._clause_bank = ClauseBank(ClauseFile(self.folder / "clauses.json"))
-        return self._clause_bank
-
     def clauses(self, search: str = "", tag: str = "") -> list[Clause]:
         return self.clause_bank.list(search, tag)
 
