@@ -11,9 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.desk import (
-    ClauseItem,
-)
+from app.core.records import Clause as ClauseItem
 from app.ui.addressees import label_of
 from app.ui.clauses import ClauseBankPanel
 from app.ui.controller import Messages, Part

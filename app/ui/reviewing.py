@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QWidget
 
 from app.core.errors import ChambersError
 from app.core.workflow import Action
-from app.services.desk import (
+from app.services.desk import ServiceDesk
+from app.services.views import (
     ReviewView,
     Row,
-    ServiceDesk,
 )
 from app.ui.controller import Messages, Part
 from app.ui.dialogs import (

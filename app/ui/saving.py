@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
-from app.services.desk import conflict_parts, take_parts
+from app.services.conflicts import conflict_parts, take_parts
 from app.ui.controller import Messages, Part
 from app.ui.dialogs import (
     ConflictDialog,

@@ -16,9 +16,9 @@ import pytest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.bootstrap import services, template_library
-from app.core.workflow import Role
+from app.core.workflow import Role, Verdict
 from app.rendering.engine import CompiledPack
-from app.services.desk import Desk, Verdict
+from app.services.desk import Desk
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import ConflictDialog, WithdrawApprovalPrompt
 from app.ui.document import LetterDocument

@@ -14,7 +14,8 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from app.bootstrap import services, template_library
-from app.services.desk import Desk, check_letter
+from app.services.checking import check_letter
+from app.services.desk import Desk
 from app.services.templates import TemplateLibrary
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import ExportDialog
