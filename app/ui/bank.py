@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import vocabulary
 from app.core.records import Clause as ClauseItem
 from app.ui.addressees import label_of
 from app.ui.clauses import ClauseBankPanel
@@ -78,7 +79,7 @@ class ClauseBankAndAddressBook(QObject, Part):
                                          self.tr("Title of the clause:"), text=" ".join(text.split()[:6]))
         if not ok or not title.strip():
             return
-        tags = (section.key.replace("_", " ").rstrip("s"),)
+        tags = (vocabulary.section(section.key).singular,)  # "requested policy", as the starter clauses are tagged
 
         def added(_clause: object) -> None:
             self.status.emit(self.tr("Saved to the clause bank"), 4000)

@@ -159,3 +159,20 @@ def test_an_office_with_no_court_profile_says_where_to_set_it(
     qtbot.waitUntil(lambda: bool(d.said.lines), timeout=10_000)
     assert d.said.lines == [("This office has no court profile yet: an admin sets it in Office > Court profile…",
                              True)]
+
+
+def test_a_paragraph_saved_to_the_bank_is_tagged_with_its_sections_name_and_found_by_it(
+        qtbot: Any, desktop: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    d = desktop(LocalBackend(folder=tmp_path / "workspace"))
+    bank = _bank(d)
+    policies = d.form.sections["requested_policies"]
+    d.host.activateWindow()
+    qtbot.waitUntil(d.host.isActiveWindow, timeout=10_000)
+    policies.editors()[0].setFocus()
+    d.form.note_focus(policies.editors()[0])
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("Courthouse arrests", True)))
+    with qtbot.waitSignal(bank.status, timeout=10_000):
+        bank.save_paragraph_to_bank()
+    saved = [c for c in d.desk.clauses("", "requested policy") if c.title == "Courthouse arrests"]
+    assert [c.tags for c in saved] == [("requested policy",)]
+    assert saved[0].text == policies.values()[0].strip()
