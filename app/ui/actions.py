@@ -281,9 +281,6 @@ class ActionTable(QObject, Part):
                 return False, check.blocking
         return True, ""
 
-    # The reviewing part still asks by the old name until it is built from its collaborators too.
-    _gate = gate
-
     def _me(self) -> set[str]:
         return {_person(self.desk.user), _person(self.desk.full_name)}
 

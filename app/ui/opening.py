@@ -23,15 +23,14 @@ from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.workflow import Status
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import prefetch as prefetch_fonts
-from app.services.desk import (
-    Desk,
-    Identity,
-    Row,
-    ServiceDesk,
-)
+from app.services.desk import Desk, ServiceDesk
 from app.services.spelling import letter_names
 from app.services.startcard import ShownLetter, StartCard
 from app.services.templates import TemplateLibrary
+from app.services.views import (
+    Identity,
+    Row,
+)
 from app.ui.backend import LocalBackend
 from app.ui.controller import Messages, Part
 from app.ui.dialogs import (
