@@ -364,9 +364,11 @@ class ActionTable(QObject, Part):
                     "request_changes": self.gate(Action.REQUEST_CHANGES), "comment": self.gate(Action.COMMENT),
                     "users": self.gate(Action.MANAGE_USERS), "approve_for": self.signing_for_gate(),
                     "court_profile": self.gate(Action.EDIT_COURT_PROFILE)}
-        # The desk is part of the answer: one that just opened may say the same words for other reasons.
-        shown = (tuple(controls.items()), self.editable, self.gate(Action.CREATE), id(self.form), id(desk),
-                 desk.has_workflow)
+        may_clause, why_clause = desk.may("manage_clauses")
+        # Every input of what is set below is in the answer (the desk too: one that just opened may say the
+        # same words for other reasons).
+        shown = (tuple(controls.items()), self.editable, self.gate(Action.CREATE), (may_clause, why_clause),
+                 id(self.form), id(desk), desk.has_workflow)
         if shown == self._shown:
             return
         self._shown = shown
@@ -394,7 +396,6 @@ class ActionTable(QObject, Part):
         a["new"].setToolTip(tr("Start a letter from a template pack") if may_create else why_create)
         self.clause_bank.insert_new.setEnabled(may_edit)
         self.clause_bank.insert_at_cursor.setEnabled(may_edit)
-        may_clause, why_clause = desk.may("manage_clauses")
         self.clause_bank.save.setEnabled(may_clause)
         self.clause_bank.save.setToolTip(tr("Save the paragraph being edited as a new clause") if may_clause
                                          else why_clause[:1].upper() + why_clause[1:])
