@@ -3,6 +3,7 @@ follow the desk the window works on now, as a clerk or an admin sees them."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -13,10 +14,12 @@ from app.services.desk import Identity
 from app.services.startcard import ShownLetter, StartCard
 from app.ui.app import build_window, parse_args
 from app.ui.backend import ServiceBackend
+from app.ui.dialogs import SignForPrompt
 from app.ui.profile import Preferences
 from app.ui.users import UsersDialog
 from tests.conftest import sample_data
-from tests.ui.conftest import DialogScript, WindowFactory, close_window, show_window
+from tests.ui.conftest import DialogScript, WindowFactory, activate, close_window, show_window
+from tests.ui.test_sign_for_and_copies import OTHER_JUDGE, _open_from_drafts, _submitted_letter_signed_by
 from tests.ui.test_start_card import Gate
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
@@ -76,3 +79,34 @@ def test_an_admin_who_makes_themself_a_clerk_no_longer_shows_or_acts_as_admin(
     assert not admin.users_action.isEnabled()
     assert admin.users_action.toolTip() != "Users…"  # says why not
     assert admin.backend.role == "clerk"
+
+
+def test_a_refused_approval_signing_for_another_judge_shows_the_databases_version(
+        qtbot: Any, office: dict[str, str], window: WindowFactory, dialog_guard: DialogScript) -> None:
+    """The clerk saves a new version while the judge reads: the judge's "Approve signing for" is refused,
+    said, and the window shows the version the database holds, with the step disabled until it is read."""
+    letter_id = _submitted_letter_signed_by(OTHER_JUDGE)
+    judge = window("judge")
+    _open_from_drafts(qtbot, judge, letter_id)
+    qtbot.waitUntil(judge.approve_for_action.isEnabled, timeout=10_000)
+    judge.watcher.stop()  # the clerk's save lands between two looks at the database
+    clerk = services(as_user="clerk")
+    try:
+        revised = copy.deepcopy(clerk.drafts.get(letter_id).current.data)
+        revised["subject"] = "Revised meanwhile"
+        clerk.drafts.update(letter_id, revised, 1)
+    finally:
+        clerk.close()
+
+    dialog_guard.expect(SignForPrompt, lambda prompt: prompt.approve.click())
+    activate(qtbot, judge)
+    judge.approve_for_action.trigger()
+    qtbot.waitUntil(lambda: judge.version == 2 and judge.form is not None
+                    and judge.form.subject.text() == "Revised meanwhile", timeout=15_000)
+    assert "only a letter that is in review can be approved" in judge.messages.label.text()  # refused, said why
+    assert not judge.approve_for_action.isEnabled()
+    held = services(as_user="judge")
+    try:
+        assert held.drafts.get(letter_id).approval is None
+    finally:
+        held.close()
