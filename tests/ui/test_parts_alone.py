@@ -57,17 +57,19 @@ class Collaborators:
 
 @pytest.fixture
 def alone(qtbot: Any, private_home: Any) -> Iterator[Collaborators]:
+    # Not given to qtbot: it would delete the host (and with it the runners' pending jobs) before this
+    # fixture has waited for them.
     host = QMainWindow()
-    qtbot.addWidget(host)
     db = OpRunner(host, threads=1)
     runner = OpRunner(host)
     made = Collaborators(host, LetterSession(LocalBackend(), db, host), LetterDocument(host), runner, db, Said(),
                          Preferences(user="carla", profile=flagship_profile()))
     yield made
-    # Every job finished before the widgets they report to go (the parts' callbacks touch them).
+    # Every job finished and reported before the widgets they report to go.
+    qtbot.waitUntil(lambda: runner.pending == 0 and db.pending == 0, timeout=15_000)
     runner.shutdown()
     db.shutdown()
-    qtbot.waitUntil(lambda: db.pending == 0, timeout=15_000)
+    host.deleteLater()
 
 
 def _opening(parts: Collaborators, desk: Desk) -> tuple[Opening, list[LetterForm]]:
