@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.audit import AuditReference
 from app.core.certificates import BoundCertificate, TrustAnchor
@@ -28,7 +28,9 @@ from app.core.records import (
     User,
 )
 from app.core.workflow import Role, Status
-from app.storage.news import NewsFeed
+
+if TYPE_CHECKING:
+    from app.storage.news import NewsFeed
 
 KEEP: Any = object()  # "leave this column as it is"
 

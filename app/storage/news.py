@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy.engine import make_url
-
 if TYPE_CHECKING:  # psycopg is imported when a PostgreSQL feed is opened, never for SQLite
     import psycopg
 
@@ -126,6 +124,8 @@ class ListenFeed:
     def __init__(self, url: str, retry: float = RECONNECT_EVERY_S) -> None:
         self.heard: list[Announcement] = []
         self.retry = retry
+        from sqlalchemy.engine import make_url
+
         parsed = make_url(url)
         # libpq's own URI form (psycopg's), from the SQLAlchemy URL the store was opened with.
         self._conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -191,6 +191,8 @@ class ListenFeed:
 
 def open_feed(url: str, dialect: str) -> NewsFeed | None:
     """The feed for the database at ``url``; None for one that cannot be followed (in memory)."""
+    from sqlalchemy.engine import make_url
+
     if dialect == "postgresql":
         return ListenFeed(url)
     database = make_url(url).database

@@ -1,10 +1,14 @@
 """What others did, as it happens: the drafts list, the open letter's status and its actions follow.
 
-The window reads the audit log's count once a second (one row) and, when it grew, the events others
-made: the drafts list is read again, and when one of them is about the open letter its record is read
-again, so the status, the enabled actions and the review pane follow, with a line saying who did what.
-A newer version someone saved replaces the text only when nothing is typed here; otherwise the save
-meets it as a conflict, shown side by side.
+The database says when it changed: on PostgreSQL the commit that writes an audit event notifies
+(migration 0009), on SQLite the file's ``data_version`` moves (``app.storage.news``). A thread of
+the watcher's own waits on that feed, so the window asks the database nothing while nothing
+happens; when the feed wakes it, the window reads the audit events after the last one it saw (by
+the log's key, on the database worker, between the window's own work): the drafts list is read
+again, and when one of the events is about the open letter its record is read again, so the status,
+the enabled actions and the review pane follow, with a line saying who did what. A newer version
+someone saved replaces the text only when nothing is typed here; otherwise the save meets it as a
+conflict, shown side by side.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from app.core.records import AuditEvent
 from app.core.workflow import Refused
@@ -24,11 +28,15 @@ from app.ui.workers import OpRunner
 
 if TYPE_CHECKING:
     from app.services.drafts import LetterDetail
+    from app.storage.news import NewsFeed
 
 log = logging.getLogger(__name__)
 
-# At most this long between someone's change and this window knowing of it (plus one read).
+# News that came while the database worker was busy with the window's own work is read at the next
+# look, at most this long after; and a database with no feed (one in memory) is asked this often.
 WATCH_EVERY_MS = 1000
+# How long the listening thread waits on the feed at a time: the longest a stop waits for it.
+LISTEN_FOR_S = 1.0
 
 DONE = {"submit": "submitted {letter} for review", "approve": "approved {letter}",
         "request_changes": "asked for changes to {letter}", "commented": "commented on {letter}",
@@ -51,8 +59,47 @@ def said(event: AuditEvent, name: str) -> str | None:
     return f"{name} {what.format(letter=letter)}"
 
 
+class Listening(QThread):
+    """Waits on the database's news feed, off the GUI thread; ``changed`` each time it wakes.
+
+    The feed is opened here, not on the GUI thread (reaching a server may take seconds), used only
+    here, and closed here when the thread ends."""
+
+    changed = Signal()
+    unfollowable = Signal()  # this database has no feed: the watcher asks it every second instead
+
+    def __init__(self, open_feed: Callable[[], NewsFeed | None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.open_feed = open_feed
+        self.feed: NewsFeed | None = None
+
+    def run(self) -> None:
+        try:
+            feed = self.open_feed()
+        except Exception as exc:  # any failure to open it: the window falls back to asking
+            log.warning("others' changes cannot be heard from this database: %s", exc)
+            feed = None
+        if feed is None:
+            self.unfollowable.emit()
+            return
+        self.feed = feed
+        try:
+            while not self.isInterruptionRequested():
+                if feed.wait(LISTEN_FOR_S) and not self.isInterruptionRequested():
+                    self.changed.emit()
+        finally:
+            feed.close()
+
+    def stop(self) -> None:
+        """Ask the thread to end (from the GUI thread); it ends within ``LISTEN_FOR_S``."""
+        self.requestInterruption()
+        feed = self.feed
+        if feed is not None:
+            feed.stop()
+
+
 class Watcher(QObject):
-    """Polls the desk for what others did; ``letter_changed(detail)`` when the open letter's record moved."""
+    """Follows the database's news for the window; ``letter_changed(detail)`` when the open letter's record moved."""
 
     news = Signal(str)              # who did what, for the message bar
     letter_changed = Signal(object)  # LetterDetail: the open letter as the database has it now
@@ -66,18 +113,50 @@ class Watcher(QObject):
         self.desk = desk
         self._seen: int | None = None
         self._asking = False
+        self._owed = False      # the feed woke us and the audit log has not been read since
+        self._polling = False   # no feed for this database: read the log at every look
+        self.listening: Listening | None = None
+        self._stopped: list[Listening] = []  # stopped threads still ending: waited for at shutdown
         self.timer = QTimer(self)
         self.timer.setInterval(WATCH_EVERY_MS)
         self.timer.timeout.connect(self.poll)
 
     def start(self) -> None:
-        """The database is open: from now on (the first read only counts what is there)."""
+        """The database is open: from now on (the first read only finds where the audit log is)."""
         self._seen = None
+        self._owed = True
+        self._polling = False
+        self._listen()
         self.poll()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self._stopped = [t for t in self._stopped if t.isRunning()]
+        if self.listening is not None:
+            self.listening.stop()
+            self._stopped.append(self.listening)
+            self.listening = None
+
+    def _listen(self) -> None:
+        self.stop()
+        workflow = self.desk().workflow
+        if workflow is None:
+            return
+        listening = Listening(workflow.news_feed, self)
+        listening.changed.connect(self._woken)
+        listening.unfollowable.connect(self._poll_instead)
+        self.listening = listening
+        listening.start()
+
+    def _woken(self) -> None:
+        if self.sender() is self.listening:
+            self._owed = True
+            self.poll()
+
+    def _poll_instead(self) -> None:
+        if self.sender() is self.listening:
+            self._polling = True
 
     # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
     def desk_changed(self, desk: Desk) -> None:
@@ -88,14 +167,18 @@ class Watcher(QObject):
 
     def shutting_down(self) -> None:
         self.stop()
+        for thread in self._stopped:
+            thread.wait()  # each ends within LISTEN_FOR_S of its stop; a running QThread must not be freed
+        self._stopped.clear()
 
     def poll(self) -> None:
         desk = self.desk().workflow
-        if self._asking or desk is None or desk.opening:
+        if self._asking or desk is None or desk.opening or not (self._owed or self._polling):
             return
         if self._seen is not None and self.db.pending:
-            return  # the database worker is busy with the window's own work: next time (the count waits)
+            return  # the database worker is busy with the window's own work: the next look reads it
         self._asking = True
+        self._owed = False
         seen = self._seen
         self.db.run(lambda: desk.news(seen), lambda got: self._heard(desk, got), self._failed)
 
@@ -103,14 +186,18 @@ class Watcher(QObject):
         self._asking = False
         if isinstance(exc, Refused):
             # This login may not read the audit log: others' changes show when the letter is read again
-            # (a save's conflict, a refused step), not every second with a warning each time.
-            self.timer.stop()
+            # (a save's conflict, a refused step), not at every news with a warning each time.
+            self.stop()
+        else:
+            self._owed = True  # the database could not be reached: read it again at the next look
         log.warning("others' changes could not be read: %s", exc)
 
     def _heard(self, desk: ServiceDesk, got: tuple[int, list[AuditEvent]]) -> None:
         self._asking = False
-        count, events = got
-        self._seen = count
+        newest, events = got
+        self._seen = newest
+        if self._owed:
+            QTimer.singleShot(0, self.poll)  # more news came while this was read
         if not events:
             return
         self.others_changed.emit()
@@ -119,7 +206,8 @@ class Watcher(QObject):
         if sentences:
             self.news.emit("; ".join(sentences[-3:]))
         if open_id is not None and any(e.letter_id == open_id for e in events):
-            self.db.run(lambda: desk.open(open_id), self._read_again, self._failed)
+            self.db.run(lambda: desk.open(open_id), self._read_again,
+                        lambda exc: log.warning("letter %s could not be read again: %s", open_id, exc))
 
     def _read_again(self, detail: LetterDetail) -> None:
         if detail.summary.id == self.session.record.id:
