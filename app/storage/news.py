@@ -87,7 +87,9 @@ class DataVersionFeed:
         self._stopped = threading.Event()
         # Autocommit (isolation_level None): the pragma is read outside any transaction, so this
         # connection never pins an old snapshot of the WAL and never blocks a checkpoint.
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # mode=rw: a feed never creates a database where there was none.
+        self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None,
+                                     check_same_thread=False)
         self._seen = self._version()
 
     def _version(self) -> int:
@@ -132,6 +134,7 @@ class ListenFeed:
         self._stopped = threading.Event()
         self._conn: psycopg.Connection[Any] | None = None
         self.connections = 0  # how many times it listened (again): a dropped connection is made anew
+        self._unreachable = False
         self._listen()
 
     def _listen(self) -> bool:
@@ -142,8 +145,11 @@ class ListenFeed:
                                    application_name="chambers-news")
             conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error as exc:
-            log.warning("others' changes cannot be heard for now (the database is not reachable): %s", exc)
+            if not self._unreachable:  # once per outage, not at every attempt
+                log.warning("others' changes cannot be heard for now (the database is not reachable): %s", exc)
+            self._unreachable = True
             return False
+        self._unreachable = False
         self._conn = conn
         self.connections += 1
         return True

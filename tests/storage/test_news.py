@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -211,3 +212,13 @@ def test_a_database_in_memory_has_no_feed() -> None:
         assert store.news_feed() is None
     finally:
         store.close()
+
+
+def test_a_feed_never_creates_a_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.storage.news import DataVersionFeed
+
+    with pytest.raises(sqlite3.OperationalError):
+        DataVersionFeed(tmp_path / "nothing-here.sqlite3")
+    assert list(tmp_path.iterdir()) == []
