@@ -39,7 +39,9 @@ from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import print_check
 from app.rendering.preview import Preview, docx_preview
+from app.services import merging
 from app.services.journal import Journal, TypingLog
+from app.services.merging import PartChange
 from app.services.office import AddressBookService, Clauses, CourtProfileService, Users, address_entry
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store
@@ -311,45 +313,15 @@ class UserRow:
     active: bool
 
 
-@dataclass(frozen=True)
-class PartChange:
-    """One part of the letter (a field or a section) the other person changed, beside mine."""
-
-    part: str                        # the letter's key: "subject", "concerns", "addressees"
-    paths: tuple[str, ...]           # the fields they changed in it, e.g. ("concerns[1]",)
-    theirs: str
-    mine: str
-    same: bool                       # mine already says what theirs says
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, list):
-        return "\n".join(_shown(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(_shown(v) for v in value.values() if v not in (None, "", []))
-    return "" if value is None else str(value)
-
-
 def conflict_parts(base: LetterData, theirs: LetterData, mine: LetterData) -> list[PartChange]:
-    """What the other person changed since the version I started from, part by part, beside mine."""
-    parts: dict[str, list[str]] = {}
-    for change in field_changes(base, theirs):
-        key = change.path.split(".")[0].split("[")[0]
-        parts.setdefault(key, []).append(change.path)
-    return [PartChange(key, tuple(paths), _shown(theirs.get(key)), _shown(mine.get(key)),
-                       theirs.get(key) == mine.get(key))
-            for key, paths in parts.items()]
+    """What the other person changed since the version I started from, field by field and paragraph
+    by paragraph, beside mine (``app.services.merging``)."""
+    return merging.conflict_parts(base, theirs, mine)
 
 
-def take_parts(mine: LetterData, theirs: LetterData, parts: list[str]) -> LetterData:
-    """My letter with the chosen parts as the other person has them (a part they removed goes)."""
-    merged = dict(mine)
-    for key in parts:
-        if key in theirs:
-            merged[key] = theirs[key]
-        else:
-            merged.pop(key, None)
-    return merged
+def take_parts(mine: LetterData, theirs: LetterData, parts: list[str], base: LetterData) -> LetterData:
+    """My letter with the chosen parts as the other person has them, merged against ``base``."""
+    return merging.take_parts(mine, theirs, parts, base)
 
 
 class OfficeServices(Protocol):

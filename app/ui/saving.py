@@ -63,7 +63,7 @@ class Saving(Controller):
         if conflict.letter_id != self.w.session.record.id:
             return
         if answer == "merge" and versions is not None and mine is not None and self.w.form is not None:
-            merged = take_parts(mine, versions[1], taken)
+            merged = take_parts(mine, versions[1], taken, versions[0])
             label = self.w.tr("take {parts} from {author}").format(parts=", ".join(taken) or "nothing",
                                                                    author=conflict.author)
             self.w.document.replace(merged, "merge", label)
