@@ -97,3 +97,38 @@ def test_the_judges_approval_reaches_the_clerks_window_and_the_clerks_letter_the
         assert check.drafts.get(following).summary.status is Status.IN_REVIEW
     finally:
         check.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("logins", ["postgres"], indirect=True)
+def test_the_clerks_window_listens_again_after_the_server_drops_its_connection(
+        qtbot: Any, desks: dict[str, MainWindow], logins: dict[str, str], roles: str) -> None:  # noqa: F811
+    from sqlalchemy import create_engine, text
+
+    from app.storage.news import ListenFeed
+
+    clerk = desks["ann"]
+    letter = _submitted(logins["ann"])
+    _open(qtbot, clerk, letter)
+    listening = clerk.watcher.listening
+    assert listening is not None
+    qtbot.waitUntil(lambda: isinstance(listening.feed, ListenFeed) and listening.feed.backend_pid() is not None,
+                    timeout=WITHIN_MS)
+    feed = listening.feed
+    assert isinstance(feed, ListenFeed)
+    dropped = feed.backend_pid()
+    server = create_engine(roles.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": dropped}).scalar_one()
+    finally:
+        server.dispose()
+    qtbot.waitUntil(lambda: feed.connections == 2, timeout=WITHIN_MS)
+    judge = services(logins["tani"], as_user="tani")
+    try:
+        judge.drafts.approve(letter, 1)
+    finally:
+        judge.close()
+    qtbot.waitUntil(lambda: clerk.session.record.status is Status.APPROVED, timeout=WITHIN_MS)
+    assert f"approved letter {letter}, version 1" in clerk.messages.label.text()
+    assert feed.backend_pid() not in (None, dropped)
