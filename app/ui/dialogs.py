@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -570,16 +570,20 @@ class ConflictDialog(_TwoChoices):
         if table is None:
             return
         for row in range(table.rowCount()):
-            height = table.sizeHintForRow(row)
+            # Not sizeHintForRow: a wrapping label's size hint guesses its width, and rows came out twice
+            # as tall as their text.
+            height = table.verticalHeader().defaultSectionSize()
             for column in (1, 2):
                 shown = table.cellWidget(row, column)
                 if isinstance(shown, QLabel):
-                    height = max(height, shown.heightForWidth(table.columnWidth(column)))
+                    height = max(height, shown.heightForWidth(table.columnWidth(column)) + 2)
             table.setRowHeight(row, height)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit_rows()
+        # The columns take their final widths once the layout has run: fit the rows again then.
+        QTimer.singleShot(0, self._fit_rows)
         first = self.table.item(0, 0) if self.table is not None else None
         if self.table is not None and first is not None:
             self.table.scrollToItem(first, QAbstractItemView.ScrollHint.PositionAtTop)
