@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from app.core.records import AuditEvent
 from app.core.workflow import Refused
@@ -59,11 +60,15 @@ def said(event: AuditEvent, name: str) -> str | None:
     return f"{name} {what.format(letter=letter)}"
 
 
-class Listening(QThread):
-    """Waits on the database's news feed, off the GUI thread; ``changed`` each time it wakes.
+class Listening(QObject):
+    """Waits on the database's news feed on a thread of its own; ``changed`` (on the GUI thread) each
+    time it wakes.
 
-    The feed is opened here, not on the GUI thread (reaching a server may take seconds), used only
-    here, and closed here when the thread ends."""
+    The feed is opened on that thread, not on the GUI thread (reaching a server may take seconds),
+    used only there, and closed there when the thread ends. A plain daemon thread rather than a
+    QThread: a window freed without its shutdown (a crash, a test that drops it) must not take the
+    process down with "QThread destroyed while running"; a signal emitted after the window is gone
+    only ends the thread."""
 
     changed = Signal()
     unfollowable = Signal()  # this database has no feed: the watcher asks it every second instead
@@ -72,30 +77,50 @@ class Listening(QThread):
         super().__init__(parent)
         self.open_feed = open_feed
         self.feed: NewsFeed | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="chambers-news", daemon=True)
 
-    def run(self) -> None:
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
         try:
             feed = self.open_feed()
         except Exception as exc:  # any failure to open it: the window falls back to asking
             log.warning("others' changes cannot be heard from this database: %s", exc)
             feed = None
         if feed is None:
-            self.unfollowable.emit()
+            self._emit(self.unfollowable)
             return
         self.feed = feed
         try:
-            while not self.isInterruptionRequested():
-                if feed.wait(LISTEN_FOR_S) and not self.isInterruptionRequested():
-                    self.changed.emit()
+            while not self._stopped.is_set():
+                if feed.wait(LISTEN_FOR_S) and not self._stopped.is_set():
+                    self._emit(self.changed)
+        except Exception:  # never silently: the window goes on without news, and the log says why
+            log.exception("others' changes can no longer be heard")
         finally:
             feed.close()
 
+    def _emit(self, signal: SignalInstance) -> None:
+        try:
+            signal.emit()
+        except RuntimeError:  # the window (and this object) is gone: nobody to tell
+            self._stopped.set()
+
     def stop(self) -> None:
         """Ask the thread to end (from the GUI thread); it ends within ``LISTEN_FOR_S``."""
-        self.requestInterruption()
+        self._stopped.set()
         feed = self.feed
         if feed is not None:
             feed.stop()
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
 
 class Watcher(QObject):
@@ -116,7 +141,8 @@ class Watcher(QObject):
         self._owed = False      # the feed woke us and the audit log has not been read since
         self._polling = False   # no feed for this database: read the log at every look
         self.listening: Listening | None = None
-        self._stopped: list[Listening] = []  # stopped threads still ending: waited for at shutdown
+        self._following: object | None = None  # the desk whose database the listener hears
+        self._ending: list[Listening] = []  # stopped listeners whose threads may still be ending
         self.timer = QTimer(self)
         self.timer.setInterval(WATCH_EVERY_MS)
         self.timer.timeout.connect(self.poll)
@@ -132,10 +158,12 @@ class Watcher(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        self._stopped = [t for t in self._stopped if t.isRunning()]
+        for ended in [t for t in self._ending if not t.is_running()]:
+            self._ending.remove(ended)
+            ended.deleteLater()
         if self.listening is not None:
             self.listening.stop()
-            self._stopped.append(self.listening)
+            self._ending.append(self.listening)
             self.listening = None
 
     def _listen(self) -> None:
@@ -143,6 +171,7 @@ class Watcher(QObject):
         workflow = self.desk().workflow
         if workflow is None:
             return
+        self._following = workflow
         listening = Listening(workflow.news_feed, self)
         listening.changed.connect(self._woken)
         listening.unfollowable.connect(self._poll_instead)
@@ -162,14 +191,16 @@ class Watcher(QObject):
     def desk_changed(self, desk: Desk) -> None:
         if desk.workflow is None:
             self.stop()
-        elif not desk.opening and not self.timer.isActive():
-            self.start()
+        elif not desk.opening and (not self.timer.isActive() or desk.workflow is not self._following):
+            self.start()  # a desk on another database (or the same, opened anew) is heard from its own
 
     def shutting_down(self) -> None:
         self.stop()
-        for thread in self._stopped:
-            thread.wait()  # each ends within LISTEN_FOR_S of its stop; a running QThread must not be freed
-        self._stopped.clear()
+        for thread in self._ending:
+            # Each ends within LISTEN_FOR_S of its stop and closes its connection; the bound is for a
+            # server that stopped answering mid-wait.
+            thread.wait(LISTEN_FOR_S * 5)
+        self._ending.clear()
 
     def poll(self) -> None:
         desk = self.desk().workflow
