@@ -132,3 +132,25 @@ def test_the_clerks_window_listens_again_after_the_server_drops_its_connection(
     qtbot.waitUntil(lambda: clerk.session.record.status is Status.APPROVED, timeout=WITHIN_MS)
     assert f"approved letter {letter}, version 1" in clerk.messages.label.text()
     assert feed.backend_pid() not in (None, dropped)
+
+
+def test_a_window_asks_the_database_nothing_while_nothing_happens(
+        qtbot: Any, desks: dict[str, MainWindow], logins: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    judge = desks["tani"]
+    letter = _submitted(logins["ann"])
+    _open(qtbot, judge, letter)
+    watcher = judge.watcher
+    qtbot.waitUntil(lambda: watcher._seen is not None and not watcher._owed and not watcher._asking,
+                    timeout=WITHIN_MS)
+    desk = judge.backend.workflow
+    assert desk is not None
+    asked: list[int | None] = []
+    real_news = desk.news
+    monkeypatch.setattr(desk, "news", lambda seen: asked.append(seen) or real_news(seen))
+    for _look in range(5):  # the once-a-second look, five times, with no news delivered in between
+        watcher.poll()
+    assert asked == []
+    with qtbot.waitSignal(watcher.others_changed, timeout=WITHIN_MS):
+        _submitted(logins["ann"])  # news: now the window reads the audit log after what it saw
+    assert asked
+    assert all(isinstance(seen, int) for seen in asked)  # read after the last event seen, never from the start
