@@ -3,6 +3,8 @@ edits to different paragraphs of one section can both be kept."""
 
 from __future__ import annotations
 
+import random
+
 from app.core.diff import word_segments
 from app.services.merging import conflict_parts, take_parts
 
@@ -89,3 +91,40 @@ def test_word_segments_give_back_both_texts() -> None:
     assert "".join(t for k, t in segments if k != "+") == old
     assert "".join(t for k, t in segments if k != "-") == new
     assert ("+", " respectfully") in segments
+
+
+def _edited(rng: random.Random, paragraphs: list[str], tag: str) -> list[str]:
+    """A few edits of the kinds clerks make: a paragraph rewritten, one added, one removed."""
+    out = list(paragraphs)
+    for number in range(rng.randint(0, 3)):
+        kind = rng.choice(["rewrite", "add", "remove"])
+        if kind == "rewrite" and out:
+            i = rng.randrange(len(out))
+            out[i] = f"{out[i]} ({tag} {number})"
+        elif kind == "add":
+            out.insert(rng.randint(0, len(out)), f"New by {tag} {number}.")
+        elif out:
+            out.pop(rng.randrange(len(out)))
+    return out
+
+
+def test_taking_nothing_keeps_mine_and_taking_everything_from_an_untouched_base_gives_theirs() -> None:
+    rng = random.Random(15)  # fixed: the same letters every run
+    for _case in range(400):
+        base_concerns = [f"Concern {n}." for n in range(rng.randint(0, 6))]
+        base = {"concerns": base_concerns}
+        theirs = {"concerns": _edited(rng, base_concerns, "theirs")}
+        mine = {"concerns": _edited(rng, base_concerns, "mine")}
+        parts = conflict_parts(base, theirs, mine)
+        assert take_parts(mine, theirs, [], base) == mine
+        assert len({p.part for p in parts}) == len(parts)  # each part named once
+        if theirs == base:
+            assert parts == []
+        untouched = [p.part for p in conflict_parts(base, theirs, base)]
+        assert take_parts(base, theirs, untouched, base)["concerns"] == theirs["concerns"]
+        everything = [p.part for p in parts]
+        merged = take_parts(mine, theirs, everything, base)["concerns"]
+        # Whatever is taken, every paragraph of the result is one that one of the three letters has.
+        assert set(merged) <= set(base_concerns) | set(theirs["concerns"]) | set(mine["concerns"])
+        for part in parts:  # the same text on both sides needs no choosing, and is said to be the same
+            assert part.same == (part.theirs == part.mine)
