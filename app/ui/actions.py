@@ -260,8 +260,8 @@ class ActionTable(Controller):
                                             "confirmed; read it and approve again").format(v=version))
                 return
             self.w.db.run(lambda: backend.approve(letter_id, version, signing_for=signatory),
-                          reviewing._after_transition(self.w.tr("Approved signing for {name}.").format(
-                              name=signatory)), reviewing._transition_failed)
+                          reviewing.after_transition(self.w.tr("Approved signing for {name}.").format(
+                              name=signatory)), reviewing.transition_failed)
 
         self.w.session.after_saved(send)
 

@@ -9,11 +9,12 @@ On this computer alone (no database) the letterhead is the one in Preferences > 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -36,11 +37,12 @@ from app.core.workflow import Refused
 from app.resources import shipped_file
 from app.services.desk import ServiceDesk
 from app.services.office import MAX_SEAL_BYTES, check_seal_png
-from app.ui.controller import Controller
+from app.ui.controller import Messages, Part
 from app.ui.workers import OpRunner, describe_error
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.services.desk import Desk
+    from app.ui.form import LetterForm
 
 PLACEHOLDER_SEAL = shipped_file("seal.png")
 PREVIEW_PIXELS = 120
@@ -245,19 +247,37 @@ class CourtProfileDialog(QDialog):
         self.save_button.setEnabled(self.profile is not None)
 
 
-class OfficeLetterhead(Controller):
+class OfficeLetterhead(QObject, Part):
     """The sender and signatory new letters of this office start from, read from the database on
-    its thread (None until read, or on this computer alone: then Preferences give them)."""
+    its thread (None until read, or on this computer alone: then Preferences give them).
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    Built from the desk, the database runner, the form on screen, ``change_letter`` (the editing
+    part's one whole-letter edit, asked first when it withdraws an approval) and the message port;
+    the court profile dialog opens over ``parent``."""
+
+    status = Signal(str, int)  # a passing line for the status bar, and for how many ms
+
+    def __init__(self, desk: Desk, db: OpRunner, form: Callable[[], LetterForm | None],
+                 change_letter: Callable[[dict[str, Any], str], bool], messages: Messages,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.db = db
+        self.form = form
+        self.change_letter = change_letter
+        self.messages = messages
+        self.dialog_parent = parent
         self.defaults: tuple[dict[str, Any], dict[str, Any]] | None = None
 
+    # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
+    def desk_changed(self, desk: Desk) -> None:
+        self.desk = desk
+
     def refresh(self) -> None:
-        backend = self.w.backend
-        if not backend.has_workflow:
+        desk = self.desk
+        if not desk.has_workflow:
             return
-        self.w.db.run(backend.new_letter_defaults, self._read, lambda _exc: None)
+        self.db.run(desk.new_letter_defaults, self._read, lambda _exc: None)
 
     def _read(self, defaults: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
         self.defaults = defaults
@@ -265,39 +285,39 @@ class OfficeLetterhead(Controller):
     def use_on_letter(self) -> None:
         """Letter > Use the office's letterhead: the open letter takes the court profile as it is now
         (sender and signatory, the seal pinned anew), as one edit the clerk can undo."""
-        backend = self.w.backend
-        if self.w.form is None or not backend.has_workflow:
+        desk = self.desk
+        if self.form() is None or not desk.has_workflow:
             return
 
         def apply(defaults: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
             self.defaults = defaults
             if defaults is None:
-                self.w.show_error(self.w.tr("This office has no court profile yet: an admin sets it in "
-                                            "Office > Court profile…"))
+                self.messages.show_error(self.tr("This office has no court profile yet: an admin sets it in "
+                                                 "Office > Court profile…"))
                 return
-            if self.w.form is None:
+            form = self.form()
+            if form is None:
                 return
-            letter = self.w.form.data()
-            changed = self.w.editing.change_letter(
+            letter = form.data()
+            changed = self.change_letter(
                 {**letter, "sender": copy.deepcopy(defaults[0]), "signatory": copy.deepcopy(defaults[1])},
                 "letterhead")
-            self.w.statusBar().showMessage(self.w.tr("The letter now has the office's letterhead.") if changed
-                                           else self.w.tr("The letter already has the office's letterhead."), 6000)
+            self.status.emit(self.tr("The letter now has the office's letterhead.") if changed
+                             else self.tr("The letter already has the office's letterhead."), 6000)
 
-        self.w.db.run(backend.new_letter_defaults, apply)
+        self.db.run(desk.new_letter_defaults, apply)
 
     def edit(self) -> None:
         """Office > Court profile…: live for an admin on the drafts database only."""
-
-        backend = self.w.backend.workflow
-        if backend is None:
+        workflow = self.desk.workflow
+        if workflow is None:
             return
-        dialog = CourtProfileDialog(backend, self.w.db, self.w)
+        dialog = CourtProfileDialog(workflow, self.db, self.dialog_parent)
         dialog.saved.connect(self._saved)
         dialog.exec()
         dialog.deleteLater()
 
     def _saved(self, profile: CourtProfile) -> None:
         self.defaults = (profile.sender(), profile.signatory())
-        self.w.statusBar().showMessage(self.w.tr("Saved the court profile (version {n}); new letters use it.")
-                                       .format(n=profile.version), 6000)
+        self.status.emit(self.tr("Saved the court profile (version {n}); new letters use it.")
+                         .format(n=profile.version), 6000)

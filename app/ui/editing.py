@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
@@ -19,14 +20,19 @@ from PySide6.QtWidgets import (
 
 from app.core.text import clean_text
 from app.services.spelling import letter_names
-from app.ui.controller import Controller
+from app.ui.controller import Part
 from app.ui.dialogs import (
     WithdrawApprovalPrompt,
 )
-from app.ui.document import edit_label
+from app.ui.document import LetterDocument, edit_label
+from app.ui.session import LetterSession
+from app.ui.workers import OpRunner
 
 if TYPE_CHECKING:
+    from app.services.desk import Desk
     from app.services.drafts import LetterDetail
+    from app.ui.form import LetterForm
+    from app.ui.spelling import SpellChecking
 
 __all__ = ["Editing", "UndoKeys", "edit_label"]
 
@@ -45,31 +51,75 @@ class UndoKeys(QObject):
         return False
 
 
-class Editing(Controller):
-    """Every change of the form: the read-only gate, the withdraw-approval question, one Undo history."""
+class Editing(QObject, Part):
+    """Every change of the form: the read-only gate, the withdraw-approval question, one Undo history.
 
-    _asking = False  # the withdraw-approval question is on screen
-    _gate_open = False  # the edit gate is reading the database's record (or asking)
-    _before_gate: dict[str, Any] | None = None
+    Built from its collaborators: the session (the record and its saves), the document (the content
+    and its Undo history), the desk (who may edit), the database runner (the edit gate reads the
+    current record on it), the form on screen (``form``: the open letter's, or None between letters),
+    the spell checker its text fields attach to, and the widget its questions are asked over. It tells
+    the window what to show through its signals."""
 
-    def _edited(self, path: str) -> None:
+    status = Signal(str, int)      # a passing line for the status bar, and for how many ms
+    title_changed = Signal(str)    # the window's title follows the letter's subject
+    preview_wanted = Signal()      # the content changed: the preview and preflight check it again
+
+    def __init__(self, session: LetterSession, document: LetterDocument, desk: Desk, db: OpRunner,
+                 form: Callable[[], LetterForm | None], spelling: SpellChecking,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.document = document
+        self.desk = desk
+        self.db = db
+        self.form = form
+        self.spelling = spelling
+        self.dialog_parent = parent
+        self.undo_keys = UndoKeys(self)
+        self._restoring = False  # the form is shown something again: its signals are not edits
+        self._asking = False  # the withdraw-approval question is on screen
+        self._gate_open = False  # the edit gate is reading the database's record (or asking)
+        document.content_changed.connect(self._content_changed)
+        document.replaced.connect(self._replaced)
+        # Deferred: the session asks from inside a save's callback, and the question opens its own loop.
+        session.gate_requested.connect(lambda: QTimer.singleShot(0, self.through_gate))
+
+    # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
+    def desk_changed(self, desk: Desk) -> None:
+        self.desk = desk
+
+    @property
+    def editable(self) -> tuple[bool, str]:
+        """Whether this desk's user may edit letters, and why not (the workflow's verdict)."""
+        ok, why = self.desk.may("edit")
+        return ok, why[:1].upper() + why[1:]
+
+    def letter_replaced(self, form: LetterForm) -> None:
+        """Another letter is open in ``form`` (the window's lifecycle, called before the document shows
+        in it): its changes come here, its fields' Undo keys go to the document's one history."""
+        for editor in form.findChildren(QLineEdit) + form.findChildren(QTextEdit) + form.findChildren(QPlainTextEdit):
+            self.take_undo_keys(editor)
+        form.edited.connect(self.form_edited)
+
+    def form_edited(self, path: str) -> None:
         """Every change of the form passes here: a reader's is put back, a withdrawing one asked first."""
-        if self.w.form is None or self.w._restoring or self._asking:
+        form = self.form()
+        if form is None or self._restoring or self._asking:
             return  # while the clerk is asked, the prompt's own event loop delivers more signals: one answer
-        after = self.w.form.data()
-        before = self.w.document.data
+        after = form.data()
+        before = self.document.data
         if after == before:
             return  # a signal that changed nothing (a highlighter re-colouring a paragraph): not an edit
-        named = self.w.form.take_label()  # a move, an addition, a removal: never merged with typing
+        named = form.take_label()  # a move, an addition, a removal: never merged with typing
         label = named or edit_label(path)
-        may_edit, why = self.w.actions_table.editable
+        may_edit, why = self.editable
         if not may_edit:
             self._put_back(before)
-            self.w.statusBar().showMessage(why, 6000)
+            self.status.emit(why, 6000)
             return
-        session = self.w.session
+        session = self.session
         if not session.gate_passed and session.desk.has_workflow and session.record.saved:
-            self._through_gate(before)  # asks the database's record, then (maybe) the clerk
+            self.through_gate()  # asks the database's record, then (maybe) the clerk
         else:
             question = session.edit_question()
             if question is not None:
@@ -82,38 +132,39 @@ class Editing(Controller):
                     self._put_back(before)
                     return
                 session.consent()
-                after = self.w.form.data()  # with whatever else changed while the prompt was open
-        self.w.document.apply_edit(path, after, label, typing=not named)
+                after = form.data()  # with whatever else changed while the prompt was open
+        self.document.apply_edit(path, after, label, typing=not named)
 
     def _content_changed(self, path: str) -> None:
         """Every change of the document (an edit, an Undo, a Redo): saved, previewed, kept."""
-        self._mark_dirty()
-        data = self.w.document.data
+        self.session.mark_edited()
+        self.preview_wanted.emit()
+        data = self.document.data
         if path.startswith(NAME_PATHS) or path in ("merge", "reload", "clean", "letterhead"):
-            self.w.spelling.set_names(letter_names(data))
-        self.w.setWindowTitle(self.w.tr("{subject} — Chambers").format(subject=data.get("subject") or "…"))
+            self.spelling.set_names(letter_names(data))
+        self.title_changed.emit(self.tr("{subject} — Chambers").format(subject=data.get("subject") or "…"))
 
     def _replaced(self) -> None:
         """The document's content changed other than by typing in the form: the form shows it."""
-        if self.w.form is None:
+        form = self.form()
+        if form is None:
             return
-        self._put_back(self.w.document.data)
-        self.w.document.settle(self.w.form.data())
+        self._put_back(self.document.data)
+        self.document.settle(form.data())
 
     # -- the edit gate: the database's record, not the window's memory of it ---------------------------
-    def _through_gate(self, before: dict[str, Any] | None = None) -> None:
+    def through_gate(self) -> None:
         """The first edit of a letter (or a save that met an approval nobody agreed to withdraw): saves
         wait while the database's current record is read; the clerk is asked what the edit withdraws
         there (a judge may have approved since this window last looked), and the edit stays or goes."""
-        session = self.w.session
+        session = self.session
         if self._gate_open:
             return
         self._gate_open = True
-        self._before_gate = before
         session.hold()
         letter_id = session.record.id
-        desk = session.desk
-        if letter_id is None or not hasattr(desk, "open"):
+        desk = session.desk.workflow
+        if letter_id is None or desk is None:
             self._gate_open = False
             session.release()
             return
@@ -123,11 +174,12 @@ class Editing(Controller):
             if session.record.id == letter_id:
                 session.release()  # the save says what went wrong; the database decides once more there
 
-        self.w.db.run(lambda: desk.open(letter_id), lambda detail: self._gate_read(letter_id, detail), failed)
+        self.db.run(lambda: desk.open(letter_id), lambda detail: self._gate_read(letter_id, detail), failed)
 
     def _gate_read(self, letter_id: int, detail: LetterDetail) -> None:
-        session = self.w.session
-        if session.record.id != letter_id or self.w.form is None:
+        session = self.session
+        form = self.form()
+        if session.record.id != letter_id or form is None:
             self._gate_open = False
             return
         if detail.summary.version != session.record.version:
@@ -151,53 +203,55 @@ class Editing(Controller):
         if confirmed:
             session.consent()
             # Whatever else changed while the prompt was open, as one more step.
-            self.w.document.apply_edit("letter", self.w.form.data(), self.w.tr("Edit the letter"))
+            self.document.apply_edit("letter", form.data(), self.tr("Edit the letter"))
             session.release()
             return
         # Keep the approval (or the review): the letter shows what the database holds, nothing was saved.
-        self.w.document.open(self.w.document.pack, detail.current.data)
+        self.document.open(self.document.pack, detail.current.data)
         session.take_theirs(detail)
         session.release()
-        self.w.previewing.request_check()
+        self.preview_wanted.emit()
 
     def _confirm_edit(self, question: str) -> bool:
-        dialog = WithdrawApprovalPrompt(question, self.w)
+        dialog = WithdrawApprovalPrompt(question, self.dialog_parent)
         dialog.exec()
         return dialog.clickedButton() is dialog.edit_anyway
 
     def _put_back(self, data: dict[str, Any]) -> None:
         """Show ``data`` again: an edit that may not happen leaves no trace (no save, no recovery file)."""
-        assert self.w.form is not None
-        self.w._restoring = True
+        form = self.form()
+        assert form is not None
+        self._restoring = True
         try:
-            self.w.form.set_data(copy.deepcopy(data))
+            form.set_data(copy.deepcopy(data))
         finally:
-            self.w._restoring = False
-
-    def _mark_dirty(self) -> None:
-        self.w.session.mark_edited()
-        self.w._preview_timer.start()
+            self._restoring = False
 
     def focus_path(self, path: str) -> None:
-        if self.w.form is not None and not self.w.form.focus_path(path):
-            self.w.statusBar().showMessage(self.w.tr("That entry is not tied to one field"), 4000)
+        form = self.form()
+        if form is not None and not form.focus_path(path):
+            self.status.emit(self.tr("That entry is not tied to one field"), 4000)
 
     def focus_form(self) -> None:
-        if self.w.form is not None:
-            self.w.form.subject.setFocus()
+        form = self.form()
+        if form is not None:
+            form.subject.setFocus()
 
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if self.w.form is not None and new is not None:
-            self.w.form.note_focus(new)
+    def focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        form = self.form()
+        if form is not None and new is not None:
+            form.note_focus(new)
 
     def add_addressee(self) -> None:
-        if self.w.form is not None:
-            self.w.form.ensureWidgetVisible(self.w.form.addressees)
-            self.w.form.addressees.add()
+        form = self.form()
+        if form is not None:
+            form.ensureWidgetVisible(form.addressees)
+            form.addressees.add()
 
     def clean_text(self) -> None:
         """Take out what Word cannot hold, through the same cleaning the services use (one Undo step)."""
-        if self.w.form is None or not self.w.actions_table.editable[0]:
+        form = self.form()
+        if form is None or not self.editable[0]:
             return
 
         def clean(value: Any) -> Any:
@@ -209,35 +263,36 @@ class Editing(Controller):
                 return {k: clean(v) for k, v in value.items()}
             return value
 
-        self.change_letter(clean(self.w.form.data()), "clean")
+        self.change_letter(clean(form.data()), "clean")
 
     def change_letter(self, after: dict[str, Any], path: str, label: str = "") -> bool:
         """Show ``after`` as one edit of the whole letter (one Undo step, asked first when it
         withdraws an approval); whether the letter changed."""
-        if self.w.form is None or not self.w.actions_table.editable[0]:
+        form = self.form()
+        if form is None or not self.editable[0]:
             return False
-        before = self.w.form.data()
+        before = form.data()
         if after == before:
             return False
-        session = self.w.session
+        session = self.session
         if not session.gate_passed and session.desk.has_workflow and session.record.saved:
-            self._through_gate(before)
+            self.through_gate()
         else:
             question = session.edit_question()
             if question is not None:
                 if not self._confirm_edit(question):
                     return False
                 session.consent()
-        return self.w.document.replace(after, path, label)
+        return self.document.replace(after, path, label)
 
-    def _editor_created(self, editor: QWidget) -> None:
+    def editor_created(self, editor: QWidget) -> None:
         """Every text field the form makes passes here (spell checking attaches to it)."""
         if isinstance(editor, QLineEdit | QTextEdit | QPlainTextEdit):
-            self.w.spelling.attach(editor)
-            self._take_undo_keys(editor)
+            self.spelling.attach(editor)
+            self.take_undo_keys(editor)
 
-    def _take_undo_keys(self, editor: QWidget) -> None:
+    def take_undo_keys(self, editor: QWidget) -> None:
         """Ctrl+Z goes to the letter's one Undo history (moves, removals, inserts too), never to a field's own."""
         if isinstance(editor, QTextEdit | QPlainTextEdit):
             editor.setUndoRedoEnabled(False)
-        editor.installEventFilter(self.w._undo_keys)
+        editor.installEventFilter(self.undo_keys)

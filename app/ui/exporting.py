@@ -2,74 +2,108 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
 )
 from PySide6.QtWidgets import (
     QMessageBox,
+    QWidget,
 )
 
 from app.core.files import check_output_folder_target
 from app.core.letter import parse_letter
 from app.core.workflow import Status
-from app.services.desk import (
+from app.services.exporting import (
     ExportRequest,
     ExportResult,
     export_letter,
     planned_files,
 )
-from app.ui.controller import Controller
+from app.ui.controller import Messages, Part
 from app.ui.dialogs import (
     ExportDialog,
 )
-from app.ui.workers import describe_error
+from app.ui.document import LetterDocument
+from app.ui.session import LetterSession
+from app.ui.workers import OpRunner, describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.services.desk import Desk
     from app.services.drafts import LetterDetail
+    from app.services.templates import TemplateLibrary
+    from app.ui.profile import Preferences
 
 
-class Exporting(Controller):
-    """Export: the approved bytes as approved, or a draft copy, never over a file unasked."""
+class Exporting(QObject, Part):
+    """Export: the approved bytes as approved, or a draft copy, never over a file unasked.
+
+    Built from the session (which letter, its status and approval), the document (the pack and the
+    last check, whose letter a draft copy renders), the desk, the database runner (the approved
+    letter leaves through the drafts service) and the file runner (a draft copy), the template
+    library, the preferences (``prefs``: the export folder is remembered there) and the message
+    port; the export dialog is asked over ``parent``."""
+
+    status = Signal(str, int)  # a passing line for the status bar, and for how many ms ("": cleared)
+    exported = Signal(object)  # ExportResult: the files written
+
+    def __init__(self, session: LetterSession, document: LetterDocument, desk: Desk, db: OpRunner,
+                 runner: OpRunner, library: TemplateLibrary, prefs: Callable[[], Preferences], messages: Messages,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.document = document
+        self.desk = desk
+        self.db = db
+        self.runner = runner
+        self.library = library
+        self.prefs = prefs
+        self.messages = messages
+        self.dialog_parent = parent
+
+    # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
+    def desk_changed(self, desk: Desk) -> None:
+        self.desk = desk
 
     @property
     def approved(self) -> bool:
         """Whether the open letter is approved and unchanged since, asked of the record (its status
         and an approval in force), never of the approved bytes: a member login on PostgreSQL reads
         them empty, and gets them only through the drafts service's audited release."""
-        record = self.w.session.record
+        record = self.session.record
         return record.status in (Status.APPROVED, Status.EXPORTED) and record.approval is not None \
-            and not self.w.dirty and self.w.backend.workflow is not None
+            and not self.session.dirty and self.desk.workflow is not None
 
     def export(self) -> None:
-        check = self.w.last_check
+        check = self.document.last_check
         final = self.approved
-        if self.w.pack is None or check is None or check.letter is None or (not final and not check.exportable):
-            self.w.show_error(self.w.tr("The letter cannot be exported yet: fix what Preflight lists."))
+        if self.document.pack is None or check is None or check.letter is None or (not final and not check.exportable):
+            self.messages.show_error(self.tr("The letter cannot be exported yet: fix what Preflight lists."))
             return
         why_draft = ""
-        record = self.w.session.record
+        record = self.session.record
         if final:
-            ok, _why = self.w.backend.may("export_final")
+            ok, _why = self.desk.may("export_final")
             if not ok:
                 final = False  # a clerk exports a draft copy of an approved letter
-                why_draft = self.w.tr("This letter is approved; only a judge exports the final letter. You export "
+                why_draft = self.tr("This letter is approved; only a judge exports the final letter. You export "
                                     "a copy marked DRAFT.")
-        elif record.status in (Status.APPROVED, Status.EXPORTED) and self.w.dirty:
-            why_draft = self.w.tr("This letter was approved, but it has changed since: it is exported as a draft, "
+        elif record.status in (Status.APPROVED, Status.EXPORTED) and self.session.dirty:
+            why_draft = self.tr("This letter was approved, but it has changed since: it is exported as a draft, "
                                 "marked DRAFT.")
         letter = check.letter
         if final:
-            assert self.w.detail is not None
-            letter = parse_letter(self.w.detail.current.data).letter
+            assert self.session.record.detail is not None
+            letter = parse_letter(self.session.record.detail.current.data).letter
         from app.rendering.pdf import find_soffice
         from app.services.letters import suggested_file_name
 
         stem = suggested_file_name(letter, "")
-        dialog = ExportDialog(stem, self.w.prefs.export_folder, pdf_available=find_soffice() is not None,
-                              approved=final, addressees=len(letter.addressees), parent=self.w,
+        dialog = ExportDialog(stem, self.prefs().export_folder, pdf_available=find_soffice() is not None,
+                              approved=final, addressees=len(letter.addressees), parent=self.dialog_parent,
                               why_draft=why_draft)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
@@ -79,39 +113,39 @@ class Exporting(Controller):
         if existing:
             names = "\n".join(p.name for p in existing[:8])
             answer = QMessageBox.question(
-                self.w, self.w.tr("Replace files?"),
-                self.w.tr("These files already exist in {folder}:\n{names}\n\nReplace them?")
+                self.dialog_parent, self.tr("Replace files?"),
+                self.tr("These files already exist in {folder}:\n{names}\n\nReplace them?")
                 .format(folder=request.folder, names=names),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 return
             request.overwrite = True
-        self.w.prefs.export_folder = str(request.folder)
+        self.prefs().export_folder = str(request.folder)
         self.run_export(letter, request, open_folder, final)
 
     def run_export(self, letter: Any, request: ExportRequest, open_folder: bool, final: bool = False) -> None:
         """Export ``letter`` as ``request`` asks: with ``final``, the approved letter through the drafts
         service (released, checked, recorded), whatever files are asked for; else a DRAFT copy."""
-        pack = self.w.pack
+        pack = self.document.pack
         assert pack is not None
-        self.w.statusBar().showMessage(self.w.tr("Exporting…"))
+        self.status.emit(self.tr("Exporting…"), 0)
 
         def done(result: ExportResult) -> None:
             names = ", ".join(p.name for p in result.written)
-            self.w.statusBar().showMessage(self.w.tr("Exported {names}").format(names=names), 8000)
-            self.w.messages.show_message(self.w.tr("Exported to {folder}: {names}").format(folder=request.folder,
+            self.status.emit(self.tr("Exported {names}").format(names=names), 8000)
+            self.messages.show_error(self.tr("Exported to {folder}: {names}").format(folder=request.folder,
                                                                                       names=names), error=False)
             if open_folder:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(request.folder)))
-            self.w.exported.emit(result)
-            self.w.runner.run(self.w.prefs.save)
+            self.exported.emit(result)
+            self.runner.run(self.prefs().save)
 
         def failed(exc: BaseException) -> None:
-            self.w.statusBar().clearMessage()
-            self.w.show_error(self.w.tr("Export failed: {error}").format(error=describe_error(exc)))
+            self.status.emit("", 0)
+            self.messages.show_error(self.tr("Export failed: {error}").format(error=describe_error(exc)))
 
-        backend = self.w.backend.workflow
-        letter_id = self.w.letter_id
+        backend = self.desk.workflow
+        letter_id = self.session.record.id
         if final and (backend is None or letter_id is None):
             failed(RuntimeError("the approved letter is exported from the drafts database, which is not open"))
             return
@@ -126,9 +160,9 @@ class Exporting(Controller):
 
             def copies_done(result: tuple[ExportResult, LetterDetail]) -> None:
                 done(result[0])
-                self.w.session.apply(result[1])
+                self.session.apply(result[1])
 
-            self.w.db.run(copies, copies_done, failed)
+            self.db.run(copies, copies_done, failed)
             return
         if final:
             assert backend is not None
@@ -149,9 +183,9 @@ class Exporting(Controller):
 
             def one_done(result: tuple[ExportResult, LetterDetail]) -> None:
                 done(result[0])
-                self.w.session.apply(result[1])
+                self.session.apply(result[1])
 
-            self.w.db.run(one, one_done, failed)
+            self.db.run(one, one_done, failed)
             return
-        library, seals = self.w.library, self.w.backend.seals
-        self.w.runner.run(lambda: export_letter(library, pack, letter, request, seals), done, failed)
+        library, seals = self.library, self.desk.seals
+        self.runner.run(lambda: export_letter(library, pack, letter, request, seals), done, failed)

@@ -29,10 +29,8 @@ from app.core import jsondata
 from app.core.letter import parse_letter
 from app.rendering.engine import CompiledPack
 from app.rendering.pages import PagePreviewer
-from app.services.desk import (
-    Check,
-    Desk,
-)
+from app.services.checking import Check
+from app.services.desk import Desk
 from app.services.spelling import DICTIONARY_FILE
 from app.services.startcard import StartCard
 from app.services.templates import TemplateLibrary
@@ -48,7 +46,7 @@ from app.ui.dialogs import (
 )
 from app.ui.document import LetterDocument
 from app.ui.drafts_browser import DraftsBrowser
-from app.ui.editing import Editing, UndoKeys
+from app.ui.editing import Editing
 from app.ui.exporting import Exporting
 from app.ui.form import LetterForm
 from app.ui.icons import icon
@@ -165,7 +163,7 @@ class MainWindow(QMainWindow):
         self._show_workflow()
         record = self.session.record
         if record.id is not None and backend.workflow is not None:
-            self.reviewing._load_review(record)  # the pane said "Opening the drafts database…" until now
+            self.reviewing.load_review(record)  # the pane said "Opening the drafts database…" until now
 
     def start(self) -> None:
         self.opening.start()
@@ -191,7 +189,6 @@ class MainWindow(QMainWindow):
         self.previewer = LatestWins(self.runner)
         self.document = LetterDocument(self)
         self.undo_stack = self.document.undo_stack
-        self._undo_keys = UndoKeys(self)
         # The page view has a thread of its own, so a slow LibreOffice never delays the fast preview.
         self.page_runner = OpRunner(self, threads=1)
         self.page_requests = LatestWins(self.page_runner)
@@ -201,7 +198,6 @@ class MainWindow(QMainWindow):
         self.spelling = SpellChecking(OpRunner(self, threads=1), data_dir() / DICTIONARY_FILE,
                                       accepted=list(self.prefs.dictionary), on_error=self.show_error)
         self.form: LetterForm | None = None
-        self._restoring = False
         self._preview_timer = self._timer(PREVIEW_DELAY_MS)
         self._page_timer = self._timer(PAGE_DELAY_MS)
 
@@ -214,14 +210,23 @@ class MainWindow(QMainWindow):
     def _init_controllers(self) -> None:
         """Each concern in its own small part; they share the session's signals and this window's widgets."""
         self.opening = Opening(self)
-        self.reviewing = Reviewing(self)
+        # The drafts list and the review pane are the reviewing part's own widgets (docked in _init_docks).
+        self.drafts = DraftsBrowser(self)
+        self.review = ReviewPane(self)
+        self.reviewing = Reviewing(self.session, self.backend, self.db, self.runner, self.drafts, self.review,
+                                   self.spelling, lambda action: self.actions_table._gate(action),
+                                   lambda: Path(self.prefs.export_folder or Path.home()), self, self)
         self.actions_table = ActionTable(self)
-        self.editing = Editing(self)
+        form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
+        self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
         self.previewing = Previewing(self)
-        self.saving = Saving(self)
-        self.bank = ClauseBankAndAddressBook(self)
-        self.exporting = Exporting(self)
-        self.letterhead = OfficeLetterhead(self)
+        self.saving = Saving(self.session, self.document, self.backend, self.db, form, self, self)
+        self.clause_bank = ClauseBankPanel(self)  # the bank part's own panel (docked in _init_docks)
+        self.bank = ClauseBankAndAddressBook(self.backend, self.db, form, self.clause_bank, self, self)
+        self.exporting = Exporting(self.session, self.document, self.backend, self.db, self.runner, self.library,
+                                   lambda: self.prefs, self, self)
+        self.letterhead = OfficeLetterhead(self.backend, self.db, form, self.editing.change_letter, self, self)
+        self.parts += (self.reviewing, self.editing, self.saving, self.bank, self.exporting, self.letterhead)
 
     def _init_central(self) -> None:
         self.setObjectName("main-window")
@@ -246,16 +251,13 @@ class MainWindow(QMainWindow):
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.preview = PreviewPane(self)
         self.preview_dock = self._dock("preview", self.tr("Preview"), self.preview, right)
-        self.clause_bank = ClauseBankPanel(self)
         self.clause_dock = self._dock("clauses", self.tr("Clause bank"), self.clause_bank, left)
         self.preflight = PreflightList(self)
         self.preflight_dock = self._dock("preflight", self.tr("Preflight"), self.preflight, left)
         self.splitDockWidget(self.clause_dock, self.preflight_dock, Qt.Orientation.Vertical)
-        self.drafts = DraftsBrowser(self)
         self.drafts_dock = self._dock("drafts", self.tr("Drafts"), self.drafts, left)
         self.tabifyDockWidget(self.clause_dock, self.drafts_dock)
         self.clause_dock.raise_()
-        self.review = ReviewPane(self)
         self.pdf_verdict = PdfVerdictDrop(self.reviewing.verify_pdf, self.db, self.review)
         cast(QVBoxLayout, self.review.layout()).addWidget(self.pdf_verdict)
         self.review_dock = self._dock("review", self.tr("Review"), self.review, right)
@@ -266,42 +268,48 @@ class MainWindow(QMainWindow):
         self.runner.error.connect(self.show_error)
         self.db.error.connect(self.show_error)
         session = self.session
-        session.set_source(self.saving._save_source)
-        session.save_state.connect(self.saving._show_save_state)
-        session.conflict.connect(lambda exc: QTimer.singleShot(0, lambda: self.saving.resolve_conflict(exc)))
         session.refused.connect(self.show_error)
         self.watcher.news.connect(lambda text: self.show_error(text, error=False))
         self.watcher.others_changed.connect(self.drafts.refresh)
         self.watcher.letter_changed.connect(self._changed_by_others)
-        session.gate_requested.connect(lambda: QTimer.singleShot(0, self.editing._through_gate))
         session.opened.connect(self._record_shown)
         session.record_changed.connect(self._record_shown)
         session.dirty_changed.connect(lambda _d: self.actions_table.update_controls())
-        self.document.content_changed.connect(self.editing._content_changed)
-        self.document.replaced.connect(self.editing._replaced)
+        self.editing.status.connect(self.statusBar().showMessage)
+        self.editing.title_changed.connect(self.setWindowTitle)
+        self.editing.preview_wanted.connect(self._preview_timer.start)
+        self.saving.preview_wanted.connect(self._preview_timer.start)
+        self.saving.reload_failed.connect(self.reviewing.transition_failed)
+        self.reviewing.status.connect(self.statusBar().showMessage)
+        self.reviewing.review_loaded.connect(self.review_loaded)
+        self.reviewing.letter_read.connect(self._changed_by_others)
+        self.exporting.status.connect(self.statusBar().showMessage)
+        self.exporting.exported.connect(self.exported)
+        for part in (self.bank, self.letterhead):
+            part.status.connect(self.statusBar().showMessage)
         self.previewer.delivered.connect(self.previewing._checked)
         self.page_requests.delivered.connect(self.previewing._pages_ready)
         self._preview_timer.timeout.connect(self.previewing.request_check)
         self._page_timer.timeout.connect(self.previewing.request_pages)
         self.preview.tabs.currentChanged.connect(lambda _i: self.previewing._page_view_shown())
         self.preview_dock.visibilityChanged.connect(lambda _v: self.previewing._page_view_shown())
-        self.drafts.query_changed.connect(self.reviewing._query_drafts)
+        self.drafts.query_changed.connect(self.reviewing.query_drafts)
         self.drafts.open_requested.connect(self.opening.open_record)
         self.review.comment_requested.connect(self.reviewing.comment)
         self.review.request_changes_requested.connect(self.reviewing.request_changes)
         self.review.approve_requested.connect(self.reviewing.approve)
-        self.review.compare_requested.connect(lambda a, b: self.reviewing._load_diff(a, b, since_review=False))
+        self.review.compare_requested.connect(self.reviewing.compare)
         self.review.redline_requested.connect(self.reviewing.redline)
         self.preflight.focus_requested.connect(self.editing.focus_path)
         self.preflight.clean_requested.connect(self.editing.clean_text)
         self.preflight.fix_requested.connect(lambda path, value: self.form is not None
                                              and self.form.addressees.apply_fix(path, value))
-        self.clause_bank.search_changed.connect(self.bank._search_clauses)
+        self.clause_bank.search_changed.connect(self.bank.search_clauses)
         self.clause_bank.insert_requested.connect(self.bank.insert_clause)
         self.clause_bank.save_requested.connect(self.bank.save_paragraph_to_bank)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusChanged.connect(self.editing._focus_changed)
+            app.focusChanged.connect(self.editing.focus_changed)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -313,9 +321,7 @@ class MainWindow(QMainWindow):
 
     def _init_status_bar(self) -> None:
         status = self.statusBar()
-        self.save_state = QLabel(self.tr("No changes"), self)
-        self.save_state.setObjectName("autosave-state")
-        self.save_state.setAccessibleName(self.tr("Autosave state"))
+        self.save_state = self.saving.save_state
         self.user_label = QLabel(self)
         self.user_label.setAccessibleName(self.tr("User and role"))
         self.database_label = QLabel(self)
@@ -442,7 +448,7 @@ class MainWindow(QMainWindow):
             self.opening._remember(record.id)
             if self.backend.opening:
                 return  # the review pane and drafts list are read once the database is open
-            self.reviewing._load_review(record)
+            self.reviewing.load_review(record)
             self.drafts.refresh()
 
     def _changed_by_others(self, detail: LetterDetail) -> None:
@@ -483,7 +489,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusChanged.disconnect(self.editing._focus_changed)
+            app.focusChanged.disconnect(self.editing.focus_changed)
         event.accept()
 
     # -- clause bank and address book ---------------------------------------------------------

@@ -8,11 +8,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-)
 
 from app.bootstrap import data_dir
 from app.core import jsondata
@@ -20,12 +15,12 @@ from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.workflow import Status
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import prefetch as prefetch_fonts
-from app.services.desk import (
+from app.services.spelling import letter_names
+from app.services.startcard import ShownLetter, StartCard
+from app.services.views import (
     Identity,
     Row,
 )
-from app.services.spelling import letter_names
-from app.services.startcard import ShownLetter, StartCard
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (
@@ -389,10 +384,8 @@ class Opening(Controller):
         self.w.runner.run(compiled, loaded, failed)
 
     def _install(self, pack: CompiledPack, data: dict[str, Any]) -> None:
-        form = LetterForm(pack.manifest, self.w, editor_hook=self.w.editing._editor_created)
-        for editor in form.findChildren(QLineEdit) + form.findChildren(QTextEdit) + form.findChildren(QPlainTextEdit):
-            self.w.editing._take_undo_keys(editor)
-        form.edited.connect(self.w.editing._edited)
+        form = LetterForm(pack.manifest, self.w, editor_hook=self.w.editing.editor_created)
+        self.w.editing.letter_replaced(form)
         form.addressees.save_requested.connect(self.w.bank.save_addressee)
         form.addressees.pick_requested.connect(self.w.bank.pick_addressee)
         if self.w.form is not None:

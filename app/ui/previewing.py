@@ -6,7 +6,7 @@ from PySide6.QtCore import QTimer
 
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
 from app.rendering.pdf import conversion_mode
-from app.services.desk import (
+from app.services.checking import (
     Check,
     check_letter,
 )

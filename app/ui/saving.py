@@ -3,95 +3,140 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
-from app.services.desk import conflict_parts, take_parts
-from app.ui.controller import Controller
+from app.services.conflicts import conflict_parts, take_parts
+from app.ui.controller import Messages, Part
 from app.ui.dialogs import (
     ConflictDialog,
 )
+from app.ui.document import LetterDocument
+from app.ui.session import LetterSession
+from app.ui.workers import OpRunner
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.services.desk import Desk
     from app.services.drafts import LetterDetail
+    from app.ui.form import LetterForm
 
 
-class Saving(Controller):
-    """Autosave and conflicts: what the session saves, and what the clerk is asked when someone saved first."""
+class Saving(QObject, Part):
+    """Autosave and conflicts: what the session saves, and what the clerk is asked when someone saved first.
+
+    Built from the session (it saves what ``save_source`` gives), the document (a merge or their
+    version is one edit of it), the desk, the database runner, the form on screen, the autosave
+    state label it owns (``save_state``, which the window puts in its status bar) and the message
+    port; the conflict question is asked over ``parent``."""
+
+    preview_wanted = Signal()    # the letter shows other text (their version, a merge): checked again
+    reload_failed = Signal(object)  # BaseException: their version could not be read (the letter is read again)
+
+    def __init__(self, session: LetterSession, document: LetterDocument, desk: Desk, db: OpRunner,
+                 form: Callable[[], LetterForm | None], messages: Messages, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.document = document
+        self.desk = desk
+        self.db = db
+        self.form = form
+        self.messages = messages
+        self.dialog_parent = parent
+        self.save_state = QLabel(self.tr("No changes"), parent)
+        self.save_state.setObjectName("autosave-state")
+        self.save_state.setAccessibleName(self.tr("Autosave state"))
+        session.set_source(self.save_source)
+        session.save_state.connect(self.show_save_state)
+        # Deferred: the conflict is met inside a save's callback, and the question opens its own loop.
+        session.conflict.connect(lambda exc: QTimer.singleShot(0, lambda: self.resolve_conflict(exc)))
+
+    # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
+    def desk_changed(self, desk: Desk) -> None:
+        self.desk = desk
 
     def autosave(self) -> None:
         """Save now (File > Save, Ctrl+S): a history version, where typing pauses only amend the
         working copy; one save at a time."""
-        self.w.session.save(save_point=True)
+        self.session.save(save_point=True)
 
-    def _save_source(self) -> tuple[CompiledPack, dict[str, Any]] | None:
-        if self.w.form is None or self.w.pack is None or not self.w.actions_table.editable[0]:
+    def save_source(self) -> tuple[CompiledPack, dict[str, Any]] | None:
+        """What a save takes, read on the GUI thread: the pack and the form's content (nothing for a
+        reader, whose form is read-only)."""
+        form = self.form()
+        pack = self.document.pack
+        if form is None or pack is None or not self.desk.may("edit")[0]:
             return None
-        return self.w.pack, self.w.form.data()
+        return pack, form.data()
 
-    def _show_save_state(self, text: str) -> None:
+    def show_save_state(self, text: str) -> None:
         now = dt.datetime.now().strftime("%H:%M")
-        self.w.save_state.setText(text if text in (self.w.tr("Unsaved changes"), self.w.tr("Saving…"))
-                                else self.w.tr("{state} at {time}").format(state=text, time=now))
-        self.w.save_state.setToolTip(text)
+        self.save_state.setText(text if text in (self.tr("Unsaved changes"), self.tr("Saving…"))
+                                else self.tr("{state} at {time}").format(state=text, time=now))
+        self.save_state.setToolTip(text)
 
     def resolve_conflict(self, conflict: Conflict) -> None:
         """Someone saved the letter first: reload theirs, keep mine on top, or take parts of theirs
         shown beside mine; never overwrite, never lose."""
-        record = self.w.session.record
-        if self.w.session.paused or conflict.letter_id != record.id or conflict.expected != record.version:
+        record = self.session.record
+        if self.session.paused or conflict.letter_id != record.id or conflict.expected != record.version:
             return  # being answered, or answered already (a second save met the same newer version)
-        self.w.session.paused = True
-        backend = self.w.backend.workflow
-        if backend is None:
+        self.session.paused = True
+        workflow = self.desk.workflow
+        if workflow is None:
             self._ask(conflict, None)
             return
-        self.w.db.run(lambda: backend.conflict_versions(conflict.letter_id, conflict.expected, conflict.current),
-                      lambda versions: self._ask(conflict, versions), lambda _exc: self._ask(conflict, None))
+        self.db.run(lambda: workflow.conflict_versions(conflict.letter_id, conflict.expected, conflict.current),
+                    lambda versions: self._ask(conflict, versions), lambda _exc: self._ask(conflict, None))
 
     def _ask(self, conflict: Conflict, versions: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
+        form = self.form()
         try:
-            mine = self.w.form.data() if self.w.form is not None else None
+            mine = form.data() if form is not None else None
             parts = conflict_parts(versions[0], versions[1], mine) if versions and mine is not None else []
-            dialog = ConflictDialog(conflict, self.w, parts)
+            dialog = ConflictDialog(conflict, self.dialog_parent, parts)
             dialog.exec()
             answer, taken = dialog.answer, dialog.taken()
             dialog.deleteLater()
         finally:
-            self.w.session.paused = False
-        if conflict.letter_id != self.w.session.record.id:
+            self.session.paused = False
+        if conflict.letter_id != self.session.record.id:
             return
-        if answer == "merge" and versions is not None and mine is not None and self.w.form is not None:
+        if answer == "merge" and versions is not None and mine is not None and self.form() is not None:
             merged = take_parts(mine, versions[1], taken, versions[0])
-            label = self.w.tr("take {parts} from {author}").format(parts=", ".join(taken) or "nothing",
-                                                                   author=conflict.author)
-            self.w.document.replace(merged, "merge", label)
-            self.w.previewing.request_check()
-            self.w.session.rebase(conflict.current)  # mine, with their parts, on top of theirs
+            label = self.tr("take {parts} from {author}").format(parts=", ".join(taken) or "nothing",
+                                                                 author=conflict.author)
+            self.document.replace(merged, "merge", label)
+            self.preview_wanted.emit()
+            self.session.rebase(conflict.current)  # mine, with their parts, on top of theirs
         elif answer == "keep":
-            self.w.session.rebase(conflict.current)  # the next save goes on top of theirs
+            self.session.rebase(conflict.current)  # the next save goes on top of theirs
         elif answer == "reload":
-            backend = self.w.backend.workflow
-            assert backend is not None  # a reload is offered only with the drafts database
+            workflow = self.desk.workflow
+            assert workflow is not None  # a reload is offered only with the drafts database
             letter_id = conflict.letter_id
             base = conflict.expected
 
             def fetch() -> LetterDetail:
                 if mine is not None:
-                    backend.keep(letter_id, mine, base)
-                return backend.open(letter_id)
+                    workflow.keep(letter_id, mine, base)
+                return workflow.open(letter_id)
 
-            self.w.db.run(fetch, self._take_theirs, self.w.reviewing._transition_failed)
+            self.db.run(fetch, self._take_theirs, self.reload_failed.emit)
         else:
-            self.w.show_error(self.w.tr("Not saved: {why} Save again (Ctrl+S) to choose.").format(why=str(conflict)))
+            self.messages.show_error(self.tr("Not saved: {why} Save again (Ctrl+S) to choose.").format(
+                why=str(conflict)))
 
     def _take_theirs(self, detail: LetterDetail) -> None:
         """Show the other version; mine stays one Undo away (and in my recovery journal)."""
-        if self.w.form is None or detail.summary.id != self.w.session.record.id:
+        if self.form() is None or detail.summary.id != self.session.record.id:
             return
-        self.w.document.replace(detail.current.data, "reload")  # mine stays one Undo away
-        self.w.session.take_theirs(detail)
-        self.w.save_state.setText(self.w.tr("Showing version {v} by {author}; Undo brings your edit back").format(
+        self.document.replace(detail.current.data, "reload")  # mine stays one Undo away
+        self.session.take_theirs(detail)
+        self.save_state.setText(self.tr("Showing version {v} by {author}; Undo brings your edit back").format(
             v=detail.summary.version, author=detail.summary.updated_by))
-        self.w.previewing.request_check()
+        self.preview_wanted.emit()

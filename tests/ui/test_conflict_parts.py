@@ -11,7 +11,7 @@ from PySide6.QtGui import QTextCursor
 
 from app.bootstrap import services
 from app.core.workflow import Role
-from app.services.desk import conflict_parts, take_parts
+from app.services.conflicts import conflict_parts, take_parts
 from app.ui.dialogs import ConflictDialog
 from tests.ui.conftest import DialogScript, WindowFactory, activate, wait_ready
 

@@ -22,13 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.core.diff import word_segments
-
-LetterData = dict[str, object]
-
-# One entry of a list section, as a clerk counts it ("concern 2"). The window's vocabulary
-# (issue 15 item 4) declares these once; until it reaches this branch, the words are here.
-_ENTRY = {"opening": "opening paragraph", "concerns": "concern", "requested_policies": "requested policy",
-          "closing": "closing paragraph", "cc": "cc line", "enclosures": "enclosure", "addressees": "addressee"}
+from app.core.vocabulary import ADDRESSEES, is_section, readable_path, section
+from app.services.checking import LetterData
 
 
 @dataclass(frozen=True)
@@ -134,17 +129,13 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _words(key: str) -> str:
-    return key.replace("_", " ")
-
-
 def _entries(key: str, first: int, count: int) -> str:
-    """'Concern 2', 'Concerns 2–3' (numbered as the letter counts them, from 1)."""
-    entry = _ENTRY.get(key, f"{_words(key)} entry")
+    """'Concern 2', 'Concerns 2–3' (numbered as the letter counts them, from 1), in the vocabulary's words."""
     if count <= 1:
-        return f"{entry.capitalize()} {first + 1}"
-    plural = entry[:-1] + "ies" if entry.endswith("y") else entry + "s"
-    return f"{plural.capitalize()} {first + 1}–{first + count}"
+        return readable_path(f"{key}[{first}]")
+    listed = ADDRESSEES if key == ADDRESSEES.key else section(key) if is_section(key) else None
+    plural = listed.plural if listed is not None else key.replace("_", " ")
+    return f"{plural[:1].upper()}{plural[1:]} {first + 1}–{first + count}"
 
 
 def _marked(before: list[object], after: list[object]) -> list[tuple[str, str]]:
@@ -187,8 +178,7 @@ def _list_parts(key: str, base: list[object], theirs: list[object], mine: list[o
 
 
 def _field_part(part: str, before: object, theirs: object, mine: object) -> PartChange:
-    label = " ".join(_words(p) for p in part.split(".")).capitalize()
-    return PartChange(part, (part,), _shown(theirs), _shown(mine), theirs == mine, label, _shown(before),
+    return PartChange(part, (part,), _shown(theirs), _shown(mine), theirs == mine, readable_path(part), _shown(before),
                       _marked([before], [theirs]), _marked([before], [mine]))
 
 

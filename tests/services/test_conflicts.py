@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from app.core.diff import word_segments
-from app.services.merging import conflict_parts, take_parts
+from app.services.conflicts import conflict_parts, take_parts
 
 BASE = {"subject": "Arrests at courthouses",
         "concerns": ["First concern.", "Second concern.", "Third concern."],
@@ -68,7 +68,7 @@ def test_addressees_and_the_signatorys_fields_are_parts_of_their_own() -> None:
     parts = {p.part: p for p in conflict_parts(BASE, theirs, mine)}
     assert sorted(parts) == ["addressees[1]", "signatory.title"]
     assert parts["addressees[1]"].label == "Addressee 2"
-    assert parts["signatory.title"].label == "Signatory title"
+    assert parts["signatory.title"].label == "Signatory, title"
     merged = take_parts(mine, theirs, list(parts), BASE)
     assert merged["addressees"] == [sessions, kelly]
     assert merged["signatory"] == theirs["signatory"]
