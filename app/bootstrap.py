@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -280,9 +281,6 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     check on it; the copy is put in place only once it was opened, so a failed backup writes nothing.
     A copy whose audit log is broken is still written (it holds the office's letters) and the
     check says so."""
-    import tempfile
-
-    from app.core.files import check_output_folder, fsync_folder
     from app.storage.database import copy_sqlite, open_store, sqlite_file
 
     resolved = check_database_url(url)
@@ -294,31 +292,48 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     protect_folder(journal_folder(resolved), "the recovery folder")
     template_library()
     open_store(resolved, migrate=True, create=False).close()  # exists, is ours, is up to date
+
+    def copy_and_check(tmp: Path) -> DatabaseCheck:
+        copy_sqlite(path, tmp)
+        return _check_file(tmp)
+    check = _put_backup_in_place(target, copy_and_check)
+    log.info("backed up %s to %s: %s", path, target, check.summary())
+    return check
+
+
+def _put_backup_in_place(target: Path, write_and_check: Callable[[Path], DatabaseCheck]) -> DatabaseCheck:
+    """Write a backup with ``write_and_check`` (which also opens and checks what it wrote) to a temporary
+    beside ``target``, then rename it over ``target``: a failed or refused backup writes nothing. The
+    output policy is asked before the copy and again just before the rename, as the copy takes time."""
+    import tempfile
+
+    from app.core.files import check_output_folder, fsync_folder
+
     check_output_target(target, DATABASE_BACKUP, "FILE")
     check_output_folder(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
-        copy_sqlite(path, tmp)
-        check = _check_file(tmp)
+        check = write_and_check(tmp)
         check_output_target(target, DATABASE_BACKUP, "FILE")  # again: something may have been put there since
         os.replace(tmp, target)
         fsync_folder(target.parent)
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-    log.info("backed up %s to %s: %s", path, target, check.summary())
+        _remove_sqlite_file(tmp)
     return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    """``path`` and the journals SQLite may have left beside it."""
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
     """pg_dump to a temporary beside ``target``, restored into a scratch database on the same server
     and checked there (or, where this login may not create databases, read back and the server's
     own audit log checked), then put in place."""
-    import tempfile
-
-    from app.core.files import check_output_folder, fsync_folder
     from app.storage.database import dump_postgres, dump_revision, open_store, scratch_copy
 
     live_store = open_store(url, migrate=False, create=False)
@@ -328,12 +343,8 @@ def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
         live_store.close()
     protect_folder(journal_folder(url), "the recovery folder")
     template_library()
-    check_output_target(target, DATABASE_BACKUP, "FILE")
-    check_output_folder(target)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+
+    def dump_and_check(tmp: Path) -> DatabaseCheck:
         dump_postgres(url, tmp)
         revision = dump_revision(tmp)
         with scratch_copy(url, tmp) as scratch:
@@ -349,12 +360,8 @@ def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
                     copy.close()
         if revision != live.revision:
             raise StorageUnavailable(f"the dump holds schema {revision}, the database {live.revision}; not written")
-        check_output_target(target, DATABASE_BACKUP, "FILE")  # again: something may have been put there since
-        os.replace(tmp, target)
-        fsync_folder(target.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
+        return check
+    return _put_backup_in_place(target, dump_and_check)
 
 
 def _check_file(path: Path, *, migrate: bool = False) -> DatabaseCheck:
@@ -437,8 +444,7 @@ def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseChec
             copy_sqlite(path, kept)
         restore_sqlite(tmp, path)
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-            leftover.unlink(missing_ok=True)
+        _remove_sqlite_file(tmp)
     from app.storage.database import open_store
 
     store = open_store(resolved, migrate=True, create=False)
