@@ -364,6 +364,19 @@ def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
     return _put_backup_in_place(target, dump_and_check)
 
 
+def _restorable_revision(source: Path, revision: str | None) -> str:
+    """The schema of the backup ``source`` when this version can restore it; ``Refused`` saying why not."""
+    from app.storage.database import head_revision, known_revisions
+
+    if revision is None:
+        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
+    if revision not in known_revisions():
+        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
+                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
+                      "version or newer. Nothing was changed")
+    return revision
+
+
 def _check_file(path: Path, *, migrate: bool = False) -> DatabaseCheck:
     """Open the SQLite file ``path`` (migrating it first if asked) and check it; left a single file."""
     import sqlite3
@@ -403,7 +416,6 @@ def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseChec
         file_revision,
         fresh_name,
         head_revision,
-        known_revisions,
         restore_sqlite,
         sqlite_file,
     )
@@ -414,17 +426,9 @@ def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseChec
         raise NotFound(f"{source}: no such backup file")
     if path is None:
         return _restore_postgres(resolved, source)
-    if not source.is_file():
-        raise NotFound(f"{source}: no such backup file")
     if path.exists() and source.resolve() == path.resolve():
         raise Refused(f"{source} is the database itself")
-    revision = file_revision(source)
-    if revision is None:
-        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
-    if revision not in known_revisions():
-        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
-                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
-                      "version or newer. Nothing was changed")
+    revision = _restorable_revision(source, file_revision(source))
     if not path.parent.is_dir():
         raise StorageUnavailable(f"the folder of the database, {path.parent}, does not exist; nothing was restored")
     protect_database_url(resolved)
@@ -517,7 +521,6 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
         dump_revision,
         fresh_name,
         head_revision,
-        known_revisions,
         open_store,
         restore_postgres,
         scratch_copy,
@@ -527,13 +530,7 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
     with open(source, "rb") as stream:
         if stream.read(5) != b"PGDMP":
             raise Refused(f"{source} is not a PostgreSQL backup made by `chambers db backup` (pg_dump's custom format)")
-    revision = dump_revision(source)
-    if revision is None:
-        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
-    if revision not in known_revisions():
-        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
-                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
-                      "version or newer. Nothing was changed")
+    revision = _restorable_revision(source, dump_revision(source))
     if revision == head_revision():
         with scratch_copy(url, source) as scratch:
             if scratch is not None:
