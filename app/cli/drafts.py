@@ -22,7 +22,7 @@ from typing import Any
 from app.bootstrap import Services, services
 from app.cli import preflight
 from app.cli.common import EXIT_NOT_FOUND, database_options, err, said_as_exit, sentence, usage
-from app.cli.letters import EXIT_FAILED, EXIT_OK, protect_local_database, read_json, run_guarded
+from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, protect_local_database, read_json, run_guarded
 from app.core.errors import ChambersError
 from app.core.records import LetterSummary
 from app.core.workflow import Refused, Role, Status, StorageUnavailable
@@ -188,6 +188,14 @@ def cmd_export_copies(args: argparse.Namespace, s: Services) -> int:
 
 def cmd_export(args: argparse.Namespace, s: Services) -> int:
     protect_local_database()  # the default database too, when --db names another one
+    if args.pdf_only is not None:
+        if args.pdf is not None:
+            err("--pdf-only writes the PDF alone and --pdf the PDF beside the .docx of --out: give one of them. "
+                "Nothing was written.")
+            return EXIT_INVALID
+        pdf = s.drafts.export_pdf(args.id, args.pdf_only, "--pdf-only")
+        print(f"Wrote the PDF of the approved letter {args.id} to {pdf}")
+        return EXIT_OK
     report = s.drafts.export(args.id, args.out, args.pdf)
     kind = "approved letter" if report.final else "DRAFT copy"
     print(f"Wrote the {kind} of letter {args.id} to {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))
@@ -422,10 +430,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--for", dest="signing_for", metavar="SIGNATORY", default=None,
                    help="approve a letter another judge signs, on their behalf; give the signatory's name "
                         "exactly as the letter has it (the approval and verify then say who signed for whom)")
-    p = add(d, "export", cmd_export, "write the approved letter (or a DRAFT copy) to .docx (and PDF)")
+    p = add(d, "export", cmd_export, "write the approved letter (or a DRAFT copy) to .docx (and PDF), or the "
+                                     "approved letter's PDF alone")
     p.add_argument("id", type=int)
-    p.add_argument("--out", required=True, type=Path)
-    p.add_argument("--pdf", type=Path)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="the .docx: the approved bytes, or a DRAFT copy of a letter "
+                                                 "not approved")
+    target.add_argument("--pdf-only", type=Path, metavar="PDF",
+                        help="only the PDF of the approved letter, made from the approved bytes (no .docx is "
+                             "written; a letter that is not approved is refused: export its DRAFT with --out)")
+    p.add_argument("--pdf", type=Path, help="the PDF too, beside the .docx of --out")
     p = add(d, "export-copies", cmd_export_copies,
             "write the sealed per-addressee copies of an approved letter to several addressees")
     p.add_argument("id", type=int)

@@ -89,6 +89,10 @@ def cmd_trust_remove(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_export_signed(args: argparse.Namespace, s: Services) -> int:
+    if args.pdf_only is not None:
+        err("--sign-with signs the PDF it writes beside the approved .docx: give --out FILE.docx --pdf FILE.pdf "
+            "instead of --pdf-only. Nothing was written.")
+        return EXIT_INVALID
     if args.pdf is None:
         err("--sign-with signs the PDF: give --pdf FILE.pdf too. Nothing was written.")
         return EXIT_INVALID
