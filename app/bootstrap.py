@@ -6,7 +6,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -202,6 +202,7 @@ class DatabaseCheck:
     letters: int
     events: int
     broken: str  # "" when the audit log is intact, else what `audit verify` would say
+    notes: tuple[str, ...] = ()  # what else was done to it, in sentences (a restore's TEMP taken again)
 
     def summary(self) -> str:
         audit = f"audit log intact ({self.events} events)" if not self.broken else f"AUDIT LOG BROKEN: {self.broken}"
@@ -526,6 +527,7 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
         scratch_copy,
         upgrade,
     )
+    from app.storage.temporary import take_temporary
 
     with open(source, "rb") as stream:
         if stream.read(5) != b"PGDMP":
@@ -541,6 +543,13 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
                     copy.close()
                 if check.broken:
                     raise Refused(f"{source} was not restored: its audit log is broken at {check.broken}")
+    # A database made anew to restore into gives TEMP to PUBLIC again (nothing in a dump takes it), so
+    # it is taken before anything is replaced (a login that cannot is refused here, nothing changed)
+    # and again after, in case the dump granted it.
+    try:
+        take_temporary(url)
+    except Refused as exc:
+        raise Refused(f"{exc}; nothing was restored") from None
     folder = data_dir() / "backups"
     make_private_folder(folder)
     kept = fresh_name(folder, "before-restore", ".dump")
@@ -552,9 +561,17 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
     try:
         if revision != head_revision():
             upgrade(store.engine)  # an explicit restore of an older backup brings it up to this version
-        return check_store(store), kept
+        check = check_store(store)
     finally:
         store.close()
+    try:
+        taken = take_temporary(url)
+    except Refused as exc:
+        raise Refused(f"{source} was restored, but {exc}; until then any login can create temporary objects "
+                      f"(the database it replaced is kept in {kept})") from None
+    return replace(check, notes=(f"TEMP on the database is taken again from PUBLIC and the {len(taken)} Chambers "
+                                 "role(s) (groups and logins), as `db init-roles` takes it: a restored database "
+                                 "would otherwise let any login create temporary objects",)), kept
 
 
 # --- the window's first start: a database is made only when the person says so --------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app import bootstrap
 from app.bootstrap import Services
-from app.cli.common import err, said_as_exit, usage
+from app.cli.common import err, said_as_exit, sentence, usage
 from app.cli.drafts import guarded
 from app.cli.letters import EXIT_FAILED, EXIT_OK, run_guarded
 from app.core.workflow import Refused
@@ -65,6 +65,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if kept is not None:
         print(f"The database as it was before the restore is kept in {kept}.")
     print(f"Restored {args.file} into {check.where}: {check.summary()}.")
+    for note in check.notes:
+        print(sentence(note))
     return EXIT_OK
 
 
