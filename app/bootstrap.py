@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -203,6 +204,7 @@ class DatabaseCheck:
     letters: int
     events: int
     broken: str  # "" when the audit log is intact, else what `audit verify` would say
+    notes: tuple[str, ...] = ()  # what else was done to it, in sentences (a restore's TEMP taken again)
 
     def summary(self) -> str:
         audit = f"audit log intact ({self.events} events)" if not self.broken else f"AUDIT LOG BROKEN: {self.broken}"
@@ -282,9 +284,6 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     check on it; the copy is put in place only once it was opened, so a failed backup writes nothing.
     A copy whose audit log is broken is still written (it holds the office's letters) and the
     check says so."""
-    import tempfile
-
-    from app.core.files import check_output_folder, fsync_folder
     from app.storage.database import copy_sqlite, open_store, sqlite_file
 
     resolved = check_database_url(url)
@@ -296,31 +295,48 @@ def backup_database(target: Path, url: str | None = None) -> DatabaseCheck:
     protect_folder(journal_folder(resolved), "the recovery folder")
     template_library()
     open_store(resolved, migrate=True, create=False).close()  # exists, is ours, is up to date
+
+    def copy_and_check(tmp: Path) -> DatabaseCheck:
+        copy_sqlite(path, tmp)
+        return _check_file(tmp)
+    check = _put_backup_in_place(target, copy_and_check)
+    log.info("backed up %s to %s: %s", path, target, check.summary())
+    return check
+
+
+def _put_backup_in_place(target: Path, write_and_check: Callable[[Path], DatabaseCheck]) -> DatabaseCheck:
+    """Write a backup with ``write_and_check`` (which also opens and checks what it wrote) to a temporary
+    beside ``target``, then rename it over ``target``: a failed or refused backup writes nothing. The
+    output policy is asked before the copy and again just before the rename, as the copy takes time."""
+    import tempfile
+
+    from app.core.files import check_output_folder, fsync_folder
+
     check_output_target(target, DATABASE_BACKUP, "FILE")
     check_output_folder(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
-        copy_sqlite(path, tmp)
-        check = _check_file(tmp)
+        check = write_and_check(tmp)
         check_output_target(target, DATABASE_BACKUP, "FILE")  # again: something may have been put there since
         os.replace(tmp, target)
         fsync_folder(target.parent)
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-    log.info("backed up %s to %s: %s", path, target, check.summary())
+        _remove_sqlite_file(tmp)
     return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    """``path`` and the journals SQLite may have left beside it."""
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
     """pg_dump to a temporary beside ``target``, restored into a scratch database on the same server
     and checked there (or, where this login may not create databases, read back and the server's
     own audit log checked), then put in place."""
-    import tempfile
-
-    from app.core.files import check_output_folder, fsync_folder
     from app.storage.database import dump_postgres, dump_revision, open_store, scratch_copy
 
     live_store = open_store(url, migrate=False, create=False)
@@ -330,12 +346,8 @@ def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
         live_store.close()
     protect_folder(journal_folder(url), "the recovery folder")
     template_library()
-    check_output_target(target, DATABASE_BACKUP, "FILE")
-    check_output_folder(target)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+
+    def dump_and_check(tmp: Path) -> DatabaseCheck:
         dump_postgres(url, tmp)
         revision = dump_revision(tmp)
         with scratch_copy(url, tmp) as scratch:
@@ -351,12 +363,21 @@ def _backup_postgres(url: str, target: Path) -> DatabaseCheck:
                     copy.close()
         if revision != live.revision:
             raise StorageUnavailable(f"the dump holds schema {revision}, the database {live.revision}; not written")
-        check_output_target(target, DATABASE_BACKUP, "FILE")  # again: something may have been put there since
-        os.replace(tmp, target)
-        fsync_folder(target.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return DatabaseCheck(str(target), check.revision, check.letters, check.events, check.broken)
+        return check
+    return _put_backup_in_place(target, dump_and_check)
+
+
+def _restorable_revision(source: Path, revision: str | None) -> str:
+    """The schema of the backup ``source`` when this version can restore it; ``Refused`` saying why not."""
+    from app.storage.database import head_revision, known_revisions
+
+    if revision is None:
+        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
+    if revision not in known_revisions():
+        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
+                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
+                      "version or newer. Nothing was changed")
+    return revision
 
 
 def _check_file(path: Path, *, migrate: bool = False) -> DatabaseCheck:
@@ -398,7 +419,6 @@ def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseChec
         file_revision,
         fresh_name,
         head_revision,
-        known_revisions,
         restore_sqlite,
         sqlite_file,
     )
@@ -409,17 +429,9 @@ def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseChec
         raise NotFound(f"{source}: no such backup file")
     if path is None:
         return _restore_postgres(resolved, source)
-    if not source.is_file():
-        raise NotFound(f"{source}: no such backup file")
     if path.exists() and source.resolve() == path.resolve():
         raise Refused(f"{source} is the database itself")
-    revision = file_revision(source)
-    if revision is None:
-        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
-    if revision not in known_revisions():
-        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
-                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
-                      "version or newer. Nothing was changed")
+    revision = _restorable_revision(source, file_revision(source))
     if not path.parent.is_dir():
         raise StorageUnavailable(f"the folder of the database, {path.parent}, does not exist; nothing was restored")
     protect_database_url(resolved)
@@ -439,8 +451,7 @@ def restore_database(source: Path, url: str | None = None) -> tuple[DatabaseChec
             copy_sqlite(path, kept)
         restore_sqlite(tmp, path)
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-            leftover.unlink(missing_ok=True)
+        _remove_sqlite_file(tmp)
     from app.storage.database import open_store
 
     store = open_store(resolved, migrate=True, create=False)
@@ -513,23 +524,17 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
         dump_revision,
         fresh_name,
         head_revision,
-        known_revisions,
         open_store,
         restore_postgres,
         scratch_copy,
         upgrade,
     )
+    from app.storage.temporary import take_temporary
 
     with open(source, "rb") as stream:
         if stream.read(5) != b"PGDMP":
             raise Refused(f"{source} is not a PostgreSQL backup made by `chambers db backup` (pg_dump's custom format)")
-    revision = dump_revision(source)
-    if revision is None:
-        raise Refused(f"{source} is not a Chambers backup: it holds no Chambers schema")
-    if revision not in known_revisions():
-        raise Refused(f"{source} was made by a newer version of Chambers (its schema {revision} is unknown to "
-                      f"this version, {__version__}, whose newest is {head_revision()}); restore it with that "
-                      "version or newer. Nothing was changed")
+    revision = _restorable_revision(source, dump_revision(source))
     if revision == head_revision():
         with scratch_copy(url, source) as scratch:
             if scratch is not None:
@@ -540,6 +545,13 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
                     copy.close()
                 if check.broken:
                     raise Refused(f"{source} was not restored: its audit log is broken at {check.broken}")
+    # A database made anew to restore into gives TEMP to PUBLIC again (nothing in a dump takes it), so
+    # it is taken before anything is replaced (a login that cannot is refused here, nothing changed)
+    # and again after, in case the dump granted it.
+    try:
+        take_temporary(url)
+    except Refused as exc:
+        raise Refused(f"{exc}; nothing was restored") from None
     folder = data_dir() / "backups"
     make_private_folder(folder)
     kept = fresh_name(folder, "before-restore", ".dump")
@@ -551,9 +563,17 @@ def _restore_postgres(url: str, source: Path) -> tuple[DatabaseCheck, Path | Non
     try:
         if revision != head_revision():
             upgrade(store.engine)  # an explicit restore of an older backup brings it up to this version
-        return check_store(store), kept
+        check = check_store(store)
     finally:
         store.close()
+    try:
+        taken = take_temporary(url)
+    except Refused as exc:
+        raise Refused(f"{source} was restored, but {exc}; until then any login can create temporary objects "
+                      f"(the database it replaced is kept in {kept})") from None
+    return replace(check, notes=(f"TEMP on the database is taken again from PUBLIC and the {len(taken)} Chambers "
+                                 "role(s) (groups and logins), as `db init-roles` takes it: a restored database "
+                                 "would otherwise let any login create temporary objects",)), kept
 
 
 # --- the window's first start: a database is made only when the person says so --------------------

@@ -16,10 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from app.rendering.throwaway_ca import certificate_authority, issue_certificate
 
 NOW = dt.datetime.now(dt.UTC)
 PASSPHRASE = "correct horse battery staple"
@@ -49,20 +50,11 @@ class Issued:
                                       serialization.NoEncryption())
 
 
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test Superior Court")])
+COURT = "Test Superior Court"
 
 
 def root(common_name: str = "Test Court Root CA") -> Issued:
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(_name(common_name))
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - dt.timedelta(days=365)).not_valid_after(NOW + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .sign(key, hashes.SHA256()))
+    key, cert = certificate_authority(common_name, COURT, NOW - dt.timedelta(days=365), NOW + dt.timedelta(days=3650))
     return Issued(key, cert)
 
 
@@ -71,19 +63,9 @@ def issue(ca: Issued, common_name: str, *, days: tuple[int, int] = (-30, 365), r
     key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
         rsa.generate_private_key(public_exponent=65537, key_size=2048) if rsa_key
         else ec.generate_private_key(ec.SECP256R1()))
-    builder = (x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(ca.cert.subject)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(NOW + dt.timedelta(days=days[0])).not_valid_after(NOW + dt.timedelta(days=days[1]))
-               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False))
-    if timestamping:
-        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        builder = builder.add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False),
-                                        critical=True)
-    else:
-        builder = builder.add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-                                        critical=True)
-    return Issued(key, builder.sign(ca.key, hashes.SHA256()))
+    assert isinstance(ca.key, ec.EllipticCurvePrivateKey)
+    return Issued(key, issue_certificate(ca.key, ca.cert, common_name, COURT, key, NOW + dt.timedelta(days=days[0]),
+                                         NOW + dt.timedelta(days=days[1]), timestamping=timestamping))
 
 
 # --- a local RFC 3161 timestamp server (pyHanko's DummyTimeStamper behind http.server) ----------

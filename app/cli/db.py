@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from app import bootstrap
 from app.bootstrap import Services
-from app.cli.drafts import EXIT_NOT_FOUND, EXIT_REFUSED, _sentence, err, guarded
-from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, run_guarded
-from app.core.workflow import NotFound, Refused, StorageUnavailable
+from app.cli.common import err, said_as_exit, sentence, usage
+from app.cli.drafts import guarded
+from app.cli.letters import EXIT_FAILED, EXIT_OK, run_guarded
+from app.core.workflow import Refused
 
 log = logging.getLogger(__name__)
 
@@ -24,19 +24,7 @@ log = logging.getLogger(__name__)
 def _plain(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Run a command that opens the database itself; its refusals as sentences and exit codes."""
     def handler(args: argparse.Namespace) -> int:
-        def run() -> int:
-            try:
-                return action(args)
-            except Refused as exc:
-                err(_sentence(f"Refused: {exc}"))
-                return EXIT_REFUSED
-            except NotFound as exc:
-                err(_sentence(str(exc)))
-                return EXIT_NOT_FOUND
-            except StorageUnavailable as exc:
-                err(_sentence(str(exc)))
-                return EXIT_FAILED
-        return run_guarded(run)
+        return run_guarded(lambda: said_as_exit(lambda: action(args)))
     return handler
 
 
@@ -77,6 +65,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if kept is not None:
         print(f"The database as it was before the restore is kept in {kept}.")
     print(f"Restored {args.file} into {check.where}: {check.summary()}.")
+    for note in check.notes:
+        print(sentence(note))
     return EXIT_OK
 
 
@@ -121,11 +111,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--as", dest="as_user", metavar="NAME", default=None,
                    help="act as this user for this command only (SQLite)")
     p.set_defaults(handler=guarded(cmd_init_roles))
-    db.set_defaults(handler=_usage(db))
+    db.set_defaults(handler=usage(db))
 
-
-def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
-    def show(_args: argparse.Namespace) -> int:
-        parser.print_help(sys.stderr)
-        return EXIT_INVALID
-    return show

@@ -21,12 +21,12 @@ from typing import Any
 
 from app.bootstrap import Services, services
 from app.cli import preflight
+from app.cli.common import EXIT_NOT_FOUND, database_options, err, said_as_exit, sentence, usage
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, protect_local_database, read_json, run_guarded
 from app.core.errors import ChambersError
 from app.core.records import LetterSummary
-from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable
+from app.core.workflow import Refused, Role, Status, StorageUnavailable
 
-EXIT_REFUSED, EXIT_CONFLICT, EXIT_NOT_FOUND = 5, 6, 7
 VERIFY_COULD_NOT_CHECK = 9  # app.services.drafts.COULD_NOT_CHECK, without importing the services at start
 VERIFY_EXIT_CODES = """exit codes:
   0  valid: approved version N of letter L (or its sealed copy for one addressee), still approved
@@ -41,13 +41,6 @@ VERIFY_EXIT_CODES = """exit codes:
      made with is not available, or the file cannot be read"""
 
 
-def err(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def _sentence(text: str) -> str:
-    text = str(text).strip()
-    return (text[:1].upper() + text[1:]).rstrip(".") + "."
 
 
 def guarded(action: Callable[[argparse.Namespace, Services], int],
@@ -59,24 +52,15 @@ def guarded(action: Callable[[argparse.Namespace, Services], int],
             try:
                 chambers = services(args.db, getattr(args, "as_user", None), create=False)
             except StorageUnavailable as exc:
-                err(_sentence(str(exc)))
+                err(sentence(str(exc)))
                 return unavailable
-            try:
+
+            def act() -> int:
                 if getattr(args, "as_user", None) and action is not cmd_users_add:
                     _ = chambers.drafts.user  # a mistyped --as is said at once, even for a read
                 return action(args, chambers)
-            except Conflict as exc:
-                err(_sentence(str(exc)))
-                return EXIT_CONFLICT
-            except Refused as exc:
-                err(_sentence(f"Refused: {exc}"))
-                return EXIT_REFUSED
-            except NotFound as exc:
-                err(_sentence(str(exc)))
-                return EXIT_NOT_FOUND
-            except StorageUnavailable as exc:
-                err(_sentence(str(exc)))
-                return unavailable
+            try:
+                return said_as_exit(act, unavailable)
             finally:
                 chambers.close()
         return run_guarded(run)
@@ -204,6 +188,14 @@ def cmd_export_copies(args: argparse.Namespace, s: Services) -> int:
 
 def cmd_export(args: argparse.Namespace, s: Services) -> int:
     protect_local_database()  # the default database too, when --db names another one
+    if args.pdf_only is not None:
+        if args.pdf is not None:
+            err("--pdf-only writes the PDF alone and --pdf the PDF beside the .docx of --out: give one of them. "
+                "Nothing was written.")
+            return EXIT_INVALID
+        pdf = s.drafts.export_pdf(args.id, args.pdf_only, "--pdf-only")
+        print(f"Wrote the PDF of the approved letter {args.id} to {pdf}")
+        return EXIT_OK
     report = s.drafts.export(args.id, args.out, args.pdf)
     kind = "approved letter" if report.final else "DRAFT copy"
     print(f"Wrote the {kind} of letter {args.id} to {report.docx}" + (f" and {report.pdf}" if report.pdf else ""))
@@ -286,7 +278,7 @@ def cmd_clauses_remove(args: argparse.Namespace, s: Services) -> int:
 def cmd_users_add(args: argparse.Namespace, s: Services) -> int:
     signature = args.signature.read_bytes() if args.signature else None
     password = login_password(args)
-    print(_sentence(s.users.add(args.name, Role(args.role), args.full_name or "", signature, password)))
+    print(sentence(s.users.add(args.name, Role(args.role), args.full_name or "", signature, password)))
     return EXIT_OK
 
 
@@ -321,17 +313,17 @@ def cmd_users_list(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_users_role(args: argparse.Namespace, s: Services) -> int:
-    print(_sentence(s.users.set_role(args.name, Role(args.role))))
+    print(sentence(s.users.set_role(args.name, Role(args.role))))
     return EXIT_OK
 
 
 def cmd_users_deactivate(args: argparse.Namespace, s: Services) -> int:
-    print(_sentence(s.users.deactivate(args.name)))
+    print(sentence(s.users.deactivate(args.name)))
     return EXIT_OK
 
 
 def cmd_users_activate(args: argparse.Namespace, s: Services) -> int:
-    print(_sentence(s.users.activate(args.name)))
+    print(sentence(s.users.activate(args.name)))
     return EXIT_OK
 
 
@@ -342,9 +334,9 @@ def cmd_users_signature(args: argparse.Namespace, s: Services) -> int:
         try:
             png = args.file.read_bytes()
         except OSError as exc:
-            err(_sentence(f"{args.file}: cannot be read ({exc.strerror or exc})"))
+            err(sentence(f"{args.file}: cannot be read ({exc.strerror or exc})"))
             return EXIT_FAILED
-    print(_sentence(s.users.set_signature(args.name, png)))
+    print(sentence(s.users.set_signature(args.name, png)))
     return EXIT_OK
 
 
@@ -374,7 +366,7 @@ def cmd_verify(args: argparse.Namespace, s: Services) -> int:
         raise  # said by ``guarded``, as "could not check" (9)
     except (ChambersError, OSError) as exc:
         # An unreadable file or a damaged package is never "modified" (1) nor "withdrawn" (3).
-        err(_sentence(f"{args.file}: could not check: {exc}"))
+        err(sentence(f"{args.file}: could not check: {exc}"))
         return VERIFY_COULD_NOT_CHECK
     (print if result.code == 0 else err)(f"{args.file}: {result.message}")
     return result.code
@@ -387,11 +379,7 @@ class _RefusePassword(argparse.Action):
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=None,
-                        help="database URL (default: $CHAMBERS_DATABASE_URL, else the local SQLite file)")
-    common.add_argument("--as", dest="as_user", metavar="NAME", default=None,
-                        help="act as this user for this command only (SQLite)")
+    common = database_options()
     json_flag = argparse.ArgumentParser(add_help=False)
     json_flag.add_argument("--json", action="store_true", help="print JSON")
 
@@ -442,10 +430,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--for", dest="signing_for", metavar="SIGNATORY", default=None,
                    help="approve a letter another judge signs, on their behalf; give the signatory's name "
                         "exactly as the letter has it (the approval and verify then say who signed for whom)")
-    p = add(d, "export", cmd_export, "write the approved letter (or a DRAFT copy) to .docx (and PDF)")
+    p = add(d, "export", cmd_export, "write the approved letter (or a DRAFT copy) to .docx (and PDF), or the "
+                                     "approved letter's PDF alone")
     p.add_argument("id", type=int)
-    p.add_argument("--out", required=True, type=Path)
-    p.add_argument("--pdf", type=Path)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="the .docx: the approved bytes, or a DRAFT copy of a letter "
+                                                 "not approved")
+    target.add_argument("--pdf-only", type=Path, metavar="PDF",
+                        help="only the PDF of the approved letter, made from the approved bytes (no .docx is "
+                             "written; a letter that is not approved is refused: export its DRAFT with --out)")
+    p.add_argument("--pdf", type=Path, help="the PDF too, beside the .docx of --out")
     p = add(d, "export-copies", cmd_export_copies,
             "write the sealed per-addressee copies of an approved letter to several addressees")
     p.add_argument("id", type=int)
@@ -522,11 +516,4 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("file", type=Path)
 
     for parser in (drafts, clauses, users, audit):
-        parser.set_defaults(handler=_usage(parser))
-
-
-def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
-    def show(_args: argparse.Namespace) -> int:
-        parser.print_help(sys.stderr)
-        return EXIT_INVALID
-    return show
+        parser.set_defaults(handler=usage(parser))

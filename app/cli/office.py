@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.bootstrap import Services
-from app.cli.drafts import _sentence, err, guarded
+from app.cli.common import database_options, err, sentence, usage
+from app.cli.drafts import guarded
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK
 from app.core.records import CourtProfile
 
@@ -75,7 +74,7 @@ def cmd_profile_seal(args: argparse.Namespace, s: Services) -> int:
     try:
         png = path.read_bytes()
     except OSError as exc:
-        err(_sentence(f"{path}: cannot be read ({exc.strerror or exc})"))
+        err(sentence(f"{path}: cannot be read ({exc.strerror or exc})"))
         return EXIT_FAILED
     profile = s.court.set_seal(png, args.expect_version)
     print(f"New letters print the seal {profile.seal} from {path.name} (court profile version {profile.version}).")
@@ -83,11 +82,7 @@ def cmd_profile_seal(args: argparse.Namespace, s: Services) -> int:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=None,
-                        help="database URL (default: $CHAMBERS_DATABASE_URL, else the local SQLite file)")
-    common.add_argument("--as", dest="as_user", metavar="NAME", default=None,
-                        help="act as this user for this command only (SQLite)")
+    common = database_options()
     expect = argparse.ArgumentParser(add_help=False)
     expect.add_argument("--expect-version", type=int, default=None, metavar="N",
                         help="refuse the change if the profile is no longer at version N (as `show` gives it)")
@@ -120,11 +115,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     seal.set_defaults(handler=guarded(cmd_profile_seal))
 
     for parser in (office, profile):
-        parser.set_defaults(handler=_usage(parser))
+        parser.set_defaults(handler=usage(parser))
 
-
-def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
-    def show(_args: argparse.Namespace) -> int:
-        parser.print_help(sys.stderr)
-        return EXIT_INVALID
-    return show

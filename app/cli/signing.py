@@ -22,18 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import Services
-from app.cli.drafts import EXIT_NOT_FOUND, cmd_export, err, guarded
+from app.cli.common import EXIT_NOT_FOUND, database_options, err, usage
+from app.cli.drafts import cmd_export, guarded
 from app.cli.letters import EXIT_INVALID, EXIT_OK, protect_local_database, run_guarded
 from app.core.errors import ChambersError
 
 PDF_MAGIC = b"%PDF-"
-
-
-def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    raise LookupError(f"{parser.prog} has no subcommands")
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> Any:
@@ -95,6 +89,10 @@ def cmd_trust_remove(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_export_signed(args: argparse.Namespace, s: Services) -> int:
+    if args.pdf_only is not None:
+        err("--sign-with signs the PDF it writes beside the approved .docx: give --out FILE.docx --pdf FILE.pdf "
+            "instead of --pdf-only. Nothing was written.")
+        return EXIT_INVALID
     if args.pdf is None:
         err("--sign-with signs the PDF: give --pdf FILE.pdf too. Nothing was written.")
         return EXIT_INVALID
@@ -135,11 +133,7 @@ def _is_pdf(path: Path) -> bool:
 # --- registration --------------------------------------------------------------------------------
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the signing commands and options to the parsers ``app.cli.drafts`` and ``app.cli.office`` made."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", default=None,
-                        help="database URL (default: $CHAMBERS_DATABASE_URL, else the local SQLite file)")
-    common.add_argument("--as", dest="as_user", metavar="NAME", default=None,
-                        help="act as this user for this command only (SQLite)")
+    common = database_options()
     top = dict(commands.choices)
 
     users = _subparsers(top["users"])
@@ -162,13 +156,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                                                       "admins)")
     p.add_argument("sha256")
     p.set_defaults(handler=guarded(cmd_trust_remove))
+    trust.set_defaults(handler=usage(trust))
 
-    def trust_usage(_args: argparse.Namespace) -> int:
-        trust.print_help()
-        return EXIT_INVALID
-    trust.set_defaults(handler=trust_usage)
-
-    export = _subcommands(top["drafts"])["export"]
+    export = _subparsers(top["drafts"]).choices["export"]
     export.add_argument("--sign-with", metavar="KEY", default=None,
                         help="sign the PDF as the signatory judge: a PKCS#12 file (.p12) or a PKCS#11 URI "
                              "(pkcs11:token=NAME;object=LABEL, module from $CHAMBERS_PKCS11_MODULE); the "

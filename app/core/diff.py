@@ -95,18 +95,32 @@ def word_diff(before: list[str], after: list[str]) -> WordDiff:
     return WordDiff(lines, inserted, deleted)
 
 
-def _inline(old: str, new: str) -> tuple[str, int, int]:
+def word_segments(old: str, new: str) -> list[tuple[str, str]]:
+    """``new`` against ``old`` word by word: ("", kept) | ("-", removed) | ("+", added), in reading
+    order, a removal before the addition that replaces it; the texts joined give both paragraphs."""
     a, b = _words(old), _words(new)
-    out: list[str] = []
-    ins = dels = 0
+    out: list[tuple[str, str]] = []
     for op, a0, a1, b0, b1 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append("".join(a[a0:a1]))
+            out.append(("", "".join(a[a0:a1])))
             continue
         if a1 > a0:
-            out.append("[-" + "".join(a[a0:a1]) + "-]")
-            dels += sum(1 for w in a[a0:a1] if not w.isspace())
+            out.append(("-", "".join(a[a0:a1])))
         if b1 > b0:
-            out.append("{+" + "".join(b[b0:b1]) + "+}")
-            ins += sum(1 for w in b[b0:b1] if not w.isspace())
+            out.append(("+", "".join(b[b0:b1])))
+    return out
+
+
+def _inline(old: str, new: str) -> tuple[str, int, int]:
+    out: list[str] = []
+    ins = dels = 0
+    for kind, text in word_segments(old, new):
+        if kind == "-":
+            out.append("[-" + text + "-]")
+            dels += sum(1 for w in _words(text) if not w.isspace())
+        elif kind == "+":
+            out.append("{+" + text + "+}")
+            ins += sum(1 for w in _words(text) if not w.isspace())
+        else:
+            out.append(text)
     return "".join(out), ins, dels

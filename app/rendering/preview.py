@@ -39,6 +39,7 @@ class Preview:
     html: str
     text: str
     header_text: str = ""
+    standing: str = ""  # the line above the letter saying what it is ("Approved version 2 by Judge …")
 
 
 @dataclass(frozen=True)
@@ -217,8 +218,10 @@ def _first_page_header(archive: zipfile.ZipFile, body: etree._Element) -> str | 
     return None
 
 
-def docx_preview(data: bytes) -> Preview:
-    """The rendered letter ``data`` (.docx bytes) as a :class:`Preview`."""
+def docx_preview(data: bytes, standing: str = "") -> Preview:
+    """The rendered letter ``data`` (.docx bytes) as a :class:`Preview`; ``standing``, when given, is
+    shown above it ("Approved version 2 by Judge …"): what the letter is, which the document of an
+    approved letter does not say (its draft mark is left out), and no part of the document's text."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -232,7 +235,8 @@ def docx_preview(data: bytes) -> Preview:
                       if header_name and header_name in names else None)
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise TemplateProblem(f"the rendered letter cannot be read for the preview ({exc})") from None
-    parts: list[str] = []
+    # Bold and a rule, no colour of its own: the text view follows the light or dark palette.
+    parts: list[str] = [f"<p><b>{html.escape(standing)}</b></p><hr/>"] if standing else []
     header_texts: list[str] = []
     if header is not None:
         blocks = list(_blocks(header, styles))
@@ -242,4 +246,4 @@ def docx_preview(data: bytes) -> Preview:
     blocks = list(_blocks(body, styles))
     parts.extend(h for h, _ in blocks)
     page = f"<html><body>{''.join(parts)}</body></html>"
-    return Preview(page, "\n".join(t for _, t in blocks), "\n".join(header_texts))
+    return Preview(page, "\n".join(t for _, t in blocks), "\n".join(header_texts), standing)

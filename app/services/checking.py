@@ -72,9 +72,10 @@ def _section_problems(pack: CompiledPack, data: LetterData) -> list[Problem]:
 
 
 def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True,
-                 images: Mapping[str, bytes] | None = None) -> Check:
+                 images: Mapping[str, bytes] | None = None, standing: str | None = None) -> Check:
     """Validate ``data`` against the letter contract and the pack, and render a fast preview;
-    ``images``: the office's seal images, for a letter that pins one (``desk.seals``)."""
+    ``images``: the office's seal images, for a letter that pins one (``desk.seals``); ``standing``:
+    the approved letter's line (``standing.approved_standing``), rendered without the DRAFT mark."""
     start = time.perf_counter()
     try:
         parsed = parse_letter(data)
@@ -86,9 +87,9 @@ def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True,
     if render:
         try:
             with RENDER_LOCK:
-                rendered = pack.render(letter, draft=True, images=images)
+                rendered = pack.render(letter, draft=standing is None, images=images)
             result.docx = rendered.data
-            result.preview = docx_preview(rendered.data)
+            result.preview = docx_preview(rendered.data, standing or "")
             # A character no font has would vanish from the PDF: an error, like any other preflight error.
             printing = print_check(letter, rendered.data)
             result.problems.extend(printing.errors)

@@ -43,6 +43,7 @@ from app.storage.interfaces import Store
 if TYPE_CHECKING:  # the drafts service, exports and PDFs are imported when first used: not at start-up
     from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
     from app.services.signing import Signing
+    from app.storage.news import NewsFeed
 
 # A judge's review is any of these on a version: what "changes since my last review" starts from.
 REVIEW_ACTIONS = frozenset({"commented", "request_changes", "approve"})
@@ -453,15 +454,18 @@ class ServiceDesk:
 
     # -- review ---------------------------------------------------------------------------
     def news(self, seen: int | None) -> tuple[int, list[AuditEvent]]:
-        """What others did since the audit log held ``seen`` events (None: only how many it holds now):
-        the count now, and the events after ``seen`` that someone else made. Asked about once a second,
-        so it reads one row unless something happened."""
+        """What others did after the audit event ``seen`` (None: only where the log is now): the newest
+        event's id, and the events after ``seen`` that someone else made. Asked when the news feed
+        says the database changed; it reads by the log's key, only what is new."""
         with self.services.store.read() as tx:
-            count, _head = tx.audit.head()
-            if seen is None or count <= seen:
-                return count, []
-            events = list(tx.audit.events())[seen:]
-        return count, [e for e in events if e.actor != self.user]
+            if seen is None:
+                return tx.audit.newest_id(), []
+            events = tx.audit.after(seen)
+        return (events[-1].id if events else seen), [e for e in events if e.actor != self.user]
+
+    def news_feed(self) -> NewsFeed | None:
+        """A feed that wakes its one follower when the database may have changed; the follower closes it."""
+        return self.services.store.news_feed()
 
     def submit(self, letter_id: int, version: int) -> LetterDetail:
         self.drafts.submit(letter_id, version)

@@ -560,21 +560,22 @@ class Drafts:
                                 {"version": current.version, "file": out.name}, utc_now())
         return ExportReport(out, pdf, final, approval, removals)
 
-    def export_pdf(self, letter_id: int, pdf: Path) -> Path:
+    def export_pdf(self, letter_id: int, pdf: Path, option: str = "--pdf") -> Path:
         """The approved letter as a PDF alone, without its .docx.
 
         The PDF is made from the approved bytes as ``export`` writes them: released through the
         store (an audit event of its own on PostgreSQL, where a member login never reads them
         directly) and checked (hash, signatory, rendered again) before LibreOffice sees them, so
         a PDF never comes from bytes nobody checked, nor from the empty bytes a member login
-        reads. The export is recorded as ``export`` records it. A letter that is not approved has
+        reads. The export is recorded as ``export`` records it. ``option`` names the path in a
+        refusal (the window's and ``drafts export``'s options differ). A letter that is not approved has
         no final PDF: ``Refused`` (its draft PDF is rendered from the letter as typed).
         """
         from app.rendering.pdf import EXPORTED, PdfConverter
 
         user = self.user
         protect_packs(self.library)
-        preflight_outputs([(pdf, ".pdf", "--pdf")])  # refused before anything is released or converted
+        preflight_outputs([(pdf, ".pdf", option)])  # refused before anything is released or converted
         with self.store.read() as tx:
             current = tx.letters.get(letter_id)
             approval = tx.letters.approval(current.approval_id) if current.approval_id else None
@@ -587,7 +588,7 @@ class Drafts:
         with PdfConverter() as converter:
             rendition = converter.convert(data, EXPORTED)
         protect_packs(self.library)
-        write_outputs([(pdf, ".pdf", "--pdf", rendition, None)])
+        write_outputs([(pdf, ".pdf", option, rendition, None)])
         self._transition(letter_id, Action.EXPORT_FINAL, {"file": pdf.name, "pdf": True, "docx": False})
         return pdf
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.audit import AuditReference
 from app.core.certificates import BoundCertificate, TrustAnchor
@@ -28,6 +28,9 @@ from app.core.records import (
     User,
 )
 from app.core.workflow import Role, Status
+
+if TYPE_CHECKING:
+    from app.storage.news import NewsFeed
 
 KEEP: Any = object()  # "leave this column as it is"
 
@@ -161,6 +164,14 @@ class AuditLog(Protocol):
 
     def events(self, letter_id: int | None = None) -> Iterator[AuditEvent]: ...
 
+    def after(self, event_id: int, limit: int = 200) -> list[AuditEvent]:
+        """The events after the event ``event_id``, oldest first: the newest ``limit`` of them (by the
+        key, so a window that follows the log reads only what is new, and after a long absence only
+        the latest)."""
+
+    def newest_id(self) -> int:
+        """The id of the newest event (0 for an empty log)."""
+
     def head(self) -> tuple[int, str]:
         """(how many events the chain holds, the newest hash), kept beside the log by every append."""
 
@@ -237,5 +248,9 @@ class Store(Protocol):
 
     def login(self) -> tuple[str, bool]:
         """The database login and whether it may act for any user (owner or superuser)."""
+
+    def news_feed(self) -> NewsFeed | None:
+        """A feed that wakes a follower when the database may have changed (``app.storage.news``);
+        None for a database nobody else can change (in memory). Its owner closes it."""
 
     def close(self) -> None: ...

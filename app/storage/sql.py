@@ -57,6 +57,7 @@ from app.core.vocabulary import ADDRESSEE_KEYS
 from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable, reviewers
 from app.storage import schema as s
 from app.storage.interfaces import KEEP, NewVersion
+from app.storage.news import NewsFeed, open_feed
 from app.storage.urls import normalize_url
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -188,6 +189,9 @@ class SqlStore:
                 "FROM pg_roles r, pg_tables t WHERE r.rolname = current_user "
                 "AND t.tablename = 'letters' AND t.schemaname = current_schema()")).one()
         return str(row[0]), bool(row[1])
+
+    def news_feed(self) -> NewsFeed | None:
+        return open_feed(self.url, self.dialect)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -921,6 +925,17 @@ class _Audit:
             query = query.where(s.audit_log.c.letter_id == letter_id)
         for r in self.conn.execute(query):
             yield AuditEvent(r.id, r.at, r.actor, r.action, r.letter_id, r.detail, r.prev_hash, r.hash)
+
+    def after(self, event_id: int, limit: int = 200) -> list[AuditEvent]:
+        # Ids grow in the order of the commits on both engines (SQLite has one writer; on PostgreSQL
+        # chambers_audit_append takes the next id under the lock on the chain's head, held to the
+        # commit), so no event can appear later behind one already read.
+        query = select(s.audit_log).where(s.audit_log.c.id > event_id).order_by(s.audit_log.c.id.desc()).limit(limit)
+        return [AuditEvent(r.id, r.at, r.actor, r.action, r.letter_id, r.detail, r.prev_hash, r.hash)
+                for r in reversed(self.conn.execute(query).all())]
+
+    def newest_id(self) -> int:
+        return int(self.conn.execute(select(func.max(s.audit_log.c.id))).scalar() or 0)
 
     def references(self) -> list[AuditReference]:
         """Every row that vouches for an audit event (or should): what it is, and the id, hash and

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -506,8 +508,9 @@ class ConflictDialog(_TwoChoices):
     def _side_by_side(self, conflict: Conflict) -> None:
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
-        heading = QLabel(self.tr("What {author} changed, beside yours; tick a part to take theirs:")
-                         .format(author=conflict.author), self)
+        heading = QLabel(self.tr("What {author} changed, paragraph by paragraph, beside yours (their words "
+                                 "marked); tick a part to take theirs:").format(author=conflict.author), self)
+        heading.setWordWrap(True)
         layout.insertWidget(1, heading)
         table = QTableWidget(len(self.parts), 3, self)
         table.setObjectName("conflict-parts")
@@ -515,20 +518,37 @@ class ConflictDialog(_TwoChoices):
         table.setHorizontalHeaderLabels([self.tr("Take theirs"), self.tr("{author}'s version").format(
             author=conflict.author), self.tr("Yours")])
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         table.verticalHeader().hide()
+        palette = self.palette()
         for row, part in enumerate(self.parts):
-            check = QTableWidgetItem(part.part.replace("_", " ") + (self.tr(" (the same)") if part.same else ""))
-            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check = QTableWidgetItem((part.label or part.part) + (self.tr(" (the same)") if part.same else ""))
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             check.setCheckState(Qt.CheckState.Unchecked)
             check.setToolTip(", ".join(part.paths))
             table.setItem(row, 0, check)
             self._checks.append(check)
-            table.setItem(row, 1, QTableWidgetItem(part.theirs))
-            table.setItem(row, 2, QTableWidgetItem(part.mine))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
-        table.resizeRowsToContents()
+            for column, (plain, marked) in enumerate(((part.theirs, part.theirs_marked),
+                                                      (part.mine, part.mine_marked)), start=1):
+                # The item carries the plain words for screen readers and copying; the label on it
+                # shows them with the changes marked.
+                item = QTableWidgetItem()
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, plain or self.tr("(nothing)"))
+                item.setToolTip(plain)
+                table.setItem(row, column, item)
+                shown = QLabel(marked_html(marked, palette) if marked else _plain_html(plain), table)
+                shown.setTextFormat(Qt.TextFormat.RichText)
+                shown.setWordWrap(True)
+                shown.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                shown.setContentsMargins(4, 2, 4, 2)
+                shown.setAutoFillBackground(True)
+                table.setCellWidget(row, column, shown)
+        header = table.horizontalHeader()
+        table.resizeColumnToContents(0)
+        header.setSectionResizeMode(1, header.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, header.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_args: self._fit_rows())
         layout.insertWidget(2, table, 1)
         self.table = table
         take = QPushButton(self.tr("Take the &ticked parts of theirs"), self)
@@ -539,10 +559,51 @@ class ConflictDialog(_TwoChoices):
         take.clicked.connect(lambda: self._answer("merge"))
         self.buttons["merge"] = take
         self.answer_row.addWidget(take)
-        self.resize(820, 480)
+        self.resize(900, 520)
+        # Opens at the first change: the parts come in the order of the letter, so the first row.
+        table.setCurrentCell(0, 0)
+        table.setFocus()
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its longest marked text at the columns' present width."""
+        table = self.table
+        if table is None:
+            return
+        for row in range(table.rowCount()):
+            # Not sizeHintForRow: a wrapping label's size hint guesses its width, and rows came out twice
+            # as tall as their text.
+            height = table.verticalHeader().defaultSectionSize()
+            for column in (1, 2):
+                shown = table.cellWidget(row, column)
+                if isinstance(shown, QLabel):
+                    height = max(height, shown.heightForWidth(table.columnWidth(column)) + 2)
+            table.setRowHeight(row, height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_rows()
+        # The columns take their final widths once the layout has run: fit the rows again then.
+        QTimer.singleShot(0, self._fit_rows)
+        first = self.table.item(0, 0) if self.table is not None else None
+        if self.table is not None and first is not None:
+            self.table.scrollToItem(first, QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def first_change(self) -> tuple[int, str]:
+        """(row, part) the dialog opened at: the current row and its part."""
+        assert self.table is not None
+        row = self.table.currentRow()
+        return row, self.parts[row].part
+
+    def shown(self, part: str) -> tuple[str, str]:
+        """The marked texts (rich text) shown for ``part``: theirs, yours."""
+        assert self.table is not None
+        row = [p.part for p in self.parts].index(part)
+        labels = [self.table.cellWidget(row, column) for column in (1, 2)]
+        theirs, mine = (w.text() if isinstance(w, QLabel) else "" for w in labels)
+        return theirs, mine
 
     def tick(self, part: str) -> None:
-        """Tick ``part`` (e.g. "subject") to take theirs."""
+        """Tick ``part`` (e.g. "subject", "concerns[1]") to take theirs."""
         self._checks[[p.part for p in self.parts].index(part)].setCheckState(Qt.CheckState.Checked)
 
     def taken(self) -> list[str]:
@@ -602,3 +663,26 @@ class CloseUnsavedPrompt(QMessageBox):
         self.stay = self.addButton(self.tr("&Stay"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.stay)
         self.setEscapeButton(self.stay)
+
+
+def _plain_html(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>") or "&nbsp;"
+
+
+def marked_html(segments: list[tuple[str, str]], palette: QPalette) -> str:
+    """Word segments (``app.core.diff.word_segments``) as rich text: added words on the palette's
+    highlight, removed ones struck through in its placeholder colour, so light, dark and high-contrast
+    palettes all show them."""
+    added_bg = palette.color(QPalette.ColorRole.Highlight).name()
+    added_fg = palette.color(QPalette.ColorRole.HighlightedText).name()
+    removed = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    out: list[str] = []
+    for kind, text in segments:
+        words = html.escape(text).replace("\n", "<br>")
+        if kind == "+":
+            out.append(f'<span style="background-color:{added_bg}; color:{added_fg}">{words}</span>')
+        elif kind == "-":
+            out.append(f'<span style="color:{removed}; text-decoration:line-through">{words}</span>')
+        else:
+            out.append(words)
+    return "".join(out) or "&nbsp;"

@@ -107,7 +107,7 @@ class Saving(QObject, Part):
         if conflict.letter_id != self.session.record.id:
             return
         if answer == "merge" and versions is not None and mine is not None and self.form() is not None:
-            merged = take_parts(mine, versions[1], taken)
+            merged = take_parts(mine, versions[1], taken, versions[0])
             label = self.tr("take {parts} from {author}").format(parts=", ".join(taken) or "nothing",
                                                                  author=conflict.author)
             self.document.replace(merged, "merge", label)

@@ -83,6 +83,8 @@ RECIPES: dict[tuple[str, ...], Recipe] = {
     ("drafts", "export", "--out"): Recipe(lambda o, t: ["drafts", "export", o.letter, "--out", t, *o.db()]),
     ("drafts", "export", "--pdf"): Recipe(lambda o, t: ["drafts", "export", o.letter, "--out", _fresh(o),
                                                         "--pdf", t, *o.db()], kind=".pdf"),
+    ("drafts", "export", "--pdf-only"): Recipe(lambda o, t: ["drafts", "export", o.letter, "--pdf-only", t, *o.db()],
+                                             kind=".pdf"),
     ("drafts", "export-copies", "--folder"): Recipe(
         lambda o, t: ["drafts", "export-copies", o.letter, "--folder", t, *o.db()], folder=True),
     ("drafts", "redline", "--out"): Recipe(

@@ -42,9 +42,9 @@ INTERNAL_WRITES = {
     ("app/ui/scenes.py", "save"): "--screenshot FILE.png, a developer's tool for the README, not a letter",
     ("app/ui/scenes.py", "_signing_office"): "--scene signing: a throwaway key file in the scene's temporary folder",
     ("app/cli/letters.py", "run_guarded"): "stdout sent to /dev/null once the reader of a pipe went away",
-    ("app/bootstrap.py", "backup_database"): "db backup FILE: check_output_target(DATABASE_BACKUP) before the copy "
-                                             "is made and again just before it is renamed into place",
-    ("app/bootstrap.py", "_backup_postgres"): "the same for pg_dump's archive of an office's database",
+    ("app/bootstrap.py", "_put_backup_in_place"): "db backup FILE (SQLite's copy or pg_dump's archive): "
+                                                  "check_output_target(DATABASE_BACKUP) before the copy is made and "
+                                                  "again just before it is renamed into place",
     ("app/cli/packs.py", "action"): "templates new: a new pack folder (refused if it exists), made complete in "
                                     "a temporary folder beside it and renamed; never a letter, never over a file",
 }

@@ -45,3 +45,14 @@ def test_preview_escapes_the_letter_text() -> None:
 def test_a_broken_document_is_a_clear_error() -> None:
     with pytest.raises(TemplateProblem, match="cannot be read for the preview"):
         docx_preview(b"not a zip")
+
+
+def test_the_standing_line_is_shown_above_the_letter_escaped_and_is_no_part_of_its_text() -> None:
+    letter = parse_letter(sample_data()).letter
+    data = CompiledPack(TEMPLATES / "officials-concern").render(letter, draft=False).data
+    preview = docx_preview(data, "Approved version 2 by Judge O'Neil <Ret.>")
+    assert preview.html.startswith("<html><body><p><b>Approved version 2 by Judge O&#x27;Neil &lt;Ret.&gt;</b></p>"
+                                   "<hr/>")
+    assert preview.standing == "Approved version 2 by Judge O'Neil <Ret.>"
+    assert preview.text == docx_preview(data).text
+    assert "Approved" not in docx_preview(data).html

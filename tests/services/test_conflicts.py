@@ -1,0 +1,130 @@
+"""Conflict parts are as small as a clerk's edits: a field, a paragraph, an addressee, so that two people's
+edits to different paragraphs of one section can both be kept."""
+
+from __future__ import annotations
+
+import random
+
+from app.core.diff import word_segments
+from app.services.conflicts import conflict_parts, take_parts
+
+BASE = {"subject": "Arrests at courthouses",
+        "concerns": ["First concern.", "Second concern.", "Third concern."],
+        "signatory": {"name": "Tani G. Cantil-Sakauye", "title": "Chief Justice"},
+        "addressees": [{"name": "Jeff Sessions", "title": "Attorney General"},
+                       {"name": "John F. Kelly", "title": "Secretary"}]}
+
+
+def letter(**changes: object) -> dict[str, object]:
+    return {**BASE, **changes}
+
+
+def test_their_edit_of_one_concern_and_mine_of_another_are_two_parts_and_both_are_kept() -> None:
+    theirs = letter(concerns=["First concern.", "Second concern, as the judge put it.", "Third concern."])
+    mine = letter(concerns=["First concern.", "Second concern.", "Third concern, sharpened."])
+    parts = conflict_parts(BASE, theirs, mine)
+    assert [(p.part, p.label, p.paths, p.theirs, p.mine, p.same) for p in parts] == [
+        ("concerns[1]", "Concern 2", ("concerns[1]",), "Second concern, as the judge put it.", "Second concern.",
+         False)]
+    merged = take_parts(mine, theirs, ["concerns[1]"], BASE)
+    assert merged["concerns"] == ["First concern.", "Second concern, as the judge put it.", "Third concern, sharpened."]
+    assert take_parts(mine, theirs, [], BASE) == mine
+
+
+def test_both_editing_one_concern_is_one_part_theirs_or_mine() -> None:
+    theirs = letter(concerns=["First concern.", "Theirs.", "Third concern."])
+    mine = letter(concerns=["First concern.", "Mine.", "Third concern."])
+    [part] = conflict_parts(BASE, theirs, mine)
+    assert (part.part, part.theirs, part.mine, part.base) == ("concerns[1]", "Theirs.", "Mine.", "Second concern.")
+    assert take_parts(mine, theirs, [part.part], BASE)["concerns"] == theirs["concerns"]
+    assert take_parts(mine, theirs, [], BASE)["concerns"] == mine["concerns"]
+
+
+def test_a_concern_they_added_goes_in_where_they_put_it_beside_my_edit() -> None:
+    theirs = letter(concerns=["First concern.", "A new one.", "Second concern.", "Third concern."])
+    mine = letter(concerns=["First concern, mine.", "Second concern.", "Third concern."])
+    [part] = conflict_parts(BASE, theirs, mine)
+    assert (part.part, part.label, part.mine) == ("concerns[1:1]", "Concern 2 (new)", "")
+    assert take_parts(mine, theirs, [part.part], BASE)["concerns"] == [
+        "First concern, mine.", "A new one.", "Second concern.", "Third concern."]
+
+
+def test_a_concern_they_removed_goes_only_when_taken() -> None:
+    theirs = letter(concerns=["First concern.", "Third concern."])
+    mine = letter(concerns=["First concern.", "Second concern.", "Third concern.", "Fourth, mine."])
+    [part] = conflict_parts(BASE, theirs, mine)
+    assert (part.part, part.label, part.theirs, part.mine) == ("concerns[1]", "Concern 2 (removed)", "",
+                                                              "Second concern.")
+    assert take_parts(mine, theirs, [part.part], BASE)["concerns"] == ["First concern.", "Third concern.",
+                                                                       "Fourth, mine."]
+
+
+def test_addressees_and_the_signatorys_fields_are_parts_of_their_own() -> None:
+    kelly = {"name": "John F. Kelly", "title": "Secretary of Homeland Security"}
+    theirs = letter(addressees=[BASE["addressees"][0], kelly],  # type: ignore[index]
+                    signatory={"name": "Tani G. Cantil-Sakauye", "title": "Chief Justice of California"})
+    sessions = {"name": "Jefferson B. Sessions III", "title": "Attorney General"}
+    mine = letter(addressees=[sessions, BASE["addressees"][1]], subject="Mine")  # type: ignore[index]
+    parts = {p.part: p for p in conflict_parts(BASE, theirs, mine)}
+    assert sorted(parts) == ["addressees[1]", "signatory.title"]
+    assert parts["addressees[1]"].label == "Addressee 2"
+    assert parts["signatory.title"].label == "Signatory, title"
+    merged = take_parts(mine, theirs, list(parts), BASE)
+    assert merged["addressees"] == [sessions, kelly]
+    assert merged["signatory"] == theirs["signatory"]
+    assert merged["subject"] == "Mine"
+
+
+def test_a_field_they_changed_is_a_part_with_its_words_marked() -> None:
+    theirs = letter(subject="Arrests inside courthouses")
+    mine = letter(subject="Arrests at courthouses")
+    [part] = conflict_parts(BASE, theirs, mine)
+    assert (part.part, part.label, part.same) == ("subject", "Subject", False)
+    assert part.theirs_marked == [("", "Arrests "), ("-", "at"), ("+", "inside"), ("", " courthouses")]
+    assert part.mine_marked == [("", "Arrests at courthouses")]
+    assert take_parts(mine, theirs, ["subject"], BASE)["subject"] == "Arrests inside courthouses"
+
+
+def test_word_segments_give_back_both_texts() -> None:
+    old, new = "The court asks for a change.", "The court respectfully asks for a change of policy."
+    segments = word_segments(old, new)
+    assert "".join(t for k, t in segments if k != "+") == old
+    assert "".join(t for k, t in segments if k != "-") == new
+    assert ("+", " respectfully") in segments
+
+
+def _edited(rng: random.Random, paragraphs: list[str], tag: str) -> list[str]:
+    """A few edits of the kinds clerks make: a paragraph rewritten, one added, one removed."""
+    out = list(paragraphs)
+    for number in range(rng.randint(0, 3)):
+        kind = rng.choice(["rewrite", "add", "remove"])
+        if kind == "rewrite" and out:
+            i = rng.randrange(len(out))
+            out[i] = f"{out[i]} ({tag} {number})"
+        elif kind == "add":
+            out.insert(rng.randint(0, len(out)), f"New by {tag} {number}.")
+        elif out:
+            out.pop(rng.randrange(len(out)))
+    return out
+
+
+def test_taking_nothing_keeps_mine_and_taking_everything_from_an_untouched_base_gives_theirs() -> None:
+    rng = random.Random(15)  # fixed: the same letters every run
+    for _case in range(400):
+        base_concerns = [f"Concern {n}." for n in range(rng.randint(0, 6))]
+        base = {"concerns": base_concerns}
+        theirs = {"concerns": _edited(rng, base_concerns, "theirs")}
+        mine = {"concerns": _edited(rng, base_concerns, "mine")}
+        parts = conflict_parts(base, theirs, mine)
+        assert take_parts(mine, theirs, [], base) == mine
+        assert len({p.part for p in parts}) == len(parts)  # each part named once
+        if theirs == base:
+            assert parts == []
+        untouched = [p.part for p in conflict_parts(base, theirs, base)]
+        assert take_parts(base, theirs, untouched, base)["concerns"] == theirs["concerns"]
+        everything = [p.part for p in parts]
+        merged = take_parts(mine, theirs, everything, base)["concerns"]
+        # Whatever is taken, every paragraph of the result is one that one of the three letters has.
+        assert set(merged) <= set(base_concerns) | set(theirs["concerns"]) | set(mine["concerns"])
+        for part in parts:  # the same text on both sides needs no choosing, and is said to be the same
+            assert part.same == (part.theirs == part.mine)
