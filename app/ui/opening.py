@@ -117,7 +117,6 @@ class Opening(QObject, Part):
         if record.id is not None:
             self._remember(record.id)
 
-
     def start(self) -> None:
         """An unsaved edit first (asked); else a judge's letters waiting for review; else the letter this
         person worked on last; the flagship sample only for a newcomer.
@@ -157,7 +156,7 @@ class Opening(QObject, Part):
             saved = self.desk.restore()
         except Exception as exc:  # a broken journal must not stop the window from opening
             self.messages.show_error(self.tr("Unsaved work could not be restored: {error}")
-                              .format(error=describe_error(exc)))
+                                     .format(error=describe_error(exc)))
             saved = None
         if saved is None:
             return False
@@ -174,7 +173,7 @@ class Opening(QObject, Part):
             self.status.showMessage(self.tr("The unsaved edit was discarded"), 6000)
         else:
             self.messages.show_error(self.tr("Your unsaved edit is still kept; Chambers offers it again at the next "
-                                    "start."), error=False)
+                                             "start."), error=False)
         if letter_id is not None and self.desk.workflow is not None:
             self.open_record(letter_id)
             return True
@@ -223,7 +222,7 @@ class Opening(QObject, Part):
         if backend is None:
             return
         self.db.run(backend.ready, lambda who: self._database_ready(backend, who),
-                      lambda exc: self._database_failed(backend, exc))
+                    lambda exc: self._database_failed(backend, exc))
 
     def _database_ready(self, backend: ServiceDesk, identity: Identity) -> None:
         if self.desk is not backend:
@@ -234,7 +233,8 @@ class Opening(QObject, Part):
         card = self.start_card
         if card is not None and identity.user != card.identity.user:
             self.messages.show_error(self.tr("The drafts database opened as {user}, not as {before} of the last "
-                                        "session").format(user=identity.user, before=card.identity.user), error=False)
+                                             "session").format(user=identity.user, before=card.identity.user),
+                                     error=False)
         shown = self._card_letter
         record = self.session.record
         if shown is not None and shown.id is not None and record.id == shown.id:
@@ -269,10 +269,10 @@ class Opening(QObject, Part):
                     id=shown.id, v=detail.summary.version), error=False)
             return
         self.open_letter(detail.current.data, detail=detail)
+        author = self.desk.shown_name(detail.current.author)
         self.messages.show_error(self.tr("Letter {id} was changed since you last had it open: this is version {v}, "
-                                    "saved by {author}").format(id=shown.id, v=detail.summary.version,
-                                                                author=self.desk.shown_name(
-                                                                    detail.current.author)), error=False)
+                                         "saved by {author}").format(id=shown.id, v=detail.summary.version,
+                                                                     author=author), error=False)
 
     def _waiting_after_open(self, backend: ServiceDesk) -> None:
         """A judge's start: once the database is open, the letters waiting for review; the first one opens
@@ -301,7 +301,7 @@ class Opening(QObject, Part):
         self.spelling.start()
         self.status.clearMessage()
         self.messages.show_error(self.tr("The drafts database could not be opened: {why}. You are working on this "
-                                    "computer alone; what you type is kept here.").format(why=why))
+                                         "computer alone; what you type is kept here.").format(why=why))
         if self.form is not None:
             self.session.mark_edited()  # kept in this computer's autosave from now on
 
@@ -398,7 +398,7 @@ class Opening(QObject, Part):
         """File > Open: a letter of the drafts database by its number (the drafts list finds it by words)."""
         if self.desk.workflow is None:
             self.messages.show_error(self.tr("Opening letters needs the drafts database: {why}")
-                            .format(why=self.desk.why_no_workflow))
+                                     .format(why=self.desk.why_no_workflow))
             return
         prompt = TextPrompt(self.tr("Open letter"), self.tr("Letter number (search by words in Drafts, Ctrl+D):"),
                             self.host)
@@ -410,7 +410,7 @@ class Opening(QObject, Part):
         # would reach it as an overflow: both are told here, in words.
         if not (text.isascii() and text.isdecimal()) or int(text) < 1:
             self.messages.show_error(self.tr("“{text}” is not a letter number: letters are numbered 1, 2, 3… "
-                                        "(search by words in Drafts, Ctrl+D)").format(text=typed))
+                                             "(search by words in Drafts, Ctrl+D)").format(text=typed))
             return
         if int(text) > LARGEST_LETTER_NUMBER:
             self.messages.show_error(self.tr("There is no letter {text}: letter numbers go up to {largest}").format(
@@ -460,7 +460,7 @@ class Opening(QObject, Part):
 
         def failed(exc: BaseException) -> None:
             self.messages.show_error(self.tr("The template {pack} cannot be used: {error}")
-                            .format(pack=pack_id, error=describe_error(exc)))
+                                     .format(pack=pack_id, error=describe_error(exc)))
 
         def compiled() -> CompiledPack:
             pack = self.library.get(pack_id)
@@ -505,7 +505,7 @@ class Opening(QObject, Part):
                              base_version=restored[0] if restored else None)
 
         def failed(exc: BaseException) -> None:
-            self.messages.show_error(self.tr("Letter {id} cannot be opened: {error}").format(id=letter_id,
-                                                                                    error=describe_error(exc)))
+            self.messages.show_error(self.tr("Letter {id} cannot be opened: {error}").format(
+                id=letter_id, error=describe_error(exc)))
 
         self.db.run(lambda: backend.open(letter_id), opened, failed)
