@@ -1,0 +1,283 @@
+"""The window's first paint: the last letter and its preview from the start card, before the window proper.
+
+A clerk's every-day start has a start card (``app.services.startcard``): the letter that was on screen
+at the last clean close, its fast preview as it was drawn, and who worked here. This module shows
+those at once, needing only Qt and the card: the window proper (the letter models, the renderer, the
+form, the drafts database) is imported and built behind it, and takes its place once its form and
+preview are there. What the clerk types meanwhile is kept and given to the window, in order, as if it
+had been typed there (``StartView.hand_over``).
+
+A start that would not show the card's letter as it is (an edit left by a crash, a command-line
+``--user`` or ``--role``, a screenshot, a card without a preview) has no first paint: the window
+proper is the first thing on screen, as before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import resource
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTextBrowser, QVBoxLayout, QWidget
+
+from app.bootstrap import APP_NAME, data_dir, embedded_database_file, journal_folder, resolved_database_url
+from app.services.journal import TYPING_LOG, user_folder
+from app.services.startcard import FirstPaint, StartCard
+from app.ui.preview_pane import PreviewPane
+from app.ui.profile import Preferences
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+SCENES = ("clerk", "judge", "withdraw", "users", "opening", "signing")
+# The letter's sections in the order the form shows them, with the form's own titles.
+SECTIONS = (("opening", "Opening"), ("concerns", "Concerns"), ("requested_policies", "Requested policies"),
+            ("closing", "Closing"), ("cc", "cc"), ("enclosures", "Enclosures"))
+
+
+def parse_args(args: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="chambers", description="Chambers: the letter window.")
+    parser.add_argument("--gui", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot", metavar="FILE", type=Path,
+                        help="render the main window with the sample letter to a PNG and exit")
+    parser.add_argument("--size", default="1600x1000", help="window size for --screenshot (WIDTHxHEIGHT)")
+    parser.add_argument("--role", choices=("clerk", "judge", "admin"), help="act as this role for this session")
+    parser.add_argument("--user", help="act as this user for this session")
+    parser.add_argument("--tab", choices=("text", "page"), default="text",
+                        help="for --screenshot: the preview tab to show (page waits for LibreOffice's pages)")
+    parser.add_argument("--scene", choices=SCENES, default="clerk",
+                        help="for --screenshot: what to show (judge, withdraw, users, opening and signing use a "
+                             "throwaway office database with sample letters)")
+    parser.add_argument("--dark", action="store_true",
+                        help="for --screenshot: draw the window in a dark palette, as a system in dark mode gives it")
+    parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bench-pages", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(list(args))
+
+
+def application(argv: Sequence[str] = ()) -> QApplication:
+    """The QApplication, made once, following the system's colour scheme and scaling."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication([sys.argv[0] if sys.argv else "chambers", *argv])
+    app.setApplicationDisplayName(APP_NAME)
+    app.setStyle("Fusion")  # Fusion follows the system's light or dark scheme on every platform
+    return app
+
+
+def bench_line(what: str) -> None:
+    """One line of ``--bench-startup``'s report (bench/gui_bench.py times the process to each)."""
+    print(json.dumps({what: True, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)
+
+
+def quick_feature_check() -> None:
+    """Spare every module imported after PySide6 a read of its source.
+
+    PySide6 wraps ``__import__`` to learn, for its opt-in ``from __feature__ import ...`` switches,
+    whether each newly imported module uses it, by reading the module's whole source and looking for
+    "PySide6" (measured at about 80 ms of CPU for what the window imports after its first paint).
+    Chambers selects no feature, so the answer changes nothing but the bookkeeping; it is given from
+    the module's names instead, which is what the source search finds for every module of ours.
+    Private to shiboken6, hence looked up with care and left alone when it is not there.
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return
+    feature._mod_uses_pyside = _uses_pyside  # type: ignore[attr-defined]
+
+
+def _uses_pyside(module: ModuleType) -> bool:
+    for value in list(vars(module).values()):
+        try:
+            owner = value.__name__ if isinstance(value, ModuleType) else type(value).__module__
+            if isinstance(value, type):
+                owner = value.__module__
+        except Exception:  # an odd global (a proxy that raises) is no sign of PySide6
+            continue
+        if isinstance(owner, str) and owner.startswith(("PySide6", "shiboken6")):
+            return True
+    return False
+
+
+def first_paint_for(args: argparse.Namespace, prefs: Preferences) -> FirstPaint | None:
+    """What this start can paint from the card, or None when the window proper must be the first paint."""
+    if args.screenshot is not None or args.role or (args.user and args.user != prefs.user):
+        return None  # a picture of a fresh window, or someone else than the preferences' user: the full start
+    url = prefs.database_url or None
+    embedded = embedded_database_file(url)
+    if embedded is not None and not embedded.exists():
+        return None  # the database is gone: the full start asks before making one
+    resolved = resolved_database_url(url)
+    paint = StartCard.first_paint(data_dir(), resolved)
+    if paint is None or paint.user != prefs.user:
+        return None
+    folder = user_folder(journal_folder(resolved), paint.user)
+    if (folder / TYPING_LOG).exists() or (folder.is_dir() and any(folder.glob("*.json"))):
+        return None  # an edit the last session left (a crash, a save that failed) is offered first
+    return paint
+
+
+class StartView(QMainWindow):
+    """The card's letter and preview, read-only, while the window proper is built; keeps what is typed."""
+
+    def __init__(self, paint: FirstPaint, settings: QSettings) -> None:
+        super().__init__()
+        self.setObjectName("start-view")
+        self.setWindowTitle(APP_NAME)
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 820)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel(self.tr("Opening the letter…"), central)
+        self.status.setObjectName("start-status")
+        self.status.setAccessibleName(self.tr("Start status"))
+        column.addWidget(self.status)
+        self.letter_text = QTextBrowser(central)
+        self.letter_text.setObjectName("start-letter")
+        self.letter_text.setAccessibleName(self.tr("The letter, as last saved"))
+        self.letter_text.setHtml(letter_outline(paint.letter.data))
+        column.addWidget(self.letter_text, 1)
+        self.setCentralWidget(central)
+        self.preview = PreviewPane(self)
+        self.preview.text_view.setHtml(paint.preview.html)
+        self.preview.status.setText(self.tr("As drawn at the end of the last session"))
+        dock = QDockWidget(self.tr("Preview"), self)
+        dock.setObjectName("preview")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        dock.setWidget(self.preview)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [self.width() * 40 // 100], Qt.Orientation.Horizontal)
+        self.typed: list[QKeyEvent] = []
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Every key pressed in this view is kept for the window proper instead of acting here."""
+        kind = event.type()
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride) \
+                and isinstance(watched, QWidget) and (watched is self or self.isAncestorOf(watched)):
+            if kind != QEvent.Type.ShortcutOverride:
+                assert isinstance(event, QKeyEvent)
+                self.typed.append(QKeyEvent(kind, event.key(), event.modifiers(), event.nativeScanCode(),
+                                            event.nativeVirtualKey(), event.nativeModifiers(), event.text(),
+                                            event.isAutoRepeat(), event.count()))
+            return True
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # The window proper is a moment away and closes as it always does (it asks about what is unsaved).
+        event.ignore()
+        self.status.setText(self.tr("Opening the letter… close the window once it is open."))
+
+    def hand_over(self, window: MainWindow) -> None:
+        """The window proper in this view's place, given what was typed here as if typed there."""
+        app = QApplication.instance()
+        assert app is not None
+        app.removeEventFilter(self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        target = window.focusWidget()
+        if target is None and window.form is not None:
+            window.form.subject.setFocus(Qt.FocusReason.OtherFocusReason)
+            target = window.form.subject
+        for event in self.typed:
+            receiver = QApplication.focusWidget() or target
+            if receiver is None:
+                break
+            QApplication.sendEvent(receiver, event)
+        self.typed.clear()
+        self.hide()
+        self.deleteLater()
+
+
+    def close_now(self) -> None:
+        """The window proper cannot open (it said why): nothing of this start stays on screen."""
+        app = QApplication.instance()
+        assert app is not None
+        app.removeEventFilter(self)
+        self.hide()
+        self.deleteLater()
+
+
+def letter_outline(data: dict[str, Any]) -> str:
+    """The letter's text as the form holds it, section by section, as simple HTML (read-only)."""
+
+    def text(value: object) -> str:
+        return html.escape(value) if isinstance(value, str) else ""
+
+    parts: list[str] = []
+    for key, title in (("date", "Date"), ("reference", "Reference"), ("subject", "Subject")):
+        if data.get(key):
+            parts.append(f"<p><b>{title}:</b> {text(data[key])}</p>")
+    addressees = data.get("addressees")
+    if isinstance(addressees, list) and addressees:
+        parts.append("<h3>Addressees</h3>")
+        for person in addressees:
+            if isinstance(person, dict):
+                lines = [person.get(k) for k in ("honorific", "name", "title", "organization")]
+                address = person.get("address")
+                lines += address if isinstance(address, list) else []
+                parts.append("<p>" + "<br>".join(text(line) for line in lines if line) + "</p>")
+    for key, title in SECTIONS:
+        items = data.get(key)
+        if isinstance(items, list) and items:
+            parts.append(f"<h3>{title}</h3>")
+            parts.extend(f"<p>{text(item)}</p>" for item in items)
+    if data.get("complimentary_close"):
+        parts.append(f"<p>{text(data['complimentary_close'])}</p>")
+    return "".join(parts)
+
+
+_private_settings: list[str] = []
+
+
+def private_settings(args: argparse.Namespace) -> None:
+    """A screenshot or a benchmark shows the default layout and leaves the user's saved layout alone."""
+    if (args.screenshot is None and not args.bench_startup) or _private_settings:
+        return
+    import atexit
+    import shutil
+    import tempfile
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    throwaway = tempfile.mkdtemp(prefix="chambers-screenshot-")
+    atexit.register(shutil.rmtree, throwaway, ignore_errors=True)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, throwaway)
+    _private_settings.append(throwaway)
+
+
+def run_window(argv: Sequence[str]) -> int:
+    """The window: painted from the start card when it can be, then the window proper behind it."""
+    args = parse_args(argv)
+    application()
+    quick_feature_check()
+    private_settings(args)
+    paint = first_paint_for(args, Preferences.load())
+    view = None
+    if paint is not None:
+        view = StartView(paint, QSettings())
+        view.show()
+        painted = QEventLoop()
+        QTimer.singleShot(0, painted.quit)  # one turn of the loop: the view is exposed and drawn
+        painted.exec()
+        if args.bench_startup:
+            bench_line("shown")
+    from app.ui.app import run_gui  # the window proper: the letter models, the renderer, the database
+
+    return run_gui(args, first=view)
