@@ -89,7 +89,7 @@ def quick_feature_check() -> None:
     whether each newly imported module uses it, by reading the module's whole source and looking for
     "PySide6" (measured at about 80 ms of CPU for what the window imports after its first paint).
     Chambers selects no feature, so the answer changes nothing but the bookkeeping; it is given from
-    the module's names instead, which is what the source search finds for every module of ours.
+    the module's names instead: every module that imports from PySide6 is still found.
     Private to shiboken6, hence looked up with care and left alone when it is not there.
     """
     feature = sys.modules.get("shibokensupport.feature")
@@ -189,15 +189,14 @@ class StartView(QMainWindow):
         app = QApplication.instance()
         assert app is not None
         app.removeEventFilter(self)
-        window.show()
-        window.raise_()
+        window.show()  # a new window comes up on top of this one
         window.activateWindow()
-        target = window.focusWidget()
-        if target is None and window.form is not None:
-            window.form.subject.setFocus(Qt.FocusReason.OtherFocusReason)
-            target = window.form.subject
+        if window.focusWidget() is None and window.form is not None:
+            window.form.subject.setFocus(Qt.FocusReason.OtherFocusReason)  # as a click into the letter would
         for event in self.typed:
-            receiver = QApplication.focusWidget() or target
+            # The window's own focus, asked again after each key (a Tab moves it): the application's may
+            # still be in this view until the window manager activates the window.
+            receiver = window.focusWidget()
             if receiver is None:
                 break
             QApplication.sendEvent(receiver, event)
