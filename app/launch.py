@@ -51,6 +51,9 @@ def run(args: Sequence[str], program: str = "chambers-desk") -> int:
         from app.config import ConfigProblem, configured, logging_to
 
         try:
+            from app.ui.import_hook import spare_source_reads
+
+            spare_source_reads()  # before the window's own imports, which it spares
             # Qt and the start card only: the window proper is imported behind its first paint.
             from app.ui.first_paint import run_window
         except ImportError as exc:

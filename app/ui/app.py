@@ -35,7 +35,7 @@ from app.services.journal import Journal
 from app.services.startcard import StartCard
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import FirstRunDialog, IdentityChoice, suggested_user_name
-from app.ui.first_paint import StartView, application, bench_line, parse_args, private_settings, quick_feature_check
+from app.ui.first_paint import StartView, application, bench_line, parse_args, private_settings
 from app.ui.main_window import MainWindow
 from app.ui.profile import Preferences
 
@@ -303,7 +303,6 @@ def run_gui(argv: Sequence[str] | argparse.Namespace, *, first: StartView | None
     takes the place of once its letter and preview are there."""
     args = argv if isinstance(argv, argparse.Namespace) else parse_args(argv)
     app = application()
-    quick_feature_check()
     private_settings(args)
     if args.screenshot is not None and args.dark:
         app.setPalette(dark_palette())

@@ -21,7 +21,6 @@ import resource
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
@@ -79,36 +78,9 @@ def application(argv: Sequence[str] = ()) -> QApplication:
 
 def bench_line(what: str) -> None:
     """One line of ``--bench-startup``'s report (bench/gui_bench.py times the process to each)."""
-    print(json.dumps({what: True, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)
-
-
-def quick_feature_check() -> None:
-    """Spare every module imported after PySide6 a read of its source.
-
-    PySide6 wraps ``__import__`` to learn, for its opt-in ``from __feature__ import ...`` switches,
-    whether each newly imported module uses it, by reading the module's whole source and looking for
-    "PySide6" (measured at about 80 ms of CPU for what the window imports after its first paint).
-    Chambers selects no feature, so the answer changes nothing but the bookkeeping; it is given from
-    the module's names instead: every module that imports from PySide6 is still found.
-    Private to shiboken6, hence looked up with care and left alone when it is not there.
-    """
-    feature = sys.modules.get("shibokensupport.feature")
-    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
-        return
-    feature._mod_uses_pyside = _uses_pyside  # type: ignore[attr-defined]
-
-
-def _uses_pyside(module: ModuleType) -> bool:
-    for value in list(vars(module).values()):
-        try:
-            owner = value.__name__ if isinstance(value, ModuleType) else type(value).__module__
-            if isinstance(value, type):
-                owner = value.__module__
-        except Exception:  # an odd global (a proxy that raises) is no sign of PySide6
-            continue
-        if isinstance(owner, str) and owner.startswith(("PySide6", "shiboken6")):
-            return True
-    return False
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_ms = round((usage.ru_utime + usage.ru_stime) * 1000)
+    print(json.dumps({what: True, "maxrss_kb": usage.ru_maxrss, "cpu_ms": cpu_ms}), flush=True)
 
 
 def first_paint_for(args: argparse.Namespace, prefs: Preferences) -> FirstPaint | None:
@@ -265,7 +237,6 @@ def run_window(argv: Sequence[str]) -> int:
     """The window: painted from the start card when it can be, then the window proper behind it."""
     args = parse_args(argv)
     application()
-    quick_feature_check()
     private_settings(args)
     paint = first_paint_for(args, Preferences.load())
     view = None

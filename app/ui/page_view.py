@@ -8,7 +8,7 @@ width never makes it appear and crop the page it was fitted for.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import (
@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rendering.pages import DEFAULT_SCALE, PageImage, PageSet
+if TYPE_CHECKING:  # the window's first paint shows this tab empty, before LibreOffice's side is imported
+    from app.rendering.pages import PageImage, PageSet
 
 PAGE_GAP = 12
 PAGE_MARGIN = 12
@@ -192,6 +193,8 @@ class PageView(QWidget):
 
     def show_pages(self, pages: PageSet, source: Any = None, note: str = "") -> None:
         """``note``: said once beside the timing (how the pages were made, when it is the slow way)."""
+        from app.rendering.pages import DEFAULT_SCALE
+
         position = self.scroll_area.verticalScrollBar().value()
         self._clear()
         total = len(pages.pages)

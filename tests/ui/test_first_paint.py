@@ -16,7 +16,8 @@ from PySide6.QtCore import QSettings
 from app.bootstrap import data_dir, resolved_database_url
 from app.services.startcard import StartCard
 from app.ui.app import _hand_over_when_ready, build_window
-from app.ui.first_paint import StartView, _uses_pyside, first_paint_for, parse_args
+from app.ui.first_paint import StartView, first_paint_for, parse_args
+from app.ui.import_hook import _uses_pyside
 from app.ui.profile import Preferences
 from tests.ui.conftest import close_window, user_journal
 from tests.ui.test_start_card import SUBJECT, _yesterday, last_session  # noqa: F401 - the fixture
