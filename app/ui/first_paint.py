@@ -161,7 +161,8 @@ class StartView(QMainWindow):
         app = QApplication.instance()
         assert app is not None
         app.removeEventFilter(self)
-        window.show()  # a new window comes up on top of this one
+        self._let_go()  # first: the two windows' pixels are never held at once (some 4 MB each)
+        window.show()  # in the same turn of the event loop, so the screen never shows neither
         window.activateWindow()
         if window.focusWidget() is None and window.form is not None:
             window.form.subject.setFocus(Qt.FocusReason.OtherFocusReason)  # as a click into the letter would
@@ -173,16 +174,17 @@ class StartView(QMainWindow):
                 break
             QApplication.sendEvent(receiver, event)
         self.typed.clear()
-        self.hide()
-        self.deleteLater()
-
 
     def close_now(self) -> None:
         """The window proper cannot open (it said why): nothing of this start stays on screen."""
         app = QApplication.instance()
         assert app is not None
         app.removeEventFilter(self)
+        self._let_go()
+
+    def _let_go(self) -> None:
         self.hide()
+        self.destroy()  # its platform window and backing store now, not at the next turn of the loop
         self.deleteLater()
 
 
