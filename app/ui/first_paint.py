@@ -23,14 +23,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSettings, QTimer
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.bootstrap import APP_NAME, data_dir, embedded_database_file, journal_folder, resolved_database_url
 from app.services.journal import TYPING_LOG, user_folder
 from app.services.startcard import FirstPaint, StartCard
-from app.ui.preview_pane import PreviewPane
 from app.ui.profile import Preferences
 
 if TYPE_CHECKING:
@@ -67,7 +75,8 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    # Fractional scaling passed through as the system gives it: Qt 6's default, not set again here (the
+    # Qt namespace it is spelt in costs the first paint a tenth of its time).
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication([sys.argv[0] if sys.argv else "chambers", *argv])
@@ -111,28 +120,31 @@ class StartView(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 820)
-        central = QWidget(self)
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        self.status = QLabel(self.tr("Opening the letter…"), central)
+        # The window proper's layout in outline: the letter on the left, its preview on the right. No dock
+        # and no Qt namespace: its enums alone cost a tenth of this paint (they load with the window).
+        split = QSplitter(self)
+        column = QWidget(split)
+        rows = QVBoxLayout(column)
+        rows.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel(self.tr("Opening the letter…"), column)
         self.status.setObjectName("start-status")
         self.status.setAccessibleName(self.tr("Start status"))
-        column.addWidget(self.status)
-        self.letter_text = QTextBrowser(central)
+        rows.addWidget(self.status)
+        self.letter_text = QTextBrowser(column)
         self.letter_text.setObjectName("start-letter")
         self.letter_text.setAccessibleName(self.tr("The letter, as last saved"))
         self.letter_text.setHtml(letter_outline(paint.letter.data))
-        column.addWidget(self.letter_text, 1)
-        self.setCentralWidget(central)
-        self.preview = PreviewPane(self)
-        self.preview.text_view.setHtml(paint.preview.html)
-        self.preview.status.setText(self.tr("As drawn at the end of the last session"))
-        dock = QDockWidget(self.tr("Preview"), self)
-        dock.setObjectName("preview")
-        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-        dock.setWidget(self.preview)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [self.width() * 40 // 100], Qt.Orientation.Horizontal)
+        rows.addWidget(self.letter_text, 1)
+        tabs = QTabWidget(split)
+        self.preview_text = paper_view(tabs)
+        self.preview_text.setHtml(paint.preview.html)
+        tabs.addTab(self.preview_text, self.tr("Text"))
+        tabs.addTab(QLabel(self.tr("The printed pages appear here when the letter has been laid out by "
+                                   "LibreOffice."), tabs), self.tr("Page"))
+        split.addWidget(column)
+        split.addWidget(tabs)
+        split.setSizes([self.width() * 60 // 100, self.width() * 40 // 100])
+        self.setCentralWidget(split)
         self.typed: list[QKeyEvent] = []
         app = QApplication.instance()
         assert app is not None
@@ -165,7 +177,7 @@ class StartView(QMainWindow):
         window.show()  # in the same turn of the event loop, so the screen never shows neither
         window.activateWindow()
         if window.focusWidget() is None and window.form is not None:
-            window.form.subject.setFocus(Qt.FocusReason.OtherFocusReason)  # as a click into the letter would
+            window.form.subject.setFocus()  # as a click into the letter would
         for event in self.typed:
             # The window's own focus, asked again after each key (a Tab moves it): the application's may
             # still be in this view until the window manager activates the window.
@@ -186,6 +198,28 @@ class StartView(QMainWindow):
         self.hide()
         self.destroy()  # its platform window and backing store now, not at the next turn of the loop
         self.deleteLater()
+
+
+# The fast preview's paper, as app/ui/preview_pane.py draws it (kept apart: that pane brings the Page
+# view, and with it the Qt namespace's enums, which the first paint does without).
+PAPER_CSS = """
+body { font-family: 'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif; font-size: 12pt; }
+p { margin-top: 0px; margin-bottom: 9px; }
+div.letterhead p { margin-bottom: 2px; }
+"""
+
+
+def paper_view(parent: QWidget) -> QTextBrowser:
+    view = QTextBrowser(parent)
+    view.setObjectName("fast-preview")
+    view.setAccessibleName(parent.tr("Letter preview"))
+    view.document().setDefaultStyleSheet(PAPER_CSS)
+    view.document().setDocumentMargin(36)
+    view.setStyleSheet("QTextBrowser#fast-preview { background: #ffffff; color: #111111; }")
+    font = QFont("Times New Roman")
+    font.setStyleHint(QFont.StyleHint.Serif)
+    view.document().setDefaultFont(font)
+    return view
 
 
 def letter_outline(data: dict[str, Any]) -> str:

@@ -56,8 +56,8 @@ def test_the_first_paint_shows_the_card_and_gives_what_is_typed_to_the_window(
     view = StartView(paint, QSettings())  # it deletes itself once it gave way to the window
     view.show()
     qtbot.waitExposed(view)
-    assert SUBJECT in view.preview.plain_text()
-    assert "Jeff Sessions" in view.preview.plain_text()
+    assert SUBJECT in view.preview_text.toPlainText()
+    assert "Jeff Sessions" in view.preview_text.toPlainText()
     assert SUBJECT in view.letter_text.toPlainText()
     assert "Jeff Sessions" in view.letter_text.toPlainText()
 
