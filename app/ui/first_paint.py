@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bootstrap import APP_NAME, data_dir, embedded_database_file, journal_folder, resolved_database_url
+from app.rendering.pages import return_large_buffers
 from app.services.journal import TYPING_LOG, user_folder
 from app.services.startcard import FirstPaint, StartCard
 from app.ui.profile import Preferences
@@ -272,6 +273,7 @@ def private_settings(args: argparse.Namespace) -> None:
 def run_window(argv: Sequence[str]) -> int:
     """The window: painted from the start card when it can be, then the window proper behind it."""
     args = parse_args(argv)
+    return_large_buffers()  # before the start's own buffers (files read whole, pages later)
     application()
     private_settings(args)
     paint = first_paint_for(args, Preferences.load())
