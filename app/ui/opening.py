@@ -16,7 +16,7 @@ from app.core.workflow import Status
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import prefetch as prefetch_fonts
 from app.services.spelling import letter_names
-from app.services.startcard import ShownLetter, StartCard
+from app.services.startcard import ShownLetter, ShownPreview, StartCard
 from app.services.views import (
     Identity,
     Row,
@@ -242,11 +242,20 @@ class Opening(Controller):
         if self.w.form is not None:
             letter = ShownLetter(record.id, record.version, record.status.value if record.status else None,
                                  self.w.letter_data())
-        card = StartCard(Identity(backend.user, backend.role, backend.full_name, backend.database), letter)
+        card = StartCard(Identity(backend.user, backend.role, backend.full_name, backend.database), letter,
+                         preview=self._shown_preview() if letter is not None else None)
         try:
             card.save(data_dir(), backend.url)
         except OSError as exc:
             log.warning("the start card was not written: %s", exc)
+
+    def _shown_preview(self) -> ShownPreview | None:
+        """The fast preview on screen, for the next start's first paint: only while it is the letter as typed."""
+        shown = self.w.preview.current
+        if shown is None or not self.w.previewer.idle or self.w._preview_timer.isActive() \
+                or not self.w.preview.banner.isHidden():
+            return None  # an edit not rendered yet, or one that could not be: the next start renders it
+        return ShownPreview(shown.html, shown.text)
 
     def open_sample(self) -> None:
         try:
