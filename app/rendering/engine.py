@@ -104,14 +104,16 @@ class ZipWriter:
         self._cache: dict[str, tuple[bytes, bytes, int, int]] = {}
 
     def _entry(self, name: str, data: bytes, cache: bool) -> tuple[bytes, int, int]:
-        hit = self._cache.get(name) if cache else None
-        if hit is not None and hit[0] is data:
+        hit = self._cache.get(name)
+        # An unchanging member is recognised as the very object deflated; a rendered one by its
+        # bytes (a part that reads nothing of the addressee, the document properties of a merge
+        # render the same for every letter): deflate gives the same bytes for the same input.
+        if hit is not None and (hit[0] is data or (not cache and hit[0] == data)):
             return hit[1], hit[2], hit[3]
         compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
         packed = compressor.compress(data) + compressor.flush()
         crc = zlib.crc32(data)
-        if cache:
-            self._cache[name] = (data, packed, crc, len(data))
+        self._cache[name] = (data, packed, crc, len(data))
         return packed, crc, len(data)
 
     def write(self, members: Iterable[tuple[str, bytes, bool]]) -> bytes:
