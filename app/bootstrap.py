@@ -24,14 +24,16 @@ from app.core.files import (
 )
 from app.core.records import User
 from app.core.workflow import NotFound, Refused, StorageUnavailable
-from app.services.templates import SHIPPED, TemplateLibrary
 
-if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
+# Storage is imported when a database is opened, not for a plain render; the packs (pydantic, YAML, the
+# renderer) when a library is made: the window's first paint reads the settings and data folder without them.
+if TYPE_CHECKING:
     from app.services.clauses import ClauseBank
     from app.services.drafts import Drafts
     from app.services.journal import Journal
     from app.services.office import CourtProfileService, Profile, Users
     from app.services.signing import Signing
+    from app.services.templates import TemplateLibrary
     from app.storage.interfaces import Store
     from app.storage.sql import SqlStore
 
@@ -53,6 +55,8 @@ class Settings:
 
     @classmethod
     def from_environment(cls) -> Settings:
+        from app.services.templates import SHIPPED
+
         folders = [SHIPPED, data_dir() / "templates"]
         extra = os.environ.get("CHAMBERS_TEMPLATES")
         if extra:
@@ -61,6 +65,8 @@ class Settings:
 
 
 def template_library(settings: Settings | None = None) -> TemplateLibrary:
+    from app.services.templates import TemplateLibrary
+
     settings = settings or Settings.from_environment()
     for folder in settings.template_folders:
         protect_folder(folder, "a template folder")  # no letter is ever written into a pack
@@ -141,21 +147,6 @@ def open_database(url: str | None = None, *, create: bool = True) -> SqlStore:
     resolved = check_database_url(url)
     protect_database_url(resolved)  # no export may ever be written over it
     return open_store(resolved, migrate=resolved.startswith("sqlite"), create=create)
-
-
-def preload_for_window() -> None:
-    """Import what the window will use before PySide6 is imported.
-
-    PySide6 installs an import hook that reads the source of every module imported after it
-    (to look for ``from __feature__``); measured at 0.5 s of a 6 s cold start for the storage,
-    rendering and pydantic modules. Importing them first skips that hook.
-    """
-    import app.services.desk
-    import app.services.journal
-    import app.services.office
-    import app.services.startcard  # noqa: F401
-
-    # Not app.storage (SQLAlchemy): the window opens the database after it shows the last letter.
 
 
 def services(db: str | None = None, as_user: str | None = None, settings: Settings | None = None,

@@ -47,12 +47,15 @@ def run(args: Sequence[str], program: str = "chambers-desk") -> int:
             print(f"The window cannot open: {reason}.\nUse the command line instead ({program} --help), or "
                   f"run `{program} --screenshot FILE.png` to see the window as a picture.", file=sys.stderr)
             return 1
-        from app.bootstrap import data_dir, preload_for_window
+        from app.bootstrap import data_dir
         from app.config import ConfigProblem, configured, logging_to
 
-        preload_for_window()
         try:
-            from app.ui.app import run_gui
+            from app.ui.import_hook import spare_source_reads
+
+            spare_source_reads()  # before the window's own imports, which it spares
+            # Qt and the start card only: the window proper is imported behind its first paint.
+            from app.ui.first_paint import run_window
         except ImportError as exc:
             print(f"The window cannot open: {exc}.\nInstall Chambers with its window (pip install "
                   f"'chambers[gui]', or `make run` in a checkout), or use the command line: chambers --help",
@@ -60,7 +63,7 @@ def run(args: Sequence[str], program: str = "chambers-desk") -> int:
             return 1
         try:
             with configured(), logging_to(data_dir()):
-                return run_gui(args)
+                return run_window(args)
         except ConfigProblem as exc:
             print(f"The window cannot open: the settings cannot be used: {exc}.", file=sys.stderr)
             return 2

@@ -1,15 +1,18 @@
 """GUI benchmarks, each against a bare PySide6 process measured in the same run.
 
 * cold start: ``python main.py --gui --bench-startup`` against a process that opens an empty
-  QMainWindow; both timed from the spawn to the line each prints once its window is usable. Ours is
+  QMainWindow; both timed from the spawn to the line each prints once its window is on screen. Ours is
   a clerk's every-day start: a drafts database with the clerk and a saved letter, the last session
-  closed on that letter (its start card written), and the window usable when that letter is in the
-  form with its fast preview on screen; the drafts database opens behind it and is timed too
-  ("database ready"). Median of 5, interleaved, after one unmeasured start. Target: at most 5x.
+  closed on that letter (its start card written). The first paint shows that letter's text and its
+  preview from the card, keeping what is typed ("shown"); the window proper takes its place with the
+  letter in the form and its fast preview drawn, what was typed given to it ("window"); the drafts
+  database opens behind it ("database ready"). Each timed, and the CPU time (user + system) each
+  process spent to its line, the steadier figure on shared cores. Median of 5, interleaved, after one
+  unmeasured start. Target: the first paint at most 3x the bare window.
 * keystroke to fast preview: a character typed into the subject with QTest, until the preview
   shows it; median and p95 over 200 edits, in process. Target: median under 30 ms.
 * peak RSS (ru_maxrss) of the started window with the database open, against the bare window.
-  Target: under 200 MB.
+  Target: under 150 MB with the Page view open (LibreOffice's own processes measured apart).
 All with QT_QPA_PLATFORM=offscreen, in a private data folder, with compiled bytecode cached as
 an installed application has it (the first start writes it).
 """
@@ -37,11 +40,13 @@ window = QMainWindow()
 window.show()
 QTimer.singleShot(0, app.quit)
 app.exec()
-print(json.dumps({"shown": True, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"shown": True, "maxrss_kb": usage.ru_maxrss,
+                  "cpu_ms": round((usage.ru_utime + usage.ru_stime) * 1000)}), flush=True)
 """
-TARGET_STARTUP_RATIO = 5.0
+TARGET_STARTUP_RATIO = 3.0
 TARGET_KEYSTROKE_MS = 30.0
-TARGET_RSS_MB = 200.0
+TARGET_RSS_MB = 150.0
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -145,25 +150,41 @@ def startup(runs: int = 5) -> dict[str, Any]:
         ours_cmd = [sys.executable, "main.py", "--gui", "--bench-startup"]
         bare_cmd = [sys.executable, "-c", BARE_WINDOW]
         _timed(bare_cmd, env)
-        ours, database, bare, ours_rss, bare_rss = [], [], [], [], []
+        _timed(ours_cmd, env)  # the first start after the card: bytecode compiled as installed
+        ours: dict[str, list[float]] = {"shown": [], "window": [], "database": []}
+        ours_cpu, bare, bare_cpu, ours_rss, bare_rss = [], [], [], [], []
         for _ in range(runs):  # interleaved, so a busy moment of the machine hits both
             times, lines = _timed(ours_cmd, env)
-            ours.append(times[0])
-            database.append(times[-1])
+            for at, line in zip(times, lines, strict=True):
+                for what in ours:
+                    if line.get(what):
+                        ours[what].append(at)
+                if line.get("shown"):
+                    ours_cpu.append(line["cpu_ms"])
             ours_rss.append(lines[-1]["maxrss_kb"])
             times, lines = _timed(bare_cmd, env)
             bare.append(times[0])
+            bare_cpu.append(lines[-1]["cpu_ms"])
             bare_rss.append(lines[-1]["maxrss_kb"])
+        if not all(len(v) == runs for v in ours.values()):
+            raise RuntimeError(f"a start did not print each of its lines: {ours}")
         pages = page_view_memory(env)
-    ours_s, bare_s, db_s = statistics.median(ours), statistics.median(bare), statistics.median(database)
+    bare_s = statistics.median(bare)
+    ours_s, window_s, db_s = (statistics.median(ours[what]) for what in ("shown", "window", "database"))
+    cpu, peer_cpu = statistics.median(ours_cpu), statistics.median(bare_cpu)
     rss_mb, bare_mb = max(ours_rss) / 1024, max(bare_rss) / 1024
     return {
         "startup_ms": round(ours_s * 1000), "bare_window_ms": round(bare_s * 1000),
         "startup_ratio_vs_bare": round(ours_s / bare_s, 2), "startup_target_ratio": TARGET_STARTUP_RATIO,
-        "startup_runs_ms": [round(t * 1000) for t in ours], "bare_window_runs_ms": [round(t * 1000) for t in bare],
+        "startup_runs_ms": [round(t * 1000) for t in ours["shown"]],
+        "bare_window_runs_ms": [round(t * 1000) for t in bare],
+        "startup_cpu_ms": round(cpu), "bare_window_cpu_ms": round(peer_cpu),
+        "startup_cpu_ratio_vs_bare": round(cpu / peer_cpu, 2),
+        "window_ready_ms": round(window_s * 1000), "window_ready_ratio_vs_bare": round(window_s / bare_s, 2),
         "database_ready_ms": round(db_s * 1000), "database_ready_ratio_vs_bare": round(db_s / bare_s, 2),
         "peak_rss_mb": round(rss_mb, 1), "bare_window_rss_mb": round(bare_mb, 1),
-        "rss_ratio_vs_bare": round(rss_mb / bare_mb, 2), "rss_target_mb": TARGET_RSS_MB, **pages,
+        "rss_ratio_vs_bare": round(rss_mb / bare_mb, 2), "rss_target_mb": TARGET_RSS_MB,
+        "load_average": round(os.getloadavg()[0], 2), **pages,
     }
 
 

@@ -19,7 +19,6 @@ from app.core.files import WORD_LETTER, OutputRefused, check_output_target, prot
 from app.core.text import Removal
 from app.core.vocabulary import ADDRESSEE_KEYS
 from app.services import letters as service
-from app.services.office import read_seal_file
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_TEMPLATE, EXIT_PDF = 0, 1, 2, 3, 4
 
@@ -124,6 +123,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         if args.seal is not None:
             # Printed as its pixels alone, encoded anew, as the office keeps its seals; the letter
             # pins that encoding's hash. An unreadable file is said by run_guarded, naming it.
+            from app.services.office import read_seal_file  # the office's services: only for a seal
+
             image = read_seal_file(args.seal)
             images["sha256:" + hashlib.sha256(image).hexdigest()] = image
         report = service.render_file(library, args.template, data, args.out, args.pdf, images)

@@ -27,6 +27,15 @@ from app.cli.drafts import cmd_export, guarded
 from app.cli.letters import EXIT_INVALID, EXIT_OK, protect_local_database, run_guarded
 from app.core.errors import ChambersError
 
+# What ``verify`` answers for a PDF (app.services.signing's codes), here so that building the
+# parser does not import the signing services: every command, `batch` too, builds it.
+VERIFY_CODES = (
+    "0 a valid signature by the letter's signatory over the approved letter, still approved; "
+    "1 modified after signing (or after approval); 2 not a letter from this database (or not signed); "
+    "3 approved and signed, but the approval was withdrawn since; 5 the signer's certificate is not "
+    "trusted (no chain to the office's trust anchors or --trust, expired, or a bad timestamp); "
+    "6 not signed by the letter's signatory; 7 no such file; 9 could not be checked")
+
 PDF_MAGIC = b"%PDF-"
 
 
@@ -167,8 +176,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                              "$CHAMBERS_TIMESTAMP_URL names an RFC 3161 server")
     plain_export, signed_export = guarded(cmd_export), guarded(cmd_export_signed)
     export.set_defaults(handler=lambda args: (signed_export if args.sign_with else plain_export)(args))
-
-    from app.services.signing import VERIFY_CODES
 
     verify = top["verify"]
     verify.add_argument("--trust", action="append", type=Path, metavar="CA.pem", default=None,

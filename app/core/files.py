@@ -96,11 +96,13 @@ class StagedWrites:
     Files staged with ``stage_together`` (a letter and its PDF) form a group: the group is staged
     whole or not at all, and put in place whole or not at all. A file staged with a ``kind`` is
     checked against the output policy (``check_output_target``) when it is staged and again just
-    before it is put in place.
+    before it is put in place; the folder's part of that check is decided once for all the files
+    staged into it, and once again for the commit (``FolderVerdict``).
     """
 
     def __init__(self) -> None:
         self._groups: list[list[Staged]] = []
+        self._verdicts: dict[Path, FolderVerdict] = {}  # decided once for all the files staged into a folder
 
     def stage(self, path: Path, data: bytes, check: Callable[[Path], None] | None = None, *,
               kind: OutputKind | str | None = None, option: str = "") -> None:
@@ -115,7 +117,7 @@ class StagedWrites:
             for path, data, check, kind, option in files:
                 declared = output_kind(kind) if kind is not None else None
                 if declared is not None:
-                    check_output_target(path, declared, option)
+                    _verdict(self._verdicts, path).check(path, declared, option)
                 group.append(Staged(_write_temporary(path, data, check), path, declared, option,
                                     os.path.lexists(path)))
         except BaseException:
@@ -147,13 +149,15 @@ class StagedWrites:
             raise CommitIncomplete(exc, []) from exc
         done: list[Path] = []
         failure: Exception | None = None
+        # Decided afresh just before the renames: a folder or file swapped meanwhile is still refused.
+        verdicts: dict[Path, FolderVerdict] = {}
         try:
             for group in self._groups:
                 placed: list[Staged] = []
                 try:
                     for one in group:
                         if one.kind is not None:
-                            check_output_target(one.path, one.kind, one.option)
+                            _verdict(verdicts, one.path).check(one.path, one.kind, one.option)
                         os.replace(one.tmp, one.path)
                         placed.append(one)
                 except (OSError, OutputRefused) as exc:
@@ -180,6 +184,14 @@ class StagedWrites:
                 with contextlib.suppress(OSError):
                     one.tmp.unlink()
         self._groups = []
+        self._verdicts = {}
+
+
+def _verdict(verdicts: dict[Path, FolderVerdict], path: Path) -> FolderVerdict:
+    verdict = verdicts.get(path.parent)
+    if verdict is None:
+        verdict = verdicts[path.parent] = FolderVerdict(path.parent)
+    return verdict
 
 
 def _write_temporary(path: Path, data: bytes, check: Callable[[Path], None] | None) -> Path:
@@ -443,6 +455,76 @@ def check_output_target(path: Path, kind: OutputKind | str, option: str = "") ->
 
 # The name every writer used before the policy had one; kept so callers read either way.
 check_output = check_output_target
+
+
+class FolderVerdict:
+    """The output policy decided once for a folder, then per file only what differs between files.
+
+    ``check_output_target`` resolves the whole path and walks every ancestor of the target
+    against every protected folder, by path and by identity: about a dozen system calls, the same
+    for every file of a mail merge, since every letter goes into the same folder. Here that part
+    is decided once (``StagedWrites`` decides it once per group of files it puts in place, and
+    again just before it renames them), and each file costs one ``lstat``. The verdict is the
+    same as ``check_output_target``'s, worded the same; whatever is not a plain regular file or
+    a free name (a link, a folder, a FIFO, a name that cannot be read) and any path outside the
+    folder go through ``check_output_target`` itself.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._resolved = _resolved(folder)
+        with _LOCK:
+            files = dict(_PROTECTED_FILES)
+            folders = dict(_PROTECTED_FOLDERS)
+        # A protected file lies in this folder by path only if its resolved parent is the folder.
+        self._files = {protected: what for protected, what in files.items() if protected.parent == self._resolved}
+        self._identities = {identity: (protected, what) for protected, what in files.items()
+                            if (identity := _identity(protected)) is not None}
+        self._inside = _inside_protected(self._resolved, folders)
+        # A protected folder (one not made yet, say) named like a file of this folder.
+        self._folders = {protected: what for protected, what in folders.items() if protected.parent == self._resolved}
+
+    def check(self, path: Path, kind: OutputKind | str, option: str = "") -> None:
+        """``check_output_target(path, kind, option)`` for a ``path`` in this verdict's folder."""
+        kind = output_kind(kind)
+        if path.parent != self.folder or not path.name or path.name in (".", ".."):
+            check_output_target(path, kind, option)
+            return
+        try:
+            info: os.stat_result | None = os.lstat(path)
+        except FileNotFoundError:
+            info = None
+        except (OSError, ValueError):
+            check_output_target(path, kind, option)  # it words why the path cannot be checked
+            return
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            check_output_target(path, kind, option)  # a link, folder, FIFO or device: refused there, in its words
+            return
+        label = f"{option} {path}" if option else str(path)
+        target = self._resolved / path.name
+        what = self._files.get(target)
+        if what is not None:
+            raise OutputRefused(f"{label}: this is {what} ({target}); an export never writes over it")
+        inside = self._inside or ((target, self._folders[target]) if target in self._folders else None)
+        if inside is not None:
+            raise OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); "
+                                "letters are not written there")
+        if info is not None:
+            found = self._identities.get((info.st_dev, info.st_ino))
+            if found is not None:
+                raise OutputRefused(f"{label}: this is another name for {found[1]} ({found[0]}); "
+                                    "an export never writes over it")
+        if kind.suffixes and path.suffix.lower() not in kind.suffixes:
+            raise OutputRefused(f"{label}: only {kind.description} is written here; name the file "
+                                f"….{kind.suffixes[0][1:]}")
+        if info is None:
+            return
+        if info.st_nlink > 1:
+            raise OutputRefused(f"{label}: the file has other names (hard links); Chambers does not replace "
+                                "a file that is also somewhere else")
+        if not kind.is_ours(path):
+            raise OutputRefused(f"{label}: an existing file that is not {kind.description} Chambers could have "
+                                "written; it is left as it is (choose another name or remove it yourself)")
 
 
 def check_output_folder(path: Path, option: str = "") -> None:

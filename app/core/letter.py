@@ -348,6 +348,52 @@ def parse_letter(data: Any) -> ParsedLetter:
     return ParsedLetter(letter, removals)
 
 
+class LetterToEach:
+    """One letter sent to each of many addressees in turn (a mail merge), parsed as
+    ``parse_letter({**letter, "addressees": [addressee]})`` parses it, in a fraction of its time.
+
+    The letter is cleaned and validated once, without its addressees (a stand-in holds their
+    place); each addressee is then cleaned and validated alone and put in the stand-in's place,
+    and only the check that spans the whole letter (its total text) is made again. Whenever
+    anything is wrong (the letter, the addressee, the total), the whole letter is parsed as one,
+    so a refusal is worded exactly as ``parse_letter`` words it.
+    """
+
+    def __init__(self, letter: Mapping[str, Any]) -> None:
+        # The addressees keep their place among the letter's keys: cleaning notes come in that order.
+        self._letter = {**letter, "addressees": [{"name": "-"}]}
+        self._parsed: ParsedLetter | None
+        self._before: list[Removal] = []
+        self._after: list[Removal] = []
+        self._text = 0
+        try:
+            self._parsed = parse_letter(self._letter)
+        except LetterInvalid:
+            self._parsed = None  # each addressee's letter is refused as the whole letter is, below
+            return
+        self._text = text_length(self._parsed.letter) - text_length(self._parsed.letter.addressees[0])
+        keys = list(self._letter)
+        earlier = set(keys[:keys.index("addressees")])
+        for removal in self._parsed.removals:
+            key = re.split(r"[.\[]", removal.path, maxsplit=1)[0]
+            (self._before if key in earlier else self._after).append(removal)
+
+    def parse(self, addressee: Any) -> ParsedLetter:
+        """The letter to ``addressee`` alone; ``LetterInvalid`` as ``parse_letter`` raises it."""
+        if self._parsed is None or not isinstance(addressee, dict):
+            return parse_letter({**self._letter, "addressees": [addressee]})
+        removals: list[Removal] = []
+        cleaned = _clean_tree(addressee, "addressees[0]", removals)
+        try:
+            one = Addressee.model_validate(cleaned)
+        except ValidationError:
+            return parse_letter({**self._letter, "addressees": [addressee]})
+        if self._text + text_length(one) > MAX_LETTER_TEXT:
+            return parse_letter({**self._letter, "addressees": [addressee]})
+        letter = self._parsed.letter.model_copy(update={"addressees": [one]})
+        return ParsedLetter(letter, [*self._before, *removals, *self._after])
+
+
 def load_letter(path: Path) -> ParsedLetter:
     """Read a letter from a JSON file strictly, with clear errors for unreadable or broken files."""
     return parse_letter(jsondata.load_file(path))

@@ -39,6 +39,7 @@ import datetime as dt
 import math
 import re
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -111,11 +112,8 @@ def _fields(letter: Letter, manifest: Manifest | None) -> dict[str, Any]:
 
 
 def _in_language(raw: dict[str, Any], letter: Letter, language: str) -> None:
-    """A pack in another language (issue 18): the date as that language writes it (CLDR, through
-    Babel: "16 de marzo de 2017") and the salutations in it."""
-    from babel.dates import format_date  # deferred: only packs in another language pay its import
-
-    raw["date_line"] = format_date(letter.date, format="long", locale=language)
+    """A pack in another language (issue 18): the salutations in it (the date as that language
+    writes it is the letter's part: ``_letter_part``)."""
     if language == "es":
         raw["salutation"] = spanish.joint_salutation(letter.addressees, letter.group_salutation)
         for entry, addressee in zip(raw["addressees"], letter.addressees, strict=True):
@@ -129,23 +127,13 @@ def build_context(
     draft: bool = True,
     signature_image: Markup | None = None,
 ) -> tuple[dict[str, Any], list[Removal]]:
-    """The template context for ``letter`` and what cleaning removed on the way."""
-    sections = set(manifest.sections) if manifest else None
+    """The template context for ``letter`` and what cleaning removed on the way.
 
-    removals: list[Removal] = []
-
-    def section(name: str, items: list[str]) -> list[str]:
-        """The section's paragraphs; an empty one would print as a stray blank paragraph."""
-        if sections is not None and name not in sections:
-            return []
-        kept = []
-        for i, item in enumerate(items):
-            if item.strip():
-                kept.append(item)
-            else:
-                removals.append(Removal(f"{name}[{i}]", "an empty paragraph", 1))
-        return kept
-
+    What does not depend on the addressees may be shared with the previous letter's context
+    (``_letter_part``): a context is read, never changed (the sandbox refuses any change).
+    """
+    whole = _letter_part(letter, manifest, draft)
+    removals = list(whole.section_removals)
     addressees = [
         {
             **{key: getattr(a, key) for key in _TYPED},
@@ -158,6 +146,72 @@ def build_context(
         for a in letter.addressees
     ]
     raw: dict[str, Any] = {
+        "addressees": addressees,
+        "addressee_names": forms.join_names([forms.name_line(a) for a in letter.addressees]),
+        "salutation": letter.salutation,
+        "uses_distribution": forms.uses_distribution(len(letter.addressees)),
+        "group_address": forms.group_address(letter.group_salutation),
+        "distribution": (forms.distribution_list(letter.addressees)
+                         if forms.uses_distribution(len(letter.addressees)) else []),
+    }
+    if manifest is not None and manifest.language != "en":
+        _in_language(raw, letter, manifest.language)
+    # Cleaned in the order of the context's keys, so the notes come in the order they always did.
+    removals += whole.removals_before
+    context = {**whole.before, **_plain(raw, "", removals), **whole.after}
+    removals += whole.removals_after
+    context["signature_image"] = signature_image or ""
+    return context, removals
+
+
+@dataclass(frozen=True)
+class _LetterPart:
+    """The part of a context that does not depend on the addressees, cleaned."""
+
+    key: tuple[Any, ...]
+    manifest: Manifest | None
+    draft: bool
+    before: dict[str, Any]            # the keys before "addressees"
+    after: dict[str, Any]             # the keys after the addressees' ones
+    section_removals: list[Removal]
+    removals_before: list[Removal]
+    removals_after: list[Removal]
+
+
+# Every field of the letter but its addressees (and what a salutation reads from the letter).
+_LETTER_FIELDS = tuple(name for name in Letter.model_fields if name not in ("addressees", "group_salutation"))
+_last_letter_part: _LetterPart | None = None
+
+
+def _letter_part(letter: Letter, manifest: Manifest | None, draft: bool) -> _LetterPart:
+    """The context of everything but the addressees, remembered for the next letter that holds the same.
+
+    A mail merge renders one letter to a thousand addressees: its paragraphs, court and signatory
+    were copied and cleaned a thousand times, a quarter of a letter's render. The last one is
+    kept and used again when the next letter's fields are equal to it (compared by value, so a
+    letter changed in any way is built afresh), for the same manifest object and draft flag.
+    """
+    global _last_letter_part
+    key = tuple(getattr(letter, name) for name in _LETTER_FIELDS)
+    last = _last_letter_part
+    if last is not None and last.manifest is manifest and last.draft == draft and last.key == key:
+        return last
+    sections = set(manifest.sections) if manifest else None
+    section_removals: list[Removal] = []
+
+    def section(name: str, items: list[str]) -> list[str]:
+        """The section's paragraphs; an empty one would print as a stray blank paragraph."""
+        if sections is not None and name not in sections:
+            return []
+        kept = []
+        for i, item in enumerate(items):
+            if item.strip():
+                kept.append(item)
+            else:
+                section_removals.append(Removal(f"{name}[{i}]", "an empty paragraph", 1))
+        return kept
+
+    before: dict[str, Any] = {
         "date_line": letter.date_line,
         "reference": letter.reference,
         "subject": letter.subject,
@@ -170,20 +224,22 @@ def build_context(
             "email": letter.sender.email,
         },
         "signatory": {"name": letter.signatory.name, "title": letter.signatory.title},
-        "addressees": addressees,
-        "addressee_names": forms.join_names([forms.name_line(a) for a in letter.addressees]),
-        "salutation": letter.salutation,
-        "uses_distribution": forms.uses_distribution(len(letter.addressees)),
-        "group_address": forms.group_address(letter.group_salutation),
-        "distribution": (forms.distribution_list(letter.addressees)
-                         if forms.uses_distribution(len(letter.addressees)) else []),
+    }
+    after: dict[str, Any] = {
         **{s.key: section(s.key, list(getattr(letter, s.key))) for s in SECTIONS},
         "complimentary_close": letter.complimentary_close,
         "fields": _fields(letter, manifest),
         "draft": draft,
     }
     if manifest is not None and manifest.language != "en":
-        _in_language(raw, letter, manifest.language)
-    context = _plain(raw, "", removals)
-    context["signature_image"] = signature_image or ""
-    return context, removals
+        # As that language writes it (CLDR, through Babel: "16 de marzo de 2017"); deferred: only
+        # packs in another language pay Babel's import.
+        from babel.dates import format_date
+
+        before["date_line"] = format_date(letter.date, format="long", locale=manifest.language)
+    removals_before: list[Removal] = []
+    removals_after: list[Removal] = []
+    part = _LetterPart(key, manifest, draft, _plain(before, "", removals_before), _plain(after, "", removals_after),
+                       section_removals, removals_before, removals_after)
+    _last_letter_part = part
+    return part

@@ -35,7 +35,7 @@ from app.core.files import (
     protect_folder,
     write_outputs,
 )
-from app.core.letter import Letter, ParsedLetter, parse_letter
+from app.core.letter import Letter, LetterToEach, ParsedLetter, parse_letter
 
 __all__ = ["parse_letter"]
 from app.core.text import Removal
@@ -354,8 +354,8 @@ def _worker_rows(base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]], o
                  names: dict[int, str], pdf: bool = False) -> list[RowResult]:
     """A spawned worker's chunk: the rows are parsed here (a parsed letter costs more to send)."""
     _check_parent()
-    return _render_rows(_WORKER["pack"], [(n, parse_letter({**base, "addressees": [a]})) for n, a in rows],
-                        Path(out), names, pdf)
+    each = LetterToEach(base)
+    return _render_rows(_WORKER["pack"], [(n, each.parse(a)) for n, a in rows], Path(out), names, pdf)
 
 
 def _forked_rows(numbers: list[int]) -> list[RowResult]:
@@ -396,12 +396,13 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
     parsed_rows: dict[int, ParsedLetter] = {}
     names: dict[int, str] = {}
     taken: set[str] = set()
+    each = LetterToEach(base)  # the letter validated once; each row only its addressee
     for number, addressee, error in rows:
         if addressee is None:
             report.failed.append(RowResult(number, error=error))
             continue
         try:
-            parsed = parse_letter({**base, "addressees": [addressee]})
+            parsed = each.parse(addressee)
         except LetterInvalid as exc:
             problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
             report.failed.append(RowResult(number, error=problems))

@@ -58,12 +58,6 @@ ENV_TIMESTAMP_URL = "CHAMBERS_TIMESTAMP_URL"   # the office's RFC 3161 timestamp
 
 # What ``verify`` answers for a PDF; shared with the .docx verdicts where they mean the same.
 UNTRUSTED, NOT_SIGNED_BY_SIGNATORY, UNCHECKED = 5, 6, 9
-VERIFY_CODES = (
-    "0 a valid signature by the letter's signatory over the approved letter, still approved; "
-    "1 modified after signing (or after approval); 2 not a letter from this database (or not signed); "
-    "3 approved and signed, but the approval was withdrawn since; 5 the signer's certificate is not "
-    "trusted (no chain to the office's trust anchors or --trust, expired, or a bad timestamp); "
-    "6 not signed by the letter's signatory; 7 no such file; 9 could not be checked")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,11 @@ what the card said (app.ui.opening reconciles the two, and a save made meanwhile
 usual version check, so an edit on a letter someone changed since is a conflict, never a silent
 overwrite).
 
+The card also keeps the letter's fast preview as it was on screen, so the very first paint needs
+neither the letter models (pydantic) nor the renderer (python-docx, docxtpl, Jinja, lxml): it shows
+the card's text and preview (``FirstPaint``, read without importing any of them) while the window
+proper is built behind it.
+
 The card is a private file in the data folder (owner-only, like the recovery journal), one per
 database, written atomically; a missing, unreadable or foreign card is as if there were none.
 """
@@ -20,12 +25,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core import jsondata
 from app.core.errors import LetterInvalid
 from app.core.files import atomic_write, make_private_folder
-from app.services.views import Identity
+
+if TYPE_CHECKING:  # the desk's views (and the letter models) are imported by the window after its first paint
+    from app.services.views import Identity
 
 FORMAT = 1
 FOLDER = "start"
@@ -47,10 +54,28 @@ class ShownLetter:
 
 
 @dataclass(frozen=True)
+class ShownPreview:
+    """The letter's fast preview as it was on screen (``app.rendering.preview.Preview``'s html and text)."""
+
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FirstPaint:
+    """What the window's first paint shows from the card: who, the letter's data and its preview."""
+
+    user: str
+    letter: ShownLetter
+    preview: ShownPreview
+
+
+@dataclass(frozen=True)
 class StartCard:
     identity: Identity
     letter: ShownLetter | None
     written_at: str = ""
+    preview: ShownPreview | None = None  # of ``letter``, as on screen when the card was written
 
     @staticmethod
     def path(folder: Path, url: str) -> Path:
@@ -59,30 +84,24 @@ class StartCard:
     @classmethod
     def load(cls, folder: Path, url: str) -> StartCard | None:
         """The card for this database, or None when there is none or it cannot be trusted to be one."""
-        try:
-            raw = jsondata.load_file(cls.path(folder, url))
-        except LetterInvalid:
+        parsed = _read(cls.path(folder, url), url)
+        if parsed is None:
             return None
-        try:
-            return cls._parse(raw, url)
-        except (KeyError, TypeError, ValueError):
-            return None
+        from app.services.views import Identity
+
+        who, letter, written_at, preview = parsed
+        return cls(Identity(*who), letter, written_at, preview)
 
     @classmethod
-    def _parse(cls, raw: object, url: str) -> StartCard | None:
-        if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("database_key") != database_key(url):
+    def first_paint(cls, folder: Path, url: str) -> FirstPaint | None:
+        """What a first paint can show from this database's card: None without a letter and its preview."""
+        parsed = _read(cls.path(folder, url), url)
+        if parsed is None:
             return None
-        who = raw["identity"]
-        identity = Identity(*(_text(who[k]) for k in ("user", "role", "full_name", "database")))
-        if not identity.user or identity.role not in ("clerk", "judge", "admin"):
+        who, letter, _written_at, preview = parsed
+        if letter is None or preview is None:
             return None
-        letter = None
-        shown = raw.get("letter")
-        if isinstance(shown, dict) and isinstance(shown.get("data"), dict):
-            letter = ShownLetter(_number(shown.get("id")), _number(shown.get("version")),
-                                 _text(shown["status"]) if shown.get("status") is not None else None,
-                                 dict(shown["data"]))
-        return cls(identity, letter, _text(raw.get("written_at", "")))
+        return FirstPaint(who[0], letter, preview)
 
     def save(self, folder: Path, url: str) -> None:
         path = self.path(folder, url)
@@ -91,17 +110,55 @@ class StartCard:
         if self.letter is not None:
             letter = {"id": self.letter.id, "version": self.letter.version, "status": self.letter.status,
                       "data": self.letter.data}
+        preview = None
+        if self.letter is not None and self.preview is not None:
+            preview = {"html": self.preview.html, "text": self.preview.text}
         body = {
             "format": FORMAT, "database_key": database_key(url),
             "identity": {"user": self.identity.user, "role": self.identity.role,
                          "full_name": self.identity.full_name, "database": self.identity.database},
-            "letter": letter, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "letter": letter, "preview": preview, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         atomic_write(path, json.dumps(body, ensure_ascii=False).encode("utf-8"), durable=False)
 
     @classmethod
     def forget(cls, folder: Path, url: str) -> None:
         cls.path(folder, url).unlink(missing_ok=True)
+
+
+_Parsed = tuple[tuple[str, str, str, str], ShownLetter | None, str, ShownPreview | None]
+
+
+def _read(path: Path, url: str) -> _Parsed | None:
+    """The card's parts (who, the letter, when, its preview), or None when it cannot be trusted to be one."""
+    try:
+        raw = jsondata.load_file(path)
+    except LetterInvalid:
+        return None
+    try:
+        return _parse(raw, url)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _parse(raw: object, url: str) -> _Parsed | None:
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("database_key") != database_key(url):
+        return None
+    who = raw["identity"]
+    user, role, full_name, database = (_text(who[k]) for k in ("user", "role", "full_name", "database"))
+    if not user or role not in ("clerk", "judge", "admin"):
+        return None
+    letter = None
+    shown = raw.get("letter")
+    if isinstance(shown, dict) and isinstance(shown.get("data"), dict):
+        letter = ShownLetter(_number(shown.get("id")), _number(shown.get("version")),
+                             _text(shown["status"]) if shown.get("status") is not None else None,
+                             dict(shown["data"]))
+    preview = None
+    drawn = raw.get("preview")
+    if letter is not None and isinstance(drawn, dict):
+        preview = ShownPreview(_text(drawn["html"]), _text(drawn["text"]))
+    return (user, role, full_name, database), letter, _text(raw.get("written_at", "")), preview
 
 
 def _text(value: object) -> str:

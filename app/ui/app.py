@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import logging
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.bootstrap import (
@@ -38,6 +35,7 @@ from app.services.journal import Journal
 from app.services.startcard import StartCard
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.dialogs import FirstRunDialog, IdentityChoice, suggested_user_name
+from app.ui.first_paint import StartView, application, bench_line, parse_args, private_settings
 from app.ui.main_window import MainWindow
 from app.ui.profile import Preferences
 
@@ -47,41 +45,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AskIdentity = Callable[["LocalIdentity"], IdentityChoice | None]
-SCENES = ("clerk", "judge", "withdraw", "users", "opening", "signing")
-
-
-def parse_args(args: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="chambers", description="Chambers: the letter window.")
-    parser.add_argument("--gui", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--screenshot", metavar="FILE", type=Path,
-                        help="render the main window with the sample letter to a PNG and exit")
-    parser.add_argument("--size", default="1600x1000", help="window size for --screenshot (WIDTHxHEIGHT)")
-    parser.add_argument("--role", choices=("clerk", "judge", "admin"), help="act as this role for this session")
-    parser.add_argument("--user", help="act as this user for this session")
-    parser.add_argument("--tab", choices=("text", "page"), default="text",
-                        help="for --screenshot: the preview tab to show (page waits for LibreOffice's pages)")
-    parser.add_argument("--scene", choices=SCENES, default="clerk",
-                        help="for --screenshot: what to show (judge, withdraw, users, opening and signing use a "
-                             "throwaway office database with sample letters)")
-    parser.add_argument("--dark", action="store_true",
-                        help="for --screenshot: draw the window in a dark palette, as a system in dark mode gives it")
-    parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--bench-pages", action="store_true", help=argparse.SUPPRESS)
-    return parser.parse_args(list(args))
-
-
-def application(argv: Sequence[str] = ()) -> QApplication:
-    """The QApplication, made once, following the system's colour scheme and scaling."""
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        return existing
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    QCoreApplication.setOrganizationName(APP_NAME)
-    QCoreApplication.setApplicationName(APP_NAME)
-    app = QApplication([sys.argv[0] if sys.argv else "chambers", *argv])
-    app.setApplicationDisplayName(APP_NAME)
-    app.setStyle("Fusion")  # Fusion follows the system's light or dark scheme on every platform
-    return app
 
 
 # Fusion's dark palette, written out: a screenshot runs on the offscreen platform, which has no colour
@@ -335,15 +298,12 @@ def _remember_user(prefs: Preferences, named: str | None, chosen: str) -> None:
         log.warning("preferences not saved: %s", exc)
 
 
-def run_gui(argv: Sequence[str]) -> int:
-    args = parse_args(argv)
+def run_gui(argv: Sequence[str] | argparse.Namespace, *, first: StartView | None = None) -> int:
+    """The window proper; ``first``: the first paint on screen meanwhile (``app.ui.first_paint``), which it
+    takes the place of once its letter and preview are there."""
+    args = argv if isinstance(argv, argparse.Namespace) else parse_args(argv)
     app = application()
-    if args.screenshot is not None or args.bench_startup:
-        # A screenshot shows the default layout and leaves the user's saved layout alone.
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        throwaway = tempfile.mkdtemp(prefix="chambers-screenshot-")
-        atexit.register(shutil.rmtree, throwaway, ignore_errors=True)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, throwaway)
+    private_settings(args)
     if args.screenshot is not None and args.dark:
         app.setPalette(dark_palette())
     if args.screenshot is not None and args.scene != "clerk":
@@ -355,13 +315,18 @@ def run_gui(argv: Sequence[str]) -> int:
         # opened behind the letter), only without the first-run question.
         window = build_window(args, fresh=args.screenshot is not None, asks=not args.bench_startup)
     except Refused as exc:
+        if first is not None:
+            first.close_now()
         print(f"Chambers cannot start as {args.user}: {exc}", file=sys.stderr)
         return 2
+    if first is not None:
+        _hand_over_when_ready(window, first)
     if args.bench_startup:
-        return _bench_startup(app, window, pages=args.bench_pages)
+        return _bench_startup(window, pages=args.bench_pages, first=first is not None)
     if args.screenshot is not None:
         return _screenshot(app, window, args.screenshot, args.size, args.tab)
-    window.show()
+    if first is None:
+        window.show()
     window.start()
     try:
         return app.exec()
@@ -371,25 +336,44 @@ def run_gui(argv: Sequence[str]) -> int:
             close()
 
 
-def _bench_startup(app: QApplication, window: MainWindow, *, pages: bool = False) -> int:
-    """Show the window with the last letter; print a line as soon as its fast preview is on screen (the
-    window is usable), another once the drafts database is open, and quit. With ``pages``: then the
-    Page view, a line once its pages are on screen, and quit when the benchmark says (on standard
-    input: it reads LibreOffice's memory meanwhile)."""
-    import json
-    import resource
+# The first paint gives way to the window once its preview is drawn, or after this long without one
+# (a letter that cannot be rendered now still opens, with Preflight saying why).
+HAND_OVER_AT_THE_LATEST_MS = 1500
 
-    window.show()
+
+def _hand_over_when_ready(window: MainWindow, first: StartView) -> None:
+    """The window proper in the first paint's place once it shows the letter and its preview."""
+    done = [False]
+
+    def hand_over(*_args: object, late: bool = False) -> None:
+        if done[0] or (window.form is None and not late):
+            return
+        done[0] = True
+        window.checked.disconnect(hand_over)
+        first.hand_over(window)
+
+    window.checked.connect(hand_over)
+    QTimer.singleShot(HAND_OVER_AT_THE_LATEST_MS, lambda: hand_over(late=True))
+
+
+def _bench_startup(window: MainWindow, *, pages: bool = False, first: bool = False) -> int:
+    """Print a line once the window is usable (the last letter in the form, its fast preview on screen;
+    after a first paint, which printed "shown", once the window proper took its place), another once the
+    drafts database is open, and quit. With ``pages``: then the Page view, a line once its pages are on
+    screen, and quit when the benchmark says (on standard input: it reads LibreOffice's memory meanwhile)."""
+    import json
+
+    if not first:
+        window.show()
     window.start()
 
-    def line(what: str) -> None:
-        print(json.dumps({what: True, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)
-
-    def shown() -> None:
-        if window.form is None or window.last_check is None or not window.preview.plain_text():
-            QTimer.singleShot(1, shown)
+    def usable() -> None:
+        if window.isHidden() or window.form is None or window.last_check is None or not window.preview.plain_text():
+            QTimer.singleShot(1, usable)
             return
-        line("shown")
+        if not first:
+            bench_line("shown")
+        bench_line("window")
         database()
 
     def database() -> None:
@@ -397,7 +381,7 @@ def _bench_startup(app: QApplication, window: MainWindow, *, pages: bool = False
         if backend.workflow is not None and (backend.opening or not window.drafts.isEnabled()):
             QTimer.singleShot(1, database)
             return
-        line("database")
+        bench_line("database")
         if not pages:
             window.close()
             loop.exit(0)
@@ -414,7 +398,7 @@ def _bench_startup(app: QApplication, window: MainWindow, *, pages: bool = False
         if window.preview.page_view.page_count() == 0 or not window.page_requests.idle:
             QTimer.singleShot(5, paged)
             return
-        line("pages")
+        bench_line("pages")
         sys.stdin.readline()  # the benchmark has read LibreOffice's memory
         window.close()
         loop.exit(0)
@@ -422,7 +406,7 @@ def _bench_startup(app: QApplication, window: MainWindow, *, pages: bool = False
     # A local event loop, not app.exec(): quitting the application would also end aboutToQuit's
     # clean-ups for a process (a test) that goes on using Qt afterwards.
     loop = QEventLoop()
-    QTimer.singleShot(0, shown)
+    QTimer.singleShot(0, usable)
     QTimer.singleShot(30_000, lambda: loop.exit(1))
     return loop.exec()
 

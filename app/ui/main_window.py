@@ -210,7 +210,8 @@ class MainWindow(QMainWindow):
             runner=self.runner, db=self.db, spelling=self.spelling, messages=self, make_form=self._new_form,
             letterhead=lambda: self.letterhead.defaults, start_card=self.start_card, drafts=self.drafts,
             drafts_dock=self.drafts_dock, review=self.review, placeholder=self.placeholder, status=self.statusBar(),
-            save_state=self.save_state)
+            save_state=self.save_state, preview=self.preview,
+            preview_pending=lambda: not self.previewer.idle or self._preview_timer.isActive())
         self.workflow_panes = WorkflowPanes(
             self.session, self.backend, prefs=lambda: self.prefs, drafts=self.drafts, review=self.review,
             review_dock=self.review_dock, clause_bank=self.clause_bank, user_label=self.user_label,

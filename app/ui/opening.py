@@ -25,7 +25,7 @@ from app.rendering.engine import CompiledPack
 from app.rendering.fonts import prefetch as prefetch_fonts
 from app.services.desk import Desk, ServiceDesk
 from app.services.spelling import letter_names
-from app.services.startcard import ShownLetter, StartCard
+from app.services.startcard import ShownLetter, ShownPreview, StartCard
 from app.services.templates import TemplateLibrary
 from app.services.views import (
     Identity,
@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.core.packs import Manifest
     from app.services.drafts import LetterDetail
     from app.ui.drafts_browser import DraftsBrowser
+    from app.ui.preview_pane import PreviewPane
     from app.ui.review_pane import ReviewPane
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ class Opening(QObject, Part):
                  library: TemplateLibrary, prefs: Callable[[], Preferences], runner: OpRunner, db: OpRunner,
                  spelling: SpellChecking, messages: Messages, make_form: FormFactory, letterhead: Letterhead,
                  start_card: StartCard | None, drafts: DraftsBrowser, drafts_dock: QDockWidget,
-                 review: ReviewPane, placeholder: QLabel, status: QStatusBar, save_state: QLabel) -> None:
+                 review: ReviewPane, placeholder: QLabel, status: QStatusBar, save_state: QLabel,
+                 preview: PreviewPane, preview_pending: Callable[[], bool]) -> None:
         super().__init__(host)
         self.host = host
         self.session = session
@@ -98,6 +100,8 @@ class Opening(QObject, Part):
         self.placeholder = placeholder
         self.status = status
         self.save_state = save_state
+        self.preview = preview
+        self.preview_pending = preview_pending  # an edit whose fast preview is not on screen yet
         self.form: LetterForm | None = None
         self._after_preview: list[Callable[[], None]] = []
         session.opened.connect(self._record_shown)
@@ -333,11 +337,19 @@ class Opening(QObject, Part):
         if self.form is not None:
             letter = ShownLetter(record.id, record.version, record.status.value if record.status else None,
                                  self.form.data())
-        card = StartCard(Identity(backend.user, backend.role, backend.full_name, backend.database), letter)
+        card = StartCard(Identity(backend.user, backend.role, backend.full_name, backend.database), letter,
+                         preview=self._shown_preview() if letter is not None else None)
         try:
             card.save(data_dir(), backend.url)
         except OSError as exc:
             log.warning("the start card was not written: %s", exc)
+
+    def _shown_preview(self) -> ShownPreview | None:
+        """The fast preview on screen, for the next start's first paint: only while it is the letter as typed."""
+        shown = self.preview.current
+        if shown is None or self.preview_pending() or not self.preview.banner.isHidden():
+            return None  # an edit not rendered yet, or one that could not be: the next start renders it
+        return ShownPreview(shown.html, shown.text)
 
     def open_sample(self) -> None:
         try:

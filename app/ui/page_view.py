@@ -8,7 +8,8 @@ width never makes it appear and crop the page it was fitted for.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import (
@@ -31,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.rendering.pages import DEFAULT_SCALE, PageImage, PageSet
+if TYPE_CHECKING:  # the window's first paint shows this tab empty, before LibreOffice's side is imported
+    from app.rendering.pages import PageImage, PageSet
 
 PAGE_GAP = 12
 PAGE_MARGIN = 12
@@ -44,25 +46,33 @@ CUSTOM = "custom"
 
 
 def page_qimage(page: PageImage) -> QImage:
-    """A QImage over the page's own pixels, not a copy (a page is 3 MB): PySide6 holds a reference to
-    ``page.data`` for as long as the image lives (checked: the bytes' reference count goes up by one)."""
-    if page.format != "BGR":
-        raise ValueError(f"unexpected page format {page.format}")
-    return QImage(page.data, page.width, page.height, page.stride, QImage.Format.Format_BGR888)
+    """A QImage over the page's unpacked pixels, not a copy of them (a page is 4 MB): PySide6 holds a
+    reference to the bytes for as long as the image lives (checked: their reference count goes up by one)."""
+    if page.format != "BGRX" or sys.byteorder != "little":
+        raise ValueError(f"unexpected page format {page.format} on a {sys.byteorder}-endian machine")
+    return QImage(page.pixels(), page.width, page.height, page.stride, QImage.Format.Format_RGB32)
 
 
 class PageSheet(QWidget):
-    """One printed page, drawn at exactly its fixed size (the image scaled once per size)."""
+    """One printed page, drawn at exactly its fixed size (the image scaled once per size).
 
-    def __init__(self, image: QImage, points: tuple[float, float], number: int, total: int,
+    The sheet keeps the page packed and the pixmap at the size shown, never the full-size pixels:
+    those are unpacked for the moment a new size is drawn (a zoom, a resized dock)."""
+
+    def __init__(self, page: PageImage, points: tuple[float, float], number: int, total: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.image = image
+        self.page = page
         self.points = points
         self.setObjectName(f"page-{number}")
         self.setAccessibleName(self.tr("Page {n} of {total}").format(n=number, total=total))
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._cached: QPixmap | None = None
+
+    @property
+    def image(self) -> QImage:
+        """The page at full size (unpacked on each call)."""
+        return page_qimage(self.page)
 
     def set_zoom(self, zoom: float) -> None:
         size = QSize(max(1, round(self.points[0] * zoom)), max(1, round(self.points[1] * zoom)))
@@ -192,13 +202,15 @@ class PageView(QWidget):
 
     def show_pages(self, pages: PageSet, source: Any = None, note: str = "") -> None:
         """``note``: said once beside the timing (how the pages were made, when it is the slow way)."""
+        from app.rendering.pages import DEFAULT_SCALE
+
         position = self.scroll_area.verticalScrollBar().value()
         self._clear()
         total = len(pages.pages)
         for number, page in enumerate(pages.pages, start=1):
             # pdfium drew the page at DEFAULT_SCALE pixels per point: its printed size follows.
             points = (page.width / DEFAULT_SCALE, page.height / DEFAULT_SCALE)
-            sheet = PageSheet(page_qimage(page), points, number, total, self.strip)
+            sheet = PageSheet(page, points, number, total, self.strip)
             self._pages_layout.insertWidget(number - 1, sheet, 0, Qt.AlignmentFlag.AlignHCenter)
             self._sheets.append(sheet)
         self.source = source

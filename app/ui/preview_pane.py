@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from app.rendering.preview import Preview
 from app.ui.page_view import PageView
+
+if TYPE_CHECKING:  # the start's first paint shows this pane before the renderer (lxml) is imported
+    from app.rendering.preview import Preview
 
 PAPER_CSS = """
 body { font-family: 'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif; font-size: 12pt; }

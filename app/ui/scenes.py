@@ -155,7 +155,7 @@ def screenshot_scene(app: QApplication, scene: str, path: Path, size: str) -> in
     os.environ["CHAMBERS_HOME"] = home
     try:
         width, height = (int(v) for v in size.lower().split("x"))
-        from app.bootstrap import SHIPPED
+        from app.services.templates import SHIPPED
 
         ids = _office(SHIPPED)
         return _run(app, scene, path, (width, height), ids)

@@ -25,19 +25,21 @@ def _blank_pdf(pages: int) -> bytes:
 
 def _dark_share(page: PageImage) -> float:
     """The share of bytes that are not near white (text and rules on the page)."""
-    rows = [page.data[y * page.stride:y * page.stride + page.width * 3] for y in range(0, page.height, 4)]
+    pixels = page.pixels()
+    rows = [pixels[y * page.stride:y * page.stride + page.width * 4] for y in range(0, page.height, 4)]
     dark = sum(sum(1 for b in row if b < 128) for row in rows)
     return dark / sum(len(row) for row in rows)
 
 
-def test_pdf_pages_are_plain_bgr_images_at_the_asked_scale() -> None:
+def test_pdf_pages_are_plain_bgrx_images_at_the_asked_scale_kept_packed() -> None:
     pages = pdf_pages(_blank_pdf(3), scale=1.0)
     assert len(pages) == 3
     first = pages[0]
-    assert (first.width, first.height, first.format) == (612, 792, "BGR")
-    assert first.stride >= first.width * 3
-    assert len(first.data) == first.stride * first.height
-    assert set(first.data[:first.width * 3]) == {255}  # a blank page is white
+    assert (first.width, first.height, first.format) == (612, 792, "BGRX")
+    assert first.stride >= first.width * 4
+    assert len(first.pixels()) == first.stride * first.height
+    assert set(first.pixels()[:first.width * 4]) == {255}  # a blank page is white
+    assert len(first.packed) < first.stride * first.height // 50  # kept packed: paper is mostly white
     assert pdf_pages(_blank_pdf(2), scale=2.0)[0].width == 1224
     assert len(pdf_pages(_blank_pdf(5), max_pages=2)) == 2
 
@@ -72,4 +74,4 @@ def test_the_flagship_letter_is_two_printed_pages(libreoffice: None) -> None:
     assert len(first.pages) >= 2
     assert [(p.width, p.height) for p in first.pages] == [(612, 792)] * len(first.pages)
     assert 0.001 < _dark_share(first.pages[0]) < 0.2
-    assert [p.data for p in again.pages] == [p.data for p in first.pages]
+    assert [p.pixels() for p in again.pages] == [p.pixels() for p in first.pages]

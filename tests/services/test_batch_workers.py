@@ -35,14 +35,14 @@ def _people(tmp_path: Path) -> Path:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_forked_workers_parse_no_row_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = tmp_path / "parsed-by"
-    real = letters.parse_letter
+    real = letters.LetterToEach.parse
 
-    def counting(data: Any) -> ParsedLetter:
+    def counting(self: letters.LetterToEach, addressee: Any) -> ParsedLetter:
         with calls.open("a", encoding="utf-8") as stream:  # a worker's calls reach the file too
             stream.write(f"{os.getpid()}\n")
-        return real(data)
+        return real(self, addressee)
 
-    monkeypatch.setattr(letters, "parse_letter", counting)
+    monkeypatch.setattr(letters.LetterToEach, "parse", counting)
     report = letters.batch(template_library(), "officials-concern", sample_data(), _people(tmp_path),
                            tmp_path / "letters", jobs=2)
     assert len(report.written) == ROWS

@@ -8,7 +8,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QKeySequence, QWheelEvent
+from PySide6.QtGui import QImage, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from app.rendering.pages import PageSet, pdf_pages
@@ -188,3 +188,17 @@ def test_the_window_lays_out_the_letter_whole_and_says_the_slow_way_once(
                     and not window._page_timer.isActive() and "as printed" in pages.note.text(), timeout=120_000)
     assert "python3-uno" not in pages.note.text()
     close_window(qtbot, window)
+
+
+def test_a_sheet_keeps_its_page_packed_and_only_the_pixmap_it_draws(qtbot: Any) -> None:
+    view, _pdf_bytes = _view(qtbot, [LETTER, LETTER])
+    for sheet in view.page_sheets():
+        drawn = sheet.pixmap()
+        assert drawn.size() == sheet.size() * sheet.devicePixelRatioF()  # the size shown, not the page's
+        assert len(sheet.page.packed) < sheet.page.stride * sheet.page.height // 50
+        # The full-size pixels are unpacked only to draw: no image of them stays with the sheet.
+        assert not any(isinstance(v, QImage) for v in vars(sheet).values())
+    view.zoom_by(2.0)  # a new size: drawn again from the packed page
+    sheet = view.page_sheets()[0]
+    assert sheet.pixmap().size() == sheet.size() * sheet.devicePixelRatioF()
+    assert sheet.image.size().width() == sheet.page.width  # and the page at full size is still there to unpack

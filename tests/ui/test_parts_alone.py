@@ -22,6 +22,7 @@ from app.ui.drafts_browser import DraftsBrowser
 from app.ui.form import LetterForm
 from app.ui.opening import FLAGSHIP, Opening
 from app.ui.preflight import PreflightList
+from app.ui.preview_pane import PreviewPane
 from app.ui.profile import Preferences
 from app.ui.review_pane import ReviewPane
 from app.ui.session import LetterRecord, LetterSession
@@ -80,7 +81,8 @@ def _opening(parts: Collaborators, desk: Desk) -> tuple[Opening, list[LetterForm
         runner=parts.runner, db=parts.db, spelling=SpellChecking(OpRunner(host, threads=1), None),
         messages=parts.said, make_form=lambda manifest: LetterForm(manifest, host), letterhead=lambda: None,
         start_card=None, drafts=DraftsBrowser(host), drafts_dock=QDockWidget(host), review=ReviewPane(host),
-        placeholder=QLabel(host), status=QStatusBar(host), save_state=QLabel(host))
+        placeholder=QLabel(host), status=QStatusBar(host), save_state=QLabel(host), preview=PreviewPane(host),
+        preview_pending=lambda: False)
     # What the window does with the form: it places it, and the parts that hold the form take it.
     opening.form_built.connect(placed.append)
     opening.form_built.connect(opening.letter_replaced)
