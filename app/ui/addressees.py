@@ -4,13 +4,12 @@ and salutation shown as they will print."""
 from __future__ import annotations
 
 import copy
-import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QDropEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -20,14 +19,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core import address as forms
 from app.core import protocol
+from app.ui.letter_models import AddresseeListModel
 from app.ui.widgets import EditorHook, LineListEditor, tool_button
 
 HONORIFICS = ("The Honorable", "Mr.", "Ms.", "Mrs.", "Dr.", "Professor", "The Reverend", "")
@@ -36,7 +35,6 @@ COURTESIES = ("", "Mr.", "Ms.", "Mrs.", "Mx.", "Dr.")
 # Optional keys of an addressee, kept in the letter JSON only when filled in.
 OPTIONAL_KEYS = ("honorific", "title", "organization", "salutation", "surname", "given_name", "courtesy")
 TEXT_KEYS = ("name", "title", "organization", "salutation", "surname", "given_name")
-_ids = itertools.count(1)
 
 
 @dataclass
@@ -76,6 +74,49 @@ def label_of(data: dict[str, Any]) -> str:
     name = data.get("name", "").strip() or "(no name)"
     title = (data.get("title") or "").strip()
     return f"{name} — {title}" if title else name
+
+
+class AddresseeListView(QListView):
+    """The addressee list: a view of the ``AddresseeListModel``, with the row calls the list widget had."""
+
+    currentRowChanged = Signal(int)
+    moved = Signal(int, int)  # a row dragged from one place to another
+
+    def __init__(self, model: AddresseeListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.addressees = model
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.selectionModel().currentRowChanged.connect(lambda now, _before: self.currentRowChanged.emit(now.row()))
+        model.modelReset.connect(lambda: self.currentRowChanged.emit(self.currentRow()))
+
+    def count(self) -> int:
+        return self.addressees.rowCount()
+
+    def currentRow(self) -> int:
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def setCurrentRow(self, row: int) -> None:
+        index = self.addressees.index(row) if 0 <= row < self.count() else QModelIndex()
+        self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A row dragged within the list is moved by the model (one move, one Undo step); Qt's own
+        internal move would insert a copy and delete the original, two changes of the list."""
+        row = self.currentRow()
+        if event.source() is not self or row < 0:
+            event.ignore()
+            return
+        target = self.indexAt(event.position().toPoint())
+        to = target.row() if target.isValid() else self.count() - 1
+        event.setDropAction(Qt.DropAction.IgnoreAction)  # nothing for the drag to delete afterwards
+        event.accept()
+        if self.addressees.move(row, to):
+            self.setCurrentRow(to)
+            self.moved.emit(row, to)
 
 
 class _ListKeys(QObject):
@@ -130,7 +171,7 @@ class AddresseeListEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None, editor_hook: EditorHook | None = None) -> None:
         super().__init__(parent)
-        self._data: dict[int, dict[str, Any]] = {}
+        self.model = AddresseeListModel(label_of, tidy, self)
         self._loading = False
         self.locked = False  # a read-only letter: no key or button changes the list
         self.last_action = ""  # for the Edit menu: "Move addressee 2 up"
@@ -162,11 +203,10 @@ class AddresseeListEditor(QWidget):
 
         body = QHBoxLayout()
         self._body = body
-        self.list = QListWidget(self)
+        self.list = AddresseeListView(self.model, self)
         self.list.setObjectName("addressee-list")
         self.list.setAccessibleName(self.tr("Addressees"))
-        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setUniformItemSizes(True)  # one line a row: a keystroke lays out its own row, not all
         self.list.setMaximumWidth(300)
         self.list.setMinimumWidth(130)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -174,7 +214,7 @@ class AddresseeListEditor(QWidget):
         self.list.setToolTip(self.tr("Drag, or Alt+Up/Alt+Down, to change the order; Delete removes"))
         self.list.installEventFilter(_ListKeys(self))
         self.list.currentRowChanged.connect(self._show)
-        self.list.model().rowsMoved.connect(self._dropped)
+        self.list.moved.connect(self._dropped)
         body.addWidget(self.list)
 
         box = QGroupBox(self.tr("Selected addressee"), self)
@@ -291,11 +331,8 @@ class AddresseeListEditor(QWidget):
         if not self._loading:
             self.edited.emit("group_salutation")
 
-    def _ids(self) -> list[int]:
-        return [int(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
-
     def values(self) -> list[dict[str, Any]]:
-        return [tidy(self._data[i]) for i in self._ids()]
+        return self.model.values()
 
     def set_values(self, values: list[dict[str, Any]]) -> None:
         if values == self.values():
@@ -303,30 +340,14 @@ class AddresseeListEditor(QWidget):
         row = max(self.list.currentRow(), 0)
         self._loading = True
         try:
-            self.list.clear()
-            self._data.clear()
-            for value in values:
-                self._append(copy.deepcopy(value))
+            self.model.set_values([copy.deepcopy(value) for value in values])
         finally:
             self._loading = False
         self.list.setCurrentRow(min(row, self.list.count() - 1))
         self._show(self.list.currentRow())
 
-    def _append(self, data: dict[str, Any], at: int | None = None) -> int:
-        uid = next(_ids)
-        self._data[uid] = data
-        item = QListWidgetItem(label_of(data))
-        item.setData(Qt.ItemDataRole.UserRole, uid)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDragEnabled)
-        if at is None:
-            self.list.addItem(item)
-            return self.list.count() - 1
-        self.list.insertItem(at, item)
-        return at
-
     def _current(self) -> dict[str, Any] | None:
-        item = self.list.currentItem()
-        return self._data.get(int(item.data(Qt.ItemDataRole.UserRole))) if item else None
+        return self.model.row(self.list.currentRow())
 
     # -- editing ------------------------------------------------------------------------------
     def _show(self, row: int) -> None:
@@ -359,17 +380,18 @@ class AddresseeListEditor(QWidget):
         data = self._current()
         if data is None:
             return
+        row = self.list.currentRow()
+        value: Any
         if key == "address":
-            data["address"] = self.address.values()
+            value = self.address.values()
         elif key in ("honorific", "courtesy"):
-            data[key] = getattr(self, key).currentText().strip()
+            value = getattr(self, key).currentText().strip()
         else:
-            data[key] = getattr(self, key).text()
-        item = self.list.currentItem()
-        if item is not None:
-            item.setText(label_of(data))
+            value = getattr(self, key).text()
+        if not self.model.set_field(row, key, value):
+            return  # a highlighter re-colouring the field, or the same text again: not an edit
         self._refresh_forms()
-        self.edited.emit(f"addressees[{self.list.currentRow()}].{key}")
+        self.edited.emit(f"addressees[{row}].{key}")
 
     def _refresh_forms(self) -> None:
         data = self._current()
@@ -389,7 +411,7 @@ class AddresseeListEditor(QWidget):
             self.guess_reason.setText(self.tr("A guess ({rule}): {reason}").format(
                 rule=explained.rule, reason=explained.reason) if explained.guessed else "")
             self.guess_reason.setVisible(explained.guessed)
-        views = [AddresseeView.of(self._data[i]) for i in self._ids()]
+        views = [AddresseeView.of(row) for row in self.model.rows()]
         self.joint_salutation.setText(forms.joint_salutation(views, self.group_value() or None) if views else "")
 
     def _update_buttons(self) -> None:
@@ -409,8 +431,8 @@ class AddresseeListEditor(QWidget):
     def add(self, data: dict[str, Any] | None = None) -> None:
         if self.locked:
             return
-        row = self._append(copy.deepcopy(data) if data else {"honorific": "The Honorable", "name": "",
-                                                             "title": "", "address": []})
+        row = self.model.insert(self.model.rowCount(), copy.deepcopy(data) if data else {
+            "honorific": "The Honorable", "name": "", "title": "", "address": []})
         self.list.setCurrentRow(row)
         self.last_action = f"Add addressee {row + 1}"
         self._structure_changed()
@@ -422,7 +444,7 @@ class AddresseeListEditor(QWidget):
         data = self._current()
         if data is None:
             return
-        row = self._append(copy.deepcopy(data), self.list.currentRow() + 1)
+        row = self.model.insert(self.list.currentRow() + 1, copy.deepcopy(data))
         self.list.setCurrentRow(row)
         self.last_action = f"Duplicate addressee {row}"
         self._structure_changed()
@@ -433,9 +455,7 @@ class AddresseeListEditor(QWidget):
         row = self.list.currentRow()
         if row < 0:
             return
-        item = self.list.takeItem(row)
-        if item is not None:
-            self._data.pop(int(item.data(Qt.ItemDataRole.UserRole)), None)
+        self.model.remove(row)
         self.list.setCurrentRow(min(row, self.list.count() - 1))
         self._show(self.list.currentRow())
         self.last_action = f"Remove addressee {row + 1}"
@@ -448,14 +468,14 @@ class AddresseeListEditor(QWidget):
         target = row + step
         if row < 0 or not 0 <= target < self.list.count():
             return
-        item = self.list.takeItem(row)
-        self.list.insertItem(target, item)
+        self.model.move(row, target)
         self.list.setCurrentRow(target)
         self.last_action = f"Move addressee {row + 1} {'up' if step < 0 else 'down'}"
         self._structure_changed()
 
-    def _dropped(self, *_: object) -> None:
+    def _dropped(self, row: int, target: int) -> None:
         if not self._loading:
+            self.last_action = f"Move addressee {row + 1} {'up' if target < row else 'down'}"
             self._structure_changed()
 
     def _save_current(self) -> None:

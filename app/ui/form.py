@@ -153,8 +153,12 @@ class LetterForm(QScrollArea):
             self.edited.emit(path)
 
     def data(self) -> dict[str, Any]:
-        """The letter as typed so far (not yet validated), in the letter's JSON shape."""
-        out = copy.deepcopy(self._base)
+        """The letter as typed so far (not yet validated), in the letter's JSON shape.
+
+        Read on every keystroke, so it copies references, not the letter: the lists come from their
+        models, which never change a row in place, and what the form does not show (``_base``) is
+        shared with the letter it was given. Nobody changes the letter's dicts or lists in place."""
+        out = dict(self._base)
         out["template"] = self.manifest.id
         out["date"] = self.date.date().toString("yyyy-MM-dd")
         _put(out, "reference", self.reference.text())

@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLineEdit, QMenu, QPlainTextEdit, QTextEdit, QWidget
 from shiboken6 import Shiboken
 
-from app.services.spelling import Misspelling, Speller
+from app.services.spelling import Misspelling, Speller, words
 from app.ui.workers import OpRunner, describe_error
 
 MISSPELT = QColor("#d11a2a")
@@ -108,6 +108,20 @@ class _LineUnderliner(QObject):
             painter.end()
 
 
+def _fold(text: str) -> str:
+    """Text compared without case or the kind of apostrophe (as the speller compares names)."""
+    return text.casefold().replace("\u2019", "'").replace("\u02bc", "'")
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(_fold(word) for _s, _e, word in words(name or ""))
+
+
+def _has_any(text: str, folded_words: set[str]) -> bool:
+    folded = _fold(text)
+    return any(word in folded for word in folded_words)
+
+
 def wavy_line(x0: float, x1: float, y: float, amplitude: float = 1.5, period: float = 4.0) -> QPainterPath:
     path = QPainterPath(QPointF(x0, y))
     x, up = x0, True
@@ -138,6 +152,8 @@ class SpellChecking(QObject):
         self._runner = runner
         self._on_error = on_error
         self._names: list[str] = []
+        self._words_of: dict[str, frozenset[str]] = {}
+        self._name_words: set[str] = set()
         self._highlighters: list[SpellHighlighter] = []
         self._lines: list[QLineEdit] = []
         self._underliner = _LineUnderliner(self)
@@ -229,20 +245,31 @@ class SpellChecking(QObject):
         else:
             self._highlighters.append(SpellHighlighter(editor.document(), self))
 
-    def recheck(self) -> None:
+    def recheck(self, only_with: set[str] | None = None) -> None:
+        """Underline every field again (or, given ``only_with``, the fields whose text has one of those words)."""
         self._highlighters = [h for h in self._highlighters if Shiboken.isValid(h) and h.document() is not None]
         self._lines = [line for line in self._lines if Shiboken.isValid(line)]
         for highlighter in self._highlighters:
-            highlighter.rehighlight()
+            if only_with is None or _has_any(highlighter.document().toPlainText(), only_with):
+                highlighter.rehighlight()
         for line in self._lines:
             line.update()
         self.changed.emit()
 
     def set_names(self, names: list[str]) -> None:
         """The letter's own names (addressees, signatory) are never underlined."""
+        if list(names) == self._names:
+            return
+        before = self._name_words
         self._names = list(names)
+        # Each name's words are kept: typing in one name leaves the other hundred as they were.
+        self._words_of = {name: self._words_of.get(name) or _name_words(name) for name in self._names}
+        self._name_words = set().union(*self._words_of.values())
         if self.speller is not None and self.speller.set_names(self._names):
-            self.recheck()
+            # Typing a name changes the letter's names at every key: only the paragraphs that hold a word
+            # taken out of the names or put into them can be underlined differently (re-colouring all
+            # fifty of a long letter's paragraphs took most of each keystroke).
+            self.recheck(only_with=before ^ self._name_words)
 
     def accept(self, words: list[str]) -> None:
         self._accepted = list(words)  # a list changed before the word lists are read is read with them

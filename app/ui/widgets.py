@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core.packs import PackField
 from app.ui.icons import icon
+from app.ui.letter_models import ParagraphListModel
 
 #: Called with every text editor the form creates, so spell checking can attach to it.
 EditorHook = Callable[[QTextEdit | QPlainTextEdit | QLineEdit], None]
@@ -108,6 +109,8 @@ class _MoveKeys(QObject):
 class ParagraphListEditor(QWidget):
     """A section of the letter: an ordered list of paragraphs, each in its own editor.
 
+    The paragraphs live in ``model`` (a ``ParagraphListModel``); the editors are its view: typing
+    changes one row, a row changed elsewhere (Undo, a clause, a merge) is shown in its editor alone.
     Alt+Up / Alt+Down move the paragraph being edited; Ctrl+Return adds one after it.
     ``edited`` carries the path of what changed ("concerns[2]", or "concerns" for the order).
     """
@@ -125,6 +128,8 @@ class ParagraphListEditor(QWidget):
         self._frames: list[QFrame] = []
         self._current = -1
         self._keys = _MoveKeys(self)
+        self.model = ParagraphListModel(self)
+        self.model.dataChanged.connect(self._rows_changed)
         # A read-only letter: no key, button or clause changes the list (typing is stopped by read-only editors).
         self.locked = False
         # What the last change of the list was, for the Edit menu ("Move concern 2 up").
@@ -160,19 +165,31 @@ class ParagraphListEditor(QWidget):
 
     # -- data ---------------------------------------------------------------------------------
     def values(self) -> list[str]:
-        return [e.text() for e in self._editors]
+        return self.model.values()
 
     def set_values(self, values: list[str]) -> None:
+        count = len(self._editors)
         while len(self._editors) > len(values):
             self._drop(len(self._editors) - 1)
         while len(self._editors) < len(values):
             self._append_editor()
-        for editor, value in zip(self._editors, values, strict=True):
+        self.model.set_values(values)  # the editors of the rows that changed follow (_rows_changed)
+        for editor, value in zip(self._editors[count:], values[count:], strict=True):
+            self._show_text(editor, value)
+        if len(self._editors) != count:
+            self._renumber()
+
+    def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
+        for row in range(top.row(), min(bottom.row() + 1, len(self._editors))):
+            self._show_text(self._editors[row], self.model.text(row))
+
+    @staticmethod
+    def _show_text(editor: GrowingTextEdit, text: str) -> None:
+        if editor.text() != text:
             editor.blockSignals(True)
-            editor.set_text(value)
+            editor.set_text(text)
             editor.blockSignals(False)
             editor._fit()
-        self._renumber()
 
     def editors(self) -> list[GrowingTextEdit]:
         return list(self._editors)
@@ -225,8 +242,12 @@ class ParagraphListEditor(QWidget):
         self.down_button.setEnabled(len(self._editors) > 1)
 
     def _text_changed(self, editor: GrowingTextEdit) -> None:
+        # Only a change of the text is an edit: a spelling highlighter re-colouring the paragraph also
+        # says "textChanged", and every paragraph is re-coloured when the letter's names change.
         if editor in self._editors:
-            self.edited.emit(f"{self.key}[{self._editors.index(editor)}]")
+            row = self._editors.index(editor)
+            if row < self.model.rowCount() and self.model.set_text(row, editor.text()):
+                self.edited.emit(f"{self.key}[{row}]")
 
     def note_focus(self, watched: QObject) -> None:
         if watched in self._editors:
