@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -178,6 +179,22 @@ class ParagraphListEditor(QWidget):
             self._show_text(editor, value)
         if len(self._editors) != count:
             self._renumber()
+            self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab walks the section as it reads: its paragraphs, then its buttons. Editors made after the
+        form was built would otherwise come last in the window's tab chain, after every other button."""
+        before_section: QWidget | None = self.add_button.previousInFocusChain()
+        while before_section is not None and before_section is not self.add_button and (
+                before_section is self or self.isAncestorOf(before_section)
+                or not before_section.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            before_section = before_section.previousInFocusChain()
+        chain: list[QWidget] = [*self._editors, self.add_button, self.remove_button, self.up_button,
+                                self.down_button]
+        if before_section is not None and before_section is not self.add_button:
+            chain.insert(0, before_section)
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
         for row in range(top.row(), min(bottom.row() + 1, len(self._editors))):
