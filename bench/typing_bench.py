@@ -180,6 +180,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         long["target_met"] = long["median_ms"] < TARGET_MEDIAN_MS
     figures["load_average"] = round(os.getloadavg()[0], 1)
     window.close()
+    app.processEvents()
     return figures
 
 

@@ -9,6 +9,7 @@ lists and the checking live in ``app.services.spelling`` (no Qt).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
@@ -114,12 +115,12 @@ def _fold(text: str) -> str:
 
 
 def _name_words(name: str) -> frozenset[str]:
-    return frozenset(_fold(word) for _s, _e, word in words(name or ""))
+    return frozenset(word for _s, _e, word in words(name or ""))
 
 
-def _has_any(text: str, folded_words: set[str]) -> bool:
-    folded = _fold(text)
-    return any(word in folded for word in folded_words)
+def _whole_words(found: set[str]) -> re.Pattern[str]:
+    """Any of ``found`` as a whole word of a folded text."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_fold(w)) for w in sorted(found)) + r")(?!\w)")
 
 
 def wavy_line(x0: float, x1: float, y: float, amplitude: float = 1.5, period: float = 4.0) -> QPainterPath:
@@ -249,8 +250,11 @@ class SpellChecking(QObject):
         """Underline every field again (or, given ``only_with``, the fields whose text has one of those words)."""
         self._highlighters = [h for h in self._highlighters if Shiboken.isValid(h) and h.document() is not None]
         self._lines = [line for line in self._lines if Shiboken.isValid(line)]
+        if only_with is not None and not only_with:
+            return
+        having = _whole_words(only_with) if only_with is not None else None
         for highlighter in self._highlighters:
-            if only_with is None or _has_any(highlighter.document().toPlainText(), only_with):
+            if having is None or having.search(_fold(highlighter.document().toPlainText())):
                 highlighter.rehighlight()
         for line in self._lines:
             line.update()
@@ -265,11 +269,17 @@ class SpellChecking(QObject):
         # Each name's words are kept: typing in one name leaves the other hundred as they were.
         self._words_of = {name: self._words_of.get(name) or _name_words(name) for name in self._names}
         self._name_words = set().union(*self._words_of.values())
-        if self.speller is not None and self.speller.set_names(self._names):
-            # Typing a name changes the letter's names at every key: only the paragraphs that hold a word
-            # taken out of the names or put into them can be underlined differently (re-colouring all
-            # fifty of a long letter's paragraphs took most of each keystroke).
-            self.recheck(only_with=before ^ self._name_words)
+        speller = self.speller
+        if speller is None:
+            return
+        # Typing a name changes the letter's names at every key; only a word put into the names or taken
+        # out of them whose verdict changes with it ("Kelly" yes, "a" no) can be underlined differently,
+        # and only in the fields that hold it (re-colouring all fifty of a long letter's paragraphs at
+        # every key took most of the keystroke).
+        moved = before ^ self._name_words
+        known = {word: speller.is_known(word) for word in moved}
+        if speller.set_names(self._names):
+            self.recheck(only_with={word for word in moved if speller.is_known(word) != known[word]})
 
     def accept(self, words: list[str]) -> None:
         self._accepted = list(words)  # a list changed before the word lists are read is read with them

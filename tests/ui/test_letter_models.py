@@ -127,3 +127,38 @@ def test_a_highlighter_colouring_a_paragraph_is_not_an_edit(qtbot: Any, window: 
         editor.textChanged.emit()
     assert edited == []
     assert clerk.undo_stack.count() == steps
+
+
+def test_typing_a_name_recolours_only_the_paragraphs_that_hold_its_words(
+        qtbot: Any, window: WindowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The letter's names are never underlined, so each key typed in a name changes the names; only the
+    paragraphs holding a word whose verdict changed are coloured again (all of them were, at each key)."""
+    pytest.importorskip("spellchecker")
+    from app.ui.spelling import SpellHighlighter
+
+    clerk = window()
+    qtbot.waitUntil(lambda: clerk.spelling.loaded, timeout=15_000)
+    form = clerk.form
+    assert form is not None
+    closing = form.sections["closing"].editors()[0]
+    closing.setFocus()
+    closing.moveCursor(closing.textCursor().MoveOperation.End)
+    qtbot.keyClicks(closing, " Copy to Xochitl.")
+    coloured: list[str] = []
+    original = SpellHighlighter.rehighlight
+
+    def rehighlight(self: SpellHighlighter) -> None:
+        coloured.append(self.document().toPlainText()[:40])
+        original(self)
+
+    monkeypatch.setattr(SpellHighlighter, "rehighlight", rehighlight)
+    addressees = form.addressees
+    addressees.list.setCurrentRow(1)
+    addressees.name.setFocus()
+    addressees.name.end(False)
+    qtbot.keyClicks(addressees.name, " a")  # "a" is a word of the dictionary: no verdict changes
+    assert coloured == []
+    addressees.name.selectAll()
+    qtbot.keyClicks(addressees.name, "Xochitl")
+    assert coloured
+    assert all(text == closing.toPlainText()[:40] for text in coloured)
