@@ -229,9 +229,9 @@ class LetterForm(QScrollArea):
         """A role that may not edit still reads the whole form; every control says why it is locked."""
         from PySide6.QtWidgets import (
             QAbstractButton,
+            QAbstractItemView,
             QAbstractSpinBox,
             QComboBox,
-            QListWidget,
             QPlainTextEdit,
             QTextEdit,
         )
@@ -245,7 +245,7 @@ class LetterForm(QScrollArea):
                 widget.setReadOnly(locked)
             elif isinstance(widget, QAbstractButton | QComboBox | QAbstractSpinBox):
                 widget.setEnabled(not locked)
-            elif isinstance(widget, QListWidget):
+            elif isinstance(widget, QAbstractItemView):  # the addressee list: no reordering by drag
                 widget.setDragEnabled(not locked)
             else:
                 continue

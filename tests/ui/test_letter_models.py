@@ -162,3 +162,17 @@ def test_typing_a_name_recolours_only_the_paragraphs_that_hold_its_words(
     qtbot.keyClicks(addressees.name, "Xochitl")
     assert coloured
     assert all(text == closing.toPlainText()[:40] for text in coloured)
+
+
+def test_a_read_only_letter_cannot_reorder_its_addressees_by_drag(qtbot: Any) -> None:
+    from app.bootstrap import template_library
+    from app.ui.form import LetterForm
+
+    form = LetterForm(template_library().get("officials-concern").manifest)
+    qtbot.addWidget(form)
+    form.set_data(long_letter(3, 1))
+    assert form.addressees.list.dragEnabled()
+    form.set_read_only("A judge reads this letter; the clerk edits it")
+    assert not form.addressees.list.dragEnabled()
+    form.set_read_only(None)
+    assert form.addressees.list.dragEnabled()
