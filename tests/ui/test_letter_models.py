@@ -176,3 +176,37 @@ def test_a_read_only_letter_cannot_reorder_its_addressees_by_drag(qtbot: Any) ->
     assert not form.addressees.list.dragEnabled()
     form.set_read_only(None)
     assert form.addressees.list.dragEnabled()
+
+
+def test_an_addressee_dropped_lower_in_the_list_is_one_move(qtbot: Any) -> None:
+    """Qt's own internal move inserts a copy and deletes the original (two changes of the list); the
+    view has the model move the row instead, and the drag is told nothing is left to delete."""
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    from app.ui.addressees import AddresseeListEditor
+
+    editor = AddresseeListEditor()
+    qtbot.addWidget(editor)
+    editor.set_values(long_letter(4, 1)["addressees"])
+    editor.resize(900, 600)
+    editor.show()
+    view = editor.list
+    view.setCurrentRow(0)
+    target = view.visualRect(view.addressees.index(2)).center()
+    mime = QMimeData()
+
+    class Dropped(QDropEvent):
+        def source(self) -> Any:  # what a drag that started in this list says
+            return view
+
+    event = Dropped(QPointF(target), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                    Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(editor.edited) as edited:
+        view.dropEvent(event)
+    assert edited.args == ["addressees"]
+    assert [row["name"] for row in editor.values()] == ["Jeff Sessions 2", "Jeff Sessions 3", "Jeff Sessions 1",
+                                                        "Jeff Sessions 4"]
+    assert editor.last_action == "Move addressee 1 down"
+    assert view.currentRow() == 2
+    assert event.dropAction() == Qt.DropAction.IgnoreAction  # nothing for the drag to delete afterwards
