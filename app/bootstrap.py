@@ -26,9 +26,10 @@ from app.core.workflow import NotFound, Refused, StorageUnavailable
 from app.services.templates import SHIPPED, TemplateLibrary
 
 if TYPE_CHECKING:  # storage is imported when a database is opened, not for a plain render
+    from app.services.clauses import ClauseBank
     from app.services.drafts import Drafts
     from app.services.journal import Journal
-    from app.services.office import Clauses, CourtProfileService, Profile, Users
+    from app.services.office import CourtProfileService, Profile, Users
     from app.services.signing import Signing
     from app.storage.interfaces import Store
     from app.storage.sql import SqlStore
@@ -93,7 +94,7 @@ class Services:
     journal: Journal
     drafts: Drafts
     users: Users
-    clauses: Clauses
+    clauses: ClauseBank
     profile: Profile
     court: CourtProfileService  # the office's letterhead (one per database)
     signing: Signing            # judges' certificates, trust anchors, signed export, PDF verify
@@ -160,9 +161,10 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
              *, create: bool = True) -> Services:
     """Everything over the database ``db``; ``create=False`` (the command line) opens only a database
     that exists: only `db init` and the window's first start make one."""
+    from app.services.clauses import ClauseBank, DatabaseShelf
     from app.services.drafts import Drafts
     from app.services.journal import Journal
-    from app.services.office import Clauses, CourtProfileService, Profile, Users, resolve_user, seed
+    from app.services.office import CourtProfileService, Profile, Users, resolve_user, seed
     from app.services.signing import Signing
     from app.storage.database import add_login, enable_login
 
@@ -186,7 +188,7 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
         drafts=drafts,
         users=Users(store, actor, lambda name, role, password: add_login(store, name, role, password),
                     lambda name, enabled: enable_login(store, name, enabled)),
-        clauses=Clauses(store, actor), profile=profile, court=CourtProfileService(store, actor),
+        clauses=ClauseBank(DatabaseShelf(store), actor), profile=profile, court=CourtProfileService(store, actor),
         signing=Signing(store, drafts, actor),
     )
 

@@ -17,6 +17,7 @@ from app.core import jsondata
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem, TemplateProblem
 from app.core.files import WORD_LETTER, OutputRefused, check_output_target, protect_database_url, protect_folder
 from app.core.text import Removal
+from app.core.vocabulary import ADDRESSEE_KEYS
 from app.services import letters as service
 from app.services.office import read_seal_file
 
@@ -254,7 +255,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     merge.add_argument("--template", required=True, help="pack id or pack folder")
     merge.add_argument("--data", required=True, type=Path, help="the letter as JSON (- reads standard input)")
     merge.add_argument("--addressees", required=True, type=Path,
-                       help="CSV: honorific,name,title,organization,address (lines split by |),salutation")
+                       help=f"CSV: {','.join(ADDRESSEE_KEYS)} (address lines split by |); only name is required")
     merge.add_argument("--out", required=True, type=Path, help="folder for the letters")
     merge.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     merge.add_argument("--pdf", action="store_true",

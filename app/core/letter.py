@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from app.core import address as forms
-from app.core import jsondata
+from app.core import jsondata, vocabulary
 from app.core.dates import date_line
 from app.core.errors import LetterInvalid, Problem
 from app.core.text import Removal, clean_text, is_clean
@@ -248,11 +248,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-_SECTION_NAMES = {
-    "addressees": "addressee", "opening": "opening paragraph", "concerns": "concern",
-    "requested_policies": "requested policy", "closing": "closing paragraph",
-    "cc": "cc line", "enclosures": "enclosure",
-}
+_SECTION_NAMES = {s.key: s.singular for s in (vocabulary.ADDRESSEES, *vocabulary.SECTIONS)}
 
 
 def _explain(loc: tuple[int | str, ...], error_type: str, message: str, ctx: Mapping[str, Any]) -> str:

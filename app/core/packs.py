@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.core.errors import LetterInvalid, Problem, TemplateProblem
 from app.core.letter import Letter, problems_from
+from app.core.vocabulary import SECTION_KEYS, SECTIONS
 
-CORE_SECTIONS = ("opening", "concerns", "requested_policies", "closing", "cc", "enclosures")
+CORE_SECTIONS = SECTION_KEYS
 FieldType = Literal["text", "multiline", "date", "choice", "bool", "number"]
 MAX_MANIFEST_BYTES = 256 * 1024
 MAX_SAMPLE_BYTES = 2 * 1024 * 1024
@@ -88,11 +89,10 @@ class Manifest(BaseModel):
                 problems.append(Problem(path, "must be a number"))
             elif spec.type == "date" and not _is_iso_date(value):
                 problems.append(Problem(path, "must be a date written YYYY-MM-DD"))
-        for section in ("opening", "concerns", "requested_policies", "closing", "cc", "enclosures"):
-            if section not in self.sections and getattr(letter, section):
-                words = section.replace("_", " ")
-                problems.append(Problem(section, f"template {self.id!r} has no {words} section; "
-                                                 "this text would not be printed"))
+        for section in SECTIONS:
+            if section.key not in self.sections and getattr(letter, section.key):
+                problems.append(Problem(section.key, f"template {self.id!r} has no {section.label.lower()} section; "
+                                                     "this text would not be printed"))
         return problems
 
     def field_values(self, letter: Letter) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.vocabulary import addressee_data
 from app.core.workflow import Role, Status
 
 
@@ -156,11 +157,7 @@ class AddressBookEntry:
     courtesy: str | None = None
 
     def to_addressee(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"name": self.name, "address": list(self.address)}
-        for key in ("honorific", "title", "organization", "salutation", "surname", "given_name", "courtesy"):
-            if getattr(self, key):
-                data[key] = getattr(self, key)
-        return data
+        return addressee_data(self)
 
 
 __all__ = ["AddressBookEntry", "Approval", "AuditEvent", "Clause", "Comment", "LetterSummary",

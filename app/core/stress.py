@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from app.core.errors import LetterInvalid
 from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, MAX_LETTER_TEXT, CleanStr, Letter, problems_from
 from app.core.packs import CORE_SECTIONS, Manifest, PackField
+from app.core.vocabulary import ADDRESSEE_FIELDS
 
 #: The date whose spelled-out form is among the longest ("September 30, 2017").
 STRESS_DATE = "2017-09-30"
@@ -111,7 +112,8 @@ def _skeleton(manifest: Manifest) -> tuple[dict[str, Any], list[_Slot]]:
     for i in range(MAX_ITEMS):
         person: dict[str, Any] = {"address": []}
         first = i == 0
-        for key in ("honorific", "name", "title", "organization", "surname", "given_name", "courtesy"):
+        # The salutation override and the address lines are filled below, in their own ways.
+        for key in (f.key for f in ADDRESSEE_FIELDS if f.kind == "text" and f.key != "salutation"):
             slot(person, key, f"{key.title()} {i}", f"addressees.{key}" if first else None)
         if i % 2:  # half of them keep the salutation the rules make
             slot(person, "salutation", f"Salutation {i}", "addressees.salutation" if i == 1 else None)

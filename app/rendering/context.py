@@ -8,9 +8,10 @@ This is the contract between the letter and every template pack. A template may 
 ``court``                {name, chambers ("" when absent), address: [lines], address_block, phone, email}
 ``signatory``            {name, title}
 ``signature_image``      the judge's signature (a picture) once approved, else ""
-``addressees``           [{name_line, honorific, name, title, organization, address: [lines],
-                           block (the inside address, lines joined by line breaks),
-                           salutation_name, salutation_line, surname}]
+``addressees``           [{honorific, name, title, organization, address: [lines] (the fields
+                           ``app.core.vocabulary`` marks printed as typed), and the forms of
+                           address: name_line, block (the inside address, lines joined by line
+                           breaks), salutation_name, salutation_line, surname (the one used)}]
 ``addressee_names``      "The Honorable Jeff Sessions and The Honorable John F. Kelly"
 ``salutation``           "Dear Attorney General Sessions and Secretary Kelly:" (the whole line; the
                          group salutation when the letter has one)
@@ -20,7 +21,8 @@ This is the contract between the letter and every template pack. A template may 
 ``group_address``        "Members of the Judicial Council" (from the group salutation), else ""
 ``distribution``         ["The Honorable Jane Doe, Judge of the Superior Court", ...] when
                          ``uses_distribution``, else []
-``opening`` ``concerns`` ``requested_policies`` ``closing`` ``cc`` ``enclosures``: [str]
+``opening`` ``concerns`` ``requested_policies`` ``closing`` ``cc`` ``enclosures``: [str], one
+                         key per section of ``app.core.vocabulary.SECTIONS``
 ``complimentary_close``  "Sincerely,"
 ``fields``               {name: value} for the fields the pack's manifest declares; date
                          fields come spelled out ("April 8, 2025")
@@ -48,13 +50,17 @@ from app.core.errors import LetterInvalid, Problem
 from app.core.letter import Addressee, Letter
 from app.core.packs import Manifest
 from app.core.text import MAX_TEXT_LENGTH, Removal, clean_text
+from app.core.vocabulary import ADDRESSEE_FIELDS, SECTIONS
 
 CONTEXT_KEYS = frozenset({
     "date_line", "reference", "subject", "court", "signatory", "signature_image", "addressees",
-    "addressee_names", "salutation", "opening", "concerns", "requested_policies", "closing",
-    "cc", "enclosures", "complimentary_close", "fields", "draft",
+    "addressee_names", "salutation", "complimentary_close", "fields", "draft",
     "uses_distribution", "group_address", "distribution",
+    *(s.key for s in SECTIONS),
 })
+#: What the context says of each addressee beyond the fields printed as typed: the forms of address.
+ADDRESSEE_FORMS = frozenset({"name_line", "block", "salutation_name", "salutation_line", "surname"})
+_TYPED = tuple(f.key for f in ADDRESSEE_FIELDS if f.printed_as_typed)
 
 
 # Text the context composes from several fields (each within its limit), so it may be longer
@@ -128,12 +134,8 @@ def _addressee(a: Addressee) -> dict[str, Any]:
     entry = _ENTRIES.get(key)
     if entry is None:
         entry = {
+            **{field: tuple(v) if isinstance(v := getattr(a, field), list) else v for field in _TYPED},
             "name_line": forms.name_line(a),
-            "honorific": a.honorific,
-            "name": a.name,
-            "title": a.title,
-            "organization": a.organization,
-            "address": tuple(a.address),
             "block": "\n".join(forms.inside_address(a)),
             "salutation_name": forms.salutation_name(a),
             "salutation_line": forms.salutation_line(a),
@@ -142,7 +144,7 @@ def _addressee(a: Addressee) -> dict[str, Any]:
         if len(_ENTRIES) >= _ENTRIES_KEPT:
             _ENTRIES.clear()
         _ENTRIES[key] = entry
-    return {**entry, "address": list(entry["address"])}
+    return {field: list(v) if isinstance(v, tuple) else v for field, v in entry.items()}
 
 
 def build_context(
@@ -190,12 +192,7 @@ def build_context(
         "group_address": forms.group_address(letter.group_salutation),
         "distribution": (forms.distribution_list(letter.addressees)
                          if forms.uses_distribution(len(letter.addressees)) else []),
-        "opening": section("opening", list(letter.opening)),
-        "concerns": section("concerns", list(letter.concerns)),
-        "requested_policies": section("requested_policies", list(letter.requested_policies)),
-        "closing": section("closing", list(letter.closing)),
-        "cc": section("cc", list(letter.cc)),
-        "enclosures": section("enclosures", list(letter.enclosures)),
+        **{s.key: section(s.key, list(getattr(letter, s.key))) for s in SECTIONS},
         "complimentary_close": letter.complimentary_close,
         "fields": _fields(letter, manifest),
         "draft": draft,

@@ -23,6 +23,7 @@ from lxml import etree
 
 from app.core.errors import Problem
 from app.core.letter import Letter
+from app.core.vocabulary import SECTION_KEYS
 from app.rendering.package import SAFE_PARSER, read_members
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -122,7 +123,7 @@ def _letter_texts(letter: Letter) -> list[tuple[str, str]]:
                 texts.append((f"addressees[{i}].{key}", value))
             elif isinstance(value, list):
                 texts += [(f"addressees[{i}].{key}[{j}]", v) for j, v in enumerate(value) if isinstance(v, str)]
-    for section in ("opening", "concerns", "requested_policies", "closing", "cc", "enclosures"):
+    for section in SECTION_KEYS:
         texts += [(f"{section}[{i}]", text) for i, text in enumerate(getattr(letter, section))]
     texts += [(f"fields.{key}", value) for key, value in letter.fields.items() if isinstance(value, str)]
     return texts

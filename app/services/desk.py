@@ -1,354 +1,51 @@
-"""What the drafting window asks of the services: a typed boundary, no Qt, no ``Any`` across it.
+"""The desks the drafting window works at, and the one protocol they answer.
 
 The window (app.ui) runs these calls on worker threads and shows their results; everything here
 takes plain data and returns frozen records, so it can be tested with PySide6 uninstalled.
 
 ``ServiceDesk`` is the drafts database (review workflow, shared clause bank and address book);
 ``LocalDesk`` is this computer alone (an autosave file, clause bank and address book as JSON), with
-no workflow, so review controls stay disabled and say why.
+no workflow, so review controls stay disabled and say why. Both keep their clauses in one
+``ClauseBank`` (app.services.clauses), on the database's shelf or in a file.
+
+What the desks use lives beside this module by topic: checking a letter (``checking``), exporting
+a draft (``exporting``), a save that met another's version (``conflicts``), what the window shows
+(``views``), and the seal images kept on this computer (``seals``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from app.core import hostos, jsondata
-from app.core.address import Finding, letter_findings
+from app.core import jsondata
 from app.core.dates import date_line
 from app.core.diff import WordDiff, field_changes, word_diff
-from app.core.errors import ChambersError, LetterInvalid, Problem, TemplateProblem
-from app.core.files import (
-    atomic_write,
-    check_output_folder_target,
-    make_private_folder,
-    preflight_outputs,
-    write_outputs,
-)
-from app.core.letter import Letter, iter_text, parse_letter
-from app.core.records import Approval, AuditEvent, Comment, CourtProfile, LetterSummary, LetterVersion
-from app.core.text import Removal
+from app.core.errors import ChambersError, LetterInvalid
+from app.core.files import atomic_write, check_output_folder_target, write_outputs
+from app.core.records import Approval, AuditEvent, Clause, Comment, CourtProfile, LetterSummary, LetterVersion
 from app.core.workflow import Action, Refused, Role, Status, Verdict, verdict
 from app.rendering.engine import CompiledPack
-from app.rendering.fonts import print_check
-from app.rendering.preview import Preview, docx_preview
+from app.services.checking import LetterData, check_letter, letter_text
+from app.services.clauses import ClauseBank, ClauseFile
 from app.services.journal import Journal, TypingLog
-from app.services.office import AddressBookService, Clauses, CourtProfileService, Users, address_entry
+from app.services.office import AddressBookService, CourtProfileService, Users, address_entry
+from app.services.seals import SealCache
 from app.services.templates import TemplateLibrary
+from app.services.views import Identity, Restorable, ReviewView, Row, UserRow
 from app.storage.interfaces import Store
 
 if TYPE_CHECKING:  # the drafts service, exports and PDFs are imported when first used: not at start-up
     from app.services.drafts import DiffReport, Drafts, ExportReport, LetterDetail
     from app.services.signing import Signing
 
-# The letter's JSON, as the form holds it: nested dicts, lists and scalars.
-LetterData = dict[str, object]
-
-# A compiled pack keeps per-render state (its sandbox budget, its zip cache): one render at a time.
-RENDER_LOCK = threading.Lock()
-PARAGRAPH_SECTIONS = ("opening", "concerns", "requested_policies", "closing")
-SECTION_NAMES = {"opening": "opening", "concerns": "concerns", "requested_policies": "requested policies",
-                 "closing": "closing"}
 # A judge's review is any of these on a version: what "changes since my last review" starts from.
 REVIEW_ACTIONS = frozenset({"commented", "request_changes", "approve"})
-
-
-# -- checking and exporting a letter -------------------------------------------------------------
-@dataclass
-class Check:
-    """The letter as typed, checked: what stops export, what cleaning removed, and its preview."""
-
-    letter: Letter | None
-    problems: list[Problem] = field(default_factory=list)
-    removals: list[Removal] = field(default_factory=list)
-    preview: Preview | None = None
-    docx: bytes | None = None
-    millis: float = 0.0
-    # Advice that never stops export: name-line checks, guessed salutations, substituted fonts.
-    advice: list[Finding] = field(default_factory=list)
-    print_warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def exportable(self) -> bool:
-        return self.letter is not None and not self.problems and not self.removals
-
-    @property
-    def blocking(self) -> str:
-        """Why this letter cannot go to a judge or be approved now ("" when it can)."""
-        count = len(self.problems) + len(self.removals)
-        if self.letter is None or count:
-            what = "1 problem" if count == 1 else f"{count} problems"
-            return f"Preflight lists {what}: fix {'it' if count == 1 else 'them'} first"
-        return ""
-
-
-def _section_problems(pack: CompiledPack, data: LetterData) -> list[Problem]:
-    problems: list[Problem] = []
-    for key in PARAGRAPH_SECTIONS:
-        if key not in pack.manifest.sections:
-            continue
-        raw = data.get(key)
-        items = raw if isinstance(raw, list) else []
-        if not any(str(p).strip() for p in items):
-            if key in ("concerns", "opening"):
-                problems.append(Problem(key, f"the {SECTION_NAMES[key]} section is empty"))
-            continue
-        for i, item in enumerate(items):
-            if not str(item).strip():
-                problems.append(Problem(f"{key}[{i}]", "empty paragraph: write it or remove it"))
-    return problems
-
-
-def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True,
-                 images: Mapping[str, bytes] | None = None) -> Check:
-    """Validate ``data`` against the letter contract and the pack, and render a fast preview;
-    ``images``: the office's seal images, for a letter that pins one (``desk.seals``)."""
-    start = time.perf_counter()
-    try:
-        parsed = parse_letter(data)
-    except LetterInvalid as exc:
-        return Check(None, exc.problems + _section_problems(pack, data), millis=_since(start))
-    letter = parsed.letter
-    problems = pack.manifest.check_letter(letter) + _section_problems(pack, data)
-    result = Check(letter, problems, list(parsed.removals), advice=letter_findings(letter))
-    if render:
-        try:
-            with RENDER_LOCK:
-                rendered = pack.render(letter, draft=True, images=images)
-            result.docx = rendered.data
-            result.preview = docx_preview(rendered.data)
-            # A character no font has would vanish from the PDF: an error, like any other preflight error.
-            printing = print_check(letter, rendered.data)
-            result.problems.extend(printing.errors)
-            result.print_warnings = printing.warnings
-        except LetterInvalid as exc:  # the pinned seal is missing or not what its hash says
-            result.problems.extend(exc.problems)
-        except ChambersError as exc:
-            result.problems.append(Problem("", str(exc)))
-    result.millis = _since(start)
-    return result
-
-
-def _since(start: float) -> float:
-    return (time.perf_counter() - start) * 1000
-
-
-@dataclass
-class ExportRequest:
-    """What the export dialog asks for."""
-
-    folder: Path
-    stem: str
-    docx: bool = True
-    pdf: bool = False
-    per_addressee: bool = False
-    overwrite: bool = False
-
-
-@dataclass
-class ExportResult:
-    written: list[Path] = field(default_factory=list)
-
-
-def planned_files(letter: Letter, request: ExportRequest) -> list[Path]:
-    """The files an export would write, so the dialog can ask before overwriting any."""
-    from app.services.letters import suggested_file_name
-
-    stems = ([Path(suggested_file_name(letter.model_copy(update={"addressees": [a]}), "")).name
-              for a in letter.addressees] if request.per_addressee else [request.stem])
-    paths = []
-    for stem in stems:
-        if request.docx:
-            paths.append(request.folder / f"{stem}.docx")
-        if request.pdf:
-            paths.append(request.folder / f"{stem}.pdf")
-    return paths
-
-
-def export_letter(library: TemplateLibrary, pack: CompiledPack, letter: Letter,
-                  request: ExportRequest, images: Mapping[str, bytes] | None = None) -> ExportResult:
-    """Render every letter first (a DRAFT copy: see below), then write: each .docx with its PDF both or
-    neither, never into a template folder, and over an existing file only when asked."""
-    from app.services.letters import preflight_letter_files, write_letter_files
-
-    if request.per_addressee:
-        letters = [letter.model_copy(update={"addressees": [a]}) for a in letter.addressees]
-    else:
-        letters = [letter]
-    targets = planned_files(letter, request)
-    if not request.overwrite:
-        existing = [p for p in targets if p.exists()]
-        if existing:
-            raise FileExistsError(0, "already exists; choose another name or allow overwriting", str(existing[0]))
-    stems = [p.stem for p in targets if p.suffix == (".docx" if request.docx else ".pdf")]
-    check_output_folder_target(request.folder)  # the output policy, before the folder is made
-    made = not request.folder.exists()
-    request.folder.mkdir(parents=True, exist_ok=True)  # the folder chosen in the dialog
-    try:
-        for stem in stems:  # every target refused or accepted before anything is rendered or written
-            preflight_letter_files(library, request.folder / f"{stem}.docx",
-                                   request.folder / f"{stem}.pdf" if request.pdf else None)
-    except BaseException:
-        if made:  # a refusal leaves the disk as it was
-            request.folder.rmdir()
-        raise
-    # Always a DRAFT: an approved letter leaves through the drafts service (ServiceDesk.export_final and
-    # its kin), which releases the approved bytes (audited) and checks them; never through this function.
-    rendered: list[bytes] = []
-    for one in letters:
-        with RENDER_LOCK:
-            rendered.append(pack.render(one, draft=True, images=images).data)
-    result = ExportResult()
-    for data, stem in zip(rendered, stems, strict=True):
-        docx, pdf = request.folder / f"{stem}.docx", request.folder / f"{stem}.pdf"
-        if request.docx:
-            write_letter_files(library, data, docx, pdf if request.pdf else None)
-            result.written.append(docx)
-        else:
-            write_pdf_only(library, data, pdf)
-        if request.pdf:
-            result.written.append(pdf)
-    return result
-
-
-def write_pdf_only(library: TemplateLibrary, docx: bytes, pdf: Path) -> None:
-    """A PDF without its .docx, under the same rules as ``write_letter_files``."""
-    from app.rendering.pdf import EXPORTED, PdfConverter
-    from app.services.letters import protect_packs
-
-    protect_packs(library)
-    preflight_outputs([(pdf, ".pdf", "--pdf")])
-    with PdfConverter() as converter:
-        data = converter.convert(docx, EXPORTED)
-    write_outputs([(pdf, ".pdf", "--pdf", data, None)])
-
-
-# -- what the window shows -----------------------------------------------------------------------
-SEED_CLAUSES: list[dict[str, object]] = [
-    {"title": "Courthouses as sensitive locations",
-     "text": "I respectfully request that courthouses be treated as sensitive locations, as schools, hospitals "
-             "and places of worship already are, at which enforcement actions are generally avoided.",
-     "tags": ["requested policy", "immigration", "access to justice"]},
-    {"title": "Coordinate with the presiding judge",
-     "text": "Where an enforcement action at or near a courthouse cannot be avoided, I ask that officers first "
-             "coordinate with the presiding judge and court security personnel.",
-     "tags": ["requested policy", "security"]},
-    {"title": "Access to justice",
-     "text": "Our courthouses serve as a vital forum for ensuring access to justice and protecting public "
-             "safety; courts cannot do their work if those whose presence the law requires are afraid to "
-             "walk through the courthouse door.",
-     "tags": ["concern", "access to justice"]},
-    {"title": "Public trust and confidence",
-     "text": "I am concerned about the impact on public trust and confidence in our state court system if the "
-             "public feels that our state institutions are being used to facilitate other goals.",
-     "tags": ["concern", "public trust"]},
-    {"title": "Welcome a discussion",
-     "text": "I would welcome the opportunity to discuss these concerns with you or your staff.",
-     "tags": ["closing"]},
-    {"title": "Thank you",
-     "text": "Thank you for your attention to this important matter.",
-     "tags": ["closing"]},
-]
-
-
-@dataclass(frozen=True)
-class ClauseItem:
-    title: str
-    text: str
-    tags: tuple[str, ...] = ()
-    id: int | None = None
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the drafts browser."""
-
-    id: int
-    subject: str
-    status: str
-    template: str
-    addressees: str
-    date: str
-    updated_by: str
-    updated_at: str
-    waiting_for_me: bool = False
-    mine: bool = False
-
-
-@dataclass(frozen=True)
-class Restorable:
-    """An edit that never reached the database, offered back at the next start."""
-
-    letter_id: int | None
-    base_version: int | None
-    data: LetterData
-
-
-@dataclass(frozen=True)
-class ReviewView:
-    """What the review pane shows of one version of a letter, read in one go (no loading race)."""
-
-    detail: LetterDetail
-    versions: list[LetterVersion]
-    since_review: DiffReport
-    reviewed_version: int | None  # None: never reviewed, the changes are the whole letter
-
-
-@dataclass(frozen=True)
-class UserRow:
-    name: str
-    role: Role
-    full_name: str
-    has_signature: bool
-    active: bool
-
-
-@dataclass(frozen=True)
-class PartChange:
-    """One part of the letter (a field or a section) the other person changed, beside mine."""
-
-    part: str                        # the letter's key: "subject", "concerns", "addressees"
-    paths: tuple[str, ...]           # the fields they changed in it, e.g. ("concerns[1]",)
-    theirs: str
-    mine: str
-    same: bool                       # mine already says what theirs says
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, list):
-        return "\n".join(_shown(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(_shown(v) for v in value.values() if v not in (None, "", []))
-    return "" if value is None else str(value)
-
-
-def conflict_parts(base: LetterData, theirs: LetterData, mine: LetterData) -> list[PartChange]:
-    """What the other person changed since the version I started from, part by part, beside mine."""
-    parts: dict[str, list[str]] = {}
-    for change in field_changes(base, theirs):
-        key = change.path.split(".")[0].split("[")[0]
-        parts.setdefault(key, []).append(change.path)
-    return [PartChange(key, tuple(paths), _shown(theirs.get(key)), _shown(mine.get(key)),
-                       theirs.get(key) == mine.get(key))
-            for key, paths in parts.items()]
-
-
-def take_parts(mine: LetterData, theirs: LetterData, parts: list[str]) -> LetterData:
-    """My letter with the chosen parts as the other person has them (a part they removed goes)."""
-    merged = dict(mine)
-    for key in parts:
-        if key in theirs:
-            merged[key] = theirs[key]
-        else:
-            merged.pop(key, None)
-    return merged
 
 
 class OfficeServices(Protocol):
@@ -359,29 +56,11 @@ class OfficeServices(Protocol):
     journal: Journal
     drafts: Drafts
     users: Users
-    clauses: Clauses
+    clauses: ClauseBank
     court: CourtProfileService
     signing: Signing
 
     def close(self) -> None: ...
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def letter_text(library: TemplateLibrary, version: LetterVersion,
-                images: Mapping[str, bytes] | None = None) -> list[str]:
-    """The letter's paragraphs as the judge reads them on paper (the pack's own wording included)."""
-    from app.rendering.seal import document_text
-
-    letter = parse_letter(version.data).letter
-    try:
-        pack = library.get(version.template_id)
-        with RENDER_LOCK:
-            return document_text(pack.render(letter, draft=False, images=images).data)
-    except (TemplateProblem, LetterInvalid):
-        return [text for _path, text in iter_text(letter)]
 
 
 class Desk(Protocol):
@@ -418,8 +97,10 @@ class Desk(Protocol):
     def save_draft(self, pack: CompiledPack, letter_id: int | None, data: LetterData, version: int | None,
                    note: str = "", *, save_point: bool = False,
                    withdraws: int | bool | None = True) -> LetterSummary | None: ...
-    def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]: ...
-    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> ClauseItem: ...
+    @property
+    def clause_bank(self) -> ClauseBank: ...
+    def clauses(self, search: str = "", tag: str = "") -> list[Clause]: ...
+    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> Clause: ...
     def address_book(self) -> list[LetterData]: ...
     def add_address(self, entry: LetterData) -> bool: ...
 
@@ -439,6 +120,12 @@ class LocalDesk:
     asks_before_restore: bool = False
     recovered_at: dt.datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: This computer's own bank, in ``clauses.json`` (its user manages it: there is no office). Made
+    #: with the desk, not on first use: two workers must never hold two banks over one file.
+    clause_bank: ClauseBank = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.clause_bank = ClauseBank(ClauseFile(self.folder / "clauses.json"))
 
     def close(self) -> None:
         return
@@ -461,7 +148,8 @@ class LocalDesk:
         return None  # this computer alone: the window's own Preferences give the letterhead
 
     def may(self, action: str) -> Verdict:
-        if action in ("edit", "create", "export_draft"):
+        # The clause bank on this computer is its user's own: there is no office whose bank it could spoil.
+        if action in ("edit", "create", "export_draft", "manage_clauses"):
             return Verdict(True, "")
         return Verdict(False, f"review needs the drafts database: {self.why_no_workflow}")
 
@@ -530,28 +218,11 @@ class LocalDesk:
             self.typing_path.unlink(missing_ok=True)
 
     # -- clause bank ----------------------------------------------------------------------
-    def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]:
-        raw = self._read("clauses.json", None)
-        items = raw if isinstance(raw, list) else SEED_CLAUSES
-        words = search.lower().split()
-        out = []
-        for i, c in enumerate(items):
-            if not isinstance(c, dict):
-                continue
-            raw_tags = c.get("tags")
-            tags = tuple(str(t) for t in raw_tags) if isinstance(raw_tags, list) else ()
-            hay = f"{c.get('title', '')} {c.get('text', '')} {' '.join(tags)}".lower()
-            if all(w in hay for w in words) and (not tag or tag in tags):
-                out.append(ClauseItem(str(c.get("title", "")), str(c.get("text", "")), tags, i))
-        return out
+    def clauses(self, search: str = "", tag: str = "") -> list[Clause]:
+        return self.clause_bank.list(search, tag)
 
-    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> ClauseItem:
-        with self._lock:
-            raw = self._read("clauses.json", None)
-            items = list(raw) if isinstance(raw, list) else list(SEED_CLAUSES)
-            items.append({"title": title, "text": text, "tags": list(tags)})
-            self._write("clauses.json", items)
-        return ClauseItem(title, text, tags, len(items) - 1)
+    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> Clause:
+        return self.clause_bank.add(title, text, tags)
 
     # -- address book ---------------------------------------------------------------------
     def address_book(self) -> list[LetterData]:
@@ -566,78 +237,6 @@ class LocalDesk:
             others.append(entry)
             self._write("address-book.json", others)
         return len(others) > len(book)
-
-
-class SealCache(Mapping[str, bytes]):
-    """Seal images by their reference ("sha256:<hex>"), kept on this computer once read.
-
-    A letter pins its seal by hash, so a start can show the last letter, seal and all, before the
-    database is open: a copy in ``folder`` (owner-only, next to the recovery journal) is used only
-    if its bytes have that hash; any other is read from the database (``fetch``) and kept.
-    """
-
-    FOLDER = ".seals"  # never a user's folder: user names do not start with a dot
-
-    def __init__(self, folder: Path, fetch: Callable[[str], bytes]) -> None:
-        self.folder = folder
-        self._fetch = fetch
-        self._found: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-
-    def _path(self, reference: str) -> Path | None:
-        digest = reference.removeprefix("sha256:")
-        if not reference.startswith("sha256:") or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
-            return None
-        return self.folder / f"{digest}.png"
-
-    def _kept(self, reference: str) -> bytes | None:
-        path = self._path(reference)
-        if path is None:
-            return None
-        try:
-            # Only a regular file is read: a FIFO planted here would block the window for ever.
-            data = hostos.read_regular(path, MAX_KEPT_SEAL)
-        except OSError:
-            return None
-        return data if "sha256:" + hashlib.sha256(data).hexdigest() == reference else None
-
-    def __getitem__(self, reference: str) -> bytes:
-        with self._lock:
-            found = self._found.get(reference)
-        if found is not None:
-            return found
-        data = self._kept(reference)
-        if data is None:
-            data = self._fetch(reference)  # KeyError when the office has no such seal
-            path = self._path(reference)
-            if path is not None and "sha256:" + hashlib.sha256(data).hexdigest() == reference:
-                try:
-                    make_private_folder(self.folder)
-                    atomic_write(path, data, durable=False)
-                except OSError:
-                    pass  # only a copy: the database still has it
-        with self._lock:
-            self._found[reference] = data
-        return data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict(self._found))  # those read so far: the office's store is not listed
-
-    def __len__(self) -> int:
-        return len(self._found)
-
-
-MAX_KEPT_SEAL = 2 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who the window works as, and where: what a start shows before the database has answered."""
-
-    user: str
-    role: str
-    full_name: str
-    database: str
 
 
 class ServiceDesk:
@@ -970,13 +569,16 @@ class ServiceDesk:
         return approval if approval is not None and approval.voided_at is None else None
 
     # -- clause bank and address book -----------------------------------------------------
-    def clauses(self, search: str = "", tag: str = "") -> list[ClauseItem]:
-        return [ClauseItem(c.title, c.text, tuple(c.tags), c.id)
-                for c in self.services.clauses.list(search or None, tag or None)]
+    @property
+    def clause_bank(self) -> ClauseBank:
+        """The office's bank in the database (only an admin adds or removes clauses)."""
+        return self.services.clauses
 
-    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> ClauseItem:
-        c = self.services.clauses.add(title, text, tags)
-        return ClauseItem(c.title, c.text, tuple(c.tags), c.id)
+    def clauses(self, search: str = "", tag: str = "") -> list[Clause]:
+        return self.clause_bank.list(search, tag)
+
+    def add_clause(self, title: str, text: str, tags: tuple[str, ...]) -> Clause:
+        return self.clause_bank.add(title, text, tags)
 
     def address_book(self) -> list[LetterData]:
         return [dict(e.to_addressee()) for e in self.addresses.list()]
@@ -1027,4 +629,3 @@ class ServiceDesk:
 
     def new_letter_defaults(self) -> tuple[LetterData, LetterData] | None:
         return self.services.court.new_letter_defaults()
-

@@ -26,6 +26,7 @@ from app.core.letter import Letter, iter_text, parse_letter
 from app.core.packs import check_letter_for_pack
 from app.core.records import Approval, AuditEvent, Comment, LetterSummary, LetterVersion, User, utc_now
 from app.core.text import Removal
+from app.core.vocabulary import PARAGRAPH_SECTIONS
 from app.core.workflow import (
     Action,
     Conflict,
@@ -342,7 +343,7 @@ class Drafts:
 
     @staticmethod
     def _check_paragraph(data: dict[str, Any], paragraph: str) -> None:
-        match = re.fullmatch(r"(opening|concerns|requested_policies|closing)\[(\d+)\]", paragraph)
+        match = re.fullmatch(rf"({'|'.join(PARAGRAPH_SECTIONS)})\[(\d+)\]", paragraph)
         if not match or int(match.group(2)) >= len(data.get(match.group(1), [])):
             raise Refused(f"the letter has no paragraph {paragraph!r} (write it as concerns[0], opening[1], ...)")
 

@@ -39,6 +39,7 @@ from app.core.letter import Letter, ParsedLetter, parse_letter
 
 __all__ = ["parse_letter"]
 from app.core.text import Removal
+from app.core.vocabulary import ADDRESSEE_KEYS, ADDRESSEE_OPTIONAL
 from app.rendering.engine import CompiledPack
 from app.rendering.pdf import EXPORTED, PdfConverter, conversion_mode
 from app.rendering.verify import check_docx_file
@@ -46,9 +47,8 @@ from app.services.templates import TemplateLibrary
 
 # Only "name" is required: a private person or a priest has no title, and surname, given_name and
 # courtesy say what no forms-of-address rule can know ("Cortez Masto"; "Ms." for "Dear Madam Speaker:").
-CSV_COLUMNS = ("honorific", "name", "title", "organization", "address", "salutation", "surname", "given_name",
-               "courtesy")
-CSV_OPTIONAL = ("honorific", "title", "organization", "salutation", "surname", "given_name", "courtesy")
+CSV_COLUMNS = ADDRESSEE_KEYS
+CSV_OPTIONAL = ADDRESSEE_OPTIONAL
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_NAME_BYTES = 200
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')

@@ -1,4 +1,4 @@
-"""The court office around the letters: who the user is, users and roles, the clause bank,
+"""The court office around the letters: who the user is, users and roles,
 the address book of officials, and the seed data drawn from the flagship sample letter."""
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from app.core import hostos, jsondata
 from app.core.errors import LetterInvalid, Problem, TemplateProblem
 from app.core.files import atomic_write
 from app.core.letter import MAX_ADDRESS_LINES, Sender
-from app.core.records import AddressBookEntry, Clause, CourtProfile, User, utc_now
+from app.core.records import AddressBookEntry, CourtProfile, User, utc_now
 from app.core.text import is_clean
+from app.core.vocabulary import ADDRESSEE_OPTIONAL
 from app.core.workflow import Action, NotFound, Refused, Role, check_role, may
+from app.services.clauses import FLAGSHIP, starter_clauses
 from app.services.templates import TemplateLibrary
 from app.storage.interfaces import Store, Transaction
-
-FLAGSHIP = "officials-concern"
 
 
 class Profile:
@@ -289,45 +289,6 @@ def check_signature_png(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-class Clauses:
-    def __init__(self, store: Store, actor: Callable[[], User]) -> None:
-        self.store = store
-        self._actor = actor
-
-    def list(self, search: str | None = None, tag: str | None = None) -> list[Clause]:
-        with self.store.read() as tx:
-            return tx.clauses.list(search, tag)
-
-    def add(self, title: str, text: str, tags: tuple[str, ...] = ()) -> Clause:
-        user = self._actor()
-        check_role(user.name, user.role, Action.MANAGE_CLAUSES)
-        if not text.strip():
-            raise Refused("a clause needs some text")
-        now = utc_now()
-        with self.store.write() as tx:
-            clause = tx.clauses.add(title.strip() or title_of(text), text, tags, now)
-            tx.audit.append(user.name, "clause_added", None, {"clause": clause.id, "title": clause.title}, now)
-        return clause
-
-    def remove(self, clause_id: int) -> Clause:
-        user = self._actor()
-        check_role(user.name, user.role, Action.MANAGE_CLAUSES)
-        now = utc_now()
-        with self.store.write() as tx:
-            clause = tx.clauses.remove(clause_id)
-            tx.audit.append(user.name, "clause_removed", None, {"clause": clause.id, "title": clause.title}, now)
-        return clause
-
-    def use(self, clause_id: int) -> Clause:
-        """A clerk took this clause into a letter: it rises in the list."""
-        with self.store.write() as tx:
-            found = [c for c in tx.clauses.list() if c.id == clause_id]
-            if not found:
-                raise NotFound(f"there is no clause {clause_id}")
-            tx.clauses.used(clause_id)
-        return found[0]
-
-
 def addresses(store: Store) -> list[AddressBookEntry]:
     with store.read() as tx:
         return tx.addresses.list()
@@ -340,9 +301,9 @@ def address_entry(data: dict[str, Any]) -> AddressBookEntry:
         return value.strip() or None if isinstance(value, str) else None
 
     lines = tuple(str(line).strip() for line in data.get("address") or () if str(line).strip())
-    return AddressBookEntry(0, str(data.get("name") or "").strip(), str(data.get("title") or "").strip(),
-                            optional("honorific"), optional("organization"), lines, optional("salutation"),
-                            optional("surname"), optional("given_name"), optional("courtesy"))
+    # The book keeps "" for no title (its column is not null); every other optional field is None.
+    return AddressBookEntry(0, name=str(data.get("name") or "").strip(), title=str(data.get("title") or "").strip(),
+                            address=lines, **{key: optional(key) for key in ADDRESSEE_OPTIONAL if key != "title"})
 
 
 class AddressBookService:
@@ -373,14 +334,6 @@ class AddressBookService:
         return saved, not same
 
 
-def title_of(text: str, limit: int = 60) -> str:
-    """A short title for a clause: its first sentence, cut at a word."""
-    first = re.split(r"(?<=[.;:])\s", text.strip(), maxsplit=1)[0]
-    if len(first) <= limit:
-        return first.rstrip(".;:")
-    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
-
-
 def seed(store: Store, library: TemplateLibrary) -> bool:
     """Fill the clause bank and address book from the flagship sample letter, once.
 
@@ -398,10 +351,8 @@ def seed(store: Store, library: TemplateLibrary) -> bool:
     with store.write() as tx:
         if tx.meta.get("seeded"):
             return False
-        for section, tag in (("concerns", "concern"), ("requested_policies", "requested policy")):
-            for text in sample.get(section) or []:
-                if isinstance(text, str) and text.strip():
-                    tx.clauses.add(title_of(text), text, (tag,), now)
+        for clause in starter_clauses(sample):
+            tx.clauses.add(clause.title, clause.text, clause.tags, now)
         known = {(e.name, e.title) for e in tx.addresses.list()}
         for raw in sample.get("addressees") or []:
             if not isinstance(raw, dict) or not raw.get("name"):

@@ -25,7 +25,7 @@ from typing import Any
 from app.core import jsondata
 from app.core.errors import LetterInvalid
 from app.core.files import atomic_write, make_private_folder
-from app.services.desk import Identity
+from app.services.views import Identity
 
 FORMAT = 1
 FOLDER = "start"

@@ -53,6 +53,7 @@ from app.core.records import (
     LetterVersion,
     User,
 )
+from app.core.vocabulary import ADDRESSEE_KEYS
 from app.core.workflow import Conflict, NotFound, Refused, Role, Status, StorageUnavailable, reviewers
 from app.storage import schema as s
 from app.storage.interfaces import KEEP, NewVersion
@@ -664,15 +665,8 @@ class _Clauses:
             .returning(s.clauses.c.id)).scalar_one()
         return Clause(int(clause_id), title, text, tags, 0)
 
-    def list(self, search: str | None = None, tag: str | None = None) -> list[Clause]:
-        query = select(s.clauses)
-        if tag:
-            query = query.where(("," + s.clauses.c.tags + ",").like(f"%,{tag},%"))
-        if search:
-            pattern = f"%{search}%"
-            query = query.where(or_(s.clauses.c.title.ilike(pattern), s.clauses.c.text.ilike(pattern)))
-        query = query.order_by(s.clauses.c.use_count.desc(), s.clauses.c.id)
-        return [_clause(r) for r in self.conn.execute(query)]
+    def list(self) -> list[Clause]:
+        return [_clause(r) for r in self.conn.execute(select(s.clauses).order_by(s.clauses.c.id))]
 
     def remove(self, clause_id: int) -> Clause:
         row = self.conn.execute(select(s.clauses).where(s.clauses.c.id == clause_id)).first()
@@ -695,10 +689,9 @@ class _Addresses:
 
     @staticmethod
     def _values(entry: AddressBookEntry) -> dict[str, Any]:
-        return {"honorific": entry.honorific, "name": entry.name, "title": entry.title,
-                "organization": entry.organization, "address": json.dumps(list(entry.address)),
-                "salutation": entry.salutation, "surname": entry.surname, "given_name": entry.given_name,
-                "courtesy": entry.courtesy}
+        # One column per addressee field, named as the letter's JSON names it; lines as a JSON list.
+        return {key: json.dumps(list(entry.address)) if key == "address" else getattr(entry, key)
+                for key in ADDRESSEE_KEYS}
 
     def add(self, entry: AddressBookEntry) -> AddressBookEntry:
         entry_id = self.conn.execute(s.addressees.insert().values(**self._values(entry))
@@ -714,9 +707,12 @@ class _Addresses:
 
     def list(self) -> list[AddressBookEntry]:
         rows = self.conn.execute(select(s.addressees).order_by(s.addressees.c.name))
-        return [AddressBookEntry(r.id, r.name, r.title, r.honorific, r.organization,
-                                 tuple(json.loads(r.address)), r.salutation, r.surname, r.given_name, r.courtesy)
-                for r in rows]
+        return [AddressBookEntry(r.id, **self._fields(r)) for r in rows]
+
+    @staticmethod
+    def _fields(row: Row[Any]) -> dict[str, Any]:
+        return {key: tuple(json.loads(row.address)) if key == "address" else getattr(row, key)
+                for key in ADDRESSEE_KEYS}
 
 
 class _CourtProfiles:

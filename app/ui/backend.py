@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.bootstrap import data_dir
-from app.services.desk import ClauseItem, LocalDesk, Row, ServiceDesk
+from app.core.records import Clause as ClauseItem
+from app.services.desk import LocalDesk, ServiceDesk
+from app.services.views import Row
 
 __all__ = ["ClauseItem", "LocalBackend", "Row", "ServiceBackend"]
 

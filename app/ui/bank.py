@@ -8,9 +8,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
 )
 
-from app.services.desk import (
-    ClauseItem,
-)
+from app.core.records import Clause as ClauseItem
 from app.ui.addressees import label_of
 from app.ui.controller import Controller
 from app.ui.workers import describe_error

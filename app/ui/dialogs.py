@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
 from app.core.errors import ChambersError
 from app.core.records import User
 from app.core.workflow import Conflict, Role
-from app.services.desk import ExportRequest, PartChange
+from app.services.conflicts import PartChange
+from app.services.exporting import ExportRequest
 from app.services.office import ROLE_SENTENCES, check_user_name
 from app.services.templates import PackInfo
 from app.ui.profile import Preferences

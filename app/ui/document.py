@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.rendering.engine import CompiledPack
-from app.services.desk import Check
+from app.services.checking import Check
 
 LetterData = dict[str, Any]
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from app.core.files import check_output_folder_target
 from app.core.letter import parse_letter
 from app.core.workflow import Status
-from app.services.desk import (
+from app.services.exporting import (
     ExportRequest,
     ExportResult,
     export_letter,

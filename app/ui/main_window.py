@@ -29,10 +29,8 @@ from app.core import jsondata
 from app.core.letter import parse_letter
 from app.rendering.engine import CompiledPack
 from app.rendering.pages import PagePreviewer
-from app.services.desk import (
-    Check,
-    Desk,
-)
+from app.services.checking import Check
+from app.services.desk import Desk
 from app.services.spelling import DICTIONARY_FILE
 from app.services.startcard import StartCard
 from app.services.templates import TemplateLibrary

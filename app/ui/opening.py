@@ -20,12 +20,12 @@ from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.workflow import Status
 from app.rendering.engine import CompiledPack
 from app.rendering.fonts import prefetch as prefetch_fonts
-from app.services.desk import (
+from app.services.spelling import letter_names
+from app.services.startcard import ShownLetter, StartCard
+from app.services.views import (
     Identity,
     Row,
 )
-from app.services.spelling import letter_names
-from app.services.startcard import ShownLetter, StartCard
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.controller import Controller
 from app.ui.dialogs import (

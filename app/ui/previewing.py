@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
 from app.rendering.pdf import conversion_mode
-from app.services.desk import Check, check_letter
+from app.services.checking import Check, check_letter
 from app.ui.controller import Part
 from app.ui.document import LetterDocument
 from app.ui.preview_pane import PreviewPane

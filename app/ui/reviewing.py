@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.core.errors import ChambersError
 from app.core.workflow import Action
-from app.services.desk import (
+from app.services.views import (
     ReviewView,
     Row,
 )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
-from app.services.desk import conflict_parts, take_parts
+from app.services.conflicts import conflict_parts, take_parts
 from app.ui.controller import Controller
 from app.ui.dialogs import (
     ConflictDialog,

@@ -105,9 +105,9 @@ def _opening_window(letter_id: int) -> tuple[MainWindow, threading.Event]:
     """The clerk's morning start: the last letter from the start card, the database held shut until the
     picture is taken (the event), as a slow disk or a busy server would."""
     from app.bootstrap import journal_folder, resolved_database_url, services, template_library
-    from app.services.desk import Identity
     from app.services.journal import Journal
     from app.services.startcard import ShownLetter, StartCard
+    from app.services.views import Identity
     from app.ui.backend import ServiceBackend
     from app.ui.profile import Preferences
 

@@ -20,7 +20,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.core.records import Approval
 from app.core.workflow import Conflict, Status
 from app.rendering.engine import CompiledPack
-from app.services.desk import Desk, LetterData
+from app.services.checking import LetterData
+from app.services.desk import Desk
 from app.ui.workers import OpRunner, describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.workflow import Role
-from app.services.desk import ServiceDesk, UserRow
+from app.services.desk import ServiceDesk
 from app.services.office import ROLE_SENTENCES
+from app.services.views import UserRow
 from app.ui.workers import OpRunner, describe_error
 
 COLUMNS = ("User name", "Full name", "Role", "Signature image", "Active")

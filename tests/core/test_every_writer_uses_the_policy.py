@@ -26,7 +26,8 @@ INTERNAL_WRITES = {
     ("app/services/letters.py", "_render_rows"): "StagedWrites with kinds: each file is checked by the policy",
     ("app/services/journal.py", "record"): "the recovery journal, in its own recovery folder",
     ("app/services/desk.py", "_write"): "the window's autosave and address book, in the data folder",
-    ("app/services/desk.py", "__getitem__"): "the seal cache (recovery folder's .seals/), a copy of database bytes",
+    ("app/services/clauses.py", "_write"): "the clause bank of a window working alone, in the data folder",
+    ("app/services/seals.py", "__getitem__"): "the seal cache (recovery folder's .seals/), a copy of database bytes",
     ("app/services/office.py", "choose"): "who this computer's user is, in the data folder",
     ("app/services/spelling.py", "keep_word_list"): "the word-list cache and its hash file, in the data folder",
     ("app/rendering/pdf.py", "_start"): "who owns the office's private pipe folder (made 0700 by mkdtemp), read "

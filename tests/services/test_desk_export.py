@@ -1,4 +1,4 @@
-"""The window's export (app.services.desk.export_letter) writes through write_letter_files: protected
+"""The window's export (app.services.exporting.export_letter) writes through write_letter_files: protected
 targets are refused before anything is written; the files read back as the letter."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from app.bootstrap import template_library
 from app.core import jsondata
 from app.core.errors import ChambersError
 from app.core.letter import parse_letter
-from app.services.desk import ExportRequest, export_letter
+from app.services.exporting import ExportRequest, export_letter
 
 
 def _letter() -> tuple[object, object, object]:

@@ -16,7 +16,8 @@ from app.bootstrap import template_library
 from app.core import jsondata
 from app.core.letter import parse_letter
 from app.core.workflow import Status
-from app.services.desk import ExportRequest, ServiceDesk, export_letter
+from app.services.desk import ServiceDesk
+from app.services.exporting import ExportRequest, export_letter
 from tests.services.test_drafts_workflow import new_letter
 from tests.storage.dbfixtures import JUDGE_FULL_NAME, as_user, office
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services.desk import Identity
 from app.services.startcard import ShownLetter, StartCard
+from app.services.views import Identity
 
 URL = "sqlite:////home/carla/chambers.sqlite3"
 WHO = Identity("carla", "clerk", "Carla Clerk", "this computer (SQLite)")
@@ -74,7 +74,7 @@ def _ref(data: bytes) -> str:
 
 
 def test_a_seal_read_once_is_kept_and_then_needs_no_database(tmp_path: Path) -> None:
-    from app.services.desk import SealCache
+    from app.services.seals import SealCache
 
     seal = _png(1)
     asked: list[str] = []
@@ -95,7 +95,7 @@ def test_a_seal_read_once_is_kept_and_then_needs_no_database(tmp_path: Path) -> 
 
 
 def test_a_kept_seal_whose_bytes_changed_is_read_from_the_database_again(tmp_path: Path) -> None:
-    from app.services.desk import SealCache
+    from app.services.seals import SealCache
 
     seal = _png(2)
     SealCache(tmp_path / ".seals", lambda ref: seal)[_ref(seal)]
@@ -114,7 +114,7 @@ def test_a_kept_seal_whose_bytes_changed_is_read_from_the_database_again(tmp_pat
 
 @pytest.mark.parametrize("ref", ["sha256:../../etc/passwd", "md5:abc", "sha256:" + "A" * 64, ""])
 def test_a_reference_that_is_not_a_hash_never_names_a_file(tmp_path: Path, ref: str) -> None:
-    from app.services.desk import SealCache
+    from app.services.seals import SealCache
 
     def database(_ref: str) -> bytes:
         raise KeyError(_ref)
@@ -132,7 +132,7 @@ def test_a_kept_seal_that_is_no_regular_file_is_never_opened(tmp_path: Path, pla
     import os
     import stat
 
-    from app.services.desk import SealCache
+    from app.services.seals import SealCache
 
     seal = _png(4)
     folder = tmp_path / ".seals"

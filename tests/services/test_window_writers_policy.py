@@ -20,7 +20,8 @@ from app.bootstrap import journal_folder, services, template_library
 from app.core.errors import ChambersError
 from app.core.files import OutputRefused
 from app.core.letter import parse_letter
-from app.services.desk import ExportRequest, ServiceDesk, export_letter
+from app.services.desk import ServiceDesk
+from app.services.exporting import ExportRequest, export_letter
 from app.services.letters import write_docx
 from tests.conftest import ROOT, sample_data
 from tests.storage.dbfixtures import office

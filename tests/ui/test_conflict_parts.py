@@ -9,7 +9,7 @@ import pytest
 
 from app.bootstrap import services
 from app.core.workflow import Role
-from app.services.desk import conflict_parts, take_parts
+from app.services.conflicts import conflict_parts, take_parts
 from app.ui.dialogs import ConflictDialog
 from tests.ui.conftest import DialogScript, WindowFactory, activate
 

@@ -134,8 +134,8 @@ def test_a_card_whose_database_is_gone_asks_again_rather_than_make_it_behind_the
 def test_the_card_path_never_makes_a_database_it_opens_later(qtbot: Any) -> None:
     """The database the card named, gone between the look and the opening: refused, not made."""
     from app.bootstrap import Settings
-    from app.services.desk import Identity
     from app.services.startcard import StartCard
+    from app.services.views import Identity
     from app.ui.app import _opened_later
     from app.ui.profile import Preferences
 

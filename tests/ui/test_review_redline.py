@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.bootstrap import services
-from app.services.desk import ReviewView
+from app.services.views import ReviewView
 from tests.conftest import sample_data
 from tests.ui.conftest import DialogScript, WindowFactory, activate
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from app.bootstrap import services
 from app.core.workflow import Status
-from app.services.desk import ReviewView
+from app.services.views import ReviewView
 from app.ui.dialogs import TextPrompt
 from app.ui.session import LetterRecord
 from tests.conftest import sample_data
