@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.core import address as forms
 from app.core import protocol
+from app.core.vocabulary import ADDRESSEE_FIELDS, ADDRESSEE_OPTIONAL, addressee_field
 from app.ui.letter_models import AddresseeListModel
 from app.ui.widgets import EditorHook, LineListEditor, tool_button
 
@@ -33,8 +34,21 @@ HONORIFICS = ("The Honorable", "Mr.", "Ms.", "Mrs.", "Dr.", "Professor", "The Re
 # The courtesy title a salutation uses when the honorific ("The Honorable") says nothing of it.
 COURTESIES = ("", "Mr.", "Ms.", "Mrs.", "Mx.", "Dr.")
 # Optional keys of an addressee, kept in the letter JSON only when filled in.
-OPTIONAL_KEYS = ("honorific", "title", "organization", "salutation", "surname", "given_name", "courtesy")
-TEXT_KEYS = ("name", "title", "organization", "salutation", "surname", "given_name")
+OPTIONAL_KEYS = ADDRESSEE_OPTIONAL
+# The fields typed in a line edit (the honorific and courtesy title are chosen or typed in a combo box,
+# the address is lines).
+CHOSEN_KEYS = ("honorific", "courtesy")
+TEXT_KEYS = tuple(f.key for f in ADDRESSEE_FIELDS if f.kind == "text" and f.key not in CHOSEN_KEYS)
+# The form's order (not the JSON's: the names first, then where the letter goes), with each field's
+# keyboard accelerator; the labels and hints are the vocabulary's.
+FORM_ORDER = (("honorific", "H"), ("name", "N"), ("surname", "r"), ("given_name", "G"), ("courtesy", "C"),
+              ("title", "T"), ("organization", "O"), ("address", "l"), ("salutation", "l"))
+
+
+def with_accelerator(label: str, letter: str) -> str:
+    """``label`` with ``&`` before the first ``letter`` in it ("Sa&lutation")."""
+    at = label.find(letter)
+    return label if at < 0 else f"{label[:at]}&{label[at:]}"
 
 
 @dataclass
@@ -225,22 +239,18 @@ class AddresseeListEditor(QWidget):
         self.honorific.addItems(list(HONORIFICS))
         self.name = QLineEdit(box)
         self.surname = QLineEdit(box)
-        self.surname.setPlaceholderText(self.tr("Only where the rule guesses wrong, e.g. Cortez Masto"))
         self.surname.setToolTip(self.tr("The family name the salutation uses: a two-word surname, or one "
                                         "written first"))
         self.given_name = QLineEdit(box)
-        self.given_name.setPlaceholderText(self.tr("Optional"))
         self.courtesy = QComboBox(box)
         self.courtesy.setEditable(True)
         self.courtesy.addItems(list(COURTESIES))
         self.courtesy.setToolTip(self.tr("Mr., Ms., Mrs., Mx. or Dr.: what the salutation says when the "
                                          "honorific is \"The Honorable\""))
         self.title = QLineEdit(box)
-        self.title.setPlaceholderText(self.tr("Optional: none for a private person"))
         self.organization = QLineEdit(box)
         self.address = LineListEditor("address", self.tr("Address lines"), box, lines=3)
         self.salutation = QLineEdit(box)
-        self.salutation.setPlaceholderText(self.tr("Leave empty to use the office and surname"))
         self.inside_address = QLabel(box)
         self.inside_address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.inside_address.setAccessibleName(self.tr("Inside address as printed"))
@@ -258,21 +268,14 @@ class AddresseeListEditor(QWidget):
         self.guess_reason.setAccessibleName(self.tr("Why the salutation is a guess"))
         self.guess_reason.setWordWrap(True)
         self.guess_reason.hide()
-        rows: list[tuple[str, QWidget, str]] = [
-            (self.tr("&Honorific"), self.honorific, "honorific"),
-            (self.tr("&Name"), self.name, "name"),
-            (self.tr("Su&rname"), self.surname, "surname"),
-            (self.tr("&Given name"), self.given_name, "given_name"),
-            (self.tr("&Courtesy title"), self.courtesy, "courtesy"),
-            (self.tr("&Title"), self.title, "title"),
-            (self.tr("&Organization"), self.organization, "organization"),
-            (self.tr("Address &lines"), self.address, "address"),
-            (self.tr("Sa&lutation"), self.salutation, "salutation"),
-        ]
-        for text, widget, key in rows:
+        for key, accelerator in FORM_ORDER:
+            spec = addressee_field(key)
+            widget = getattr(self, key)
             widget.setObjectName(f"addressee-{key}")
-            widget.setAccessibleName(text.replace("&", ""))
-            form.addRow(text, widget)
+            widget.setAccessibleName(spec.label)
+            if spec.hint and isinstance(widget, QLineEdit):
+                widget.setPlaceholderText(spec.hint)
+            form.addRow(with_accelerator(spec.label, accelerator), widget)
         form.addRow(self.tr("Inside address:"), self.inside_address)
         form.addRow(self.tr("Salutation:"), self.salutation_preview)
         form.addRow("", self.surname_used)
@@ -496,7 +499,7 @@ class AddresseeListEditor(QWidget):
         if prefix != "addressees" or not index.rstrip("]").isdigit():
             return False
         row = int(index.rstrip("]"))
-        if not 0 <= row < self.list.count() or key not in ("honorific", "courtesy", *TEXT_KEYS):
+        if not 0 <= row < self.list.count() or key not in (*CHOSEN_KEYS, *TEXT_KEYS):
             return False
         self.list.setCurrentRow(row)
         data = self._current() or {}
@@ -520,7 +523,7 @@ class AddresseeListEditor(QWidget):
         widget: QWidget = self.list
         if index is None and key == "group_salutation":
             widget = self.group_salutation
-        elif key in ("honorific", "courtesy", "address", *TEXT_KEYS):
+        elif key in (*CHOSEN_KEYS, "address", *TEXT_KEYS):
             widget = getattr(self, key)
         elif self.list.count() == 0:
             widget = self.add_button

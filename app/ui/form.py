@@ -19,17 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import vocabulary
 from app.core.packs import Manifest
+from app.core.vocabulary import LINE_SECTIONS, PARAGRAPH_SECTIONS
 from app.ui.addressees import AddresseeListEditor
 from app.ui.widgets import EditorHook, FieldEditor, LineListEditor, ParagraphListEditor
 
-PARAGRAPH_SECTIONS = ("opening", "concerns", "requested_policies", "closing")
 _PATH = re.compile(r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?")
 
 
 def section_title(key: str) -> str:
-    return {"opening": "Opening", "concerns": "Concerns", "requested_policies": "Requested policies",
-            "closing": "Closing", "cc": "cc", "enclosures": "Enclosures"}.get(key, key)
+    return vocabulary.section(key).label
 
 
 class LetterForm(QScrollArea):
@@ -87,7 +87,7 @@ class LetterForm(QScrollArea):
         for key in PARAGRAPH_SECTIONS:
             if key in manifest.sections:
                 section = ParagraphListEditor(key, section_title(key), page, hook,
-                                              numbered=key in ("concerns", "requested_policies"))
+                                              numbered=vocabulary.section(key).numbered)
                 section.edited.connect(self._changed)
                 self.sections[key] = section
                 layout.addWidget(section)
@@ -120,7 +120,7 @@ class LetterForm(QScrollArea):
                                           "on this computer alone)"))
             close_form.addRow(label, row_widget)
         self.lists: dict[str, LineListEditor] = {}
-        for key in ("cc", "enclosures"):
+        for key in LINE_SECTIONS:
             if key in manifest.sections:
                 editor_list = LineListEditor(key, section_title(key), close_box)
                 editor_list.setObjectName(key)

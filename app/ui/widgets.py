@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.packs import PackField
+from app.core.vocabulary import section
 from app.ui.icons import icon
 from app.ui.letter_models import ParagraphListModel
 
@@ -81,8 +82,6 @@ class GrowingTextEdit(QTextEdit):
             self.setPlainText(text)
 
 
-SINGULAR = {"concerns": "concern", "requested_policies": "requested policy", "opening": "opening paragraph",
-            "closing": "closing paragraph"}
 
 
 class _MoveKeys(QObject):
@@ -245,7 +244,7 @@ class ParagraphListEditor(QWidget):
         frame.deleteLater()
 
     def _renumber(self) -> None:
-        singular = self.title.rstrip("s") if self.title.endswith("s") else self.title
+        singular = self.singular[:1].upper() + self.singular[1:]
         for i, (editor, frame) in enumerate(zip(self._editors, self._frames, strict=True)):
             label = frame.findChild(QLabel)
             if label is not None:
@@ -272,7 +271,7 @@ class ParagraphListEditor(QWidget):
 
     @property
     def singular(self) -> str:
-        return SINGULAR.get(self.key, self.key)
+        return section(self.key).singular
 
     def add_after(self, watched: QObject | None, text: str = "") -> GrowingTextEdit | None:
         if self.locked:
