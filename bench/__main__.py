@@ -19,8 +19,8 @@ from typing import Any
 from bench import report
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITES = ("render_bench", "storage_bench", "drafts_list_bench", "gui_bench", "pack_check_bench", "check_cost_bench",
-          "office_bench", "batch_pdf_bench", "signing_bench")
+SUITES = ("render_bench", "storage_bench", "drafts_list_bench", "gui_bench", "typing_bench", "pack_check_bench",
+          "check_cost_bench", "office_bench", "batch_pdf_bench", "signing_bench")
 MARK = "@@CHAMBERS-BENCH@@"
 CHILD = (
     "import inspect, json, sys\n"

@@ -101,6 +101,7 @@ def _render(results: dict[str, Any]) -> list[str]:
         if "load_average" in g:
             lines.append(f"| load average while the starts were measured | {g['load_average']} | | | |")
         lines.append("")
+    lines += _typing(results.get("typing_bench"))
     p = results.get("pack_check_bench")
     if p:
         lines += ["### Checking a template pack (`templates check`) against the size of its letter.docx", "",
@@ -174,6 +175,30 @@ def _render(results: dict[str, Any]) -> list[str]:
                   f"| {batch['ratio']}x |",
                   ""]
     return lines
+
+
+def _typing(t: dict[str, Any] | None) -> list[str]:
+    """Keystroke to fast preview (bench/typing_bench.py)."""
+    if not t:
+        return []
+    lines = [f"### Typing: keystroke to fast preview ({t['keys']} keys a field; load average "
+             f"{t['load_average']} while measured)", "",
+             "| letter, field | median ms | 95th pct. ms | CPU median ms (all threads) | GUI thread CPU ms "
+             "| vs the sample letter | vs a bare Qt round trip | target |", "|---|---|---|---|---|---|---|---|"]
+    for letter in ("sample", "long"):
+        for field, label in (("name", "an addressee's name"), ("concern", "a concern")):
+            f = t[f"{letter}_{field}"]
+            target = ""
+            if letter == "long":
+                target = f"< {t['target_median_ms']:.0f} ms: " + ("met" if f["target_met"] else "**missed**")
+            lines.append(f"| {t[f'{letter}_shape']}, {label} | {f['median_ms']} | {f['p95_ms']} | {f['cpu_median_ms']} "
+                         f"| {f.get('gui_thread_cpu_median_ms', '')} | {f.get('vs_sample', 1.0)}x "
+                         f"| {f['vs_bare_qt']}x | {target} |")
+        bare = t[f"{letter}_bare_qt"]
+        lines.append(f"| peer: bare QLineEdit -> thread -> QTextBrowser, the same preview ({letter}) "
+                     f"| {bare['median_ms']} | {bare['p95_ms']} | {bare['cpu_median_ms']} "
+                     f"| {bare.get('gui_thread_cpu_median_ms', '')} | | 1.0x | |")
+    return [*lines, ""]
 
 
 def update(text: str, results: dict[str, Any]) -> str:

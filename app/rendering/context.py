@@ -48,7 +48,7 @@ from app.core import address as forms
 from app.core import spanish
 from app.core.dates import date_line
 from app.core.errors import LetterInvalid, Problem
-from app.core.letter import Letter
+from app.core.letter import Addressee, Letter
 from app.core.packs import Manifest
 from app.core.text import MAX_TEXT_LENGTH, Removal, clean_text
 from app.core.vocabulary import ADDRESSEE_FIELDS, SECTIONS
@@ -120,6 +120,31 @@ def _in_language(raw: dict[str, Any], letter: Letter, language: str) -> None:
             entry["salutation_line"] = spanish.salutation_line(addressee)
 
 
+# An addressee's entry, by the addressee's fields: the window renders the whole letter at each key,
+# and in a letter to a hundred officials the forms of address were most of the render's time.
+_ENTRIES: dict[tuple[Any, ...], dict[str, Any]] = {}
+_ENTRIES_KEPT = 2048
+
+
+def _addressee(a: Addressee) -> dict[str, Any]:
+    """The template's entry for addressee ``a`` (a new dict each call: the caller may change it)."""
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in a.__dict__.values())
+    entry = _ENTRIES.get(key)
+    if entry is None:
+        entry = {
+            **{field: tuple(v) if isinstance(v := getattr(a, field), list) else v for field in _TYPED},
+            "name_line": forms.name_line(a),
+            "block": "\n".join(forms.inside_address(a)),
+            "salutation_name": forms.salutation_name(a),
+            "salutation_line": forms.salutation_line(a),
+            "surname": forms.surname_used(a),
+        }
+        if len(_ENTRIES) >= _ENTRIES_KEPT:
+            _ENTRIES.clear()
+        _ENTRIES[key] = entry
+    return {field: list(v) if isinstance(v, tuple) else v for field, v in entry.items()}
+
+
 def build_context(
     letter: Letter,
     manifest: Manifest | None = None,
@@ -134,17 +159,7 @@ def build_context(
     """
     whole = _letter_part(letter, manifest, draft)
     removals = list(whole.section_removals)
-    addressees = [
-        {
-            **{key: getattr(a, key) for key in _TYPED},
-            "name_line": forms.name_line(a),
-            "block": "\n".join(forms.inside_address(a)),
-            "salutation_name": forms.salutation_name(a),
-            "salutation_line": forms.salutation_line(a),
-            "surname": forms.surname_used(a),
-        }
-        for a in letter.addressees
-    ]
+    addressees = [_addressee(a) for a in letter.addressees]
     raw: dict[str, Any] = {
         "addressees": addressees,
         "addressee_names": forms.join_names([forms.name_line(a) for a in letter.addressees]),

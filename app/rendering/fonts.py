@@ -176,13 +176,17 @@ def print_check(letter: Letter, docx: bytes) -> FontReport:
     ranges = charset(primary) if primary else None
     if ranges is None:
         return report
+    # Each character is looked up once: a long letter repeats a few dozen characters thousands of times,
+    # and the font's ranges are scanned one by one.
     seen: set[str] = set()
     for path, text in _letter_texts(letter):
-        for char in text:
-            code = ord(char)
-            if char in seen or code < 0x20 or _covered(ranges, code) or char in "\n\t":
+        for char in dict.fromkeys(text):  # in the order written, so the first one is named first
+            if char in seen:
                 continue
             seen.add(char)
+            code = ord(char)
+            if code < 0x20 or _covered(ranges, code) or char in "\n\t":
+                continue
             if any_font_has(code) is False:
                 report.errors.append(Problem(path, f"“{char}” (U+{code:04X}) cannot be printed: no font on "
                                                    "this computer has it, so it would be missing from the PDF; "

@@ -310,6 +310,7 @@ class Speller:
         self._words: Container[str] = frozenset()
         self._exact: set[str] = set()  # accepted only as written (names, acronyms)
         self._names: set[str] = set()
+        self._words_of_name: dict[str, frozenset[str]] = {}
         self._cache: dict[str, bool] = {}
         if importlib.util.find_spec("spellchecker") is None:
             self.why_unavailable = "the word lists (pyspellchecker) are not installed"
@@ -433,7 +434,13 @@ class Speller:
 
     def set_names(self, names: Iterable[str]) -> bool:
         """Accept the words of these names (the letter's people); True if that changed anything."""
-        found = {w.translate(_APOSTROPHES) for name in names for _s, _e, w in words(name or "")}
+        # Each name's words are kept from the last call: the window calls this at every key typed in a
+        # name, and a letter to a hundred officials has some five hundred names.
+        known, self._words_of_name = self._words_of_name, {}
+        for name in names:
+            self._words_of_name[name] = known.get(name) or frozenset(
+                w.translate(_APOSTROPHES) for _s, _e, w in words(name or ""))
+        found = set().union(*self._words_of_name.values())
         if found == self._names:
             return False
         self._names = found

@@ -4,13 +4,12 @@ and salutation shown as they will print."""
 from __future__ import annotations
 
 import copy
-import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QDropEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -20,23 +19,36 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core import address as forms
 from app.core import protocol
+from app.core.vocabulary import ADDRESSEE_FIELDS, ADDRESSEE_OPTIONAL, addressee_field
+from app.ui.letter_models import AddresseeListModel
 from app.ui.widgets import EditorHook, LineListEditor, tool_button
 
 HONORIFICS = ("The Honorable", "Mr.", "Ms.", "Mrs.", "Dr.", "Professor", "The Reverend", "")
 # The courtesy title a salutation uses when the honorific ("The Honorable") says nothing of it.
 COURTESIES = ("", "Mr.", "Ms.", "Mrs.", "Mx.", "Dr.")
 # Optional keys of an addressee, kept in the letter JSON only when filled in.
-OPTIONAL_KEYS = ("honorific", "title", "organization", "salutation", "surname", "given_name", "courtesy")
-TEXT_KEYS = ("name", "title", "organization", "salutation", "surname", "given_name")
-_ids = itertools.count(1)
+OPTIONAL_KEYS = ADDRESSEE_OPTIONAL
+# The fields typed in a line edit (the honorific and courtesy title are chosen or typed in a combo box,
+# the address is lines).
+CHOSEN_KEYS = ("honorific", "courtesy")
+TEXT_KEYS = tuple(f.key for f in ADDRESSEE_FIELDS if f.kind == "text" and f.key not in CHOSEN_KEYS)
+# The form's order (not the JSON's: the names first, then where the letter goes), with each field's
+# keyboard accelerator; the labels and hints are the vocabulary's.
+FORM_ORDER = (("honorific", "H"), ("name", "N"), ("surname", "r"), ("given_name", "G"), ("courtesy", "C"),
+              ("title", "T"), ("organization", "O"), ("address", "l"), ("salutation", "l"))
+
+
+def with_accelerator(label: str, letter: str) -> str:
+    """``label`` with ``&`` before the first ``letter`` in it ("Sa&lutation")."""
+    at = label.find(letter)
+    return label if at < 0 else f"{label[:at]}&{label[at:]}"
 
 
 @dataclass
@@ -76,6 +88,49 @@ def label_of(data: dict[str, Any]) -> str:
     name = data.get("name", "").strip() or "(no name)"
     title = (data.get("title") or "").strip()
     return f"{name} — {title}" if title else name
+
+
+class AddresseeListView(QListView):
+    """The addressee list: a view of the ``AddresseeListModel``, with the row calls the list widget had."""
+
+    currentRowChanged = Signal(int)
+    moved = Signal(int, int)  # a row dragged from one place to another
+
+    def __init__(self, model: AddresseeListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.addressees = model
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.selectionModel().currentRowChanged.connect(lambda now, _before: self.currentRowChanged.emit(now.row()))
+        model.modelReset.connect(lambda: self.currentRowChanged.emit(self.currentRow()))
+
+    def count(self) -> int:
+        return self.addressees.rowCount()
+
+    def currentRow(self) -> int:
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def setCurrentRow(self, row: int) -> None:
+        index = self.addressees.index(row) if 0 <= row < self.count() else QModelIndex()
+        self.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A row dragged within the list is moved by the model (one move, one Undo step); Qt's own
+        internal move would insert a copy and delete the original, two changes of the list."""
+        row = self.currentRow()
+        if event.source() is not self or row < 0:
+            event.ignore()
+            return
+        target = self.indexAt(event.position().toPoint())
+        to = target.row() if target.isValid() else self.count() - 1
+        event.setDropAction(Qt.DropAction.IgnoreAction)  # nothing for the drag to delete afterwards
+        event.accept()
+        if self.addressees.move(row, to):
+            self.setCurrentRow(to)
+            self.moved.emit(row, to)
 
 
 class _ListKeys(QObject):
@@ -130,7 +185,7 @@ class AddresseeListEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None, editor_hook: EditorHook | None = None) -> None:
         super().__init__(parent)
-        self._data: dict[int, dict[str, Any]] = {}
+        self.model = AddresseeListModel(label_of, tidy, self)
         self._loading = False
         self.locked = False  # a read-only letter: no key or button changes the list
         self.last_action = ""  # for the Edit menu: "Move addressee 2 up"
@@ -162,11 +217,10 @@ class AddresseeListEditor(QWidget):
 
         body = QHBoxLayout()
         self._body = body
-        self.list = QListWidget(self)
+        self.list = AddresseeListView(self.model, self)
         self.list.setObjectName("addressee-list")
         self.list.setAccessibleName(self.tr("Addressees"))
-        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.list.setUniformItemSizes(True)  # one line a row: a keystroke lays out its own row, not all
         self.list.setMaximumWidth(300)
         self.list.setMinimumWidth(130)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -174,7 +228,7 @@ class AddresseeListEditor(QWidget):
         self.list.setToolTip(self.tr("Drag, or Alt+Up/Alt+Down, to change the order; Delete removes"))
         self.list.installEventFilter(_ListKeys(self))
         self.list.currentRowChanged.connect(self._show)
-        self.list.model().rowsMoved.connect(self._dropped)
+        self.list.moved.connect(self._dropped)
         body.addWidget(self.list)
 
         box = QGroupBox(self.tr("Selected addressee"), self)
@@ -185,22 +239,18 @@ class AddresseeListEditor(QWidget):
         self.honorific.addItems(list(HONORIFICS))
         self.name = QLineEdit(box)
         self.surname = QLineEdit(box)
-        self.surname.setPlaceholderText(self.tr("Only where the rule guesses wrong, e.g. Cortez Masto"))
         self.surname.setToolTip(self.tr("The family name the salutation uses: a two-word surname, or one "
                                         "written first"))
         self.given_name = QLineEdit(box)
-        self.given_name.setPlaceholderText(self.tr("Optional"))
         self.courtesy = QComboBox(box)
         self.courtesy.setEditable(True)
         self.courtesy.addItems(list(COURTESIES))
         self.courtesy.setToolTip(self.tr("Mr., Ms., Mrs., Mx. or Dr.: what the salutation says when the "
                                          "honorific is \"The Honorable\""))
         self.title = QLineEdit(box)
-        self.title.setPlaceholderText(self.tr("Optional: none for a private person"))
         self.organization = QLineEdit(box)
         self.address = LineListEditor("address", self.tr("Address lines"), box, lines=3)
         self.salutation = QLineEdit(box)
-        self.salutation.setPlaceholderText(self.tr("Leave empty to use the office and surname"))
         self.inside_address = QLabel(box)
         self.inside_address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.inside_address.setAccessibleName(self.tr("Inside address as printed"))
@@ -218,21 +268,14 @@ class AddresseeListEditor(QWidget):
         self.guess_reason.setAccessibleName(self.tr("Why the salutation is a guess"))
         self.guess_reason.setWordWrap(True)
         self.guess_reason.hide()
-        rows: list[tuple[str, QWidget, str]] = [
-            (self.tr("&Honorific"), self.honorific, "honorific"),
-            (self.tr("&Name"), self.name, "name"),
-            (self.tr("Su&rname"), self.surname, "surname"),
-            (self.tr("&Given name"), self.given_name, "given_name"),
-            (self.tr("&Courtesy title"), self.courtesy, "courtesy"),
-            (self.tr("&Title"), self.title, "title"),
-            (self.tr("&Organization"), self.organization, "organization"),
-            (self.tr("Address &lines"), self.address, "address"),
-            (self.tr("Sa&lutation"), self.salutation, "salutation"),
-        ]
-        for text, widget, key in rows:
+        for key, accelerator in FORM_ORDER:
+            spec = addressee_field(key)
+            widget = getattr(self, key)
             widget.setObjectName(f"addressee-{key}")
-            widget.setAccessibleName(text.replace("&", ""))
-            form.addRow(text, widget)
+            widget.setAccessibleName(spec.label)
+            if spec.hint and isinstance(widget, QLineEdit):
+                widget.setPlaceholderText(spec.hint)
+            form.addRow(with_accelerator(spec.label, accelerator), widget)
         form.addRow(self.tr("Inside address:"), self.inside_address)
         form.addRow(self.tr("Salutation:"), self.salutation_preview)
         form.addRow("", self.surname_used)
@@ -291,11 +334,8 @@ class AddresseeListEditor(QWidget):
         if not self._loading:
             self.edited.emit("group_salutation")
 
-    def _ids(self) -> list[int]:
-        return [int(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
-
     def values(self) -> list[dict[str, Any]]:
-        return [tidy(self._data[i]) for i in self._ids()]
+        return self.model.values()
 
     def set_values(self, values: list[dict[str, Any]]) -> None:
         if values == self.values():
@@ -303,30 +343,14 @@ class AddresseeListEditor(QWidget):
         row = max(self.list.currentRow(), 0)
         self._loading = True
         try:
-            self.list.clear()
-            self._data.clear()
-            for value in values:
-                self._append(copy.deepcopy(value))
+            self.model.set_values([copy.deepcopy(value) for value in values])
         finally:
             self._loading = False
         self.list.setCurrentRow(min(row, self.list.count() - 1))
         self._show(self.list.currentRow())
 
-    def _append(self, data: dict[str, Any], at: int | None = None) -> int:
-        uid = next(_ids)
-        self._data[uid] = data
-        item = QListWidgetItem(label_of(data))
-        item.setData(Qt.ItemDataRole.UserRole, uid)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDragEnabled)
-        if at is None:
-            self.list.addItem(item)
-            return self.list.count() - 1
-        self.list.insertItem(at, item)
-        return at
-
     def _current(self) -> dict[str, Any] | None:
-        item = self.list.currentItem()
-        return self._data.get(int(item.data(Qt.ItemDataRole.UserRole))) if item else None
+        return self.model.row(self.list.currentRow())
 
     # -- editing ------------------------------------------------------------------------------
     def _show(self, row: int) -> None:
@@ -359,17 +383,18 @@ class AddresseeListEditor(QWidget):
         data = self._current()
         if data is None:
             return
+        row = self.list.currentRow()
+        value: Any
         if key == "address":
-            data["address"] = self.address.values()
+            value = self.address.values()
         elif key in ("honorific", "courtesy"):
-            data[key] = getattr(self, key).currentText().strip()
+            value = getattr(self, key).currentText().strip()
         else:
-            data[key] = getattr(self, key).text()
-        item = self.list.currentItem()
-        if item is not None:
-            item.setText(label_of(data))
+            value = getattr(self, key).text()
+        if not self.model.set_field(row, key, value):
+            return  # a highlighter re-colouring the field, or the same text again: not an edit
         self._refresh_forms()
-        self.edited.emit(f"addressees[{self.list.currentRow()}].{key}")
+        self.edited.emit(f"addressees[{row}].{key}")
 
     def _refresh_forms(self) -> None:
         data = self._current()
@@ -389,7 +414,7 @@ class AddresseeListEditor(QWidget):
             self.guess_reason.setText(self.tr("A guess ({rule}): {reason}").format(
                 rule=explained.rule, reason=explained.reason) if explained.guessed else "")
             self.guess_reason.setVisible(explained.guessed)
-        views = [AddresseeView.of(self._data[i]) for i in self._ids()]
+        views = [AddresseeView.of(row) for row in self.model.rows()]
         self.joint_salutation.setText(forms.joint_salutation(views, self.group_value() or None) if views else "")
 
     def _update_buttons(self) -> None:
@@ -409,8 +434,8 @@ class AddresseeListEditor(QWidget):
     def add(self, data: dict[str, Any] | None = None) -> None:
         if self.locked:
             return
-        row = self._append(copy.deepcopy(data) if data else {"honorific": "The Honorable", "name": "",
-                                                             "title": "", "address": []})
+        row = self.model.insert(self.model.rowCount(), copy.deepcopy(data) if data else {
+            "honorific": "The Honorable", "name": "", "title": "", "address": []})
         self.list.setCurrentRow(row)
         self.last_action = f"Add addressee {row + 1}"
         self._structure_changed()
@@ -422,7 +447,7 @@ class AddresseeListEditor(QWidget):
         data = self._current()
         if data is None:
             return
-        row = self._append(copy.deepcopy(data), self.list.currentRow() + 1)
+        row = self.model.insert(self.list.currentRow() + 1, copy.deepcopy(data))
         self.list.setCurrentRow(row)
         self.last_action = f"Duplicate addressee {row}"
         self._structure_changed()
@@ -433,9 +458,7 @@ class AddresseeListEditor(QWidget):
         row = self.list.currentRow()
         if row < 0:
             return
-        item = self.list.takeItem(row)
-        if item is not None:
-            self._data.pop(int(item.data(Qt.ItemDataRole.UserRole)), None)
+        self.model.remove(row)
         self.list.setCurrentRow(min(row, self.list.count() - 1))
         self._show(self.list.currentRow())
         self.last_action = f"Remove addressee {row + 1}"
@@ -448,14 +471,14 @@ class AddresseeListEditor(QWidget):
         target = row + step
         if row < 0 or not 0 <= target < self.list.count():
             return
-        item = self.list.takeItem(row)
-        self.list.insertItem(target, item)
+        self.model.move(row, target)
         self.list.setCurrentRow(target)
         self.last_action = f"Move addressee {row + 1} {'up' if step < 0 else 'down'}"
         self._structure_changed()
 
-    def _dropped(self, *_: object) -> None:
+    def _dropped(self, row: int, target: int) -> None:
         if not self._loading:
+            self.last_action = f"Move addressee {row + 1} {'up' if target < row else 'down'}"
             self._structure_changed()
 
     def _save_current(self) -> None:
@@ -476,7 +499,7 @@ class AddresseeListEditor(QWidget):
         if prefix != "addressees" or not index.rstrip("]").isdigit():
             return False
         row = int(index.rstrip("]"))
-        if not 0 <= row < self.list.count() or key not in ("honorific", "courtesy", *TEXT_KEYS):
+        if not 0 <= row < self.list.count() or key not in (*CHOSEN_KEYS, *TEXT_KEYS):
             return False
         self.list.setCurrentRow(row)
         data = self._current() or {}
@@ -500,7 +523,7 @@ class AddresseeListEditor(QWidget):
         widget: QWidget = self.list
         if index is None and key == "group_salutation":
             widget = self.group_salutation
-        elif key in ("honorific", "courtesy", "address", *TEXT_KEYS):
+        elif key in (*CHOSEN_KEYS, "address", *TEXT_KEYS):
             widget = getattr(self, key)
         elif self.list.count() == 0:
             widget = self.add_button

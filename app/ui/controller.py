@@ -2,9 +2,8 @@
 
 A part is built from its collaborators (the session, the document, the desk, a runner, its own
 widgets, a ``Messages`` port), never from the window; it talks outward through Qt signals, and the
-window calls its lifecycle in a loop. ``Controller`` (a part holding the whole window as ``self.w``)
-is what the older parts still are; ``tests/ui/test_parts_own_their_state.py`` lists them, and the
-list only shrinks.
+window calls its lifecycle in a loop (``Lifecycle``). ``tests/ui/test_parts_own_their_state.py`` checks
+that no part reaches into the window or into another part's private state.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from app.services.desk import Desk
     from app.ui.form import LetterForm
-    from app.ui.main_window import MainWindow
 
 
 class Lifecycle(Protocol):
@@ -49,10 +47,3 @@ class Part:
 
     def shutting_down(self) -> None:
         """Nothing to put away unless overridden."""
-
-
-class Controller:
-    """An older part of the window that reaches into it as ``self.w`` (being retired, see above)."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self.w = window

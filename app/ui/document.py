@@ -17,13 +17,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.core.vocabulary import entry_label, is_section
 from app.rendering.engine import CompiledPack
 from app.services.checking import Check
 
 LetterData = dict[str, Any]
 
-SINGULAR = {"addressees": "addressee", "concerns": "concern", "requested_policies": "requested policy",
-            "opening": "opening paragraph", "closing": "closing paragraph", "cc": "cc", "enclosures": "enclosure"}
 NAMED = {"clean": "Remove characters Word cannot hold", "reload": "Show their version",
          "letterhead": "Use the office's letterhead", "addressees": "Change the addressees"}
 TYPING_ID = 1  # QUndoCommand.id() of typing: only commands with the same id are offered a merge
@@ -33,11 +32,12 @@ def edit_label(path: str) -> str:
     """What an edit of ``path`` is called in the Edit menu ("Edit concern 2", "Edit the subject")."""
     match = re.fullmatch(r"([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?", path)
     if match:
-        what = f"{SINGULAR.get(match.group(1), match.group(1))} {int(match.group(2)) + 1}"
+        key, index = match.group(1), int(match.group(2))
+        what = entry_label(key, index) if key == "addressees" or is_section(key) else f"{key} {index + 1}"
         return f"Edit {what}" + (f" ({match.group(3).replace('_', ' ')})" if match.group(3) else "")
     if path in NAMED:
         return NAMED[path]
-    if path in SINGULAR:
+    if path == "addressees" or is_section(path):
         return f"Change the {path.replace('_', ' ')}"
     return f"Edit the {path.replace('fields.', '').replace('.', ' ').replace('_', ' ')}"
 

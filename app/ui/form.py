@@ -19,17 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import vocabulary
 from app.core.packs import Manifest
+from app.core.vocabulary import LINE_SECTIONS, PARAGRAPH_SECTIONS
 from app.ui.addressees import AddresseeListEditor
 from app.ui.widgets import EditorHook, FieldEditor, LineListEditor, ParagraphListEditor
 
-PARAGRAPH_SECTIONS = ("opening", "concerns", "requested_policies", "closing")
 _PATH = re.compile(r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?")
 
 
 def section_title(key: str) -> str:
-    return {"opening": "Opening", "concerns": "Concerns", "requested_policies": "Requested policies",
-            "closing": "Closing", "cc": "cc", "enclosures": "Enclosures"}.get(key, key)
+    return vocabulary.section(key).label
 
 
 class LetterForm(QScrollArea):
@@ -87,7 +87,7 @@ class LetterForm(QScrollArea):
         for key in PARAGRAPH_SECTIONS:
             if key in manifest.sections:
                 section = ParagraphListEditor(key, section_title(key), page, hook,
-                                              numbered=key in ("concerns", "requested_policies"))
+                                              numbered=vocabulary.section(key).numbered)
                 section.edited.connect(self._changed)
                 self.sections[key] = section
                 layout.addWidget(section)
@@ -120,7 +120,7 @@ class LetterForm(QScrollArea):
                                           "on this computer alone)"))
             close_form.addRow(label, row_widget)
         self.lists: dict[str, LineListEditor] = {}
-        for key in ("cc", "enclosures"):
+        for key in LINE_SECTIONS:
             if key in manifest.sections:
                 editor_list = LineListEditor(key, section_title(key), close_box)
                 editor_list.setObjectName(key)
@@ -153,8 +153,12 @@ class LetterForm(QScrollArea):
             self.edited.emit(path)
 
     def data(self) -> dict[str, Any]:
-        """The letter as typed so far (not yet validated), in the letter's JSON shape."""
-        out = copy.deepcopy(self._base)
+        """The letter as typed so far (not yet validated), in the letter's JSON shape.
+
+        Read on every keystroke, so it copies references, not the letter: the lists come from their
+        models, which never change a row in place, and what the form does not show (``_base``) is
+        shared with the letter it was given. Nobody changes the letter's dicts or lists in place."""
+        out = dict(self._base)
         out["template"] = self.manifest.id
         out["date"] = self.date.date().toString("yyyy-MM-dd")
         _put(out, "reference", self.reference.text())
@@ -225,9 +229,9 @@ class LetterForm(QScrollArea):
         """A role that may not edit still reads the whole form; every control says why it is locked."""
         from PySide6.QtWidgets import (
             QAbstractButton,
+            QAbstractItemView,
             QAbstractSpinBox,
             QComboBox,
-            QListWidget,
             QPlainTextEdit,
             QTextEdit,
         )
@@ -241,7 +245,7 @@ class LetterForm(QScrollArea):
                 widget.setReadOnly(locked)
             elif isinstance(widget, QAbstractButton | QComboBox | QAbstractSpinBox):
                 widget.setEnabled(not locked)
-            elif isinstance(widget, QListWidget):
+            elif isinstance(widget, QAbstractItemView):  # the addressee list: no reordering by drag
                 widget.setDragEnabled(not locked)
             else:
                 continue

@@ -54,7 +54,6 @@ from app.ui.keeping import TypingKeeper
 from app.ui.opening import Opening
 from app.ui.pdf_verdict import PdfVerdictDrop
 from app.ui.preflight import PreflightList
-from app.ui.preview_pane import PreviewPane
 from app.ui.previewing import Previewing
 from app.ui.profile import Preferences
 from app.ui.review_pane import ReviewPane
@@ -64,18 +63,13 @@ from app.ui.session import LetterSession
 from app.ui.spelling import SpellChecking
 from app.ui.watching import Watcher
 from app.ui.widgets import MessageBar
-from app.ui.workers import LatestWins, OpRunner, describe_error
+from app.ui.workers import SETTLE_MS, OpRunner, describe_error
 from app.ui.workflow_panes import WorkflowPanes
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.core.packs import Manifest
     from app.services.drafts import LetterDetail
 
-# The fast preview starts on the next turn of the event loop: LatestWins already keeps only the
-# newest edit while a render runs, so a longer pause would only add to every keystroke's latency.
-PREVIEW_DELAY_MS = 0
-# LibreOffice takes a second or two a layout: the page view waits for a pause in typing.
-PAGE_DELAY_MS = 500
 SPELLING_AT_THE_LATEST_MS = 3000
 
 
@@ -163,26 +157,11 @@ class MainWindow(QMainWindow):
                                    lambda: self.backend.typing_path, lambda: self.backend.user, self)
         # The parts built from their collaborators alone; the window calls their lifecycle in a loop.
         self.parts: tuple[Lifecycle, ...] = (self.watcher, self.keeper)
-        self.previewer = LatestWins(self.runner)
         self.document = LetterDocument(self)
         self.undo_stack = self.document.undo_stack
-        # The page view has a thread of its own, so a slow LibreOffice never delays the fast preview.
-        self.page_runner = OpRunner(self, threads=1)
-        self.page_requests = LatestWins(self.page_runner)
-        self.page_previewer: PagePreviewer | None = None
-        self._page_docx: bytes | None = None
-        self._pages_stale = True
         self.spelling = SpellChecking(OpRunner(self, threads=1), data_dir() / DICTIONARY_FILE,
                                       accepted=list(self.prefs.dictionary), on_error=self.show_error)
         self.form: LetterForm | None = None
-        self._preview_timer = self._timer(PREVIEW_DELAY_MS)
-        self._page_timer = self._timer(PAGE_DELAY_MS)
-
-    def _timer(self, msecs: int) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(msecs)
-        return timer
 
     def _init_controllers(self) -> None:
         """Each concern in its own small part; they share the session's signals and this window's widgets."""
@@ -194,14 +173,21 @@ class MainWindow(QMainWindow):
                                    lambda: Path(self.prefs.export_folder or Path.home()), self, self)
         form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
         self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
-        self.previewing = Previewing(self)
+        self.previewing = Previewing(self.document, self.backend, self.runner, self)
+        # What tests, scenes and the other parts still read of the preview here (the part owns them).
+        self.previewer = self.previewing.previewer
+        self.page_runner = self.previewing.page_runner
+        self.page_requests = self.previewing.page_requests
+        self._preview_timer = self.previewing.timer
+        self._page_timer = self.previewing.page_timer
         self.saving = Saving(self.session, self.document, self.backend, self.db, form, self, self)
         self.clause_bank = ClauseBankPanel(self)  # the bank part's own panel (docked in _init_docks)
         self.bank = ClauseBankAndAddressBook(self.backend, self.db, form, self.clause_bank, self, self)
         self.exporting = Exporting(self.session, self.document, self.backend, self.db, self.runner, self.library,
                                    lambda: self.prefs, self, self)
         self.letterhead = OfficeLetterhead(self.backend, self.db, form, self.editing.change_letter, self, self)
-        self.parts += (self.reviewing, self.editing, self.saving, self.bank, self.exporting, self.letterhead)
+        self.parts += (self.reviewing, self.editing, self.previewing, self.saving, self.bank, self.exporting,
+                       self.letterhead)
 
     def _init_parts(self) -> None:
         """The parts built from their collaborators alone; the window calls their lifecycle in a loop."""
@@ -271,7 +257,7 @@ class MainWindow(QMainWindow):
 
     def _init_docks(self) -> None:
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.preview = PreviewPane(self)
+        self.preview = self.previewing.pane
         self.preview_dock = self._dock("preview", self.tr("Preview"), self.preview, right)
         self.clause_dock = self._dock("clauses", self.tr("Clause bank"), self.clause_bank, left)
         self.preflight = PreflightList(self)
@@ -329,12 +315,8 @@ class MainWindow(QMainWindow):
         self.exporting.exported.connect(self.exported)
         for part in (self.bank, self.letterhead):
             part.status.connect(self.statusBar().showMessage)
-        self.previewer.delivered.connect(self.previewing._checked)
-        self.page_requests.delivered.connect(self.previewing._pages_ready)
-        self._preview_timer.timeout.connect(self.previewing.request_check)
-        self._page_timer.timeout.connect(self.previewing.request_pages)
-        self.preview.tabs.currentChanged.connect(lambda _i: self.previewing._page_view_shown())
-        self.preview_dock.visibilityChanged.connect(lambda _v: self.previewing._page_view_shown())
+        self.previewing.checked.connect(self._letter_checked)
+        self.preview_dock.visibilityChanged.connect(lambda _v: self.previewing.page_view_shown())
         self.drafts.query_changed.connect(self.reviewing.query_drafts)
         self.drafts.open_requested.connect(self.opening.open_record)
         self.review.comment_requested.connect(self.reviewing.comment)
@@ -476,6 +458,26 @@ class MainWindow(QMainWindow):
     @property
     def detail(self) -> LetterDetail | None:
         return self.session.record.detail
+
+    @property
+    def page_previewer(self) -> PagePreviewer | None:
+        return self.previewing.page_previewer
+
+    def _letter_checked(self, check: Check) -> None:
+        """A check of the letter arrived: Preflight, the actions and the export follow it."""
+        self.preflight.set_entries(check.problems, check.removals, check.advice, check.print_warnings)
+        count = len(check.problems) + len(check.removals)
+        self.preflight_dock.setWindowTitle(self.tr("Preflight ({n})").format(n=count) if count
+                                           else self.tr("Preflight"))
+        self.actions_table.update_controls()
+        self.export_action.setEnabled(check.exportable)
+        self.export_action.setToolTip(self.tr("Export the letter as .docx or PDF") if check.exportable
+                                      else self.tr("Fix what Preflight lists before exporting"))
+        if not self.spelling.started and not self.backend.opening:
+            # The word list is read once the first preview is on screen (and, at a start that opens the
+            # database behind the letter, once that is done: their loads' peaks of memory never add up).
+            QTimer.singleShot(SETTLE_MS, self.spelling.start)
+        self.checked.emit(check)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing saves what was typed (waiting for a save under way first); it asks only when the edit

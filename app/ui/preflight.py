@@ -80,10 +80,15 @@ class PreflightList(QWidget):
         self.fix_button.clicked.connect(self._apply_fix)
         self.fix_button.hide()
         layout.addWidget(self.fix_button)
+        self._shown: tuple[list[Problem], list[Removal], list[Finding], list[Problem]] | None = None
         self.set_entries([], [])
 
     def set_entries(self, problems: list[Problem], removals: list[Removal],
                     findings: list[Finding] | None = None, warnings: list[Problem] | None = None) -> None:
+        shown = (list(problems), list(removals), list(findings or []), list(warnings or []))
+        if shown == self._shown:
+            return  # asked after every keystroke: the lists are rebuilt only when what they say changed
+        self._shown = shown
         self._set_advice(findings or [], warnings or [])
         self.list.clear()
         for problem in problems:

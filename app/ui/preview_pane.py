@@ -56,10 +56,13 @@ class PreviewPane(QWidget):
         self.current: Preview | None = None
 
     def show_preview(self, preview: Preview, millis: float) -> None:
-        bar = self.text_view.verticalScrollBar()
-        position = bar.value()
-        self.text_view.setHtml(preview.html)
-        bar.setValue(position)
+        if self.current is None or preview.html != self.current.html:
+            # Laid out again only when it reads differently: a long letter's layout is the costliest part
+            # of showing it, and the check that follows a pause in typing mostly renders the same text.
+            bar = self.text_view.verticalScrollBar()
+            position = bar.value()
+            self.text_view.setHtml(preview.html)
+            bar.setValue(position)
         self.current = preview
         self.status.setText(self.tr("Rendered from the template in {ms:.0f} ms").format(ms=millis))
 

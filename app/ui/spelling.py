@@ -9,6 +9,7 @@ lists and the checking live in ``app.services.spelling`` (no Qt).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
@@ -29,7 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLineEdit, QMenu, QPlainTextEdit, QTextEdit, QWidget
 from shiboken6 import Shiboken
 
-from app.services.spelling import Misspelling, Speller
+from app.services.spelling import Misspelling, Speller, words
 from app.ui.workers import OpRunner, describe_error
 
 MISSPELT = QColor("#d11a2a")
@@ -108,6 +109,20 @@ class _LineUnderliner(QObject):
             painter.end()
 
 
+def _fold(text: str) -> str:
+    """Text compared without case or the kind of apostrophe (as the speller compares names)."""
+    return text.casefold().replace("\u2019", "'").replace("\u02bc", "'")
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(word for _s, _e, word in words(name or ""))
+
+
+def _whole_words(found: set[str]) -> re.Pattern[str]:
+    """Any of ``found`` as a whole word of a folded text."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_fold(w)) for w in sorted(found)) + r")(?!\w)")
+
+
 def wavy_line(x0: float, x1: float, y: float, amplitude: float = 1.5, period: float = 4.0) -> QPainterPath:
     path = QPainterPath(QPointF(x0, y))
     x, up = x0, True
@@ -138,6 +153,8 @@ class SpellChecking(QObject):
         self._runner = runner
         self._on_error = on_error
         self._names: list[str] = []
+        self._words_of: dict[str, frozenset[str]] = {}
+        self._name_words: set[str] = set()
         self._highlighters: list[SpellHighlighter] = []
         self._lines: list[QLineEdit] = []
         self._underliner = _LineUnderliner(self)
@@ -229,20 +246,40 @@ class SpellChecking(QObject):
         else:
             self._highlighters.append(SpellHighlighter(editor.document(), self))
 
-    def recheck(self) -> None:
+    def recheck(self, only_with: set[str] | None = None) -> None:
+        """Underline every field again (or, given ``only_with``, the fields whose text has one of those words)."""
         self._highlighters = [h for h in self._highlighters if Shiboken.isValid(h) and h.document() is not None]
         self._lines = [line for line in self._lines if Shiboken.isValid(line)]
+        if only_with is not None and not only_with:
+            return
+        having = _whole_words(only_with) if only_with is not None else None
         for highlighter in self._highlighters:
-            highlighter.rehighlight()
+            if having is None or having.search(_fold(highlighter.document().toPlainText())):
+                highlighter.rehighlight()
         for line in self._lines:
             line.update()
         self.changed.emit()
 
     def set_names(self, names: list[str]) -> None:
         """The letter's own names (addressees, signatory) are never underlined."""
+        if list(names) == self._names:
+            return
+        before = self._name_words
         self._names = list(names)
-        if self.speller is not None and self.speller.set_names(self._names):
-            self.recheck()
+        # Each name's words are kept: typing in one name leaves the other hundred as they were.
+        self._words_of = {name: self._words_of.get(name) or _name_words(name) for name in self._names}
+        self._name_words = set().union(*self._words_of.values())
+        speller = self.speller
+        if speller is None:
+            return
+        # Typing a name changes the letter's names at every key; only a word put into the names or taken
+        # out of them whose verdict changes with it ("Kelly" yes, "a" no) can be underlined differently,
+        # and only in the fields that hold it (re-colouring all fifty of a long letter's paragraphs at
+        # every key took most of the keystroke).
+        moved = before ^ self._name_words
+        known = {word: speller.is_known(word) for word in moved}
+        if speller.set_names(self._names):
+            self.recheck(only_with={word for word in moved if speller.is_known(word) != known[word]})
 
     def accept(self, words: list[str]) -> None:
         self._accepted = list(words)  # a list changed before the word lists are read is read with them

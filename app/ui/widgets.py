@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.packs import PackField
+from app.core.vocabulary import section
 from app.ui.icons import icon
+from app.ui.letter_models import ParagraphListModel
 
 #: Called with every text editor the form creates, so spell checking can attach to it.
 EditorHook = Callable[[QTextEdit | QPlainTextEdit | QLineEdit], None]
@@ -79,8 +82,6 @@ class GrowingTextEdit(QTextEdit):
             self.setPlainText(text)
 
 
-SINGULAR = {"concerns": "concern", "requested_policies": "requested policy", "opening": "opening paragraph",
-            "closing": "closing paragraph"}
 
 
 class _MoveKeys(QObject):
@@ -108,6 +109,8 @@ class _MoveKeys(QObject):
 class ParagraphListEditor(QWidget):
     """A section of the letter: an ordered list of paragraphs, each in its own editor.
 
+    The paragraphs live in ``model`` (a ``ParagraphListModel``); the editors are its view: typing
+    changes one row, a row changed elsewhere (Undo, a clause, a merge) is shown in its editor alone.
     Alt+Up / Alt+Down move the paragraph being edited; Ctrl+Return adds one after it.
     ``edited`` carries the path of what changed ("concerns[2]", or "concerns" for the order).
     """
@@ -125,6 +128,8 @@ class ParagraphListEditor(QWidget):
         self._frames: list[QFrame] = []
         self._current = -1
         self._keys = _MoveKeys(self)
+        self.model = ParagraphListModel(self)
+        self.model.dataChanged.connect(self._rows_changed)
         # A read-only letter: no key, button or clause changes the list (typing is stopped by read-only editors).
         self.locked = False
         # What the last change of the list was, for the Edit menu ("Move concern 2 up").
@@ -160,19 +165,47 @@ class ParagraphListEditor(QWidget):
 
     # -- data ---------------------------------------------------------------------------------
     def values(self) -> list[str]:
-        return [e.text() for e in self._editors]
+        return self.model.values()
 
     def set_values(self, values: list[str]) -> None:
+        count = len(self._editors)
         while len(self._editors) > len(values):
             self._drop(len(self._editors) - 1)
         while len(self._editors) < len(values):
             self._append_editor()
-        for editor, value in zip(self._editors, values, strict=True):
+        self.model.set_values(values)  # the editors of the rows that changed follow (_rows_changed)
+        for editor, value in zip(self._editors[count:], values[count:], strict=True):
+            self._show_text(editor, value)
+        if len(self._editors) != count:
+            self._renumber()
+            self._order_tabs()
+
+    def _order_tabs(self) -> None:
+        """Tab walks the section as it reads: its paragraphs, then its buttons. Editors made after the
+        form was built would otherwise come last in the window's tab chain, after every other button."""
+        before_section: QWidget | None = self.add_button.previousInFocusChain()
+        while before_section is not None and before_section is not self.add_button and (
+                before_section is self or self.isAncestorOf(before_section)
+                or not before_section.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            before_section = before_section.previousInFocusChain()
+        chain: list[QWidget] = [*self._editors, self.add_button, self.remove_button, self.up_button,
+                                self.down_button]
+        if before_section is not None and before_section is not self.add_button:
+            chain.insert(0, before_section)
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
+        for row in range(top.row(), min(bottom.row() + 1, len(self._editors))):
+            self._show_text(self._editors[row], self.model.text(row))
+
+    @staticmethod
+    def _show_text(editor: GrowingTextEdit, text: str) -> None:
+        if editor.text() != text:
             editor.blockSignals(True)
-            editor.set_text(value)
+            editor.set_text(text)
             editor.blockSignals(False)
             editor._fit()
-        self._renumber()
 
     def editors(self) -> list[GrowingTextEdit]:
         return list(self._editors)
@@ -211,7 +244,7 @@ class ParagraphListEditor(QWidget):
         frame.deleteLater()
 
     def _renumber(self) -> None:
-        singular = self.title.rstrip("s") if self.title.endswith("s") else self.title
+        singular = self.singular[:1].upper() + self.singular[1:]
         for i, (editor, frame) in enumerate(zip(self._editors, self._frames, strict=True)):
             label = frame.findChild(QLabel)
             if label is not None:
@@ -225,8 +258,12 @@ class ParagraphListEditor(QWidget):
         self.down_button.setEnabled(len(self._editors) > 1)
 
     def _text_changed(self, editor: GrowingTextEdit) -> None:
+        # Only a change of the text is an edit: a spelling highlighter re-colouring the paragraph also
+        # says "textChanged", and every paragraph is re-coloured when the letter's names change.
         if editor in self._editors:
-            self.edited.emit(f"{self.key}[{self._editors.index(editor)}]")
+            row = self._editors.index(editor)
+            if row < self.model.rowCount() and self.model.set_text(row, editor.text()):
+                self.edited.emit(f"{self.key}[{row}]")
 
     def note_focus(self, watched: QObject) -> None:
         if watched in self._editors:
@@ -234,7 +271,7 @@ class ParagraphListEditor(QWidget):
 
     @property
     def singular(self) -> str:
-        return SINGULAR.get(self.key, self.key)
+        return section(self.key).singular
 
     def add_after(self, watched: QObject | None, text: str = "") -> GrowingTextEdit | None:
         if self.locked:

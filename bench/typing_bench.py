@@ -1,0 +1,194 @@
+"""Typing: keystroke to fast preview, for the sample letter and for 100 addressees x 50 concerns.
+
+A character is typed with QTest into an addressee's name and into a concern of the open letter (the
+real window, offscreen, a private data folder, no database), and the clock runs until the fast
+preview shows it; the character is then taken back with Backspace (not timed) so every key meets
+a letter of the same length. Median and 95th percentile of the wall time and of the process's CPU
+time (every thread: the check and the render run on a worker), and the GUI thread's own CPU time
+(what a key costs the window's responsiveness), per letter and field.
+
+Peers, measured in the same run:
+* the sample letter: the long letter's figures as a ratio of the sample's (the same field);
+* a bare Qt round trip: a keystroke in a bare QLineEdit whose textChanged sends a job to a
+  QThreadPool that hands back the very preview HTML our window showed, set on a bare QTextBrowser,
+  timed the same way. What Qt itself costs to show a letter of that size after a keystroke, with
+  nothing of ours between (no form, no check, no render).
+
+Target (issue 15): median under 30 ms with 100 addressees and 50 paragraphs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "templates" / "officials-concern" / "sample.json"
+TARGET_MEDIAN_MS = 30.0
+KEYS = 60
+QUICK_KEYS = 15
+
+
+def long_letter(addressees: int = 100, concerns: int = 50) -> dict[str, Any]:
+    """The sample letter to 100 officials with 50 concerns (a joint salutation, as such a letter has)."""
+    letter: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    first = letter["addressees"][0]
+    letter["addressees"] = [dict(first, name=f"Jeff Sessions {i + 1}", title=f"Attorney General {i + 1}")
+                            for i in range(addressees)]
+    letter["group_salutation"] = "Dear Colleagues:"
+    letter["concerns"] = [f"Concern number {i + 1}: {letter['concerns'][i % 4][:300]}" for i in range(concerns)]
+    return letter
+
+
+def _figures(walls: list[float], cpus: list[float], gui: list[float]) -> dict[str, float]:
+    walls, cpus = sorted(walls), sorted(cpus)
+    p95 = max(0, int(len(walls) * 0.95) - 1)
+    return {"median_ms": round(statistics.median(walls), 1), "p95_ms": round(walls[p95], 1),
+            "cpu_median_ms": round(statistics.median(cpus), 1), "cpu_p95_ms": round(cpus[p95], 1),
+            "gui_thread_cpu_median_ms": round(statistics.median(gui), 1)}
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    keys = QUICK_KEYS if quick else KEYS
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    home = Path(tempfile.mkdtemp(prefix="chambers-typing-bench-"))
+    os.environ["CHAMBERS_HOME"] = str(home)
+    from PySide6.QtCore import QEventLoop, QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, Signal
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit, QTextBrowser, QWidget
+
+    from app.bootstrap import template_library
+    from app.ui.backend import LocalBackend
+    from app.ui.main_window import MainWindow
+    from app.ui.profile import Preferences
+
+    app = QApplication.instance() or QApplication([])
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "qsettings"))
+    backend = LocalBackend()
+    backend.restore = lambda: None  # type: ignore[method-assign]
+    window = MainWindow(template_library(), Preferences(), backend, QSettings())
+    window.resize(1500, 940)
+    window.show()
+    window.start()
+
+    def wait_for(condition: Callable[[], bool], *signals: Any, timeout_ms: int = 30_000) -> None:
+        """Sleep in Qt's event loop until ``condition`` holds, woken by ``signals`` (no busy polling,
+        which would take the CPU the worker thread needs)."""
+        deadline = time.perf_counter() + timeout_ms / 1000
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the preview did not follow the keystroke within the time allowed")
+            loop = QEventLoop()
+            for signal in signals:
+                signal.connect(loop.quit)
+            QTimer.singleShot(50, loop.quit)
+            loop.exec()
+            for signal in signals:
+                signal.disconnect(loop.quit)
+
+    def ready() -> bool:
+        return window.form is not None and window.last_check is not None and window.previewer.idle
+
+    def typed(field: QWidget, text: Callable[[], str], keys: int) -> dict[str, float]:
+        walls: list[float] = []
+        cpus: list[float] = []
+        gui: list[float] = []
+        for i in range(keys):
+            char = "abcdefghijklmnopqrstuvwxyz"[i % 26]
+            expected = text() + char
+            tail = expected[-24:]
+            wall, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
+            QTest.keyClick(field, char)
+            wait_for(lambda t=tail: t in window.preview.plain_text() and window.previewer.idle, window.checked)
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+            gui.append((time.thread_time() - own) * 1000)
+            QTest.keyClick(field, Qt.Key.Key_Backspace)
+            wait_for(lambda t=tail: window.previewer.idle and t not in window.preview.plain_text(), window.checked)
+        return _figures(walls, cpus, gui)
+
+    class Carrier(QObject):
+        done = Signal(str)
+
+    class Job(QRunnable):
+        def __init__(self, html: str, carrier: Carrier) -> None:
+            super().__init__()
+            self.html, self.carrier = html, carrier
+
+        def run(self) -> None:
+            self.carrier.done.emit(self.html)
+
+    def bare_round_trip(html: str, marker: str, keys: int) -> dict[str, float]:
+        """The peer: QLineEdit -> a pool thread -> the same preview HTML on a bare QTextBrowser."""
+        line, browser, carrier, pool = QLineEdit(), QTextBrowser(), Carrier(), QThreadPool()
+        browser.resize(480, 900)
+        line.show()
+        browser.show()
+        carrier.done.connect(browser.setHtml)
+        line.textChanged.connect(lambda typed: pool.start(Job(html.replace(marker, marker + typed), carrier)))
+        walls: list[float] = []
+        cpus: list[float] = []
+        gui: list[float] = []
+        for i in range(keys):
+            char = "abcdefghijklmnopqrstuvwxyz"[i % 26]
+            wall, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
+            QTest.keyClick(line, char)
+            wait_for(lambda c=char: marker + c in browser.toPlainText(), browser.textChanged)
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+            gui.append((time.thread_time() - own) * 1000)
+            QTest.keyClick(line, Qt.Key.Key_Backspace)
+            wait_for(lambda c=char: marker + c not in browser.toPlainText(), browser.textChanged)
+        pool.waitForDone()
+        line.close()
+        browser.close()
+        return _figures(walls, cpus, gui)
+
+    wait_for(ready, window.checked, window.letter_loaded)
+    sample: dict[str, Any] = copy.deepcopy(window.document.data)
+    figures: dict[str, Any] = {"keys": keys, "target_median_ms": TARGET_MEDIAN_MS}
+    for letter_name, letter in (("sample", sample), ("long", long_letter())):
+        shown = window.form
+        window.opening.open_letter(copy.deepcopy(letter))
+        count = len(letter["addressees"])
+        wait_for(lambda n=count, old=shown: ready() and window.form is not old
+                 and window.form is not None and window.form.addressees.list.count() == n,
+                 window.checked, window.letter_loaded)
+        form = window.form
+        assert form is not None
+        row = len(letter["addressees"]) // 2
+        form.addressees.list.setCurrentRow(row)
+        name = form.addressees.name
+        name.setFocus()
+        name.end(False)
+        figures[f"{letter_name}_name"] = typed(name, name.text, keys)
+        concern = form.sections["concerns"].editors()[len(letter["concerns"]) // 2]
+        concern.setFocus()
+        concern.moveCursor(concern.textCursor().MoveOperation.End)
+        figures[f"{letter_name}_concern"] = typed(concern, concern.text, keys)
+        html = window.preview.current.html if window.preview.current is not None else ""
+        figures[f"{letter_name}_bare_qt"] = bare_round_trip(html, "Dear", keys)
+        figures[f"{letter_name}_shape"] = f"{count} addressees, {len(letter['concerns'])} concerns"
+    for field in ("name", "concern"):
+        long, short, bare = figures[f"long_{field}"], figures[f"sample_{field}"], figures["long_bare_qt"]
+        long["vs_sample"] = round(long["median_ms"] / short["median_ms"], 1)
+        long["vs_bare_qt"] = round(long["median_ms"] / bare["median_ms"], 1)
+        short["vs_bare_qt"] = round(short["median_ms"] / figures["sample_bare_qt"]["median_ms"], 1)
+        long["target_met"] = long["median_ms"] < TARGET_MEDIAN_MS
+    figures["load_average"] = round(os.getloadavg()[0], 1)
+    window.close()
+    app.processEvents()
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(quick="--quick" in sys.argv), indent=2))
