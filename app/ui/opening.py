@@ -73,6 +73,7 @@ class Opening(QObject, Part):
     recent_changed = Signal(list)    # the letter ids File > Recent lists, the newest first
 
     _card_letter: ShownLetter | None = None  # the letter a start showed from the card, until the database answers
+    _requests = 0  # letters asked for so far: only the newest one's form is built
 
     def __init__(self, host: QWidget, session: LetterSession, document: LetterDocument, desk: Desk, *,
                  library: TemplateLibrary, prefs: Callable[[], Preferences], runner: OpRunner, db: OpRunner,
@@ -455,8 +456,14 @@ class Opening(QObject, Part):
         remembered (``record``, read again once the database is open), or a letter never saved."""
         pack_id = str(data.get("template") or FLAGSHIP)
         remembered = record
+        # Packs compile on two threads: a letter asked for earlier may be ready later. The newest request
+        # wins, as the clerk expects (a start's sample never replaces the letter opened meanwhile).
+        self._requests += 1
+        request = self._requests
 
         def loaded(pack: CompiledPack) -> None:
+            if request != self._requests:
+                return  # another letter was asked for since: it is the one shown
             record = remembered if detail is None and remembered is not None else LetterRecord.of(detail)
             if base_version is not None:
                 # A restored edit saves against the version it started from: a save in between is a conflict.

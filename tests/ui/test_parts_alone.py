@@ -3,6 +3,7 @@ document, a desk, runners and its own widgets), without a MainWindow: what each 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -226,3 +227,39 @@ def test_the_workflow_panes_alone_never_stay_on_opening_once_the_database_is_ope
         assert review_dock.isHidden()
     finally:
         desk.close()
+
+
+class HeldLibrary:
+    """The template library, except that compiling ``held`` waits until the test lets it go."""
+
+    def __init__(self, held: str) -> None:
+        self.library = template_library()
+        self.held = held
+        self.go = threading.Event()
+
+    def get(self, pack_id: str) -> Any:
+        if pack_id == self.held:
+            assert self.go.wait(20), "the test never let the held pack compile"
+        return self.library.get(pack_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.library, name)
+
+
+def test_the_letter_asked_for_last_is_the_one_shown_however_the_packs_compile(
+        qtbot: Any, alone: Collaborators) -> None:
+    """The sample asked for first compiles last (a slow pack): the letter asked for after it stays on screen."""
+    opening, placed = _opening(alone, LocalBackend())
+    held = HeldLibrary(FLAGSHIP)
+    opening.library = held  # type: ignore[assignment]
+    shown: list[str] = []
+    opening.letter_shown.connect(shown.append)
+    opening.open_letter(sample_data())  # the flagship: its compile waits
+    other = sample_data("response-to-inquiry")
+    with qtbot.waitSignal(opening.letter_shown, timeout=15_000):
+        opening.open_letter(other)
+    held.go.set()
+    qtbot.waitUntil(lambda: alone.runner.pending == 0, timeout=15_000)
+    assert shown == [other["subject"]]
+    assert len(placed) == 1
+    assert alone.document.data["subject"] == other["subject"]
