@@ -95,18 +95,18 @@ def test_an_office_is_handed_its_next_letter_before_the_last_one_is_written(
     assert seen == [True] * 5, f"the office waited while a letter was written: {events.log}"
 
 
-def test_the_offices_start_while_the_rows_are_parsed(
+def test_the_offices_start_while_the_rows_are_parsed_and_named(
         tmp_path: Path, events: Events, monkeypatch: pytest.MonkeyPatch) -> None:
     """An office takes a second or more to start: it starts before the rows are read, not after."""
-    real = letters.parse_letter
+    real = letters.suggested_file_name
     started_first: list[bool] = []
 
-    def parse_letter(data: Any) -> Any:
+    def suggested_file_name(*args: Any) -> str:  # each row is named once it is parsed
         if not started_first:
             started_first.append(events.wait_for("start", 2))
-        return real(data)
+        return real(*args)
 
-    monkeypatch.setattr(letters, "parse_letter", parse_letter)
+    monkeypatch.setattr(letters, "suggested_file_name", suggested_file_name)
     report = _merge(tmp_path, jobs=2)
     assert len(report.written) == 6, report.failed
     assert started_first == [True], f"the offices were not started before the rows were parsed: {events.log}"
