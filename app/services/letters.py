@@ -393,8 +393,8 @@ class _Conversions:
         self.finished: queue.Queue[tuple[int, bytes | None, BaseException | None]] = queue.Queue()
         self._converters: list[ResidentOffice | OneShotConverter] = []
         self._threads: list[threading.Thread] = []
-        # An error in the rows' preparation, before ``_merge_with_pdfs`` takes over, must not
-        # leave offices running until the process ends: they go at its exit at the latest.
+        # ``_merge_with_pdfs`` closes them; should the rows' preparation fail before it takes
+        # over, they are closed at the process's exit (their bridges would end them only after).
         atexit.register(self.close)
         try:
             for number in range(count):
