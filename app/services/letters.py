@@ -393,8 +393,8 @@ class _Conversions:
         self.finished: queue.Queue[tuple[int, bytes | None, BaseException | None]] = queue.Queue()
         self._converters: list[ResidentOffice | OneShotConverter] = []
         self._threads: list[threading.Thread] = []
-        # ``_merge_with_pdfs`` closes them; should the rows' preparation fail before it takes
-        # over, they are closed at the process's exit (their bridges would end them only after).
+        # ``_merge_with_pdfs`` closes them, and ``batch`` does should the rows' preparation fail
+        # before it takes over; the exit hook is for a process that ends some other way.
         atexit.register(self.close)
         try:
             for number in range(count):
@@ -568,24 +568,29 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
     parsed_rows: dict[int, ParsedLetter] = {}
     names: dict[int, str] = {}
     taken: set[str] = set()
-    each = LetterToEach(base)  # the letter validated once; each row only its addressee
-    for number, addressee, error in rows:
-        if addressee is None:
-            report.failed.append(RowResult(number, error=error))
-            continue
-        try:
-            parsed = each.parse(addressee)
-        except LetterInvalid as exc:
-            problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
-            report.failed.append(RowResult(number, error=problems))
-            continue
-        try:
-            names[number] = _unique(out, suggested_file_name(parsed.letter), taken, pdf).name
-        except OSError as exc:
-            report.failed.append(RowResult(number, error=_file_error(suggested_file_name(parsed.letter), exc)))
-            continue
-        good.append((number, addressee))
-        parsed_rows[number] = parsed
+    try:
+        each = LetterToEach(base)  # the letter validated once; each row only its addressee
+        for number, addressee, error in rows:
+            if addressee is None:
+                report.failed.append(RowResult(number, error=error))
+                continue
+            try:
+                parsed = each.parse(addressee)
+            except LetterInvalid as exc:
+                problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
+                report.failed.append(RowResult(number, error=problems))
+                continue
+            try:
+                names[number] = _unique(out, suggested_file_name(parsed.letter), taken, pdf).name
+            except OSError as exc:
+                report.failed.append(RowResult(number, error=_file_error(suggested_file_name(parsed.letter), exc)))
+                continue
+            good.append((number, addressee))
+            parsed_rows[number] = parsed
+    except BaseException:  # the offices started above end now, not at the process's exit
+        if conversions is not None:
+            conversions.close()
+        raise
     total = len(rows)
     done = len(report.failed)
     if progress:

@@ -113,6 +113,18 @@ def test_the_offices_start_while_the_rows_are_parsed_and_named(
     assert events.count("close") == 2, "every office is closed when the merge is done"
 
 
+def test_offices_started_for_a_merge_that_fails_before_it_begins_are_closed_at_once(
+        tmp_path: Path, events: Events, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fault while the rows are read and named ends the offices there and then, not at exit."""
+    def broken(*_args: Any) -> str:
+        raise RuntimeError("a fault of ours while naming the rows")
+
+    monkeypatch.setattr(letters, "suggested_file_name", broken)
+    with pytest.raises(RuntimeError, match="naming the rows"):
+        _merge(tmp_path, jobs=2)
+    assert events.count("close") == 2, f"the offices were left to the process's exit: {events.log}"
+
+
 def _tagged_pdfa(pdf: Path) -> None:
     reader = PdfFileReader(io.BytesIO(pdf.read_bytes()), strict=False)
     xmp = reader.root["/Metadata"].get_object().data.decode()
