@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         self.actions_table = ActionTable(self)
         form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
         self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
-        self.previewing = Previewing(self.document, self.backend, self.runner, self)
+        self.previewing = Previewing(self.document, self.backend, self.runner, self, self.session)
         # What tests, scenes and the other parts still read of the preview here (the part owns them).
         self.previewer = self.previewing.previewer
         self.page_runner = self.previewing.page_runner
@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         self.watcher.letter_changed.connect(self._changed_by_others)
         session.opened.connect(self._record_shown)
         session.record_changed.connect(self._record_shown)
+        session.record_changed.connect(lambda _record: self.previewing.request_check())  # approved or not
         session.dirty_changed.connect(lambda _d: self.actions_table.update_controls())
         self.editing.status.connect(self.statusBar().showMessage)
         self.editing.title_changed.connect(self.setWindowTitle)
