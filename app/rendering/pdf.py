@@ -312,6 +312,17 @@ class ResidentOffice:
         self._sockets = []
         self.office_pid = None
 
+    def start(self) -> None:
+        """Start LibreOffice now unless it runs, so that its start (about a second, several on a
+        busy machine) overlaps other work: a mail merge starts its offices while it reads its rows."""
+        with self._lock:
+            if self._closed:
+                raise ConversionError("the PDF converter has been shut down")
+            bridge = self._bridge
+            if bridge is None or bridge.poll() is not None:
+                self._kill()
+                self._start()
+
     # -- conversion ----------------------------------------------------------------------
     def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         with self._lock:
@@ -426,6 +437,17 @@ atexit.register(shutdown)
 os.register_at_fork(after_in_child=_forget_in_child)
 
 
+def own_converter(timeout: float = DEFAULT_TIMEOUT) -> ResidentOffice | OneShotConverter:
+    """A converter of the caller's own, which the caller closes: a resident LibreOffice where UNO
+    is installed, a one-shot ``soffice`` per conversion otherwise. A mail merge keeps one per core
+    (``shared_office`` converts one letter at a time)."""
+    if find_soffice() is None:
+        raise ConversionError(INSTALL_HINT)
+    if find_uno_python() is None:
+        return OneShotConverter(timeout)
+    return ResidentOffice(timeout)
+
+
 class PdfConverter:
     """Converts .docx bytes to PDF bytes: through the process's resident LibreOffice when it can.
 
@@ -469,6 +491,9 @@ class OneShotConverter:
         # Profile and LibreOffice's temporary files ($TMPDIR) in one private folder, removed on close.
         self._profile = _private_folder("chambers-office-")
         (self._profile / "tmp").mkdir(mode=0o700)
+
+    def start(self) -> None:
+        """Nothing to start: each conversion starts its own ``soffice``."""
 
     def close(self) -> None:
         shutil.rmtree(self._profile, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import csv
 import ctypes
@@ -10,6 +11,7 @@ import gc
 import io
 import multiprocessing
 import os
+import queue
 import re
 import signal
 import sys
@@ -41,7 +43,7 @@ __all__ = ["parse_letter"]
 from app.core.text import Removal
 from app.core.vocabulary import ADDRESSEE_KEYS, ADDRESSEE_OPTIONAL
 from app.rendering.engine import CompiledPack
-from app.rendering.pdf import EXPORTED, PdfConverter, conversion_mode
+from app.rendering.pdf import EXPORTED, OneShotConverter, PdfConverter, ResidentOffice, conversion_mode, own_converter
 from app.rendering.verify import check_docx_file
 from app.services.templates import TemplateLibrary
 
@@ -370,6 +372,174 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
+# --- batch --pdf -----------------------------------------------------------------------------
+# LibreOffice is the cost of a merge with PDFs: tens of milliseconds of its CPU a letter against a
+# few of ours. So the merge keeps one office per core busy without a pause: each office has a
+# thread of its own in the batch process that hands it the next letter the moment it finishes
+# one, while the batch's main thread renders the letters ahead, and stages and puts in place the
+# finished ones. No office waits for a render, a write, a read-back or a flush to disk, and no
+# office waits for a chunk of letters another office is slower at (the tail of a merge is one
+# letter, not a chunk). The offices start while the rows are read and named, and are all closed,
+# whatever happens, before ``batch`` returns.
+PDF_FLUSH_EVERY = 10  # letters put in place together after one flush to disk
+
+
+class _Conversions:
+    """The merge's converters, one per job, each driven by a thread of its own."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._todo: queue.Queue[tuple[int, bytes] | None] = queue.Queue()
+        self.finished: queue.Queue[tuple[int, bytes | None, BaseException | None]] = queue.Queue()
+        self._converters: list[ResidentOffice | OneShotConverter] = []
+        self._threads: list[threading.Thread] = []
+        # ``_merge_with_pdfs`` closes them, and ``batch`` does should the rows' preparation fail
+        # before it takes over; the exit hook is for a process that ends some other way.
+        atexit.register(self.close)
+        try:
+            for number in range(count):
+                converter = own_converter()
+                self._converters.append(converter)
+                thread = threading.Thread(target=self._serve, args=(converter,), daemon=True,
+                                          name=f"chambers-merge-office-{number}")
+                thread.start()
+                self._threads.append(thread)
+        except BaseException:
+            self.close()
+            raise
+
+    def _serve(self, converter: ResidentOffice | OneShotConverter) -> None:
+        with contextlib.suppress(ChambersError):
+            converter.start()  # one that cannot start says why at its first letter, row by row
+        while (item := self._todo.get()) is not None:
+            number, docx = item
+            try:
+                self.finished.put((number, converter.convert(docx, EXPORTED), None))
+            except BaseException as exc:  # reported for its row; the office takes the next letter
+                self.finished.put((number, None, exc))
+
+    def submit(self, number: int, docx: bytes) -> None:
+        self._todo.put((number, docx))
+
+    def close(self) -> None:
+        """Stop the threads and close every converter (its office ends, its folders go)."""
+        atexit.unregister(self.close)
+        for _ in self._threads:
+            self._todo.put(None)
+        for converter in self._converters:
+            converter.close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._converters, self._threads = [], []
+
+
+def _start_conversions(pdf: bool, jobs: int | None, rows: int) -> _Conversions | None:
+    if not pdf:
+        return None
+    mode, note = conversion_mode()
+    if mode == "unavailable":
+        raise ConversionError(note)
+    return _Conversions(max(1, min(jobs or os.cpu_count() or 1, rows)))
+
+
+def _pdf_row_error(name: str, exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{name}: the PDF could not be made ({exc.strerror or exc})"
+    if isinstance(exc, ChambersError):
+        return str(exc)
+    raise exc  # not a failure of this row but a fault of ours: the merge stops and says so
+
+
+def _merge_with_pdfs(pack: CompiledPack, rows: list[tuple[int, ParsedLetter]], out: Path, names: dict[int, str],
+                     conversions: _Conversions, report: BatchReport, progress: Callable[[int, int], None] | None,
+                     done: int, total: int) -> None:
+    """Each row's letter and its PDF through ``conversions``, put in place together or neither.
+
+    A row is reported as written only when both its files are in place; one whose PDF could not
+    be made, staged or put in place has neither file on disk and is reported as failed.
+    """
+    pending: dict[int, tuple[ParsedLetter, Any, Path]] = {}
+    waiting = iter(rows)
+    results: list[RowResult] = []  # of the letters staged since the last flush, and the failed ones
+    staged = StagedWrites()
+    letters_staged = 0
+
+    def hand_out() -> None:
+        # Two letters ready for each office: the next one is there the moment it finishes one.
+        while len(pending) < 2 * conversions.count:
+            try:
+                number, parsed = next(waiting)
+            except StopIteration:
+                return
+            path = out / names[number]
+            try:
+                rendered = pack.render(parsed.letter)
+                # Both targets are refused before LibreOffice spends its time on the PDF;
+                # staging checks them again (and the commit once more, just before the rename).
+                check_output_target(path, WORD_LETTER)
+                check_output_target(path.with_suffix(".pdf"), PDF_COPY)
+            except LetterInvalid as exc:
+                problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
+                results.append(RowResult(number, error=problems))
+                continue
+            except OSError as exc:
+                results.append(RowResult(number, error=_file_error(names[number], exc)))
+                continue
+            except ChambersError as exc:
+                results.append(RowResult(number, error=str(exc)))
+                continue
+            pending[number] = (parsed, rendered, path)
+            conversions.submit(number, rendered.data)
+
+    def put_in_place() -> None:
+        nonlocal staged, letters_staged, done
+        try:
+            written = set(staged.commit())
+            reason = "could not be put in place"
+        except CommitIncomplete as exc:  # what was not put in place is reported, row by row
+            written = set(exc.written)
+            reason = (f"could not be put in place ({exc.strerror or exc}); "
+                      "neither its letter nor its PDF was written")
+        finally:
+            staged.abort()
+        for result in results:
+            if result.path is not None and result.path not in written:
+                result.path, result.pdf, result.error = None, None, reason
+        _collect(report, results)
+        done += len(results)
+        results.clear()
+        staged, letters_staged = StagedWrites(), 0
+        if progress:
+            progress(done, total)
+
+    try:
+        hand_out()
+        while pending:
+            number, pdf_bytes, failure = conversions.finished.get()
+            parsed, rendered, path = pending.pop(number)
+            hand_out()
+            pdf_path = path.with_suffix(".pdf")
+            try:
+                if pdf_bytes is None:
+                    results.append(RowResult(number, error=_pdf_row_error(names[number], failure or
+                                                                          ConversionError("no PDF was made"))))
+                    continue
+                staged.stage_together([(path, rendered.data, check_docx_file, WORD_LETTER, ""),
+                                       (pdf_path, pdf_bytes, None, PDF_COPY, "")])
+                letters_staged += 1
+                results.append(RowResult(number, path, removals=parsed.removals + rendered.removals, pdf=pdf_path))
+            except OSError as exc:
+                results.append(RowResult(number, error=_file_error(names[number], exc)))
+            except ChambersError as exc:
+                results.append(RowResult(number, error=str(exc)))
+            if letters_staged >= PDF_FLUSH_EVERY:
+                put_in_place()
+        put_in_place()
+    finally:
+        staged.abort()
+        conversions.close()
+
+
 def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_path: Path,
           out: Path, jobs: int | None = None,
           progress: Callable[[int, int], None] | None = None, pdf: bool = False) -> BatchReport:
@@ -391,33 +561,46 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
     if not os.access(out, os.W_OK | os.X_OK):
         raise OutputFolderUnusable(f"--out {out}: The folder cannot be written to (it is read-only or "
                                    "not yours). Nothing was written.")
+    # With PDFs the offices start now, to come up while the rows are parsed and named.
+    conversions = _start_conversions(pdf, jobs, len(rows))
     report = BatchReport()
     good: list[tuple[int, dict[str, Any]]] = []
     parsed_rows: dict[int, ParsedLetter] = {}
     names: dict[int, str] = {}
     taken: set[str] = set()
-    each = LetterToEach(base)  # the letter validated once; each row only its addressee
-    for number, addressee, error in rows:
-        if addressee is None:
-            report.failed.append(RowResult(number, error=error))
-            continue
-        try:
-            parsed = each.parse(addressee)
-        except LetterInvalid as exc:
-            problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
-            report.failed.append(RowResult(number, error=problems))
-            continue
-        try:
-            names[number] = _unique(out, suggested_file_name(parsed.letter), taken, pdf).name
-        except OSError as exc:
-            report.failed.append(RowResult(number, error=_file_error(suggested_file_name(parsed.letter), exc)))
-            continue
-        good.append((number, addressee))
-        parsed_rows[number] = parsed
+    try:
+        each = LetterToEach(base)  # the letter validated once; each row only its addressee
+        for number, addressee, error in rows:
+            if addressee is None:
+                report.failed.append(RowResult(number, error=error))
+                continue
+            try:
+                parsed = each.parse(addressee)
+            except LetterInvalid as exc:
+                problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
+                report.failed.append(RowResult(number, error=problems))
+                continue
+            try:
+                names[number] = _unique(out, suggested_file_name(parsed.letter), taken, pdf).name
+            except OSError as exc:
+                report.failed.append(RowResult(number, error=_file_error(suggested_file_name(parsed.letter), exc)))
+                continue
+            good.append((number, addressee))
+            parsed_rows[number] = parsed
+    except BaseException:  # the offices started above end now, not at the process's exit
+        if conversions is not None:
+            conversions.close()
+        raise
     total = len(rows)
     done = len(report.failed)
     if progress:
         progress(done, total)
+    if conversions is not None:
+        _merge_with_pdfs(pack, [(n, parsed_rows[n]) for n, _ in good], out, names, conversions, report, progress,
+                         done, total)
+        report.written.sort(key=lambda r: r.row)
+        report.failed.sort(key=lambda r: r.row)
+        return report
     jobs = max(1, jobs or os.cpu_count() or 1)
     if pdf:
         mode, note = conversion_mode()

@@ -10,9 +10,12 @@ so from then on the draft mark is what is true.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from app.core.workflow import Status
-from app.services.drafts import LetterDetail
+
+if TYPE_CHECKING:  # the drafts service (and storage behind it) is imported when first used
+    from app.services.drafts import LetterDetail
 
 
 def approved_standing(detail: LetterDetail | None, *, edited: bool,

@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
                                    lambda: Path(self.prefs.export_folder or Path.home()), self, self)
         form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
         self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
-        self.previewing = Previewing(self.document, self.backend, self.runner, self)
+        self.previewing = Previewing(self.document, self.backend, self.runner, self, self.session)
         # What tests, scenes and the other parts still read of the preview here (the part owns them).
         self.previewer = self.previewing.previewer
         self.page_runner = self.previewing.page_runner
@@ -303,6 +303,7 @@ class MainWindow(QMainWindow):
                 "court_profile": self.letterhead.edit, "letterhead": self.letterhead.use_on_letter}.items():
             actions.actions[name].triggered.connect(slot)
         opening.recent_changed.emit(opening.recent_letters())
+        session.record_changed.connect(lambda _record: self.previewing.request_check())  # approved or not
         self.editing.status.connect(self.statusBar().showMessage)
         self.editing.title_changed.connect(self.setWindowTitle)
         self.editing.preview_wanted.connect(self._preview_timer.start)

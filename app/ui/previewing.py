@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
 from app.rendering.pdf import conversion_mode
 from app.services.checking import Check, check_letter
+from app.services.standing import approved_standing
 from app.ui.controller import Part
 from app.ui.document import LetterDocument
 from app.ui.preview_pane import PreviewPane
@@ -16,6 +17,7 @@ from app.ui.workers import LatestWins, OpRunner, describe_error
 
 if TYPE_CHECKING:
     from app.services.desk import Desk
+    from app.ui.session import LetterSession
 
 # The fast preview starts on the next turn of the event loop: LatestWins already keeps only the
 # newest edit while a render runs, so a longer pause would only add to every keystroke's latency.
@@ -41,9 +43,10 @@ class Previewing(QObject, Part):
     checked = Signal(object)
 
     def __init__(self, document: LetterDocument, desk: Desk, runner: OpRunner,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, session: LetterSession | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self.session = session  # the letter's record: an approved letter's preview says so
         self.desk = desk
         self.pane = PreviewPane()
         self.previewer = LatestWins(runner)
@@ -80,7 +83,15 @@ class Previewing(QObject, Part):
             return
         data = self.document.data
         seals = self.desk.seals  # the office's seal images: a letter prints the seal it pins
-        self.previewer.request(lambda: check_letter(pack, data, images=seals))
+        standing = self.standing()
+        self.previewer.request(lambda: check_letter(pack, data, images=seals, standing=standing))
+
+    def standing(self) -> str | None:
+        """"Approved version N by Judge X" while the letter on screen is the approved one as saved."""
+        session = self.session
+        if session is None:
+            return None
+        return approved_standing(session.record.detail, edited=session.dirty, shown_name=self.desk.shown_name)
 
     def _checked(self, _generation: int, result: object) -> None:
         if isinstance(result, BaseException):

@@ -24,6 +24,9 @@ class FakeConverter:
     def __init__(self, *_args: Any) -> None:
         pass
 
+    def start(self) -> None:
+        pass
+
     def convert(self, docx: bytes, options: object = None) -> bytes:
         return b"%PDF-1.7\n% made for the test\n" + docx[:64]
 
@@ -33,7 +36,7 @@ class FakeConverter:
 
 @pytest.fixture
 def merge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    monkeypatch.setattr(letters, "PdfConverter", FakeConverter)
+    monkeypatch.setattr(letters, "own_converter", FakeConverter)
     monkeypatch.setattr(letters, "conversion_mode", lambda: ("resident", ""))
     people = tmp_path / "people.csv"
     people.write_text(PEOPLE, encoding="utf-8")

@@ -153,9 +153,13 @@ def test_clerk_drafts_submits_and_judge_approves_and_exports(qtbot: Any, office:
     assert judge.form.subject.isReadOnly()
     assert "judge may not edit" in judge.form.subject.toolTip()
     qtbot.waitUntil(judge.approve_action.isEnabled, timeout=30_000)
+    assert "DRAFT" in judge.preview.plain_text()  # in review: the template's draft mark
     judge.approve_action.trigger()
     qtbot.waitUntil(lambda: judge.status == "approved", timeout=10_000)
     wait_ready(qtbot, judge)
+    # The preview says what is true of the letter on screen now, without another edit.
+    qtbot.waitUntil(lambda: "Approved version 1 by Judge" in judge.preview.plain_text(), timeout=30_000)
+    assert "DRAFT" not in judge.preview.plain_text()
     assert judge.exporting.approved
     assert not judge.approve_action.isEnabled()
 
