@@ -179,7 +179,7 @@ def services(db: str | None = None, as_user: str | None = None, settings: Settin
         store=store, library=library, journal=journal,
         drafts=drafts,
         users=Users(store, actor, lambda name, role, password: add_login(store, name, role, password),
-                    lambda name, enabled: enable_login(store, name, enabled)),
+                    lambda name, enabled: enable_login(store, name, enabled), actor_changed=cache.clear),
         clauses=ClauseBank(DatabaseShelf(store), actor), profile=profile, court=CourtProfileService(store, actor),
         signing=Signing(store, drafts, actor),
     )

@@ -168,11 +168,15 @@ def choose_local_user(store: Store, profile: Profile, name: str) -> User:
 class Users:
     def __init__(self, store: Store, actor: Callable[[], User],
                  add_login: Callable[[str, str, str | None], str] | None = None,
-                 enable_login: Callable[[str, bool], str] | None = None) -> None:
+                 enable_login: Callable[[str, bool], str] | None = None,
+                 actor_changed: Callable[[], None] | None = None) -> None:
         self.store = store
         self._actor = actor
         self._add_login = add_login
         self._enable_login = enable_login
+        # Whoever caches the acting user hears when an admin changed their own account, so the
+        # services act in the new role at once, not in the one they had when the database opened.
+        self._actor_changed = actor_changed
 
     def add(self, name: str, role: Role, full_name: str = "", signature_png: bytes | None = None,
             password: str | None = None) -> str:
@@ -220,7 +224,10 @@ class Users:
                     what = "deactivated" if not after.active else f"made {after.role.value}"
                     raise Refused(f"{name} is the last active admin and cannot be {what}: make another "
                                   f"user an admin first (users role NAME admin), or nobody could manage users")
-            return tx.users.update(name, admin.name, now, **values)
+            changed = tx.users.update(name, admin.name, now, **values)
+        if name == admin.name and self._actor_changed is not None:
+            self._actor_changed()
+        return changed
 
     def set_role(self, name: str, role: Role) -> str:
         """Give ``name`` another role (their database login moves to that role's group too)."""

@@ -2,9 +2,8 @@
 
 A part is built from its collaborators (the session, the document, the desk, a runner, its own
 widgets, a ``Messages`` port), never from the window; it talks outward through Qt signals, and the
-window calls its lifecycle in a loop. ``Controller`` (a part holding the whole window as ``self.w``)
-is what the older parts still are; ``tests/ui/test_parts_own_their_state.py`` lists them, and the
-list only shrinks.
+window calls its lifecycle in a loop (``Lifecycle``). ``tests/ui/test_parts_own_their_state.py`` checks
+that no part reaches into the window or into another part's private state.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from app.services.desk import Desk
-    from app.ui.main_window import MainWindow
+    from app.ui.form import LetterForm
 
 
 class Lifecycle(Protocol):
@@ -22,6 +21,9 @@ class Lifecycle(Protocol):
 
     def desk_changed(self, desk: Desk) -> None:
         """The window works on ``desk`` from now on (the database opened, or could not)."""
+
+    def letter_replaced(self, form: LetterForm) -> None:
+        """Another letter is open in ``form`` (a new view of the document, its old one gone)."""
 
     def shutting_down(self) -> None:
         """The window closes: what the part holds is finished or put away."""
@@ -40,12 +42,8 @@ class Part:
     def desk_changed(self, desk: Desk) -> None:
         """Most parts keep the desk they are given; override to do more."""
 
+    def letter_replaced(self, form: LetterForm) -> None:
+        """Most parts follow the document, not its view; override to hold the form."""
+
     def shutting_down(self) -> None:
         """Nothing to put away unless overridden."""
-
-
-class Controller:
-    """An older part of the window that reaches into it as ``self.w`` (being retired, see above)."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self.w = window

@@ -79,6 +79,9 @@ class TypingKeeper(QObject):
     def desk_changed(self, _desk: object) -> None:
         self.restart()
 
+    def letter_replaced(self, _form: object) -> None:
+        """The log begins again when the session opens the letter, not when its view is built."""
+
     def shutting_down(self) -> None:
         # What was on screen is saved, or kept in the journal: there is no crash to recover from.
         self.close(remove=True)

@@ -59,13 +59,15 @@ from app.ui.profile import Preferences
 from app.ui.review_pane import ReviewPane
 from app.ui.reviewing import Reviewing
 from app.ui.saving import Saving
-from app.ui.session import LetterRecord, LetterSession
+from app.ui.session import LetterSession
 from app.ui.spelling import SpellChecking
 from app.ui.watching import Watcher
 from app.ui.widgets import MessageBar
 from app.ui.workers import SETTLE_MS, OpRunner, describe_error
+from app.ui.workflow_panes import WorkflowPanes
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
+    from app.core.packs import Manifest
     from app.services.drafts import LetterDetail
 
 SPELLING_AT_THE_LATEST_MS = 3000
@@ -120,32 +122,12 @@ class MainWindow(QMainWindow):
         self._init_controllers()
         self._init_central()
         self._init_docks()
-        self.actions_table._build_actions()
         self._init_status_bar()
+        self._init_parts()
         self._connect_signals()
         self.restore_layout()
         for part in self.parts:
             part.desk_changed(self.backend)
-        self._show_workflow()
-
-    def _show_workflow(self) -> None:
-        """The drafts list, review pane and clause bank as the desk allows (a desk still opening: later)."""
-        if self.backend.opening:
-            self.drafts.show_unavailable(self.tr("Opening the drafts database…"))
-            self.review.clear(self.tr("Opening the drafts database… the letter's status, comments and changes "
-                                      "show here in a moment."))
-        else:
-            self.clause_bank.refresh()
-            if self.backend.has_workflow:
-                self.drafts.setEnabled(True)
-                self.drafts.refresh()
-                self.letterhead.refresh()
-            else:
-                why = self.backend.why_no_workflow
-                self.drafts.show_unavailable(self.tr("Shared drafts need the drafts database: {why}").format(why=why))
-                self.review.clear(self.tr("Review needs the drafts database: {why}").format(why=why))
-                self.review_dock.hide()
-        self.actions_table.update_controls()
 
     def attach_backend(self, backend: Desk) -> None:
         """The desk the window works on from now on (the database opened, or could not be); the session's too."""
@@ -153,11 +135,6 @@ class MainWindow(QMainWindow):
         self.session.desk = backend
         for part in self.parts:
             part.desk_changed(backend)
-        self._update_identity()
-        self._show_workflow()
-        record = self.session.record
-        if record.id is not None and backend.workflow is not None:
-            self.reviewing.load_review(record)  # the pane said "Opening the drafts database…" until now
 
     def start(self) -> None:
         self.opening.start()
@@ -188,14 +165,12 @@ class MainWindow(QMainWindow):
 
     def _init_controllers(self) -> None:
         """Each concern in its own small part; they share the session's signals and this window's widgets."""
-        self.opening = Opening(self)
         # The drafts list and the review pane are the reviewing part's own widgets (docked in _init_docks).
         self.drafts = DraftsBrowser(self)
         self.review = ReviewPane(self)
         self.reviewing = Reviewing(self.session, self.backend, self.db, self.runner, self.drafts, self.review,
-                                   self.spelling, lambda action: self.actions_table._gate(action),
+                                   self.spelling, lambda action: self.actions_table.gate(action),
                                    lambda: Path(self.prefs.export_folder or Path.home()), self, self)
-        self.actions_table = ActionTable(self)
         form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
         self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
         self.previewing = Previewing(self.document, self.backend, self.runner, self, self.session)
@@ -213,6 +188,53 @@ class MainWindow(QMainWindow):
         self.letterhead = OfficeLetterhead(self.backend, self.db, form, self.editing.change_letter, self, self)
         self.parts += (self.reviewing, self.editing, self.previewing, self.saving, self.bank, self.exporting,
                        self.letterhead)
+
+    def _init_parts(self) -> None:
+        """The parts built from their collaborators alone; the window calls their lifecycle in a loop."""
+        self.opening = Opening(
+            self, self.session, self.document, self.backend, library=self.library, prefs=lambda: self.prefs,
+            runner=self.runner, db=self.db, spelling=self.spelling, messages=self, make_form=self._new_form,
+            letterhead=lambda: self.letterhead.defaults, start_card=self.start_card, drafts=self.drafts,
+            drafts_dock=self.drafts_dock, review=self.review, placeholder=self.placeholder, status=self.statusBar(),
+            save_state=self.save_state, preview=self.preview,
+            preview_pending=lambda: not self.previewer.idle or self._preview_timer.isActive())
+        self.workflow_panes = WorkflowPanes(
+            self.session, self.backend, prefs=lambda: self.prefs, drafts=self.drafts, review=self.review,
+            review_dock=self.review_dock, clause_bank=self.clause_bank, user_label=self.user_label,
+            database_label=self.database_label, parent=self)
+        self.actions_table = ActionTable(
+            self, self.session, self.document, self.backend, self.db, self, review=self.review,
+            clause_bank=self.clause_bank, preflight=self.preflight,
+            docks=(self.preview_dock, self.review_dock, self.drafts_dock, self.clause_dock, self.preflight_dock))
+        for name, action in self.actions_table.build().items():
+            setattr(self, f"{name}_action", action)  # the names declared above, for the parts still reaching here
+        self.parts += (self.opening, self.workflow_panes, self.actions_table)
+
+    def _new_form(self, manifest: Manifest) -> LetterForm:
+        """A view of the document for ``manifest``'s letter, its addressees wired to the address book (editing
+        takes the form in ``letter_replaced``)."""
+        form = LetterForm(manifest, self, editor_hook=self.editing.editor_created)
+        form.addressees.save_requested.connect(self.bank.save_addressee)
+        form.addressees.pick_requested.connect(self.bank.pick_addressee)
+        return form
+
+    def _place_form(self, form: LetterForm) -> None:
+        """``form`` in place of the last letter's; every part that holds the form takes the new one."""
+        if self.form is not None:
+            self.form_holder.removeWidget(self.form)
+            self.form.deleteLater()
+        self.placeholder.hide()
+        self.form_holder.addWidget(form)
+        self.form = form
+        for part in self.parts:
+            part.letter_replaced(form)
+
+    def _letter_shown(self, subject: str) -> None:
+        self.preview.clear()
+        self.setWindowTitle(self.tr("{subject} — Chambers").format(subject=subject or self.tr("New letter")))
+        self.actions_table.update_controls()
+        self.previewing.request_check()
+        self.letter_loaded.emit()
 
     def _init_central(self) -> None:
         self.setObjectName("main-window")
@@ -257,11 +279,31 @@ class MainWindow(QMainWindow):
         session.refused.connect(self.show_error)
         self.watcher.news.connect(lambda text: self.show_error(text, error=False))
         self.watcher.others_changed.connect(self.drafts.refresh)
-        self.watcher.letter_changed.connect(self._changed_by_others)
-        session.opened.connect(self._record_shown)
-        session.record_changed.connect(self._record_shown)
+        self.watcher.letter_changed.connect(self.opening.changed_by_others)
+        opening, actions = self.opening, self.actions_table
+        opening.form_built.connect(self._place_form)
+        opening.letter_shown.connect(self._letter_shown)
+        opening.desk_opened.connect(self.attach_backend)
+        opening.recent_changed.connect(actions.show_recent)
+        self.checked.connect(opening.preview_shown)
+        actions.recent_chosen.connect(opening.open_record)
+        actions.desk_read_again.connect(self.attach_backend)
+        actions.letter_moved.connect(self.drafts.refresh)
+        actions.step_refused.connect(opening.read_again)
+        self.workflow_panes.review_wanted.connect(self.reviewing.load_review)
+        self.workflow_panes.office_opened.connect(self.letterhead.refresh)
+        for name, slot in {
+                "new": opening.new_letter, "open": opening.open_by_number, "save": self.saving.autosave,
+                "export": self.exporting.export, "prefs": self.edit_preferences, "quit": self.close,
+                "add_addressee": self.editing.add_addressee, "pick_addressee": self.bank.pick_addressee,
+                "insert_clause": self.bank.focus_clause_bank, "focus_form": self.editing.focus_form,
+                "submit": self.reviewing.submit, "approve": self.reviewing.approve,
+                "sign": self.reviewing.sign_and_export, "request_changes": self.reviewing.request_changes,
+                "comment": self.reviewing.comment, "drafts": self.reviewing.focus_drafts, "about": self.about,
+                "court_profile": self.letterhead.edit, "letterhead": self.letterhead.use_on_letter}.items():
+            actions.actions[name].triggered.connect(slot)
+        opening.recent_changed.emit(opening.recent_letters())
         session.record_changed.connect(lambda _record: self.previewing.request_check())  # approved or not
-        session.dirty_changed.connect(lambda _d: self.actions_table.update_controls())
         self.editing.status.connect(self.statusBar().showMessage)
         self.editing.title_changed.connect(self.setWindowTitle)
         self.editing.preview_wanted.connect(self._preview_timer.start)
@@ -269,7 +311,7 @@ class MainWindow(QMainWindow):
         self.saving.reload_failed.connect(self.reviewing.transition_failed)
         self.reviewing.status.connect(self.statusBar().showMessage)
         self.reviewing.review_loaded.connect(self.review_loaded)
-        self.reviewing.letter_read.connect(self._changed_by_others)
+        self.reviewing.letter_read.connect(self.opening.changed_by_others)
         self.exporting.status.connect(self.statusBar().showMessage)
         self.exporting.exported.connect(self.exported)
         for part in (self.bank, self.letterhead):
@@ -312,13 +354,6 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.save_state)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.database_label)
-        self._update_identity()
-
-    def _update_identity(self) -> None:
-        user = getattr(self.backend, "user", "") or self.prefs.user or self.tr("unnamed user")
-        role = getattr(self.backend, "role", "") or self.prefs.role
-        self.user_label.setText(self.tr("{user} ({role})").format(user=user, role=role))
-        self.database_label.setText(self.tr("Database: {db}").format(db=self.backend.database))
 
     # -- layout persistence -------------------------------------------------------------------
     def restore_layout(self) -> None:
@@ -425,15 +460,6 @@ class MainWindow(QMainWindow):
     def detail(self) -> LetterDetail | None:
         return self.session.record.detail
 
-    def _record_shown(self, record: LetterRecord) -> None:
-        self.actions_table.update_controls()
-        if record.id is not None:
-            self.opening._remember(record.id)
-            if self.backend.opening:
-                return  # the review pane and drafts list are read once the database is open
-            self.reviewing.load_review(record)
-            self.drafts.refresh()
-
     @property
     def page_previewer(self) -> PagePreviewer | None:
         return self.previewing.page_previewer
@@ -454,17 +480,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(SETTLE_MS, self.spelling.start)
         self.checked.emit(check)
 
-    def _changed_by_others(self, detail: LetterDetail) -> None:
-        """Someone else changed the open letter: its status and actions follow at once; their newer text
-        replaces the form only when nothing is typed here (a save meets it as a conflict otherwise)."""
-        session = self.session
-        if detail.summary.id != session.record.id:
-            return
-        if detail.summary.version == session.record.version:
-            session.apply(detail)
-        elif not session.dirty and not session.saving and self.form is not None:
-            self.opening.open_letter(detail.current.data, detail=detail)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing saves what was typed (waiting for a save under way first); it asks only when the edit
         cannot be saved anywhere."""
@@ -482,8 +497,7 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     self.watcher.desk_changed(self.backend)  # still open: others' changes keep coming
                     return
-        self.opening.write_card()
-        for part in self.parts:
+        for part in self.parts:  # the start card is written here (Opening), the typing log removed (the keeper)
             part.shutting_down()
         self.runner.shutdown()
         self.page_runner.shutdown()
@@ -504,7 +518,7 @@ class MainWindow(QMainWindow):
             return
         self.prefs = dialog.result_preferences()
         self.spelling.accept(list(self.prefs.dictionary))
-        self._update_identity()
+        self.workflow_panes.show_identity()
         self.runner.run(self.prefs.save, None,
                         lambda exc: self.show_error(self.tr("Preferences not saved: {error}")
                                                     .format(error=describe_error(exc))))

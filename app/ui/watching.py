@@ -194,6 +194,9 @@ class Watcher(QObject):
         elif not desk.opening and (not self.timer.isActive() or desk.workflow is not self._following):
             self.start()  # a desk on another database (or the same, opened anew) is heard from its own
 
+    def letter_replaced(self, _form: object) -> None:
+        """The open letter is the session's record: what is read follows it already."""
+
     def shutting_down(self) -> None:
         self.stop()
         for thread in self._ending:

@@ -205,3 +205,18 @@ def test_a_deactivated_users_database_login_can_no_longer_connect(postgres_url: 
         assert again.drafts.user.name == leaver
     finally:
         again.close()
+
+
+def test_an_admin_who_makes_themself_a_clerk_acts_as_a_clerk_at_once(db_url: str) -> None:  # noqa: F811
+    """The services opened as the admin follow the change of their own role: no further admin's step."""
+    admin = office(db_url)
+    try:
+        admin.users.set_role("ann", Role.ADMIN)  # the office keeps an admin
+        assert admin.drafts.user.role is Role.ADMIN
+        assert admin.users.set_role("admin", Role.CLERK).startswith("admin is now a clerk")
+        assert admin.drafts.user.role is Role.CLERK
+        with pytest.raises(Refused):
+            admin.users.set_role("tani", Role.CLERK)
+    finally:
+        admin.close()
+    assert users(db_url)["tani"][0] is Role.JUDGE

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from app.ui.dialogs import TemplateGallery
 from app.ui.document import LetterDocument
 from tests.conftest import sample_data
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import DialogScript, WindowFactory, activate
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -86,10 +87,18 @@ def test_each_addressee_added_is_its_own_undo_step(qtbot: Any, window: WindowFac
     assert form.addressees.title.text() == ""
 
 
-def test_a_new_blank_letter_never_shows_the_previous_letters_preview(qtbot: Any, window: WindowFactory) -> None:
+def test_a_new_blank_letter_never_shows_the_previous_letters_preview(
+        qtbot: Any, window: WindowFactory, dialog_guard: DialogScript) -> None:
     clerk = window()
     assert "Jeff Sessions" in clerk.preview.plain_text()
-    clerk.opening.open_letter(clerk.opening._blank("officials-concern"))
+
+    def choose(gallery: TemplateGallery) -> None:
+        gallery.choose("officials-concern")
+        gallery.accept()
+
+    dialog_guard.expect(TemplateGallery, choose)
+    activate(qtbot, clerk)
+    qtbot.keyClick(clerk, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # File > New letter…
     qtbot.waitUntil(lambda: clerk.form is not None and clerk.form.subject.text() == ""
                     and clerk.last_check is not None and clerk.previewer.idle, timeout=15_000)
     assert "Jeff Sessions" not in clerk.preview.plain_text()
