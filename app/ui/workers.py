@@ -53,9 +53,16 @@ class _Job(QRunnable):
         try:
             result = self._fn()
         except BaseException as exc:  # every error goes back to the window, none kills a thread
-            self._signals.failed.emit(exc)
+            self._tell(self._signals.failed, exc)
         else:
-            self._signals.succeeded.emit(result)
+            self._tell(self._signals.succeeded, result)
+
+    @staticmethod
+    def _tell(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the part that asked was closed meanwhile: nobody is left to tell
+            log.debug("a job finished after its runner was deleted")
 
 
 class _Op(QObject):
@@ -98,7 +105,11 @@ class OpRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
+        # Owned by Python, not a Qt child of this runner: Qt deletes its children inside whatever call
+        # processes the deferred delete (QTest.qWaitForWindowActive and others hold the GIL there), and a
+        # pool's destructor waits for its jobs, which need the GIL to finish: a deadlock, seen as a test
+        # run that hung for good. Freed from Python, the wait releases the GIL (tests/ui/test_workers.py).
+        self.pool = QThreadPool()
         self.pool.setMaxThreadCount(threads)
         self._ops: set[_Op] = set()
 
