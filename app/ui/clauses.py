@@ -20,6 +20,20 @@ from PySide6.QtWidgets import (
 from app.ui.backend import ClauseItem
 
 
+def listed(title: str, text: str) -> str:
+    """A clause as the list shows it: its title, then its text without the title said twice (a clause
+    named by its first sentence shows that sentence once)."""
+    rest = text.strip()
+    cut = title.endswith("\u2026")
+    head = title.rstrip("\u2026")
+    after = rest[len(head):len(head) + 1]
+    if head and rest.startswith(head) and (cut or after in ("", ".", ";", ":")):
+        rest = rest[len(head):].lstrip(" .;:")
+        if cut and rest:
+            rest = "\u2026" + rest
+    return f"{title}\n{rest}" if rest else title
+
+
 class ClauseBankPanel(QWidget):
     """Lists clauses matching the search; ``insert_requested(text, at_cursor)`` inserts one."""
 
@@ -86,7 +100,7 @@ class ClauseBankPanel(QWidget):
         self.list.clear()
         for clause in clauses:
             tags = ", ".join(clause.tags)
-            item = QListWidgetItem(f"{clause.title}\n{clause.text}")
+            item = QListWidgetItem(listed(clause.title, clause.text))
             item.setData(Qt.ItemDataRole.UserRole, clause.text)
             item.setToolTip(self.tr("Tags: {tags}").format(tags=tags) if tags else clause.title)
             self.list.addItem(item)

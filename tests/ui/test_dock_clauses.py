@@ -30,3 +30,16 @@ def test_a_clause_found_by_words_is_inserted_and_undone(qtbot: Any, window: Wind
     assert clerk.undo_action.text() == "&Undo Add closing paragraph 2"
     clerk.undo_action.trigger()
     assert closing.values() == before
+
+
+def test_a_clause_named_by_its_first_sentence_shows_that_sentence_once() -> None:
+    from app.ui.clauses import listed
+
+    text = "Most people who enter a courthouse do not come by choice. They have been summoned."
+    assert listed("Most people who enter a courthouse do not come by choice", text) == (
+        "Most people who enter a courthouse do not come by choice\nThey have been summoned.")
+    assert listed("Thank you", "Thank you for your attention.") == "Thank you\nThank you for your attention."
+    assert listed("Most people who enter\u2026", "Most people who enter a courthouse.") == (
+        "Most people who enter\u2026\n\u2026a courthouse.")
+    assert listed("Welcome a discussion", "I would welcome it.") == "Welcome a discussion\nI would welcome it."
+    assert listed("Courts must remain open", "Courts must remain open.") == "Courts must remain open"
