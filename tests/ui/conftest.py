@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +219,13 @@ def close_window(qtbot: Any, window: MainWindow) -> None:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Said:
+    """The ``Messages`` port of a part built without a window: what it told the clerk, in order."""
+
+    lines: list[tuple[str, bool]] = field(default_factory=list)
+
+    def show_error(self, text: str, error: bool = True) -> None:
+        self.lines.append((text, error))

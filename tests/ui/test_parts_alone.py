@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -31,19 +31,9 @@ from app.ui.spelling import SpellChecking
 from app.ui.workers import OpRunner
 from app.ui.workflow_panes import WorkflowPanes
 from tests.conftest import sample_data
-from tests.ui.conftest import flagship_profile
+from tests.ui.conftest import Said, flagship_profile
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
-
-
-@dataclass
-class Said:
-    """The Messages port: what a part told the clerk, in order."""
-
-    lines: list[tuple[str, bool]] = field(default_factory=list)
-
-    def show_error(self, text: str, error: bool = True) -> None:
-        self.lines.append((text, error))
 
 
 @dataclass

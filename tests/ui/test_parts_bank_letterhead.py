@@ -21,19 +21,12 @@ from app.ui.court_profile import OfficeLetterhead
 from app.ui.form import LetterForm
 from app.ui.workers import OpRunner
 from tests.conftest import sample_data
+from tests.ui.conftest import Said
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 ADDRESSEE = {"honorific": "The Honorable", "name": "Xavier Becerra", "title": "Attorney General of California",
              "organization": "California Department of Justice", "address": ["1300 I Street", "Sacramento, CA 95814"]}
-
-
-@dataclass
-class Said:
-    lines: list[tuple[str, bool]] = field(default_factory=list)
-
-    def show_error(self, text: str, error: bool = True) -> None:
-        self.lines.append((text, error))
 
 
 @dataclass

@@ -5,7 +5,7 @@ item 2). What it writes is read back with python-docx."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +25,11 @@ from app.ui.profile import Preferences
 from app.ui.session import LetterRecord, LetterSession
 from app.ui.workers import OpRunner
 from tests.conftest import sample_data
-from tests.ui.conftest import DialogScript
+from tests.ui.conftest import DialogScript, Said
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 PACK = "officials-concern"
-
-
-@dataclass
-class Said:
-    lines: list[tuple[str, bool]] = field(default_factory=list)
-
-    def show_error(self, text: str, error: bool = True) -> None:
-        self.lines.append((text, error))
 
 
 @dataclass

@@ -5,7 +5,7 @@ the drafts list and the review pane it drives, and the workflow's gate, with no 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +22,9 @@ from app.ui.session import LetterRecord, LetterSession
 from app.ui.spelling import SpellChecking
 from app.ui.workers import OpRunner
 from tests.conftest import sample_data
+from tests.ui.conftest import Said
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
-
-
-@dataclass
-class Said:
-    lines: list[tuple[str, bool]] = field(default_factory=list)
-
-    def show_error(self, text: str, error: bool = True) -> None:
-        self.lines.append((text, error))
 
 
 @dataclass
