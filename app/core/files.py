@@ -381,6 +381,26 @@ def output_kind(kind: OutputKind | str) -> OutputKind:
         raise ValueError(f"no output kind is declared for {kind!r}; declare an OutputKind") from None
 
 
+# The policy's refusals, in the words both ``check_output_target`` and ``FolderVerdict`` use.
+def _inside(label: str, inside: tuple[Path, str]) -> OutputRefused:
+    return OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); letters are not written there")
+
+
+def _another_name(label: str, protected: tuple[Path, str]) -> OutputRefused:
+    return OutputRefused(f"{label}: this is another name for {protected[1]} ({protected[0]}); "
+                         "an export never writes over it")
+
+
+def _wrong_suffix(label: str, kind: OutputKind) -> OutputRefused:
+    return OutputRefused(f"{label}: only {kind.description} is written here; name the file "
+                         f"….{kind.suffixes[0][1:]}")
+
+
+def _hard_links(label: str) -> OutputRefused:
+    return OutputRefused(f"{label}: the file has other names (hard links); Chambers does not replace "
+                         "a file that is also somewhere else")
+
+
 def check_output_target(path: Path, kind: OutputKind | str, option: str = "") -> None:
     """The output policy: raise ``OutputRefused`` unless Chambers may write a ``kind`` file at ``path``.
 
@@ -415,7 +435,7 @@ def check_output_target(path: Path, kind: OutputKind | str, option: str = "") ->
             raise OutputRefused(f"{label}: this is {what} ({protected}); an export never writes over it")
     inside = _inside_protected(target, folders)
     if inside is not None:
-        raise OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); letters are not written there")
+        raise _inside(label, inside)
     try:
         link = os.lstat(path)
     except FileNotFoundError:
@@ -432,22 +452,19 @@ def check_output_target(path: Path, kind: OutputKind | str, option: str = "") ->
         identity = (info.st_dev, info.st_ino)
         for protected, what in files.items():
             if _identity(protected) == identity:
-                raise OutputRefused(f"{label}: this is another name for {what} ({protected}); "
-                                    "an export never writes over it")
+                raise _another_name(label, (protected, what))
     if link is not None and stat.S_ISLNK(link.st_mode):
         raise OutputRefused(f"{label}: this is a symbolic link (to {os.readlink(path)}); Chambers does not write "
                             "through links: name the file itself")
     if kind.suffixes and path.suffix.lower() not in kind.suffixes:
-        raise OutputRefused(f"{label}: only {kind.description} is written here; name the file "
-                            f"….{kind.suffixes[0][1:]}")
+        raise _wrong_suffix(label, kind)
     if info is None:
         return
     if not stat.S_ISREG(info.st_mode):
         raise OutputRefused(f"{label}: exists and is not a regular file (a folder, device or pipe); "
                             "choose a file name")
     if info.st_nlink > 1:
-        raise OutputRefused(f"{label}: the file has other names (hard links); Chambers does not replace "
-                            "a file that is also somewhere else")
+        raise _hard_links(label)
     if not kind.is_ours(path):
         raise OutputRefused(f"{label}: an existing file that is not {kind.description} Chambers could have "
                             "written; it is left as it is (choose another name or remove it yourself)")
@@ -507,21 +524,17 @@ class FolderVerdict:
             raise OutputRefused(f"{label}: this is {what} ({target}); an export never writes over it")
         inside = self._inside or ((target, self._folders[target]) if target in self._folders else None)
         if inside is not None:
-            raise OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); "
-                                "letters are not written there")
+            raise _inside(label, inside)
         if info is not None:
             found = self._identities.get((info.st_dev, info.st_ino))
             if found is not None:
-                raise OutputRefused(f"{label}: this is another name for {found[1]} ({found[0]}); "
-                                    "an export never writes over it")
+                raise _another_name(label, found)
         if kind.suffixes and path.suffix.lower() not in kind.suffixes:
-            raise OutputRefused(f"{label}: only {kind.description} is written here; name the file "
-                                f"….{kind.suffixes[0][1:]}")
+            raise _wrong_suffix(label, kind)
         if info is None:
             return
         if info.st_nlink > 1:
-            raise OutputRefused(f"{label}: the file has other names (hard links); Chambers does not replace "
-                                "a file that is also somewhere else")
+            raise _hard_links(label)
         if not kind.is_ours(path):
             raise OutputRefused(f"{label}: an existing file that is not {kind.description} Chambers could have "
                                 "written; it is left as it is (choose another name or remove it yourself)")
@@ -590,7 +603,7 @@ def check_output_folder_target(folder: Path, option: str = "") -> None:
             raise OutputRefused(f"{label}: this is {what} ({protected}), not a folder for letters")
     inside = _inside_protected(target, folders)
     if inside is not None:
-        raise OutputRefused(f"{label}: this is inside {inside[1]} ({inside[0]}); letters are not written there")
+        raise _inside(label, inside)
     if os.path.lexists(folder) and not folder.is_dir():
         what = "a link to something that is not a folder" if folder.is_symlink() else "a file, not a folder"
         raise OutputRefused(f"{label}: this is {what}; letters are written into a folder (it is left as it is)")

@@ -24,6 +24,9 @@ INTERNAL_WRITES = {
     ("app/core/files.py", "create_private_file"): "the database file, created owner-only before SQLite opens it",
     ("app/core/files.py", "write_outputs"): "the policy's own writer",
     ("app/services/letters.py", "_render_rows"): "StagedWrites with kinds: each file is checked by the policy",
+    ("app/services/letters.py", "_merge_with_pdfs"): "StagedWrites with kinds: each letter and its PDF is "
+                                                      "checked by the policy",
+    ("app/services/letters.py", "put_in_place"): "commits what _merge_with_pdfs staged with kinds",
     ("app/services/journal.py", "record"): "the recovery journal, in its own recovery folder",
     ("app/services/desk.py", "_write"): "the window's autosave and address book, in the data folder",
     ("app/services/clauses.py", "_write"): "the clause bank of a window working alone, in the data folder",
