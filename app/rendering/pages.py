@@ -28,6 +28,9 @@ POINTS_PER_INCH = 72
 # glibc's M_MMAP_THRESHOLD (malloc.h), and the size from which a buffer gets a mapping of its own.
 _M_MMAP_THRESHOLD = -3
 LARGE_BUFFER = 1024 * 1024
+# glibc's M_ARENA_MAX, and how many heaps a window's threads share (see share_heaps).
+_M_ARENA_MAX = -8
+WINDOW_HEAPS = 2
 DEFAULT_SCALE = 1.5  # 108 dpi: sharp in a preview dock without costing much memory
 MAX_PAGES = 40
 
@@ -151,6 +154,24 @@ def return_large_buffers() -> bool:
     except (OSError, AttributeError):
         return False  # not glibc (musl has no mallopt): its own policy stands
     return bool(mallopt(_M_MMAP_THRESHOLD, LARGE_BUFFER))
+
+
+def share_heaps(heaps: int = WINDOW_HEAPS) -> bool:
+    """Have the threads started from now on share ``heaps`` heaps of the C library (glibc only).
+
+    glibc gives each new thread that allocates a heap of its own, up to eight per core, and what is
+    freed in one heap stays with it. The window's ten threads (Qt's, the preview's and the page
+    view's workers, LibreOffice's pipes) measured 3.3 MB of its peak with the Page view open that
+    way (146.6 MB against 143.3 MB with two heaps). One heap saved 1-2 MB more, but would have the
+    page view's pdfium and the preview's worker wait on the GUI thread's every allocation.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False  # not glibc: its own policy stands
+    return bool(mallopt(_M_ARENA_MAX, heaps))
 
 
 class PagePreviewer:

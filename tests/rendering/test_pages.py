@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -156,3 +158,43 @@ def test_a_page_is_unpacked_without_a_second_copy_of_its_pixels() -> None:
         tracemalloc.stop()
     assert len(pixels) == size
     assert peak < size * 1.1
+
+
+_HEAPS_AFTER_THREADS = """
+import ctypes, sys, tempfile, threading
+from app.rendering.pages import share_heaps
+if sys.argv[1] == "shared":
+    assert share_heaps(2)
+libc = ctypes.CDLL(None)
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+libc.fopen.restype = ctypes.c_void_p
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+together = threading.Barrier(6)
+def allocate():  # all six alive at once: a thread that ended hands its heap to the next one
+    libc.free(libc.malloc(200_000))
+    together.wait()
+threads = [threading.Thread(target=allocate) for _ in range(6)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with tempfile.NamedTemporaryFile(suffix=".xml") as report:
+    stream = libc.fopen(report.name.encode(), b"w")
+    libc.malloc_info(0, stream)
+    libc.fclose(stream)
+    print(open(report.name).read().count("<heap nr="))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heaps")
+def test_the_window_threads_share_two_heaps() -> None:
+    """Each of the window's threads had a heap of its own, what one freed kept from the others."""
+    def heaps(mode: str) -> int:
+        done = subprocess.run([sys.executable, "-c", _HEAPS_AFTER_THREADS, mode], capture_output=True, text=True,
+                              check=True, cwd=Path(__file__).resolve().parents[2], timeout=60)
+        return int(done.stdout.strip())
+
+    assert heaps("own") > 2  # glibc's own policy: a heap a thread (the measure sees them)
+    assert heaps("shared") <= 2
