@@ -49,7 +49,9 @@ def run(args: Sequence[str], program: str = "chambers-desk") -> int:
             return 1
         from app.bootstrap import data_dir
         from app.config import ConfigProblem, configured, logging_to
+        from app.rendering.pages import share_heaps
 
+        share_heaps()  # before the window starts its threads
         try:
             from app.ui.import_hook import spare_source_reads
 
