@@ -40,8 +40,8 @@ class PreviewPane(QWidget):
         self.text_view.setOpenLinks(False)
         self.text_view.document().setDefaultStyleSheet(PAPER_CSS)
         self.text_view.document().setDocumentMargin(36)
-        # Paragraphs are replaced in place after each key (``_patch``): a read-only view keeps no Undo
-        # history of that, which would grow with every key typed all day.
+        # Paragraphs are replaced in place after each key (``_patch``): no Undo history of that may grow
+        # all day (QTextBrowser turns it off already; said here because the patching depends on it).
         self.text_view.document().setUndoRedoEnabled(False)
         self.text_view.setStyleSheet("QTextBrowser#fast-preview { background: #ffffff; color: #111111; }")
         font = QFont("Times New Roman")

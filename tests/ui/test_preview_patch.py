@@ -74,13 +74,3 @@ def test_the_same_letter_again_changes_nothing(qtbot: Any) -> None:
     pane.show_preview(_preview(letter), 2.0)
     assert pane.text_view.document().toHtml() == html
 
-
-def test_a_patched_preview_keeps_no_history(qtbot: Any) -> None:
-    """The view is patched at every key, all day: nothing of that may pile up."""
-    pane = PreviewPane()
-    qtbot.addWidget(pane)
-    letter = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    pane.show_preview(_preview(letter), 1.0)
-    letter["concerns"][1] += " more"
-    pane.show_preview(_preview(letter), 1.0)
-    assert pane.text_view.document().availableUndoSteps() == 0
