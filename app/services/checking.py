@@ -3,6 +3,7 @@ letter as the judge reads it on paper. No Qt: the window runs these on its worke
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Mapping
@@ -39,6 +40,9 @@ class Check:
     # Advice that never stops export: name-line checks, guessed salutations, substituted fonts.
     advice: list[Finding] = field(default_factory=list)
     print_warnings: list[Problem] = field(default_factory=list)
+    # False for the quick check that shows the preview at once: the advice and the font check are not
+    # in it yet (``complete_check`` adds them); Preflight and the actions are given complete checks only.
+    complete: bool = True
 
     @property
     def exportable(self) -> bool:
@@ -72,10 +76,13 @@ def _section_problems(pack: CompiledPack, data: LetterData) -> list[Problem]:
 
 
 def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True,
-                 images: Mapping[str, bytes] | None = None, standing: str | None = None) -> Check:
+                 images: Mapping[str, bytes] | None = None, standing: str | None = None,
+                 quick: bool = False) -> Check:
     """Validate ``data`` against the letter contract and the pack, and render a fast preview;
     ``images``: the office's seal images, for a letter that pins one (``desk.seals``); ``standing``:
-    the approved letter's line (``standing.approved_standing``), rendered without the DRAFT mark."""
+    the approved letter's line (``standing.approved_standing``), rendered without the DRAFT mark;
+    ``quick``: leave the advice and the font check to ``complete_check`` (the preview after a key
+    is shown before them)."""
     start = time.perf_counter()
     try:
         parsed = parse_letter(data)
@@ -83,23 +90,36 @@ def check_letter(pack: CompiledPack, data: LetterData, *, render: bool = True,
         return Check(None, exc.problems + _section_problems(pack, data), millis=_since(start))
     letter = parsed.letter
     problems = pack.manifest.check_letter(letter) + _section_problems(pack, data)
-    result = Check(letter, problems, list(parsed.removals), advice=letter_findings(letter))
+    result = Check(letter, problems, list(parsed.removals), complete=False)
     if render:
         try:
             with RENDER_LOCK:
                 rendered = pack.render(letter, draft=standing is None, images=images)
             result.docx = rendered.data
             result.preview = docx_preview(rendered.data, standing or "")
-            # A character no font has would vanish from the PDF: an error, like any other preflight error.
-            printing = print_check(letter, rendered.data)
-            result.problems.extend(printing.errors)
-            result.print_warnings = printing.warnings
         except LetterInvalid as exc:  # the pinned seal is missing or not what its hash says
             result.problems.extend(exc.problems)
         except ChambersError as exc:
             result.problems.append(Problem("", str(exc)))
     result.millis = _since(start)
-    return result
+    return result if quick else complete_check(result)
+
+
+def complete_check(check: Check) -> Check:
+    """``check`` with what a quick check leaves for later: the name-line and salutation advice, and
+    what the fonts can print (a character no font has would vanish from the PDF: an error, like any
+    other preflight error)."""
+    if check.complete or check.letter is None:
+        return dataclasses.replace(check, complete=True)
+    start = time.perf_counter()
+    problems = list(check.problems)
+    warnings: list[Problem] = []
+    if check.docx is not None:
+        printing = print_check(check.letter, check.docx)
+        problems.extend(printing.errors)
+        warnings = printing.warnings
+    return dataclasses.replace(check, problems=problems, advice=letter_findings(check.letter),
+                               print_warnings=warnings, complete=True, millis=check.millis + _since(start))
 
 
 def _since(start: float) -> float:

@@ -28,7 +28,7 @@ from app.core import address as forms
 from app.core import protocol
 from app.core.vocabulary import ADDRESSEE_FIELDS, ADDRESSEE_OPTIONAL, addressee_field
 from app.ui.letter_models import AddresseeListModel
-from app.ui.widgets import EditorHook, LineListEditor, tool_button
+from app.ui.widgets import EditorHook, LineListEditor, WrappedLabelHost, tool_button
 
 HONORIFICS = ("The Honorable", "Mr.", "Ms.", "Mrs.", "Dr.", "Professor", "The Reverend", "")
 # The courtesy title a salutation uses when the honorific ("The Honorable") says nothing of it.
@@ -276,14 +276,15 @@ class AddresseeListEditor(QWidget):
             if spec.hint and isinstance(widget, QLineEdit):
                 widget.setPlaceholderText(spec.hint)
             form.addRow(with_accelerator(spec.label, accelerator), widget)
-        form.addRow(self.tr("Inside address:"), self.inside_address)
-        form.addRow(self.tr("Salutation:"), self.salutation_preview)
-        form.addRow("", self.surname_used)
+        # What follows each key typed in a name: held so a new text relays out only this box (widgets.py).
+        form.addRow(self.tr("Inside address:"), WrappedLabelHost(self.inside_address, box))
+        form.addRow(self.tr("Salutation:"), WrappedLabelHost(self.salutation_preview, box))
+        form.addRow("", WrappedLabelHost(self.surname_used, box))
         form.addRow("", self.guess_reason)
         self.joint_salutation = QLabel(self)
         self.joint_salutation.setAccessibleName(self.tr("Letter salutation"))
         self.joint_salutation.setWordWrap(True)
-        form.addRow(self.tr("Letter opens:"), self.joint_salutation)
+        form.addRow(self.tr("Letter opens:"), WrappedLabelHost(self.joint_salutation, box))
         body.addWidget(box, 1)
         outer.addLayout(body)
         self._stack_when_narrow()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextBlock, QTextCursor, QTextDocument, QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from app.ui.page_view import PageView
@@ -40,6 +40,9 @@ class PreviewPane(QWidget):
         self.text_view.setOpenLinks(False)
         self.text_view.document().setDefaultStyleSheet(PAPER_CSS)
         self.text_view.document().setDocumentMargin(36)
+        # Paragraphs are replaced in place after each key (``_patch``): no Undo history of that may grow
+        # all day (QTextBrowser turns it off already; said here because the patching depends on it).
+        self.text_view.document().setUndoRedoEnabled(False)
         self.text_view.setStyleSheet("QTextBrowser#fast-preview { background: #ffffff; color: #111111; }")
         font = QFont("Times New Roman")
         font.setStyleHint(QFont.StyleHint.Serif)
@@ -61,10 +64,56 @@ class PreviewPane(QWidget):
             # of showing it, and the check that follows a pause in typing mostly renders the same text.
             bar = self.text_view.verticalScrollBar()
             position = bar.value()
-            self.text_view.setHtml(preview.html)
+            if self.current is None or not self._patch(preview.html):
+                self.text_view.setHtml(preview.html)
             bar.setValue(position)
         self.current = preview
         self.status.setText(self.tr("Rendered from the template in {ms:.0f} ms").format(ms=millis))
+
+    def _patch(self, html: str) -> bool:
+        """Show ``html`` by replacing only the paragraphs that read differently; whether it did.
+
+        A key typed changes one or two paragraphs of the letter, and ``setHtml`` lays the whole
+        letter out again (most of the time the window spends showing a long letter's preview).
+        The HTML is parsed into a document of its own (parsing is cheap, laying out is not), the
+        run of paragraphs that differ is replaced in the shown document, and the result is compared
+        again, paragraph by paragraph, formats included: anything not identical is shown whole.
+        """
+        shown = self.text_view.document()
+        fresh = QTextDocument()
+        fresh.setDefaultStyleSheet(shown.defaultStyleSheet())
+        fresh.setDefaultFont(shown.defaultFont())
+        fresh.setHtml(html)
+        old, new = _blocks(shown), _blocks(fresh)
+        if not old or not new:
+            return False
+        keys_old, keys_new = [_key(b) for b in old], [_key(b) for b in new]
+        head = 0
+        while head < min(len(old), len(new)) and keys_old[head] == keys_new[head]:
+            head += 1
+        if head == len(old) == len(new):
+            return True  # reads the same
+        tail = 0
+        while (tail < min(len(old), len(new)) - head
+               and keys_old[len(old) - 1 - tail] == keys_new[len(new) - 1 - tail]):
+            tail += 1
+        if head == 0 or tail == 0 or head + tail >= min(len(old), len(new)):
+            return False  # the first or last paragraph, or a paragraph added or removed: lay it out whole
+        source = QTextCursor(fresh)
+        source.setPosition(new[head].position())
+        source.setPosition(new[len(new) - 1 - tail].position() + new[len(new) - 1 - tail].length() - 1,
+                           QTextCursor.MoveMode.KeepAnchor)
+        target = QTextCursor(shown)
+        target.setPosition(old[head].position())
+        target.setPosition(old[len(old) - 1 - tail].position() + old[len(old) - 1 - tail].length() - 1,
+                           QTextCursor.MoveMode.KeepAnchor)
+        target.beginEditBlock()
+        target.insertFragment(QTextDocumentFragment(source))
+        # a fragment's first paragraph takes the format of the one it is pasted into: set it as written
+        target.setPosition(old[head].position())
+        target.setBlockFormat(new[head].blockFormat())
+        target.endEditBlock()
+        return [_key(b) for b in _blocks(shown)] == keys_new
 
     def clear(self) -> None:
         """Another letter: nothing of the one before stays on screen while this one is rendered."""
@@ -90,3 +139,23 @@ class PreviewPane(QWidget):
 
     def show_page_tab(self) -> None:
         self.tabs.setCurrentWidget(self.page_view)
+
+
+def _blocks(document: QTextDocument) -> list[QTextBlock]:
+    blocks = []
+    block = document.begin()
+    while block.isValid():
+        blocks.append(block)
+        block = block.next()
+    return blocks
+
+
+def _key(block: QTextBlock) -> tuple[object, ...]:
+    """A paragraph as shown: its text, its format and each run's format."""
+    runs: list[object] = [block.text(), block.blockFormat(), block.charFormat()]
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        runs.append((fragment.text(), fragment.charFormat()))
+        it += 1
+    return tuple(runs)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.rendering.pages import PagePreviewer, PageSet, page_view_available
 from app.rendering.pdf import conversion_mode
-from app.services.checking import Check, check_letter
+from app.services.checking import Check, check_letter, complete_check
 from app.services.standing import approved_standing
 from app.ui.controller import Part
 from app.ui.document import LetterDocument
@@ -37,7 +37,8 @@ class Previewing(QObject, Part):
     """The fast preview and preflight after every edit of ``document``, and the page view.
 
     Each edit is checked and rendered on ``runner`` from the document's own data (never read back
-    from the form), the newest edit winning; ``checked`` carries each check, after the document has it.
+    from the form), the newest edit winning: the preview is shown from a quick check, and ``checked``
+    carries the complete check (advice and font check added), after the document has it.
     """
 
     checked = Signal(object)
@@ -84,7 +85,7 @@ class Previewing(QObject, Part):
         data = self.document.data
         seals = self.desk.seals  # the office's seal images: a letter prints the seal it pins
         standing = self.standing()
-        self.previewer.request(lambda: check_letter(pack, data, images=seals, standing=standing))
+        self.previewer.request(lambda: check_letter(pack, data, images=seals, standing=standing, quick=True))
 
     def standing(self) -> str | None:
         """"Approved version N by Judge X" while the letter on screen is the approved one as saved."""
@@ -99,6 +100,14 @@ class Previewing(QObject, Part):
                                 .format(error=describe_error(result)))
             return
         assert isinstance(result, Check)
+        if not result.complete:
+            # The preview first, then the advice and the font check on the worker; the newest edit still
+            # wins, and only the complete check reaches the document, Preflight and the actions.
+            if result.preview is not None:
+                self.pane.show_preview(result.preview, result.millis)
+                self.pane.set_stale(None)
+            self.previewer.request(lambda: complete_check(result))
+            return
         self.document.set_check(result)
         if result.preview is not None:
             self.pane.show_preview(result.preview, result.millis)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut, QTextCursor
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QResizeEvent, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -46,6 +46,60 @@ def tool_button(name: str, text: str, tip: str, slot: Callable[[], Any], parent:
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     button.clicked.connect(slot)
     return button
+
+
+class WrappedLabelHost(QWidget):
+    """Holds a word-wrapped label whose text changes as the clerk types (an inside address, a
+    salutation), so that a new text relays out the form only when it needs another height.
+
+    A label in a layout asks its parent layout to be laid out again on every ``setText``, and Qt
+    passes that up to the window (``QLayout::activate`` ends with ``updateGeometry`` "ideally only
+    if sizeHint() has changed"); with a long letter that is the whole form, about 15 ms a key typed
+    in a name. Here the label sits in a widget without a layout: its request stops at this host,
+    which passes it on only when the height the text needs at this width, or the narrowest width
+    it can wrap to, changed. The label keeps its word wrap, its text and its accessible name.
+    """
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        label.setParent(self)
+        self.setSizePolicy(label.sizePolicy())
+        self._told: tuple[int, int] | None = None  # (narrowest width, height at this width) the layout knows
+
+    def _needs(self, width: int) -> tuple[int, int]:
+        return self.label.minimumSizeHint().width(), self.label.heightForWidth(max(width, 1))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.label.heightForWidth(max(width, 1))
+
+    def sizeHint(self) -> QSize:
+        # The label's preferred width grows with its longest line; the layout is told only what it
+        # must hold (wrapped at the width it gives), so typing a longer name never widens the form.
+        narrowest, _height = self._needs(self.width())
+        return QSize(narrowest, self.heightForWidth(max(self.width(), narrowest)))
+
+    def minimumSizeHint(self) -> QSize:
+        narrowest, _height = self._needs(self.width())
+        return QSize(narrowest, self.heightForWidth(max(self.width(), narrowest)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.label.setGeometry(self.rect())
+        self._told = self._needs(self.width())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # the label's text or font changed
+            needs = self._needs(self.width())
+            if needs != self._told:
+                self._told = needs
+                self.updateGeometry()
+            self.label.setGeometry(self.rect())
+            return True
+        return super().event(event)
 
 
 class GrowingTextEdit(QTextEdit):

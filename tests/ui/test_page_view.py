@@ -49,7 +49,9 @@ def test_page_tab_shows_the_printed_pages_and_follows_typing(qtbot: Any, libreof
     # The timeouts are hang guards, not speed claims: no verdict depends on the machine's load.
     qtbot.waitUntil(lambda: "courthouses and elsewhere" in window.preview.plain_text(), timeout=30_000)
     qtbot.keyClicks(form.subject, " today")
-    qtbot.waitUntil(lambda: "elsewhere today" in window.preview.plain_text(), timeout=30_000)
+    # The preview shows a key before Preflight's complete check of it arrives: wait for that check.
+    qtbot.waitUntil(lambda: "elsewhere today" in window.preview.plain_text() and window.previewer.idle,
+                    timeout=30_000)
     newest = window.last_check.docx  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: pages.source == newest and window.page_requests.idle, timeout=120_000)
     assert pages.page_count() >= 2

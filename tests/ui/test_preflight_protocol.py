@@ -146,3 +146,32 @@ def test_honorable_typed_in_the_name_moves_to_the_honorific(qtbot: Any, window: 
     assert (first["honorific"], first["name"]) == ("The Honorable", "Jeff Sessions")
     assert editor.inside_address.text().splitlines()[0] == "The Honorable Jeff Sessions"
     assert not any(text.startswith("Addressee 1") for text in clerk.preflight.advice_texts())
+
+
+def test_the_preview_shows_a_key_before_preflight_is_given_the_complete_check(
+        qtbot: Any, window: WindowFactory) -> None:
+    """The advice and the font check follow the preview: a long letter's key is shown sooner, and
+    Preflight and the actions are given only complete checks."""
+    clerk = window()
+    form = clerk.form
+    assert form is not None
+    before = clerk.last_check
+    assert before is not None
+    assert before.complete
+    seen: list[object] = []
+
+    def shown() -> None:
+        if "Fresno" in clerk.preview.plain_text() and not seen:
+            seen.append(clerk.last_check)
+
+    clerk.preview.text_view.textChanged.connect(shown)
+    form.subject.setFocus()
+    form.subject.end(False)
+    with qtbot.waitSignal(clerk.checked, timeout=10_000) as blocker:
+        form.subject.insert(" Fresno")
+    qtbot.waitUntil(lambda: clerk.previewer.idle, timeout=10_000)
+    assert seen == [before]  # shown while Preflight still had the check from before the key
+    check = blocker.args[0] if blocker.args else None
+    assert check is clerk.last_check
+    assert check is not None
+    assert check.complete
