@@ -44,6 +44,18 @@ def die_with_parent() -> bool:
         return False
 
 
+def malloc_option(option: int, value: int) -> bool:
+    """Set one of the C library's allocator options (glibc's ``mallopt``); False where there is none
+    (not Linux, or not glibc: musl has no mallopt), and its own policy stands."""
+    if not LINUX:
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(option, value))
+
+
 def private_folder(prefix: str, parent: str | None = None) -> Path:
     """A new folder with a random name that only this user can enter (0700), checked after making.
 

@@ -8,15 +8,14 @@ only the first conversion pays for setting the profile up.
 
 from __future__ import annotations
 
-import ctypes
 import math
-import sys
 import threading
 import time
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.core import hostos
 from app.core.errors import ConversionError
 
 if TYPE_CHECKING:  # pdfium and LibreOffice's side are imported when a page is asked for (the window's
@@ -146,14 +145,7 @@ def return_large_buffers() -> bool:
     heap, which does not shrink: measured at 4.5 MB of the window's peak with the Page view open. A
     fixed threshold keeps them mappings. Set by the window at its start, and by a page previewer.
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False  # not glibc (musl has no mallopt): its own policy stands
-    return bool(mallopt(_M_MMAP_THRESHOLD, LARGE_BUFFER))
+    return hostos.malloc_option(_M_MMAP_THRESHOLD, LARGE_BUFFER)
 
 
 def share_heaps(heaps: int = WINDOW_HEAPS) -> bool:
@@ -165,13 +157,7 @@ def share_heaps(heaps: int = WINDOW_HEAPS) -> bool:
     way (146.6 MB against 143.3 MB with two heaps). One heap saved 1-2 MB more, but would have the
     page view's pdfium and the preview's worker wait on the GUI thread's every allocation.
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False  # not glibc: its own policy stands
-    return bool(mallopt(_M_ARENA_MAX, heaps))
+    return hostos.malloc_option(_M_ARENA_MAX, heaps)
 
 
 class PagePreviewer:

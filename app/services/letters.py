@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import csv
-import ctypes
 import errno
 import gc
 import io
@@ -13,7 +12,6 @@ import multiprocessing
 import os
 import queue
 import re
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core import address as forms
+from app.core import hostos
 from app.core.errors import ChambersError, ConversionError, LetterInvalid, Problem
 from app.core.files import (
     PDF_COPY,
@@ -229,7 +228,6 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
 # again, and is sent only row numbers. Elsewhere (spawn) each worker compiles the pack once and
 # is sent the rows to parse, as before.
 _WORKER: dict[str, Any] = {}
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -250,10 +248,7 @@ def _die_with_parent(parent: int) -> None:
     worker checks its parent before each chunk and before putting files in place, so an
     orphaned worker never writes another letter.
     """
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    hostos.die_with_parent()
     _WORKER["parent"] = parent
     _check_parent()
 
