@@ -41,7 +41,6 @@ from app.ui.clauses import ClauseBankPanel
 from app.ui.controller import Lifecycle
 from app.ui.court_profile import OfficeLetterhead
 from app.ui.dialogs import (
-    CloseUnsavedPrompt,
     PreferencesDialog,
 )
 from app.ui.document import LetterDocument
@@ -483,20 +482,13 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing saves what was typed (waiting for a save under way first); it asks only when the edit
         cannot be saved anywhere."""
-        self.session.timer.stop()
         self.watcher.stop()
         self._page_timer.stop()
         self.db.shutdown()
-        if self.form is not None and self.session.dirty:
-            try:
-                self.session.save_now_blocking()
-            except Exception as exc:  # the prompt below tells the user; nothing else may crash here
-                prompt = CloseUnsavedPrompt(describe_error(exc), self)
-                prompt.exec()
-                if prompt.clickedButton() is not prompt.discard:
-                    event.ignore()
-                    self.watcher.desk_changed(self.backend)  # still open: others' changes keep coming
-                    return
+        if not self.saving.may_close():
+            event.ignore()
+            self.watcher.desk_changed(self.backend)  # still open: others' changes keep coming
+            return
         for part in self.parts:  # the start card is written here (Opening), the typing log removed (the keeper)
             part.shutting_down()
         self.runner.shutdown()

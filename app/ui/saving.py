@@ -14,11 +14,12 @@ from app.rendering.engine import CompiledPack
 from app.services.conflicts import conflict_parts, take_parts
 from app.ui.controller import Messages, Part
 from app.ui.dialogs import (
+    CloseUnsavedPrompt,
     ConflictDialog,
 )
 from app.ui.document import LetterDocument
 from app.ui.session import LetterSession
-from app.ui.workers import OpRunner
+from app.ui.workers import OpRunner, describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.desk import Desk
@@ -58,6 +59,20 @@ class Saving(QObject, Part):
     # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
     def desk_changed(self, desk: Desk) -> None:
         self.desk = desk
+
+    def may_close(self) -> bool:
+        """Closing saves what was typed (waiting for a save under way first); the clerk is asked only when
+        the edit cannot be saved anywhere. False: they chose to keep the window open."""
+        self.session.timer.stop()
+        if self.form() is None or not self.session.dirty:
+            return True
+        try:
+            self.session.save_now_blocking()
+        except Exception as exc:  # the prompt below tells the user; nothing else may crash here
+            prompt = CloseUnsavedPrompt(describe_error(exc), self.dialog_parent)
+            prompt.exec()
+            return prompt.clickedButton() is prompt.discard
+        return True
 
     def autosave(self) -> None:
         """Save now (File > Save, Ctrl+S): a history version, where typing pauses only amend the

@@ -20,7 +20,7 @@ from app.core.workflow import Role, Verdict
 from app.rendering.engine import CompiledPack
 from app.services.desk import Desk
 from app.ui.backend import LocalBackend, ServiceBackend
-from app.ui.dialogs import ConflictDialog, WithdrawApprovalPrompt
+from app.ui.dialogs import CloseUnsavedPrompt, ConflictDialog, WithdrawApprovalPrompt
 from app.ui.document import LetterDocument
 from app.ui.editing import Editing
 from app.ui.form import LetterForm
@@ -260,3 +260,34 @@ def test_the_edit_gate_names_an_approval_made_since_and_keeping_it_shows_the_app
         assert record.current.data["subject"] == approved
     finally:
         clerk.close()
+
+
+class FullDisk(LocalBackend):
+    """A desk that cannot save anything: the disk is full."""
+
+    def save_draft(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("answer", ["stay", "discard"])
+def test_closing_with_an_edit_that_cannot_be_saved_asks_and_staying_keeps_the_text(
+        qtbot: Any, build: Any, pack: CompiledPack, tmp_path: Path, dialog_guard: DialogScript, answer: str) -> None:
+    parts = build(FullDisk(folder=tmp_path / "workspace"))
+    form = parts.show(pack, sample_data())
+    form.subject.setFocus()
+    form.subject.end(False)
+    with qtbot.waitSignal(parts.editing.preview_wanted, timeout=15_000):
+        qtbot.keyClicks(form.subject, " (typed)")
+    qtbot.waitUntil(lambda: parts.session.dirty, timeout=15_000)
+    parts.session.timer.stop()
+    asked: list[str] = []
+
+    def choose(prompt: CloseUnsavedPrompt) -> None:
+        asked.append(prompt.text())
+        (prompt.stay if answer == "stay" else prompt.discard).click()
+
+    dialog_guard.expect(CloseUnsavedPrompt, choose)
+    assert parts.saving.may_close() is (answer == "discard")
+    assert len(asked) == 1
+    assert "No space left on device" in asked[0]
+    assert form.subject.text().endswith(" (typed)")  # nothing typed is lost by asking
