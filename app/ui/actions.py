@@ -26,6 +26,7 @@ from app.ui.session import LetterSession
 from app.ui.workers import OpRunner, describe_error
 
 if TYPE_CHECKING:
+    from app.services.checking import Check
     from app.services.drafts import LetterDetail
     from app.ui.clauses import ClauseBankPanel
     from app.ui.form import LetterForm
@@ -350,6 +351,15 @@ class ActionTable(QObject, Part):
         return ok, why[:1].upper() + why[1:]
 
     _shown: tuple[object, ...] | None = None
+
+    def letter_checked(self, check: Check) -> None:
+        """A check of the letter arrived: what may be done now follows it, export first."""
+        self.update_controls()
+        export = self.actions.get("export") if self.actions else None
+        if export is not None:
+            export.setEnabled(check.exportable)
+            export.setToolTip(self.tr("Export the letter as .docx or PDF") if check.exportable
+                              else self.tr("Fix what Preflight lists before exporting"))
 
     def update_controls(self) -> None:
         """Enable what this role may do to this letter now; say why for the rest.

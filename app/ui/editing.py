@@ -26,7 +26,7 @@ from app.ui.dialogs import (
 )
 from app.ui.document import LetterDocument, edit_label
 from app.ui.session import LetterSession
-from app.ui.workers import OpRunner
+from app.ui.workers import SETTLE_MS, OpRunner
 
 if TYPE_CHECKING:
     from app.services.desk import Desk
@@ -236,6 +236,12 @@ class Editing(QObject, Part):
         form = self.form()
         if form is not None:
             form.subject.setFocus()
+
+    def letter_checked(self, _check: object) -> None:
+        """The word list is read once the first preview is on screen (and, at a start that opens the
+        database behind the letter, once that is done: their loads' peaks of memory never add up)."""
+        if not self.spelling.started and not self.desk.opening:
+            QTimer.singleShot(SETTLE_MS, self.spelling.start)
 
     def focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         form = self.form()

@@ -62,7 +62,7 @@ from app.ui.session import LetterSession
 from app.ui.spelling import SpellChecking
 from app.ui.watching import Watcher
 from app.ui.widgets import MessageBar
-from app.ui.workers import SETTLE_MS, OpRunner, describe_error
+from app.ui.workers import OpRunner, describe_error
 from app.ui.workflow_panes import WorkflowPanes
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
@@ -315,7 +315,13 @@ class MainWindow(QMainWindow):
         self.exporting.exported.connect(self.exported)
         for part in (self.bank, self.letterhead):
             part.status.connect(self.statusBar().showMessage)
-        self.previewing.checked.connect(self._letter_checked)
+        # A check of the letter: Preflight lists it, the actions follow it, spelling starts after the first,
+        # and the window announces it (in this order: whoever hears ``checked`` sees them done).
+        self.previewing.checked.connect(self.preflight.show_check)
+        self.preflight.title_changed.connect(self.preflight_dock.setWindowTitle)
+        self.previewing.checked.connect(self.actions_table.letter_checked)
+        self.previewing.checked.connect(self.editing.letter_checked)
+        self.previewing.checked.connect(self.checked)
         self.preview_dock.visibilityChanged.connect(lambda _v: self.previewing.page_view_shown())
         self.drafts.query_changed.connect(self.reviewing.query_drafts)
         self.drafts.open_requested.connect(self.opening.open_record)
@@ -462,22 +468,6 @@ class MainWindow(QMainWindow):
     @property
     def page_previewer(self) -> PagePreviewer | None:
         return self.previewing.page_previewer
-
-    def _letter_checked(self, check: Check) -> None:
-        """A check of the letter arrived: Preflight, the actions and the export follow it."""
-        self.preflight.set_entries(check.problems, check.removals, check.advice, check.print_warnings)
-        count = len(check.problems) + len(check.removals)
-        self.preflight_dock.setWindowTitle(self.tr("Preflight ({n})").format(n=count) if count
-                                           else self.tr("Preflight"))
-        self.actions_table.update_controls()
-        self.export_action.setEnabled(check.exportable)
-        self.export_action.setToolTip(self.tr("Export the letter as .docx or PDF") if check.exportable
-                                      else self.tr("Fix what Preflight lists before exporting"))
-        if not self.spelling.started and not self.backend.opening:
-            # The word list is read once the first preview is on screen (and, at a start that opens the
-            # database behind the letter, once that is done: their loads' peaks of memory never add up).
-            QTimer.singleShot(SETTLE_MS, self.spelling.start)
-        self.checked.emit(check)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing saves what was typed (waiting for a save under way first); it asks only when the edit

@@ -4,6 +4,8 @@ would substitute), with the fix offered where one fits."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
@@ -11,6 +13,9 @@ from app.core.address import Finding
 from app.core.errors import Problem
 from app.core.text import Removal
 from app.ui.icons import icon
+
+if TYPE_CHECKING:
+    from app.services.checking import Check
 
 _READABLE = {
     "addressees": "Addressee", "opening": "Opening", "concerns": "Concern", "requested_policies": "Requested policy",
@@ -43,6 +48,7 @@ class PreflightList(QWidget):
     focus_requested = Signal(str)
     clean_requested = Signal()
     fix_requested = Signal(str, str)  # field path, the value to put there
+    title_changed = Signal(str)  # "Preflight (3)": what its dock's title says
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +88,12 @@ class PreflightList(QWidget):
         layout.addWidget(self.fix_button)
         self._shown: tuple[list[Problem], list[Removal], list[Finding], list[Problem]] | None = None
         self.set_entries([], [])
+
+    def show_check(self, check: Check) -> None:
+        """What a check of the letter found, listed; the title counts what stops export."""
+        self.set_entries(check.problems, check.removals, check.advice, check.print_warnings)
+        count = len(check.problems) + len(check.removals)
+        self.title_changed.emit(self.tr("Preflight ({n})").format(n=count) if count else self.tr("Preflight"))
 
     def set_entries(self, problems: list[Problem], removals: list[Removal],
                     findings: list[Finding] | None = None, warnings: list[Problem] | None = None) -> None:
