@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 
 pytest.importorskip("PySide6")
 
@@ -140,8 +141,9 @@ def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True, read
 
 
 def show_window(qtbot: Any, window: MainWindow, *, ready: bool = True) -> MainWindow:
-    """Show ``window`` as a user would see it, and wait until its letter and preview are ready."""
-    qtbot.addWidget(window)
+    """Show ``window`` as a user would see it, and wait until its letter and preview are ready. At the
+    test's end it is closed as a user closes it, its database with it, before pytest-qt deletes it."""
+    qtbot.addWidget(window, before_close_func=lambda shown: close_window(qtbot, shown))
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
@@ -207,10 +209,14 @@ def wait_ready(qtbot: Any, window: MainWindow) -> None:
 
 
 def close_window(qtbot: Any, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: window.runner.pending == 0 and window.db.pending == 0, timeout=15_000)
-    if window.isVisible():
-        window.close()
-    qtbot.waitUntil(lambda: window.db.pending == 0, timeout=15_000)
+    """Close ``window`` as a user would and close its database. From a fixture's teardown the window may
+    be gone already (pytest-qt closes and deletes the widgets it was given before fixtures end; when
+    that deletion is processed depends on the load): its desk is closed all the same."""
+    if shiboken6.isValid(window):
+        qtbot.waitUntil(lambda: window.runner.pending == 0 and window.db.pending == 0, timeout=15_000)
+        if window.isVisible():
+            window.close()
+        qtbot.waitUntil(lambda: window.db.pending == 0, timeout=15_000)
     backend = window.backend
     if isinstance(backend, ServiceBackend) and not getattr(backend, "closed", False):
         backend.close()

@@ -37,6 +37,9 @@ def _resubmit(letter_id: int | None, i: int) -> int:
         clerk.close()
 
 
+GUARD_MS = 60_000  # a hang guard on a busy machine: each wait ends at its event
+
+
 def test_changes_since_my_last_review_are_right_on_every_resubmission(
         qtbot: Any, office: dict[str, str], window: WindowFactory, dialog_guard: DialogScript) -> None:
     letter_id = _resubmit(None, 0)
@@ -47,12 +50,13 @@ def test_changes_since_my_last_review_are_right_on_every_resubmission(
             _resubmit(letter_id, i)
         expected = 1 + i
         judge.drafts.refresh()
-        qtbot.waitUntil(lambda: letter_id in judge.drafts.ids() and judge.drafts.waiting_count == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: letter_id in judge.drafts.ids() and judge.drafts.waiting_count == 1,
+                        timeout=GUARD_MS)
         tree = judge.drafts.tree
         activate(qtbot, judge)
         tree.setCurrentItem(tree.topLevelItem(judge.drafts.ids().index(letter_id)))
         tree.setFocus()
-        with qtbot.waitSignal(judge.review_loaded, timeout=10_000,
+        with qtbot.waitSignal(judge.review_loaded, timeout=GUARD_MS,
                               check_params_cb=lambda v, n=expected: v.detail.summary.version == n) as blocker:
             qtbot.keyClick(tree, Qt.Key.Key_Return)
         view = blocker.args[0]
@@ -77,7 +81,9 @@ def test_changes_since_my_last_review_are_right_on_every_resubmission(
             prompt.accept()
 
         dialog_guard.expect(TextPrompt, ask)
-        with qtbot.waitSignal(judge.session.record_changed, timeout=10_000,
+        # As a judge would: the action is pressed once it is live (the record it acts on is read first).
+        qtbot.waitUntil(judge.request_changes_action.isEnabled, timeout=GUARD_MS)
+        with qtbot.waitSignal(judge.session.record_changed, timeout=GUARD_MS,
                               check_params_cb=lambda r: isinstance(r, LetterRecord)
                               and r.status is Status.CHANGES_REQUESTED):
             judge.request_changes_action.trigger()
