@@ -27,8 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bench.qt_window import offscreen_window, wait_for
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
 BARE_WINDOW = """
@@ -190,50 +196,19 @@ def startup(runs: int = 5) -> dict[str, Any]:
 
 def keystrokes(edits: int = 200) -> dict[str, Any]:
     """Keystroke to fast preview, in this process (Qt offscreen, a private data folder)."""
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    home = Path(tempfile.mkdtemp(prefix="chambers-gui-bench-"))
-    os.environ["CHAMBERS_HOME"] = str(home)
-    from PySide6.QtCore import QEvent, QEventLoop, QSettings, Qt, QTimer
+    with offscreen_window("chambers-gui-bench-") as window:
+        return _keystrokes(window, edits)
+
+
+def _keystrokes(window: MainWindow, edits: int) -> dict[str, Any]:
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from app.bootstrap import template_library
-    from app.ui.backend import LocalBackend
-    from app.ui.main_window import MainWindow
-    from app.ui.profile import Preferences
+    def until(condition: Callable[[], bool]) -> None:
+        wait_for(condition, window.checked, window.letter_loaded, timeout_ms=10_000,
+                 what="the preview did not follow the edit")
 
-    app = QApplication.instance() or QApplication([])
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "qsettings"))
-    backend = LocalBackend()
-    backend.restore = lambda: None  # type: ignore[method-assign]
-    window = MainWindow(template_library(), Preferences(), backend, QSettings())
-    window.show()
-    window.start()
-
-    def wait_for(condition: Any, timeout_ms: int = 10_000) -> None:
-        loop = QEventLoop()
-        deadline = time.perf_counter() + timeout_ms / 1000
-
-        def poll() -> None:
-            if condition() or time.perf_counter() > deadline:
-                loop.quit()
-
-        window.checked.connect(poll)
-        window.letter_loaded.connect(poll)
-        timer = QTimer()
-        timer.timeout.connect(poll)
-        timer.start(50)
-        poll()
-        if not (condition() or time.perf_counter() > deadline):
-            loop.exec()
-        timer.stop()
-        window.checked.disconnect(poll)
-        window.letter_loaded.disconnect(poll)
-        if not condition():
-            raise RuntimeError("the preview did not follow the edit within the time allowed")
-
-    wait_for(lambda: window.form is not None and window.last_check is not None and window.previewer.idle)
+    until(lambda: window.form is not None and window.last_check is not None and window.previewer.idle)
     form = window.form
     assert form is not None
     subject = form.subject
@@ -246,15 +221,11 @@ def keystrokes(edits: int = 200) -> dict[str, Any]:
         expected = base + char
         started = time.perf_counter()
         QTest.keyClick(subject, char)
-        wait_for(lambda e=expected: e in window.preview.plain_text())
+        until(lambda e=expected: e in window.preview.plain_text())
         timings.append((time.perf_counter() - started) * 1000)
         QTest.keyClick(subject, Qt.Key.Key_Backspace)
-        wait_for(lambda e=expected: window.previewer.idle and e not in window.preview.plain_text())
+        until(lambda e=expected: window.previewer.idle and e not in window.preview.plain_text())
     render_ms = window.last_check.millis if window.last_check is not None else 0.0
-    window.close()
-    window.deleteLater()
-    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    app.processEvents()
     timings.sort()
     return {
         "keystroke_to_preview_median_ms": round(statistics.median(timings), 1),

@@ -13,10 +13,15 @@ share what is left, so that every kind of value is at its longest in one of them
 letter spreads the text evenly. The words hold the characters a letter must escape (``&``,
 ``<``, quotes), and long paragraphs break their lines, so escaping and line breaks are tried at
 size too.
+
+``long_letter`` is of another kind: an ordinary letter made long the way a real one is (many
+officials addressed at once, many concerns), from a pack's sample; the window's tests and the
+typing benchmark time and check the desk on it.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import struct
@@ -231,3 +236,18 @@ def _stress_letters(manifest_json: str) -> tuple[Letter, ...]:
                      for data in stress_data_sets(Manifest.model_validate_json(manifest_json)))
     except ValidationError as exc:
         raise LetterInvalid(problems_from(exc)) from None
+
+
+def long_letter(sample: dict[str, Any], addressees: int = 100, concerns: int = 50) -> dict[str, Any]:
+    """``sample`` sent to ``addressees`` attorneys general at once (its first addressee, numbered) with
+    ``concerns`` concerns (its own, numbered and repeated), under a joint salutation as such a letter has.
+
+    The shape the typing benchmark has timed since issue 15; its figures compare only on this letter."""
+    letter = copy.deepcopy(sample)
+    first = letter["addressees"][0]
+    letter["addressees"] = [dict(first, name=f"{first['name']} {i + 1}", title=f"Attorney General {i + 1}")
+                            for i in range(addressees)]
+    letter["group_salutation"] = "Dear Colleagues:"
+    own = sample["concerns"]
+    letter["concerns"] = [f"Concern number {i + 1}: {own[i % len(own)][:300]}" for i in range(concerns)]
+    return letter

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.core.files import create_private_file, make_private_folder
 from app.core.workflow import Refused, StorageUnavailable
-from app.storage.sql import MIGRATIONS, SQLITE_BUSY_S, SqlStore
+from app.storage.sql import MIGRATIONS, POOL_OVERFLOW, POOL_SIZE, SQLITE_BUSY_S, SqlStore
 from app.storage.urls import normalize_url
 
 if TYPE_CHECKING:
@@ -141,6 +141,13 @@ _APPROVAL_COLUMNS = ("id", "letter_id", "version", "approver", "approved_at", "c
 # lives in migration 0003's functions and triggers; the grants below only open the doors to them.
 # Per login, so that no session of a person can hold a letter or the audit head for long.
 LOGIN_SETTINGS = {"lock_timeout": "5s", "statement_timeout": "30s", "idle_in_transaction_session_timeout": "60s"}
+# A window holds at most its pool and the one connection that listens for others' changes (news.py).
+WINDOW_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW + 1
+# Per login: two windows (a judge at the bench and in chambers, or a window opening while the last
+# one is still closing) and a command-line run beside them, 2 * 11 + 10 = 32. A login past that is
+# a leak or someone else with its password, and it must not use up the server's max_connections
+# that the whole office shares.
+LOGIN_CONNECTION_LIMIT = 2 * WINDOW_CONNECTIONS + POOL_SIZE + POOL_OVERFLOW
 
 
 def _role_sql(database: str) -> list[str]:
@@ -260,8 +267,9 @@ def _ensure_login(conn: Connection, user: str, role: str, password: str | None) 
     conn.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {database} FROM {ident}")
     for setting, value in LOGIN_SETTINGS.items():
         conn.exec_driver_sql(f"ALTER ROLE {ident} SET {setting} = '{value}'")
+    conn.exec_driver_sql(f"ALTER ROLE {ident} CONNECTION LIMIT {LOGIN_CONNECTION_LIMIT}")
     limits = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in LOGIN_SETTINGS.items())
-    return f"login {user} in {group} ({limits})"
+    return f"login {user} in {group} ({limits}, at most {LOGIN_CONNECTION_LIMIT} connections)"
 
 
 def add_login(store: SqlStore, user: str, role: str, password: str | None = None) -> str:

@@ -65,6 +65,9 @@ _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 # the audit head) makes a statement give up after LOCK_TIMEOUT instead of waiting for ever.
 LOCK_TIMEOUT, STATEMENT_TIMEOUT = "5s", "30s"
 SQLITE_BUSY_S = 30  # SQLite has one writer at a time: a second window waits this long for it
+# PostgreSQL: the connections one store (a window, a command) keeps open, and the ones it may add
+# when all are busy; the per-login connection limit of `db init-roles` is counted from these.
+POOL_SIZE, POOL_OVERFLOW = 5, 5
 _LOCKED = ("55P03", "57014")  # lock_not_available, query_canceled (statement_timeout)
 _SIGNATURE_PART = "word/media/chambers-signature.png"
 _SIGNED_FOR = "Chambers.SignedFor"  # app.services.drafts.PROP_SIGNED_FOR: whom a judge approved for
@@ -109,7 +112,7 @@ def make_engine(url: str) -> Engine:
                                  else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
                          connect_args={"connect_timeout": 10, "application_name": "chambers",
                                        "options": f"-c lock_timeout={LOCK_TIMEOUT} "
                                                   f"-c statement_timeout={STATEMENT_TIMEOUT}"})

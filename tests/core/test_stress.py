@@ -1,10 +1,14 @@
-"""The stress letters ``templates check`` renders: valid, and at every size limit of the contract."""
+"""The stress letters ``templates check`` renders: valid, and at every size limit of the contract;
+and the long letter the window is timed and tested on."""
 
 from __future__ import annotations
 
-from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, MAX_LETTER_TEXT, iter_text, text_length
+import copy
+
+from app.core.letter import MAX_ADDRESS_LINES, MAX_ITEMS, MAX_LETTER_TEXT, Letter, iter_text, text_length
 from app.core.packs import CORE_SECTIONS, Manifest
-from app.core.stress import STRESS_DATE, STRESS_NUMBER, max_text_length, stress_letters
+from app.core.stress import STRESS_DATE, STRESS_NUMBER, long_letter, max_text_length, stress_letters
+from tests.conftest import sample_data
 
 
 def manifest(**changes: object) -> Manifest:
@@ -77,3 +81,15 @@ def test_the_small_letter_fits_the_pack() -> None:
     assert letter.concerns == ["The concerns & more."]
     assert letter.opening == []
     assert letter.fields == {"heard": STRESS_DATE, "kind": "agency"}
+
+
+def test_the_long_letter_is_a_valid_letter_to_many_officials_and_leaves_its_sample_alone() -> None:
+    sample = sample_data()
+    before = copy.deepcopy(sample)
+    letter = Letter.model_validate(long_letter(sample))
+    assert sample == before
+    assert len(letter.addressees) == 100
+    assert len({a.name for a in letter.addressees}) == 100  # each row tells itself apart
+    assert letter.addressees[41].name == "Jeff Sessions 42"
+    assert len(letter.concerns) == 50
+    assert letter.concerns[49].startswith("Concern number 50: ")

@@ -3,15 +3,21 @@ cannot move a letter to a status it may not, and nobody can change audit rows.""
 
 from __future__ import annotations
 
+import uuid
+from contextlib import ExitStack
+
+import psycopg
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from app.bootstrap import services
 from app.core.workflow import Refused, Status
-from app.storage.database import init_roles
+from app.storage.database import LOGIN_CONNECTION_LIMIT, init_roles
+from app.storage.news import ListenFeed
+from app.storage.sql import make_engine
 from tests.conftest import sample_data
-from tests.storage.dbfixtures import office, postgres_template, postgres_url  # noqa: F401
+from tests.storage.dbfixtures import execute_autocommit, office, postgres_template, postgres_url  # noqa: F401
 
 pytestmark = pytest.mark.postgres
 
@@ -92,3 +98,43 @@ def test_nobody_changes_audit_rows_not_even_the_owner(roles: str) -> None:
     with pytest.raises(DBAPIError, match="never changed"), engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET actor = 'mallory'"))
     engine.dispose()
+
+
+def test_a_login_may_hold_two_windows_and_a_command_and_no_more(postgres_url: str) -> None:  # noqa: F811
+    # Logins belong to the whole server, and other test runs may be connected as ann or tani: a
+    # login of this test's own, dropped at its end, is the only one whose connections it can count.
+    name = f"limit_{uuid.uuid4().hex[:10]}"
+    s = office(postgres_url)
+    done = init_roles(s.store, {name: "clerk"})
+    s.close()
+    assert f"login {name} in chambers_clerk (lock timeout 5s, statement timeout 30s, idle in transaction " \
+           f"session timeout 60s, at most {LOGIN_CONNECTION_LIMIT} connections)" in done
+    url = login_url(postgres_url, name)
+    try:
+        with ExitStack() as held:
+            # Each window and the command with all of its pool checked out; each window listening.
+            for store in ("bench window", "chambers window", "command"):
+                engine = make_engine(url)
+                held.callback(engine.dispose)
+                for _ in range(engine.pool.size() + engine.pool._max_overflow):  # type: ignore[attr-defined]
+                    held.enter_context(engine.connect())
+                if store != "command":
+                    feed = ListenFeed(url)
+                    held.callback(feed.close)
+                    assert feed.connections == 1
+            counted = connections_of(postgres_url, name)
+            assert counted == LOGIN_CONNECTION_LIMIT
+            conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+            with pytest.raises(psycopg.OperationalError, match=f'too many connections for role "{name}"'):
+                psycopg.connect(conninfo).close()
+    finally:
+        execute_autocommit(postgres_url, f'DROP OWNED BY "{name}"', f'DROP ROLE "{name}"')
+
+
+def connections_of(url: str, login: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        counted = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE usename = :n"), {"n": login})
+        number = int(counted.scalar_one())
+    engine.dispose()
+    return number

@@ -8,35 +8,23 @@ objects the document already holds, and the preview still shows exactly the lett
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
+from app.core.stress import long_letter
 from app.ui.addressees import label_of, tidy
 from app.ui.letter_models import AddresseeListModel, ParagraphListModel
-from tests.conftest import ROOT
+from tests.conftest import sample_data
 from tests.ui.conftest import WindowFactory
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
-SAMPLE = ROOT / "templates" / "officials-concern" / "sample.json"
-
-
-def long_letter(addressees: int = 100, concerns: int = 50) -> dict[str, Any]:
-    letter: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    first = letter["addressees"][0]
-    letter["addressees"] = [dict(first, name=f"Jeff Sessions {i + 1}", title=f"Attorney General {i + 1}")
-                            for i in range(addressees)]
-    letter["group_salutation"] = "Dear Colleagues:"
-    letter["concerns"] = [f"Concern number {i + 1}: {letter['concerns'][i % 4][:300]}" for i in range(concerns)]
-    return letter
-
 
 def test_the_addressee_model_is_a_sound_qt_model(qtmodeltester: Any) -> None:
     model = AddresseeListModel(label_of, tidy)
-    model.set_values(long_letter(5, 1)["addressees"])
+    model.set_values(long_letter(sample_data(), 5, 1)["addressees"])
     qtmodeltester.check(model)
     model.set_field(2, "name", "Kamala Harris")
     model.move(0, 3)
@@ -58,7 +46,7 @@ def test_the_paragraph_model_is_a_sound_qt_model(qtmodeltester: Any) -> None:
 
 def test_an_edit_of_one_addressee_changes_one_row_and_never_the_rows_handed_out(qtbot: Any) -> None:
     model = AddresseeListModel(label_of, tidy)
-    model.set_values(long_letter(100, 1)["addressees"])
+    model.set_values(long_letter(sample_data(), 100, 1)["addressees"])
     before = model.values()
     announced: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda top, bottom, _roles: announced.append((top.row(), bottom.row())))
@@ -75,7 +63,7 @@ def test_an_edit_of_one_addressee_changes_one_row_and_never_the_rows_handed_out(
 def test_typing_in_a_long_letter_touches_only_its_row_and_the_preview_shows_it(
         qtbot: Any, window: WindowFactory) -> None:
     clerk = window()
-    clerk.opening.open_letter(long_letter())
+    clerk.opening.open_letter(long_letter(sample_data()))
     qtbot.waitUntil(lambda: clerk.form is not None and clerk.form.addressees.list.count() == 100
                     and clerk.last_check is not None and clerk.previewer.idle, timeout=30_000)
     form = clerk.form
@@ -170,7 +158,7 @@ def test_a_read_only_letter_cannot_reorder_its_addressees_by_drag(qtbot: Any) ->
 
     form = LetterForm(template_library().get("officials-concern").manifest)
     qtbot.addWidget(form)
-    form.set_data(long_letter(3, 1))
+    form.set_data(long_letter(sample_data(), 3, 1))
     assert form.addressees.list.dragEnabled()
     form.set_read_only("A judge reads this letter; the clerk edits it")
     assert not form.addressees.list.dragEnabled()
@@ -188,7 +176,7 @@ def test_an_addressee_dropped_lower_in_the_list_is_one_move(qtbot: Any) -> None:
 
     editor = AddresseeListEditor()
     qtbot.addWidget(editor)
-    editor.set_values(long_letter(4, 1)["addressees"])
+    editor.set_values(long_letter(sample_data(), 4, 1)["addressees"])
     editor.resize(900, 600)
     editor.show()
     view = editor.list
