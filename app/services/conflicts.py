@@ -17,8 +17,9 @@ combination, which line-based merge tools do not expose.
 from __future__ import annotations
 
 import difflib
+import enum
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from app.core.diff import word_segments
@@ -152,116 +153,167 @@ def _marked(before: list[object], after: list[object]) -> list[tuple[str, str]]:
     return out
 
 
-def _list_parts(key: str, base: list[object], theirs: list[object], mine: list[object]
-                ) -> list[tuple[_Region, PartChange]]:
-    found = []
-    for region in _regions(_hunks(base, theirs), _hunks(base, mine)):
-        if not region.theirs:
-            continue  # only I changed these paragraphs: nothing to offer
-        before = base[region.lo:region.hi]
-        their_part = _apply(base, region.lo, region.hi, region.theirs)
-        my_part = _apply(base, region.lo, region.hi, region.mine)
-        at = min(h.at for h in region.theirs)
-        # Named by the base's paragraphs it covers, which neither side's later edits move.
-        part = f"{key}[{region.lo}]" if region.hi - region.lo == 1 else f"{key}[{region.lo}:{region.hi}]"
-        if their_part:
-            label = _entries(key, at, len(their_part))
-            if not before:
-                label += " (new)"
-        else:
-            label = _entries(key, region.lo, len(before)) + " (removed)"
-        paths = tuple(f"{key}[{at + k}]" for k in range(len(their_part))) or (f"{key}[{region.lo}]",)
-        found.append((region, PartChange(part, paths, _shown(their_part), _shown(my_part), their_part == my_part,
-                                         label, _shown(before), _marked(before, their_part),
-                                         _marked(before, my_part))))
-    return found
-
-
 def _field_part(part: str, before: object, theirs: object, mine: object) -> PartChange:
     return PartChange(part, (part,), _shown(theirs), _shown(mine), theirs == mine, readable_path(part), _shown(before),
                       _marked([before], [theirs]), _marked([before], [mine]))
 
 
-def _keys(*letters: LetterData) -> list[str]:
+def _keys(*letters: Mapping[str, object]) -> list[str]:
     seen: dict[str, None] = {}
     for letter in letters:
         seen.update(dict.fromkeys(letter))
     return list(seen)
 
 
+class _Gone(enum.Enum):
+    """What taking a part puts in where they removed the field: nothing, the key goes too."""
+
+    GONE = "gone"
+
+
+_GONE = _Gone.GONE
+
+
+class _Merge:
+    """One value of the letter merged three ways: the parts a clerk may take in it, in the order of
+    their letter, and the value a choice of them gives. Each kind of value is one subclass, chosen
+    in one place (``_merge_of``), so ``conflict_parts`` and ``take_parts`` always see the same parts."""
+
+    parts: tuple[PartChange, ...] = ()
+
+    def merged(self, wanted: set[str]) -> object:
+        raise NotImplementedError
+
+
+class _Kept(_Merge):
+    """Paragraphs nobody changed, or only I did: nothing to offer, kept as I have them."""
+
+    def __init__(self, value: list[object]) -> None:
+        self.value = value
+
+    def merged(self, wanted: set[str]) -> object:
+        return self.value
+
+
+class _Whole(_Merge):
+    """A value offered whole: a field ("subject"), or paragraphs of a section that their change covers."""
+
+    def __init__(self, part: PartChange, taken: object, kept: object) -> None:
+        self.parts = (part,)
+        self.taken, self.kept = taken, kept
+
+    def merged(self, wanted: set[str]) -> object:
+        return self.taken if self.parts[0].part in wanted else self.kept
+
+
+class _Record(_Merge):
+    """A mapping ("signatory"): each field they changed is a part of its own, taken into mine."""
+
+    def __init__(self, key: str, before: object, theirs: object, mine: object) -> None:
+        b, t, m = (v if isinstance(v, dict) else {} for v in (before, theirs, mine))
+        self.mine = m
+        self.taken = {name: t.get(name, _GONE) for name in _keys(t, b, m) if b.get(name) != t.get(name)}
+        self.parts = tuple(_field_part(f"{key}.{name}", b.get(name), t.get(name), m.get(name))
+                           for name in self.taken)
+
+    def merged(self, wanted: set[str]) -> object:
+        out = dict(self.mine)
+        for (name, value), part in zip(self.taken.items(), self.parts, strict=True):
+            if part.part not in wanted:
+                continue
+            if value is _GONE:
+                out.pop(name, None)
+            else:
+                out[name] = value
+        return out
+
+
+class _Paragraphs(_Merge):
+    """A section ("concerns", "addressees", "cc"): the base walked region by region, as diff3 does.
+    A region only I changed is kept as mine; one they changed is offered whole."""
+
+    def __init__(self, key: str, base: list[object], theirs: list[object], mine: list[object]) -> None:
+        self.pieces: list[_Merge] = []
+        at = 0
+        for region in _regions(_hunks(base, theirs), _hunks(base, mine)):
+            self.pieces.append(_Kept(base[at:region.lo]))
+            my_part = _apply(base, region.lo, region.hi, region.mine)
+            if region.theirs:
+                their_part = _apply(base, region.lo, region.hi, region.theirs)
+                self.pieces.append(_Whole(_region_part(key, base, region, their_part, my_part),
+                                          their_part, my_part))
+            else:
+                self.pieces.append(_Kept(my_part))
+            at = region.hi
+        self.pieces.append(_Kept(base[at:]))
+        self.parts = tuple(part for piece in self.pieces for part in piece.parts)
+
+    def merged(self, wanted: set[str]) -> object:
+        out: list[object] = []
+        for piece in self.pieces:
+            stretch = piece.merged(wanted)
+            assert isinstance(stretch, list)
+            out.extend(stretch)
+        return out
+
+
+def _region_part(key: str, base: list[object], region: _Region, their_part: list[object],
+                 my_part: list[object]) -> PartChange:
+    """The paragraphs of a section their change covers, as one part beside mine."""
+    before = base[region.lo:region.hi]
+    at = min(h.at for h in region.theirs)
+    # Named by the base's paragraphs it covers, which neither side's later edits move.
+    part = f"{key}[{region.lo}]" if region.hi - region.lo == 1 else f"{key}[{region.lo}:{region.hi}]"
+    if their_part:
+        label = _entries(key, at, len(their_part))
+        if not before:
+            label += " (new)"
+    else:
+        label = _entries(key, region.lo, len(before)) + " (removed)"
+    paths = tuple(f"{key}[{at + k}]" for k in range(len(their_part))) or (f"{key}[{region.lo}]",)
+    return PartChange(part, paths, _shown(their_part), _shown(my_part), their_part == my_part, label,
+                      _shown(before), _marked(before, their_part), _marked(before, my_part))
+
+
+def _merge_of(key: str, before: object, theirs: object, mine: object, taken: object) -> _Merge:
+    """How a value they changed is merged: the one place that tells a section from a mapping from a
+    field. ``taken`` is what taking it whole puts in (``_GONE`` where they removed it)."""
+    lists = [_as_list(v) for v in (before, theirs, mine)]
+    if all(v is not None for v in lists) and any(isinstance(v, list) for v in (before, theirs, mine)):
+        b, t, m = (v or [] for v in lists)
+        return _Paragraphs(key, b, t, m)
+    if all(isinstance(v, dict) or v is None for v in (before, theirs, mine)):
+        return _Record(key, before, theirs, mine)
+    return _Whole(_field_part(key, before, theirs, mine), taken, mine)
+
+
+def _merges(base: LetterData, theirs: LetterData, mine: LetterData) -> Iterator[tuple[str, _Merge]]:
+    """Each key of the letter they changed since the version I started from, in the order of their
+    letter, with how it is merged: the one walk ``conflict_parts`` and ``take_parts`` share."""
+    for key in _keys(theirs, base, mine):
+        before, after, own = base.get(key), theirs.get(key), mine.get(key)
+        if before != after:
+            yield key, _merge_of(key, before, after, own, theirs.get(key, _GONE))
+
+
 def conflict_parts(base: LetterData, theirs: LetterData, mine: LetterData) -> list[PartChange]:
     """What the other person changed since the version I started from, part by part, beside mine, in
     the order of their letter: each field, and each paragraph (or run of paragraphs both of us touched)."""
-    parts: list[PartChange] = []
-    for key in _keys(theirs, base, mine):
-        before, after, own = base.get(key), theirs.get(key), mine.get(key)
-        if before == after:
-            continue
-        lists = [_as_list(v) for v in (before, after, own)]
-        if all(v is not None for v in lists) and any(isinstance(v, list) for v in (before, after, own)):
-            b, t, m = (v or [] for v in lists)
-            parts.extend(p for _r, p in _list_parts(key, b, t, m))
-        elif all(isinstance(v, dict) or v is None for v in (before, after, own)):
-            b_map, t_map, m_map = (v if isinstance(v, dict) else {} for v in (before, after, own))
-            for name in _keys(t_map, b_map, m_map):
-                if b_map.get(name) != t_map.get(name):
-                    parts.append(_field_part(f"{key}.{name}", b_map.get(name), t_map.get(name), m_map.get(name)))
-        else:
-            parts.append(_field_part(key, before, after, own))
-    return parts
-
-
-def _take_field(merged: LetterData, key: str, name: str | None, theirs: LetterData) -> None:
-    if name is None:
-        if key in theirs:
-            merged[key] = theirs[key]
-        else:
-            merged.pop(key, None)
-        return
-    their_map = theirs.get(key)
-    mine_map = merged.get(key)
-    target = dict(mine_map) if isinstance(mine_map, dict) else {}
-    if isinstance(their_map, dict) and name in their_map:
-        target[name] = their_map[name]
-    else:
-        target.pop(name, None)
-    merged[key] = target
+    return [part for _key, merge in _merges(base, theirs, mine) for part in merge.parts]
 
 
 def take_parts(mine: LetterData, theirs: LetterData, parts: Iterable[str], base: LetterData) -> LetterData:
     """My letter with the chosen parts (``PartChange.part``) as the other person has them; every
-    other paragraph and field as I have it. A part they removed goes."""
+    other paragraph and field as I have it. A part they removed goes. A name that is not one of
+    ``conflict_parts``' takes nothing."""
     wanted = set(parts)
     merged = dict(mine)
-    for key in _keys(theirs, base, mine):
-        before, after, own = base.get(key), theirs.get(key), mine.get(key)
-        if before == after:
-            continue
-        lists = [_as_list(v) for v in (before, after, own)]
-        if all(v is not None for v in lists) and any(isinstance(v, list) for v in (before, after, own)):
-            b, t, m = (v or [] for v in lists)
-            chosen = [region for region, part in _list_parts(key, b, t, m) if part.part in wanted]
-            if chosen:
-                merged[key] = _merge_list(b, t, m, chosen)
-        elif all(isinstance(v, dict) or v is None for v in (before, after, own)):
-            for name in _keys(*(v for v in (after, before, own) if isinstance(v, dict))):
-                if f"{key}.{name}" in wanted:
-                    _take_field(merged, key, name, theirs)
-        elif key in wanted:
-            _take_field(merged, key, None, theirs)
+    for key, merge in _merges(base, theirs, mine):
+        if not any(part.part in wanted for part in merge.parts):
+            continue  # left as I have it, even where "as I have it" is absent
+        value = merge.merged(wanted)
+        if value is _GONE:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
     return merged
-
-
-def _merge_list(base: list[object], theirs: list[object], mine: list[object],
-                chosen: list[_Region]) -> list[object]:
-    """Mine, with their wording of the chosen regions: base walked region by region."""
-    taken = {(r.lo, r.hi) for r in chosen}
-    out: list[object] = []
-    at = 0
-    for region in _regions(_hunks(base, theirs), _hunks(base, mine)):
-        out.extend(base[at:region.lo])
-        hunks = region.theirs if (region.lo, region.hi) in taken else region.mine
-        out.extend(_apply(base, region.lo, region.hi, hunks))
-        at = region.hi
-    out.extend(base[at:])
-    return out

@@ -128,3 +128,76 @@ def test_taking_nothing_keeps_mine_and_taking_everything_from_an_untouched_base_
         assert set(merged) <= set(base_concerns) | set(theirs["concerns"]) | set(mine["concerns"])
         for part in parts:  # the same text on both sides needs no choosing, and is said to be the same
             assert part.same == (part.theirs == part.mine)
+
+
+# --- conflict_parts and take_parts agree, over letters edited at random ----------------------------
+NAMES = ["Jeff Sessions", "John F. Kelly", "Loretta Lynch", "Jeh Johnson"]
+
+
+def _random_letter(rng: random.Random) -> dict[str, object]:
+    letter: dict[str, object] = {
+        "subject": rng.choice(["Arrests at courthouses", "Courthouse arrests"]),
+        "signatory": {"name": "Tani G. Cantil-Sakauye", "title": "Chief Justice"},
+        "concerns": [f"Concern {n}." for n in range(rng.randint(0, 4))],
+        "addressees": [{"name": name, "title": f"Title {n}"}
+                       for n, name in enumerate(rng.sample(NAMES, rng.randint(0, 3)))]}
+    if rng.random() < 0.5:
+        letter["cc"] = [f"cc {n}" for n in range(rng.randint(1, 3))]
+    return letter
+
+
+def _edited_addressees(rng: random.Random, addressees: list[dict[str, str]], tag: str) -> list[dict[str, str]]:
+    out = [dict(a) for a in addressees]
+    for number in range(rng.randint(0, 3)):
+        kind = rng.choice(["field", "field", "add", "remove"])
+        if kind == "field" and out:
+            one = out[rng.randrange(len(out))]
+            name = rng.choice(["name", "title", "organization"])
+            if name == "organization" and name in one and rng.random() < 0.5:
+                del one[name]  # an optional field emptied is left out of the letter
+            else:
+                one[name] = f"{one.get(name, name)} ({tag} {number})"
+        elif kind == "add":
+            out.insert(rng.randint(0, len(out)), {"name": f"New by {tag} {number}"})
+        elif out:
+            out.pop(rng.randrange(len(out)))
+    return out
+
+
+def _edited_letter(rng: random.Random, base: dict[str, object], tag: str) -> dict[str, object]:
+    """A few edits of every kind of part: a field, a field of a mapping, paragraphs, addressees."""
+    out = dict(base)
+    if rng.random() < 0.3:
+        out["subject"] = f"Subject by {tag}"
+    elif rng.random() < 0.1:
+        del out["subject"]
+    if rng.random() < 0.3:
+        signatory = dict(base["signatory"])  # type: ignore[call-overload]
+        signatory[rng.choice(["name", "title", "phone"])] = f"by {tag}"
+        out["signatory"] = signatory
+    for key in ("concerns", "cc"):
+        if key in base and rng.random() < 0.5:
+            out[key] = _edited(rng, base[key], tag)  # type: ignore[arg-type]
+    if rng.random() < 0.1:
+        out["cc"] = [f"cc by {tag}"]
+    out["addressees"] = _edited_addressees(rng, base["addressees"], tag)  # type: ignore[arg-type]
+    return out
+
+
+def test_take_parts_takes_exactly_the_parts_conflict_parts_offers() -> None:
+    rng = random.Random(21)  # fixed: the same letters every run
+    for _case in range(300):
+        base = _random_letter(rng)
+        theirs, mine = _edited_letter(rng, base, "theirs"), _edited_letter(rng, base, "mine")
+        parts = conflict_parts(base, theirs, mine)
+        offered = [p.part for p in parts]
+        assert len(set(offered)) == len(offered), offered  # each part named once
+        for part in parts:  # each part offered takes something exactly when theirs is not already mine
+            assert (take_parts(mine, theirs, [part.part], base) == mine) == part.same, (part, base, theirs, mine)
+        # A name that is no part of this conflict takes nothing, even one that would be a part of another.
+        elsewhere = {p.part for p in conflict_parts(base, mine, theirs)} | {p.part for p in conflict_parts(
+            base, theirs, base)} | {f"signatory.{name}" for name in ("name", "title", "phone")} | {"subject", "cc"}
+        assert take_parts(mine, theirs, sorted(elsewhere - set(offered)), base) == mine
+        # From an untouched letter, taking every part offered gives theirs whole.
+        untouched = [p.part for p in conflict_parts(base, theirs, base)]
+        assert take_parts(base, theirs, untouched, base) == theirs, (base, theirs)
