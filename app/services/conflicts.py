@@ -3,10 +3,12 @@ letter with the parts I take from theirs.
 
 A part is as small as a clerk thinks of an edit: one field ("subject", "signatory.title"), or one
 paragraph of a section, one addressee, one cc line. Two people who edited different paragraphs of
-Concerns therefore get two parts, and both edits can be kept. Sections are merged three ways, as
-diff3 does, against the version both started from (the base): each side's changes are found with
-difflib, paragraph by paragraph; where their change and mine touch the same paragraphs, the part
-covers both, and taking it means their wording of those paragraphs, leaving it means mine.
+Concerns therefore get two parts, and both edits can be kept; two who edited one addressee get a part
+per field she changed ("Addressee 2, title"), so her title and my spelling of the name both stay.
+Sections are merged three ways, as diff3 does, against the version both started from (the base):
+each side's changes are found with difflib, paragraph by paragraph; where their change and mine
+touch the same paragraphs, the part covers both, and taking it means their wording of those
+paragraphs, leaving it means mine.
 Paragraphs only one side changed, and every paragraph nobody changed, stay as they are.
 
 Hand-written rather than taken from a merge library: the pieces are JSON values (paragraphs,
@@ -153,9 +155,12 @@ def _marked(before: list[object], after: list[object]) -> list[tuple[str, str]]:
     return out
 
 
-def _field_part(part: str, before: object, theirs: object, mine: object) -> PartChange:
-    return PartChange(part, (part,), _shown(theirs), _shown(mine), theirs == mine, readable_path(part), _shown(before),
-                      _marked([before], [theirs]), _marked([before], [mine]))
+def _field_part(part: str, before: object, theirs: object, mine: object, path: str = "") -> PartChange:
+    """One field as a part: named ``part`` for ``take_parts``, found at ``path`` in their letter (where an
+    addressee's number in their letter is not its number in the base)."""
+    path = path or part
+    return PartChange(part, (path,), _shown(theirs), _shown(mine), theirs == mine, readable_path(path),
+                      _shown(before), _marked([before], [theirs]), _marked([before], [mine]))
 
 
 def _keys(*letters: Mapping[str, object]) -> list[str]:
@@ -207,14 +212,15 @@ class _Whole(_Merge):
 
 
 class _Record(_Merge):
-    """A mapping ("signatory"): each field they changed is a part of its own, taken into mine."""
+    """A mapping ("signatory"): each field they changed is a part of its own, taken into mine. ``at`` is
+    where it stands in their letter when that differs from ``key`` (an addressee they moved)."""
 
-    def __init__(self, key: str, before: object, theirs: object, mine: object) -> None:
+    def __init__(self, key: str, before: object, theirs: object, mine: object, at: str = "") -> None:
         b, t, m = (v if isinstance(v, dict) else {} for v in (before, theirs, mine))
         self.mine = m
         self.taken = {name: t.get(name, _GONE) for name in _keys(t, b, m) if b.get(name) != t.get(name)}
-        self.parts = tuple(_field_part(f"{key}.{name}", b.get(name), t.get(name), m.get(name))
-                           for name in self.taken)
+        self.parts = tuple(_field_part(f"{key}.{name}", b.get(name), t.get(name), m.get(name),
+                                       f"{at or key}.{name}") for name in self.taken)
 
     def merged(self, wanted: set[str]) -> object:
         out = dict(self.mine)
@@ -228,9 +234,18 @@ class _Record(_Merge):
         return out
 
 
+class _Entry(_Record):
+    """One entry of a section that both of us edited, a record (an addressee): merged field by field
+    like any mapping, so her corrected title and my corrected name are two parts and both can be kept."""
+
+    def merged(self, wanted: set[str]) -> object:
+        return [super().merged(wanted)]
+
+
 class _Paragraphs(_Merge):
     """A section ("concerns", "addressees", "cc"): the base walked region by region, as diff3 does.
-    A region only I changed is kept as mine; one they changed is offered whole."""
+    A region only I changed is kept as mine; one record we both edited is merged field by field; any
+    other region they changed is offered whole."""
 
     def __init__(self, key: str, base: list[object], theirs: list[object], mine: list[object]) -> None:
         self.pieces: list[_Merge] = []
@@ -238,7 +253,11 @@ class _Paragraphs(_Merge):
         for region in _regions(_hunks(base, theirs), _hunks(base, mine)):
             self.pieces.append(_Kept(base[at:region.lo]))
             my_part = _apply(base, region.lo, region.hi, region.mine)
-            if region.theirs:
+            if _one_record_both_edited(base, region):
+                their_record, my_record = region.theirs[0].items[0], region.mine[0].items[0]
+                self.pieces.append(_Entry(f"{key}[{region.lo}]", base[region.lo], their_record, my_record,
+                                          f"{key}[{region.theirs[0].at}]"))
+            elif region.theirs:
                 their_part = _apply(base, region.lo, region.hi, region.theirs)
                 self.pieces.append(_Whole(_region_part(key, base, region, their_part, my_part),
                                           their_part, my_part))
@@ -255,6 +274,21 @@ class _Paragraphs(_Merge):
             assert isinstance(stretch, list)
             out.extend(stretch)
         return out
+
+
+def _one_record_both_edited(base: list[object], region: _Region) -> bool:
+    """Both of us rewrote the same one entry of the base, a record (an addressee), and both still have
+    the same person there. A rewritten block's entries are paired by their place (``_hunks``), so the
+    entry at that place may be someone else: one who keeps no field of the base's (Ms. Lynch where Mr.
+    Sessions stood) is offered whole, never merged field by field into a person nobody wrote."""
+    before = base[region.lo] if region.hi - region.lo == 1 else None
+    if not isinstance(before, dict) or len(region.theirs) != 1 or len(region.mine) != 1:
+        return False
+    for hunk in (region.theirs[0], region.mine[0]):
+        after = hunk.items[0] if (hunk.lo, hunk.hi, len(hunk.items)) == (region.lo, region.hi, 1) else None
+        if not isinstance(after, dict) or not any(after.get(name) == value for name, value in before.items()):
+            return False
+    return True
 
 
 def _region_part(key: str, base: list[object], region: _Region, their_part: list[object],

@@ -75,6 +75,52 @@ def test_addressees_and_the_signatorys_fields_are_parts_of_their_own() -> None:
     assert merged["subject"] == "Mine"
 
 
+def test_two_edits_to_one_addressee_are_split_field_by_field_and_both_can_be_kept() -> None:
+    kelly = BASE["addressees"][1]  # type: ignore[index]
+    theirs = letter(addressees=[BASE["addressees"][0], {**kelly, "title": "Secretary of Homeland Security",  # type: ignore[index]
+                                                          "organization": "DHS"}])
+    mine = letter(addressees=[BASE["addressees"][0], {**kelly, "name": "John Francis Kelly"}])  # type: ignore[index]
+    parts = conflict_parts(BASE, theirs, mine)
+    assert [(p.part, p.label, p.paths, p.theirs, p.mine) for p in parts] == [
+        ("addressees[1].title", "Addressee 2, title", ("addressees[1].title",), "Secretary of Homeland Security",
+         "Secretary"),
+        ("addressees[1].organization", "Addressee 2, organization", ("addressees[1].organization",), "DHS", "")]
+    merged = take_parts(mine, theirs, ["addressees[1].title"], BASE)
+    assert merged["addressees"] == [BASE["addressees"][0], {"name": "John Francis Kelly",  # type: ignore[index]
+                                                            "title": "Secretary of Homeland Security"}]
+    assert take_parts(mine, theirs, [], BASE) == mine
+
+
+def test_a_field_of_an_addressee_both_edited_is_one_part_and_a_field_they_emptied_goes() -> None:
+    kelly = {**BASE["addressees"][1], "organization": "Department of Homeland Security"}  # type: ignore[index]
+    base = letter(addressees=[BASE["addressees"][0], kelly])  # type: ignore[index]
+    # They put a new addressee first, so the one both edited is their third and the base's second.
+    lynch = {"name": "Loretta Lynch"}
+    theirs = letter(addressees=[lynch, BASE["addressees"][0], {"name": kelly["name"], "title": "DHS Secretary"}])  # type: ignore[index]
+    mine = letter(addressees=[BASE["addressees"][0], {**kelly, "title": "Secretary of Homeland Security"}])  # type: ignore[index]
+    parts = {p.part: p for p in conflict_parts(base, theirs, mine)}
+    assert sorted(parts) == ["addressees[0:0]", "addressees[1].organization", "addressees[1].title"]
+    title = parts["addressees[1].title"]
+    assert (title.label, title.paths, title.base) == ("Addressee 3, title", ("addressees[2].title",), "Secretary")
+    assert (title.theirs, title.mine, title.same) == ("DHS Secretary", "Secretary of Homeland Security", False)
+    assert (parts["addressees[1].organization"].theirs, parts["addressees[1].organization"].mine) == (
+        "", "Department of Homeland Security")
+    merged = take_parts(mine, theirs, ["addressees[1].organization"], base)["addressees"]
+    assert merged == [BASE["addressees"][0], {"name": kelly["name"], "title": "Secretary of Homeland Security"}]  # type: ignore[index]
+    assert take_parts(mine, theirs, list(parts), base)["addressees"] == theirs["addressees"]
+
+
+def test_an_addressee_they_replaced_by_someone_else_where_i_edited_is_offered_whole() -> None:
+    sessions = BASE["addressees"][0]  # type: ignore[index]
+    theirs = letter(addressees=[{"name": "Loretta Lynch", "title": "Acting Attorney General"},
+                                BASE["addressees"][1]])  # type: ignore[index]
+    mine = letter(addressees=[{**sessions, "organization": "Department of Justice"},
+                              BASE["addressees"][1]])  # type: ignore[index]
+    [part] = conflict_parts(BASE, theirs, mine)
+    assert (part.part, part.label) == ("addressees[0]", "Addressee 1")
+    assert take_parts(mine, theirs, [part.part], BASE) == theirs
+
+
 def test_a_field_they_changed_is_a_part_with_its_words_marked() -> None:
     theirs = letter(subject="Arrests inside courthouses")
     mine = letter(subject="Arrests at courthouses")
