@@ -18,6 +18,7 @@ combination, which line-based merge tools do not expose.
 
 from __future__ import annotations
 
+import abc
 import difflib
 import enum
 import json
@@ -179,15 +180,17 @@ class _Gone(enum.Enum):
 _GONE = _Gone.GONE
 
 
-class _Merge:
+class _Merge(abc.ABC):
     """One value of the letter merged three ways: the parts a clerk may take in it, in the order of
     their letter, and the value a choice of them gives. Each kind of value is one subclass, chosen
     in one place (``_merge_of``), so ``conflict_parts`` and ``take_parts`` always see the same parts."""
 
     parts: tuple[PartChange, ...] = ()
 
+    @abc.abstractmethod
     def merged(self, wanted: set[str]) -> object:
-        raise NotImplementedError
+        """The value with the ``wanted`` parts as they have them, the rest as I have them (``_GONE``: no
+        value, the key goes)."""
 
 
 class _Kept(_Merge):
@@ -212,15 +215,15 @@ class _Whole(_Merge):
 
 
 class _Record(_Merge):
-    """A mapping ("signatory"): each field they changed is a part of its own, taken into mine. ``at`` is
-    where it stands in their letter when that differs from ``key`` (an addressee they moved)."""
+    """A mapping ("signatory"): each field they changed is a part of its own, taken into mine. ``where``
+    is where it stands in their letter when that differs from ``key`` (an addressee they moved)."""
 
-    def __init__(self, key: str, before: object, theirs: object, mine: object, at: str = "") -> None:
+    def __init__(self, key: str, before: object, theirs: object, mine: object, where: str = "") -> None:
         b, t, m = (v if isinstance(v, dict) else {} for v in (before, theirs, mine))
         self.mine = m
         self.taken = {name: t.get(name, _GONE) for name in _keys(t, b, m) if b.get(name) != t.get(name)}
         self.parts = tuple(_field_part(f"{key}.{name}", b.get(name), t.get(name), m.get(name),
-                                       f"{at or key}.{name}") for name in self.taken)
+                                       f"{where or key}.{name}") for name in self.taken)
 
     def merged(self, wanted: set[str]) -> object:
         out = dict(self.mine)
@@ -309,25 +312,25 @@ def _region_part(key: str, base: list[object], region: _Region, their_part: list
                       _shown(before), _marked(before, their_part), _marked(before, my_part))
 
 
-def _merge_of(key: str, before: object, theirs: object, mine: object, taken: object) -> _Merge:
-    """How a value they changed is merged: the one place that tells a section from a mapping from a
-    field. ``taken`` is what taking it whole puts in (``_GONE`` where they removed it)."""
-    lists = [_as_list(v) for v in (before, theirs, mine)]
-    if all(v is not None for v in lists) and any(isinstance(v, list) for v in (before, theirs, mine)):
+def _merge_of(key: str, base: LetterData, theirs: LetterData, mine: LetterData) -> _Merge:
+    """How the value at ``key`` is merged: the one place that tells a section from a mapping from a
+    field, so a new kind of part is added here and both ``conflict_parts`` and ``take_parts`` have it."""
+    before, after, own = base.get(key), theirs.get(key), mine.get(key)
+    lists = [_as_list(v) for v in (before, after, own)]
+    if all(v is not None for v in lists) and any(isinstance(v, list) for v in (before, after, own)):
         b, t, m = (v or [] for v in lists)
         return _Paragraphs(key, b, t, m)
-    if all(isinstance(v, dict) or v is None for v in (before, theirs, mine)):
-        return _Record(key, before, theirs, mine)
-    return _Whole(_field_part(key, before, theirs, mine), taken, mine)
+    if all(isinstance(v, dict) or v is None for v in (before, after, own)):
+        return _Record(key, before, after, own)
+    return _Whole(_field_part(key, before, after, own), theirs.get(key, _GONE), mine.get(key, _GONE))
 
 
 def _merges(base: LetterData, theirs: LetterData, mine: LetterData) -> Iterator[tuple[str, _Merge]]:
     """Each key of the letter they changed since the version I started from, in the order of their
     letter, with how it is merged: the one walk ``conflict_parts`` and ``take_parts`` share."""
     for key in _keys(theirs, base, mine):
-        before, after, own = base.get(key), theirs.get(key), mine.get(key)
-        if before != after:
-            yield key, _merge_of(key, before, after, own, theirs.get(key, _GONE))
+        if base.get(key) != theirs.get(key):
+            yield key, _merge_of(key, base, theirs, mine)
 
 
 def conflict_parts(base: LetterData, theirs: LetterData, mine: LetterData) -> list[PartChange]:
