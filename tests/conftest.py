@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from app.bootstrap import Services
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -50,3 +54,24 @@ def need_libreoffice() -> None:
 @pytest.fixture
 def libreoffice() -> None:
     need_libreoffice()
+
+
+DeskFactory = Callable[..., "Services"]
+
+
+@pytest.fixture
+def desk() -> Iterator[DeskFactory]:
+    """Seats a person at a desk: ``desk(url, as_user=...)`` takes ``services()``' arguments and gives that
+    person's services over the office database. Every desk it opened is closed at the test's end, so a
+    test with two people at one database writes neither the opening nor the closing."""
+    from app.bootstrap import services
+
+    opened: list[Services] = []
+
+    def open_desk(*args: Any, **kwargs: Any) -> Services:
+        opened.append(services(*args, **kwargs))
+        return opened[-1]
+
+    yield open_desk
+    for made in reversed(opened):
+        made.close()
