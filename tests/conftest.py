@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,18 +61,21 @@ DeskFactory = Callable[..., "Services"]
 
 
 @pytest.fixture
-def desk() -> Iterator[DeskFactory]:
+def at_end() -> Iterator[ExitStack]:
+    """What a test hands it (``at_end.enter_context(closing(feed))``, ``at_end.callback(engine.dispose)``)
+    is closed when the test ends, the last first, whether the test passed or not."""
+    with ExitStack() as stack:
+        yield stack
+
+
+@pytest.fixture
+def desk(at_end: ExitStack) -> DeskFactory:
     """Seats a person at a desk: ``desk(url, as_user=...)`` takes ``services()``' arguments and gives that
-    person's services over the office database. Every desk it opened is closed at the test's end, so a
-    test with two people at one database writes neither the opening nor the closing."""
+    person's services over the office database, closed at the test's end; so a test with two people at
+    one database writes neither the opening nor the closing."""
     from app.bootstrap import services
 
-    opened: list[Services] = []
-
     def open_desk(*args: Any, **kwargs: Any) -> Services:
-        opened.append(services(*args, **kwargs))
-        return opened[-1]
+        return at_end.enter_context(closing(services(*args, **kwargs)))
 
-    yield open_desk
-    for made in reversed(opened):
-        made.close()
+    return open_desk

@@ -180,6 +180,14 @@ class _Gone(enum.Enum):
 _GONE = _Gone.GONE
 
 
+def _put(mapping: dict[str, object], key: str, value: object) -> None:
+    """``value`` in at ``key``; ``_GONE`` takes the key out."""
+    if value is _GONE:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+
+
 class _Merge(abc.ABC):
     """One value of the letter merged three ways: the parts a clerk may take in it, in the order of
     their letter, and the value a choice of them gives. Each kind of value is one subclass, chosen
@@ -228,12 +236,8 @@ class _Record(_Merge):
     def merged(self, wanted: set[str]) -> object:
         out = dict(self.mine)
         for (name, value), part in zip(self.taken.items(), self.parts, strict=True):
-            if part.part not in wanted:
-                continue
-            if value is _GONE:
-                out.pop(name, None)
-            else:
-                out[name] = value
+            if part.part in wanted:
+                _put(out, name, value)
         return out
 
 
@@ -348,9 +352,5 @@ def take_parts(mine: LetterData, theirs: LetterData, parts: Iterable[str], base:
     for key, merge in _merges(base, theirs, mine):
         if not any(part.part in wanted for part in merge.parts):
             continue  # left as I have it, even where "as I have it" is absent
-        value = merge.merged(wanted)
-        if value is _GONE:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
+        _put(merged, key, merge.merged(wanted))
     return merged

@@ -4,6 +4,8 @@ edits to different paragraphs of one section can both be kept."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from typing import Any
 
 from app.core.diff import word_segments
 from app.services.conflicts import conflict_parts, take_parts
@@ -139,16 +141,22 @@ def test_word_segments_give_back_both_texts() -> None:
     assert ("+", " respectfully") in segments
 
 
-def _edited(rng: random.Random, paragraphs: list[str], tag: str) -> list[str]:
-    """A few edits of the kinds clerks make: a paragraph rewritten, one added, one removed."""
-    out = list(paragraphs)
+def _paragraph_rewritten(_rng: random.Random, paragraph: str, note: str) -> str:
+    return f"{paragraph} ({note})"
+
+
+def _edited(rng: random.Random, entries: list[Any], tag: str,
+            rewritten: Callable[[random.Random, Any, str], Any] = _paragraph_rewritten,
+            new: Callable[[str], Any] = lambda note: f"New by {note}.") -> list[Any]:
+    """A few edits of the kinds clerks make: an entry (a paragraph) rewritten, one added, one removed."""
+    out = list(entries)
     for number in range(rng.randint(0, 3)):
         kind = rng.choice(["rewrite", "add", "remove"])
         if kind == "rewrite" and out:
             i = rng.randrange(len(out))
-            out[i] = f"{out[i]} ({tag} {number})"
+            out[i] = rewritten(rng, out[i], f"{tag} {number}")
         elif kind == "add":
-            out.insert(rng.randint(0, len(out)), f"New by {tag} {number}.")
+            out.insert(rng.randint(0, len(out)), new(f"{tag} {number}"))
         elif out:
             out.pop(rng.randrange(len(out)))
     return out
@@ -192,21 +200,14 @@ def _random_letter(rng: random.Random) -> dict[str, object]:
     return letter
 
 
-def _edited_addressees(rng: random.Random, addressees: list[dict[str, str]], tag: str) -> list[dict[str, str]]:
-    out = [dict(a) for a in addressees]
-    for number in range(rng.randint(0, 3)):
-        kind = rng.choice(["field", "field", "add", "remove"])
-        if kind == "field" and out:
-            one = out[rng.randrange(len(out))]
-            name = rng.choice(["name", "title", "organization"])
-            if name == "organization" and name in one and rng.random() < 0.5:
-                del one[name]  # an optional field emptied is left out of the letter
-            else:
-                one[name] = f"{one.get(name, name)} ({tag} {number})"
-        elif kind == "add":
-            out.insert(rng.randint(0, len(out)), {"name": f"New by {tag} {number}"})
-        elif out:
-            out.pop(rng.randrange(len(out)))
+def _addressee_rewritten(rng: random.Random, addressee: dict[str, str], note: str) -> dict[str, str]:
+    """One field of an addressee changed, or an optional one emptied (then left out of the letter)."""
+    out = dict(addressee)
+    name = rng.choice(["name", "title", "organization"])
+    if name == "organization" and name in out and rng.random() < 0.5:
+        del out[name]
+    else:
+        out[name] = f"{out.get(name, name)} ({note})"
     return out
 
 
@@ -226,7 +227,8 @@ def _edited_letter(rng: random.Random, base: dict[str, object], tag: str) -> dic
             out[key] = _edited(rng, base[key], tag)  # type: ignore[arg-type]
     if rng.random() < 0.1:
         out["cc"] = [f"cc by {tag}"]
-    out["addressees"] = _edited_addressees(rng, base["addressees"], tag)  # type: ignore[arg-type]
+    out["addressees"] = _edited(rng, base["addressees"], tag, _addressee_rewritten,  # type: ignore[arg-type]
+                                lambda note: {"name": f"New by {note}"})
     return out
 
 

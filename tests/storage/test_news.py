@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
-from contextlib import closing
+from collections.abc import Callable
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 import pytest
@@ -55,19 +55,15 @@ def desks(db_url: str, desk: DeskFactory) -> tuple[Services, Services]:  # noqa:
 
 
 @pytest.fixture
-def feed_of() -> Iterator[Callable[[Services], NewsFeed]]:
-    """A desk's news feed, ``feed_of(desk)``; every feed it gave is closed at the test's end."""
-    feeds: list[NewsFeed] = []
+def feed_of(at_end: ExitStack) -> Callable[[Services], NewsFeed]:
+    """A desk's news feed, ``feed_of(desk)``, closed at the test's end."""
 
     def listen(desk: Services) -> NewsFeed:
         feed = desk.store.news_feed()
         assert feed is not None
-        feeds.append(feed)
-        return feed
+        return at_end.enter_context(closing(feed))
 
-    yield listen
-    for feed in feeds:
-        feed.close()
+    return listen
 
 
 @pytest.fixture
@@ -79,18 +75,15 @@ def listener(desks: tuple[Services, Services], feed_of: Callable[[Services], New
 
 
 @pytest.fixture
-def autocommit() -> Iterator[Callable[[str], Engine]]:
+def autocommit(at_end: ExitStack) -> Callable[[str], Engine]:
     """An engine that runs each statement on its own, ``autocommit(url)``, disposed at the test's end."""
-    engines: list[Engine] = []
 
     def engine(url: str) -> Engine:
-        engines.append(create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
-                                     isolation_level="AUTOCOMMIT"))
-        return engines[-1]
+        made = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+        at_end.callback(made.dispose)
+        return made
 
-    yield engine
-    for made in engines:
-        made.dispose()
+    return engine
 
 
 def test_each_desk_hears_what_the_other_did_and_reads_who_from_the_audit_log(
