@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from app.bootstrap import Services
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -50,3 +55,27 @@ def need_libreoffice() -> None:
 @pytest.fixture
 def libreoffice() -> None:
     need_libreoffice()
+
+
+DeskFactory = Callable[..., "Services"]
+
+
+@pytest.fixture
+def at_end() -> Iterator[ExitStack]:
+    """What a test hands it (``at_end.enter_context(closing(feed))``, ``at_end.callback(engine.dispose)``)
+    is closed when the test ends, the last first, whether the test passed or not."""
+    with ExitStack() as stack:
+        yield stack
+
+
+@pytest.fixture
+def desk(at_end: ExitStack) -> DeskFactory:
+    """Seats a person at a desk: ``desk(url, as_user=...)`` takes ``services()``' arguments and gives that
+    person's services over the office database, closed at the test's end; so a test with two people at
+    one database writes neither the opening nor the closing."""
+    from app.bootstrap import services
+
+    def open_desk(*args: Any, **kwargs: Any) -> Services:
+        return at_end.enter_context(closing(services(*args, **kwargs)))
+
+    return open_desk

@@ -3,10 +3,12 @@ letter with the parts I take from theirs.
 
 A part is as small as a clerk thinks of an edit: one field ("subject", "signatory.title"), or one
 paragraph of a section, one addressee, one cc line. Two people who edited different paragraphs of
-Concerns therefore get two parts, and both edits can be kept. Sections are merged three ways, as
-diff3 does, against the version both started from (the base): each side's changes are found with
-difflib, paragraph by paragraph; where their change and mine touch the same paragraphs, the part
-covers both, and taking it means their wording of those paragraphs, leaving it means mine.
+Concerns therefore get two parts, and both edits can be kept; two who edited one addressee get a part
+per field she changed ("Addressee 2, title"), so her title and my spelling of the name both stay.
+Sections are merged three ways, as diff3 does, against the version both started from (the base):
+each side's changes are found with difflib, paragraph by paragraph; where their change and mine
+touch the same paragraphs, the part covers both, and taking it means their wording of those
+paragraphs, leaving it means mine.
 Paragraphs only one side changed, and every paragraph nobody changed, stay as they are.
 
 Hand-written rather than taken from a merge library: the pieces are JSON values (paragraphs,
@@ -16,9 +18,11 @@ combination, which line-based merge tools do not expose.
 
 from __future__ import annotations
 
+import abc
 import difflib
+import enum
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from app.core.diff import word_segments
@@ -152,116 +156,201 @@ def _marked(before: list[object], after: list[object]) -> list[tuple[str, str]]:
     return out
 
 
-def _list_parts(key: str, base: list[object], theirs: list[object], mine: list[object]
-                ) -> list[tuple[_Region, PartChange]]:
-    found = []
-    for region in _regions(_hunks(base, theirs), _hunks(base, mine)):
-        if not region.theirs:
-            continue  # only I changed these paragraphs: nothing to offer
-        before = base[region.lo:region.hi]
-        their_part = _apply(base, region.lo, region.hi, region.theirs)
-        my_part = _apply(base, region.lo, region.hi, region.mine)
-        at = min(h.at for h in region.theirs)
-        # Named by the base's paragraphs it covers, which neither side's later edits move.
-        part = f"{key}[{region.lo}]" if region.hi - region.lo == 1 else f"{key}[{region.lo}:{region.hi}]"
-        if their_part:
-            label = _entries(key, at, len(their_part))
-            if not before:
-                label += " (new)"
-        else:
-            label = _entries(key, region.lo, len(before)) + " (removed)"
-        paths = tuple(f"{key}[{at + k}]" for k in range(len(their_part))) or (f"{key}[{region.lo}]",)
-        found.append((region, PartChange(part, paths, _shown(their_part), _shown(my_part), their_part == my_part,
-                                         label, _shown(before), _marked(before, their_part),
-                                         _marked(before, my_part))))
-    return found
+def _field_part(part: str, before: object, theirs: object, mine: object, path: str = "") -> PartChange:
+    """One field as a part: named ``part`` for ``take_parts``, found at ``path`` in their letter (where an
+    addressee's number in their letter is not its number in the base)."""
+    path = path or part
+    return PartChange(part, (path,), _shown(theirs), _shown(mine), theirs == mine, readable_path(path),
+                      _shown(before), _marked([before], [theirs]), _marked([before], [mine]))
 
 
-def _field_part(part: str, before: object, theirs: object, mine: object) -> PartChange:
-    return PartChange(part, (part,), _shown(theirs), _shown(mine), theirs == mine, readable_path(part), _shown(before),
-                      _marked([before], [theirs]), _marked([before], [mine]))
-
-
-def _keys(*letters: LetterData) -> list[str]:
+def _keys(*letters: Mapping[str, object]) -> list[str]:
     seen: dict[str, None] = {}
     for letter in letters:
         seen.update(dict.fromkeys(letter))
     return list(seen)
 
 
+class _Gone(enum.Enum):
+    """What taking a part puts in where they removed the field: nothing, the key goes too."""
+
+    GONE = "gone"
+
+
+_GONE = _Gone.GONE
+
+
+def _put(mapping: dict[str, object], key: str, value: object) -> None:
+    """``value`` in at ``key``; ``_GONE`` takes the key out."""
+    if value is _GONE:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+
+
+class _Merge(abc.ABC):
+    """One value of the letter merged three ways: the parts a clerk may take in it, in the order of
+    their letter, and the value a choice of them gives. Each kind of value is one subclass, chosen
+    in one place (``_merge_of``), so ``conflict_parts`` and ``take_parts`` always see the same parts."""
+
+    parts: tuple[PartChange, ...] = ()
+
+    @abc.abstractmethod
+    def merged(self, wanted: set[str]) -> object:
+        """The value with the ``wanted`` parts as they have them, the rest as I have them (``_GONE``: no
+        value, the key goes)."""
+
+
+class _Kept(_Merge):
+    """Paragraphs nobody changed, or only I did: nothing to offer, kept as I have them."""
+
+    def __init__(self, value: list[object]) -> None:
+        self.value = value
+
+    def merged(self, wanted: set[str]) -> object:
+        return self.value
+
+
+class _Whole(_Merge):
+    """A value offered whole: a field ("subject"), or paragraphs of a section that their change covers."""
+
+    def __init__(self, part: PartChange, taken: object, kept: object) -> None:
+        self.parts = (part,)
+        self.taken, self.kept = taken, kept
+
+    def merged(self, wanted: set[str]) -> object:
+        return self.taken if self.parts[0].part in wanted else self.kept
+
+
+class _Record(_Merge):
+    """A mapping ("signatory"): each field they changed is a part of its own, taken into mine. ``where``
+    is where it stands in their letter when that differs from ``key`` (an addressee they moved)."""
+
+    def __init__(self, key: str, before: object, theirs: object, mine: object, where: str = "") -> None:
+        b, t, m = (v if isinstance(v, dict) else {} for v in (before, theirs, mine))
+        self.mine = m
+        self.taken = {name: t.get(name, _GONE) for name in _keys(t, b, m) if b.get(name) != t.get(name)}
+        self.parts = tuple(_field_part(f"{key}.{name}", b.get(name), t.get(name), m.get(name),
+                                       f"{where or key}.{name}") for name in self.taken)
+
+    def merged(self, wanted: set[str]) -> object:
+        out = dict(self.mine)
+        for (name, value), part in zip(self.taken.items(), self.parts, strict=True):
+            if part.part in wanted:
+                _put(out, name, value)
+        return out
+
+
+class _Entry(_Record):
+    """One entry of a section that both of us edited, a record (an addressee): merged field by field
+    like any mapping, so her corrected title and my corrected name are two parts and both can be kept."""
+
+    def merged(self, wanted: set[str]) -> object:
+        return [super().merged(wanted)]
+
+
+class _Paragraphs(_Merge):
+    """A section ("concerns", "addressees", "cc"): the base walked region by region, as diff3 does.
+    A region only I changed is kept as mine; one record we both edited is merged field by field; any
+    other region they changed is offered whole."""
+
+    def __init__(self, key: str, base: list[object], theirs: list[object], mine: list[object]) -> None:
+        self.pieces: list[_Merge] = []
+        at = 0
+        for region in _regions(_hunks(base, theirs), _hunks(base, mine)):
+            self.pieces.append(_Kept(base[at:region.lo]))
+            my_part = _apply(base, region.lo, region.hi, region.mine)
+            if _one_record_both_edited(base, region):
+                their_record, my_record = region.theirs[0].items[0], region.mine[0].items[0]
+                self.pieces.append(_Entry(f"{key}[{region.lo}]", base[region.lo], their_record, my_record,
+                                          f"{key}[{region.theirs[0].at}]"))
+            elif region.theirs:
+                their_part = _apply(base, region.lo, region.hi, region.theirs)
+                self.pieces.append(_Whole(_region_part(key, base, region, their_part, my_part),
+                                          their_part, my_part))
+            else:
+                self.pieces.append(_Kept(my_part))
+            at = region.hi
+        self.pieces.append(_Kept(base[at:]))
+        self.parts = tuple(part for piece in self.pieces for part in piece.parts)
+
+    def merged(self, wanted: set[str]) -> object:
+        out: list[object] = []
+        for piece in self.pieces:
+            stretch = piece.merged(wanted)
+            assert isinstance(stretch, list)
+            out.extend(stretch)
+        return out
+
+
+def _one_record_both_edited(base: list[object], region: _Region) -> bool:
+    """Both of us rewrote the same one entry of the base, a record (an addressee), and both still have
+    the same person there. A rewritten block's entries are paired by their place (``_hunks``), so the
+    entry at that place may be someone else: one who keeps no field of the base's (Ms. Lynch where Mr.
+    Sessions stood) is offered whole, never merged field by field into a person nobody wrote."""
+    before = base[region.lo] if region.hi - region.lo == 1 else None
+    if not isinstance(before, dict) or len(region.theirs) != 1 or len(region.mine) != 1:
+        return False
+    for hunk in (region.theirs[0], region.mine[0]):
+        after = hunk.items[0] if (hunk.lo, hunk.hi, len(hunk.items)) == (region.lo, region.hi, 1) else None
+        if not isinstance(after, dict) or not any(after.get(name) == value for name, value in before.items()):
+            return False
+    return True
+
+
+def _region_part(key: str, base: list[object], region: _Region, their_part: list[object],
+                 my_part: list[object]) -> PartChange:
+    """The paragraphs of a section their change covers, as one part beside mine."""
+    before = base[region.lo:region.hi]
+    at = min(h.at for h in region.theirs)
+    # Named by the base's paragraphs it covers, which neither side's later edits move.
+    part = f"{key}[{region.lo}]" if region.hi - region.lo == 1 else f"{key}[{region.lo}:{region.hi}]"
+    if their_part:
+        label = _entries(key, at, len(their_part))
+        if not before:
+            label += " (new)"
+    else:
+        label = _entries(key, region.lo, len(before)) + " (removed)"
+    paths = tuple(f"{key}[{at + k}]" for k in range(len(their_part))) or (f"{key}[{region.lo}]",)
+    return PartChange(part, paths, _shown(their_part), _shown(my_part), their_part == my_part, label,
+                      _shown(before), _marked(before, their_part), _marked(before, my_part))
+
+
+def _merge_of(key: str, base: LetterData, theirs: LetterData, mine: LetterData) -> _Merge:
+    """How the value at ``key`` is merged: the one place that tells a section from a mapping from a
+    field, so a new kind of part is added here and both ``conflict_parts`` and ``take_parts`` have it."""
+    before, after, own = base.get(key), theirs.get(key), mine.get(key)
+    lists = [_as_list(v) for v in (before, after, own)]
+    if all(v is not None for v in lists) and any(isinstance(v, list) for v in (before, after, own)):
+        b, t, m = (v or [] for v in lists)
+        return _Paragraphs(key, b, t, m)
+    if all(isinstance(v, dict) or v is None for v in (before, after, own)):
+        return _Record(key, before, after, own)
+    return _Whole(_field_part(key, before, after, own), theirs.get(key, _GONE), mine.get(key, _GONE))
+
+
+def _merges(base: LetterData, theirs: LetterData, mine: LetterData) -> Iterator[tuple[str, _Merge]]:
+    """Each key of the letter they changed since the version I started from, in the order of their
+    letter, with how it is merged: the one walk ``conflict_parts`` and ``take_parts`` share."""
+    for key in _keys(theirs, base, mine):
+        if base.get(key) != theirs.get(key):
+            yield key, _merge_of(key, base, theirs, mine)
+
+
 def conflict_parts(base: LetterData, theirs: LetterData, mine: LetterData) -> list[PartChange]:
     """What the other person changed since the version I started from, part by part, beside mine, in
     the order of their letter: each field, and each paragraph (or run of paragraphs both of us touched)."""
-    parts: list[PartChange] = []
-    for key in _keys(theirs, base, mine):
-        before, after, own = base.get(key), theirs.get(key), mine.get(key)
-        if before == after:
-            continue
-        lists = [_as_list(v) for v in (before, after, own)]
-        if all(v is not None for v in lists) and any(isinstance(v, list) for v in (before, after, own)):
-            b, t, m = (v or [] for v in lists)
-            parts.extend(p for _r, p in _list_parts(key, b, t, m))
-        elif all(isinstance(v, dict) or v is None for v in (before, after, own)):
-            b_map, t_map, m_map = (v if isinstance(v, dict) else {} for v in (before, after, own))
-            for name in _keys(t_map, b_map, m_map):
-                if b_map.get(name) != t_map.get(name):
-                    parts.append(_field_part(f"{key}.{name}", b_map.get(name), t_map.get(name), m_map.get(name)))
-        else:
-            parts.append(_field_part(key, before, after, own))
-    return parts
-
-
-def _take_field(merged: LetterData, key: str, name: str | None, theirs: LetterData) -> None:
-    if name is None:
-        if key in theirs:
-            merged[key] = theirs[key]
-        else:
-            merged.pop(key, None)
-        return
-    their_map = theirs.get(key)
-    mine_map = merged.get(key)
-    target = dict(mine_map) if isinstance(mine_map, dict) else {}
-    if isinstance(their_map, dict) and name in their_map:
-        target[name] = their_map[name]
-    else:
-        target.pop(name, None)
-    merged[key] = target
+    return [part for _key, merge in _merges(base, theirs, mine) for part in merge.parts]
 
 
 def take_parts(mine: LetterData, theirs: LetterData, parts: Iterable[str], base: LetterData) -> LetterData:
     """My letter with the chosen parts (``PartChange.part``) as the other person has them; every
-    other paragraph and field as I have it. A part they removed goes."""
+    other paragraph and field as I have it. A part they removed goes. A name that is not one of
+    ``conflict_parts``' takes nothing."""
     wanted = set(parts)
     merged = dict(mine)
-    for key in _keys(theirs, base, mine):
-        before, after, own = base.get(key), theirs.get(key), mine.get(key)
-        if before == after:
-            continue
-        lists = [_as_list(v) for v in (before, after, own)]
-        if all(v is not None for v in lists) and any(isinstance(v, list) for v in (before, after, own)):
-            b, t, m = (v or [] for v in lists)
-            chosen = [region for region, part in _list_parts(key, b, t, m) if part.part in wanted]
-            if chosen:
-                merged[key] = _merge_list(b, t, m, chosen)
-        elif all(isinstance(v, dict) or v is None for v in (before, after, own)):
-            for name in _keys(*(v for v in (after, before, own) if isinstance(v, dict))):
-                if f"{key}.{name}" in wanted:
-                    _take_field(merged, key, name, theirs)
-        elif key in wanted:
-            _take_field(merged, key, None, theirs)
+    for key, merge in _merges(base, theirs, mine):
+        if not any(part.part in wanted for part in merge.parts):
+            continue  # left as I have it, even where "as I have it" is absent
+        _put(merged, key, merge.merged(wanted))
     return merged
-
-
-def _merge_list(base: list[object], theirs: list[object], mine: list[object],
-                chosen: list[_Region]) -> list[object]:
-    """Mine, with their wording of the chosen regions: base walked region by region."""
-    taken = {(r.lo, r.hi) for r in chosen}
-    out: list[object] = []
-    at = 0
-    for region in _regions(_hunks(base, theirs), _hunks(base, mine)):
-        out.extend(base[at:region.lo])
-        hunks = region.theirs if (region.lo, region.hi) in taken else region.mine
-        out.extend(_apply(base, region.lo, region.hi, hunks))
-        at = region.hi
-    out.extend(base[at:])
-    return out

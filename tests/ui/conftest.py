@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,14 @@ def office(private_home: Path) -> Iterator[dict[str, str]]:
     return {"clerk": "clerk", "judge": "judge"}
 
 
+@pytest.fixture
+def second_clerk(office: dict[str, str]) -> str:
+    """Ann, a second clerk in the office: the other person at the other desk. Her user name."""
+    with closing(services(as_user="admin")) as admin:
+        admin.users.add("ann", Role.CLERK, "Ann Clerk")
+    return "ann"
+
+
 def make_window(qtbot: Any, user: str | None = None, *, fresh: bool = True, ready: bool = True) -> MainWindow:
     prefs = Preferences(user=user or "", role="clerk", profile=flagship_profile())
     if not fresh:  # a restart: what the last session saved (the recent letters) is there again
@@ -221,6 +230,15 @@ def close_window(qtbot: Any, window: MainWindow) -> None:
     if isinstance(backend, ServiceBackend) and not getattr(backend, "closed", False):
         backend.close()
         backend.closed = True  # type: ignore[attr-defined]
+
+
+def saved(qtbot: Any, window: MainWindow, version: int) -> int:
+    """Save (Ctrl+S's action) and wait until the window shows ``version`` saved: the letter's id."""
+    window.save_action.trigger()
+    qtbot.waitUntil(lambda: window.letter_id is not None and window.version == version and not window.dirty,
+                    timeout=15_000)
+    assert window.letter_id is not None
+    return window.letter_id
 
 
 def read_json(path: Path) -> Any:

@@ -9,44 +9,38 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QTextCursor
 
-from app.bootstrap import services
-from app.core.workflow import Role
+from app.bootstrap import Services
 from app.services.conflicts import conflict_parts, take_parts
 from app.ui.dialogs import ConflictDialog
-from tests.ui.conftest import DialogScript, WindowFactory, activate, wait_ready
+from tests.conftest import DeskFactory
+from tests.ui.conftest import DialogScript, WindowFactory, activate, saved, wait_ready
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 THEIR_CONCERN = "Ann's concern: interpreters no longer come to court."
 
 
-def _ann_saves(letter_id: int) -> None:
-    admin = services(as_user="admin")
-    try:
-        admin.users.add("ann", Role.CLERK, "Ann Clerk")
-    finally:
-        admin.close()
-    ann = services(as_user="ann")
-    try:
-        current = ann.drafts.get(letter_id)
-        data = dict(current.current.data)
-        data["subject"] = "Their subject"
-        data["concerns"] = [THEIR_CONCERN, *data["concerns"][1:]]
-        ann.drafts.update(letter_id, data, current.summary.version)
-    finally:
-        ann.close()
+def _ann_saves(ann: Services, letter_id: int) -> None:
+    current = ann.drafts.get(letter_id)
+    data = dict(current.current.data)
+    data["subject"] = "Their subject"
+    data["concerns"] = [THEIR_CONCERN, *data["concerns"][1:]]
+    ann.drafts.update(letter_id, data, current.summary.version)
+
+
+def _versions(desk: DeskFactory, letter_id: int) -> list[Any]:
+    """The letter's history as the clerk reads it from the database."""
+    return desk(as_user="clerk").drafts.history(letter_id)[1]
 
 
 def test_the_clerk_takes_their_subject_and_keeps_their_own_concerns(
-        qtbot: Any, office: dict[str, str], window: WindowFactory, dialog_guard: DialogScript) -> None:
+        qtbot: Any, second_clerk: str, window: WindowFactory, desk: DeskFactory,
+        dialog_guard: DialogScript) -> None:
     clerk = window("clerk")
     form = clerk.form
     assert form is not None
-    clerk.save_action.trigger()
-    qtbot.waitUntil(lambda: clerk.version == 1 and not clerk.dirty, timeout=10_000)
-    letter_id = clerk.letter_id
-    assert letter_id is not None
-    _ann_saves(letter_id)
+    letter_id = saved(qtbot, clerk, 1)
+    _ann_saves(desk(as_user=second_clerk), letter_id)
     form.subject.setFocus()
     qtbot.keyClicks(form.subject, " (mine)")
     mine_subject = form.subject.text()
@@ -61,18 +55,13 @@ def test_the_clerk_takes_their_subject_and_keeps_their_own_concerns(
 
     dialog_guard.expect(ConflictDialog, take_subject)
     activate(qtbot, clerk)
-    clerk.save_action.trigger()
-    qtbot.waitUntil(lambda: clerk.version == 3 and not clerk.dirty, timeout=10_000)
+    saved(qtbot, clerk, 3)
     assert seen["parts"] == [
         ("subject", "Subject", ("subject",), "Their subject", mine_subject),
         ("concerns[0]", "Concern 1", ("concerns[0]",), THEIR_CONCERN, my_concerns[0])]
     assert form.subject.text() == "Their subject"
     assert form.sections["concerns"].values() == my_concerns
-    check = services(as_user="clerk")
-    try:
-        versions = check.drafts.history(letter_id)[1]
-    finally:
-        check.close()
+    versions = _versions(desk, letter_id)
     assert [(v.number, v.author) for v in versions] == [(1, "clerk"), (2, "ann"), (3, "clerk")]
     assert (versions[-1].data["subject"], versions[-1].data["concerns"]) == ("Their subject", my_concerns)
     assert "subject" in clerk.undo_stack.undoText()
@@ -88,19 +77,12 @@ def _typed_at_end(qtbot: Any, editor: Any, words: str) -> str:
 
 
 def test_two_windows_edit_different_concerns_and_both_edits_are_kept(
-        qtbot: Any, office: dict[str, str], window: WindowFactory, dialog_guard: DialogScript) -> None:
-    admin = services(as_user="admin")
-    try:
-        admin.users.add("ann", Role.CLERK, "Ann Clerk")
-    finally:
-        admin.close()
+        qtbot: Any, second_clerk: str, window: WindowFactory, desk: DeskFactory,
+        dialog_guard: DialogScript) -> None:
     clerk = window("clerk")
     assert clerk.form is not None
-    clerk.save_action.trigger()
-    qtbot.waitUntil(lambda: clerk.version == 1 and not clerk.dirty, timeout=10_000)
-    letter_id = clerk.letter_id
-    assert letter_id is not None
-    ann = window("ann", ready=False)
+    letter_id = saved(qtbot, clerk, 1)
+    ann = window(second_clerk, ready=False)
     ann.open_record(letter_id)
     qtbot.waitUntil(lambda: ann.letter_id == letter_id and ann.form is not None and ann.version == 1,
                     timeout=10_000)
@@ -113,8 +95,7 @@ def test_two_windows_edit_different_concerns_and_both_edits_are_kept(
     activate(qtbot, ann)
     assert ann.form is not None
     anns_first = _typed_at_end(qtbot, ann.form.sections["concerns"].editors()[0], " Interpreters stay away.")
-    ann.save_action.trigger()
-    qtbot.waitUntil(lambda: ann.version == 2 and not ann.dirty, timeout=10_000)
+    saved(qtbot, ann, 2)
     seen: dict[str, Any] = {}
 
     def take_anns_first_concern(dialog: ConflictDialog) -> None:
@@ -126,8 +107,7 @@ def test_two_windows_edit_different_concerns_and_both_edits_are_kept(
 
     dialog_guard.expect(ConflictDialog, take_anns_first_concern)
     activate(qtbot, clerk)
-    clerk.save_action.trigger()
-    qtbot.waitUntil(lambda: clerk.version == 3 and not clerk.dirty, timeout=15_000)
+    saved(qtbot, clerk, 3)
     assert seen["parts"] == [("concerns[0]", "Concern 1")]  # Ann's paragraph alone, not the whole section
     assert seen["opened at"] == (0, "concerns[0]")
     theirs, mine = seen["shown"]
@@ -135,11 +115,7 @@ def test_two_windows_edit_different_concerns_and_both_edits_are_kept(
     assert "background-color" in theirs  # their words marked
     assert "background-color" not in mine  # the clerk left that paragraph as it was
     assert clerk.form.sections["concerns"].values() == [anns_first, clerks_second, *before[2:]]
-    check = services(as_user="clerk")
-    try:
-        versions = check.drafts.history(letter_id)[1]
-    finally:
-        check.close()
+    versions = _versions(desk, letter_id)
     assert [(v.number, v.author) for v in versions] == [(1, "clerk"), (2, "ann"), (3, "clerk")]
     assert versions[-1].data["concerns"] == [anns_first, clerks_second, *before[2:]]
     assert versions[1].data["concerns"] == [anns_first, *before[1:]]  # Ann's version stays in the history
