@@ -446,7 +446,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                                                  "not approved")
     target.add_argument("--pdf-only", type=Path, metavar="PDF",
                         help="only the PDF of the approved letter, made from the approved bytes (no .docx is "
-                             "written; a letter that is not approved is refused: export its DRAFT with --out)")
+                             "written; a letter that is not approved is refused: export its DRAFT with --out); "
+                             "with --sign-with, signed by the signatory and carrying the approved .docx inside")
     p.add_argument("--pdf", type=Path, help="the PDF too, beside the .docx of --out")
     p = add(d, "export-copies", cmd_export_copies,
             "write the sealed per-addressee copies of an approved letter to several addressees")
