@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from app.bootstrap import journal_folder
 from app.cli import main
-from tests.conftest import sample_data
+from tests.conftest import ROOT, sample_data
 from tests.signing_office import PASSPHRASE, issue, root
 from tests.storage.dbfixtures import JUDGE_FULL_NAME, office
 
@@ -172,18 +173,35 @@ def test_the_signed_pdf_alone_is_refused_and_nothing_is_written(
 
 def test_the_signed_pdf_alone_keeps_to_the_output_policy(court: tuple[list[str], str], signing: str,
                                                          tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The targets tests/cli/test_output_policy.py aims every writer at, aimed at the signed PDF alone."""
     db, letter = court
     assert run(capsys, "drafts", "approve", letter, "--expect-version", "1", *db, "--as", "tani")[0] == 0
     notes = tmp_path / "notes.pdf"
     notes.write_bytes(b"the judge's own notes, not a letter")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "real.pdf").write_bytes(b"%PDF-1.7\n% a PDF somewhere else\n")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(elsewhere / "real.pdf")
     database = tmp_path / "chambers.sqlite3"
-    before = database.read_bytes()
-    for target, said in ((notes, "an existing file that is not"), (database, "this is the Chambers database")):
+    recovery = journal_folder(db[1])
+    recovery.mkdir(parents=True, exist_ok=True)
+    targets = {
+        notes: "an existing file that is not",
+        database: "this is the Chambers database",
+        database.with_name(database.name + "-wal"): "this is the Chambers database's wal file",
+        recovery / "filed.pdf": "the recovery folder",
+        ROOT / "templates" / "officials-concern" / "filed.pdf": "a template folder",
+        link: "this is a symbolic link",
+    }
+    before = {target: target.read_bytes() if target.exists() else None for target in targets}
+    for target, said in targets.items():
         code, out, err = run(capsys, "drafts", "export", letter, "--pdf-only", str(target), "--sign-with", signing,
                              *db, "--as", "tani")
-        assert (code, out) == (2, "")
-        assert err.startswith(f"Refused: --pdf-only {target}: {said}"), err
-    assert notes.read_bytes() == b"the judge's own notes, not a letter"
-    assert database.read_bytes() == before
-    assert _files(tmp_path) == ["notes.pdf"]
+        assert (code, out) == (2, ""), (target, err)
+        assert err.startswith(f"Refused: --pdf-only {target}"), err
+        assert said in err, err
+    assert {target: target.read_bytes() if target.exists() else None for target in targets} == before
+    assert link.is_symlink()
+    assert _files(tmp_path) == ["link.pdf", "notes.pdf"]
     assert _events(capsys, db, letter) == []
