@@ -235,11 +235,10 @@ class Signing:
                 certificate = key.certificate
         except _pades().SigningProblem as exc:
             raise Refused(str(exc)) from None
-        files: list[tuple[Path, str, str, bytes, Callable[[Path], None] | None]] = \
-            [(out, ".docx", "--out", data, check_docx_file)] if out is not None else []
-        files.append((pdf, ".pdf", pdf_option, signed, None))
+        made: dict[str, tuple[bytes, Callable[[Path], None] | None]] = {
+            ".docx": (data, check_docx_file), ".pdf": (signed, None)}
         protect_packs(library)  # a pack installed while LibreOffice and the signer worked is protected too
-        write_outputs(files)
+        write_outputs([(path, kind, option, *made[kind]) for path, kind, option in targets])
         # Recorded as the two-file export records it; a PDF alone names the PDF as its file, as
         # ``Drafts.export_pdf`` does, and says no .docx left with it.
         where = {"file": out.name, "pdf": pdf.name} if out is not None else \
