@@ -186,13 +186,21 @@ def cmd_export_copies(args: argparse.Namespace, s: Services) -> int:
     return EXIT_OK
 
 
+def pdf_alone_and_beside(args: argparse.Namespace) -> bool:
+    """``--pdf-only`` with ``--pdf`` (argparse's group cannot say it: ``--pdf`` goes with ``--out``),
+    said for the plain and the signed export alike."""
+    if args.pdf_only is None or args.pdf is None:
+        return False
+    err("--pdf-only writes the PDF alone and --pdf the PDF beside the .docx of --out: give one of them. "
+        "Nothing was written.")
+    return True
+
+
 def cmd_export(args: argparse.Namespace, s: Services) -> int:
     protect_local_database()  # the default database too, when --db names another one
+    if pdf_alone_and_beside(args):
+        return EXIT_INVALID
     if args.pdf_only is not None:
-        if args.pdf is not None:
-            err("--pdf-only writes the PDF alone and --pdf the PDF beside the .docx of --out: give one of them. "
-                "Nothing was written.")
-            return EXIT_INVALID
         pdf = s.drafts.export_pdf(args.id, args.pdf_only, "--pdf-only")
         print(f"Wrote the PDF of the approved letter {args.id} to {pdf}")
         return EXIT_OK
@@ -438,7 +446,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                                                  "not approved")
     target.add_argument("--pdf-only", type=Path, metavar="PDF",
                         help="only the PDF of the approved letter, made from the approved bytes (no .docx is "
-                             "written; a letter that is not approved is refused: export its DRAFT with --out)")
+                             "written; a letter that is not approved is refused: export its DRAFT with --out); "
+                             "with --sign-with, signed by the signatory and carrying the approved .docx inside")
     p.add_argument("--pdf", type=Path, help="the PDF too, beside the .docx of --out")
     p = add(d, "export-copies", cmd_export_copies,
             "write the sealed per-addressee copies of an approved letter to several addressees")

@@ -2,9 +2,10 @@
 
 - ``users certificate NAME CERT.pem`` (admin): bind a judge's public signing certificate.
 - ``office trust add CA.pem`` / ``list`` / ``remove SHA256`` (admin for changes): the trust anchors.
-- ``drafts export ID --out X.docx --pdf X.pdf --sign-with KEY.p12|pkcs11:token=...;object=...``:
-  the signatory judge signs the PDF; the passphrase or PIN comes from $CHAMBERS_SIGN_PASSPHRASE
-  or a prompt, never from an argument (it would sit in the shell's history and in ``ps``).
+- ``drafts export ID --out X.docx --pdf X.pdf --sign-with KEY.p12|pkcs11:token=...;object=...``
+  (or ``--pdf-only X.pdf --sign-with KEY`` for the signed PDF alone): the signatory judge signs
+  the PDF; the passphrase or PIN comes from $CHAMBERS_SIGN_PASSPHRASE or a prompt, never from an
+  argument (it would sit in the shell's history and in ``ps``).
 - ``verify X.pdf [--trust CA.pem]``: with ``--trust``, an outside recipient's check that opens
   no database.
 
@@ -19,13 +20,16 @@ import getpass
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.bootstrap import Services
 from app.cli.common import EXIT_NOT_FOUND, database_options, err, usage
-from app.cli.drafts import cmd_export, guarded
+from app.cli.drafts import cmd_export, guarded, pdf_alone_and_beside
 from app.cli.letters import EXIT_INVALID, EXIT_OK, protect_local_database, run_guarded
 from app.core.errors import ChambersError
+
+if TYPE_CHECKING:
+    from app.services.signing import SignedExport
 
 # What ``verify`` answers for a PDF (app.services.signing's codes), here so that building the
 # parser does not import the signing services: every command, `batch` too, builds it.
@@ -98,19 +102,28 @@ def cmd_trust_remove(args: argparse.Namespace, s: Services) -> int:
 
 
 def cmd_export_signed(args: argparse.Namespace, s: Services) -> int:
-    if args.pdf_only is not None:
-        err("--sign-with signs the PDF it writes beside the approved .docx: give --out FILE.docx --pdf FILE.pdf "
-            "instead of --pdf-only. Nothing was written.")
+    if pdf_alone_and_beside(args):
         return EXIT_INVALID
+    if args.pdf_only is not None:
+        protect_local_database()
+        done = s.signing.export_signed(args.id, None, args.pdf_only, args.sign_with, _secret(args.sign_with),
+                                       pdf_option="--pdf-only")
+        print(f"Wrote the PDF of the approved letter {args.id}, signed{_stamp(done)} by "
+              f"{done.certificate.common_name}, to {done.pdf}")
+        return EXIT_OK
     if args.pdf is None:
-        err("--sign-with signs the PDF: give --pdf FILE.pdf too. Nothing was written.")
+        err("--sign-with signs the PDF: give --pdf FILE.pdf beside --out, or --pdf-only FILE.pdf for the signed "
+            "PDF alone. Nothing was written.")
         return EXIT_INVALID
     protect_local_database()
     done = s.signing.export_signed(args.id, args.out, args.pdf, args.sign_with, _secret(args.sign_with))
-    stamp = " with a timestamp" if done.timestamped else ""
-    print(f"Wrote the approved letter {args.id} to {done.docx} and its PDF, signed{stamp} by "
+    print(f"Wrote the approved letter {args.id} to {done.docx} and its PDF, signed{_stamp(done)} by "
           f"{done.certificate.common_name}, to {done.pdf}")
     return EXIT_OK
+
+
+def _stamp(done: SignedExport) -> str:
+    return " with a timestamp" if done.timestamped else ""
 
 
 def cmd_verify_pdf(args: argparse.Namespace, s: Services) -> int:
@@ -169,7 +182,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     export = _subparsers(top["drafts"]).choices["export"]
     export.add_argument("--sign-with", metavar="KEY", default=None,
-                        help="sign the PDF as the signatory judge: a PKCS#12 file (.p12) or a PKCS#11 URI "
+                        help="sign the PDF (of --pdf, or of --pdf-only alone) as the signatory judge: a PKCS#12 "
+                             "file (.p12) or a PKCS#11 URI "
                              "(pkcs11:token=NAME;object=LABEL, module from $CHAMBERS_PKCS11_MODULE); the "
                              "passphrase or PIN from $CHAMBERS_SIGN_PASSPHRASE or a prompt. The PDF is then "
                              "tagged PDF/A-3b carrying the approved .docx; timestamped when "

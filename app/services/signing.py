@@ -9,7 +9,8 @@ the same questions in the same order, and a refusal always comes before anything
 the role and the letter's state, that this judge is its signatory (or approved it on the
 signatory's behalf), that a certificate is bound to the judge, still valid and chained to the
 office's trust anchors, then the key's passphrase or PIN, and that the key's certificate is the
-bound one. Only then is the PDF made, signed, and written together with the .docx.
+bound one. Only then is the PDF made, signed, and written together with the .docx (or alone, when
+the judge wants only the signed PDF: the court files PDFs).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.core.certificates import BoundCertificate, TrustAnchor
 from app.core.errors import ChambersError
-from app.core.files import write_outputs
+from app.core.files import preflight_outputs, write_outputs
 from app.core.letter import Letter, parse_letter
 from app.core.records import Approval, User, utc_now
 from app.core.workflow import Action, NotFound, Refused, Role, Status, check, check_role
@@ -44,7 +45,7 @@ from app.services.drafts import (
     _person,
     is_signatory,
 )
-from app.services.letters import preflight_letter_files, suggested_file_name
+from app.services.letters import protect_packs, suggested_file_name
 from app.storage.interfaces import Store
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ UNTRUSTED, NOT_SIGNED_BY_SIGNATORY, UNCHECKED = 5, 6, 9
 
 @dataclass(frozen=True)
 class SignedExport:
-    docx: Path
+    docx: Path | None  # None: the signed PDF was written alone
     pdf: Path
     approval: Approval
     certificate: CertificateFacts
@@ -196,15 +197,21 @@ class Signing:
             raise Refused(f"{problem}; nothing was written")
         return approval, letter, bound
 
-    def export_signed(self, letter_id: int, out: Path, pdf: Path, sign_with: str,
-                      secret: Callable[[], str], timestamp: str | None = None) -> SignedExport:
+    def export_signed(self, letter_id: int, out: Path | None, pdf: Path, sign_with: str,
+                      secret: Callable[[], str], timestamp: str | None = None,
+                      pdf_option: str = "--pdf") -> SignedExport:
         """Write the approved .docx to ``out`` and its signed, tagged PDF/A to ``pdf``: both or neither.
+        With ``out`` None, the signed PDF alone (it still carries the approved .docx inside it).
 
         ``sign_with``: a PKCS#12 file or a ``pkcs11:`` URI; ``secret`` is asked for its passphrase
-        or PIN only after every other check passed, and the answer is never kept.
+        or PIN only after every other check passed, and the answer is never kept. ``pdf_option``
+        names the PDF's path in a refusal (``drafts export --pdf-only`` writes it alone).
         """
         library = self.drafts.library
-        preflight_letter_files(library, out, pdf)
+        protect_packs(library)
+        targets: list[tuple[Path, str, str]] = [(out, ".docx", "--out")] if out is not None else []
+        targets.append((pdf, ".pdf", pdf_option))
+        preflight_outputs(targets)  # the output policy, before anything is released, asked or signed
         try:
             source = _pades().key_source(sign_with, os.environ.get(ENV_PKCS11_MODULE))
         except _pades().SigningProblem as exc:
@@ -228,9 +235,16 @@ class Signing:
                 certificate = key.certificate
         except _pades().SigningProblem as exc:
             raise Refused(str(exc)) from None
-        write_outputs([(out, ".docx", "--out", data, check_docx_file), (pdf, ".pdf", "--pdf", signed, None)])
+        made: dict[str, tuple[bytes, Callable[[Path], None] | None]] = {
+            ".docx": (data, check_docx_file), ".pdf": (signed, None)}
+        protect_packs(library)  # a pack installed while LibreOffice and the signer worked is protected too
+        write_outputs([(path, kind, option, *made[kind]) for path, kind, option in targets])
+        # Recorded as the two-file export records it; a PDF alone names the PDF as its file, as
+        # ``Drafts.export_pdf`` does, and says no .docx left with it.
+        where = {"file": out.name, "pdf": pdf.name} if out is not None else \
+            {"file": pdf.name, "pdf": pdf.name, "docx": False}
         self.drafts._transition(letter_id, Action.EXPORT_FINAL, {
-            "file": out.name, "pdf": pdf.name, "signed": True, "certificate_sha256": certificate.sha256,
+            **where, "signed": True, "certificate_sha256": certificate.sha256,
             "pdf_sha256": hashlib.sha256(signed).hexdigest(), "timestamp": bool(timestamp)})
         return SignedExport(out, pdf, approval, certificate, bool(timestamp))
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -48,7 +49,7 @@ class SigningPort(Protocol):
 
     def may_sign(self, letter_id: int) -> tuple[Approval, Letter, BoundCertificate]: ...
 
-    def export_signed(self, letter_id: int, out: Path, pdf: Path, sign_with: str,
+    def export_signed(self, letter_id: int, out: Path | None, pdf: Path, sign_with: str,
                       secret: Callable[[], str], timestamp: str | None = None) -> SignedExport: ...
 
 
@@ -68,9 +69,10 @@ def _day(when: dt.datetime) -> str:
 
 
 class SigningDialog(QDialog):
-    """Sign and export the approved letter: key, passphrase or PIN, where the two files go."""
+    """Sign and export the approved letter: key, passphrase or PIN, where the files go (the signed
+    PDF, and the approved .docx beside it unless the judge wants the PDF alone)."""
 
-    signed = Signal(object)   # SignedExport, once both files are written
+    signed = Signal(object)   # SignedExport, once its files are written
     verdict_known = Signal(bool)   # may this judge sign this letter (the answer is in ``verdict``)
 
     def __init__(self, signing: SigningPort, letter_id: int, summary: str, runner: Runner, *,
@@ -118,11 +120,20 @@ class SigningDialog(QDialog):
         self.secret_label = QLabel(self)
         self.secret_label.setBuddy(self.secret)
         form.addRow(self.secret_label, self.secret)
+        # A court that files PDFs wants the signed PDF alone; it carries the approved .docx inside.
+        self.with_docx = QCheckBox(self.tr("&Also the approved Word file, beside the signed PDF"), self)
+        self.with_docx.setObjectName("signing-with-docx")
+        self.with_docx.setAccessibleName(self.tr("Write the approved Word file too"))
+        self.with_docx.setChecked(True)
+        form.addRow("", self.with_docx)
         self.docx = QLineEdit(self)
         self.docx.setAccessibleName(self.tr("The approved Word file goes to"))
         choose_docx = QPushButton(self.tr("Choose…"), self)
         choose_docx.setAccessibleName(self.tr("Choose where the Word file goes"))
         choose_docx.clicked.connect(lambda: self._pick_output(self.docx, self.tr("Word document (*.docx)"), ".docx"))
+        self.with_docx.toggled.connect(self.docx.setEnabled)
+        self.with_docx.toggled.connect(choose_docx.setEnabled)
+        self.with_docx.toggled.connect(self._update)
         form.addRow(self._label(self.tr("&Word file"), self.docx), self._with_button(self.docx, choose_docx))
         self.pdf = QLineEdit(self)
         self.pdf.setAccessibleName(self.tr("The signed PDF goes to"))
@@ -224,13 +235,16 @@ class SigningDialog(QDialog):
             return self.tr("A token's key is named by a pkcs11: URI, e.g. {example}").format(example=TOKEN_EXAMPLE)
         if not self.secret.text():
             return self.tr("Type the token's PIN") if token else self.tr("Type the key file's passphrase")
-        for field, suffix, what in ((self.docx, ".docx", self.tr("The Word file")),
-                                    (self.pdf, ".pdf", self.tr("The signed PDF"))):
+        outputs = [(self.pdf, ".pdf", self.tr("The signed PDF"))]
+        if self.with_docx.isChecked():
+            outputs.insert(0, (self.docx, ".docx", self.tr("The Word file")))
+        for field, suffix, what in outputs:
             if not field.text().strip():
                 return self.tr("{what}: say where it goes").format(what=what)
             if Path(field.text().strip()).suffix.lower() != suffix:
                 return self.tr("{what} must end in {suffix}").format(what=what, suffix=suffix)
-        if Path(self.docx.text().strip()).expanduser() == Path(self.pdf.text().strip()).expanduser():
+        if self.with_docx.isChecked() and \
+                Path(self.docx.text().strip()).expanduser() == Path(self.pdf.text().strip()).expanduser():
             return self.tr("The Word file and the PDF need two different names")
         return ""
 
@@ -261,9 +275,9 @@ class SigningDialog(QDialog):
             if missing:
                 self._say_problem(missing)
             return
-        out = Path(self.docx.text().strip()).expanduser()
+        out = Path(self.docx.text().strip()).expanduser() if self.with_docx.isChecked() else None
         pdf = Path(self.pdf.text().strip()).expanduser()
-        existing = [p for p in (out, pdf) if p.exists()]
+        existing = [p for p in (out, pdf) if p is not None and p.exists()]
         if existing:
             answer = QMessageBox.question(
                 self, self.tr("Replace files?"),
@@ -301,8 +315,9 @@ class SigningDialog(QDialog):
         self.busy = False
         self.result_export = result
         who = result.certificate.common_name or result.certificate.subject
-        self.done_note.setText(self.tr("Signed by {who}{stamp} and exported:\n{docx}\n{pdf}").format(
-            who=who, stamp=self.tr(", timestamped") if result.timestamped else "", docx=result.docx, pdf=result.pdf))
+        written = "\n".join(str(p) for p in (result.docx, result.pdf) if p is not None)
+        self.done_note.setText(self.tr("Signed by {who}{stamp} and exported:\n{files}").format(
+            who=who, stamp=self.tr(", timestamped") if result.timestamped else "", files=written))
         self.close_button.setText(self.tr("&Close"))
         self._update()
         self.signed.emit(result)

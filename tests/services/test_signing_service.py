@@ -4,6 +4,7 @@ back (pyHanko, poppler's pdfsig, PDF/A and tags), a changed byte, the timestamp,
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import shutil
@@ -16,6 +17,7 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from app.bootstrap import Services
+from app.core.errors import ChambersError
 from app.core.records import utc_now
 from app.core.workflow import Refused, Status
 from app.rendering.seal import member
@@ -453,3 +455,108 @@ def test_a_damaged_pdf_could_not_be_checked(tmp_path: Path, ca: Issued) -> None:
     verdict = check_signed_pdf(damaged, [ca.der])
     assert verdict.code == 9, verdict.message
     assert "could not be checked" in verdict.message
+
+
+# --- the signed PDF alone (the court files PDFs): the same checks, the same custody, no .docx ---
+def _export_events(services: Services, letter: int) -> list[dict[str, object]]:
+    import json
+
+    with services.store.read() as tx:
+        return [json.loads(e.detail) for e in tx.audit.events(letter) if e.action.startswith("export")]
+
+
+@pytest.fixture
+def any_court(db_url: str, tmp_path: Path, ca: Issued, tani_cert: Issued) -> Court:  # noqa: F811
+    """``court`` on each engine (on PostgreSQL a release of the approved bytes is audited itself)."""
+    return _court(db_url, tmp_path, ca, tani_cert)
+
+
+@pytest.mark.libreoffice
+def test_the_signed_pdf_alone_verifies_carries_the_approved_docx_and_is_audited(any_court: Court,
+                                                                                libreoffice: None) -> None:
+    court = any_court
+    pdf = court.folder / "filed.pdf"
+    tani = court.judge()
+    done = tani.signing.export_signed(court.letter, None, pdf, court.key(court.tani), lambda: PASSPHRASE)
+    assert (done.docx, done.pdf) == (None, pdf)
+    assert sorted(p.name for p in court.folder.iterdir() if p.suffix in (".docx", ".pdf")) == ["filed.pdf"]
+    verdict = tani.signing.verify_pdf(pdf)
+    assert verdict.code == 0, verdict.message
+    assert f"signed by {JUDGE_FULL_NAME}" in verdict.message
+    assert f"matches approved version 1 of letter {court.letter}" in verdict.message
+    approval = tani.drafts.get(court.letter).approval
+    assert approval is not None
+    reader = PdfFileReader(io.BytesIO(pdf.read_bytes()), strict=False)
+    assert reader.root["/AF"][0].get_object()["/EF"]["/F"].get_object().data == approval.docx
+    assert tani.drafts.get(court.letter).summary.status is Status.EXPORTED
+    [event] = _export_events(tani, court.letter)
+    assert event["file"] == event["pdf"] == "filed.pdf"
+    assert event["docx"] is False
+    assert event["signed"] is True
+    assert event["certificate_sha256"] == done.certificate.sha256
+    assert event["pdf_sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    _count, broken, why = tani.drafts.audit_check()
+    assert broken is None, why
+    tani.close()
+    assert check_signed_pdf(pdf, [court.ca.der]).code == 0       # and outside the court, with no database
+
+
+def test_the_signed_pdf_alone_is_refused_as_the_two_file_export_is_and_writes_nothing(court: Court) -> None:
+    pdf = court.folder / "filed.pdf"
+    key = court.key(court.tani)
+
+    def refused(user: str, said: str, letter: int | None = None, secret: str = PASSPHRASE,
+                target: Path = pdf) -> None:
+        chambers = court.judge(user)
+        with pytest.raises(ChambersError, match=said):
+            chambers.signing.export_signed(letter or court.letter, None, target, key, lambda: secret,
+                                           pdf_option="--pdf-only")
+        assert not _export_events(chambers, letter or court.letter)
+        chambers.close()
+
+    refused("ann", "export the final letter")                                         # a clerk
+    refused("ming", f"signed by {JUDGE_FULL_NAME}, not by Ming W. Chin")               # not the signatory
+    refused("tani", "not approved", letter=new_letter(court.url, Status.IN_REVIEW))
+    refused("tani", "passphrase does not open", secret="not the passphrase")
+    _nothing_but_the_key(court.folder)
+
+    # The output policy, by the option the judge typed: an existing file that is not a PDF Chambers
+    # wrote is left as it is, and the database is never a target.
+    notes = court.folder / "notes.pdf"
+    notes.write_bytes(b"the judge's own notes, not a letter")
+    refused("tani", f"--pdf-only {re.escape(str(notes))}: an existing file that is not", target=notes)
+    assert notes.read_bytes() == b"the judge's own notes, not a letter"
+    notes.unlink()
+    database = court.folder / "chambers.sqlite3"
+    before = database.read_bytes()
+    refused("tani", "this is the Chambers database", target=database)
+    assert database.read_bytes() == before
+    _nothing_but_the_key(court.folder)
+
+
+def _nothing_but_the_key(folder: Path) -> None:
+    assert not [p for p in folder.iterdir() if p.suffix in (".docx", ".pdf") or ".tmp" in p.name]
+
+
+@pytest.mark.libreoffice
+def test_a_signing_that_fails_after_the_pdf_was_made_leaves_no_unsigned_pdf(court: Court, libreoffice: None,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # The timestamp is asked for after LibreOffice made the PDF and the key signed it.
+    monkeypatch.setenv("CHAMBERS_TIMESTAMP_URL", "http://127.0.0.1:9/tsa")   # the discard port: nothing answers
+    tani = court.judge()
+    with pytest.raises(Refused, match=r"timestamp server http://127\.0\.0\.1:9/tsa"):
+        tani.signing.export_signed(court.letter, None, court.folder / "filed.pdf", court.key(court.tani),
+                                   lambda: PASSPHRASE, pdf_option="--pdf-only")
+    assert not _export_events(tani, court.letter)
+    tani.close()
+    _nothing_but_the_key(court.folder)
+
+
+def test_a_wrong_pin_for_the_signed_pdf_alone_leaves_no_file(court: Court, token: None) -> None:
+    tani = court.judge()
+    with pytest.raises(Refused, match="PIN"):
+        tani.signing.export_signed(court.letter, None, court.folder / "filed.pdf",
+                                   "pkcs11:token=judge-card;object=signing", lambda: "999999", pdf_option="--pdf-only")
+    assert not _export_events(tani, court.letter)
+    tani.close()
+    _nothing_but_the_key(court.folder)

@@ -138,6 +138,28 @@ def test_the_signatory_signs_with_a_key_file_and_the_pdf_validates(qtbot: Any, c
     assert chambers.judge().drafts.get(chambers.letter).summary.status is Status.EXPORTED
 
 
+@pytest.mark.libreoffice
+def test_the_signed_pdf_alone_when_the_word_file_is_not_wanted(qtbot: Any, chambers: Chambers, runner: OpRunner,
+                                                                libreoffice: None) -> None:
+    dialog = _dialog(qtbot, chambers, runner)
+    _fill(dialog, chambers.key(), PASSPHRASE)
+    assert dialog.with_docx.isChecked()           # both files unless the judge says otherwise
+    dialog.docx.setText(dialog.pdf.text())        # the same name twice: no Sign ...
+    assert not dialog.sign_button.isEnabled()
+    dialog.with_docx.click()                      # ... until the Word file is not wanted: then it does not count
+    assert not dialog.docx.isEnabled()
+    pdf = Path(dialog.pdf.text())
+    with qtbot.waitSignal(dialog.signed, timeout=120_000) as signed:
+        _sign(qtbot, dialog)
+    assert dialog.problem.isHidden(), dialog.problem.text()
+    assert (signed.args[0].docx, signed.args[0].pdf) == (None, pdf)
+    assert _written(chambers.folder) == [pdf.name]
+    assert str(pdf) in dialog.done_note.text()
+    assert "None" not in dialog.done_note.text()
+    verdict = chambers.judge().signing.verify_pdf(pdf)
+    assert verdict.code == 0, verdict.message
+
+
 def test_a_wrong_passphrase_is_said_and_nothing_is_written(qtbot: Any, chambers: Chambers,
                                                            runner: OpRunner) -> None:
     dialog = _dialog(qtbot, chambers, runner)
