@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
         self.review = ReviewPane(self)
         self.reviewing = Reviewing(self.session, self.backend, self.db, self.runner, self.drafts, self.review,
                                    self.spelling, lambda action: self.actions_table.gate(action),
-                                   lambda: Path(self.prefs.export_folder or Path.home()), self, self)
+                                   lambda: Path(self.prefs.export_folder or Path.home()), self, self,
+                                   signing_for=lambda: self.actions_table.signing_for_gate())
         form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
         self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
         self.previewing = Previewing(self.document, self.backend, self.runner, self, self.session)
@@ -287,8 +288,6 @@ class MainWindow(QMainWindow):
         self.checked.connect(opening.preview_shown)
         actions.recent_chosen.connect(opening.open_record)
         actions.desk_read_again.connect(self.attach_backend)
-        actions.letter_moved.connect(self.drafts.refresh)
-        actions.step_refused.connect(opening.read_again)
         self.workflow_panes.review_wanted.connect(self.reviewing.load_review)
         self.workflow_panes.office_opened.connect(self.letterhead.refresh)
         for name, slot in {
@@ -297,6 +296,7 @@ class MainWindow(QMainWindow):
                 "add_addressee": self.editing.add_addressee, "pick_addressee": self.bank.pick_addressee,
                 "insert_clause": self.bank.focus_clause_bank, "focus_form": self.editing.focus_form,
                 "submit": self.reviewing.submit, "approve": self.reviewing.approve,
+                "approve_for": self.reviewing.approve_signing_for,
                 "sign": self.reviewing.sign_and_export, "request_changes": self.reviewing.request_changes,
                 "comment": self.reviewing.comment, "drafts": self.reviewing.focus_drafts, "about": self.about,
                 "court_profile": self.letterhead.edit, "letterhead": self.letterhead.use_on_letter}.items():
