@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QInputDialog,
-    QWidget,
 )
 
 from app.core import vocabulary
 from app.core.records import Clause as ClauseItem
 from app.ui.addressees import label_of
 from app.ui.clauses import ClauseBankPanel
-from app.ui.controller import Messages, Part
+from app.ui.controller import Collaborators, Part
 from app.ui.reviewing import raise_dock
-from app.ui.workers import OpRunner, describe_error
+from app.ui.workers import describe_error
 
 if TYPE_CHECKING:
     from app.services.desk import Desk
-    from app.ui.form import LetterForm
 
 
 class ClauseBankAndAddressBook(QObject, Part):
@@ -33,15 +30,11 @@ class ClauseBankAndAddressBook(QObject, Part):
 
     status = Signal(str, int)  # a passing line for the status bar, and for how many ms
 
-    def __init__(self, desk: Desk, db: OpRunner, form: Callable[[], LetterForm | None], panel: ClauseBankPanel,
-                 messages: Messages, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.desk = desk
-        self.db = db
-        self.form = form
+    def __init__(self, shared: Collaborators, panel: ClauseBankPanel) -> None:
+        super().__init__(shared.parent)
+        self.desk, self.db, self.form = shared.desk, shared.db, shared.form
+        self.messages, self.dialog_parent = shared.messages, shared.parent
         self.panel = panel
-        self.messages = messages
-        self.dialog_parent = parent
 
     # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
     def desk_changed(self, desk: Desk) -> None:

@@ -16,14 +16,14 @@ from app.services.views import (
     ReviewView,
     Row,
 )
-from app.ui.controller import Messages, Part
+from app.ui.controller import Collaborators, Part
 from app.ui.dialogs import (
     TextPrompt,
 )
 from app.ui.drafts_browser import DraftsBrowser
 from app.ui.review_pane import ReviewPane
-from app.ui.session import LetterRecord, LetterSession
-from app.ui.workers import OpRunner, describe_error
+from app.ui.session import LetterRecord
+from app.ui.workers import describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.desk import Desk
@@ -68,22 +68,17 @@ class Reviewing(QObject, Part):
     review_loaded = Signal(object)  # ReviewView: the review pane shows this letter's status and changes
     letter_read = Signal(object)    # LetterDetail: a refused step read the letter again (the window follows)
 
-    def __init__(self, session: LetterSession, desk: Desk, db: OpRunner, runner: OpRunner, drafts: DraftsBrowser,
-                 review: ReviewPane, spelling: SpellChecking, gate: Gate, folder: Callable[[], Path],
-                 messages: Messages, parent: QWidget | None = None, *, signing_for: SigningForGate) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.desk = desk
-        self.db = db
-        self.runner = runner
+    def __init__(self, shared: Collaborators, drafts: DraftsBrowser, review: ReviewPane, spelling: SpellChecking,
+                 gate: Gate, folder: Callable[[], Path], *, signing_for: SigningForGate) -> None:
+        super().__init__(shared.parent)
+        self.session, self.desk, self.db, self.runner = shared.session, shared.desk, shared.db, shared.runner
+        self.messages, self.dialog_parent = shared.messages, shared.parent
         self.drafts = drafts
         self.review = review
         self.spelling = spelling
         self.gate = gate
         self.signing_for = signing_for
         self.folder = folder
-        self.messages = messages
-        self.dialog_parent = parent
 
     # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
     def desk_changed(self, desk: Desk) -> None:

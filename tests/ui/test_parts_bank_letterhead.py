@@ -17,8 +17,11 @@ from app.services.desk import Desk
 from app.ui.backend import LocalBackend, ServiceBackend
 from app.ui.bank import ClauseBankAndAddressBook
 from app.ui.clauses import ClauseBankPanel
+from app.ui.controller import Collaborators
 from app.ui.court_profile import OfficeLetterhead
+from app.ui.document import LetterDocument
 from app.ui.form import LetterForm
+from app.ui.session import LetterSession
 from app.ui.workers import OpRunner
 from tests.conftest import sample_data
 from tests.ui.conftest import Said
@@ -65,9 +68,14 @@ def desktop(qtbot: Any) -> Iterator[Any]:
             d.desk.close()
 
 
+def _shared(d: Desktop, form: LetterForm | None) -> Collaborators:
+    """What the window would share with the part: the form on screen (or none), this desktop's runner and port."""
+    return Collaborators(LetterSession(d.desk, d.db, d.host), LetterDocument(d.host), d.desk, d.db,
+                         OpRunner(d.host), lambda: form, d.said, d.host)
+
+
 def _bank(d: Desktop) -> ClauseBankAndAddressBook:
-    panel = ClauseBankPanel(d.host)
-    return ClauseBankAndAddressBook(d.desk, d.db, lambda: d.form, panel, d.said, d.host)
+    return ClauseBankAndAddressBook(_shared(d, d.form), ClauseBankPanel(d.host))
 
 
 def test_an_addressee_saved_to_the_book_is_picked_into_the_letter(
@@ -112,7 +120,7 @@ def test_clauses_searched_are_shown_in_the_panel_and_one_goes_into_the_paragraph
 def test_a_clause_with_no_paragraph_section_to_take_it_is_refused_with_a_reason(
         qtbot: Any, desktop: Any, tmp_path: Path) -> None:
     d = desktop(LocalBackend(folder=tmp_path / "workspace"))
-    bank = ClauseBankAndAddressBook(d.desk, d.db, lambda: None, ClauseBankPanel(d.host), d.said, d.host)
+    bank = ClauseBankAndAddressBook(_shared(d, None), ClauseBankPanel(d.host))
     bank.insert_clause("Any text.", True)
     assert d.said.lines == [("This template has no paragraph sections to insert a clause into.", True)]
 

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QWidget
 from app.bootstrap import services
 from app.core.workflow import Action, Status
 from app.ui.backend import ServiceBackend
+from app.ui.controller import Collaborators
 from app.ui.dialogs import SignForPrompt
+from app.ui.document import LetterDocument
 from app.ui.drafts_browser import DraftsBrowser
 from app.ui.review_pane import ReviewPane
 from app.ui.reviewing import Reviewing
@@ -67,8 +69,9 @@ def judge(qtbot: Any, office: dict[str, str], tmp_path: Path) -> Iterator[Judge]
     session = LetterSession(desk, db, host)
     drafts, review, said = DraftsBrowser(host), ReviewPane(host), Said()
     gate = lambda action: desk.verdict(action, session.record.status)  # noqa: E731 - the workflow's alone
-    reviewing = Reviewing(session, desk, db, OpRunner(host), drafts, review, SpellChecking(OpRunner(host), None),
-                          gate, lambda: tmp_path, said, host, signing_for=lambda: gate(Action.APPROVE))
+    shared = Collaborators(session, LetterDocument(host), desk, db, OpRunner(host), lambda: None, said, host)
+    reviewing = Reviewing(shared, drafts, review, SpellChecking(OpRunner(host), None), gate, lambda: tmp_path,
+                          signing_for=lambda: gate(Action.APPROVE))
     yield Judge(session, reviewing, drafts, review, said, db)
     qtbot.waitUntil(lambda: db.pending == 0, timeout=15_000)
     db.shutdown()
