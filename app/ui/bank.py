@@ -52,13 +52,27 @@ class ClauseBankAndAddressBook(QObject, Part):
         self.panel.search.setFocus()
         self.panel.search.selectAll()
 
-    def insert_clause(self, text: str, at_cursor: bool) -> None:
+    def insert_clause(self, clause: ClauseItem, at_cursor: bool) -> None:
+        """``clause`` into the paragraph being edited (or as a new one); the bank counts the use, so the
+        clauses a court reuses come first, and the list shows the new order."""
         form = self.form()
         section = form.current_section() if form is not None else None
         if section is None:
             self.messages.show_error(self.tr("This template has no paragraph sections to insert a clause into."))
             return
-        section.insert_text(text, at_cursor)
+        if section.locked:
+            return  # a letter this user may not edit takes nothing, and no use is counted
+        section.insert_text(clause.text, at_cursor)
+        desk = self.desk
+
+        def not_counted(exc: BaseException) -> None:
+            # The clause is in the letter all the same; only the bank's order missed this use.
+            self.messages.show_error(self.tr("The clause was inserted, but the clause bank did not count its "
+                                             "use: {error}").format(error=describe_error(exc)), error=False)
+            self.panel.refresh()
+
+        # Asked of the desk on the database's thread: an office desk still opening answers there.
+        self.db.run(lambda: desk.clause_bank.use(clause.id), lambda _counted: self.panel.refresh(), not_counted)
 
     def save_paragraph_to_bank(self) -> None:
         form = self.form()
