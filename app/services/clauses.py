@@ -13,6 +13,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -20,7 +21,7 @@ from app.core import jsondata, vocabulary
 from app.core.errors import LetterInvalid, TemplateProblem
 from app.core.files import atomic_write
 from app.core.records import Clause, User, utc_now
-from app.core.workflow import Action, NotFound, Refused, check_role
+from app.core.workflow import Action, NotFound, Refused, check_role, may
 from app.storage.interfaces import Store
 
 #: The pack whose sample letter the bank starts from.
@@ -129,7 +130,14 @@ class ClauseBank:
         return self.shelf.remove(clause_id, self._manager())
 
     def use(self, clause_id: int) -> Clause:
-        """A clerk took this clause into a letter: it rises in the list."""
+        """A clerk took this clause into a letter: it rises in the list. The clause as counted.
+
+        On the office's bank whoever edits letters (or manages the bank) counts a use, as the database's
+        grants have it; asked here first, so that both databases refuse anyone else in the same words."""
+        if self._actor is not None:
+            user = self._actor()
+            if not may(user.role, Action.MANAGE_CLAUSES):
+                check_role(user.name, user.role, Action.EDIT)
         return self.shelf.used(clause_id)
 
 
@@ -163,7 +171,7 @@ class DatabaseShelf:
             if not found:
                 raise NotFound(f"there is no clause {clause_id}")
             tx.clauses.used(clause_id)
-        return found[0]
+        return replace(found[0], use_count=found[0].use_count + 1)
 
 
 class ClauseFile:
@@ -232,9 +240,9 @@ class ClauseFile:
         with self._lock:
             clauses = self._read()
             found = self._find(clauses, clause_id)
-            self._write([Clause(c.id, c.title, c.text, c.tags, c.use_count + 1) if c.id == clause_id else c
-                         for c in clauses])
-        return found
+            counted = replace(found, use_count=found.use_count + 1)
+            self._write([counted if c.id == clause_id else c for c in clauses])
+        return counted
 
     @staticmethod
     def _find(clauses: list[Clause], clause_id: int) -> Clause:

@@ -22,12 +22,12 @@ from app.services.desk import Desk
 from app.ui.controller import Messages, Part
 from app.ui.document import LetterDocument
 from app.ui.icons import icon
+from app.ui.reviewing import signatory_of
 from app.ui.session import LetterSession
-from app.ui.workers import OpRunner, describe_error
+from app.ui.workers import OpRunner
 
 if TYPE_CHECKING:
     from app.services.checking import Check
-    from app.services.drafts import LetterDetail
     from app.ui.clauses import ClauseBankPanel
     from app.ui.form import LetterForm
     from app.ui.preflight import PreflightList
@@ -46,14 +46,11 @@ class ActionTable(QObject, Part):
 
     ``actions`` holds them by name ("submit", "approve", ...); the window connects each one's
     ``triggered`` to the part that does it. Outward: ``recent_chosen(letter id)`` from File > Recent,
-    ``desk_read_again(desk)`` after an admin's own account changed, ``letter_moved`` after an approval
-    signing for the signatory, ``step_refused`` when the database refused it (the letter is read again).
+    ``desk_read_again(desk)`` after an admin's own account changed.
     """
 
     recent_chosen = Signal(int)
     desk_read_again = Signal(object)
-    letter_moved = Signal()
-    step_refused = Signal()
 
     def __init__(self, host: QMainWindow, session: LetterSession, document: LetterDocument, desk: Desk,
                  db: OpRunner, messages: Messages, *, review: ReviewPane, clause_bank: ClauseBankPanel,
@@ -163,8 +160,7 @@ class ActionTable(QObject, Part):
         a["focus_form"] = self._action("form", tr("Go to the &form"), keys=["Ctrl+1"])
         a["submit"] = self._action("submit", tr("S&ubmit for review"), icon_name="submit", keys=["Ctrl+Shift+Return"])
         a["approve"] = self._action("approve", tr("&Approve"), icon_name="approve", keys=["Ctrl+Shift+Y"])
-        a["approve_for"] = self._action("approve-for", tr("Approve &signing for the signatory…"),
-                                        self.approve_signing_for)
+        a["approve_for"] = self._action("approve-for", tr("Approve &signing for the signatory…"))
         a["sign"] = self._action("sign", tr("Sign and e&xport…"),
                                  tip=tr("Sign the approved letter's PDF with your certificate, and export it"))
         a["request_changes"] = self._action("request-changes", tr("Request &changes…"), icon_name="request-changes")
@@ -297,53 +293,9 @@ class ActionTable(QObject, Part):
             return False, why  # not saved, preflight errors, not in review: the same reasons as Approve
         return True, ""
 
-    def approve_signing_for(self) -> None:
-        """Approve the version on screen for its signatory, after an explicit confirmation."""
-        from app.ui.dialogs import SignForPrompt
-
-        workflow = self.desk.workflow
-        ok, why = self.signing_for_gate()
-        if workflow is None or not ok:
-            if why:
-                self.messages.show_error(why)
-            return
-        signatory = self.signatory()
-        record = self.session.record
-        prompt = SignForPrompt(signatory, record.version or 0, self.host)
-        prompt.exec()
-        confirmed = prompt.clickedButton() is prompt.approve
-        prompt.deleteLater()
-        if not confirmed:
-            return
-        done = self.tr("Approved signing for {name}.").format(name=signatory)
-
-        def approved(detail: LetterDetail) -> None:
-            self.host.statusBar().showMessage(done, 6000)
-            self.messages.show_error(done, error=False)
-            self.session.apply(detail)  # the record follows; the form and its Undo stay as they are
-            self.letter_moved.emit()
-
-        def refused(exc: BaseException) -> None:
-            # Someone saved or acted first: said, and the letter read again, so the version shown and the
-            # actions enabled are the database's, not what this window last knew.
-            self.messages.show_error(describe_error(exc))
-            self.step_refused.emit()
-
-        def send(saved: Any) -> None:
-            letter_id, version = saved.id, saved.version
-            if (letter_id, version) != (record.id, record.version):
-                self.messages.show_error(self.tr("Nothing was approved: the letter changed to version {v} after "
-                                                 "you confirmed; read it and approve again").format(v=version))
-                return
-            self.db.run(lambda: workflow.approve(letter_id, version, signing_for=signatory), approved, refused)
-
-        self.session.after_saved(send)
-
     def signatory(self) -> str:
         """Who signs the letter as saved (the judge who may approve it)."""
-        detail = self.session.record.detail
-        signatory = detail.current.data.get("signatory") if detail is not None else None
-        return str(signatory.get("name") or "").strip() if isinstance(signatory, dict) else ""
+        return signatory_of(self.session.record)
 
     @property
     def editable(self) -> tuple[bool, str]:

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QInputDialog,
-    QWidget,
 )
 
 from app.core import vocabulary
 from app.core.records import Clause as ClauseItem
 from app.ui.addressees import label_of
 from app.ui.clauses import ClauseBankPanel
-from app.ui.controller import Messages, Part
+from app.ui.controller import Collaborators, Part
 from app.ui.reviewing import raise_dock
-from app.ui.workers import OpRunner, describe_error
+from app.ui.workers import describe_error
 
 if TYPE_CHECKING:
     from app.services.desk import Desk
-    from app.ui.form import LetterForm
 
 
 class ClauseBankAndAddressBook(QObject, Part):
@@ -33,15 +30,11 @@ class ClauseBankAndAddressBook(QObject, Part):
 
     status = Signal(str, int)  # a passing line for the status bar, and for how many ms
 
-    def __init__(self, desk: Desk, db: OpRunner, form: Callable[[], LetterForm | None], panel: ClauseBankPanel,
-                 messages: Messages, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.desk = desk
-        self.db = db
-        self.form = form
+    def __init__(self, shared: Collaborators, panel: ClauseBankPanel) -> None:
+        super().__init__(shared.parent)
+        self.desk, self.db, self.form = shared.desk, shared.db, shared.form
+        self.messages, self.dialog_parent = shared.messages, shared.parent
         self.panel = panel
-        self.messages = messages
-        self.dialog_parent = parent
 
     # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
     def desk_changed(self, desk: Desk) -> None:
@@ -59,13 +52,27 @@ class ClauseBankAndAddressBook(QObject, Part):
         self.panel.search.setFocus()
         self.panel.search.selectAll()
 
-    def insert_clause(self, text: str, at_cursor: bool) -> None:
+    def insert_clause(self, clause: ClauseItem, at_cursor: bool) -> None:
+        """``clause`` into the paragraph being edited (or as a new one); the bank counts the use, so the
+        clauses a court reuses come first, and the list shows the new order."""
         form = self.form()
         section = form.current_section() if form is not None else None
         if section is None:
             self.messages.show_error(self.tr("This template has no paragraph sections to insert a clause into."))
             return
-        section.insert_text(text, at_cursor)
+        if section.locked:
+            return  # a letter this user may not edit takes nothing, and no use is counted
+        section.insert_text(clause.text, at_cursor)
+        desk = self.desk
+
+        def not_counted(exc: BaseException) -> None:
+            # The clause is in the letter all the same; only the bank's order missed this use.
+            self.messages.show_error(self.tr("The clause was inserted, but the clause bank did not count its "
+                                             "use: {error}").format(error=describe_error(exc)), error=False)
+            self.panel.refresh()
+
+        # Asked of the desk on the database's thread: an office desk still opening answers there.
+        self.db.run(lambda: desk.clause_bank.use(clause.id), lambda _counted: self.panel.refresh(), not_counted)
 
     def save_paragraph_to_bank(self) -> None:
         form = self.form()

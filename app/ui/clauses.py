@@ -35,9 +35,9 @@ def listed(title: str, text: str) -> str:
 
 
 class ClauseBankPanel(QWidget):
-    """Lists clauses matching the search; ``insert_requested(text, at_cursor)`` inserts one."""
+    """Lists clauses matching the search; ``insert_requested(clause, at_cursor)`` inserts one."""
 
-    insert_requested = Signal(str, bool)  # (text, at_cursor)
+    insert_requested = Signal(object, bool)  # (ClauseItem, at_cursor): the clause whole, so its use is counted
     save_requested = Signal()
     search_changed = Signal(str, str)
 
@@ -96,12 +96,23 @@ class ClauseBankPanel(QWidget):
     def refresh(self) -> None:
         self._emit_search()
 
+    def current_clause(self) -> ClauseItem | None:
+        item = self.list.currentItem()
+        clause = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return clause if isinstance(clause, ClauseItem) else None
+
     def show_clauses(self, clauses: list[ClauseItem]) -> None:
+        """``clauses`` in the bank's order (the most used first); the clause that was current stays current
+        when it is still listed, so a list reordered by an insert keeps the clerk's place."""
+        shown = self.current_clause()
         self.list.clear()
-        for clause in clauses:
+        current = 0
+        for row, clause in enumerate(clauses):
+            if shown is not None and clause.id == shown.id:
+                current = row
             tags = ", ".join(clause.tags)
             item = QListWidgetItem(listed(clause.title, clause.text))
-            item.setData(Qt.ItemDataRole.UserRole, clause.text)
+            item.setData(Qt.ItemDataRole.UserRole, clause)
             item.setToolTip(self.tr("Tags: {tags}").format(tags=tags) if tags else clause.title)
             self.list.addItem(item)
             for tag in clause.tags:
@@ -109,15 +120,15 @@ class ClauseBankPanel(QWidget):
                     self._known_tags.add(tag)
                     self.tag.addItem(tag, tag)
         if self.list.count():
-            self.list.setCurrentRow(0)
+            self.list.setCurrentRow(current)
         enabled = self.list.count() > 0
         self.insert_new.setEnabled(enabled)
         self.insert_at_cursor.setEnabled(enabled)
 
     def _insert(self, at_cursor: bool) -> None:
-        item = self.list.currentItem()
-        if item is not None:
-            self.insert_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)), at_cursor)
+        clause = self.current_clause()
+        if clause is not None:
+            self.insert_requested.emit(clause, at_cursor)
 
 
 SearchFn = Callable[[str, str], list[ClauseItem]]

@@ -8,11 +8,18 @@ that no part reaches into the window or into another part's private state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from app.services.desk import Desk
+    from app.ui.document import LetterDocument
     from app.ui.form import LetterForm
+    from app.ui.session import LetterSession
+    from app.ui.workers import OpRunner
 
 
 class Lifecycle(Protocol):
@@ -47,3 +54,21 @@ class Part:
 
     def shutting_down(self) -> None:
         """Nothing to put away unless overridden."""
+
+
+@dataclass(frozen=True)
+class Collaborators:
+    """What the window's parts share, built once by the window and handed whole to each part that needs
+    them (each keeps what it uses), so that a part's constructor names only what is its own.
+
+    ``desk`` is the desk the part starts on: the window's lifecycle brings every later one
+    (``desk_changed``), and a part keeps the one it was last given, never this record's."""
+
+    session: LetterSession  # the open letter's record and the order of its saves
+    document: LetterDocument  # the open letter's content and its Undo history
+    desk: Desk
+    db: OpRunner  # the drafts database, one job at a time, in the order asked
+    runner: OpRunner  # files and rendering, off the GUI thread
+    form: Callable[[], LetterForm | None]  # the open letter's form (None between letters)
+    messages: Messages
+    parent: QWidget | None = None  # the parts' Qt parent, and what their questions are asked over

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -20,13 +19,12 @@ from PySide6.QtWidgets import (
 
 from app.core.text import clean_text
 from app.services.spelling import letter_names
-from app.ui.controller import Part
+from app.ui.controller import Collaborators, Part
 from app.ui.dialogs import (
     WithdrawApprovalPrompt,
 )
-from app.ui.document import LetterDocument, edit_label
-from app.ui.session import LetterSession
-from app.ui.workers import SETTLE_MS, OpRunner
+from app.ui.document import edit_label
+from app.ui.workers import SETTLE_MS
 
 if TYPE_CHECKING:
     from app.services.desk import Desk
@@ -64,25 +62,20 @@ class Editing(QObject, Part):
     title_changed = Signal(str)    # the window's title follows the letter's subject
     preview_wanted = Signal()      # the content changed: the preview and preflight check it again
 
-    def __init__(self, session: LetterSession, document: LetterDocument, desk: Desk, db: OpRunner,
-                 form: Callable[[], LetterForm | None], spelling: SpellChecking,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.document = document
-        self.desk = desk
-        self.db = db
-        self.form = form
+    def __init__(self, shared: Collaborators, spelling: SpellChecking) -> None:
+        super().__init__(shared.parent)
+        self.session, self.document, self.desk, self.db = shared.session, shared.document, shared.desk, shared.db
+        self.form = shared.form
         self.spelling = spelling
-        self.dialog_parent = parent
+        self.dialog_parent = shared.parent
         self.undo_keys = UndoKeys(self)
         self._restoring = False  # the form is shown something again: its signals are not edits
         self._asking = False  # the withdraw-approval question is on screen
         self._gate_open = False  # the edit gate is reading the database's record (or asking)
-        document.content_changed.connect(self._content_changed)
-        document.replaced.connect(self._replaced)
+        shared.document.content_changed.connect(self._content_changed)
+        shared.document.replaced.connect(self._replaced)
         # Deferred: the session asks from inside a save's callback, and the question opens its own loop.
-        session.gate_requested.connect(lambda: QTimer.singleShot(0, self.through_gate))
+        shared.session.gate_requested.connect(lambda: QTimer.singleShot(0, self.through_gate))
 
     # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
     def desk_changed(self, desk: Desk) -> None:

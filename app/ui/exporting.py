@@ -11,7 +11,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QMessageBox,
-    QWidget,
 )
 
 from app.core.files import check_output_folder_target
@@ -23,13 +22,11 @@ from app.services.exporting import (
     export_letter,
     planned_files,
 )
-from app.ui.controller import Messages, Part
+from app.ui.controller import Collaborators, Part
 from app.ui.dialogs import (
     ExportDialog,
 )
-from app.ui.document import LetterDocument
-from app.ui.session import LetterSession
-from app.ui.workers import OpRunner, describe_error
+from app.ui.workers import describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.desk import Desk
@@ -50,19 +47,12 @@ class Exporting(QObject, Part):
     status = Signal(str, int)  # a passing line for the status bar, and for how many ms ("": cleared)
     exported = Signal(object)  # ExportResult: the files written
 
-    def __init__(self, session: LetterSession, document: LetterDocument, desk: Desk, db: OpRunner,
-                 runner: OpRunner, library: TemplateLibrary, prefs: Callable[[], Preferences], messages: Messages,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.document = document
-        self.desk = desk
-        self.db = db
-        self.runner = runner
+    def __init__(self, shared: Collaborators, library: TemplateLibrary, prefs: Callable[[], Preferences]) -> None:
+        super().__init__(shared.parent)
+        self.session, self.document, self.desk, self.db = shared.session, shared.document, shared.desk, shared.db
+        self.runner, self.messages, self.dialog_parent = shared.runner, shared.messages, shared.parent
         self.library = library
         self.prefs = prefs
-        self.messages = messages
-        self.dialog_parent = parent
 
     # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
     def desk_changed(self, desk: Desk) -> None:

@@ -38,7 +38,7 @@ from app.ui.actions import ActionTable
 from app.ui.backend import LocalBackend
 from app.ui.bank import ClauseBankAndAddressBook
 from app.ui.clauses import ClauseBankPanel
-from app.ui.controller import Lifecycle
+from app.ui.controller import Collaborators, Lifecycle
 from app.ui.court_profile import OfficeLetterhead
 from app.ui.dialogs import (
     PreferencesDialog,
@@ -167,11 +167,14 @@ class MainWindow(QMainWindow):
         # The drafts list and the review pane are the reviewing part's own widgets (docked in _init_docks).
         self.drafts = DraftsBrowser(self)
         self.review = ReviewPane(self)
-        self.reviewing = Reviewing(self.session, self.backend, self.db, self.runner, self.drafts, self.review,
-                                   self.spelling, lambda action: self.actions_table.gate(action),
-                                   lambda: Path(self.prefs.export_folder or Path.home()), self, self)
-        form = lambda: self.form  # noqa: E731 - the open letter's form, replaced with each letter
-        self.editing = Editing(self.session, self.document, self.backend, self.db, form, self.spelling, self)
+        # What the parts share, built once: each part keeps what it uses of it.
+        shared = Collaborators(self.session, self.document, self.backend, self.db, self.runner,
+                               lambda: self.form, self, self)
+        self.reviewing = Reviewing(shared, self.drafts, self.review, self.spelling,
+                                   lambda action: self.actions_table.gate(action),
+                                   lambda: Path(self.prefs.export_folder or Path.home()),
+                                   signing_for=lambda: self.actions_table.signing_for_gate())
+        self.editing = Editing(shared, self.spelling)
         self.previewing = Previewing(self.document, self.backend, self.runner, self, self.session)
         # What tests, scenes and the other parts still read of the preview here (the part owns them).
         self.previewer = self.previewing.previewer
@@ -179,12 +182,11 @@ class MainWindow(QMainWindow):
         self.page_requests = self.previewing.page_requests
         self._preview_timer = self.previewing.timer
         self._page_timer = self.previewing.page_timer
-        self.saving = Saving(self.session, self.document, self.backend, self.db, form, self, self)
+        self.saving = Saving(shared)
         self.clause_bank = ClauseBankPanel(self)  # the bank part's own panel (docked in _init_docks)
-        self.bank = ClauseBankAndAddressBook(self.backend, self.db, form, self.clause_bank, self, self)
-        self.exporting = Exporting(self.session, self.document, self.backend, self.db, self.runner, self.library,
-                                   lambda: self.prefs, self, self)
-        self.letterhead = OfficeLetterhead(self.backend, self.db, form, self.editing.change_letter, self, self)
+        self.bank = ClauseBankAndAddressBook(shared, self.clause_bank)
+        self.exporting = Exporting(shared, self.library, lambda: self.prefs)
+        self.letterhead = OfficeLetterhead(self.backend, self.db, shared.form, self.editing.change_letter, self, self)
         self.parts += (self.reviewing, self.editing, self.previewing, self.saving, self.bank, self.exporting,
                        self.letterhead)
 
@@ -287,8 +289,6 @@ class MainWindow(QMainWindow):
         self.checked.connect(opening.preview_shown)
         actions.recent_chosen.connect(opening.open_record)
         actions.desk_read_again.connect(self.attach_backend)
-        actions.letter_moved.connect(self.drafts.refresh)
-        actions.step_refused.connect(opening.read_again)
         self.workflow_panes.review_wanted.connect(self.reviewing.load_review)
         self.workflow_panes.office_opened.connect(self.letterhead.refresh)
         for name, slot in {
@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
                 "add_addressee": self.editing.add_addressee, "pick_addressee": self.bank.pick_addressee,
                 "insert_clause": self.bank.focus_clause_bank, "focus_form": self.editing.focus_form,
                 "submit": self.reviewing.submit, "approve": self.reviewing.approve,
+                "approve_for": self.reviewing.approve_signing_for,
                 "sign": self.reviewing.sign_and_export, "request_changes": self.reviewing.request_changes,
                 "comment": self.reviewing.comment, "drafts": self.reviewing.focus_drafts, "about": self.about,
                 "court_profile": self.letterhead.edit, "letterhead": self.letterhead.use_on_letter}.items():

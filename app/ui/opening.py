@@ -321,13 +321,6 @@ class Opening(QObject, Part):
         elif not session.dirty and not session.saving and self.form is not None:
             self.open_letter(detail.current.data, detail=detail)
 
-    def read_again(self) -> None:
-        """The open letter as the database has it now (a step was refused: someone saved or acted first)."""
-        workflow = self.desk.workflow
-        letter_id = self.session.record.id
-        if workflow is not None and letter_id is not None:
-            self.db.run(lambda: workflow.open(letter_id), self.changed_by_others)
-
     def write_card(self) -> None:
         """At close: who worked here and the letter on screen, for the next start to show at once."""
         backend = self.desk.workflow

@@ -16,14 +16,14 @@ from app.services.views import (
     ReviewView,
     Row,
 )
-from app.ui.controller import Messages, Part
+from app.ui.controller import Collaborators, Part
 from app.ui.dialogs import (
     TextPrompt,
 )
 from app.ui.drafts_browser import DraftsBrowser
 from app.ui.review_pane import ReviewPane
-from app.ui.session import LetterRecord, LetterSession
-from app.ui.workers import OpRunner, describe_error
+from app.ui.session import LetterRecord
+from app.ui.workers import describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.desk import Desk
@@ -34,6 +34,15 @@ if TYPE_CHECKING:  # imported when first used, not at start-up
 
 # Whether a workflow step is live now, and why not (the window's action table answers it).
 Gate = Callable[[Action], tuple[bool, str]]
+# Whether this judge may approve now signing for the letter's signatory, and why not (the action table too).
+SigningForGate = Callable[[], tuple[bool, str]]
+
+
+def signatory_of(record: LetterRecord) -> str:
+    """Who signs the letter as saved in ``record`` (the judge who may approve it)."""
+    detail = record.detail
+    signatory = detail.current.data.get("signatory") if detail is not None else None
+    return str(signatory.get("name") or "").strip() if isinstance(signatory, dict) else ""
 
 
 def raise_dock(widget: QWidget) -> None:
@@ -52,27 +61,24 @@ class Reviewing(QObject, Part):
     Built from the session (the letter's record), the desk, the database runner (reads and steps)
     and the file runner (a redline written to disk), the two widgets it drives (``drafts``, the
     drafts browser, and ``review``, the review pane), the spell checker its prompts attach to, the
-    workflow's ``gate``, the folder files are offered in and the message port."""
+    workflow's ``gate`` (and ``signing_for``, the gate of approving for another signatory), the folder
+    files are offered in and the message port."""
 
     status = Signal(str, int)       # a passing line for the status bar, and for how many ms ("": cleared)
     review_loaded = Signal(object)  # ReviewView: the review pane shows this letter's status and changes
     letter_read = Signal(object)    # LetterDetail: a refused step read the letter again (the window follows)
 
-    def __init__(self, session: LetterSession, desk: Desk, db: OpRunner, runner: OpRunner, drafts: DraftsBrowser,
-                 review: ReviewPane, spelling: SpellChecking, gate: Gate, folder: Callable[[], Path],
-                 messages: Messages, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.desk = desk
-        self.db = db
-        self.runner = runner
+    def __init__(self, shared: Collaborators, drafts: DraftsBrowser, review: ReviewPane, spelling: SpellChecking,
+                 gate: Gate, folder: Callable[[], Path], *, signing_for: SigningForGate) -> None:
+        super().__init__(shared.parent)
+        self.session, self.desk, self.db, self.runner = shared.session, shared.desk, shared.db, shared.runner
+        self.messages, self.dialog_parent = shared.messages, shared.parent
         self.drafts = drafts
         self.review = review
         self.spelling = spelling
         self.gate = gate
+        self.signing_for = signing_for
         self.folder = folder
-        self.messages = messages
-        self.dialog_parent = parent
 
     # -- the window's lifecycle (app.ui.controller.Lifecycle) -----------------------------------------
     def desk_changed(self, desk: Desk) -> None:
@@ -143,6 +149,39 @@ class Reviewing(QObject, Part):
     def approve(self) -> None:
         """Approve the version on screen (a version saved meanwhile by someone else is refused)."""
         self._on_saved_version(Action.APPROVE, lambda workflow: workflow.approve, self.tr("Approved."))
+
+    def approve_signing_for(self) -> None:
+        """Approve the version on screen for its signatory (a judge who does not sign it), after an explicit
+        confirmation that names the signatory and the version; the approval records it for good."""
+        from app.ui.dialogs import SignForPrompt
+
+        workflow = self.desk.workflow
+        ok, why = self.signing_for()
+        if workflow is None or not ok:
+            if why:
+                self.messages.show_error(why)
+            return
+        record = self.session.record
+        signatory = signatory_of(record)
+        prompt = SignForPrompt(signatory, record.version or 0, self.dialog_parent)
+        prompt.exec()
+        confirmed = prompt.clickedButton() is prompt.approve
+        prompt.deleteLater()
+        if not confirmed:
+            return
+        done = self.tr("Approved signing for {name}.").format(name=signatory)
+
+        def send(saved: LetterRecord) -> None:
+            letter_id, version = saved.id, saved.version
+            if letter_id is None or version is None or (letter_id, version) != (record.id, record.version):
+                # The judge confirmed the version named in the prompt, not one saved since.
+                self.messages.show_error(self.tr("Nothing was approved: the letter changed to version {v} after "
+                                                 "you confirmed; read it and approve again").format(v=version))
+                return
+            self.db.run(lambda: workflow.approve(letter_id, version, signing_for=signatory),
+                        self.after_transition(done), self.transition_failed)
+
+        self.session.after_saved(send)
 
     def _on_saved_version(self, action: Action, step: Callable[[ServiceDesk], Callable[[int, int], object]],
                           done: str) -> None:

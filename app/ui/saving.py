@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 
 from app.core.workflow import Conflict
 from app.rendering.engine import CompiledPack
 from app.services.conflicts import conflict_parts, take_parts
-from app.ui.controller import Messages, Part
+from app.ui.controller import Collaborators, Part
 from app.ui.dialogs import (
     CloseUnsavedPrompt,
     ConflictDialog,
 )
-from app.ui.document import LetterDocument
-from app.ui.session import LetterSession
-from app.ui.workers import OpRunner, describe_error
+from app.ui.workers import describe_error
 
 if TYPE_CHECKING:  # imported when first used, not at start-up
     from app.services.desk import Desk
     from app.services.drafts import LetterDetail
-    from app.ui.form import LetterForm
 
 
 class Saving(QObject, Part):
@@ -38,17 +34,12 @@ class Saving(QObject, Part):
     preview_wanted = Signal()    # the letter shows other text (their version, a merge): checked again
     reload_failed = Signal(object)  # BaseException: their version could not be read (the letter is read again)
 
-    def __init__(self, session: LetterSession, document: LetterDocument, desk: Desk, db: OpRunner,
-                 form: Callable[[], LetterForm | None], messages: Messages, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.document = document
-        self.desk = desk
-        self.db = db
-        self.form = form
-        self.messages = messages
-        self.dialog_parent = parent
-        self.save_state = QLabel(self.tr("No changes"), parent)
+    def __init__(self, shared: Collaborators) -> None:
+        super().__init__(shared.parent)
+        self.session, self.document, self.desk, self.db = shared.session, shared.document, shared.desk, shared.db
+        self.form, self.messages, self.dialog_parent = shared.form, shared.messages, shared.parent
+        session = self.session
+        self.save_state = QLabel(self.tr("No changes"), shared.parent)
         self.save_state.setObjectName("autosave-state")
         self.save_state.setAccessibleName(self.tr("Autosave state"))
         session.set_source(self.save_source)

@@ -11,9 +11,9 @@ import pytest
 
 from app.core.workflow import NotFound, Refused
 from app.services.clauses import ClauseBank, ClauseFile, DatabaseShelf, NewClause, starter_clauses, title_of
-from app.services.desk import LocalDesk, ServiceDesk
+from app.services.desk import Desk, LocalDesk, ServiceDesk
 from tests.conftest import sample_data
-from tests.storage.dbfixtures import as_user, db_url, office, postgres_template  # noqa: F401
+from tests.storage.dbfixtures import as_user, db_url, fresh_postgres, office, postgres_template  # noqa: F401
 
 STARTER = [NewClause("Courthouses as sensitive locations", "Treat courthouses as sensitive locations.",
                      ("requested policy",)),
@@ -21,16 +21,21 @@ STARTER = [NewClause("Courthouses as sensitive locations", "Treat courthouses as
                      ("closing paragraph",))]
 
 
-@pytest.fixture(params=["file", "database"])
+@pytest.fixture(params=["file", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def bank(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ClauseBank]:
-    """An empty bank with the two STARTER clauses added, on either shelf, as its manager."""
+    """An empty bank with the two STARTER clauses added, on either shelf (the database's on either
+    engine), as its manager."""
     if request.param == "file":
         made = ClauseBank(ClauseFile(tmp_path / "clauses.json", starter=list))
         for clause in STARTER:
             made.add(*clause)
         yield made
         return
-    url = f"sqlite:///{tmp_path / 'chambers.sqlite3'}"
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'chambers.sqlite3'}"])
+    else:
+        urls = fresh_postgres(request)
+    url = next(urls)
     office(url).close()
     admin = as_user(url, "admin")
     try:
@@ -41,6 +46,8 @@ def bank(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ClauseBank]
         yield admin.clauses
     finally:
         admin.close()
+        for _dropped in urls:  # a PostgreSQL copy is dropped once the generator ends
+            pass
 
 
 def test_words_in_any_order_and_case_find_a_clause_by_its_title_text_or_tags(bank: ClauseBank) -> None:
@@ -62,6 +69,44 @@ def test_a_used_clause_rises_and_a_removed_one_goes(bank: ClauseBank) -> None:
     assert [c.id for c in bank.list()] == [second.id]
     with pytest.raises(NotFound, match=f"there is no clause {first.id}"):
         bank.use(first.id)
+
+
+def test_a_clerk_taking_clauses_into_letters_reorders_the_bank_on_either_desk(tmp_path: Path,
+                                                                             db_url: str) -> None:  # noqa: F811
+    office(db_url).close()
+    clerk = as_user(db_url, "ann")
+    try:
+        desks: dict[str, Desk] = {"this computer": LocalDesk(tmp_path / "workspace"), "the office": ServiceDesk(clerk)}
+        for where, desk in desks.items():
+            first, second, third = desk.clauses()[:3]  # the starter clauses, oldest first while unused
+            assert desk.clause_bank.use(third.id).use_count == 1, where
+            desk.clause_bank.use(second.id)
+            desk.clause_bank.use(third.id)
+            ranked = desk.clauses()
+            assert [(c.id, c.use_count) for c in ranked[:3]] == [(third.id, 2), (second.id, 1), (first.id, 0)], where
+            # A search lists what it finds in the same order: the most used first.
+            words = third.text.split()[0]
+            found = desk.clauses(words)
+            assert found == sorted(found, key=lambda c: (-c.use_count, c.id)), where
+    finally:
+        clerk.close()
+
+
+def test_on_the_office_bank_a_judge_counts_no_use_and_is_told_why(db_url: str) -> None:  # noqa: F811
+    office(db_url).close()
+    judge = as_user(db_url, "tani")
+    try:
+        clause = judge.clauses.list()[-1]  # the last while none is used
+        with pytest.raises(Refused, match=r"tani is a judge and .*edit letters"):
+            judge.clauses.use(clause.id)
+    finally:
+        judge.close()
+    admin = as_user(db_url, "admin")  # who manages the bank may count too (the database grants it)
+    try:
+        assert admin.clauses.use(clause.id).use_count == 1
+        assert (admin.clauses.list()[0].id, admin.clauses.list()[-1].use_count) == (clause.id, 0)
+    finally:
+        admin.close()
 
 
 def test_a_clause_needs_text_and_is_named_by_its_first_sentence(bank: ClauseBank) -> None:

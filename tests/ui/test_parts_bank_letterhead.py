@@ -10,15 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QVBoxLayout, QWidget
 
 from app.bootstrap import services, template_library
 from app.services.desk import Desk
-from app.ui.backend import LocalBackend, ServiceBackend
+from app.ui.backend import ClauseItem, LocalBackend, ServiceBackend
 from app.ui.bank import ClauseBankAndAddressBook
 from app.ui.clauses import ClauseBankPanel
+from app.ui.controller import Collaborators
 from app.ui.court_profile import OfficeLetterhead
+from app.ui.document import LetterDocument
 from app.ui.form import LetterForm
+from app.ui.session import LetterSession
 from app.ui.workers import OpRunner
 from tests.conftest import sample_data
 from tests.ui.conftest import Said
@@ -65,9 +69,14 @@ def desktop(qtbot: Any) -> Iterator[Any]:
             d.desk.close()
 
 
+def _shared(d: Desktop, form: LetterForm | None) -> Collaborators:
+    """What the window would share with the part: the form on screen (or none), this desktop's runner and port."""
+    return Collaborators(LetterSession(d.desk, d.db, d.host), LetterDocument(d.host), d.desk, d.db,
+                         OpRunner(d.host), lambda: form, d.said, d.host)
+
+
 def _bank(d: Desktop) -> ClauseBankAndAddressBook:
-    panel = ClauseBankPanel(d.host)
-    return ClauseBankAndAddressBook(d.desk, d.db, lambda: d.form, panel, d.said, d.host)
+    return ClauseBankAndAddressBook(_shared(d, d.form), ClauseBankPanel(d.host))
 
 
 def test_an_addressee_saved_to_the_book_is_picked_into_the_letter(
@@ -104,16 +113,68 @@ def test_clauses_searched_are_shown_in_the_panel_and_one_goes_into_the_paragraph
     concerns.editors()[0].setFocus()
     d.form.note_focus(concerns.editors()[0])
     before = len(concerns.values())
-    bank.insert_clause(found[0].text, False)
+    bank.insert_clause(found[0], False)
     assert len(concerns.values()) == before + 1
     assert found[0].text in concerns.values()
+    qtbot.waitUntil(lambda: d.desk.clauses("sensitive", "")[0].use_count == 1, timeout=10_000)  # counted
+
+
+def test_the_clause_inserted_most_rises_to_the_top_of_the_panel_and_stays_current(
+        qtbot: Any, desktop: Any, tmp_path: Path) -> None:
+    d = desktop(LocalBackend(folder=tmp_path / "workspace"))
+    bank = _bank(d)
+    bank.panel.search_changed.connect(bank.search_clauses)
+    bank.panel.insert_requested.connect(bank.insert_clause)
+    oldest_first = d.desk.clauses()
+    assert len(oldest_first) > 2
+    bank.panel.refresh()
+    qtbot.waitUntil(lambda: bank.panel.list.count() == len(oldest_first), timeout=10_000)
+    d.form.sections["closing"].editors()[0].setFocus()
+    last = oldest_first[-1]
+    bank.panel.list.setCurrentRow(len(oldest_first) - 1)
+    bank.panel.insert_new.click()
+    qtbot.waitUntil(lambda: _listed_ids(bank.panel) == [last.id] + [c.id for c in oldest_first[:-1]],
+                    timeout=10_000)
+    current = bank.panel.current_clause()
+    assert current is not None
+    assert current.id == last.id  # the clerk's place is kept in the new order
+    second = oldest_first[-2]
+    for _ in range(2):  # used twice, it passes the one used once
+        bank.insert_clause(second, True)
+    # Both counted, and the panel listed again after the second (a tie after the first lists it first too).
+    qtbot.waitUntil(lambda: d.db.pending == 0, timeout=10_000)
+    assert [(c.id, c.use_count) for c in d.desk.clauses()[:2]] == [(second.id, 2), (last.id, 1)]
+    assert _listed_ids(bank.panel)[:2] == [second.id, last.id]
+
+
+def test_a_letter_that_may_not_be_edited_takes_no_clause_and_counts_no_use(
+        qtbot: Any, desktop: Any, tmp_path: Path) -> None:
+    d = desktop(LocalBackend(folder=tmp_path / "workspace"))
+    bank = _bank(d)
+    d.form.set_read_only("Approved: a judge's letter")
+    clause = d.desk.clauses()[-1]
+    before = d.form.data()
+    bank.insert_clause(clause, False)
+    qtbot.waitUntil(lambda: d.db.pending == 0, timeout=10_000)
+    assert d.form.data() == before
+    assert all(c.use_count == 0 for c in d.desk.clauses())
+
+
+def _listed_ids(panel: ClauseBankPanel) -> list[int]:
+    ids = []
+    for row in range(panel.list.count()):
+        item = panel.list.item(row)
+        clause = item.data(Qt.ItemDataRole.UserRole)
+        assert isinstance(clause, ClauseItem)
+        ids.append(clause.id)
+    return ids
 
 
 def test_a_clause_with_no_paragraph_section_to_take_it_is_refused_with_a_reason(
         qtbot: Any, desktop: Any, tmp_path: Path) -> None:
     d = desktop(LocalBackend(folder=tmp_path / "workspace"))
-    bank = ClauseBankAndAddressBook(d.desk, d.db, lambda: None, ClauseBankPanel(d.host), d.said, d.host)
-    bank.insert_clause("Any text.", True)
+    bank = ClauseBankAndAddressBook(_shared(d, None), ClauseBankPanel(d.host))
+    bank.insert_clause(ClauseItem(1, "Any", "Any text.", (), 0), True)
     assert d.said.lines == [("This template has no paragraph sections to insert a clause into.", True)]
 
 

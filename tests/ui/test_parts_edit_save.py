@@ -20,6 +20,7 @@ from app.core.workflow import Role, Verdict
 from app.rendering.engine import CompiledPack
 from app.services.desk import Desk
 from app.ui.backend import LocalBackend, ServiceBackend
+from app.ui.controller import Collaborators
 from app.ui.dialogs import CloseUnsavedPrompt, ConflictDialog, WithdrawApprovalPrompt
 from app.ui.document import LetterDocument
 from app.ui.editing import Editing
@@ -84,8 +85,9 @@ def build(qtbot: Any) -> Iterator[Any]:
         def form() -> LetterForm | None:
             return holder[0].form if holder else None
 
-        editing = Editing(session, document, desk, db, form, spelling, host)
-        saving = Saving(session, document, desk, db, form, said, host)
+        shared = Collaborators(session, document, desk, db, OpRunner(host), form, said, host)
+        editing = Editing(shared, spelling)
+        saving = Saving(shared)
         holder.append(Parts(host, desk, db, session, document, editing, saving, said))
         host.show()
         made.append(holder[0])

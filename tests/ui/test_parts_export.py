@@ -18,6 +18,7 @@ from app.services.checking import check_letter
 from app.services.desk import Desk
 from app.services.templates import TemplateLibrary
 from app.ui.backend import LocalBackend, ServiceBackend
+from app.ui.controller import Collaborators
 from app.ui.dialogs import ExportDialog
 from app.ui.document import LetterDocument
 from app.ui.exporting import Exporting
@@ -53,7 +54,8 @@ def build(qtbot: Any) -> Iterator[Any]:
         session = LetterSession(desk, db, host)
         document = LetterDocument(host)
         prefs, said, library = Preferences(), Said(), template_library()
-        exporting = Exporting(session, document, desk, db, OpRunner(host), library, lambda: prefs, said, host)
+        shared = Collaborators(session, document, desk, db, OpRunner(host), lambda: None, said, host)
+        exporting = Exporting(shared, library, lambda: prefs)
         made.append((db, desk))
         return Parts(session, document, exporting, prefs, said, library)
 

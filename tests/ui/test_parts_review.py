@@ -13,8 +13,11 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from app.bootstrap import services
-from app.core.workflow import Status
+from app.core.workflow import Action, Status
 from app.ui.backend import ServiceBackend
+from app.ui.controller import Collaborators
+from app.ui.dialogs import SignForPrompt
+from app.ui.document import LetterDocument
 from app.ui.drafts_browser import DraftsBrowser
 from app.ui.review_pane import ReviewPane
 from app.ui.reviewing import Reviewing
@@ -22,7 +25,8 @@ from app.ui.session import LetterRecord, LetterSession
 from app.ui.spelling import SpellChecking
 from app.ui.workers import OpRunner
 from tests.conftest import sample_data
-from tests.ui.conftest import Said
+from tests.ui.conftest import DialogScript, Said
+from tests.ui.test_sign_for_and_copies import OTHER_JUDGE, _submitted_letter_signed_by
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -64,8 +68,10 @@ def judge(qtbot: Any, office: dict[str, str], tmp_path: Path) -> Iterator[Judge]
     db = OpRunner(host, threads=1)
     session = LetterSession(desk, db, host)
     drafts, review, said = DraftsBrowser(host), ReviewPane(host), Said()
-    reviewing = Reviewing(session, desk, db, OpRunner(host), drafts, review, SpellChecking(OpRunner(host), None),
-                          lambda action: desk.verdict(action, session.record.status), lambda: tmp_path, said, host)
+    gate = lambda action: desk.verdict(action, session.record.status)  # noqa: E731 - the workflow's alone
+    shared = Collaborators(session, LetterDocument(host), desk, db, OpRunner(host), lambda: None, said, host)
+    reviewing = Reviewing(shared, drafts, review, SpellChecking(OpRunner(host), None), gate, lambda: tmp_path,
+                          signing_for=lambda: gate(Action.APPROVE))
     yield Judge(session, reviewing, drafts, review, said, db)
     qtbot.waitUntil(lambda: db.pending == 0, timeout=15_000)
     db.shutdown()
@@ -117,3 +123,39 @@ def test_drafts_asked_for_are_shown_in_the_list(qtbot: Any, judge: Judge) -> Non
         judge.drafts.refresh()
     assert judge.drafts.ids() == [letter_id]
     assert waiting.args == [1]  # in review, waiting for this judge
+
+
+def test_the_judge_approves_signing_for_another_signatory_only_once_confirmed(
+        qtbot: Any, judge: Judge, dialog_guard: DialogScript) -> None:
+    letter_id = _submitted_letter_signed_by(OTHER_JUDGE)
+    _open(judge, letter_id)
+    dialog_guard.expect(SignForPrompt, lambda prompt: prompt.cancel.click())
+    judge.reviewing.approve_signing_for()
+    assert judge.said.lines == []
+    assert _status(letter_id) == (Status.IN_REVIEW, 1)  # cancelled: nothing approved
+
+    def confirm(prompt: SignForPrompt) -> None:
+        assert f"signed by {OTHER_JUDGE}, not by you. Approve version 1" in prompt.text()
+        prompt.approve.click()
+
+    dialog_guard.expect(SignForPrompt, confirm)
+    with qtbot.waitSignal(judge.session.record_changed, timeout=10_000) as changed:
+        judge.reviewing.approve_signing_for()
+    assert changed.args[0].status is Status.APPROVED
+    assert judge.said.lines == [(f"Approved signing for {OTHER_JUDGE}.", False)]
+    check = services(as_user="judge")
+    try:
+        detail = check.drafts.get(letter_id)
+        assert detail.approval is not None
+        assert (detail.approval.version, detail.approval.approver, detail.signed_for) == (1, "judge", OTHER_JUDGE)
+    finally:
+        check.close()
+
+
+def test_approving_for_a_signatory_when_the_gate_refuses_says_why_and_asks_nothing(judge: Judge) -> None:
+    letter_id = _submitted_letter_signed_by(OTHER_JUDGE)
+    _open(judge, letter_id)
+    judge.reviewing.signing_for = lambda: (False, "Preflight is still checking the letter")
+    judge.reviewing.approve_signing_for()  # no prompt: the dialog guard fails the test on any
+    assert judge.said.lines == [("Preflight is still checking the letter", True)]
+    assert _status(letter_id) == (Status.IN_REVIEW, 1)
