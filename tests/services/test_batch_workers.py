@@ -1,6 +1,8 @@
 """The mail merge's workers start from the batch as the parent prepared it: on Linux they are
-forked after every row is parsed and named, so no worker parses a row again; elsewhere (spawn)
-they compile the pack and parse their rows themselves, with the same letters as the result."""
+forked once the pack is compiled and the letter validated, and each row is parsed and named once,
+by the worker that renders it, never by the batch's own process; elsewhere (spawn) the batch
+parses and names the rows and the workers compile the pack and parse their rows again. Either
+way every row gets the file name a serial merge gives it."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import docx
 import pytest
 
 from app.bootstrap import template_library
-from app.core.letter import ParsedLetter
+from app.core.letter import Letter, ParsedLetter
 from app.services import letters
 from tests.conftest import sample_data
 
@@ -33,22 +35,54 @@ def _people(tmp_path: Path) -> Path:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
-def test_forked_workers_parse_no_row_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = tmp_path / "parsed-by"
-    real = letters.LetterToEach.parse
+def test_forked_workers_parse_and_name_each_row_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = tmp_path / "calls"
+    real_parse, real_name = letters.LetterToEach.parse, letters.suggested_file_name
 
-    def counting(self: letters.LetterToEach, addressee: Any) -> ParsedLetter:
+    def note(what: str) -> None:
         with calls.open("a", encoding="utf-8") as stream:  # a worker's calls reach the file too
-            stream.write(f"{os.getpid()}\n")
-        return real(self, addressee)
+            stream.write(f"{what} {os.getpid()}\n")
 
-    monkeypatch.setattr(letters.LetterToEach, "parse", counting)
+    def parsing(self: letters.LetterToEach, addressee: Any) -> ParsedLetter:
+        note(f"parse:{addressee['name']}")
+        return real_parse(self, addressee)
+
+    def naming(letter: Letter, extension: str = ".docx") -> str:
+        note(f"name:{letter.addressees[0].name}")
+        return real_name(letter, extension)
+
+    monkeypatch.setattr(letters.LetterToEach, "parse", parsing)
+    monkeypatch.setattr(letters, "suggested_file_name", naming)
     report = letters.batch(template_library(), "officials-concern", sample_data(), _people(tmp_path),
                            tmp_path / "letters", jobs=2)
     assert len(report.written) == ROWS
     assert not report.failed
-    parsers = calls.read_text(encoding="utf-8").split()
-    assert parsers == [str(os.getpid())] * ROWS, "a row was parsed again, or in a worker"
+    lines = [line.rsplit(" ", 1) for line in calls.read_text(encoding="utf-8").splitlines()]
+    for what in ("parse", "name"):
+        done = sorted(call for call, _ in lines if call.startswith(what + ":"))
+        assert done == sorted(f"{what}:Pat Official{i}" for i in range(ROWS)), f"a row's {what} was done twice or not"
+    assert str(os.getpid()) not in {pid for _, pid in lines}, "the batch's own process parsed or named a row"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_forked_workers_name_repeated_addressees_as_a_serial_merge_does(tmp_path: Path) -> None:
+    """Rows whose letters take one name get " (2)", " (3)", ... in the CSV's order, beside a
+    file of that name already in the folder, whichever worker names its chunk first."""
+    table = tmp_path / "people.csv"
+    with table.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["name", "title"])
+        for i in range(ROWS):
+            writer.writerow([f"Pat Official{i % 3}", "Secretary of State"])
+        writer.writerow(["", ""])
+        writer.writerow(["Pat Official0", "Secretary of State", "one value too many"])
+    forked = letters.batch(template_library(), "officials-concern", sample_data(), table, tmp_path / "a", jobs=2)
+    serial = letters.batch(template_library(), "officials-concern", sample_data(), table, tmp_path / "b", jobs=1)
+    assert [(r.row, r.path.name if r.path else None) for r in forked.written] == \
+        [(r.row, r.path.name if r.path else None) for r in serial.written]
+    assert [(r.row, r.error) for r in forked.failed] == [(r.row, r.error) for r in serial.failed] != []
+    assert len({r.path for r in forked.written}) == ROWS
+    assert sorted(os.listdir(tmp_path / "a")) == sorted(os.listdir(tmp_path / "b"))
 
 
 def test_spawned_workers_write_the_same_letters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
