@@ -246,6 +246,7 @@ class _Merge:
     out: Path
     pdf: bool
     desks: list[Connection]  # one end a worker: its questions to the batch for file names
+    counters: list[Connection]  # the batch's ends of ``desks``
     seated: Any              # a shared counter: how many workers took an end of ``desks``
 
 
@@ -275,6 +276,10 @@ def _join_merge(parent: int) -> None:
         seat = merge.seated.value
         merge.seated.value += 1
     _WORKER["desk"] = merge.desks[seat]
+    # The other ends the fork copied are closed here, so that when the batch hangs up on its end
+    # this worker's next question or wait ends at once (EOF) instead of waiting on a copy it holds.
+    for end in merge.counters + merge.desks[:seat] + merge.desks[seat + 1:]:
+        end.close()
 
 
 def _init_worker(folder: str, parent: int) -> None:
@@ -411,20 +416,42 @@ class _NameDesk:
 
     Each chunk's proposed names are made unique (``_unique``) in the chunks' order, whatever
     order the workers ask in, so every row gets the name a serial merge would give it; a chunk
-    asks before it renders, so the next chunk's worker waits for no more than that.
+    asks before it renders, so the next chunk's worker waits for no more than that. Should the
+    desk itself fail, it hangs up on every worker (each waiting chunk then fails, and with it
+    the merge) rather than leave one waiting for an answer that never comes.
     """
 
     def __init__(self, out: Path, pdf: bool, desks: list[Connection], chunks: int) -> None:
         self.out, self.pdf, self.chunks = out, pdf, chunks
         self.desks = list(desks)
         self.taken: set[str] = set()
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True, name="chambers-merge-names")
+        self.failure: BaseException | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="chambers-merge-names")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop answering (once the pool is shut down: no worker asks again); raise what failed."""
+        self._stopped.set()
+        if self._thread.ident is not None:
+            self._thread.join()
+        if self.failure is not None:
+            raise self.failure
 
     def _serve(self) -> None:
+        try:
+            self._answer_in_order()
+        except BaseException as exc:  # said by stop(); the workers are hung up on meanwhile
+            self.failure = exc
+            for desk in self.desks:
+                desk.close()
+
+    def _answer_in_order(self) -> None:
         waiting: dict[int, tuple[Connection, list[tuple[int, str]]]] = {}
         answered = 0
-        while answered < self.chunks and self.desks and not self.stopped.is_set():
+        while answered < self.chunks and self.desks and not self._stopped.is_set():
             for desk in connection_wait(self.desks, timeout=0.5):
                 assert isinstance(desk, Connection)
                 try:
@@ -442,17 +469,9 @@ class _NameDesk:
                         names[number] = _unique(self.out, name, self.taken, self.pdf).name
                     except OSError as exc:
                         refused[number] = _file_error(name, exc)
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError):  # its worker is gone: the pool says so
                     desk.send((names, refused))
                 answered += 1
-
-    def __enter__(self) -> _NameDesk:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopped.set()
-        self.thread.join()
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -740,23 +759,33 @@ def _merge_in_forked_workers(pack: CompiledPack, each: LetterToEach, addressees:
     pairs = [context.Pipe() for _ in range(jobs)]
     chunks = list(_chunks(list(addressees), _chunk_size(len(addressees), jobs, False)))
     _WORKER["merge"] = _Merge(pack, each, addressees, out, False, [end for _, end in pairs],
-                              context.Value("i", 0))
+                              [end for end, _ in pairs], context.Value("i", 0))
     done = total - len(addressees)
     # What the workers inherit is never garbage: frozen, their collector does not walk it (nor
     # write to its pages, which would copy them into every worker).
     gc.freeze()
+    desk = _NameDesk(out, False, [end for end, _ in pairs], len(chunks))
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_join_merge,
-                                 initargs=(os.getpid(),)) as pool:
-            # The workers are forked at the first submit, so the desk's thread starts after it.
-            futures = [pool.submit(_forked_rows, index, chunk) for index, chunk in enumerate(chunks)]
-            with _NameDesk(out, False, [end for end, _ in pairs], len(chunks)):
-                for future in as_completed(futures):
-                    results = future.result()
-                    done += len(results)
-                    _collect(report, results)
-                    if progress:
-                        progress(done, total)
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_join_merge,
+                                     initargs=(os.getpid(),)) as pool:
+                futures = [pool.submit(_forked_rows, index, chunk) for index, chunk in enumerate(chunks)]
+                desk.start()  # a thread: only now, once the first submit has forked every worker
+                try:
+                    for future in as_completed(futures):
+                        results = future.result()
+                        done += len(results)
+                        _collect(report, results)
+                        if progress:
+                            progress(done, total)
+                except BaseException:
+                    # The chunks not yet handed to a worker never start; those handed out finish
+                    # (each chunk before them was handed out too, so none waits for its names).
+                    for future in futures:
+                        future.cancel()
+                    raise
+        finally:
+            desk.stop()  # after the pool's shutdown: every running chunk has had its names
     finally:
         _WORKER.pop("merge", None)
         gc.unfreeze()

@@ -7,6 +7,7 @@ way every row gets the file name a serial merge gives it."""
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import sys
 from pathlib import Path
@@ -97,3 +98,35 @@ def test_spawned_workers_write_the_same_letters(tmp_path: Path, monkeypatch: pyt
     last = spawned.written[-1].path
     assert last is not None
     assert f"Pat Official{ROWS - 1}" in "\n".join(p.text for p in docx.Document(str(last)).paragraphs)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_name_the_folder_cannot_hold_fails_its_row_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = letters._unique
+
+    def unique(out: Path, name: str, taken: set[str], with_pdf: bool = False) -> Path:
+        if name.endswith(" Official7.docx"):
+            raise OSError(errno.ENAMETOOLONG, "File name too long", str(out / name))
+        return real(out, name, taken, with_pdf)
+
+    monkeypatch.setattr(letters, "_unique", unique)
+    report = letters.batch(template_library(), "officials-concern", sample_data(), _people(tmp_path),
+                           tmp_path / "letters", jobs=2)
+    assert [r.row for r in report.failed] == [8]
+    assert "is too long for the folder" in str(report.failed[0].error)
+    assert len(report.written) == ROWS - 1
+    assert len(os.listdir(tmp_path / "letters")) == ROWS - 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+@pytest.mark.timeout(120)
+def test_a_fault_in_naming_stops_the_merge_instead_of_leaving_workers_waiting(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unique(out: Path, name: str, taken: set[str], with_pdf: bool = False) -> Path:
+        raise RuntimeError("a fault of ours while naming")
+
+    monkeypatch.setattr(letters, "_unique", unique)
+    with pytest.raises(RuntimeError, match="a fault of ours while naming"):
+        letters.batch(template_library(), "officials-concern", sample_data(), _people(tmp_path),
+                      tmp_path / "letters", jobs=2)
+    assert os.listdir(tmp_path / "letters") == []
