@@ -76,12 +76,15 @@ def test_forked_workers_name_repeated_addressees_as_a_serial_merge_does(tmp_path
         for i in range(ROWS):
             writer.writerow([f"Pat Official{i % 3}", "Secretary of State"])
         writer.writerow(["", ""])
-        writer.writerow(["Pat Official0", "Secretary of State", "one value too many"])
+        writer.writerow(["Pat Official0", "Secretary of State", "one value too many"])  # refused as read
+        writer.writerow(["Pat " + "Long" * 6000, "Secretary of State"])  # refused as parsed, in a worker
     forked = letters.batch(template_library(), "officials-concern", sample_data(), table, tmp_path / "a", jobs=2)
     serial = letters.batch(template_library(), "officials-concern", sample_data(), table, tmp_path / "b", jobs=1)
     assert [(r.row, r.path.name if r.path else None) for r in forked.written] == \
         [(r.row, r.path.name if r.path else None) for r in serial.written]
-    assert [(r.row, r.error) for r in forked.failed] == [(r.row, r.error) for r in serial.failed] != []
+    assert [(r.row, r.error) for r in forked.failed] == [(r.row, r.error) for r in serial.failed]
+    assert [r.row for r in forked.failed] == [ROWS + 2, ROWS + 3]
+    assert "too long" in str(forked.failed[1].error)
     assert len({r.path for r in forked.written}) == ROWS
     assert sorted(os.listdir(tmp_path / "a")) == sorted(os.listdir(tmp_path / "b"))
 
