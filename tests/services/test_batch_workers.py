@@ -24,6 +24,15 @@ from tests.conftest import sample_data
 ROWS = 60  # enough that the merge runs on worker processes, not in the calling one
 
 
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers forked, as a merge run from the command line has them, even should an earlier
+    test have left a thread of its own ending in this process (the batch would then spawn)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(letters, "_start_method", lambda: "fork")
+
+
 def _people(tmp_path: Path) -> Path:
     table = tmp_path / "people.csv"
     with table.open("w", newline="", encoding="utf-8") as stream:
@@ -35,7 +44,7 @@ def _people(tmp_path: Path) -> Path:
     return table
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+@pytest.mark.usefixtures("forked")
 def test_forked_workers_parse_and_name_each_row_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = tmp_path / "calls"
     real_parse, real_name = letters.LetterToEach.parse, letters.suggested_file_name
@@ -65,7 +74,7 @@ def test_forked_workers_parse_and_name_each_row_once(tmp_path: Path, monkeypatch
     assert str(os.getpid()) not in {pid for _, pid in lines}, "the batch's own process parsed or named a row"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+@pytest.mark.usefixtures("forked")
 def test_forked_workers_name_repeated_addressees_as_a_serial_merge_does(tmp_path: Path) -> None:
     """Rows whose letters take one name get " (2)", " (3)", ... in the CSV's order, beside a
     file of that name already in the folder, whichever worker names its chunk first."""
@@ -103,7 +112,7 @@ def test_spawned_workers_write_the_same_letters(tmp_path: Path, monkeypatch: pyt
     assert f"Pat Official{ROWS - 1}" in "\n".join(p.text for p in docx.Document(str(last)).paragraphs)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+@pytest.mark.usefixtures("forked")
 def test_a_name_the_folder_cannot_hold_fails_its_row_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = letters._unique
 
@@ -121,7 +130,7 @@ def test_a_name_the_folder_cannot_hold_fails_its_row_alone(tmp_path: Path, monke
     assert len(os.listdir(tmp_path / "letters")) == ROWS - 1
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+@pytest.mark.usefixtures("forked")
 @pytest.mark.timeout(120)
 def test_a_fault_in_naming_stops_the_merge_instead_of_leaving_workers_waiting(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
