@@ -22,12 +22,12 @@ from app.core.files import (
     protect_database_url,
     protect_folder,
 )
-from app.core.records import User
 from app.core.workflow import NotFound, Refused, StorageUnavailable
 
 # Storage is imported when a database is opened, not for a plain render; the packs (pydantic, YAML, the
 # renderer) when a library is made: the window's first paint reads the settings and data folder without them.
 if TYPE_CHECKING:
+    from app.core.records import User  # the records' dataclasses: not for a merge or a render
     from app.services.clauses import ClauseBank
     from app.services.drafts import Drafts
     from app.services.journal import Journal

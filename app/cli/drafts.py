@@ -17,15 +17,17 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.bootstrap import Services, services
 from app.cli import preflight
 from app.cli.common import EXIT_NOT_FOUND, database_options, err, said_as_exit, sentence, usage
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK, protect_local_database, read_json, run_guarded
 from app.core.errors import ChambersError
-from app.core.records import LetterSummary
 from app.core.workflow import Refused, Role, Status, StorageUnavailable
+
+if TYPE_CHECKING:
+    from app.core.records import LetterSummary  # not imported for other commands (a merge)
 
 VERIFY_COULD_NOT_CHECK = 9  # app.services.drafts.COULD_NOT_CHECK, without importing the services at start
 VERIFY_EXIT_CODES = """exit codes:

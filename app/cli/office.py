@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.bootstrap import Services
 from app.cli.common import database_options, err, sentence, usage
 from app.cli.drafts import guarded
 from app.cli.letters import EXIT_FAILED, EXIT_INVALID, EXIT_OK
-from app.core.records import CourtProfile
+
+if TYPE_CHECKING:
+    from app.core.records import CourtProfile  # not imported for other commands (a merge)
 
 _FIELDS = (("court", "Court"), ("chambers", "Chambers line"), ("address", "Address"), ("phone", "Telephone"),
            ("email", "E-mail"), ("seal", "Seal"), ("signatory_name", "Signatory"),

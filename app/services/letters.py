@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as connection_wait
 from pathlib import Path
 from typing import Any
 
@@ -223,10 +225,14 @@ def read_addressees(path: Path) -> list[tuple[int, dict[str, Any] | None, str | 
 
 
 # --- batch workers -------------------------------------------------------------------------
-# On Linux the workers are forked once the pack is compiled and every row parsed and named, so a
-# worker starts with all of it in memory: it imports nothing, compiles nothing, parses nothing
-# again, and is sent only row numbers. Elsewhere (spawn) each worker compiles the pack once and
-# is sent the rows to parse, as before.
+# On Linux the workers are forked once the pack is compiled, the letter validated and the CSV
+# read, so a worker starts with all of it in memory: it imports nothing and compiles nothing,
+# and is sent only row numbers. Each worker parses and names its own rows (reading the names
+# for a file name is most of the naming, and the render reads the same names again from the
+# worker's cache), so the batch's own process does neither before the first letter renders;
+# the batch only makes each proposed file name unique, chunk after chunk in the CSV's order,
+# so the names are exactly those a serial merge gives. Elsewhere (spawn) the batch parses and
+# names every row, and each worker compiles the pack once and is sent its rows to parse.
 _WORKER: dict[str, Any] = {}
 
 
@@ -235,10 +241,13 @@ class _Merge:
     """What a forked worker inherits from the batch that started it."""
 
     pack: CompiledPack
-    letters: dict[int, ParsedLetter]
+    each: LetterToEach
+    addressees: dict[int, dict[str, Any]]
     out: Path
-    names: dict[int, str]
     pdf: bool
+    desks: list[Connection]  # one end a worker: its questions to the batch for file names
+    counters: list[Connection]  # the batch's ends of ``desks``
+    seated: Any              # a shared counter: how many workers took an end of ``desks``
 
 
 def _die_with_parent(parent: int) -> None:
@@ -257,6 +266,20 @@ def _check_parent() -> None:
     parent = _WORKER.get("parent")
     if parent is not None and os.getppid() != parent:
         os._exit(1)
+
+
+def _join_merge(parent: int) -> None:
+    """A forked worker's start: it takes an end of the batch's name desk of its own."""
+    _die_with_parent(parent)
+    merge: _Merge = _WORKER["merge"]
+    with merge.seated.get_lock():
+        seat = merge.seated.value
+        merge.seated.value += 1
+    _WORKER["desk"] = merge.desks[seat]
+    # The other ends the fork copied are closed here, so that when the batch hangs up on its end
+    # this worker's next question or wait ends at once (EOF) instead of waiting on a copy it holds.
+    for end in merge.counters + merge.desks[:seat] + merge.desks[seat + 1:]:
+        end.close()
 
 
 def _init_worker(folder: str, parent: int) -> None:
@@ -355,11 +378,100 @@ def _worker_rows(base: dict[str, Any], rows: list[tuple[int, dict[str, Any]]], o
     return _render_rows(_WORKER["pack"], [(n, each.parse(a)) for n, a in rows], Path(out), names, pdf)
 
 
-def _forked_rows(numbers: list[int]) -> list[RowResult]:
-    """A forked worker's chunk: the rows by number, from the batch it inherited."""
+def _row_problems(exc: LetterInvalid) -> str:
+    return "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
+
+
+def _forked_rows(chunk: int, numbers: list[int]) -> list[RowResult]:
+    """A forked worker's chunk: its rows by number, parsed and named here, their file names made
+    unique by the batch (``_NameDesk``), then rendered and put in place."""
     _check_parent()
     merge: _Merge = _WORKER["merge"]
-    return _render_rows(merge.pack, [(n, merge.letters[n]) for n in numbers], merge.out, merge.names, merge.pdf)
+    desk: Connection = _WORKER["desk"]
+    results: list[RowResult] = []
+    parsed: dict[int, ParsedLetter] = {}
+    proposed: list[tuple[int, str]] = []
+    try:
+        for number in numbers:
+            try:
+                letter = merge.each.parse(merge.addressees[number])
+            except LetterInvalid as exc:
+                results.append(RowResult(number, error=_row_problems(exc)))
+                continue
+            parsed[number] = letter
+            proposed.append((number, suggested_file_name(letter.letter)))
+    finally:
+        # Asked even when this chunk failed: the chunks after it are named only after it.
+        desk.send((chunk, proposed))
+    while not desk.poll(0.5):
+        _check_parent()
+    names, refused = desk.recv()
+    results += [RowResult(number, error=error) for number, error in refused.items()]
+    rows = [(number, letter) for number, letter in parsed.items() if number in names]
+    return results + _render_rows(merge.pack, rows, merge.out, names, merge.pdf)
+
+
+class _NameDesk:
+    """The batch's side of the workers' questions for file names (a thread of the batch).
+
+    Each chunk's proposed names are made unique (``_unique``) in the chunks' order, whatever
+    order the workers ask in, so every row gets the name a serial merge would give it; a chunk
+    asks before it renders, so the next chunk's worker waits for no more than that. Should the
+    desk itself fail, it hangs up on every worker (each waiting chunk then fails, and with it
+    the merge) rather than leave one waiting for an answer that never comes.
+    """
+
+    def __init__(self, out: Path, pdf: bool, desks: list[Connection], chunks: int) -> None:
+        self.out, self.pdf, self.chunks = out, pdf, chunks
+        self.desks = list(desks)
+        self.taken: set[str] = set()
+        self.failure: BaseException | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="chambers-merge-names")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop answering (once the pool is shut down: no worker asks again); raise what failed."""
+        self._stopped.set()
+        if self._thread.ident is not None:
+            self._thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def _serve(self) -> None:
+        try:
+            self._answer_in_order()
+        except BaseException as exc:  # said by stop(); the workers are hung up on meanwhile
+            self.failure = exc
+            for desk in self.desks:
+                desk.close()
+
+    def _answer_in_order(self) -> None:
+        waiting: dict[int, tuple[Connection, list[tuple[int, str]]]] = {}
+        answered = 0
+        while answered < self.chunks and self.desks and not self._stopped.is_set():
+            for desk in connection_wait(self.desks, timeout=0.5):
+                assert isinstance(desk, Connection)
+                try:
+                    chunk, proposed = desk.recv()
+                except (EOFError, OSError):  # a worker gone: the pool reports it, not this desk
+                    self.desks.remove(desk)
+                    continue
+                waiting[chunk] = (desk, proposed)
+            while answered in waiting:
+                desk, proposed = waiting.pop(answered)
+                names: dict[int, str] = {}
+                refused: dict[int, str] = {}
+                for number, name in proposed:
+                    try:
+                        names[number] = _unique(self.out, name, self.taken, self.pdf).name
+                    except OSError as exc:
+                        refused[number] = _file_error(name, exc)
+                with contextlib.suppress(OSError):  # its worker is gone: the pool says so
+                    desk.send((names, refused))
+                answered += 1
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -559,21 +671,28 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
     # With PDFs the offices start now, to come up while the rows are parsed and named.
     conversions = _start_conversions(pdf, jobs, len(rows))
     report = BatchReport()
+    total = len(rows)
     good: list[tuple[int, dict[str, Any]]] = []
     parsed_rows: dict[int, ParsedLetter] = {}
     names: dict[int, str] = {}
     taken: set[str] = set()
     try:
         each = LetterToEach(base)  # the letter validated once; each row only its addressee
-        for number, addressee, error in rows:
-            if addressee is None:
-                report.failed.append(RowResult(number, error=error))
-                continue
+        readable = {number: addressee for number, addressee, _ in rows if addressee is not None}
+        report.failed += [RowResult(number, error=error) for number, addressee, error in rows if addressee is None]
+        jobs = max(1, jobs or os.cpu_count() or 1)
+        if conversions is None and jobs > 1 and len(readable) >= 50 and _start_method() == "fork":
+            if progress:
+                progress(len(report.failed), total)
+            _merge_in_forked_workers(pack, each, readable, out, jobs, report, progress, total)
+            report.written.sort(key=lambda r: r.row)
+            report.failed.sort(key=lambda r: r.row)
+            return report
+        for number, addressee in readable.items():
             try:
                 parsed = each.parse(addressee)
             except LetterInvalid as exc:
-                problems = "; ".join(str(p).replace("addressees[0]", "addressee") for p in exc.problems)
-                report.failed.append(RowResult(number, error=problems))
+                report.failed.append(RowResult(number, error=_row_problems(exc)))
                 continue
             try:
                 names[number] = _unique(out, suggested_file_name(parsed.letter), taken, pdf).name
@@ -586,7 +705,6 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
         if conversions is not None:
             conversions.close()
         raise
-    total = len(rows)
     done = len(report.failed)
     if progress:
         progress(done, total)
@@ -596,7 +714,6 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
         report.written.sort(key=lambda r: r.row)
         report.failed.sort(key=lambda r: r.row)
         return report
-    jobs = max(1, jobs or os.cpu_count() or 1)
     if pdf:
         mode, note = conversion_mode()
         if mode == "unavailable":
@@ -608,44 +725,73 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
             _collect(report, results)
             if progress:
                 progress(done, total)
-    else:
-        # A chunk is what a worker puts in place at once (one flush to disk) and what it takes
-        # when it is free. A PDF costs LibreOffice about 0.1-0.2 s, so chunks of up to 10 keep
-        # the last chunk (one worker busy, the other cores idle) to a second or two; 50 left
-        # one worker converting for several seconds alone at the end of a merge.
-        size = max(4 if pdf else 10, min(10 if pdf else 200, len(good) // (jobs * 4) or 1))
-        method = _start_method()
-        context = multiprocessing.get_context(method)
-        if method == "fork":
-            _WORKER["merge"] = _Merge(pack, parsed_rows, out, names, pdf)
-            # What the workers inherit is never garbage: frozen, their collector does not walk
-            # it (nor write to its pages, which would copy them into every worker).
-            gc.freeze()
-            pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_die_with_parent,
-                                       initargs=(os.getpid(),))
-        else:
-            pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                       initargs=(str(pack.folder), os.getpid()))
-        try:
-            with pool:
-                if method == "fork":
-                    futures = [pool.submit(_forked_rows, [n for n, _ in chunk]) for chunk in _chunks(good, size)]
-                else:
-                    futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk},
-                                           pdf) for chunk in _chunks(good, size)]
-                for future in as_completed(futures):
-                    results = future.result()
-                    done += len(results)
-                    _collect(report, results)
-                    if progress:
-                        progress(done, total)
-        finally:
-            _WORKER.pop("merge", None)
-            if method == "fork":
-                gc.unfreeze()
+    else:  # spawned workers (not Linux), with the rows parsed and named above
+        size = _chunk_size(len(good), jobs, pdf)
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(_start_method()),
+                                   initializer=_init_worker, initargs=(str(pack.folder), os.getpid()))
+        with pool:
+            futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk},
+                                   pdf) for chunk in _chunks(good, size)]
+            for future in as_completed(futures):
+                results = future.result()
+                done += len(results)
+                _collect(report, results)
+                if progress:
+                    progress(done, total)
     report.written.sort(key=lambda r: r.row)
     report.failed.sort(key=lambda r: r.row)
     return report
+
+
+def _chunk_size(rows: int, jobs: int, pdf: bool) -> int:
+    # A chunk is what a worker puts in place at once (one flush to disk) and what it takes
+    # when it is free. A PDF costs LibreOffice about 0.1-0.2 s, so chunks of up to 10 keep
+    # the last chunk (one worker busy, the other cores idle) to a second or two; 50 left
+    # one worker converting for several seconds alone at the end of a merge.
+    return max(4 if pdf else 10, min(10 if pdf else 200, rows // (jobs * 4) or 1))
+
+
+def _merge_in_forked_workers(pack: CompiledPack, each: LetterToEach, addressees: dict[int, dict[str, Any]],
+                             out: Path, jobs: int, report: BatchReport,
+                             progress: Callable[[int, int], None] | None, total: int) -> None:
+    """The rows rendered by ``jobs`` forked workers, which parse and name them (see above)."""
+    context = multiprocessing.get_context("fork")
+    pairs = [context.Pipe() for _ in range(jobs)]
+    chunks = list(_chunks(list(addressees), _chunk_size(len(addressees), jobs, False)))
+    _WORKER["merge"] = _Merge(pack, each, addressees, out, False, [end for _, end in pairs],
+                              [end for end, _ in pairs], context.Value("i", 0))
+    done = total - len(addressees)
+    # What the workers inherit is never garbage: frozen, their collector does not walk it (nor
+    # write to its pages, which would copy them into every worker).
+    gc.freeze()
+    desk = _NameDesk(out, False, [end for end, _ in pairs], len(chunks))
+    try:
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_join_merge,
+                                     initargs=(os.getpid(),)) as pool:
+                futures = [pool.submit(_forked_rows, index, chunk) for index, chunk in enumerate(chunks)]
+                desk.start()  # a thread: only now, once the first submit has forked every worker
+                try:
+                    for future in as_completed(futures):
+                        results = future.result()
+                        done += len(results)
+                        _collect(report, results)
+                        if progress:
+                            progress(done, total)
+                except BaseException:
+                    # The chunks not yet handed to a worker never start; those handed out finish
+                    # (each chunk before them was handed out too, so none waits for its names).
+                    for future in futures:
+                        future.cancel()
+                    raise
+        finally:
+            desk.stop()  # after the pool's shutdown: every running chunk has had its names
+    finally:
+        _WORKER.pop("merge", None)
+        gc.unfreeze()
+        for ours, theirs in pairs:
+            ours.close()
+            theirs.close()
 
 
 def _collect(report: BatchReport, results: list[RowResult]) -> None:
