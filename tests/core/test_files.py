@@ -10,7 +10,7 @@ import pytest
 from app.core.files import StagedWrites, atomic_write
 
 
-def refuse(path: Path) -> None:
+def refuse(path: Path, data: bytes) -> None:
     raise OSError(f"{path}: not what we meant to write")
 
 
