@@ -583,13 +583,16 @@ class FolderVerdict:
         with _LOCK:
             files = dict(_PROTECTED_FILES)
             folders = dict(_PROTECTED_FOLDERS)
-        # A protected file lies in this folder by path only if its resolved parent is the folder.
-        self._files = {protected: what for protected, what in files.items() if protected.parent == self._resolved}
+        # A protected file lies in this folder by path only if its resolved parent is the folder;
+        # each is found by its name (as the system compares names), not by joining and hashing a path.
+        self._files = {os.path.normcase(protected.name): (protected, what) for protected, what in files.items()
+                       if protected.parent == self._resolved}
         self._identities = {identity: (protected, what) for protected, what in files.items()
                             if (identity := _identity(protected)) is not None}
         self._inside = _inside_protected(self._resolved, folders)
         # A protected folder (one not made yet, say) named like a file of this folder.
-        self._folders = {protected: what for protected, what in folders.items() if protected.parent == self._resolved}
+        self._folders = {os.path.normcase(protected.name): (protected, what) for protected, what in folders.items()
+                         if protected.parent == self._resolved}
 
     def check(self, path: Path, kind: OutputKind | str, option: str = "") -> os.stat_result | None:
         """``check_output_target(path, kind, option)`` for a ``path`` in this verdict's folder.
@@ -611,12 +614,16 @@ class FolderVerdict:
         if info is not None and not stat.S_ISREG(info.st_mode):
             check_output_target(path, kind, option)  # a link, folder, FIFO or device: refused there, in its words
             return info
-        label = f"{option} {path}" if option else str(path)
-        target = self._resolved / path.name
-        what = self._files.get(target)
-        if what is not None:
-            raise OutputRefused(f"{label}: this is {what} ({target}); an export never writes over it")
-        inside = self._inside or ((target, self._folders[target]) if target in self._folders else None)
+        label = f"{option} {path}" if option else str(path)  # for the refusals; a few strings a file
+        if self._files or self._folders:
+            key = os.path.normcase(path.name)
+            protected_file = self._files.get(key)
+            if protected_file is not None:
+                raise OutputRefused(f"{label}: this is {protected_file[1]} ({protected_file[0]}); an export never "
+                                    "writes over it")
+            inside = self._inside or self._folders.get(key)
+        else:
+            inside = self._inside
         if inside is not None:
             raise _inside(label, inside)
         if info is not None:
