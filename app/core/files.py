@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ChambersError
+from app.core.zip_directory import plain_names_of_file
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -421,8 +422,19 @@ def _inside_protected(target: Path, folders: dict[Path, str]) -> tuple[Path, str
     return None
 
 
+_WORD_PARTS = frozenset((b"[Content_Types].xml", b"word/document.xml"))
+
+
 def _is_word_letter(path: Path) -> bool:
-    """Whether an existing regular file is a Word package: a .docx Chambers could have written."""
+    """Whether an existing regular file is a Word package: a .docx Chambers could have written.
+
+    A merge run again asks this of every letter it replaces, twice (staged, then renamed): its
+    plain zip directory is read from the file's end without zipfile (``app.core.zip_directory``);
+    anything that one does not decide is zipfile's to read.
+    """
+    plain = plain_names_of_file(path)
+    if plain is not None and plain >= _WORD_PARTS:
+        return True
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())

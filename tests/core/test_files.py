@@ -227,3 +227,35 @@ def test_a_commit_removes_only_temporaries_that_were_not_renamed(tmp_path: Path,
     assert len(staged.commit()) == 6
     assert removed == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "b.docx", "c.docx", "d.docx", "e.docx", "f.docx"]
+
+
+def test_a_letter_to_replace_is_recognised_from_the_end_of_its_file(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge run again recognises each letter it replaces (twice) from its zip directory alone;
+    what that does not decide, a zip without a Word main part, is still zipfile's to refuse."""
+    import io
+    import zipfile
+
+    import app.core.files as files
+    from app.core.files import WORD_LETTER, OutputRefused, check_output_target
+
+    opened: list[object] = []
+    real = zipfile.ZipFile
+
+    def counted(*args: object, **kwargs: object) -> zipfile.ZipFile:
+        opened.append(args[0])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    letter = tmp_path / "letter.docx"
+    letter.write_bytes(word_letter())
+    buffer = io.BytesIO()
+    with real(buffer, "w") as archive:
+        archive.writestr("notes.txt", "a clerk's notes")
+    notes = tmp_path / "notes.docx"
+    notes.write_bytes(buffer.getvalue())
+    monkeypatch.setattr(files.zipfile, "ZipFile", counted)
+    check_output_target(letter, WORD_LETTER)
+    assert opened == []
+    with pytest.raises(OutputRefused, match="not a Word letter"):
+        check_output_target(notes, WORD_LETTER)
+    assert opened == [notes]

@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.letter import parse_letter
+from app.core.zip_directory import plain_names, plain_names_of_file
 from app.rendering.engine import CompiledPack
-from app.rendering.verify import _plain_directory_has_main_part, check_docx_file
+from app.rendering.verify import check_docx_file
 from tests.conftest import TEMPLATES, sample_data
 
 NOWHERE = Path("/nonexistent/folder/letter.docx")  # a check given the bytes never opens the file
@@ -33,12 +34,28 @@ def letter_bytes() -> bytes:
     return CompiledPack(TEMPLATES / "officials-concern").render(parse_letter(sample_data()).letter).data
 
 
-def zipfile_accepts(data: bytes) -> bool:
+def fast_accepts(data: bytes) -> bool:
+    names = plain_names(data)
+    return names is not None and b"word/document.xml" in names
+
+
+def zipfile_names(data: bytes) -> frozenset[bytes] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
+            return frozenset(name.encode("utf-8") for name in archive.namelist())
     except (zipfile.BadZipFile, UnicodeDecodeError, NotImplementedError, ValueError):
-        return False
+        return None
+
+
+def zipfile_accepts(data: bytes) -> bool:
+    names = zipfile_names(data)
+    return names is not None and b"word/document.xml" in names
+
+
+def same_names_as_zipfile(data: bytes) -> bool:
+    """Where the directory is decided here, its names are zipfile's names."""
+    names = plain_names(data)
+    return names is None or names == zipfile_names(data)
 
 
 def directory_start(data: bytes) -> int:
@@ -48,7 +65,7 @@ def directory_start(data: bytes) -> int:
 def test_a_rendered_letter_is_decided_without_zipfile() -> None:
     """The fast path is the one a merge takes (else it would buy nothing)."""
     data = letter_bytes()
-    assert _plain_directory_has_main_part(data)
+    assert fast_accepts(data)
     check_docx_file(NOWHERE, data)
 
 
@@ -64,7 +81,8 @@ def test_a_damaged_letter_is_never_accepted_where_zipfile_refuses_it(draw: st.Da
     if draw.draw(st.booleans()):
         data = data[:draw.draw(st.integers(0, len(data)))]
     damaged = bytes(data)
-    if _plain_directory_has_main_part(damaged):
+    assert same_names_as_zipfile(damaged)
+    if fast_accepts(damaged):
         assert zipfile_accepts(damaged)
     if zipfile_accepts(damaged):
         check_docx_file(NOWHERE, damaged)
@@ -80,7 +98,7 @@ def test_every_byte_of_the_directory_damaged_alone_is_decided_as_zipfile_decides
     for at in range(directory_start(data), len(data)):
         for value in {0, 0xFF, (data[at] + 1) % 256, (data[at] - 1) % 256}:
             damaged = data[:at] + bytes([value]) + data[at + 1:]
-            if _plain_directory_has_main_part(damaged) and not zipfile_accepts(damaged):
+            if not same_names_as_zipfile(damaged) or (fast_accepts(damaged) and not zipfile_accepts(damaged)):
                 wrong.append((at, value))
     assert not wrong, f"accepted where zipfile refuses (offset, byte): {wrong[:10]}"
 
@@ -126,8 +144,22 @@ def test_a_zip_with_a_comment_or_odd_names_is_decided_by_zipfile(tmp_path: Path)
         archive.writestr("word/média.xml", "<x/>")
         archive.comment = b"made elsewhere"
     data = buffer.getvalue()
-    assert not _plain_directory_has_main_part(data)
+    assert not fast_accepts(data)
     check_docx_file(NOWHERE, data)
     on_disk = tmp_path / "letter.docx"
     on_disk.write_bytes(data)
     check_docx_file(on_disk)  # without the bytes, the file itself is read
+
+
+def test_a_file_is_read_from_its_end_with_the_same_verdict_as_its_bytes(tmp_path: Path) -> None:
+    """How a letter on disk is recognised (the output policy's ``is_ours``): only its end is read."""
+    data = letter_bytes()
+    start = directory_start(data)
+    cases = {"whole": data, "cut": data[:-1], "tiny": data[-10:], "empty": b"", "prefixed": b"junk" + data,
+             "directory damaged": data[:start + 3] + b"\x00" + data[start + 4:]}
+    for label, content in cases.items():
+        path = tmp_path / f"{label}.docx"
+        path.write_bytes(content)
+        assert plain_names_of_file(path) == plain_names(content), label
+    assert plain_names_of_file(tmp_path / "whole.docx") == zipfile_names(data)
+    assert plain_names_of_file(tmp_path / "missing.docx") is None
