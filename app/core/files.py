@@ -206,12 +206,12 @@ def _verdict(verdicts: dict[Path, FolderVerdict], path: Path) -> FolderVerdict:
 # drawn again in a forked worker and after any name found taken, so a name someone else made
 # (by chance or to get in the way) is passed over, and a worker never races its parent.
 _SERIAL = itertools.count()
-_TOKEN = [os.urandom(5).hex()]
+_TOKEN = [os.urandom(3).hex()]  # six letters: with the serial, names as long as mkstemp's
 _NAME_TRIES = 100  # as tempfile.TMP_MAX: a folder where 100 fresh names are all taken is not one to write in
 
 
 def _new_token() -> None:
-    _TOKEN[0] = os.urandom(5).hex()
+    _TOKEN[0] = os.urandom(3).hex()
 
 
 if hasattr(os, "register_at_fork"):
