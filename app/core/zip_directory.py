@@ -19,7 +19,9 @@ import os
 import struct
 
 _END = struct.Struct("<4s4H2LH")          # the end of central directory record
-_ENTRY = struct.Struct("<4s4B4HL2L5H2L")  # a central directory entry's fixed part
+ENTRY_SIZE = 46                           # a central directory entry's fixed part ("<4s4B4HL2L5H2L")
+# Of it only what the walk needs: the signature, the version to extract, the three lengths.
+_ENTRY = struct.Struct("<4s2xB21x3H")
 _EXTRA = struct.Struct("<HH")
 END_SIZE = _END.size                      # 22 bytes
 _ZIP64_LOCATOR = b"PK\x06\x07"
@@ -46,13 +48,12 @@ def plain_names(data: bytes, at: int = 0) -> frozenset[bytes] | None:
     names = []
     entry_at = offset - at
     while entry_at < end_at:
-        if entry_at + _ENTRY.size > end_at:
+        if entry_at + ENTRY_SIZE > end_at:
             return None
-        entry = _ENTRY.unpack_from(data, entry_at)
-        if entry[0] != b"PK\x01\x02" or entry[3] > _NEWEST_VERSION:
+        signature, version, name_length, extra_length, comment_length = _ENTRY.unpack_from(data, entry_at)
+        if signature != b"PK\x01\x02" or version > _NEWEST_VERSION:
             return None
-        name_length, extra_length, comment_length = entry[12], entry[13], entry[14]
-        name_at = entry_at + _ENTRY.size
+        name_at = entry_at + ENTRY_SIZE
         extra_at = name_at + name_length
         entry_at = extra_at + extra_length + comment_length
         name = data[name_at:extra_at]
