@@ -13,9 +13,10 @@ replaced when it is a .docx or PDF Chambers could have written.
 from __future__ import annotations
 
 import contextlib
+import errno
+import itertools
 import os
 import stat
-import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -23,12 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ChambersError
+from app.core.zip_directory import plain_names_of_file
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
+# A check of a written file: given the path it is written for and its bytes as read back from
+# the file, it raises ``OSError`` when the file is unfit (``app.rendering.verify.check_docx_file``).
+FileCheck = Callable[[Path, bytes], None]
 
-def atomic_write(path: Path, data: bytes, check: Callable[[Path], None] | None = None,
+
+def atomic_write(path: Path, data: bytes, check: FileCheck | None = None,
                  *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically.
 
@@ -38,26 +44,14 @@ def atomic_write(path: Path, data: bytes, check: Callable[[Path], None] | None =
     ``durable=False`` skips the fsyncs; only for files that are cheap to make again.
     Many files at once are cheaper through ``StagedWrites``.
     """
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+    tmp = _write_temporary(path, data, check, _kept_mode(path, _lstat(path)), durable=durable)
     try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            if durable:
-                os.fsync(stream.fileno())
-        if tmp.read_bytes() != data:
-            raise OSError(f"{path}: the file read back differs from what was written")
-        if check is not None:
-            check(tmp)
-        _set_mode(tmp, path)
         os.replace(tmp, path)
         if durable:
-            fsync_folder(folder)
+            fsync_folder(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            os.unlink(tmp)
         raise
 
 
@@ -104,22 +98,26 @@ class StagedWrites:
         self._groups: list[list[Staged]] = []
         self._verdicts: dict[Path, FolderVerdict] = {}  # decided once for all the files staged into a folder
 
-    def stage(self, path: Path, data: bytes, check: Callable[[Path], None] | None = None, *,
+    def stage(self, path: Path, data: bytes, check: FileCheck | None = None, *,
               kind: OutputKind | str | None = None, option: str = "") -> None:
         self.stage_together([(path, data, check, kind, option)])
 
-    def stage_together(self, files: Sequence[tuple[Path, bytes, Callable[[Path], None] | None,
-                                                   OutputKind | str | None, str]]) -> None:
+    def stage_together(self, files: Sequence[tuple[Path, bytes, FileCheck | None, OutputKind | str | None, str]]
+                       ) -> None:
         """Stage ``files`` (path, bytes, check, kind, option) as one group: all of them or, on any
         failure (a full disk while writing the second), none, the error raised."""
         group: list[Staged] = []
         try:
             for path, data, check, kind, option in files:
                 declared = output_kind(kind) if kind is not None else None
+                # One lstat says whether a file is there (never removed to undo, then) and the
+                # mode it keeps; the policy's check has made it already.
                 if declared is not None:
-                    _verdict(self._verdicts, path).check(path, declared, option)
-                group.append(Staged(_write_temporary(path, data, check), path, declared, option,
-                                    os.path.lexists(path)))
+                    found = _verdict(self._verdicts, path).check(path, declared, option)
+                else:
+                    found = _lstat(path)
+                tmp = _write_temporary(path, data, check, _kept_mode(path, found))
+                group.append(Staged(tmp, path, declared, option, found is not None))
         except BaseException:
             for staged in group:
                 with contextlib.suppress(OSError):
@@ -151,6 +149,7 @@ class StagedWrites:
         failure: Exception | None = None
         # Decided afresh just before the renames: a folder or file swapped meanwhile is still refused.
         verdicts: dict[Path, FolderVerdict] = {}
+        renamed: set[int] = set()  # the ids of those whose temporary is gone, renamed into place
         try:
             for group in self._groups:
                 placed: list[Staged] = []
@@ -159,6 +158,7 @@ class StagedWrites:
                         if one.kind is not None:
                             _verdict(verdicts, one.path).check(one.path, one.kind, one.option)
                         os.replace(one.tmp, one.path)
+                        renamed.add(id(one))
                         placed.append(one)
                 except (OSError, OutputRefused) as exc:
                     failure = failure or exc
@@ -171,7 +171,7 @@ class StagedWrites:
             for folder in {one.path.parent for one in staged}:
                 fsync_folder(folder if str(folder) else Path("."))
         finally:
-            self.abort()
+            self._discard(renamed)
         if isinstance(failure, OutputRefused) and not done:
             raise failure
         if failure is not None:
@@ -179,10 +179,16 @@ class StagedWrites:
         return done
 
     def abort(self) -> None:
+        """Remove every temporary staged; nothing is put in place."""
+        self._discard(set())
+
+    def _discard(self, renamed: set[int]) -> None:
+        # A renamed temporary's name is gone: unlinking it again would only cost a failed system call.
         for group in self._groups:
             for one in group:
-                with contextlib.suppress(OSError):
-                    one.tmp.unlink()
+                if id(one) not in renamed:
+                    with contextlib.suppress(OSError):
+                        os.unlink(one.tmp)
         self._groups = []
         self._verdicts = {}
 
@@ -194,34 +200,119 @@ def _verdict(verdicts: dict[Path, FolderVerdict], path: Path) -> FolderVerdict:
     return verdict
 
 
-def _write_temporary(path: Path, data: bytes, check: Callable[[Path], None] | None) -> Path:
-    """``data`` in a new owner-only temporary beside ``path``, read back and checked."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+# A temporary's name is unique because it is created with O_EXCL, not by chance: this process's
+# token and a serial number. tempfile.mkstemp draws eight random letters for every name (and
+# joins and normalises the path), about a tenth of what staging a letter costs; the token is
+# drawn again in a forked worker and after any name found taken, so a name someone else made
+# (by chance or to get in the way) is passed over, and a worker never races its parent.
+_SERIAL = itertools.count()
+_TOKEN = [os.urandom(3).hex()]  # six letters: with the serial, names as long as mkstemp's
+_NAME_TRIES = 100  # as tempfile.TMP_MAX: a folder where 100 fresh names are all taken is not one to write in
+
+
+def _new_token() -> None:
+    _TOKEN[0] = os.urandom(3).hex()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_token)
+
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _write_temporary(path: Path, data: bytes, check: FileCheck | None, mode: int, *, durable: bool = False) -> Path:
+    """``data`` in a new temporary beside ``path`` with ``mode``, read back, compared and checked.
+
+    The bytes are read back through the descriptor they were written with: the same file's
+    content as reopening it by name would give, for one system call instead of three and a
+    buffered reader. ``check`` gets those bytes, so it needs no second read. ``durable``
+    flushes the file to disk before it is read back.
+    """
+    folder = path.parent
+    for _ in range(_NAME_TRIES):
+        tmp = folder / f".{path.name}.{_TOKEN[0]}{next(_SERIAL):x}.tmp"
+        try:
+            fd = os.open(tmp, _CREATE, FILE_MODE)
+            break
+        except FileExistsError:
+            _new_token()
+    else:
+        raise FileExistsError(errno.EEXIST, f"{path}: no free name for its temporary file in {folder}")
     try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        if tmp.read_bytes() != data:
+        try:
+            _write_all(fd, data)
+            if durable:
+                os.fsync(fd)
+            read_back = _read_all(fd, len(data))
+            with contextlib.suppress(OSError):  # a file system without modes (FAT, SMB) keeps its own
+                if _CHMOD_BY_DESCRIPTOR:
+                    os.chmod(fd, mode)
+                else:
+                    os.chmod(tmp, mode)
+        finally:
+            os.close(fd)
+        if read_back != data:
             raise OSError(f"{path}: the file read back differs from what was written")
         if check is not None:
-            check(tmp)
-        _set_mode(tmp, path)
+            check(path, read_back)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            os.unlink(tmp)
         raise
     return tmp
 
 
-def _set_mode(tmp: Path, path: Path) -> None:
-    """A replaced file keeps the permissions its owner gave it; a new one is owner-only."""
+_CHMOD_BY_DESCRIPTOR = os.chmod in os.supports_fd
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:  # a regular file either takes bytes or raises; never loop on a refusal
+            raise OSError(errno.EIO, "the file took no more bytes")
+        view = view[written:]
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """The file's bytes from its start, up to one past ``size`` (so a longer file differs)."""
+    parts = []
+    offset = 0
+    while offset <= size:
+        wanted = size + 1 - offset
+        part = _read_at(fd, wanted, offset)
+        parts.append(part)
+        offset += len(part)
+        if len(part) < wanted:  # a regular file reads short only at its end: no second call to find it
+            break
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _read_at(fd: int, count: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, count, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # Windows has no pread
+    return os.read(fd, count)
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    """What is at ``path`` itself (a link is not followed); None when nothing is."""
     try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = FILE_MODE
-    with contextlib.suppress(OSError):
-        os.chmod(tmp, mode)
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _kept_mode(path: Path, found: os.stat_result | None) -> int:
+    """A replaced file keeps the permissions its owner gave it; a new one is owner-only."""
+    if found is None:
+        return FILE_MODE
+    if stat.S_ISLNK(found.st_mode):  # only without an output kind: the policy refuses links
+        try:
+            return os.stat(path).st_mode & 0o777
+        except OSError:
+            return FILE_MODE
+    return found.st_mode & 0o777
 
 
 def fsync_folder(folder: Path) -> None:
@@ -331,8 +422,19 @@ def _inside_protected(target: Path, folders: dict[Path, str]) -> tuple[Path, str
     return None
 
 
+_WORD_PARTS = frozenset((b"[Content_Types].xml", b"word/document.xml"))
+
+
 def _is_word_letter(path: Path) -> bool:
-    """Whether an existing regular file is a Word package: a .docx Chambers could have written."""
+    """Whether an existing regular file is a Word package: a .docx Chambers could have written.
+
+    A merge run again asks this of every letter it replaces, twice (staged, then renamed): its
+    plain zip directory is read from the file's end without zipfile (``app.core.zip_directory``);
+    anything that one does not decide is zipfile's to read.
+    """
+    plain = plain_names_of_file(path)
+    if plain is not None and plain >= _WORD_PARTS:
+        return True
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -493,36 +595,47 @@ class FolderVerdict:
         with _LOCK:
             files = dict(_PROTECTED_FILES)
             folders = dict(_PROTECTED_FOLDERS)
-        # A protected file lies in this folder by path only if its resolved parent is the folder.
-        self._files = {protected: what for protected, what in files.items() if protected.parent == self._resolved}
+        # A protected file lies in this folder by path only if its resolved parent is the folder;
+        # each is found by its name (as the system compares names), not by joining and hashing a path.
+        self._files = {os.path.normcase(protected.name): (protected, what) for protected, what in files.items()
+                       if protected.parent == self._resolved}
         self._identities = {identity: (protected, what) for protected, what in files.items()
                             if (identity := _identity(protected)) is not None}
         self._inside = _inside_protected(self._resolved, folders)
         # A protected folder (one not made yet, say) named like a file of this folder.
-        self._folders = {protected: what for protected, what in folders.items() if protected.parent == self._resolved}
+        self._folders = {os.path.normcase(protected.name): (protected, what) for protected, what in folders.items()
+                         if protected.parent == self._resolved}
 
-    def check(self, path: Path, kind: OutputKind | str, option: str = "") -> None:
-        """``check_output_target(path, kind, option)`` for a ``path`` in this verdict's folder."""
+    def check(self, path: Path, kind: OutputKind | str, option: str = "") -> os.stat_result | None:
+        """``check_output_target(path, kind, option)`` for a ``path`` in this verdict's folder.
+
+        Returns what the check found at ``path`` (its ``lstat``; None for a free name), so a
+        writer learns whether a file is there and its mode without asking again.
+        """
         kind = output_kind(kind)
         if path.parent != self.folder or not path.name or path.name in (".", ".."):
             check_output_target(path, kind, option)
-            return
+            return _lstat(path)
         try:
             info: os.stat_result | None = os.lstat(path)
         except FileNotFoundError:
             info = None
         except (OSError, ValueError):
             check_output_target(path, kind, option)  # it words why the path cannot be checked
-            return
+            return _lstat(path)
         if info is not None and not stat.S_ISREG(info.st_mode):
             check_output_target(path, kind, option)  # a link, folder, FIFO or device: refused there, in its words
-            return
-        label = f"{option} {path}" if option else str(path)
-        target = self._resolved / path.name
-        what = self._files.get(target)
-        if what is not None:
-            raise OutputRefused(f"{label}: this is {what} ({target}); an export never writes over it")
-        inside = self._inside or ((target, self._folders[target]) if target in self._folders else None)
+            return info
+        label = f"{option} {path}" if option else str(path)  # for the refusals; a few strings a file
+        if self._files or self._folders:
+            key = os.path.normcase(path.name)
+            protected_file = self._files.get(key)
+            if protected_file is not None:
+                raise OutputRefused(f"{label}: this is {protected_file[1]} ({protected_file[0]}); an export never "
+                                    "writes over it")
+            inside = self._inside or self._folders.get(key)
+        else:
+            inside = self._inside
         if inside is not None:
             raise _inside(label, inside)
         if info is not None:
@@ -532,12 +645,13 @@ class FolderVerdict:
         if kind.suffixes and path.suffix.lower() not in kind.suffixes:
             raise _wrong_suffix(label, kind)
         if info is None:
-            return
+            return None
         if info.st_nlink > 1:
             raise _hard_links(label)
         if not kind.is_ours(path):
             raise OutputRefused(f"{label}: an existing file that is not {kind.description} Chambers could have "
                                 "written; it is left as it is (choose another name or remove it yourself)")
+        return info
 
 
 def check_output_folder(path: Path, option: str = "") -> None:
@@ -563,7 +677,7 @@ def preflight_outputs(targets: Sequence[tuple[Path, OutputKind | str, str]]) -> 
                             + " name the same file; give them different names")
 
 
-def write_outputs(files: Iterable[tuple[Path, OutputKind | str, str, bytes, Callable[[Path], None] | None]]
+def write_outputs(files: Iterable[tuple[Path, OutputKind | str, str, bytes, FileCheck | None]]
                   ) -> list[Path]:
     """Write (path, kind, option, bytes, check) files all together, or none of them.
 

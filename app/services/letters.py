@@ -116,7 +116,7 @@ def write_letter_files(library: TemplateLibrary, docx: bytes, out: Path, pdf: Pa
     if pdf is not None:
         with PdfConverter() as converter:
             pdf_bytes = converter.convert(docx, EXPORTED)
-    files: list[tuple[Path, str, str, bytes, Callable[[Path], None] | None]] = [
+    files: list[tuple[Path, str, str, bytes, Callable[[Path, bytes], None] | None]] = [
         (out, ".docx", "--out", docx, check_docx_file)]
     if pdf is not None and pdf_bytes is not None:
         files.append((pdf, ".pdf", "--pdf", pdf_bytes, None))
@@ -331,7 +331,7 @@ def _render_rows(pack: CompiledPack, rows: list[tuple[int, ParsedLetter]],
                 rendered = pack.render(parsed.letter)
                 path = out / names[number]
                 pdf_path = path.with_suffix(".pdf") if converter is not None else None
-                files: list[tuple[Path, bytes, Callable[[Path], None] | None, Any, str]] = []
+                files: list[tuple[Path, bytes, Callable[[Path, bytes], None] | None, Any, str]] = []
                 if converter is not None and pdf_path is not None:
                     # Both targets are refused before LibreOffice spends a second on the PDF;
                     # staging checks them again (and the commit once more, just before the rename).

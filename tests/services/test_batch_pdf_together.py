@@ -54,17 +54,15 @@ def _on_disk(out: Path) -> list[str]:
 def test_a_full_disk_while_writing_one_pdf_writes_neither_of_that_letters_files(
         merge: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     people, out = merge
-    import tempfile
+    real = os.open
 
-    real = tempfile.mkstemp
-
-    def full_disk(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        name = str(kwargs.get("prefix", ""))
-        if name.endswith(".pdf.") and "Kelly" in name:  # the temporary of the second letter's PDF
+    def full_disk(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        name = os.path.basename(os.fspath(path))
+        if flags & os.O_CREAT and ".pdf." in name and "Kelly" in name:  # the temporary of the second letter's PDF
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), name)
-        return real(*args, **kwargs)
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
+    monkeypatch.setattr(os, "open", full_disk)
     report = _run(people, out)
     assert [r.row for r in report.written] == [1, 3]
     assert [r.row for r in report.failed] == [2]
