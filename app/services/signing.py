@@ -235,7 +235,7 @@ class Signing:
                 certificate = key.certificate
         except _pades().SigningProblem as exc:
             raise Refused(str(exc)) from None
-        made: dict[str, tuple[bytes, Callable[[Path], None] | None]] = {
+        made: dict[str, tuple[bytes, Callable[[Path, bytes], None] | None]] = {
             ".docx": (data, check_docx_file), ".pdf": (signed, None)}
         protect_packs(library)  # a pack installed while LibreOffice and the signer worked is protected too
         write_outputs([(path, kind, option, *made[kind]) for path, kind, option in targets])
