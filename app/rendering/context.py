@@ -59,6 +59,13 @@ CONTEXT_KEYS = frozenset({
     "uses_distribution", "group_address", "distribution",
     *(s.key for s in SECTIONS),
 })
+#: The keys built from everything but the addressees (``_letter_part``): in a mail merge they hold
+#: the very same objects from one letter to the next, so what a template makes of them alone is
+#: made once (``app.rendering.engine``). ``signature_image`` is not among them: it is set per render.
+LETTER_PART_KEYS = frozenset({
+    "date_line", "reference", "subject", "court", "signatory", "complimentary_close", "fields", "draft",
+    *(s.key for s in SECTIONS),
+})
 #: What the context says of each addressee beyond the fields printed as typed: the forms of address.
 ADDRESSEE_FORMS = frozenset({"name_line", "block", "salutation_name", "salutation_line", "surname"})
 _TYPED = tuple(f.key for f in ADDRESSEE_FIELDS if f.printed_as_typed)
