@@ -147,6 +147,56 @@ class _MergePlan:
     context: dict[str, Any] | None = None
 
 
+# What may differ between two renders of a part without a parse: character data as autoescape
+# prints it. Not: markup ("<", and ">" which escaping never leaves), a reference other than the ones
+# escaping writes, a character XML 1.0 does not allow (a filter's constant may hold one).
+_NOT_PRINTED_TEXT = re.compile(r"[<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
+                               r"|&(?!(?:amp|lt|gt|quot|apos|#34|#39);)")
+
+
+# The longest text proved well formed without a parse: libxml2 refuses a text node over 10 MB
+# (no huge_tree), which a text of 2.5 million characters cannot reach; a letter's part is at
+# most a few hundred KB.
+_PROVED_AT_MOST = 1_000_000
+
+
+@dataclass
+class _Printed:
+    """A part as rendered and proved well formed: its text, the pieces Jinja printed it in, its bytes."""
+
+    xml: str
+    chunks: list[str]
+    data: bytes
+
+    def same_structure(self, chunks: list[str]) -> bool:
+        """Whether ``chunks`` print this part with only its character data changed, so that the
+        text they make is well formed as this one is (parsed, or proved so in turn).
+
+        Piece by piece, every piece that differs must be plain character data (``_NOT_PRINTED_TEXT``)
+        standing where this text held plain character data that was not all white space, outside
+        any tag. Such a piece is in an element's content: white space is all the text XML allows
+        outside the root element, and the text before it closes every tag it opens. Replacing
+        character data in an element's content with other character data changes no element,
+        attribute or name, so the document stays well formed. A text holding ``<!`` (a comment,
+        CDATA or a DOCTYPE, which the packs' check refuses anyway) is never compared: there "--"
+        or "]]" could matter. Anything else, or pieces in another number, is parsed.
+        """
+        old = self.chunks
+        if len(old) != len(chunks) or "<!" in self.xml:
+            return False
+        xml = self.xml
+        offset = 0
+        for before, now in zip(old, chunks, strict=True):
+            if before != now and not (
+                before and not before.isspace()
+                and _NOT_PRINTED_TEXT.search(now) is None and _NOT_PRINTED_TEXT.search(before) is None
+                and xml.rfind("<", 0, offset) < xml.rfind(">", 0, offset)
+            ):
+                return False
+            offset += len(before)
+        return True
+
+
 @dataclass
 class CompiledPart:
     name: str
@@ -154,7 +204,7 @@ class CompiledPart:
     paragraphs: list[str]  # text of each line of the patched source (one paragraph a line)
     numbers: list[int]     # the paragraph (1-based; 0 before the first) each line belongs to
     plan: _MergePlan | None = None
-    last: tuple[str, bytes] | None = None  # the last text rendered and the bytes it gave
+    last: _Printed | None = None  # the part as last rendered (parsed, or proved as well formed)
 
 
 def _names_read(node: nodes.Node) -> set[str]:
@@ -573,7 +623,7 @@ class CompiledPack:
     def _render_part(self, part: CompiledPart, context: dict[str, Any]) -> bytes:
         plan = part.plan
         if plan is None:
-            return self._finish(part, self._generate(part, part.template, context))
+            return self._finish(part, self._chunks(part, part.template, context))
         values = tuple(context[key] for key in plan.reads)
         kept = plan.values
         plan.replaying = kept is not None and (all(map(operator.is_, kept, values))
@@ -583,15 +633,20 @@ class CompiledPack:
         try:
             if plan.residual is None:
                 (run,) = plan.places.values()
-                text = str(run.__html__())
+                chunks = [str(run.__html__())]
             else:
-                text = self._generate(part, plan.residual, {**context, **plan.places})
+                chunks = self._chunks(part, plan.residual, {**context, **plan.places})
         finally:
             plan.render = plan.context = None
         plan.values = values
-        return self._finish(part, text)
+        return self._finish(part, chunks)
 
     def _generate(self, part: CompiledPart, template: Template, context: dict[str, Any]) -> str:
+        return "".join(self._chunks(part, template, context))
+
+    def _chunks(self, part: CompiledPart, template: Template, context: dict[str, Any]) -> list[str]:
+        """What ``template`` prints, piece by piece as Jinja yields it, within ``MAX_OUTPUT_PART``;
+        ``TemplateProblem`` naming the paragraph when it fails."""
         try:
             chunks: list[str] = []
             size = 0
@@ -607,17 +662,29 @@ class CompiledPack:
                 MemoryError, OverflowError, KeyError, IndexError, AttributeError) as exc:
             message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             raise TemplateProblem(_compile_error(self.id, part, _render_lineno(exc), message)) from None
-        return "".join(chunks)
+        return chunks
 
-    def _finish(self, part: CompiledPart, xml: str) -> bytes:
-        """The part's bytes from its text: proved well formed, listings resolved.
+    def _finish(self, part: CompiledPart, chunks: list[str]) -> bytes:
+        """The part's bytes from its text, in ``chunks``: proved well formed, listings resolved.
 
         Text equal to the part's last is the same document: its bytes are the last ones (a
-        merge's first header, a part that reads nothing of the addressee).
+        merge's first header, a part that reads nothing of the addressee). Text that differs
+        from the last only in plain character data where the last held plain character data
+        has the last one's structure (``_Printed.same_structure``), so it is as well formed.
         """
+        xml = "".join(chunks)
         last = part.last
-        if last is not None and last[0] == xml:
-            return last[1]
+        if last is not None and last.xml == xml:
+            return last.data
+        if last is None or len(xml) > _PROVED_AT_MOST or not last.same_structure(chunks):
+            self._prove_well_formed(part, xml)
+        # The line breaks the compiled source put before each paragraph (for line numbers) go again;
+        # a value's own "<" is escaped, so these are the only ones. str.replace: a quarter of re.sub's time.
+        data = _resolve_listing(xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")).encode("utf-8")
+        part.last = _Printed(xml, chunks, data)
+        return data
+
+    def _prove_well_formed(self, part: CompiledPart, xml: str) -> None:
         try:
             etree.fromstring(xml.encode("utf-8"), SAFE_PARSER)
         except etree.XMLSyntaxError as exc:
@@ -627,11 +694,6 @@ class CompiledPack:
                 f"the template's tags produce broken Word XML ({exc.msg}); "
                 "check that paragraph-level tags ({%p ... %}) stand in paragraphs of their own",
             )) from None
-        # The line breaks the compiled source put before each paragraph (for line numbers) go again;
-        # a value's own "<" is escaped, so these are the only ones. str.replace: a quarter of re.sub's time.
-        data = _resolve_listing(xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")).encode("utf-8")
-        part.last = (xml, data)
-        return data
 
     def _pinned_seal(self, letter: Letter, images: Mapping[str, bytes] | None) -> tuple[bytes, int, int] | None:
         """The letter's own seal image, checked, with its size; None when the pack keeps its own."""
