@@ -10,7 +10,6 @@ whose compressed bytes are computed once (see ``ZipWriter``). ``make bench`` mea
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 import hashlib
@@ -203,7 +202,11 @@ class CompiledPart:
     template: Template
     paragraphs: list[str]  # text of each line of the patched source (one paragraph a line)
     numbers: list[int]     # the paragraph (1-based; 0 before the first) each line belongs to
+    source: str            # the patched source, checked: the merge plan is cut from it
     plan: _MergePlan | None = None
+    # The plan is made at the part's second render (a merge, or a letter rendered again), not when
+    # the pack is compiled: it costs about half a compile, which a pack only checked never repays.
+    renders: int = 0
     last: _Printed | None = None  # the part as last rendered (parsed, or proved as well formed)
 
 
@@ -217,7 +220,7 @@ def _names_read(node: nodes.Node) -> set[str]:
 
 
 def _merge_plan(env: LetterEnvironment, ast: nodes.Template) -> _MergePlan | None:
-    """Split ``ast`` (a copy: compiling changes the tree it is given) into steady runs and the rest.
+    """Split ``ast`` (parsed again: compiling changes the tree it is given) into steady runs and the rest.
 
     Only a body of outputs, ``if`` and ``for`` at its top level is split: those print in order
     and bind nothing that outlives them (a loop's variables are its own), so the part's text is
@@ -559,19 +562,12 @@ class CompiledPack:
             try:  # E4: the compiler has checks of its own; none may escape as a crash
                 # The tree just checked is the one compiled (and not parsed a second time: a third
                 # of a pack's compile time).
-                # Compiling changes the tree it is given: the merge plan is cut from a copy (the
-                # environment is shared, not copied).
-                planned = copy.deepcopy(ast, {id(self.env): self.env})
                 template = self.env.from_string(ast)
             except (TemplateSyntaxError, RecursionError) as exc:
                 findings.append(self._finding(name, paragraphs, numbers, getattr(exc, "lineno", None),
                                               f"the template tags are broken: {exc}"))
                 continue
-            try:
-                plan = _merge_plan(self.env, planned)
-            except (TemplateSyntaxError, RecursionError):
-                plan = None  # the part compiled whole: it renders whole, as it always could
-            self.parts[name] = CompiledPart(name, template, paragraphs, numbers, plan)
+            self.parts[name] = CompiledPart(name, template, paragraphs, numbers, source)
         return findings
 
     @staticmethod
@@ -621,6 +617,12 @@ class CompiledPack:
         return Rendered(self._zip.write(members + extra), removals)
 
     def _render_part(self, part: CompiledPart, context: dict[str, Any]) -> bytes:
+        part.renders += 1
+        if part.renders == 2:
+            try:
+                part.plan = _merge_plan(self.env, self.env.parse_again(part.source))
+            except (TemplateSyntaxError, RecursionError):
+                part.plan = None  # the part compiled whole: it renders whole, as it always could
         plan = part.plan
         if plan is None:
             return self._finish(part, self._chunks(part, part.template, context))

@@ -559,6 +559,10 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
         self._count_tokens(source, name, filename)
         return super().parse(source, name, filename)
 
+    def parse_again(self, source: str) -> nodes.Template:
+        """The tree of a part ``parse`` has checked already (its tags and tokens counted once)."""
+        return self._parse(source, None, None)
+
     def _count_tokens(self, source: str, name: str | None, filename: str | None) -> None:
         """Count the part's tokens against the pack's ``MAX_TOKENS``, stopping at the first one
         past it: lexing is linear and stops there, where parsing and compiling would not."""
