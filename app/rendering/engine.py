@@ -91,6 +91,7 @@ _XML_OUTPUT_WHERE = {"p": "paragraph", "r": "run", "tr": "table row", "tc": "tab
 # one letter of a merge to the next) and the signature (the same picture for every letter).
 _STEADY_KEYS = LETTER_PART_KEYS | {"signature_image"}
 _STEADY_NAME = "_chambers_steady_{}"
+_ABSENT = object()  # a key the context lacks: the template says so when it reads it
 
 
 class _SteadyRun:
@@ -632,7 +633,7 @@ class CompiledPack:
         plan = part.plan
         if plan is None:
             return self._finish(part, self._chunks(part, part.template, context))
-        values = tuple(context[key] for key in plan.reads)
+        values = tuple(context.get(key, _ABSENT) for key in plan.reads)
         kept = plan.values
         plan.replaying = kept is not None and (all(map(operator.is_, kept, values))
                                                or all(map(_same, kept, values)))

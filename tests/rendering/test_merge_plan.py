@@ -197,3 +197,29 @@ def test_only_character_data_in_an_elements_content_is_proved_without_a_parse(
     from app.rendering.engine import _Printed
 
     assert _Printed("".join(before), before, b"").same_structure(now) is proved
+
+
+@pytest.mark.parametrize("paragraph", [
+    "{{ subject }}: {{ 10 // (subject|length - 5) }}",  # a steady paragraph, failing when its values change
+    "{{ subject }} {{ addressees[0].name }}: {{ 10 // (addressees[0].name|length - 5) }}",  # a varying one
+])
+def test_a_template_failing_in_a_merge_says_what_it_says_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               paragraph: str) -> None:
+    folder = h.make_pack(tmp_path / "dividing", ["{{ date_line }}", paragraph, "{{ complimentary_close }}"],
+                         pack_id="dividing")
+    base = sample_data()
+    person = base["addressees"][0]
+    fine = [parse_letter({**base, "addressees": [{**person, "name": name}]}).letter
+            for name in ("Ann Lee", "Cy Diaz", "Dee Fox")]
+    failing = parse_letter({**base, "subject": "Hello", "addressees": [{**person, "name": "Bo Li"}]}).letter
+    shared = CompiledPack(folder)
+    for letter in fine:
+        shared.render(letter)
+    with pytest.raises(TemplateProblem) as merged:
+        shared.render(failing)
+    monkeypatch.setattr(contexts, "_last_letter_part", None)
+    with pytest.raises(TemplateProblem) as alone:
+        CompiledPack(folder).render(failing)
+    assert "paragraph 2" in str(alone.value)
+    assert str(merged.value) == str(alone.value)
+    assert shared.render(fine[0]).data == _alone(folder, fine[0], monkeypatch)
