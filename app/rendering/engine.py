@@ -457,6 +457,12 @@ def _core_properties(subject: str, author: str, date: dt.date, reference: str | 
     return bytes(part.blob)
 
 
+def _next_break(xml: str, at: int) -> int:
+    """Where the next line break or tab at or after ``at`` is; -1 when there is none."""
+    line, tab = xml.find("\n", at), xml.find("\t", at)
+    return line if tab < 0 or 0 <= line < tab else tab
+
+
 def _resolve_listing(xml: str) -> str:
     """docxtpl's line-break and tab resolution, run only on paragraphs that need it.
 
@@ -470,7 +476,10 @@ def _resolve_listing(xml: str) -> str:
     pieces: list[str] = []
     done = pos = 0
     find = xml.find
-    while True:
+    # The next line break or tab: once none is left, no paragraph further on needs resolving, and
+    # the walk stops there (a merge's letter has them in its inside address, near the top).
+    brk = _next_break(xml, 0)
+    while brk >= 0:
         start = find("<w:p", pos)
         if start < 0:
             break
@@ -488,11 +497,13 @@ def _resolve_listing(xml: str) -> str:
         end = find("</w:p>", opened + 1)
         if end < 0:
             break
-        end += len("</w:p>")
-        paragraph = xml[start:end]
-        if "\n" in paragraph or "\t" in paragraph:
-            pieces += (xml[done:start], str(_DOCXTPL.resolve_listing(paragraph)))
+        end += 6  # len("</w:p>")
+        if brk < start:
+            brk = _next_break(xml, start)
+        if 0 <= brk < end:
+            pieces += (xml[done:start], str(_DOCXTPL.resolve_listing(xml[start:end])))
             done = end
+            brk = _next_break(xml, end)
         pos = end
     if not pieces:
         return xml
