@@ -145,6 +145,7 @@ class _MergePlan:
     env: LetterEnvironment
     reads: tuple[str, ...]               # the context keys the steady runs read
     residual: Template | None = None     # None: the whole part is the one steady run in ``places``
+    residual_reads: tuple[str, ...] = ()
     places: dict[str, _SteadyRun] = field(default_factory=dict)
     values: tuple[Any, ...] | None = None  # what the runs' texts were made from; held so none is recycled
     replaying: bool = False
@@ -273,6 +274,10 @@ def _merge_plan(env: LetterEnvironment, ast: nodes.Template) -> _MergePlan | Non
         else:
             residual.extend(body)
     if len(groups) > 1:
+        # What the residual template reads of the context, all of it (a loop's own names too: an
+        # extra key is harmless, a missing one would not be): it is given those keys alone.
+        loads = {n.name for statement in residual for n in statement.find_all(nodes.Name) if n.ctx == "load"}
+        plan.residual_reads = tuple(sorted(loads - plan.places.keys()))
         plan.residual = compiled(residual)
     return plan
 
@@ -655,7 +660,8 @@ class CompiledPack:
                 (run,) = plan.places.values()
                 chunks = [str(run.__html__())]
             else:
-                chunks = self._chunks(part, plan.residual, {**context, **plan.places})
+                given = {key: context[key] for key in plan.residual_reads if key in context}
+                chunks = self._chunks(part, plan.residual, {**given, **plan.places})
         finally:
             plan.render = plan.context = None
         plan.values = values
