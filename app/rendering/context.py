@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import operator
 import re
 import sys
 from dataclasses import dataclass
@@ -57,6 +58,13 @@ CONTEXT_KEYS = frozenset({
     "date_line", "reference", "subject", "court", "signatory", "signature_image", "addressees",
     "addressee_names", "salutation", "complimentary_close", "fields", "draft",
     "uses_distribution", "group_address", "distribution",
+    *(s.key for s in SECTIONS),
+})
+#: The keys built from everything but the addressees (``_letter_part``): in a mail merge they hold
+#: the very same objects from one letter to the next, so what a template makes of them alone is
+#: made once (``app.rendering.engine``). ``signature_image`` is not among them: it is set per render.
+LETTER_PART_KEYS = frozenset({
+    "date_line", "reference", "subject", "court", "signatory", "complimentary_close", "fields", "draft",
     *(s.key for s in SECTIONS),
 })
 #: What the context says of each addressee beyond the fields printed as typed: the forms of address.
@@ -122,15 +130,16 @@ def _in_language(raw: dict[str, Any], letter: Letter, language: str) -> None:
 
 # An addressee's entry, by the addressee's fields: the window renders the whole letter at each key,
 # and in a letter to a hundred officials the forms of address were most of the render's time.
-_ENTRIES: dict[tuple[Any, ...], dict[str, Any]] = {}
+_ENTRIES: dict[tuple[Any, ...], tuple[dict[str, Any], bool]] = {}
 _ENTRIES_KEPT = 2048
 
 
-def _addressee(a: Addressee) -> dict[str, Any]:
-    """The template's entry for addressee ``a`` (a new dict each call: the caller may change it)."""
+def _addressee(a: Addressee) -> tuple[dict[str, Any], bool]:
+    """The template's entry for addressee ``a`` (a new dict each call: the caller may change it),
+    and whether cleaning it would change nothing and note nothing (see ``_cleans_to_itself``)."""
     key = tuple(tuple(v) if isinstance(v, list) else v for v in a.__dict__.values())
-    entry = _ENTRIES.get(key)
-    if entry is None:
+    kept = _ENTRIES.get(key)
+    if kept is None:
         entry = {
             **{field: tuple(v) if isinstance(v := getattr(a, field), list) else v for field in _TYPED},
             "name_line": forms.name_line(a),
@@ -141,8 +150,31 @@ def _addressee(a: Addressee) -> dict[str, Any]:
         }
         if len(_ENTRIES) >= _ENTRIES_KEPT:
             _ENTRIES.clear()
-        _ENTRIES[key] = entry
-    return {field: list(v) if isinstance(v, tuple) else v for field, v in entry.items()}
+        kept = _ENTRIES[key] = (entry, _cleans_to_itself(entry))
+    return {field: list(v) if isinstance(v, tuple) else v for field, v in kept[0].items()}, kept[1]
+
+
+def _cleans_to_itself(entry: dict[str, Any]) -> bool:
+    """Whether ``_plain`` gives back the entry as it is (text of the very same types, lists for
+    its tuples) and notes nothing: then a letter's context takes it without cleaning it again.
+
+    An addressee that came through validation is clean already; cleaning it a second time was
+    a fifth of a merge's context. Whether a value is cleaned, noted or refused does not depend
+    on the addressee's place in the letter (only the notes' paths do), so one probe answers for
+    every place; anything else (a note, a refusal, a None made "") is cleaned in place, as before.
+    """
+    notes: list[Removal] = []
+    try:
+        cleaned = _plain(entry, "addressees[0]", notes)
+    except LetterInvalid:
+        return False
+
+    def same(made: Any, given: Any) -> bool:
+        if isinstance(given, tuple):
+            return type(made) is list and len(made) == len(given) and all(map(same, made, given))
+        return type(made) is type(given) is str and made == given
+
+    return not notes and cleaned.keys() == entry.keys() and all(same(cleaned[k], v) for k, v in entry.items())
 
 
 def build_context(
@@ -159,21 +191,26 @@ def build_context(
     """
     whole = _letter_part(letter, manifest, draft)
     removals = list(whole.section_removals)
-    addressees = [_addressee(a) for a in letter.addressees]
+    entries = [_addressee(a) for a in letter.addressees]
     raw: dict[str, Any] = {
-        "addressees": addressees,
-        "addressee_names": forms.join_names([forms.name_line(a) for a in letter.addressees]),
+        "addressees": [entry for entry, _ in entries],
+        "addressee_names": forms.join_names([entry["name_line"] for entry, _ in entries]),
         "salutation": letter.salutation,
         "uses_distribution": forms.uses_distribution(len(letter.addressees)),
         "group_address": forms.group_address(letter.group_salutation),
         "distribution": (forms.distribution_list(letter.addressees)
                          if forms.uses_distribution(len(letter.addressees)) else []),
     }
-    if manifest is not None and manifest.language != "en":
-        _in_language(raw, letter, manifest.language)
+    in_english = manifest is None or manifest.language == "en"
+    if not in_english:
+        assert manifest is not None
+        _in_language(raw, letter, manifest.language)  # it changes the entries: each is cleaned again
     # Cleaned in the order of the context's keys, so the notes come in the order they always did.
     removals += whole.removals_before
-    context = {**whole.before, **_plain(raw, "", removals), **whole.after}
+    del raw["addressees"]  # the very entries of ``entries``, each cleaned below unless it is clean already
+    addressees = [entry if clean and in_english else _plain(entry, f"addressees[{i}]", removals)
+                  for i, (entry, clean) in enumerate(entries)]
+    context = {**whole.before, "addressees": addressees, **_plain(raw, "", removals), **whole.after}
     removals += whole.removals_after
     context["signature_image"] = signature_image or ""
     return context, removals
@@ -195,6 +232,7 @@ class _LetterPart:
 
 # Every field of the letter but its addressees (and what a salutation reads from the letter).
 _LETTER_FIELDS = tuple(name for name in Letter.model_fields if name not in ("addressees", "group_salutation"))
+_letter_fields = operator.attrgetter(*_LETTER_FIELDS)
 _last_letter_part: _LetterPart | None = None
 
 
@@ -207,7 +245,7 @@ def _letter_part(letter: Letter, manifest: Manifest | None, draft: bool) -> _Let
     letter changed in any way is built afresh), for the same manifest object and draft flag.
     """
     global _last_letter_part
-    key = tuple(getattr(letter, name) for name in _LETTER_FIELDS)
+    key = _letter_fields(letter)
     last = _last_letter_part
     if last is not None and last.manifest is manifest and last.draft == draft and last.key == key:
         return last

@@ -6,6 +6,12 @@ re-patches and re-compiles every part and re-serialises every part through pytho
 each letter; that is what costs it 14-23 ms. Here the per-letter work is the Jinja render of
 three small parts, one lxml parse of each to prove it is well formed, and a zip of members
 whose compressed bytes are computed once (see ``ZipWriter``). ``make bench`` measures both.
+
+A mail merge renders one letter to many addressees, so each part also keeps what it can from
+the letter before: the text of what reads nothing of the addressees (``_MergePlan``), a part
+whose text came out the same (its bytes), and the proof that a part is well formed when only
+its character data changed (``_Printed.same_structure``). None of it changes a byte, a count
+of the sandbox's budget or a refusal (``tests/rendering/test_merge_plan.py``).
 """
 
 from __future__ import annotations
@@ -13,18 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import io
+import operator
 import re
 import struct
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docx.opc.parts.coreprops import CorePropertiesPart
 from docxtpl import DocxTemplate
-from jinja2 import Template, TemplateError, TemplateSyntaxError
+from jinja2 import Template, TemplateError, TemplateSyntaxError, nodes
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -33,7 +39,7 @@ from app.core.letter import Letter
 from app.core.packs import Manifest, check_letter_for_pack, load_manifest, read_pack_file
 from app.core.text import Removal
 from app.rendering.blocks import block_problems
-from app.rendering.context import build_context
+from app.rendering.context import LETTER_PART_KEYS, build_context
 from app.rendering.package import (
     MAX_TEMPLATE_BYTES,
     SAFE_PARSER,
@@ -43,7 +49,15 @@ from app.rendering.package import (
     read_members,
     unbalanced_tags,
 )
-from app.rendering.sandbox import Finding, LetterEnvironment, MachineTooBusy, check_template
+from app.rendering.sandbox import (
+    MAX_BUILT,
+    MAX_RANGE_STEPS,
+    MAX_STEPS,
+    Finding,
+    LetterEnvironment,
+    MachineTooBusy,
+    check_template,
+)
 
 CORE_PROPS = "docProps/core.xml"
 SIGNATURE_MEDIA = "word/media/chambers-signature.png"
@@ -73,12 +87,213 @@ _XML_OUTPUT_TAG = re.compile(r"\{\{(p|r|tr|tc)\s")
 _XML_OUTPUT_WHERE = {"p": "paragraph", "r": "run", "tr": "table row", "tc": "table cell"}
 
 
+# What a part's steady runs may read: the letter's part of the context (the very same objects from
+# one letter of a merge to the next) and the signature (the same picture for every letter).
+_STEADY_KEYS = LETTER_PART_KEYS | {"signature_image"}
+_STEADY_NAME = "_chambers_steady_{}"
+_ABSENT = object()  # a key the context lacks: the template says so when it reads it
+
+
+class _SteadyRun:
+    """A steady run's place in a residual template, printed through ``__html__``.
+
+    Autoescape asks a value for ``__html__`` where it prints it, so the run is reached exactly
+    where its text stands in the part, in order with the rest. Replaying, it counts the work it
+    did when its text was made (the budget holds a letter to the same limits, in the same order,
+    whichever way its text is made) and gives that text; when the values changed, or the counts
+    would pass a limit, it renders the run there and then, from the very same counts, so every
+    refusal is the one the whole template gives, in its words and at its paragraph.
+    """
+
+    def __init__(self, plan: _MergePlan, template: Template) -> None:
+        self.plan = plan
+        self.template = template
+        self.text: Markup | None = None
+        self.cost = (0, 0, 0)  # loop passes, steps and characters built: the sandbox's counts
+
+    def __html__(self) -> Markup:
+        plan = self.plan
+        budget = plan.env.budget
+        passes, steps, built = self.cost
+        if plan.replaying and self.text is not None and budget.passes + passes <= MAX_RANGE_STEPS \
+                and budget.steps + steps <= MAX_STEPS and budget.built + built <= MAX_BUILT:
+            budget.charge(passes, steps, built)
+            return self.text
+        assert plan.render is not None
+        assert plan.context is not None
+        before = budget.mark()
+        self.text = None
+        text = Markup(plan.render(self.template, plan.context))
+        after = budget.mark()
+        self.text, self.cost = text, (after[0] - before[0], after[1] - before[1], after[2] - before[2])
+        return text
+
+
+@dataclass
+class _MergePlan:
+    """A part split where its text stops depending on the addressees, for a mail merge.
+
+    A merge renders one letter to many addressees; most of a part (the paragraphs, the court,
+    the signature block) reads only the letter's part of the context, which is the very same
+    objects from letter to letter. Its top-level statements are grouped into *steady* runs, which
+    read nothing else, and the rest. Each steady run is compiled alone, and the *residual*
+    template is the part with each steady run in its place as a ``_SteadyRun`` (see there): one
+    Jinja call a letter still yields the whole part, and only what reads an addressee is worked
+    out again.
+    """
+
+    env: LetterEnvironment
+    reads: tuple[str, ...]               # the context keys the steady runs read
+    residual: Template | None = None     # None: the whole part is the one steady run in ``places``
+    residual_reads: tuple[str, ...] = ()
+    places: dict[str, _SteadyRun] = field(default_factory=dict)
+    values: tuple[Any, ...] | None = None  # what the runs' texts were made from; held so none is recycled
+    replaying: bool = False
+    # set for the length of one render: how a run is rendered, and the context it is given
+    render: Callable[[Template, dict[str, Any]], str] | None = None
+    context: dict[str, Any] | None = None
+
+
+# What may differ between two renders of a part without a parse: character data as autoescape
+# prints it. Not: markup ("<", and ">" which escaping never leaves), a reference other than the ones
+# escaping writes, a character XML 1.0 does not allow (a filter's constant may hold one).
+_NOT_PRINTED_TEXT = re.compile(r"[<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
+                               r"|&(?!(?:amp|lt|gt|quot|apos|#34|#39);)")
+
+
+# The longest text proved well formed without a parse: libxml2 refuses a text node over 10 MB
+# (no huge_tree), which a text of 2.5 million characters cannot reach; a letter's part is at
+# most a few hundred KB.
+_PROVED_AT_MOST = 1_000_000
+
+
+@dataclass
+class _Printed:
+    """A part as rendered and proved well formed: its text, the pieces Jinja printed it in, its bytes."""
+
+    xml: str
+    chunks: list[str]
+    data: bytes
+
+    def same_structure(self, chunks: list[str]) -> bool:
+        """Whether ``chunks`` print this part with only its character data changed, so that the
+        text they make is well formed as this one is (parsed, or proved so in turn).
+
+        Piece by piece, every piece that differs must be plain character data (``_NOT_PRINTED_TEXT``)
+        standing where this text held plain character data that was not all white space, outside
+        any tag. Such a piece is in an element's content: white space is all the text XML allows
+        outside the root element, and the text before it closes every tag it opens. Replacing
+        character data in an element's content with other character data changes no element,
+        attribute or name, so the document stays well formed. A text holding ``<!`` (a comment,
+        CDATA or a DOCTYPE, which the packs' check refuses anyway) is never compared: there "--"
+        or "]]" could matter. Anything else, or pieces in another number, is parsed.
+        """
+        old = self.chunks
+        if len(old) != len(chunks) or "<!" in self.xml:
+            return False
+        xml = self.xml
+        offset = 0
+        for before, now in zip(old, chunks, strict=True):
+            if before != now and not (
+                before and not before.isspace()
+                and _NOT_PRINTED_TEXT.search(now) is None and _NOT_PRINTED_TEXT.search(before) is None
+                and xml.rfind("<", 0, offset) < xml.rfind(">", 0, offset)
+            ):
+                return False
+            offset += len(before)
+        return True
+
+
 @dataclass
 class CompiledPart:
     name: str
     template: Template
     paragraphs: list[str]  # text of each line of the patched source (one paragraph a line)
     numbers: list[int]     # the paragraph (1-based; 0 before the first) each line belongs to
+    source: str            # the patched source, checked: the merge plan is cut from it
+    plan: _MergePlan | None = None
+    # The plan is made at the part's second render (a merge, or a letter rendered again), not when
+    # the pack is compiled: it costs about half a compile, which a pack only checked never repays.
+    renders: int = 0
+    last: _Printed | None = None  # the part as last rendered (parsed, or proved as well formed)
+
+
+def _names_read(node: nodes.Node) -> set[str]:
+    """The names ``node`` reads from the context: every name it loads but its loops' own."""
+    found = [node] if isinstance(node, nodes.Name) else []
+    found.extend(node.find_all(nodes.Name))
+    loaded = {n.name for n in found if n.ctx == "load"}
+    bound = {n.name for n in found if n.ctx != "load"}
+    return loaded - bound - {"loop", "range"}
+
+
+def _merge_plan(env: LetterEnvironment, ast: nodes.Template) -> _MergePlan | None:
+    """Split ``ast`` (parsed again: compiling changes the tree it is given) into steady runs and the rest.
+
+    Only a body of outputs, ``if`` and ``for`` at its top level is split: those print in order
+    and bind nothing that outlives them (a loop's variables are its own), so the part's text is
+    the runs' texts in order. Anything else (none passes ``check_template`` today) keeps the
+    part whole. None when nothing in it is steady, or nothing in it reads at all.
+    """
+    items: list[tuple[bool, nodes.Stmt]] = []
+    reads: set[str] = set()
+    for statement in ast.body:
+        if isinstance(statement, nodes.Output):
+            pieces: list[nodes.Stmt] = [nodes.Output([child], lineno=child.lineno) for child in statement.nodes]
+        elif isinstance(statement, nodes.If | nodes.For):
+            pieces = [statement]
+        else:
+            return None
+        for piece in pieces:
+            names = _names_read(piece)
+            steady = names <= _STEADY_KEYS
+            if steady:
+                reads |= names
+            items.append((steady, piece))
+    if not reads:
+        return None
+    groups: list[tuple[bool, list[nodes.Stmt]]] = []
+    for steady, piece in items:
+        if groups and groups[-1][0] == steady:
+            groups[-1][1].append(piece)
+        else:
+            groups.append((steady, [piece]))
+
+    def compiled(body: list[nodes.Stmt]) -> Template:
+        tree = nodes.Template(body, lineno=1)
+        tree.set_environment(env)
+        return env.from_string(tree)
+
+    plan = _MergePlan(env, tuple(sorted(reads)))
+    residual: list[nodes.Stmt] = []
+    for steady, body in groups:
+        if steady:
+            name = _STEADY_NAME.format(len(plan.places))
+            plan.places[name] = _SteadyRun(plan, compiled(body))
+            residual.append(nodes.Output([nodes.Name(name, "load", lineno=body[0].lineno)], lineno=body[0].lineno))
+        else:
+            residual.extend(body)
+    if len(groups) > 1:
+        # What the residual template reads of the context, all of it (a loop's own names too: an
+        # extra key is harmless, a missing one would not be): it is given those keys alone.
+        loads = {n.name for statement in residual for n in statement.find_all(nodes.Name) if n.ctx == "load"}
+        plan.residual_reads = tuple(sorted(loads - plan.places.keys()))
+        plan.residual = compiled(residual)
+    return plan
+
+
+def _same(kept: Any, now: Any) -> bool:
+    """Whether a context value is the one the kept text was made from.
+
+    Containers must be the very object (a context is read, never changed: see
+    ``build_context``), held by ``_MergePlan`` so its identity cannot pass to another. Text and whole
+    numbers may be equal copies, of the very same type (``Markup("<b>")`` equals ``"<b>"`` and
+    prints otherwise, ``True`` equals ``1``); a float must be the very object (``-0.0 == 0.0``).
+    """
+    if kept is now:
+        return True
+    kind = type(kept)
+    return kind is type(now) and kind in (str, Markup, int, bool) and kept == now
 
 
 @dataclass
@@ -100,10 +315,13 @@ class ZipWriter:
     """
 
     def __init__(self) -> None:
-        # name -> (the very bytes object deflated, deflated bytes, crc, size)
-        self._cache: dict[str, tuple[bytes, bytes, int, int]] = {}
+        # name -> (the very bytes object deflated, its local record: header, name and deflated
+        # bytes, and its central directory record up to the offset of the local one); a member's
+        # records are the same wherever it stands but for that offset, so a letter costs one
+        # struct.pack a member and a join.
+        self._cache: dict[str, tuple[bytes, bytes, bytes, bytes]] = {}
 
-    def _entry(self, name: str, data: bytes, cache: bool) -> tuple[bytes, int, int]:
+    def _entry(self, name: str, data: bytes, cache: bool) -> tuple[bytes, bytes, bytes]:
         hit = self._cache.get(name)
         # An unchanging member is recognised as the very object deflated; a rendered one by its
         # bytes (a part that reads nothing of the addressee, the document properties of a merge
@@ -113,30 +331,30 @@ class ZipWriter:
         compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
         packed = compressor.compress(data) + compressor.flush()
         crc = zlib.crc32(data)
-        self._cache[name] = (data, packed, crc, len(data))
-        return packed, crc, len(data)
+        encoded = name.encode("utf-8")
+        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 8, 0, 0x21,
+                            crc, len(packed), len(data), len(encoded), 0) + encoded + packed
+        central = struct.pack("<IHHHHHHIIIHHHHHI", 0x02014B50, 20, 20, 0x0800, 8, 0,
+                              0x21, crc, len(packed), len(data), len(encoded), 0, 0, 0, 0, 0)
+        self._cache[name] = (data, local, central, encoded)
+        return local, central, encoded
 
     def write(self, members: Iterable[tuple[str, bytes, bool]]) -> bytes:
         """Zip ``(name, data, unchanging)`` members, in order, with a fixed 1980 timestamp."""
-        out = io.BytesIO()
-        central = []
+        records: list[bytes] = []
+        central: list[bytes] = []
+        offset = 0
+        pack_offset = struct.Struct("<I").pack
         for name, data, unchanging in members:
-            packed, crc, size = self._entry(name, data, unchanging)
-            encoded = name.encode("utf-8")
-            offset = out.tell()
-            out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x0800, 8, 0, 0x21,
-                                  crc, len(packed), size, len(encoded), 0))
-            out.write(encoded)
-            out.write(packed)
-            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x0800, 8, 0,
-                                       0x21, crc, len(packed), size, len(encoded), 0, 0, 0, 0,
-                                       0, offset) + encoded)
-        start = out.tell()
-        for record in central:
-            out.write(record)
-        out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central),
-                              out.tell() - start, start, 0))
-        return out.getvalue()
+            local, directory, encoded = self._entry(name, data, unchanging)
+            records.append(local)
+            central += (directory, pack_offset(offset), encoded)
+            offset += len(local)
+        directory_bytes = b"".join(central)
+        records.append(directory_bytes)
+        records.append(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(records) - 1, len(records) - 1,
+                                   len(directory_bytes), offset, 0))
+        return b"".join(records)
 
 
 def _compile_error(pack: str, part: CompiledPart, lineno: int | None, message: str) -> str:
@@ -244,6 +462,12 @@ def _core_properties(subject: str, author: str, date: dt.date, reference: str | 
     return bytes(part.blob)
 
 
+def _next_break(xml: str, at: int) -> int:
+    """Where the next line break or tab at or after ``at`` is; -1 when there is none."""
+    line, tab = xml.find("\n", at), xml.find("\t", at)
+    return line if tab < 0 or 0 <= line < tab else tab
+
+
 def _resolve_listing(xml: str) -> str:
     """docxtpl's line-break and tab resolution, run only on paragraphs that need it.
 
@@ -257,7 +481,10 @@ def _resolve_listing(xml: str) -> str:
     pieces: list[str] = []
     done = pos = 0
     find = xml.find
-    while True:
+    # The next line break or tab: once none is left, no paragraph further on needs resolving, and
+    # the walk stops there (a merge's letter has them in its inside address, near the top).
+    brk = _next_break(xml, 0)
+    while brk >= 0:
         start = find("<w:p", pos)
         if start < 0:
             break
@@ -275,11 +502,13 @@ def _resolve_listing(xml: str) -> str:
         end = find("</w:p>", opened + 1)
         if end < 0:
             break
-        end += len("</w:p>")
-        paragraph = xml[start:end]
-        if "\n" in paragraph or "\t" in paragraph:
-            pieces += (xml[done:start], str(_DOCXTPL.resolve_listing(paragraph)))
+        end += 6  # len("</w:p>")
+        if brk < start:
+            brk = _next_break(xml, start)
+        if 0 <= brk < end:
+            pieces += (xml[done:start], str(_DOCXTPL.resolve_listing(xml[start:end])))
             done = end
+            brk = _next_break(xml, end)
         pos = end
     if not pieces:
         return xml
@@ -361,7 +590,7 @@ class CompiledPack:
                 findings.append(self._finding(name, paragraphs, numbers, getattr(exc, "lineno", None),
                                               f"the template tags are broken: {exc}"))
                 continue
-            self.parts[name] = CompiledPart(name, template, paragraphs, numbers)
+            self.parts[name] = CompiledPart(name, template, paragraphs, numbers, source)
         return findings
 
     @staticmethod
@@ -411,10 +640,43 @@ class CompiledPack:
         return Rendered(self._zip.write(members + extra), removals)
 
     def _render_part(self, part: CompiledPart, context: dict[str, Any]) -> bytes:
+        part.renders += 1
+        if part.renders == 2:
+            try:
+                part.plan = _merge_plan(self.env, self.env.parse_again(part.source))
+            except (TemplateSyntaxError, RecursionError):
+                part.plan = None  # the part compiled whole: it renders whole, as it always could
+        plan = part.plan
+        if plan is None:
+            return self._finish(part, self._chunks(part, part.template, context))
+        values = tuple(context.get(key, _ABSENT) for key in plan.reads)
+        kept = plan.values
+        plan.replaying = kept is not None and (all(map(operator.is_, kept, values))
+                                               or all(map(_same, kept, values)))
+        plan.values = None  # until the runs' texts are made from ``values``, whatever happens on the way
+        plan.render, plan.context = functools.partial(self._generate, part), context
+        try:
+            if plan.residual is None:
+                (run,) = plan.places.values()
+                chunks = [str(run.__html__())]
+            else:
+                given = {key: context[key] for key in plan.residual_reads if key in context}
+                chunks = self._chunks(part, plan.residual, {**given, **plan.places})
+        finally:
+            plan.render = plan.context = None
+        plan.values = values
+        return self._finish(part, chunks)
+
+    def _generate(self, part: CompiledPart, template: Template, context: dict[str, Any]) -> str:
+        return "".join(self._chunks(part, template, context))
+
+    def _chunks(self, part: CompiledPart, template: Template, context: dict[str, Any]) -> list[str]:
+        """What ``template`` prints, piece by piece as Jinja yields it, within ``MAX_OUTPUT_PART``;
+        ``TemplateProblem`` naming the paragraph when it fails."""
         try:
             chunks: list[str] = []
             size = 0
-            for chunk in part.template.generate(context):
+            for chunk in template.generate(context):
                 size += len(chunk)
                 if size > MAX_OUTPUT_PART:
                     raise TemplateProblem(_compile_error(
@@ -426,7 +688,29 @@ class CompiledPack:
                 MemoryError, OverflowError, KeyError, IndexError, AttributeError) as exc:
             message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             raise TemplateProblem(_compile_error(self.id, part, _render_lineno(exc), message)) from None
+        return chunks
+
+    def _finish(self, part: CompiledPart, chunks: list[str]) -> bytes:
+        """The part's bytes from its text, in ``chunks``: proved well formed, listings resolved.
+
+        Text equal to the part's last is the same document: its bytes are the last ones (a
+        merge's first header, a part that reads nothing of the addressee). Text that differs
+        from the last only in plain character data where the last held plain character data
+        has the last one's structure (``_Printed.same_structure``), so it is as well formed.
+        """
         xml = "".join(chunks)
+        last = part.last
+        if last is not None and last.xml == xml:
+            return last.data
+        if last is None or len(xml) > _PROVED_AT_MOST or not last.same_structure(chunks):
+            self._prove_well_formed(part, xml)
+        # The line breaks the compiled source put before each paragraph (for line numbers) go again;
+        # a value's own "<" is escaped, so these are the only ones. str.replace: a quarter of re.sub's time.
+        data = _resolve_listing(xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")).encode("utf-8")
+        part.last = _Printed(xml, chunks, data)
+        return data
+
+    def _prove_well_formed(self, part: CompiledPart, xml: str) -> None:
         try:
             etree.fromstring(xml.encode("utf-8"), SAFE_PARSER)
         except etree.XMLSyntaxError as exc:
@@ -436,10 +720,6 @@ class CompiledPack:
                 f"the template's tags produce broken Word XML ({exc.msg}); "
                 "check that paragraph-level tags ({%p ... %}) stand in paragraphs of their own",
             )) from None
-        # The line breaks the compiled source put before each paragraph (for line numbers) go again;
-        # a value's own "<" is escaped, so these are the only ones. str.replace: a quarter of re.sub's time.
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        return _resolve_listing(xml).encode("utf-8")
 
     def _pinned_seal(self, letter: Letter, images: Mapping[str, bytes] | None) -> tuple[bytes, int, int] | None:
         """The letter's own seal image, checked, with its size; None when the pack keeps its own."""

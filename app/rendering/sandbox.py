@@ -189,6 +189,19 @@ class _Budget:
         self.built = 0
         self._next_look = CLOCK_EVERY
 
+    def mark(self) -> tuple[int, int, int, int]:
+        """Where the counts stand, for ``rewind`` (a render tried one way and then another)."""
+        return self.passes, self.steps, self.built, self._next_look
+
+    def rewind(self, mark: tuple[int, int, int, int]) -> None:
+        self.passes, self.steps, self.built, self._next_look = mark
+
+    def charge(self, passes: int, steps: int, built: int) -> None:
+        """Count work done earlier on the very same values (output reused, not rendered again),
+        so a letter is held to the same limits whichever way its text was produced."""
+        self.tick(passes, steps)
+        self.build(None, built)
+
     def build(self, value: Any, cost: int | None = None) -> None:
         """Count ``value`` (just computed) against what one render may build."""
         self.built += _cost(value) if cost is None else cost
@@ -545,6 +558,10 @@ class LetterEnvironment(ImmutableSandboxedEnvironment):
                                       source.count("\n", 0, over) + 1, name, filename)
         self._count_tokens(source, name, filename)
         return super().parse(source, name, filename)
+
+    def parse_again(self, source: str) -> nodes.Template:
+        """The tree of a part ``parse`` has checked already (its tags and tokens counted once)."""
+        return self._parse(source, None, None)
 
     def _count_tokens(self, source: str, name: str | None, filename: str | None) -> None:
         """Count the part's tokens against the pack's ``MAX_TOKENS``, stopping at the first one
