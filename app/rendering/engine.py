@@ -198,6 +198,8 @@ class _Printed:
                 before and not before.isspace()
                 and _NOT_PRINTED_TEXT.search(now) is None and _NOT_PRINTED_TEXT.search(before) is None
                 and xml.rfind("<", 0, offset) < xml.rfind(">", 0, offset)
+                # and not after a reference left open ("&" then the piece): the piece would end it
+                and xml.rfind("&", 0, offset) <= xml.rfind(";", 0, offset)
             ):
                 return False
             offset += len(before)

@@ -191,6 +191,8 @@ def test_a_merge_parses_a_part_only_when_more_than_its_character_data_changed(
     (["<w:", "p", ">x</w:p>"], ["<w:", "q", ">x</w:p>"], False),      # a name
     (["<a>", "<!-- x", " -->", "</a>"], ["<a>", "<!-- x", "--", "</a>"], False),  # a comment
     (["<a>", "Ann", "</a>"], ["<a>", "Ann", "", "</a>"], False),      # pieces in another number
+    (["<a>&", "amp;", "</a>"], ["<a>&", "Bo", "</a>"], False),        # after a reference left open
+    (["<a>&amp;", "Ann", "</a>"], ["<a>&amp;", "Bo", "</a>"], True),  # after a reference closed
 ])
 def test_only_character_data_in_an_elements_content_is_proved_without_a_parse(
         before: list[str], now: list[str], proved: bool) -> None:
