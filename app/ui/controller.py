@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+# Imported, not named for type checking only: a module of ours whose source names PySide6 must
+# hold some of it, for the import hook's quick check (app/ui/import_hook.py) to see it as PySide6's.
+from PySide6.QtWidgets import QWidget
 
+if TYPE_CHECKING:
     from app.services.desk import Desk
     from app.ui.document import LetterDocument
     from app.ui.form import LetterForm
