@@ -15,7 +15,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as connection_wait
@@ -732,12 +732,7 @@ def batch(library: TemplateLibrary, template: str, data: dict[str, Any], csv_pat
         with pool:
             futures = [pool.submit(_worker_rows, base, chunk, str(out), {n: names[n] for n, _ in chunk},
                                    pdf) for chunk in _chunks(good, size)]
-            for future in as_completed(futures):
-                results = future.result()
-                done += len(results)
-                _collect(report, results)
-                if progress:
-                    progress(done, total)
+            _gather(futures, report, progress, done, total)
     report.written.sort(key=lambda r: r.row)
     report.failed.sort(key=lambda r: r.row)
     return report
@@ -771,19 +766,9 @@ def _merge_in_forked_workers(pack: CompiledPack, each: LetterToEach, addressees:
                                      initargs=(os.getpid(),)) as pool:
                 futures = [pool.submit(_forked_rows, index, chunk) for index, chunk in enumerate(chunks)]
                 desk.start()  # a thread: only now, once the first submit has forked every worker
-                try:
-                    for future in as_completed(futures):
-                        results = future.result()
-                        done += len(results)
-                        _collect(report, results)
-                        if progress:
-                            progress(done, total)
-                except BaseException:
-                    # The chunks not yet handed to a worker never start; those handed out finish
-                    # (each chunk before them was handed out too, so none waits for its names).
-                    for future in futures:
-                        future.cancel()
-                    raise
+                # On a failure the chunks handed out finish (each chunk before them was handed out
+                # too, so none waits for its names); the others never start.
+                _gather(futures, report, progress, done, total)
         finally:
             desk.stop()  # after the pool's shutdown: every running chunk has had its names
     finally:
@@ -792,6 +777,23 @@ def _merge_in_forked_workers(pack: CompiledPack, each: LetterToEach, addressees:
         for ours, theirs in pairs:
             ours.close()
             theirs.close()
+
+
+def _gather(futures: list[Future[list[RowResult]]], report: BatchReport,
+            progress: Callable[[int, int], None] | None, done: int, total: int) -> None:
+    """The workers' chunks into ``report`` as each finishes, with progress; on any failure the
+    chunks no worker has taken yet are cancelled (they never start) and the failure raised."""
+    try:
+        for future in as_completed(futures):
+            results = future.result()
+            done += len(results)
+            _collect(report, results)
+            if progress:
+                progress(done, total)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
 
 
 def _collect(report: BatchReport, results: list[RowResult]) -> None:
