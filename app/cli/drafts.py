@@ -35,8 +35,8 @@ VERIFY_EXIT_CODES = """exit codes:
   1  modified after approval (or approved bytes the letter's own text does not render to)
   2  not a letter from this database
   3  it was approved, but the approval was withdrawn since (the letter was edited after it)
-  5  (reserved) the PDF's signing certificate is not trusted
-  6  (reserved) the PDF is not signed by the letter's signatory
+  5  a signed PDF: the signer's certificate is not trusted
+  6  a signed PDF: not signed by the letter's signatory (an 8 of the .docx inside is a 6 here)
   7  no such file
   8  approved by a judge who is not the letter's signatory, with no record of signing for them
   9  could not check: the database is unavailable, the template pack or seal the approval was

@@ -38,7 +38,9 @@ VERIFY_CODES = (
     "1 modified after signing (or after approval); 2 not a letter from this database (or not signed); "
     "3 approved and signed, but the approval was withdrawn since; 5 the signer's certificate is not "
     "trusted (no chain to the office's trust anchors or --trust, expired, or a bad timestamp); "
-    "6 not signed by the letter's signatory; 7 no such file; 9 could not be checked")
+    "6 not signed by the letter's signatory (or the .docx inside approved by a judge who is not its "
+    "signatory, with no record of signing for them: what the .docx's `verify` answers with 8); 7 no such "
+    "file; 9 could not be checked")
 
 PDF_MAGIC = b"%PDF-"
 
