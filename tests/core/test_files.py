@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core.files import StagedWrites, atomic_write
+from tests.core.test_folder_verdict import word_letter
 
 
 def refuse(path: Path, data: bytes) -> None:
@@ -113,18 +114,6 @@ def test_a_kind_may_take_any_name_and_is_still_recognised_by_content(tmp_path: P
 
 
 # --- staging as a mail merge does it: each guarantee of the cheaper path -------------------------
-def word_letter() -> bytes:
-    """A file the output policy takes for a letter Chambers could have written."""
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
-
-
 def test_a_check_is_given_the_target_and_the_bytes_read_back_from_the_file(tmp_path: Path) -> None:
     seen: list[tuple[Path, bytes]] = []
     staged = StagedWrites()

@@ -22,7 +22,8 @@ from app.core.files import (
 )
 
 
-def _word_letter() -> bytes:
+def word_letter() -> bytes:
+    """A file the output policy takes for a letter Chambers could have written."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -65,7 +66,7 @@ def test_every_file_in_the_folder_gets_the_policys_own_verdict(tmp_path: Path) -
     far_database.write_bytes(b"SQLite format 3\x00")
     protect_database(far_database)
     protect_folder(out / "recovery.docx", "the recovery folder")  # registered, not made yet
-    (out / "letter.docx").write_bytes(_word_letter())
+    (out / "letter.docx").write_bytes(word_letter())
     (out / "copy.pdf").write_bytes(b"%PDF-1.7")
     (out / "notes.docx").write_text("a clerk's notes", encoding="utf-8")
     (out / "link.docx").symlink_to(out / "letter.docx")
@@ -73,7 +74,7 @@ def test_every_file_in_the_folder_gets_the_policys_own_verdict(tmp_path: Path) -
     (out / "dangling.docx").symlink_to(out / "nowhere.docx")
     os.mkfifo(out / "pipe.docx")
     (out / "folder.docx").mkdir()
-    (out / "twice.docx").write_bytes(_word_letter())
+    (out / "twice.docx").write_bytes(word_letter())
     os.link(out / "twice.docx", elsewhere / "twice.docx")
     os.link(far_database, out / "hard-database.docx")
     names = ["new.docx", "letter.docx", "copy.pdf", "notes.docx", "link.docx", "to-database.docx", "dangling.docx",
@@ -117,7 +118,7 @@ def test_a_database_linked_in_after_staging_is_still_refused_at_the_commit(tmp_p
     out.mkdir()
     staged = StagedWrites()
     for n in range(6):
-        staged.stage(out / f"{n}.docx", _word_letter(), kind=WORD_LETTER)
+        staged.stage(out / f"{n}.docx", word_letter(), kind=WORD_LETTER)
     (out / "3.docx").symlink_to(database)  # swapped in between staging and the rename
     with pytest.raises(OSError, match="this is the Chambers database"):
         staged.commit()
