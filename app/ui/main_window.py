@@ -303,7 +303,6 @@ class MainWindow(QMainWindow):
                 "court_profile": self.letterhead.edit, "letterhead": self.letterhead.use_on_letter}.items():
             actions.actions[name].triggered.connect(slot)
         opening.recent_changed.emit(opening.recent_letters())
-        session.record_changed.connect(lambda _record: self.previewing.request_check())  # approved or not
         self.editing.status.connect(self.statusBar().showMessage)
         self.editing.title_changed.connect(self.setWindowTitle)
         self.editing.preview_wanted.connect(self._preview_timer.start)

@@ -61,6 +61,12 @@ class Previewing(QObject, Part):
         self._pages_stale = True
         self.one_shot_noted = False  # the slow-LibreOffice note is said once a session, not after every edit
         document.content_changed.connect(lambda _path: self.timer.start())
+        if session is not None:
+            # The record shown decides what the preview says of the letter ("Approved version N by
+            # Judge X"): a letter opened (its record is set once its text is in place) and one
+            # approved, withdrawn or saved are checked again.
+            session.opened.connect(lambda _record: self.timer.start())
+            session.record_changed.connect(lambda _record: self.timer.start())
         self.previewer.delivered.connect(self._checked)
         self.page_requests.delivered.connect(self._pages_ready)
         self.timer.timeout.connect(self.request_check)

@@ -326,3 +326,26 @@ def test_a_judge_cannot_start_or_save_a_letter_and_is_told_why(qtbot: Any, offic
         assert clerk.save_action.isEnabled()
     finally:
         close_window(qtbot, clerk)
+
+
+def test_an_approved_letter_opened_from_the_drafts_is_previewed_as_approved(
+        qtbot: Any, office: dict[str, str]) -> None:
+    """The letter's record is set once its text is in place: the preview is checked again then, so an
+    approved letter opened later says so (it said "DRAFT — not approved" until the next edit)."""
+    from contextlib import closing
+
+    from app.core import jsondata
+    from app.services.templates import SHIPPED
+
+    sample = jsondata.load_file(SHIPPED / "officials-concern" / "sample.json")
+    with closing(services(as_user="clerk")) as clerk:
+        letter = clerk.drafts.create("officials-concern", sample)
+        clerk.drafts.submit(letter.id)
+    with closing(services(as_user="judge")) as judge_desk:
+        judge_desk.drafts.approve(letter.id, judge_desk.drafts.get(letter.id).summary.version)
+    judge = make_window(qtbot, "judge", ready=False)
+    judge.open_record(letter.id)
+    qtbot.waitUntil(lambda: judge.letter_id == letter.id and judge.status == "approved", timeout=15_000)
+    wait_ready(qtbot, judge)
+    qtbot.waitUntil(lambda: "Approved version 1 by Judge" in judge.preview.plain_text(), timeout=30_000)
+    assert "DRAFT" not in judge.preview.plain_text()
